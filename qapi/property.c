@@ -1,0 +1,926 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The property/visitor layer: outside values -> validated GObject properties. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <inttypes.h>
+#include "qapi/property.h"
+#include "qapi/cutils.h"
+#include "qapi/error.h"
+
+#define SIZE_HINT "Optional suffix k, M, G, T, P or E means kilo-, mega-, " \
+    "giga-, tera-, peta-\nand exabytes, respectively.\n"
+
+static GQuark size_quark;
+static GQuark list_quark;
+static GQuark qom_type_quark;
+static GQuark mandatory_quark;
+static GQuark show_default_quark;
+
+static void init_quarks(void)
+{
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        size_quark = g_quark_from_static_string("qmem-size");
+        list_quark = g_quark_from_static_string("qmem-uint-list");
+        qom_type_quark = g_quark_from_static_string("qmem-qom-type");
+        mandatory_quark = g_quark_from_static_string("qmem-mandatory");
+        show_default_quark = g_quark_from_static_string("qmem-show-default");
+        g_once_init_leave(&done, 1);
+    }
+}
+
+GParamSpec *qmem_param_spec_size(const char *name, const char *blurb,
+                                 guint64 minimum, guint64 maximum,
+                                 guint64 default_value, GParamFlags flags)
+{
+    GParamSpec *pspec = g_param_spec_uint64(name, NULL, blurb, minimum,
+                                            maximum, default_value, flags);
+
+    init_quarks();
+    g_param_spec_set_qdata(pspec, size_quark, GINT_TO_POINTER(1));
+    return pspec;
+}
+
+GParamSpec *qmem_param_spec_uint_list(const char *name, const char *blurb,
+                                      guint64 element_max, GParamFlags flags)
+{
+    GParamSpec *pspec = g_param_spec_boxed(name, NULL, blurb, G_TYPE_ARRAY,
+                                           flags);
+    guint64 *max = g_new(guint64, 1);
+
+    init_quarks();
+    *max = element_max;
+    g_param_spec_set_qdata_full(pspec, list_quark, max, g_free);
+    return pspec;
+}
+
+void qmem_param_spec_set_qom_type(GParamSpec *pspec, const char *qom_type)
+{
+    init_quarks();
+    g_param_spec_set_qdata_full(pspec, qom_type_quark, g_strdup(qom_type),
+                                g_free);
+}
+
+void qmem_param_spec_set_mandatory(GParamSpec *pspec)
+{
+    init_quarks();
+    g_param_spec_set_qdata(pspec, mandatory_quark, GINT_TO_POINTER(1));
+}
+
+void qmem_param_spec_set_show_default(GParamSpec *pspec, gboolean show)
+{
+    init_quarks();
+    g_param_spec_set_qdata(pspec, show_default_quark, GINT_TO_POINTER(show));
+}
+
+gboolean qmem_param_spec_is_size(GParamSpec *pspec)
+{
+    init_quarks();
+    return g_param_spec_get_qdata(pspec, size_quark) != NULL;
+}
+
+gboolean qmem_param_spec_is_mandatory(GParamSpec *pspec)
+{
+    init_quarks();
+    return g_param_spec_get_qdata(pspec, mandatory_quark) != NULL;
+}
+
+gboolean qmem_param_spec_is_uint_list(GParamSpec *pspec)
+{
+    init_quarks();
+    return g_param_spec_get_qdata(pspec, list_quark) != NULL;
+}
+
+static guint64 uint_list_element_max(GParamSpec *pspec)
+{
+    return *(guint64 *)g_param_spec_get_qdata(pspec, list_quark);
+}
+
+GArray *qmem_uint_list_new(void)
+{
+    return g_array_new(FALSE, FALSE, sizeof(guint64));
+}
+
+/* The C type name QEMU's visit_type_uintN/intN put in messages. */
+static const char *uint_type_name(guint64 max)
+{
+    return max == G_MAXUINT8 ? "uint8_t" :
+           max == G_MAXUINT16 ? "uint16_t" :
+           max == G_MAXUINT32 ? "uint32_t" : "uint64_t";
+}
+
+static guint64 pspec_uint_max(GParamSpec *pspec)
+{
+    if (G_IS_PARAM_SPEC_UINT(pspec)) {
+        return G_PARAM_SPEC_UINT(pspec)->maximum;
+    }
+    return G_MAXUINT64;
+}
+
+const char *qmem_param_spec_get_qom_type(GParamSpec *pspec)
+{
+    const char *name;
+    GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+
+    init_quarks();
+    name = g_param_spec_get_qdata(pspec, qom_type_quark);
+    if (name) {
+        return name;
+    }
+    if (qmem_param_spec_is_size(pspec)) {
+        return "size";
+    }
+    if (qmem_param_spec_is_uint_list(pspec)) {
+        return "int";
+    }
+    switch (G_TYPE_FUNDAMENTAL(type)) {
+    case G_TYPE_BOOLEAN:
+        return "bool";
+    case G_TYPE_STRING:
+        return "str";
+    case G_TYPE_UINT64:
+        return "uint64";
+    case G_TYPE_INT64:
+        return "int64";
+    case G_TYPE_INT:
+        return "int32";
+    case G_TYPE_UINT: {
+        guint64 max = pspec_uint_max(pspec);
+
+        return max == G_MAXUINT8 ? "uint8" :
+               max == G_MAXUINT16 ? "uint16" : "uint32";
+    }
+    case G_TYPE_ENUM:
+        name = g_type_name(type);
+        return g_str_has_prefix(name, "Qmem") ? name + 4 : name;
+    case G_TYPE_OBJECT: {
+        /* Interned so that the returned string lives as long as the type. */
+        g_autofree char *link = g_strdup_printf("link<%s>",
+                                                qmem_type_get_name(type));
+
+        return g_intern_string(link);
+    }
+    default:
+        return g_type_name(type);
+    }
+}
+
+/*
+ * Scalar conversions.  Each takes the text (or JSON node) of one value and
+ * produces a 64-bit number with the messages of the visitor QEMU would use.
+ */
+
+static gboolean json_scalar_string(JsonNode *node, const char **str)
+{
+    if (JSON_NODE_HOLDS_VALUE(node) &&
+        json_node_get_value_type(node) == G_TYPE_STRING) {
+        *str = json_node_get_string(node);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean json_scalar_int(JsonNode *node, gint64 *v)
+{
+    if (JSON_NODE_HOLDS_VALUE(node) &&
+        json_node_get_value_type(node) == G_TYPE_INT64) {
+        *v = json_node_get_int(node);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static gboolean parse_bool_input(const char *name, JsonNode *in,
+                                 QmemInputKind kind, const char *str,
+                                 gboolean *out, GError **error)
+{
+    if (kind == QMEM_INPUT_JSON) {
+        if (JSON_NODE_HOLDS_VALUE(in) &&
+            json_node_get_value_type(in) == G_TYPE_BOOLEAN) {
+            *out = json_node_get_boolean(in);
+            return TRUE;
+        }
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid parameter type for '%s', expected: boolean",
+                    name);
+        return FALSE;
+    }
+    if (!qmem_parse_bool(str, out)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects 'on' or 'off'", name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean parse_size_input(const char *name, JsonNode *in,
+                                 QmemInputKind kind, const char *str,
+                                 guint64 *out, GError **error)
+{
+    int ret;
+
+    if (kind == QMEM_INPUT_JSON) {
+        gint64 v;
+
+        if (!json_scalar_int(in, &v)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s' expects uint64", name);
+            return FALSE;
+        }
+        /* QEMU accepts negative numbers here and wraps them. */
+        *out = (guint64)v;
+        return TRUE;
+    }
+    ret = qmem_strtosz(str, NULL, out);
+    if (ret == 0) {
+        return TRUE;
+    }
+    switch (kind) {
+    case QMEM_INPUT_OPTS:
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects a size value", name);
+        break;
+    case QMEM_INPUT_KEYVAL:
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects size", name);
+        break;
+    default:
+        if (ret == -ERANGE) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Value '%s' is out of range for parameter '%s'",
+                        str, name);
+        } else {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s' expects a non-negative number "
+                        "below 2^64", name);
+            qmem_error_set_hint(*error, SIZE_HINT);
+        }
+        break;
+    }
+    return FALSE;
+}
+
+static gboolean parse_uint_input(const char *name, JsonNode *in,
+                                 QmemInputKind kind, const char *str,
+                                 guint64 *out, GError **error)
+{
+    gint64 v;
+
+    switch (kind) {
+    case QMEM_INPUT_JSON:
+        if (json_scalar_int(in, &v)) {
+            *out = (guint64)v;
+            return TRUE;
+        }
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects uint64", name);
+        return FALSE;
+    case QMEM_INPUT_OPTS:
+        if (qmem_parse_uint(str, NULL, 0, out) == 0) {
+            return TRUE;
+        }
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects a uint64 value", name);
+        return FALSE;
+    case QMEM_INPUT_KEYVAL:
+        if (qmem_strtou64(str, 0, out) == 0) {
+            return TRUE;
+        }
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects integer", name);
+        return FALSE;
+    default:
+        if (qmem_strtou64(str, 0, out) == 0) {
+            return TRUE;
+        }
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects uint64", name);
+        return FALSE;
+    }
+}
+
+static gboolean parse_int_input(const char *name, JsonNode *in,
+                                QmemInputKind kind, const char *str,
+                                gint64 *out, GError **error)
+{
+    const char *fmt;
+
+    if (kind == QMEM_INPUT_JSON) {
+        if (json_scalar_int(in, out)) {
+            return TRUE;
+        }
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid parameter type for '%s', expected: integer",
+                    name);
+        return FALSE;
+    }
+    if (qmem_strtoi64(str, 0, out) == 0) {
+        return TRUE;
+    }
+    fmt = kind == QMEM_INPUT_OPTS ? "Parameter '%s' expects an int64 value" :
+          kind == QMEM_INPUT_KEYVAL ? "Parameter '%s' expects integer" :
+          "Parameter '%s' expects int64";
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC, fmt, name);
+    return FALSE;
+}
+
+/* One "a" or "a-b" item of an integer list in OPTS or STRING syntax. */
+static gboolean parse_uint_range(const char *item, guint64 *lo, guint64 *hi)
+{
+    const char *end;
+
+    if (qmem_parse_uint(item, &end, 0, lo) != 0) {
+        return FALSE;
+    }
+    if (*end == '\0') {
+        *hi = *lo;
+        return TRUE;
+    }
+    if (*end != '-' || qmem_parse_uint(end + 1, NULL, 0, hi) != 0) {
+        return FALSE;
+    }
+    return *lo <= *hi && *hi - *lo < 65536;
+}
+
+static gboolean append_range(GArray *list, const char *name, guint64 lo,
+                             guint64 hi, guint64 max, GError **error)
+{
+    if (hi > max) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects %s", name, uint_type_name(max));
+        return FALSE;
+    }
+    for (guint64 v = lo; v <= hi; v++) {
+        g_array_append_val(list, v);
+    }
+    return TRUE;
+}
+
+static GArray *parse_uint_list(GParamSpec *pspec, const char *name,
+                               JsonNode *in, QmemInputKind kind,
+                               GError **error)
+{
+    g_autoptr(GArray) list = qmem_uint_list_new();
+    guint64 max = uint_list_element_max(pspec);
+    guint64 lo, hi;
+
+    switch (kind) {
+    case QMEM_INPUT_OPTS: {
+        JsonArray *items = json_node_get_array(in);
+
+        for (guint i = 0; i < json_array_get_length(items); i++) {
+            const char *item = json_array_get_string_element(items, i);
+
+            if (!parse_uint_range(item, &lo, &hi)) {
+                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "Parameter '%s' expects a uint64 value or range",
+                            name);
+                return NULL;
+            }
+            /* QEMU names list elements 'null' in these messages. */
+            if (!append_range(list, "null", lo, hi, max, error)) {
+                return NULL;
+            }
+        }
+        break;
+    }
+    case QMEM_INPUT_STRING: {
+        const char *str;
+        g_auto(GStrv) items = NULL;
+
+        if (!json_scalar_string(in, &str)) {
+            g_assert_not_reached();
+        }
+        items = *str ? g_strsplit(str, ",", -1) : g_new0(char *, 1);
+        for (char **item = items; *item; item++) {
+            if (!parse_uint_range(*item, &lo, &hi)) {
+                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "Parameter '%s' expects list of uint64 values "
+                            "or ranges", name);
+                return NULL;
+            }
+            if (!append_range(list, "null", lo, hi, max, error)) {
+                return NULL;
+            }
+        }
+        break;
+    }
+    default: {
+        JsonArray *items;
+
+        if (!JSON_NODE_HOLDS_ARRAY(in)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Invalid parameter type for '%s', expected: array",
+                        name);
+            return NULL;
+        }
+        items = json_node_get_array(in);
+        for (guint i = 0; i < json_array_get_length(items); i++) {
+            JsonNode *item = json_array_get_element(items, i);
+            const char *str = NULL;
+            guint64 v;
+
+            if (kind == QMEM_INPUT_KEYVAL && !json_scalar_string(item, &str)) {
+                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "Invalid parameter type for '%s', expected: "
+                            "integer", name);
+                return NULL;
+            }
+            if (!parse_uint_input("null", item, kind, str, &v, error) ||
+                !append_range(list, "null", v, v, max, error)) {
+                return NULL;
+            }
+        }
+        break;
+    }
+    }
+    return g_steal_pointer(&list);
+}
+
+static gboolean resolve_link(GParamSpec *pspec, const char *name,
+                             const char *path, QmemObject **out,
+                             GError **error)
+{
+    GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+    gboolean ambiguous;
+    QmemObject *obj;
+
+    if (!*path) {
+        *out = NULL;
+        return TRUE;
+    }
+    obj = qmem_object_resolve_path(path, type, &ambiguous);
+    if (obj) {
+        *out = obj;
+        return TRUE;
+    }
+    if (ambiguous) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Path '%s' does not uniquely identify an object", path);
+    } else if (qmem_object_resolve_path(path, G_TYPE_NONE, NULL)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid parameter type for '%s', expected: %s", name,
+                    qmem_type_get_name(type));
+    } else {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_DEVICE_NOT_FOUND,
+                    "Device '%s' not found", path);
+    }
+    return FALSE;
+}
+
+gboolean qmem_value_from_input(GParamSpec *pspec, const char *name,
+                               JsonNode *input, QmemInputKind kind,
+                               GValue *value, GError **error)
+{
+    GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+    const char *str = NULL;
+    gboolean b;
+    guint64 u;
+    gint64 i;
+
+    g_value_init(value, type);
+
+    if (qmem_param_spec_is_uint_list(pspec)) {
+        GArray *list = parse_uint_list(pspec, name, input, kind, error);
+
+        if (!list) {
+            return FALSE;
+        }
+        g_value_take_boxed(value, list);
+        return TRUE;
+    }
+
+    /* The text of a scalar: OPTS repeats keys (the last one counts). */
+    if (kind == QMEM_INPUT_OPTS) {
+        JsonArray *items = json_node_get_array(input);
+
+        str = json_array_get_string_element(items,
+                                            json_array_get_length(items) - 1);
+    } else if (kind != QMEM_INPUT_JSON && !json_scalar_string(input, &str)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid parameter type for '%s', expected: scalar",
+                    name);
+        return FALSE;
+    }
+
+    switch (G_TYPE_FUNDAMENTAL(type)) {
+    case G_TYPE_BOOLEAN:
+        if (!parse_bool_input(name, input, kind, str, &b, error)) {
+            return FALSE;
+        }
+        g_value_set_boolean(value, b);
+        return TRUE;
+    case G_TYPE_UINT64:
+    case G_TYPE_UINT:
+        if (qmem_param_spec_is_size(pspec)) {
+            if (!parse_size_input(name, input, kind, str, &u, error)) {
+                return FALSE;
+            }
+        } else if (!parse_uint_input(name, input, kind, str, &u, error)) {
+            return FALSE;
+        }
+        if (u > pspec_uint_max(pspec)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s' expects %s", name,
+                        uint_type_name(pspec_uint_max(pspec)));
+            return FALSE;
+        }
+        if (type == G_TYPE_UINT64) {
+            g_value_set_uint64(value, u);
+        } else {
+            g_value_set_uint(value, u);
+        }
+        return TRUE;
+    case G_TYPE_INT64:
+    case G_TYPE_INT:
+        if (!parse_int_input(name, input, kind, str, &i, error)) {
+            return FALSE;
+        }
+        if (type == G_TYPE_INT64) {
+            g_value_set_int64(value, i);
+        } else if (i < G_MININT32 || i > G_MAXINT32) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s' expects int32_t", name);
+            return FALSE;
+        } else {
+            g_value_set_int(value, i);
+        }
+        return TRUE;
+    case G_TYPE_STRING:
+    case G_TYPE_ENUM:
+    case G_TYPE_OBJECT:
+        if (kind == QMEM_INPUT_JSON && !json_scalar_string(input, &str)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Invalid parameter type for '%s', expected: string",
+                        name);
+            return FALSE;
+        }
+        break;
+    default:
+        g_assert_not_reached();
+    }
+
+    if (G_TYPE_FUNDAMENTAL(type) == G_TYPE_STRING) {
+        g_value_set_string(value, str);
+    } else if (G_TYPE_FUNDAMENTAL(type) == G_TYPE_ENUM) {
+        g_autoptr(GEnumClass) klass = g_type_class_ref(type);
+        GEnumValue *ev = g_enum_get_value_by_nick(klass, str);
+
+        if (!ev) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s' does not accept value '%s'", name,
+                        str);
+            return FALSE;
+        }
+        g_value_set_enum(value, ev->value);
+    } else {
+        QmemObject *target;
+
+        if (!resolve_link(pspec, name, str, &target, error)) {
+            return FALSE;
+        }
+        g_value_set_object(value, target);
+    }
+    return TRUE;
+}
+
+GParamSpec *qmem_property_find(QmemObject *obj, const char *name,
+                               GError **error)
+{
+    GParamSpec *pspec =
+        g_object_class_find_property(G_OBJECT_GET_CLASS(obj), name);
+
+    if (!pspec) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Property '%s.%s' not found",
+                    qmem_object_get_typename(obj), name);
+    }
+    return pspec;
+}
+
+/* A value outside the GParamSpec's own range, in QEMU's generic words. */
+static gboolean check_pspec_range(QmemObject *obj, GParamSpec *pspec,
+                                  const GValue *value, GError **error)
+{
+    g_auto(GValue) copy = G_VALUE_INIT;
+    g_autofree char *text = NULL;
+
+    g_value_init(&copy, G_VALUE_TYPE(value));
+    g_value_copy(value, &copy);
+    if (!g_param_value_validate(pspec, &copy)) {
+        return TRUE;
+    }
+    text = g_strdup_value_contents(value);
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "property '%s' of %s doesn't take value '%s'", pspec->name,
+                qmem_object_get_typename(obj), text);
+    return FALSE;
+}
+
+gboolean qmem_property_set_value(QmemObject *obj, const char *name,
+                                 const GValue *value, GError **error)
+{
+    GParamSpec *pspec = qmem_property_find(obj, name, error);
+
+    if (!pspec) {
+        return FALSE;
+    }
+    if (!(pspec->flags & G_PARAM_WRITABLE) ||
+        (pspec->flags & G_PARAM_CONSTRUCT_ONLY)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Insufficient permission to perform this operation");
+        return FALSE;
+    }
+    if (!check_pspec_range(obj, pspec, value, error)) {
+        return FALSE;
+    }
+    return QMEM_OBJECT_GET_CLASS(obj)->set_property_checked(obj, pspec, value,
+                                                            error);
+}
+
+gboolean qmem_property_set_input(QmemObject *obj, const char *name,
+                                 JsonNode *input, QmemInputKind kind,
+                                 GError **error)
+{
+    g_auto(GValue) value = G_VALUE_INIT;
+    GParamSpec *pspec = qmem_property_find(obj, name, error);
+
+    if (!pspec || !qmem_value_from_input(pspec, name, input, kind, &value,
+                                         error)) {
+        return FALSE;
+    }
+    return qmem_property_set_value(obj, name, &value, error);
+}
+
+gboolean qmem_property_parse(QmemObject *obj, const char *name,
+                             const char *str, GError **error)
+{
+    g_autoptr(JsonNode) node = json_node_new(JSON_NODE_VALUE);
+
+    json_node_set_string(node, str);
+    return qmem_property_set_input(obj, name, node, QMEM_INPUT_STRING, error);
+}
+
+/* "0-2,5": the string output visitor's range-compressed list. */
+static void print_uint_list(GString *out, GArray *list)
+{
+    for (guint i = 0; list && i < list->len;) {
+        guint64 lo = g_array_index(list, guint64, i);
+        guint j = i;
+
+        while (j + 1 < list->len &&
+               g_array_index(list, guint64, j + 1) ==
+                   g_array_index(list, guint64, j) + 1) {
+            j++;
+        }
+        if (out->len) {
+            g_string_append_c(out, ',');
+        }
+        g_string_append_printf(out, "%" G_GUINT64_FORMAT, lo);
+        if (j > i) {
+            g_string_append_printf(out, "-%" G_GUINT64_FORMAT,
+                                   g_array_index(list, guint64, j));
+        }
+        i = j + 1;
+    }
+}
+
+/* The string form of a value: what qmem_value_from_input(STRING) reads. */
+static char *value_to_string(GParamSpec *pspec, const GValue *value)
+{
+    GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+
+    if (qmem_param_spec_is_uint_list(pspec)) {
+        GString *out = g_string_new(NULL);
+
+        print_uint_list(out, g_value_get_boxed(value));
+        return g_string_free(out, FALSE);
+    }
+    switch (G_TYPE_FUNDAMENTAL(type)) {
+    case G_TYPE_BOOLEAN:
+        return g_strdup(g_value_get_boolean(value) ? "true" : "false");
+    case G_TYPE_UINT64:
+        return g_strdup_printf("%" G_GUINT64_FORMAT,
+                               g_value_get_uint64(value));
+    case G_TYPE_UINT:
+        return g_strdup_printf("%u", g_value_get_uint(value));
+    case G_TYPE_INT64:
+        return g_strdup_printf("%" G_GINT64_FORMAT, g_value_get_int64(value));
+    case G_TYPE_INT:
+        return g_strdup_printf("%d", g_value_get_int(value));
+    case G_TYPE_STRING:
+        return g_strdup(g_value_get_string(value) ?: "");
+    case G_TYPE_ENUM: {
+        g_autoptr(GEnumClass) klass = g_type_class_ref(type);
+        GEnumValue *ev = g_enum_get_value(klass, g_value_get_enum(value));
+
+        return g_strdup(ev ? ev->value_nick : "");
+    }
+    case G_TYPE_OBJECT: {
+        GObject *target = g_value_get_object(value);
+
+        return target ? qmem_object_get_canonical_path(QMEM_OBJECT(target))
+                      : g_strdup("");
+    }
+    default:
+        g_assert_not_reached();
+    }
+}
+
+static GParamSpec *find_readable(QmemObject *obj, const char *name,
+                                 GValue *value, GError **error)
+{
+    GParamSpec *pspec = qmem_property_find(obj, name, error);
+
+    if (!pspec) {
+        return NULL;
+    }
+    if (!(pspec->flags & G_PARAM_READABLE)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Insufficient permission to perform this operation");
+        return NULL;
+    }
+    g_value_init(value, G_PARAM_SPEC_VALUE_TYPE(pspec));
+    g_object_get_property(G_OBJECT(obj), name, value);
+    return pspec;
+}
+
+char *qmem_property_print(QmemObject *obj, const char *name, GError **error)
+{
+    g_auto(GValue) value = G_VALUE_INIT;
+    GParamSpec *pspec = find_readable(obj, name, &value, error);
+
+    return pspec ? value_to_string(pspec, &value) : NULL;
+}
+
+JsonNode *qmem_property_get_json(QmemObject *obj, const char *name,
+                                 GError **error)
+{
+    g_auto(GValue) value = G_VALUE_INIT;
+    GParamSpec *pspec = find_readable(obj, name, &value, error);
+    GType type;
+
+    if (!pspec) {
+        return NULL;
+    }
+    type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+    if (qmem_param_spec_is_uint_list(pspec)) {
+        GArray *list = g_value_get_boxed(&value);
+        JsonArray *array = json_array_new();
+
+        for (guint i = 0; list && i < list->len; i++) {
+            json_array_add_int_element(array,
+                                       g_array_index(list, guint64, i));
+        }
+        return json_node_init_array(json_node_alloc(), array);
+    }
+    switch (G_TYPE_FUNDAMENTAL(type)) {
+    case G_TYPE_BOOLEAN:
+        return json_node_init_boolean(json_node_alloc(),
+                                      g_value_get_boolean(&value));
+    case G_TYPE_UINT64:
+        return json_node_init_int(json_node_alloc(),
+                                  (gint64)g_value_get_uint64(&value));
+    case G_TYPE_UINT:
+        return json_node_init_int(json_node_alloc(), g_value_get_uint(&value));
+    case G_TYPE_INT64:
+        return json_node_init_int(json_node_alloc(),
+                                  g_value_get_int64(&value));
+    case G_TYPE_INT:
+        return json_node_init_int(json_node_alloc(), g_value_get_int(&value));
+    default: {
+        g_autofree char *str = value_to_string(pspec, &value);
+
+        return json_node_init_string(json_node_alloc(), str);
+    }
+    }
+}
+
+static gint compare_pspec_names(gconstpointer a, gconstpointer b)
+{
+    const GParamSpec *pa = *(GParamSpec *const *)a;
+    const GParamSpec *pb = *(GParamSpec *const *)b;
+
+    return strcmp(pa->name, pb->name);
+}
+
+/* The class's properties sorted by name: QEMU's help and visit order. */
+static GParamSpec **sorted_properties(GObjectClass *klass, guint *n)
+{
+    GParamSpec **pspecs = g_object_class_list_properties(klass, n);
+
+    qsort(pspecs, *n, sizeof(*pspecs), compare_pspec_names);
+    return pspecs;
+}
+
+typedef struct {
+    GParamSpec *pspec;
+    GValue value;
+} PendingValue;
+
+static void pending_value_clear(PendingValue *p)
+{
+    if (G_IS_VALUE(&p->value)) {
+        g_value_unset(&p->value);
+    }
+}
+
+gboolean qmem_object_set_props(QmemObject *obj, JsonObject *props,
+                               QmemInputKind kind, GError **error)
+{
+    guint n;
+    g_autofree GParamSpec **pspecs =
+        sorted_properties(G_OBJECT_GET_CLASS(obj), &n);
+    g_autoptr(GArray) pending = g_array_new(FALSE, TRUE,
+                                            sizeof(PendingValue));
+    g_autoptr(GList) members = NULL;
+
+    g_array_set_clear_func(pending, (GDestroyNotify)pending_value_clear);
+
+    /* Convert everything first, as QEMU's QAPI visit does, in name order. */
+    for (guint i = 0; i < n; i++) {
+        JsonNode *node = props ? json_object_get_member(props, pspecs[i]->name)
+                               : NULL;
+        PendingValue *p;
+
+        if (!node) {
+            if (qmem_param_spec_is_mandatory(pspecs[i])) {
+                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "Parameter '%s' is missing", pspecs[i]->name);
+                return FALSE;
+            }
+            continue;
+        }
+        if (!(pspecs[i]->flags & G_PARAM_WRITABLE)) {
+            continue;   /* reported below, as an unexpected parameter */
+        }
+        g_array_set_size(pending, pending->len + 1);
+        p = &g_array_index(pending, PendingValue, pending->len - 1);
+        p->pspec = pspecs[i];
+        if (!qmem_value_from_input(p->pspec, p->pspec->name, node, kind,
+                                   &p->value, error)) {
+            return FALSE;
+        }
+    }
+
+    members = props ? json_object_get_members(props) : NULL;
+    for (GList *m = members; m; m = m->next) {
+        GParamSpec *pspec =
+            g_object_class_find_property(G_OBJECT_GET_CLASS(obj), m->data);
+
+        if (!pspec || !(pspec->flags & G_PARAM_WRITABLE)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        kind == QMEM_INPUT_OPTS ? "Invalid parameter '%s'"
+                                                : "Parameter '%s' is unexpected",
+                        (const char *)m->data);
+            return FALSE;
+        }
+    }
+
+    for (guint i = 0; i < pending->len; i++) {
+        PendingValue *p = &g_array_index(pending, PendingValue, i);
+
+        if (!qmem_property_set_value(obj, p->pspec->name, &p->value, error)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+void qmem_type_print_help(GType type, GString *out)
+{
+    g_autoptr(GTypeClass) klass = g_type_class_ref(type);
+    guint n;
+    g_autofree GParamSpec **pspecs = sorted_properties(G_OBJECT_CLASS(klass),
+                                                       &n);
+
+    init_quarks();
+    g_string_append_printf(out, "%s options:\n", qmem_type_get_name(type));
+    for (guint i = 0; i < n; i++) {
+        GParamSpec *pspec = pspecs[i];
+        const char *blurb = g_param_spec_get_blurb(pspec);
+        gsize start = out->len;
+        gboolean show_default = GPOINTER_TO_INT(
+            g_param_spec_get_qdata(pspec, show_default_quark));
+
+        g_string_append_printf(out, "  %s=<%s>", pspec->name,
+                               qmem_param_spec_get_qom_type(pspec));
+        if (blurb || show_default) {
+            if (out->len - start < 24) {
+                g_string_append_printf(out, "%*s",
+                                       (int)(24 - (out->len - start)), "");
+            }
+            g_string_append_printf(out, " - %s", blurb ? blurb : "");
+        }
+        if (show_default) {
+            g_autofree char *text =
+                value_to_string(pspec, g_param_spec_get_default_value(pspec));
+
+            g_string_append_printf(out, " (default: %s)", text);
+        }
+        g_string_append_c(out, '\n');
+    }
+}
