@@ -140,7 +140,7 @@ const char *qmem_param_spec_get_qom_type(GParamSpec *pspec)
     case G_TYPE_BOOLEAN:
         return "bool";
     case G_TYPE_STRING:
-        return "str";
+        return "string";
     case G_TYPE_UINT64:
         return "uint64";
     case G_TYPE_INT64:

@@ -56,6 +56,10 @@ char *qmem_size_to_str(guint64 val);
  * @base: 0 for C rules (0x hex, 0 octal), else 2..36
  * @result: (out): the value
  *
+ * As QEMU, @result is also set on error: 0 when there is no number at
+ * all, the number parsed so far when junk follows it, G_MININT64 or
+ * G_MAXINT64 on overflow (-EINVAL when junk follows an overflow).
+ *
  * Returns: 0, -EINVAL (empty, junk, NULL) or -ERANGE.
  */
 int qmem_strtoi64(const char *nptr, int base, gint64 *result);

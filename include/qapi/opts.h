@@ -21,7 +21,16 @@ G_BEGIN_DECLS
  * QEMU's qemu_opts_parse_noisily(): elements are separated by ',', a ','
  * inside a value is written ",,", a key may be repeated.  A bare element
  * "key" means "key=on" and "nokey" means "key=off" (the deprecated short
- * form, warned about with g_warning()), except where @implied_key takes it.
+ * form), except where @implied_key takes it (the first element only).
+ * The deprecation warning is QEMU's two lines, printed with one
+ * g_printerr() call: "warning: short-form boolean option 'KEY'
+ * deprecated\nPlease use KEY=on instead\n".
+ *
+ * "id" is handled as QemuOpts does: the first occurrence is the id, it
+ * must be well-formed (qmem_id_wellformed()) or the whole string fails
+ * with "Parameter 'id' expects an identifier" plus a hint, and it appears
+ * once in the result.  With @help, help flags are not stored; an implied
+ * value "help" or "?" also sets @help.  Without @help they stay flags.
  *
  * Returns: (transfer full): a #JsonObject mapping each key, in the order of
  *   its first appearance, to a #JsonArray of its values as strings, in
@@ -42,7 +51,8 @@ JsonObject *qmem_opts_parse(const char *str, const char *implied_key,
  *
  * QEMU's keyval_parse(): dotted keys build nested objects; an object whose
  * keys are exactly 0..n-1 becomes an array (keyval_listify).  Values are
- * always strings; errors use QEMU's util/keyval.c texts.
+ * always strings; errors use QEMU's util/keyval.c texts.  Without @help,
+ * a help request fails with "Help is not available for this option".
  *
  * Returns: (transfer full): a #JsonObject whose leaves are strings, or
  *   %NULL with @error set.
@@ -54,6 +64,12 @@ JsonObject *qmem_keyval_parse(const char *str, const char *implied_key,
  * qmem_json_parse_object:
  * @str: JSON text whose top level must be an object
  * @error: return location for a #GError
+ *
+ * Refuses what QEMU's JSON parser refuses, with its texts: duplicate keys
+ * ("JSON parse error, duplicate key") and more than one value ("Expecting
+ * at most one JSON value").  Other syntax errors are "JSON parse error, "
+ * followed by json-glib's line:column and reason; a top level that is not
+ * an object is "expected a JSON object".
  *
  * Returns: (transfer full): the object, or %NULL with @error set.
  */
