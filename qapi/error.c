@@ -59,7 +59,11 @@ void qmem_error_set_hint(GError *error, const char *fmt, ...)
 
 const char *qmem_error_get_hint(const GError *error)
 {
-    QmemErrorPrivate *priv = qmem_error_get_private(error);
+    QmemErrorPrivate *priv;
 
-    return priv ? priv->hint : NULL;
+    if (error->domain != QMEM_ERROR) {
+        return NULL;
+    }
+    priv = qmem_error_get_private(error);
+    return priv->hint;
 }

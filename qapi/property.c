@@ -799,6 +799,11 @@ JsonNode *qmem_property_get_json(QmemObject *obj, const char *name,
     }
 }
 
+static gint compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static gint compare_pspec_names(gconstpointer a, gconstpointer b)
 {
     const GParamSpec *pa = *(GParamSpec *const *)a;
@@ -893,34 +898,40 @@ gboolean qmem_object_set_props(QmemObject *obj, JsonObject *props,
 void qmem_type_print_help(GType type, GString *out)
 {
     g_autoptr(GTypeClass) klass = g_type_class_ref(type);
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
     guint n;
-    g_autofree GParamSpec **pspecs = sorted_properties(G_OBJECT_CLASS(klass),
-                                                       &n);
+    g_autofree GParamSpec **pspecs =
+        g_object_class_list_properties(G_OBJECT_CLASS(klass), &n);
 
     init_quarks();
-    g_string_append_printf(out, "%s options:\n", qmem_type_get_name(type));
     for (guint i = 0; i < n; i++) {
         GParamSpec *pspec = pspecs[i];
         const char *blurb = g_param_spec_get_blurb(pspec);
-        gsize start = out->len;
+        GString *line = g_string_new(NULL);
         gboolean show_default = GPOINTER_TO_INT(
             g_param_spec_get_qdata(pspec, show_default_quark));
 
-        g_string_append_printf(out, "  %s=<%s>", pspec->name,
+        g_string_append_printf(line, "  %s=<%s>", pspec->name,
                                qmem_param_spec_get_qom_type(pspec));
         if (blurb || show_default) {
-            if (out->len - start < 24) {
-                g_string_append_printf(out, "%*s",
-                                       (int)(24 - (out->len - start)), "");
+            if (line->len < 24) {
+                g_string_append_printf(line, "%*s", (int)(24 - line->len), "");
             }
-            g_string_append_printf(out, " - %s", blurb ? blurb : "");
+            g_string_append_printf(line, " - %s", blurb ? blurb : "");
         }
         if (show_default) {
             g_autofree char *text =
                 value_to_string(pspec, g_param_spec_get_default_value(pspec));
 
-            g_string_append_printf(out, " (default: %s)", text);
+            g_string_append_printf(line, " (default: %s)", text);
         }
-        g_string_append_c(out, '\n');
+        g_ptr_array_add(lines, g_string_free(line, FALSE));
+    }
+    /* QEMU sorts the formatted lines, so "prealloc-threads" < "prealloc=". */
+    g_ptr_array_sort(lines, compare_strings);
+    g_string_append_printf(out, "%s options:\n", qmem_type_get_name(type));
+    for (guint i = 0; i < lines->len; i++) {
+        g_string_append_printf(out, "%s\n",
+                               (char *)g_ptr_array_index(lines, i));
     }
 }
