@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memory-backend-file: guest memory from a file (a loadable module). */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <gmodule.h>
+
+#include "backends/hostmem.h"
+#include "hw/core/module.h"
+#include "qapi/error.h"
+#include "qapi/property.h"
+
+/*
+ * QEMU's OnOffAuto, for the rom property.  The GType name is this module's
+ * own so that it cannot clash with another module's; help shows the QAPI
+ * name through the qom type.
+ */
+typedef enum {
+    FILE_ROM_AUTO,
+    FILE_ROM_ON,
+    FILE_ROM_OFF,
+} FileRom;
+
+static const GEnumValue file_rom_values[] = {
+    { FILE_ROM_AUTO, "FILE_ROM_AUTO", "auto" },
+    { FILE_ROM_ON, "FILE_ROM_ON", "on" },
+    { FILE_ROM_OFF, "FILE_ROM_OFF", "off" },
+    { 0, NULL, NULL },
+};
+
+/* Registered with the module, which gives the same type on a reload. */
+static GType file_rom_type;
+
+typedef struct {
+    QmemHostMemoryBackend parent_instance;
+
+    char *mem_path;
+    guint64 align;
+    guint64 offset;
+    gboolean discard_data;
+    gboolean readonly;
+    FileRom rom;
+} QmemHostMemoryBackendFile;
+
+typedef struct {
+    QmemHostMemoryBackendClass parent_class;
+} QmemHostMemoryBackendFileClass;
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemHostMemoryBackendFile,
+                               qmem_host_memory_backend_file,
+                               QMEM_TYPE_HOST_MEMORY_BACKEND,
+                               G_TYPE_FLAG_FINAL, {})
+
+#define BACKEND_FILE(obj) \
+    G_TYPE_CHECK_INSTANCE_CAST((obj), qmem_host_memory_backend_file_type_id, \
+                               QmemHostMemoryBackendFile)
+
+enum {
+    PROP_0,
+    PROP_MEM_PATH,
+    PROP_ALIGN,
+    PROP_OFFSET,
+    PROP_DISCARD_DATA,
+    PROP_READONLY,
+    PROP_ROM,
+    N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+/*
+ * QEMU's file_ram_open(): an existing file is used; a missing one is
+ * created (never in readonly mode); a directory gets an unlinked temporary
+ * file.  Returns the fd or -errno.
+ */
+static int file_ram_open(const char *path, const char *region_name,
+                         gboolean readonly, gboolean *created)
+{
+    int fd;
+
+    *created = FALSE;
+    for (;;) {
+        fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        if (fd >= 0) {
+            /* O_RDONLY opens a directory; fail as O_RDWR would. */
+            if (readonly) {
+                struct stat st;
+
+                if (fstat(fd, &st)) {
+                    int err = errno;
+
+                    close(fd);
+                    if (err == EINTR) {
+                        continue;
+                    }
+                    return -err;
+                } else if (S_ISDIR(st.st_mode)) {
+                    close(fd);
+                    return -EISDIR;
+                }
+            }
+            return fd;
+        }
+        if (errno == ENOENT) {
+            if (readonly) {
+                return -ENOENT;
+            }
+            fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+            if (fd >= 0) {
+                *created = TRUE;
+                return fd;
+            }
+        } else if (errno == EISDIR) {
+            g_autofree char *sanitized = g_strdelimit(g_strdup(region_name),
+                                                      "/", '_');
+            g_autofree char *filename =
+                g_strdup_printf("%s/qemu_back_mem.%s.XXXXXX", path,
+                                sanitized);
+
+            fd = g_mkstemp_full(filename, O_RDWR | O_CLOEXEC, 0600);
+            if (fd >= 0) {
+                unlink(filename);
+                return fd;
+            }
+        }
+        /* EEXIST: someone created the file between our two open()s. */
+        if (errno != EEXIST && errno != EINTR) {
+            return -errno;
+        }
+    }
+}
+
+static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
+                                   GError **error)
+{
+    QmemHostMemoryBackendFile *fb = BACKEND_FILE(backend);
+    guint64 size = qmem_host_memory_backend_get_size(backend);
+    g_autofree char *name = NULL;
+    gboolean share, reserve, created;
+    QmemRamBlock *block;
+    guint flags;
+    int fd;
+
+    if (!size) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "can't create backend with size 0");
+        return FALSE;
+    }
+    if (!fb->mem_path) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "mem-path property not set");
+        return FALSE;
+    }
+    g_object_get(backend, QMEM_HOSTMEM_PROP_SHARE, &share,
+                 QMEM_HOSTMEM_PROP_RESERVE, &reserve, NULL);
+
+    switch (fb->rom) {
+    case FILE_ROM_AUTO:
+        /* As QEMU, the property reads the resolved value from now on. */
+        fb->rom = fb->readonly ? FILE_ROM_ON : FILE_ROM_OFF;
+        g_object_notify_by_pspec(G_OBJECT(fb), props[PROP_ROM]);
+        break;
+    case FILE_ROM_ON:
+        if (!fb->readonly) {
+            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                                "property 'rom' = 'on' is not supported with"
+                                " 'readonly' = 'off'");
+            return FALSE;
+        }
+        break;
+    case FILE_ROM_OFF:
+        if (fb->readonly && share) {
+            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                                "property 'rom' = 'off' is incompatible with"
+                                " 'readonly' = 'on' and 'share' = 'on'");
+            return FALSE;
+        }
+        break;
+    default:
+        g_assert_not_reached();
+    }
+
+    name = qmem_host_memory_backend_ram_block_name(backend);
+    flags = share ? QMEM_RAM_SHARED : 0;
+    flags |= fb->readonly ? QMEM_RAM_READONLY_FD : 0;
+    flags |= fb->rom == FILE_ROM_ON ? QMEM_RAM_READONLY : 0;
+    flags |= reserve ? 0 : QMEM_RAM_NORESERVE;
+
+    fd = file_ram_open(fb->mem_path, name, fb->readonly, &created);
+    if (fd < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "can't open backing store %s for guest RAM: %s",
+                    fb->mem_path, g_strerror(-fd));
+        /*
+         * A private mapping of a file we may only read is still writable
+         * RAM: point the user at the option that does that.
+         */
+        if (!fb->readonly && !share && fd == -EACCES && error && *error) {
+            int rfd = file_ram_open(fb->mem_path, name, TRUE, &created);
+
+            if (rfd >= 0) {
+                close(rfd);
+                qmem_error_set_hint(*error,
+                    "Consider opening the backing store read-only but still "
+                    "creating writable RAM using '-object "
+                    "memory-backend-file,readonly=on,rom=off...' (see \"VM "
+                    "templating\" documentation)\n");
+            }
+        }
+        return FALSE;
+    }
+
+    block = qmem_ram_block_new_from_fd(name, size, fb->align, fd, fb->offset,
+                                       flags, error);
+    if (!block) {
+        if (created) {
+            unlink(fb->mem_path);
+        }
+        return FALSE;
+    }
+    qmem_host_memory_backend_set_ram_block(backend, block, TRUE);
+    return TRUE;
+}
+
+static void qmem_host_memory_backend_file_set_property(GObject *gobj,
+                                                       guint prop_id,
+                                                       const GValue *value,
+                                                       GParamSpec *pspec)
+{
+    QmemHostMemoryBackendFile *fb = BACKEND_FILE(gobj);
+
+    switch (prop_id) {
+    case PROP_MEM_PATH:
+        if (g_strcmp0(fb->mem_path, g_value_get_string(value)) == 0) {
+            return;
+        }
+        g_free(fb->mem_path);
+        fb->mem_path = g_value_dup_string(value);
+        break;
+    case PROP_ALIGN:
+        if (fb->align == g_value_get_uint64(value)) {
+            return;
+        }
+        fb->align = g_value_get_uint64(value);
+        break;
+    case PROP_OFFSET:
+        if (fb->offset == g_value_get_uint64(value)) {
+            return;
+        }
+        fb->offset = g_value_get_uint64(value);
+        break;
+    case PROP_DISCARD_DATA:
+        if (fb->discard_data == g_value_get_boolean(value)) {
+            return;
+        }
+        fb->discard_data = g_value_get_boolean(value);
+        break;
+    case PROP_READONLY:
+        if (fb->readonly == g_value_get_boolean(value)) {
+            return;
+        }
+        fb->readonly = g_value_get_boolean(value);
+        break;
+    case PROP_ROM:
+        if (fb->rom == (FileRom)g_value_get_enum(value)) {
+            return;
+        }
+        fb->rom = g_value_get_enum(value);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(gobj, prop_id, pspec);
+        return;
+    }
+    g_object_notify_by_pspec(gobj, pspec);
+}
+
+static void qmem_host_memory_backend_file_get_property(GObject *gobj,
+                                                       guint prop_id,
+                                                       GValue *value,
+                                                       GParamSpec *pspec)
+{
+    QmemHostMemoryBackendFile *fb = BACKEND_FILE(gobj);
+
+    switch (prop_id) {
+    case PROP_MEM_PATH:
+        g_value_set_string(value, fb->mem_path);
+        break;
+    case PROP_ALIGN:
+        g_value_set_uint64(value, fb->align);
+        break;
+    case PROP_OFFSET:
+        g_value_set_uint64(value, fb->offset);
+        break;
+    case PROP_DISCARD_DATA:
+        g_value_set_boolean(value, fb->discard_data);
+        break;
+    case PROP_READONLY:
+        g_value_set_boolean(value, fb->readonly);
+        break;
+    case PROP_ROM:
+        g_value_set_enum(value, fb->rom);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(gobj, prop_id, pspec);
+        break;
+    }
+}
+
+/* Everything but discard-data is fixed once the file is mapped. */
+static gboolean file_backend_set_property_checked(QmemObject *obj,
+                                                  GParamSpec *pspec,
+                                                  const GValue *value,
+                                                  GError **error)
+{
+    QmemHostMemoryBackend *backend = QMEM_HOST_MEMORY_BACKEND(obj);
+    const char *type = qmem_object_get_typename(obj);
+    gboolean inited = qmem_host_memory_backend_get_ram_block(backend) != NULL;
+
+    if (pspec->owner_type == qmem_host_memory_backend_file_type_id &&
+        inited) {
+        switch (pspec->param_id) {
+        case PROP_MEM_PATH:
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "cannot change property 'mem-path' of %s", type);
+            return FALSE;
+        case PROP_ALIGN:
+        case PROP_OFFSET:
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "cannot change property '%s' of %s", pspec->name,
+                        type);
+            return FALSE;
+        case PROP_READONLY:
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "cannot change property 'readonly' of %s.", type);
+            return FALSE;
+        case PROP_ROM:
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "cannot change property '%s' of %s.", pspec->name,
+                        type);
+            return FALSE;
+        default:
+            break;
+        }
+    }
+    return QMEM_OBJECT_CLASS(qmem_host_memory_backend_file_parent_class)
+        ->set_property_checked(obj, pspec, value, error);
+}
+
+/* discard-data: the file's contents are not wanted once we are gone. */
+static void file_backend_unparent(QmemObject *obj)
+{
+    QmemHostMemoryBackendFile *fb = BACKEND_FILE(obj);
+    QmemRamBlock *block =
+        qmem_host_memory_backend_get_ram_block(QMEM_HOST_MEMORY_BACKEND(obj));
+    QmemObjectClass *parent =
+        QMEM_OBJECT_CLASS(qmem_host_memory_backend_file_parent_class);
+
+    if (block && fb->discard_data) {
+        madvise(block->host, block->size, MADV_REMOVE);
+    }
+    if (parent->unparent) {
+        parent->unparent(obj);
+    }
+}
+
+static void qmem_host_memory_backend_file_finalize(GObject *gobj)
+{
+    g_free(BACKEND_FILE(gobj)->mem_path);
+    G_OBJECT_CLASS(qmem_host_memory_backend_file_parent_class)->finalize(gobj);
+}
+
+static void
+qmem_host_memory_backend_file_class_init(QmemHostMemoryBackendFileClass *klass)
+{
+    GObjectClass *gobject_class = G_OBJECT_CLASS(klass);
+    QmemObjectClass *object_class = QMEM_OBJECT_CLASS(klass);
+    const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                              G_PARAM_EXPLICIT_NOTIFY;
+
+    gobject_class->set_property = qmem_host_memory_backend_file_set_property;
+    gobject_class->get_property = qmem_host_memory_backend_file_get_property;
+    gobject_class->finalize = qmem_host_memory_backend_file_finalize;
+    object_class->set_property_checked = file_backend_set_property_checked;
+    object_class->unparent = file_backend_unparent;
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->alloc = file_backend_alloc;
+
+    /*
+     * QEMU describes only offset and rom; the other blurbs are ours.  pmem
+     * is left out, as QEMU does when built without libpmem.
+     */
+    props[PROP_MEM_PATH] = g_param_spec_string(
+        "mem-path", NULL,
+        "File or directory (for a temporary file) that backs the memory",
+        NULL, flags);
+    qmem_param_spec_set_qom_type(props[PROP_MEM_PATH], "string");
+    qmem_param_spec_set_mandatory(props[PROP_MEM_PATH]);
+    props[PROP_ALIGN] = qmem_param_spec_size(
+        "align", "Alignment of the mapping (ex: 2M; default: page size)",
+        0, G_MAXUINT64, 0, flags);
+    qmem_param_spec_set_qom_type(props[PROP_ALIGN], "int");
+    props[PROP_OFFSET] = qmem_param_spec_size(
+        "offset", "Offset into the target file (ex: 1G)", 0, G_MAXUINT64, 0,
+        flags);
+    qmem_param_spec_set_qom_type(props[PROP_OFFSET], "int");
+    props[PROP_DISCARD_DATA] = g_param_spec_boolean(
+        "discard-data", NULL,
+        "Discard the file's contents when the backend goes away", FALSE,
+        flags);
+    props[PROP_READONLY] = g_param_spec_boolean(
+        "readonly", NULL, "Open the file read-only", FALSE, flags);
+    props[PROP_ROM] = g_param_spec_enum(
+        "rom", NULL, "Whether to create Read Only Memory (ROM)",
+        file_rom_type, FILE_ROM_AUTO, flags);
+    qmem_param_spec_set_qom_type(props[PROP_ROM], "OnOffAuto");
+
+    g_object_class_install_properties(gobject_class, N_PROPS, props);
+}
+
+static void qmem_host_memory_backend_file_class_finalize(
+    QmemHostMemoryBackendFileClass *klass)
+{
+}
+
+static void qmem_host_memory_backend_file_init(QmemHostMemoryBackendFile *fb)
+{
+    fb->rom = FILE_ROM_AUTO;
+}
+
+G_MODULE_EXPORT void qmem_module_hostmem_file_register(GTypeModule *module)
+{
+    g_type_ensure(QMEM_TYPE_HOST_MEMORY_BACKEND);
+    file_rom_type = g_type_module_register_enum(module,
+                                                "QmemHostMemFileOnOffAuto",
+                                                file_rom_values);
+    qmem_host_memory_backend_file_register_type(module);
+    qmem_type_register_name(QMEM_TYPE_NAME_MEMORY_BACKEND_FILE,
+                            qmem_host_memory_backend_file_type_id);
+}

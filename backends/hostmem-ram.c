@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memory-backend-ram: anonymous host memory (a loadable module). */
+
+#include <gmodule.h>
+
+#include "backends/hostmem.h"
+#include "hw/core/module.h"
+#include "qapi/error.h"
+
+typedef struct {
+    QmemHostMemoryBackend parent_instance;
+} QmemHostMemoryBackendRam;
+
+typedef struct {
+    QmemHostMemoryBackendClass parent_class;
+} QmemHostMemoryBackendRamClass;
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemHostMemoryBackendRam,
+                               qmem_host_memory_backend_ram,
+                               QMEM_TYPE_HOST_MEMORY_BACKEND,
+                               G_TYPE_FLAG_FINAL, {})
+
+static gboolean ram_backend_alloc(QmemHostMemoryBackend *backend,
+                                  GError **error)
+{
+    guint64 size = qmem_host_memory_backend_get_size(backend);
+    g_autofree char *name = NULL;
+    gboolean share, reserve;
+    QmemRamBlock *block;
+
+    if (!size) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "can't create backend with size 0");
+        return FALSE;
+    }
+    g_object_get(backend, QMEM_HOSTMEM_PROP_SHARE, &share,
+                 QMEM_HOSTMEM_PROP_RESERVE, &reserve, NULL);
+    name = qmem_host_memory_backend_ram_block_name(backend);
+    block = qmem_ram_block_new_anon(name, size,
+                                    (share ? QMEM_RAM_SHARED : 0) |
+                                    (reserve ? 0 : QMEM_RAM_NORESERVE),
+                                    error);
+    if (!block) {
+        return FALSE;
+    }
+    /* The page size is the host's, so any size is accepted (QEMU). */
+    qmem_host_memory_backend_set_ram_block(backend, block, FALSE);
+    return TRUE;
+}
+
+static void
+qmem_host_memory_backend_ram_class_init(QmemHostMemoryBackendRamClass *klass)
+{
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->alloc = ram_backend_alloc;
+}
+
+static void qmem_host_memory_backend_ram_class_finalize(
+    QmemHostMemoryBackendRamClass *klass)
+{
+}
+
+static void qmem_host_memory_backend_ram_init(QmemHostMemoryBackendRam *self)
+{
+}
+
+G_MODULE_EXPORT void qmem_module_hostmem_ram_register(GTypeModule *module)
+{
+    g_type_ensure(QMEM_TYPE_HOST_MEMORY_BACKEND);
+    qmem_host_memory_backend_ram_register_type(module);
+    qmem_type_register_name(QMEM_TYPE_NAME_MEMORY_BACKEND_RAM,
+                            qmem_host_memory_backend_ram_type_id);
+}
