@@ -99,6 +99,36 @@ gsize qmem_fd_get_page_size(int fd);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmemRamBlock, qmem_ram_block_free)
 
+/**
+ * QmemRamBlockNotifier:
+ * @ram_block_added: a RAM block was mapped (@host, @size as in the block)
+ * @ram_block_removed: a RAM block is about to be unmapped
+ *
+ * QEMU's RAMBlockNotifier: code that must know about all host memory of
+ * the guest (an accelerator pinning it, a dumper) registers one.  Both
+ * callbacks are optional, run on the main thread and may not fail.
+ */
+typedef struct QmemRamBlockNotifier {
+    void (*ram_block_added)(struct QmemRamBlockNotifier *n, void *host,
+                            gsize size);
+    void (*ram_block_removed)(struct QmemRamBlockNotifier *n, void *host,
+                              gsize size);
+} QmemRamBlockNotifier;
+
+/**
+ * qmem_ram_block_notifier_add:
+ *
+ * Registers @n and calls its ram_block_added for every block that exists.
+ */
+void qmem_ram_block_notifier_add(QmemRamBlockNotifier *n);
+
+/**
+ * qmem_ram_block_notifier_remove:
+ *
+ * Unregisters @n (without calling ram_block_removed).
+ */
+void qmem_ram_block_notifier_remove(QmemRamBlockNotifier *n);
+
 G_END_DECLS
 
 #endif
