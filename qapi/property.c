@@ -631,7 +631,8 @@ gboolean qmem_property_set_value(QmemObject *obj, const char *name,
     if (!(pspec->flags & G_PARAM_WRITABLE) ||
         (pspec->flags & G_PARAM_CONSTRUCT_ONLY)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Insufficient permission to perform this operation");
+                    "Property '%s.%s' is not writable",
+                    qmem_object_get_typename(obj), name);
         return FALSE;
     }
     if (!check_pspec_range(obj, pspec, value, error)) {
@@ -740,7 +741,8 @@ static GParamSpec *find_readable(QmemObject *obj, const char *name,
     }
     if (!(pspec->flags & G_PARAM_READABLE)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Insufficient permission to perform this operation");
+                    "Property '%s.%s' is not readable",
+                    qmem_object_get_typename(obj), name);
         return NULL;
     }
     g_value_init(value, G_PARAM_SPEC_VALUE_TYPE(pspec));

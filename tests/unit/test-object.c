@@ -412,7 +412,7 @@ static const PropCase prop_cases[] = {
     { QMEM_INPUT_STRING, "nosuch", "1", NULL,
       "Property 'test-thing.nosuch' not found" },
     { QMEM_INPUT_STRING, "readonly", "1", NULL,
-      "Insufficient permission to perform this operation" },
+      "Property 'test-thing.readonly' is not writable" },
 };
 
 static JsonNode *case_input(const PropCase *c)

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The machine: boot RAM, the device-memory region, hotplug hooks. */
+
+#ifndef QMEM_HW_CORE_BOARDS_H
+#define QMEM_HW_CORE_BOARDS_H
+
+#include <json-glib/json-glib.h>
+#include "backends/hostmem.h"
+#include "hw/core/memory.h"
+#include "hw/core/object.h"
+#include "hw/core/qdev.h"
+
+G_BEGIN_DECLS
+
+#define QMEM_TYPE_MACHINE (qmem_machine_get_type())
+G_DECLARE_DERIVABLE_TYPE(QmemMachine, qmem_machine, QMEM, MACHINE, QmemObject)
+
+/* Machine property names (-machine TYPE,prop=value). */
+#define QMEM_MACHINE_PROP_MEMORY_BACKEND "memory-backend"
+#define QMEM_MACHINE_PROP_DUMP_GUEST_CORE "dump-guest-core"
+#define QMEM_MACHINE_PROP_MEM_MERGE "mem-merge"
+
+/**
+ * QmemDeviceMemoryState:
+ * @base: guest-physical address of the device-memory region
+ * @mr: the "device-memory" container memory devices are mapped into
+ * @as: the "device-memory" address space over @mr, whose listener counts
+ *   @used_memslots
+ * @dimm_size: bytes plugged as DIMMs
+ * @used_region_size: bytes of the region taken by plugged devices
+ * @required_memslots: memslots plugged devices said they need
+ * @used_memslots: RAM sections mapped in @mr now
+ * @memslot_auto_decision_active: devices that chose more than one memslot
+ *   from the overall limit (virtio-mem with dynamic memslots)
+ *
+ * QEMU's DeviceMemoryState.  Exists only when maxmem > RAM size.
+ */
+typedef struct {
+    guint64 base;
+    QmemMemoryRegion *mr;
+    QmemAddressSpace *as;
+    QmemMemoryListener listener;
+    guint64 dimm_size;
+    guint64 used_region_size;
+    guint required_memslots;
+    guint used_memslots;
+    guint memslot_auto_decision_active;
+} QmemDeviceMemoryState;
+
+/**
+ * QmemMachineClass:
+ * @desc: what `-machine help` prints
+ * @alias_pattern: (nullable): a glob of further names the type answers to
+ *   ("pc-i440fx-*"), as QEMU's versioned machine types
+ * @default_ram_id: id of the RAM backend created when -machine
+ *   memory-backend is not given ("pc.ram"); %NULL: no boot RAM
+ * @default_ram_size: RAM size without -m
+ * @max_cpus: the largest -smp the type accepts
+ * @init: lays out the machine's memory: maps the boot RAM region
+ *   (qmem_machine_get_ram()) into the system memory region and sets up
+ *   device memory (qmem_machine_init_device_memory()).  Called once by
+ *   qmem_machine_init_board(), after the RAM backend exists.  Required.
+ *   May fail (e.g. maxmem beyond the address width); nothing it created
+ *   may then stay mapped.
+ * @device_pre_plug: the hotplug handler's checks before @dev is realized;
+ *   every check that can fail goes here.  Optional.
+ * @device_plug: after @dev is realized; cannot fail.  Optional.
+ * @device_unplug_request: may @dev go?  Optional: default refuses with
+ *   "Bus '%s' does not support hotplugging" style errors of the subclass.
+ * @device_unplug: takes @dev out (the reverse of @device_plug), before it
+ *   is unrealized.  Cannot fail.  Optional.
+ */
+struct _QmemMachineClass {
+    QmemObjectClass parent_class;
+
+    const char *desc;
+    const char *alias_pattern;
+    const char *default_ram_id;
+    guint64 default_ram_size;
+    guint max_cpus;
+
+    gboolean (*init)(QmemMachine *machine, GError **error);
+    gboolean (*device_pre_plug)(QmemMachine *machine, QmemDevice *dev,
+                                GError **error);
+    void (*device_plug)(QmemMachine *machine, QmemDevice *dev);
+    gboolean (*device_unplug_request)(QmemMachine *machine, QmemDevice *dev,
+                                      GError **error);
+    void (*device_unplug)(QmemMachine *machine, QmemDevice *dev);
+
+    gpointer padding[16];
+};
+
+/**
+ * qmem_machine_type_lookup:
+ * @name: a machine type name or alias ("pc", "pc-q35-7.2")
+ *
+ * Returns: the machine type, or %G_TYPE_INVALID.
+ */
+GType qmem_machine_type_lookup(const char *name);
+
+/**
+ * qmem_machine_new:
+ * @options: -machine as parsed by qmem_opts_parse() with implied key "type"
+ * @error: return location for a #GError
+ *
+ * Creates the machine, sets its properties and adds it as /machine.
+ * Unknown type: "unsupported machine type" plus a hint to use -machine help.
+ *
+ * Returns: (transfer none) (nullable): the machine.
+ */
+QmemMachine *qmem_machine_new(JsonObject *options, GError **error);
+
+/**
+ * qmem_machine_get_current:
+ * Returns: (transfer none) (nullable): the machine at /machine.
+ */
+QmemMachine *qmem_machine_get_current(void);
+
+/**
+ * qmem_machine_set_memory:
+ * @options: -m as parsed by qmem_opts_parse() with implied key "size"
+ *
+ * QEMU's -m handling with its checks and messages (a bare number is MiB,
+ * sizes round up to 8 KiB, maxmem/slots consistency).  Call before
+ * qmem_machine_init_board().
+ */
+gboolean qmem_machine_set_memory(QmemMachine *machine, JsonObject *options,
+                                 GError **error);
+
+/**
+ * qmem_machine_set_smp:
+ * @cpus: the boot vCPU count (> 0, at most the class's max_cpus)
+ */
+gboolean qmem_machine_set_smp(QmemMachine *machine, guint cpus,
+                              GError **error);
+
+/**
+ * qmem_machine_set_mem_path:
+ * @mem_path: (nullable): -mem-path
+ * @prealloc: -mem-prealloc
+ */
+void qmem_machine_set_mem_options(QmemMachine *machine, const char *mem_path,
+                                  gboolean prealloc);
+
+/**
+ * qmem_machine_init_board:
+ *
+ * QEMU's machine_run_board_init(): resolves or creates the RAM backend,
+ * checks it, and calls the class's init.  Call after the -object backends
+ * exist and before any -device.
+ */
+gboolean qmem_machine_init_board(QmemMachine *machine, GError **error);
+
+/**
+ * qmem_machine_init_device_memory:
+ * @base: guest-physical address of the region (the board's choice)
+ * @size: its size
+ *
+ * Creates the device-memory container and address space and maps the
+ * container into system memory at @base.  For a machine's init hook.
+ */
+void qmem_machine_init_device_memory(QmemMachine *machine, guint64 base,
+                                     guint64 size);
+
+guint64 qmem_machine_get_ram_size(QmemMachine *machine);
+guint64 qmem_machine_get_maxram_size(QmemMachine *machine);
+guint64 qmem_machine_get_ram_slots(QmemMachine *machine);
+guint qmem_machine_get_smp_cpus(QmemMachine *machine);
+
+/**
+ * qmem_machine_get_ram:
+ * Returns: (transfer none) (nullable): the boot RAM region (the RAM
+ *   backend's), for the init hook to map.
+ */
+QmemMemoryRegion *qmem_machine_get_ram(QmemMachine *machine);
+
+/**
+ * qmem_machine_get_system_memory:
+ * Returns: (transfer none): the root container of guest-physical memory.
+ */
+QmemMemoryRegion *qmem_machine_get_system_memory(QmemMachine *machine);
+QmemAddressSpace *qmem_machine_get_address_space(QmemMachine *machine);
+
+/**
+ * qmem_machine_get_device_memory:
+ * Returns: (nullable): the device-memory state, %NULL without maxmem.
+ */
+QmemDeviceMemoryState *qmem_machine_get_device_memory(QmemMachine *machine);
+
+/**
+ * qmem_machine_is_running:
+ * Returns: whether cold plug is over (devices added now are hot-plugged).
+ */
+gboolean qmem_machine_is_running(QmemMachine *machine);
+void qmem_machine_set_running(QmemMachine *machine);
+
+/**
+ * qmem_machine_destroy:
+ *
+ * Unplugs every device, unmaps all memory and removes /machine.
+ */
+void qmem_machine_destroy(QmemMachine *machine);
+
+gboolean qmem_machine_print_help(GString *out);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Devices: realize/unrealize, -device / device_add / device_del. */
+
+#ifndef QMEM_HW_CORE_QDEV_H
+#define QMEM_HW_CORE_QDEV_H
+
+#include <json-glib/json-glib.h>
+#include "hw/core/object.h"
+#include "qapi/property.h"
+
+G_BEGIN_DECLS
+
+#define QMEM_TYPE_DEVICE (qmem_device_get_type())
+G_DECLARE_DERIVABLE_TYPE(QmemDevice, qmem_device, QMEM, DEVICE, QmemObject)
+
+/**
+ * QmemDeviceClass:
+ * @realize: makes the device work, after every property is set and after
+ *   the machine's pre_plug hook accepted it.  Required.  On failure the
+ *   device must hold nothing that finalize would not free; it is dropped.
+ * @unrealize: undoes realize, when the device is unplugged or the machine
+ *   goes away.  Optional.  May not fail.
+ * @desc: the description `-device help` prints
+ * @hotpluggable: whether device_add/device_del may add and remove it while
+ *   the machine runs (QEMU's DeviceClass.hotpluggable)
+ */
+struct _QmemDeviceClass {
+    QmemObjectClass parent_class;
+
+    gboolean (*realize)(QmemDevice *dev, GError **error);
+    void (*unrealize)(QmemDevice *dev);
+
+    const char *desc;
+    gboolean hotpluggable;
+
+    gpointer padding[8];
+};
+
+/**
+ * qmem_param_spec_set_runtime:
+ *
+ * Marks @pspec as settable after realize (virtio-mem's requested-size);
+ * every other device property is refused then, with QEMU's "Attempt to
+ * set property ... after it was realized".
+ */
+void qmem_param_spec_set_runtime(GParamSpec *pspec);
+
+gboolean qmem_device_is_realized(QmemDevice *dev);
+
+/**
+ * qmem_device_is_hotplugged:
+ * Returns: whether @dev was added after the machine was started (QMP
+ *   device_add), as query-memory-devices' "hotplugged" reports.
+ */
+gboolean qmem_device_is_hotplugged(QmemDevice *dev);
+
+/**
+ * qmem_device_get_id:
+ * Returns: (nullable): the id the user gave, %NULL for anonymous devices.
+ */
+const char *qmem_device_get_id(QmemDevice *dev);
+
+/**
+ * qmem_device_add:
+ * @options: "driver", "id" and the properties, as -device (KEYVAL) or
+ *   device_add / JSON -device (JSON) give them
+ * @kind: where @options came from
+ * @hotplug: %TRUE for device_add on a running machine
+ * @error: return location for a #GError
+ *
+ * QEMU's qdev_device_add(): finds the driver, creates the device, sets its
+ * properties in the order given, adds it as /machine/peripheral/<id> (or
+ * /machine/peripheral-anon/device[N]) and realizes it between the
+ * machine's pre_plug and plug hooks.  On failure nothing is left behind.
+ *
+ * Returns: (transfer none) (nullable): the device, owned by the tree.
+ */
+QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
+                            gboolean hotplug, GError **error);
+
+/**
+ * qmem_device_del:
+ * @id: a device id or QOM path
+ *
+ * QEMU's qmp_device_del(): asks the machine to unplug the device.  qmem's
+ * guests have no ACPI hotplug, so an accepted request completes at once:
+ * the device is unplugged, unrealized and removed, and DEVICE_DELETED is
+ * emitted.
+ */
+gboolean qmem_device_del(const char *id, GError **error);
+
+/**
+ * qmem_device_unplug_all:
+ *
+ * Unrealizes and removes every device, newest first (machine teardown).
+ */
+void qmem_device_unplug_all(void);
+
+/**
+ * qmem_device_print_help:
+ * @driver: (nullable): a device type name, or %NULL for the list
+ * @out: where the text goes
+ *
+ * QEMU's `-device help` ("name \"pc-dimm\", desc \"DIMM memory module\"")
+ * and `-device TYPE,help` listings.
+ *
+ * Returns: %FALSE when @driver is not a device type.
+ */
+gboolean qmem_device_print_help(const char *driver, GString *out);
+
+/**
+ * qmem_device_foreach:
+ * @fn: called for every realized device under /machine; return %FALSE to
+ *   stop
+ */
+void qmem_device_foreach(gboolean (*fn)(QmemDevice *dev, gpointer opaque),
+                         gpointer opaque);
+
+G_END_DECLS
+
+#endif
