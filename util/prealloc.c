@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Preallocation of guest memory (QEMU's qemu_prealloc_mem(), oslib-posix.c). */
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "qapi/error.h"
+#include "util/prealloc.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+typedef struct PreallocContext PreallocContext;
+
+typedef struct {
+    char *addr;
+    size_t numpages;
+    size_t page_size;
+    PreallocContext *context;
+    GThread *thread;
+    sigjmp_buf env;
+} PreallocThread;
+
+struct PreallocContext {
+    /* Protected by page_mutex; workers start once it is set. */
+    gboolean all_threads_created;
+    /* Set when not every thread could be created: the others do nothing. */
+    gboolean cancelled;
+    guint num_threads;
+    PreallocThread *threads;
+};
+
+static GMutex page_mutex;
+static GCond page_cond;
+
+/*
+ * The SIGBUS handler is process wide, so touching preallocations run one at
+ * a time; sigbus_oldact is only valid while sigbus_mutex is held.
+ */
+static GMutex sigbus_mutex;
+static struct sigaction sigbus_oldact;
+
+/*
+ * The worker the current thread is, while it touches pages.  initial-exec,
+ * because the signal handler reads it and general-dynamic TLS access may
+ * allocate, which is not async-signal-safe.
+ */
+static __thread PreallocThread *touch_thread
+    __attribute__((tls_model("initial-exec")));
+
+static gint force_touch;
+
+void qmem_prealloc_set_force_touch(gboolean force)
+{
+    g_atomic_int_set(&force_touch, force);
+}
+
+static void sigbus_handler(int signal, siginfo_t *info, void *ctx)
+{
+    PreallocThread *t = touch_thread;
+    struct sigaction dfl;
+
+    /*
+     * Only a fault on the worker's own range means "no memory for this
+     * page"; a SIGBUS sent by kill() or raised elsewhere is not ours.
+     */
+    if (t && info->si_code > 0 && (char *)info->si_addr >= t->addr
+        && (size_t)((char *)info->si_addr - t->addr)
+               < t->numpages * t->page_size) {
+        siglongjmp(t->env, 1);
+    }
+
+    if (sigbus_oldact.sa_flags & SA_SIGINFO) {
+        sigbus_oldact.sa_sigaction(signal, info, ctx);
+        return;
+    }
+    if (sigbus_oldact.sa_handler != SIG_DFL
+        && sigbus_oldact.sa_handler != SIG_IGN) {
+        sigbus_oldact.sa_handler(signal);
+        return;
+    }
+    if (sigbus_oldact.sa_handler == SIG_IGN && info->si_code <= 0) {
+        return;
+    }
+
+    /*
+     * The process would have died without us (a fault cannot be ignored:
+     * returning would only repeat it).  Die the same way: with the default
+     * action, a fault recurs on return, a sent signal is re-raised and
+     * delivered once the handler returns.
+     */
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGBUS, &dfl, NULL);
+    if (info->si_code <= 0) {
+        raise(SIGBUS);
+    }
+}
+
+static gboolean wait_for_start(PreallocContext *context)
+{
+    gboolean cancelled;
+
+    /*
+     * Page faults contend on the mmap lock with the allocation of the
+     * remaining threads' stacks, so nobody starts before all exist.
+     */
+    g_mutex_lock(&page_mutex);
+    while (!context->all_threads_created) {
+        g_cond_wait(&page_cond, &page_mutex);
+    }
+    cancelled = context->cancelled;
+    g_mutex_unlock(&page_mutex);
+    return !cancelled;
+}
+
+static gpointer do_touch_pages(gpointer opaque)
+{
+    PreallocThread *t = opaque;
+    sigset_t set, oldset;
+    int ret = 0;
+
+    if (!wait_for_start(t->context)) {
+        return NULL;
+    }
+
+    /* The creator may run with SIGBUS blocked; a blocked fault kills. */
+    sigemptyset(&set);
+    sigaddset(&set, SIGBUS);
+    pthread_sigmask(SIG_UNBLOCK, &set, &oldset);
+
+    if (sigsetjmp(t->env, 1)) {
+        ret = -EFAULT;
+    } else {
+        char *addr = t->addr;
+        size_t i;
+
+        /* Only now is env valid for the handler to jump to. */
+        touch_thread = t;
+        for (i = 0; i < t->numpages; i++) {
+            /*
+             * Write back what was read, so that data already in the area
+             * (e.g. a file's contents) survives; volatile so that the
+             * compiler keeps the no-op store that faults the page in.
+             */
+            *(volatile char *)addr = *(volatile char *)addr;
+            addr += t->page_size;
+        }
+    }
+    touch_thread = NULL;
+    pthread_sigmask(SIG_SETMASK, &oldset, NULL);
+    return GINT_TO_POINTER(ret);
+}
+
+static gpointer do_madv_populate_write_pages(gpointer opaque)
+{
+    PreallocThread *t = opaque;
+    size_t size = t->numpages * t->page_size;
+
+    if (!wait_for_start(t->context)) {
+        return NULL;
+    }
+    if (size && madvise(t->addr, size, MADV_POPULATE_WRITE)) {
+        return GINT_TO_POINTER(-errno);
+    }
+    return NULL;
+}
+
+guint qmem_prealloc_thread_count(long online_cpus, size_t page_size,
+                                 size_t size, guint max_threads)
+{
+    size_t numpages, n = 1;
+
+    g_return_val_if_fail(page_size > 0, 1);
+    g_return_val_if_fail(max_threads >= 1, 1);
+
+    numpages = size / page_size + (size % page_size != 0);
+    if (online_cpus > 0) {
+        n = MIN(MIN((size_t)online_cpus, QMEM_PREALLOC_MAX_THREADS),
+                max_threads);
+    }
+    /* Especially with gigantic pages, no more threads than pages. */
+    n = MIN(n, numpages);
+    /* Little memory is not worth starting threads for. */
+    n = MIN(n, MAX(1, numpages * page_size / QMEM_PREALLOC_BYTES_PER_THREAD));
+    return n;
+}
+
+/* Returns 0 or a negative errno. */
+static int touch_all_pages(char *area, size_t page_size, size_t numpages,
+                           guint max_threads, gboolean use_populate)
+{
+    PreallocContext context = { 0 };
+    size_t numpages_per_thread, leftover;
+    GThreadFunc touch_fn;
+    guint i, created;
+    char *addr = area;
+    int ret = 0;
+
+    context.num_threads = qmem_prealloc_thread_count(sysconf(
+                                                         _SC_NPROCESSORS_ONLN),
+                                                     page_size,
+                                                     numpages * page_size,
+                                                     max_threads);
+
+    if (use_populate) {
+        if (context.num_threads == 1) {
+            /* A thread of its own would only add the cost of creating it. */
+            if (madvise(area, numpages * page_size, MADV_POPULATE_WRITE)) {
+                return -errno;
+            }
+            return 0;
+        }
+        touch_fn = do_madv_populate_write_pages;
+    } else {
+        touch_fn = do_touch_pages;
+    }
+
+    /*
+     * QEMU 7.2+ can create these threads inside a thread-context object
+     * (prealloc-context) for CPU/NUMA placement, and QEMU 9.0+ can leave
+     * them waiting here (async mode) so that all command-line backends are
+     * populated in parallel.  qmem has neither yet: that is where they
+     * would hook in.
+     */
+    context.threads = g_new0(PreallocThread, context.num_threads);
+    numpages_per_thread = numpages / context.num_threads;
+    leftover = numpages % context.num_threads;
+    for (created = 0; created < context.num_threads; created++) {
+        PreallocThread *t = &context.threads[created];
+
+        t->addr = addr;
+        t->numpages = numpages_per_thread + (created < leftover);
+        t->page_size = page_size;
+        t->context = &context;
+        t->thread = g_thread_try_new("touch_pages", touch_fn, t, NULL);
+        if (!t->thread) {
+            /* The only way GLib reports failing to create a thread. */
+            ret = -EAGAIN;
+            break;
+        }
+        addr += t->numpages * page_size;
+    }
+
+    g_mutex_lock(&page_mutex);
+    context.all_threads_created = TRUE;
+    context.cancelled = ret != 0;
+    g_cond_broadcast(&page_cond);
+    g_mutex_unlock(&page_mutex);
+
+    for (i = 0; i < created; i++) {
+        int tmp = GPOINTER_TO_INT(g_thread_join(context.threads[i].thread));
+
+        if (tmp) {
+            ret = tmp;
+        }
+    }
+    g_free(context.threads);
+    return ret;
+}
+
+static size_t fd_page_size(int fd)
+{
+    if (fd >= 0) {
+        struct statfs fs;
+        int ret;
+
+        do {
+            ret = fstatfs(fd, &fs);
+        } while (ret != 0 && errno == EINTR);
+
+        if (ret == 0 && fs.f_type == HUGETLBFS_MAGIC) {
+            return fs.f_bsize;
+        }
+    }
+    return sysconf(_SC_PAGESIZE);
+}
+
+static gboolean populate_write_possible(void *area, size_t page_size)
+{
+    /*
+     * Probed on every call: some mappings (e.g. of /dev/mem) refuse it
+     * with EINVAL.  Any other failure will recur on the real call and be
+     * reported from there.
+     */
+    return !madvise(area, page_size, MADV_POPULATE_WRITE) || errno != EINVAL;
+}
+
+gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
+                           GError **error)
+{
+    size_t page_size;
+    size_t numpages;
+    gboolean use_populate;
+    int ret;
+
+    g_return_val_if_fail(area != NULL || size == 0, FALSE);
+    g_return_val_if_fail(max_threads >= 1, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (size == 0) {
+        return TRUE;
+    }
+
+    page_size = fd_page_size(fd);
+    numpages = size / page_size + (size % page_size != 0);
+    use_populate = !g_atomic_int_get(&force_touch)
+                   && populate_write_possible(area, page_size);
+
+    if (!use_populate) {
+        struct sigaction act;
+
+        g_mutex_lock(&sigbus_mutex);
+        memset(&act, 0, sizeof(act));
+        act.sa_sigaction = sigbus_handler;
+        act.sa_flags = SA_SIGINFO;
+        sigemptyset(&act.sa_mask);
+        if (sigaction(SIGBUS, &act, &sigbus_oldact)) {
+            int err = errno;
+
+            g_mutex_unlock(&sigbus_mutex);
+            g_set_error(
+                error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "qemu_prealloc_mem: failed to install signal handler: %s",
+                g_strerror(err));
+            return FALSE;
+        }
+    }
+
+    ret = touch_all_pages(area, page_size, numpages, max_threads, use_populate);
+
+    if (!use_populate) {
+        if (sigaction(SIGBUS, &sigbus_oldact, NULL)) {
+            /* Cannot happen with a handler sigaction() just returned. */
+            g_error("qemu_prealloc_mem: failed to reinstall signal handler: %s",
+                    g_strerror(errno));
+        }
+        g_mutex_unlock(&sigbus_mutex);
+    }
+
+    if (ret) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "qemu_prealloc_mem: preallocating memory failed: %s",
+                    g_strerror(-ret));
+        return FALSE;
+    }
+    return TRUE;
+}
