@@ -1,14 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qmem-run: builds a machine from QEMU's options and serves QMP. */
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib-unix.h>
-#include "backends/hostmem.h"
+#include "hw/core/accel.h"
+#include "hw/core/boards.h"
+#include "hw/core/memory-map.h"
 #include "hw/core/module.h"
+#include "hw/core/qdev.h"
 #include "hw/core/qom-qmp-cmds.h"
 #include "hw/core/user-creatable.h"
+#include "hw/mem/memory-device.h"
+#include "hw/qtest/qtest.h"
 #include "qapi/cutils.h"
 #include "qapi/error.h"
 #include "qapi/opts.h"
@@ -23,11 +30,12 @@ typedef struct {
 
 typedef struct {
     GArray *options;        /* RunnerOption, in command-line order */
-    guint smp_cpus;
     gboolean start_stopped;
-    GPtrArray *qmp_specs;
     GMainLoop *loop;
-    int exit_status;
+    QmemMachine *machine;
+    QmemAccel *accel;
+    GPtrArray *qmp_specs;
+    QmemQtestServer *qtest;
 } Runner;
 
 static const struct {
@@ -36,22 +44,25 @@ static const struct {
 } known_options[] = {
     { "S", FALSE },
     { "accel", TRUE },
+    { "device", TRUE },
     { "display", TRUE },
+    { "h", FALSE },
+    { "help", FALSE },
     { "m", TRUE },
-    { "machine", TRUE },
     { "M", TRUE },
+    { "machine", TRUE },
+    { "mem-path", TRUE },
+    { "mem-prealloc", FALSE },
     { "nodefaults", FALSE },
     { "object", TRUE },
     { "qmp", TRUE },
+    { "qtest", TRUE },
     { "smp", TRUE },
     { "version", FALSE },
-    { "h", FALSE },
-    { "help", FALSE },
 };
 
 static const char *current_location;
 
-/* Only main prints and exits: every failure funnels through here. */
 static void G_GNUC_NORETURN die(GError *error)
 {
     const char *hint = qmem_error_get_hint(error);
@@ -82,21 +93,32 @@ static void G_GNUC_NORETURN G_GNUC_PRINTF(1, 2) die_msg(const char *fmt, ...)
 static void usage(void)
 {
     printf("usage: qmem-run [options]\n\n"
-           "  -machine TYPE[,prop=value...]   machine type and properties\n"
-           "  -m [size=]N[,slots=n,maxmem=M]  boot RAM (a number is MiB)\n"
-           "  -smp N                           number of vCPUs\n"
+           "  -machine TYPE[,memory-backend=ID,dump-guest-core=on|off,"
+           "mem-merge=on|off]\n"
+           "                        machine type (pc, q35, pc-i440fx-*, "
+           "pc-q35-*); 'help' lists them\n"
+           "  -m [size=]N[,slots=n,maxmem=M]\n"
+           "                        boot RAM (a bare number is MiB), "
+           "hot-plug slots and limit\n"
+           "  -smp N                number of vCPUs\n"
            "  -object TYPE,id=ID[,prop=value...] | -object JSON\n"
-           "                                   create an object; "
-           "'-object help' lists types,\n"
-           "                                   "
-           "'-object TYPE,help' their properties\n"
-           "  -accel qtest                     accelerator\n"
-           "  -qmp stdio | unix:PATH,server=on,wait=off\n"
-           "                                   serve QMP\n"
-           "  -S                               do not start vCPUs\n"
-           "  -display none, -nodefaults       accepted for QEMU "
-           "compatibility\n"
-           "  -version                         print the version\n");
+           "                        create an object; 'help' lists types, "
+           "TYPE,help properties\n"
+           "  -device DRIVER[,prop=value...] | -device JSON\n"
+           "                        add a device; 'help' lists drivers, "
+           "DRIVER,help properties\n"
+           "  -mem-path PATH        back boot RAM with a file in PATH\n"
+           "  -mem-prealloc         preallocate every memory backend\n"
+           "  -accel kvm|qtest      accelerator (default: kvm where "
+           "/dev/kvm works, else qtest)\n"
+           "  -qmp stdio | unix:PATH[,server=on,wait=off]\n"
+           "                        serve QMP\n"
+           "  -qtest stdio | unix:PATH[,server=on,wait=off]\n"
+           "                        serve the qtest protocol\n"
+           "  -S                    do not start vCPUs until 'cont'\n"
+           "  -display none, -nodefaults\n"
+           "                        accepted for QEMU compatibility\n"
+           "  -version              print the version\n");
 }
 
 static void parse_command_line(Runner *r, int argc, char **argv)
@@ -106,8 +128,8 @@ static void parse_command_line(Runner *r, int argc, char **argv)
         RunnerOption opt = { 0 };
         gsize k;
 
+        current_location = arg;
         if (arg[0] != '-') {
-            current_location = arg;
             die_msg("invalid option");
         }
         opt.name = arg + (arg[1] == '-' ? 2 : 1);
@@ -116,7 +138,6 @@ static void parse_command_line(Runner *r, int argc, char **argv)
                 break;
             }
         }
-        current_location = arg;
         if (k == G_N_ELEMENTS(known_options)) {
             die_msg("invalid option");
         }
@@ -131,21 +152,106 @@ static void parse_command_line(Runner *r, int argc, char **argv)
     current_location = NULL;
 }
 
-/* "-object help", "-object TYPE,help": print and exit, as QEMU does. */
-static void object_help(const char *type)
+static gboolean is_option(const RunnerOption *opt, const char *name)
 {
-    g_autoptr(GString) out = g_string_new(NULL);
+    return !strcmp(opt->name, name);
+}
 
-    if (!qmem_user_creatable_print_help(type, out)) {
-        die_msg("invalid object type: %s", type);
+/* Sets current_location to "-name arg", as QEMU's error locations read. */
+static void locate(const RunnerOption *opt)
+{
+    static char *loc;
+
+    g_free(loc);
+    loc = opt->arg ? g_strdup_printf("-%s %s", opt->name, opt->arg)
+                   : g_strdup_printf("-%s", opt->name);
+    current_location = loc;
+}
+
+static JsonObject *parse_opts(const char *arg, const char *implied,
+                              gboolean *help)
+{
+    GError *error = NULL;
+    JsonObject *opts = qmem_opts_parse(arg, implied, help, &error);
+
+    if (!opts) {
+        die(error);
     }
+    return opts;
+}
+
+/* The last value of an OPTS key, or NULL. */
+static const char *opts_last(JsonObject *opts, const char *key)
+{
+    JsonArray *values;
+
+    if (!json_object_has_member(opts, key)) {
+        return NULL;
+    }
+    values = json_object_get_array_member(opts, key);
+    return json_array_get_string_element(values,
+                                         json_array_get_length(values) - 1);
+}
+
+static void print_and_exit(GString *out)
+{
     fputs(out->str, stdout);
     exit(0);
 }
 
-static void create_object(Runner *r, const char *arg, GHashTable *ids)
+/* QemuOpts keeps ids unique per option group before anything exists. */
+static void check_duplicate_id(GHashTable *ids, JsonObject *opts,
+                               const char *group)
+{
+    const char *id = opts_last(opts, "id");
+
+    if (!id) {
+        return;
+    }
+    if (g_hash_table_contains(ids, id)) {
+        die_msg("Duplicate ID '%s' for %s", id, group);
+    }
+    g_hash_table_add(ids, g_strdup(id));
+}
+
+static void create_object(const char *arg, GHashTable *ids)
 {
     g_autoptr(JsonObject) options = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    GError *error = NULL;
+    gboolean help = FALSE;
+    QmemInputKind kind;
+
+    if (arg[0] == '{') {
+        options = qmem_json_parse_object(arg, &error);
+        kind = QMEM_INPUT_JSON;
+        if (!options) {
+            die(error);
+        }
+    } else {
+        options = parse_opts(arg, "qom-type", &help);
+        kind = QMEM_INPUT_OPTS;
+    }
+    if (help) {
+        const char *type = opts_last(options, "qom-type");
+
+        if (!qmem_user_creatable_print_help(type, out)) {
+            die_msg("invalid object type: %s", type);
+        }
+        print_and_exit(out);
+    }
+    if (kind == QMEM_INPUT_OPTS) {
+        check_duplicate_id(ids, options, "object");
+    }
+    if (!qmem_user_creatable_add(options, kind, &error)) {
+        die(error);
+    }
+}
+
+static void add_device(const char *arg, GHashTable *ids)
+{
+    g_autoptr(JsonObject) options = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
     GError *error = NULL;
     gboolean help = FALSE;
     QmemInputKind kind;
@@ -154,116 +260,203 @@ static void create_object(Runner *r, const char *arg, GHashTable *ids)
         options = qmem_json_parse_object(arg, &error);
         kind = QMEM_INPUT_JSON;
     } else {
-        options = qmem_opts_parse(arg, "qom-type", &help, &error);
-        kind = QMEM_INPUT_OPTS;
+        options = qmem_keyval_parse(arg, "driver", &help, &error);
+        kind = QMEM_INPUT_KEYVAL;
     }
     if (!options) {
         die(error);
     }
-    if (help || !strcmp(arg, "help") || !strcmp(arg, "?")) {
-        JsonNode *type = json_object_get_member(options, "qom-type");
+    if (help) {
+        const char *driver = json_object_has_member(options, "driver")
+            ? json_object_get_string_member(options, "driver") : NULL;
 
-        if (!type || !strcmp(arg, "help") || !strcmp(arg, "?")) {
-            object_help(NULL);
+        if (!qmem_device_print_help(driver, out)) {
+            die_msg("'%s' is not a valid device model name", driver);
         }
-        object_help(json_array_get_string_element(
-            json_node_get_array(type), 0));
+        print_and_exit(out);
     }
-    /* QemuOpts keeps ids unique per option group before anything exists. */
-    if (kind == QMEM_INPUT_OPTS && json_object_has_member(options, "id")) {
-        JsonArray *ids_given = json_object_get_array_member(options, "id");
-        const char *id = json_array_get_string_element(
-            ids_given, json_array_get_length(ids_given) - 1);
+    if (kind == QMEM_INPUT_KEYVAL && json_object_has_member(options, "id")) {
+        const char *id = json_object_get_string_member(options, "id");
 
         if (g_hash_table_contains(ids, id)) {
-            die_msg("Duplicate ID '%s' for object", id);
+            die_msg("Duplicate ID '%s' for device", id);
         }
         g_hash_table_add(ids, g_strdup(id));
     }
-    if (!qmem_user_creatable_add(options, kind, &error)) {
+    if (!qmem_device_add(options, kind, FALSE, &error)) {
         die(error);
     }
 }
 
-static void apply_options(Runner *r)
+/* -machine options merge, later keys winning, as QemuOpts merges them. */
+static JsonObject *machine_options(Runner *r)
 {
-    g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash, g_str_equal,
-                                                      g_free, NULL);
-    GError *error = NULL;
+    JsonObject *merged = json_object_new();
+    JsonArray *type = json_array_new();
+    gboolean help = FALSE;
 
-    /* First the options that shape everything else ... */
+    json_array_add_string_element(type, "pc");
+    json_object_set_array_member(merged, "type", type);
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
-        g_autofree char *loc = g_strdup_printf("-%s %s", opt->name,
-                                               opt->arg ? opt->arg : "");
+        g_autoptr(JsonObject) opts = NULL;
+        g_autoptr(GList) members = NULL;
 
-        current_location = opt->arg ? loc : NULL;
-        if (!strcmp(opt->name, "h") || !strcmp(opt->name, "help")) {
+        if (!is_option(opt, "machine") && !is_option(opt, "M")) {
+            continue;
+        }
+        locate(opt);
+        opts = parse_opts(opt->arg, "type", &help);
+        if (help) {
+            g_autoptr(GString) out = g_string_new(NULL);
+
+            qmem_machine_print_help(out);
+            print_and_exit(out);
+        }
+        members = json_object_get_members(opts);
+        for (GList *m = members; m; m = m->next) {
+            json_object_set_member(merged, m->data,
+                json_node_copy(json_object_get_member(opts, m->data)));
+        }
+    }
+    current_location = NULL;
+    return merged;
+}
+
+static const char *default_accel(void)
+{
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        return "qtest";
+    }
+    close(fd);
+    return "kvm";
+}
+
+/*
+ * QEMU's start-up order: machine and its options, accelerator, objects
+ * (backends take the machine's defaults), board init, devices.
+ */
+static void build_machine(Runner *r)
+{
+    g_autoptr(JsonObject) machine_opts = machine_options(r);
+    g_autoptr(GHashTable) object_ids =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) device_ids =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(JsonObject) accel_opts = NULL;
+    const char *mem_path = NULL;
+    gboolean mem_prealloc = FALSE;
+    GError *error = NULL;
+
+    r->machine = qmem_machine_new(machine_opts, &error);
+    if (!r->machine) {
+        die(error);
+    }
+
+    for (guint i = 0; i < r->options->len; i++) {
+        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
+
+        locate(opt);
+        if (is_option(opt, "h") || is_option(opt, "help")) {
             usage();
             exit(0);
-        } else if (!strcmp(opt->name, "version")) {
+        } else if (is_option(opt, "version")) {
             printf("qmem-run version %s\n", QMEM_VERSION);
             exit(0);
-        } else if (!strcmp(opt->name, "S")) {
+        } else if (is_option(opt, "S")) {
             r->start_stopped = TRUE;
-        } else if (!strcmp(opt->name, "accel")) {
-            g_autoptr(JsonObject) accel =
-                qmem_opts_parse(opt->arg, "accel", NULL, &error);
-            const char *name;
+        } else if (is_option(opt, "m")) {
+            g_autoptr(JsonObject) m = parse_opts(opt->arg, "size", NULL);
 
-            if (!accel) {
+            if (!qmem_machine_set_memory(r->machine, m, &error)) {
                 die(error);
             }
-            name = json_array_get_string_element(
-                json_object_get_array_member(accel, "accel"), 0);
-            if (strcmp(name, "qtest")) {
-                die_msg("invalid accelerator %s", name);
+        } else if (is_option(opt, "smp")) {
+            g_autoptr(JsonObject) smp = parse_opts(opt->arg, "cpus", NULL);
+            const char *cpus = opts_last(smp, "cpus");
+            guint64 n = 1;
+
+            if (cpus && qmem_parse_uint(cpus, NULL, 0, &n) != 0) {
+                die_msg("Parameter 'cpus' expects a number");
             }
-        } else if (!strcmp(opt->name, "display")) {
+            if (!qmem_machine_set_smp(r->machine, MIN(n, G_MAXUINT),
+                                      &error)) {
+                die(error);
+            }
+        } else if (is_option(opt, "accel")) {
+            g_clear_pointer(&accel_opts, json_object_unref);
+            accel_opts = parse_opts(opt->arg, "accel", NULL);
+        } else if (is_option(opt, "display")) {
             if (strcmp(opt->arg, "none")) {
                 die_msg("Display '%s' is not available.", opt->arg);
             }
-        } else if (!strcmp(opt->name, "smp")) {
-            g_autoptr(JsonObject) smp =
-                qmem_opts_parse(opt->arg, "cpus", NULL, &error);
-            guint64 cpus;
-
-            if (!smp) {
-                die(error);
-            }
-            if (json_object_has_member(smp, "cpus")) {
-                JsonArray *v = json_object_get_array_member(smp, "cpus");
-
-                if (qmem_parse_uint(json_array_get_string_element(
-                                        v, json_array_get_length(v) - 1),
-                                    NULL, 0, &cpus) != 0 ||
-                    cpus == 0 || cpus > 1024) {
-                    die_msg("Parameter 'cpus' expects a uint64 value");
-                }
-                r->smp_cpus = cpus;
-            }
-        } else if (!strcmp(opt->name, "qmp")) {
+        } else if (is_option(opt, "mem-path")) {
+            mem_path = opt->arg;
+        } else if (is_option(opt, "mem-prealloc")) {
+            mem_prealloc = TRUE;
+        } else if (is_option(opt, "qmp")) {
             g_ptr_array_add(r->qmp_specs, (gpointer)opt->arg);
         }
     }
     current_location = NULL;
+    qmem_machine_set_mem_options(r->machine, mem_path, mem_prealloc);
 
-    /* Backends take their defaults from the machine (QEMU's instance init). */
-    qmem_host_memory_backend_set_defaults(TRUE, TRUE, r->smp_cpus, FALSE);
+    /* The accelerator: "-accel NAME[,prop=value...]". */
+    {
+        const char *name = accel_opts ? opts_last(accel_opts, "accel")
+                                      : default_accel();
 
-    /* ... then the objects, in command-line order. */
+        if (accel_opts) {
+            json_object_remove_member(accel_opts, "accel");
+        }
+        r->accel = qmem_accel_new(name, accel_opts, &error);
+        if (!r->accel) {
+            die(error);
+        }
+        qmem_accel_set_current(r->accel);
+    }
+
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
-        g_autofree char *loc = g_strdup_printf("-%s %s", opt->name,
-                                               opt->arg ? opt->arg : "");
 
-        current_location = loc;
-        if (!strcmp(opt->name, "object")) {
-            create_object(r, opt->arg, ids);
+        if (is_option(opt, "object")) {
+            locate(opt);
+            create_object(opt->arg, object_ids);
         }
     }
     current_location = NULL;
+
+    if (!qmem_machine_init_board(r->machine, &error) ||
+        !qmem_accel_init_machine(r->accel,
+                                 qmem_machine_get_address_space(r->machine),
+                                 qmem_machine_get_smp_cpus(r->machine),
+                                 &error)) {
+        die(error);
+    }
+
+    for (guint i = 0; i < r->options->len; i++) {
+        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
+
+        if (is_option(opt, "device")) {
+            locate(opt);
+            add_device(opt->arg, device_ids);
+        } else if (is_option(opt, "qtest")) {
+            locate(opt);
+            g_clear_pointer(&r->qtest, qmem_qtest_server_free);
+            r->qtest = qmem_qtest_server_new(
+                qmem_machine_get_address_space(r->machine));
+            if (!qmem_qtest_server_open(r->qtest, opt->arg, &error)) {
+                die(error);
+            }
+        }
+    }
+    current_location = NULL;
+    qmem_machine_set_running(r->machine);
 }
+
+static Runner *the_runner;
 
 static gboolean on_signal(gpointer opaque)
 {
@@ -284,11 +477,40 @@ static void on_quit(gpointer opaque)
     g_main_loop_quit(r->loop);
 }
 
+static JsonNode *qmp_cont(JsonObject *args, GError **error)
+{
+    static const char *const allowed[] = { NULL };
+
+    if (qmem_qmp_check_args(args, allowed, error)) {
+        qmem_accel_start(the_runner->accel);
+    }
+    return NULL;
+}
+
+static gboolean hmp_info_mtree(const char *args, GString *out,
+                               GError **error)
+{
+    qmem_memory_print_mtree(out);
+    return TRUE;
+}
+
+static void register_commands(Runner *r)
+{
+    the_runner = r;
+    qmem_qmp_set_quit_handler(on_quit, r);
+    qmem_qmp_register_command("cont", qmp_cont, 0);
+    qmem_qom_qmp_register();
+    qmem_qdev_qmp_register();
+    qmem_memory_device_qmp_register();
+    qmem_memory_map_qmp_register();
+    qmem_hmp_register("info mtree", hmp_info_mtree);
+    qmem_hmp_set_help("info mtree", NULL, "show memory tree");
+}
+
 int main(int argc, char **argv)
 {
     Runner r = {
         .options = g_array_new(FALSE, TRUE, sizeof(RunnerOption)),
-        .smp_cpus = 1,
         .qmp_specs = g_ptr_array_new(),
     };
     g_autoptr(QmemQmpServer) qmp = NULL;
@@ -298,29 +520,61 @@ int main(int argc, char **argv)
         die(error);
     }
     parse_command_line(&r, argc, argv);
-    apply_options(&r);
+
+    /* Help for -object and -device needs no machine. */
+    for (guint i = 0; i < r.options->len; i++) {
+        RunnerOption *opt = &g_array_index(r.options, RunnerOption, i);
+        g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash,
+                                                          g_str_equal,
+                                                          g_free, NULL);
+
+        if ((is_option(opt, "object") || is_option(opt, "device")) &&
+            (g_str_has_suffix(opt->arg, "help") || !strcmp(opt->arg, "?"))) {
+            locate(opt);
+            if (is_option(opt, "object")) {
+                create_object(opt->arg, ids);
+            } else {
+                add_device(opt->arg, ids);
+            }
+        }
+    }
+    current_location = NULL;
+
+    register_commands(&r);
+    build_machine(&r);
 
     r.loop = g_main_loop_new(NULL, FALSE);
-    qmem_qom_qmp_register();
-    qmem_qmp_set_quit_handler(on_quit, &r);
     qmp = qmem_qmp_server_new();
     for (guint i = 0; i < r.qmp_specs->len; i++) {
-        current_location = g_ptr_array_index(r.qmp_specs, i);
-        if (!qmem_qmp_server_listen(qmp, current_location, &error)) {
+        g_autofree char *loc = g_strdup_printf(
+            "-qmp %s", (char *)g_ptr_array_index(r.qmp_specs, i));
+
+        current_location = loc;
+        if (!qmem_qmp_server_listen(qmp, g_ptr_array_index(r.qmp_specs, i),
+                                    &error)) {
             die(error);
         }
     }
     current_location = NULL;
+    if (!r.start_stopped) {
+        qmem_accel_start(r.accel);
+    }
     g_unix_signal_add(SIGINT, on_signal, &r);
     g_unix_signal_add(SIGTERM, on_signal, &r);
     g_unix_signal_add(SIGHUP, on_signal, &r);
 
     g_main_loop_run(r.loop);
 
+    /* Teardown in reverse: the guest stops before its memory goes. */
     g_clear_pointer(&qmp, qmem_qmp_server_free);
+    g_clear_pointer(&r.qtest, qmem_qtest_server_free);
+    qmem_accel_shutdown(r.accel);
+    qmem_machine_destroy(r.machine);
+    qmem_accel_set_current(NULL);
+    g_clear_object(&r.accel);
     qmem_object_reset_root();
     g_main_loop_unref(r.loop);
     g_ptr_array_unref(r.qmp_specs);
     g_array_unref(r.options);
-    return r.exit_status;
+    return 0;
 }

@@ -116,6 +116,13 @@ gboolean qmem_device_print_help(const char *driver, GString *out);
 void qmem_device_foreach(gboolean (*fn)(QmemDevice *dev, gpointer opaque),
                          gpointer opaque);
 
+/**
+ * qmem_qdev_qmp_register:
+ *
+ * Registers QMP device_add and device_del and their HMP forms.
+ */
+void qmem_qdev_qmp_register(void);
+
 G_END_DECLS
 
 #endif

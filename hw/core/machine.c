@@ -1,0 +1,655 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The machine: boot RAM, the device-memory region, hotplug hooks. */
+
+#include <errno.h>
+#include <string.h>
+#include "hw/core/boards.h"
+#include "hw/core/user-creatable.h"
+#include "hw/mem/memory-device.h"
+#include "qapi/cutils.h"
+#include "qapi/error.h"
+
+typedef struct {
+    guint64 ram_size;
+    guint64 maxram_size;
+    guint64 ram_slots;
+    gboolean ram_size_given;
+    guint smp_cpus;
+
+    char *memory_backend;        /* -machine memory-backend= */
+    gboolean dump_guest_core;
+    gboolean mem_merge;
+    char *mem_path;
+    gboolean mem_prealloc;
+
+    QmemHostMemoryBackend *ram_backend;   /* reference; mapped by us */
+    QmemMemoryRegion *ram;
+    QmemMemoryRegion *system_memory;
+    QmemAddressSpace *as;
+    QmemDeviceMemoryState *device_memory;
+    gboolean running;
+} QmemMachinePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_CODE(QmemMachine, qmem_machine, QMEM_TYPE_OBJECT,
+                                 G_ADD_PRIVATE(QmemMachine)
+                                 qmem_type_register_name("machine",
+                                                         g_define_type_id))
+
+enum {
+    PROP_0,
+    PROP_MEMORY_BACKEND,
+    PROP_DUMP_GUEST_CORE,
+    PROP_MEM_MERGE,
+    N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+#define GiB (1ULL << 30)
+#define MiB (1ULL << 20)
+
+static void qmem_machine_set_property(GObject *obj, guint id,
+                                      const GValue *value, GParamSpec *pspec)
+{
+    QmemMachinePrivate *priv =
+        qmem_machine_get_instance_private(QMEM_MACHINE(obj));
+
+    switch (id) {
+    case PROP_MEMORY_BACKEND:
+        g_free(priv->memory_backend);
+        priv->memory_backend = g_value_dup_string(value);
+        break;
+    case PROP_DUMP_GUEST_CORE:
+        priv->dump_guest_core = g_value_get_boolean(value);
+        break;
+    case PROP_MEM_MERGE:
+        priv->mem_merge = g_value_get_boolean(value);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
+    }
+}
+
+static void qmem_machine_get_property(GObject *obj, guint id, GValue *value,
+                                      GParamSpec *pspec)
+{
+    QmemMachinePrivate *priv =
+        qmem_machine_get_instance_private(QMEM_MACHINE(obj));
+
+    switch (id) {
+    case PROP_MEMORY_BACKEND:
+        g_value_set_string(value, priv->memory_backend);
+        break;
+    case PROP_DUMP_GUEST_CORE:
+        g_value_set_boolean(value, priv->dump_guest_core);
+        break;
+    case PROP_MEM_MERGE:
+        g_value_set_boolean(value, priv->mem_merge);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
+    }
+}
+
+/* The generic half of memory-device hotplug; boards add their own. */
+static gboolean qmem_machine_device_pre_plug(QmemMachine *machine,
+                                             QmemDevice *dev, GError **error)
+{
+    if (QMEM_IS_MEMORY_DEVICE(dev)) {
+        return qmem_memory_device_pre_plug(QMEM_MEMORY_DEVICE(dev), machine,
+                                           NULL, error);
+    }
+    return TRUE;
+}
+
+static void qmem_machine_device_plug(QmemMachine *machine, QmemDevice *dev)
+{
+    if (QMEM_IS_MEMORY_DEVICE(dev)) {
+        qmem_memory_device_plug(QMEM_MEMORY_DEVICE(dev), machine);
+    }
+}
+
+static gboolean qmem_machine_device_unplug_request(QmemMachine *machine,
+                                                   QmemDevice *dev,
+                                                   GError **error)
+{
+    return TRUE;
+}
+
+static void qmem_machine_device_unplug(QmemMachine *machine, QmemDevice *dev)
+{
+    if (QMEM_IS_MEMORY_DEVICE(dev)) {
+        qmem_memory_device_unplug(QMEM_MEMORY_DEVICE(dev), machine);
+    }
+}
+
+static void free_device_memory(QmemMachinePrivate *priv)
+{
+    QmemDeviceMemoryState *dms = priv->device_memory;
+
+    if (!dms) {
+        return;
+    }
+    if (dms->listener.as) {
+        qmem_memory_listener_unregister(&dms->listener);
+    }
+    qmem_address_space_free(dms->as);
+    if (qmem_memory_region_is_mapped(dms->mr)) {
+        qmem_memory_region_del_subregion(priv->system_memory, dms->mr);
+    }
+    g_object_unref(dms->mr);
+    g_free(dms);
+    priv->device_memory = NULL;
+}
+
+static void qmem_machine_finalize(GObject *obj)
+{
+    QmemMachinePrivate *priv =
+        qmem_machine_get_instance_private(QMEM_MACHINE(obj));
+
+    free_device_memory(priv);
+    g_clear_pointer(&priv->as, qmem_address_space_free);
+    g_clear_object(&priv->system_memory);
+    g_clear_object(&priv->ram);
+    if (priv->ram_backend) {
+        qmem_host_memory_backend_set_mapped(priv->ram_backend, FALSE);
+        g_clear_object(&priv->ram_backend);
+    }
+    g_free(priv->memory_backend);
+    g_free(priv->mem_path);
+    G_OBJECT_CLASS(qmem_machine_parent_class)->finalize(obj);
+}
+
+static void qmem_machine_class_init(QmemMachineClass *klass)
+{
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
+    GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                     G_PARAM_EXPLICIT_NOTIFY;
+
+    oc->set_property = qmem_machine_set_property;
+    oc->get_property = qmem_machine_get_property;
+    oc->finalize = qmem_machine_finalize;
+    klass->default_ram_size = 128 * MiB;
+    klass->max_cpus = 1;
+    klass->device_pre_plug = qmem_machine_device_pre_plug;
+    klass->device_plug = qmem_machine_device_plug;
+    klass->device_unplug_request = qmem_machine_device_unplug_request;
+    klass->device_unplug = qmem_machine_device_unplug;
+
+    props[PROP_MEMORY_BACKEND] = g_param_spec_string(
+        QMEM_MACHINE_PROP_MEMORY_BACKEND, NULL,
+        "Set RAM backendValid value is ID of hostmem based backend", NULL, rw);
+    props[PROP_DUMP_GUEST_CORE] = g_param_spec_boolean(
+        QMEM_MACHINE_PROP_DUMP_GUEST_CORE, NULL,
+        "Include guest memory in a core dump", TRUE, rw);
+    props[PROP_MEM_MERGE] = g_param_spec_boolean(
+        QMEM_MACHINE_PROP_MEM_MERGE, NULL, "Enable/disable memory merge support",
+        TRUE, rw);
+    g_object_class_install_properties(oc, N_PROPS, props);
+}
+
+static void qmem_machine_init(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    priv->dump_guest_core = TRUE;
+    priv->mem_merge = TRUE;
+    priv->smp_cpus = 1;
+    priv->system_memory = qmem_memory_region_new_container("system",
+                                                           G_MAXUINT64);
+    priv->as = qmem_address_space_new("memory", priv->system_memory);
+}
+
+GType qmem_machine_type_lookup(const char *name)
+{
+    g_autofree char *qom_name = g_strdup_printf("%s-machine", name);
+    GType type = qmem_type_from_name(qom_name);
+    g_autoptr(GPtrArray) types = NULL;
+
+    if (type && g_type_is_a(type, QMEM_TYPE_MACHINE) &&
+        !G_TYPE_IS_ABSTRACT(type)) {
+        return type;
+    }
+    types = qmem_type_list(QMEM_TYPE_MACHINE, FALSE);
+    for (guint i = 0; i < types->len; i++) {
+        GType t = qmem_type_from_name(g_ptr_array_index(types, i));
+        g_autoptr(GTypeClass) klass = g_type_class_ref(t);
+        const char *pattern = QMEM_MACHINE_CLASS(klass)->alias_pattern;
+
+        if (pattern && g_pattern_match_simple(pattern, name)) {
+            return t;
+        }
+    }
+    return G_TYPE_INVALID;
+}
+
+QmemMachine *qmem_machine_new(JsonObject *options, GError **error)
+{
+    JsonArray *types = json_object_get_array_member(options, "type");
+    const char *name = json_array_get_string_element(
+        types, json_array_get_length(types) - 1);
+    GType type = qmem_machine_type_lookup(name);
+    g_autoptr(QmemMachine) machine = NULL;
+    g_autoptr(GList) members = NULL;
+    QmemMachinePrivate *priv;
+
+    if (!type) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "unsupported machine type");
+        qmem_error_set_hint(*error,
+                            "Use -machine help to list supported machines\n");
+        return NULL;
+    }
+    machine = g_object_new(type, NULL);
+    members = json_object_get_members(options);
+    for (GList *m = members; m; m = m->next) {
+        if (!strcmp(m->data, "type")) {
+            continue;
+        }
+        if (!qmem_property_set_input(QMEM_OBJECT(machine), m->data,
+                                     json_object_get_member(options, m->data),
+                                     QMEM_INPUT_OPTS, error)) {
+            return NULL;
+        }
+    }
+    priv = qmem_machine_get_instance_private(machine);
+    priv->ram_size = QMEM_MACHINE_GET_CLASS(machine)->default_ram_size;
+    priv->maxram_size = priv->ram_size;
+    if (!qmem_object_add_child(qmem_object_get_root(), "machine",
+                               QMEM_OBJECT(machine), error)) {
+        return NULL;
+    }
+    return machine;
+}
+
+QmemMachine *qmem_machine_get_current(void)
+{
+    QmemObject *obj = qmem_object_get_child(qmem_object_get_root(),
+                                            "machine");
+
+    return obj && QMEM_IS_MACHINE(obj) ? QMEM_MACHINE(obj) : NULL;
+}
+
+/* -m values take the string visitor's messages in QEMU. */
+static gboolean parse_m_size(JsonObject *options, const char *name,
+                             gboolean default_mib, guint64 *out,
+                             gboolean *given, GError **error)
+{
+    JsonArray *values;
+    const char *str;
+    g_autofree char *with_unit = NULL;
+    int ret;
+
+    *given = json_object_has_member(options, name);
+    if (!*given) {
+        return TRUE;
+    }
+    values = json_object_get_array_member(options, name);
+    str = json_array_get_string_element(values,
+                                        json_array_get_length(values) - 1);
+    /* A bare number means MiB: QEMU appends the suffix itself. */
+    if (default_mib && *str && g_ascii_isdigit(str[strlen(str) - 1])) {
+        str = with_unit = g_strconcat(str, "M", NULL);
+    }
+    ret = qmem_strtosz(str, NULL, out);
+    if (ret == -ERANGE) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Value '%s' is out of range for parameter '%s'", str,
+                    name);
+        return FALSE;
+    } else if (ret) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects a non-negative number below 2^64",
+                    name);
+        qmem_error_set_hint(*error, "Optional suffix k, M, G, T, P or E means "
+                            "kilo-, mega-, giga-, tera-, peta-\nand exabytes, "
+                            "respectively.\n");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean qmem_machine_set_memory(QmemMachine *machine, JsonObject *options,
+                                 GError **error)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+    g_autoptr(GList) members = json_object_get_members(options);
+    guint64 size = 0, maxmem = 0, slots = 0;
+    gboolean has_size, has_maxmem, has_slots;
+
+    for (GList *m = members; m; m = m->next) {
+        if (strcmp(m->data, "size") && strcmp(m->data, "maxmem") &&
+            strcmp(m->data, "slots")) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Invalid parameter '%s'", (const char *)m->data);
+            return FALSE;
+        }
+    }
+    if (!parse_m_size(options, "size", TRUE, &size, &has_size, error) ||
+        !parse_m_size(options, "maxmem", FALSE, &maxmem, &has_maxmem,
+                      error)) {
+        return FALSE;
+    }
+    has_slots = json_object_has_member(options, "slots");
+    if (has_slots) {
+        JsonArray *values = json_object_get_array_member(options, "slots");
+        const char *str = json_array_get_string_element(
+            values, json_array_get_length(values) - 1);
+
+        if (qmem_strtou64(str, 0, &slots) != 0) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter 'slots' expects a number");
+            return FALSE;
+        }
+    }
+
+    if (has_size && size > 0) {
+        priv->ram_size = (size + 8191) & ~8191ULL;
+        priv->ram_size_given = TRUE;
+    }
+    if (has_maxmem) {
+        if (maxmem < priv->ram_size) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "invalid value of maxmem: maximum memory size "
+                        "(0x%" G_GINT64_MODIFIER "x) must be at least the "
+                        "initial memory size (0x%" G_GINT64_MODIFIER "x)",
+                        maxmem, priv->ram_size);
+            return FALSE;
+        }
+        if (slots && maxmem == priv->ram_size) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "invalid value of maxmem: memory slots were "
+                        "specified but maximum memory size "
+                        "(0x%" G_GINT64_MODIFIER "x) is equal to the initial "
+                        "memory size (0x%" G_GINT64_MODIFIER "x)",
+                        maxmem, priv->ram_size);
+            return FALSE;
+        }
+        priv->maxram_size = maxmem;
+        priv->ram_slots = slots;
+    } else if (has_slots) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "slots specified but no max-size");
+        return FALSE;
+    } else {
+        priv->maxram_size = priv->ram_size;
+    }
+    return TRUE;
+}
+
+gboolean qmem_machine_set_smp(QmemMachine *machine, guint cpus,
+                              GError **error)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+    guint max = QMEM_MACHINE_GET_CLASS(machine)->max_cpus;
+
+    if (cpus == 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid SMP CPUs %u. The min CPUs supported by machine "
+                    "'%s' is 1", cpus, qmem_object_get_typename(
+                        QMEM_OBJECT(machine)));
+        return FALSE;
+    }
+    if (cpus > max) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid SMP CPUs %u. The max CPUs supported by machine "
+                    "'%s' is %u", cpus,
+                    qmem_object_get_typename(QMEM_OBJECT(machine)), max);
+        return FALSE;
+    }
+    priv->smp_cpus = cpus;
+    return TRUE;
+}
+
+void qmem_machine_set_mem_options(QmemMachine *machine, const char *mem_path,
+                                  gboolean prealloc)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    g_free(priv->mem_path);
+    priv->mem_path = g_strdup(mem_path);
+    priv->mem_prealloc = prealloc;
+    qmem_host_memory_backend_set_defaults(priv->mem_merge,
+                                          priv->dump_guest_core,
+                                          priv->smp_cpus, prealloc);
+}
+
+static QmemObject *create_default_backend(QmemMachine *machine,
+                                          const char *id, GError **error)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+    g_autoptr(JsonObject) props = json_object_new();
+    g_autoptr(GError) file_error = NULL;
+    QmemObject *backend;
+
+    json_object_set_int_member(props, "size", priv->ram_size);
+    json_object_set_boolean_member(props,
+                                   "x-use-canonical-path-for-ramblock-id",
+                                   FALSE);
+    if (!priv->mem_path) {
+        return qmem_user_creatable_add_type("memory-backend-ram", id, props,
+                                            QMEM_INPUT_JSON, error);
+    }
+    json_object_set_string_member(props, "mem-path", priv->mem_path);
+    backend = qmem_user_creatable_add_type("memory-backend-file", id, props,
+                                           QMEM_INPUT_JSON, &file_error);
+    if (backend) {
+        return backend;
+    }
+    /* QEMU's -mem-path fallback: only preallocation makes it fatal. */
+    if (priv->mem_prealloc) {
+        g_propagate_error(error, g_steal_pointer(&file_error));
+        return NULL;
+    }
+    g_printerr("qmem-run: warning: falling back to regular RAM allocation: "
+               "%s\n", file_error->message);
+    json_object_remove_member(props, "mem-path");
+    return qmem_user_creatable_add_type("memory-backend-ram", id, props,
+                                        QMEM_INPUT_JSON, error);
+}
+
+/* Finds or creates the RAM backend, QEMU's create_default_memdev() part. */
+static QmemHostMemoryBackend *resolve_ram_backend(QmemMachine *machine,
+                                                  GError **error)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+    QmemMachineClass *mc = QMEM_MACHINE_GET_CLASS(machine);
+    QmemObject *objects = qmem_object_get_objects_root();
+    QmemObject *obj;
+
+    if (priv->memory_backend) {
+        obj = qmem_object_get_child(objects, priv->memory_backend);
+        if (!obj || !QMEM_IS_HOST_MEMORY_BACKEND(obj)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Memory backend '%s' not found",
+                        priv->memory_backend);
+            return NULL;
+        }
+        if (priv->mem_path) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "'-mem-path' can't be used together "
+                        "with'-machine memory-backend'");
+            return NULL;
+        }
+        if (priv->ram_size_given &&
+            qmem_host_memory_backend_get_size(QMEM_HOST_MEMORY_BACKEND(obj))
+                != priv->ram_size) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Machine memory size does not match the size of the "
+                        "memory backend");
+            return NULL;
+        }
+        if (qmem_host_memory_backend_is_mapped(
+                QMEM_HOST_MEMORY_BACKEND(obj))) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "memory backend %s can't be used multiple times.",
+                        priv->memory_backend);
+            return NULL;
+        }
+        if (!priv->ram_size_given) {
+            priv->ram_size = qmem_host_memory_backend_get_size(
+                QMEM_HOST_MEMORY_BACKEND(obj));
+            if (priv->maxram_size < priv->ram_size) {
+                priv->maxram_size = priv->ram_size;
+            }
+        }
+        return QMEM_HOST_MEMORY_BACKEND(obj);
+    }
+    if (!mc->default_ram_id || priv->ram_size == 0) {
+        return NULL;
+    }
+    if (qmem_object_get_child(objects, mc->default_ram_id)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "object's id '%s' is reserved for the default RAM "
+                    "backend, it can't be used for any other purposes",
+                    mc->default_ram_id);
+        qmem_error_set_hint(*error, "Change the object's 'id' to something "
+                            "else or disable automatic creation of the "
+                            "default RAM backend by setting "
+                            "'memory-backend=%s' machine property\n",
+                            mc->default_ram_id);
+        return NULL;
+    }
+    obj = create_default_backend(machine, mc->default_ram_id, error);
+    return obj ? QMEM_HOST_MEMORY_BACKEND(obj) : NULL;
+}
+
+gboolean qmem_machine_init_board(QmemMachine *machine, GError **error)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+    QmemHostMemoryBackend *backend;
+    g_autoptr(GError) local_error = NULL;
+
+    backend = resolve_ram_backend(machine, &local_error);
+    if (local_error) {
+        g_propagate_error(error, g_steal_pointer(&local_error));
+        return FALSE;
+    }
+    if (backend) {
+        g_autofree char *name = qmem_host_memory_backend_ram_block_name(
+            backend);
+
+        priv->ram_backend = g_object_ref(backend);
+        qmem_host_memory_backend_set_mapped(backend, TRUE);
+        priv->ram = qmem_memory_region_new_ram(
+            name, qmem_host_memory_backend_get_ram_block(backend));
+    }
+    if (!QMEM_MACHINE_GET_CLASS(machine)->init(machine, error)) {
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void qmem_machine_init_device_memory(QmemMachine *machine, guint64 base,
+                                     guint64 size)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+    QmemDeviceMemoryState *dms = g_new0(QmemDeviceMemoryState, 1);
+
+    g_return_if_fail(priv->device_memory == NULL);
+    dms->base = base;
+    dms->mr = qmem_memory_region_new_container("device-memory", size);
+    dms->as = qmem_address_space_new("device-memory", dms->mr);
+    priv->device_memory = dms;
+    qmem_memory_region_add_subregion(priv->system_memory, base, dms->mr);
+    qmem_memory_devices_init_listener(dms);
+}
+
+guint64 qmem_machine_get_ram_size(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->ram_size;
+}
+
+guint64 qmem_machine_get_maxram_size(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->maxram_size;
+}
+
+guint64 qmem_machine_get_ram_slots(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->ram_slots;
+}
+
+guint qmem_machine_get_smp_cpus(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->smp_cpus;
+}
+
+QmemMemoryRegion *qmem_machine_get_ram(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->ram;
+}
+
+QmemMemoryRegion *qmem_machine_get_system_memory(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->system_memory;
+}
+
+QmemAddressSpace *qmem_machine_get_address_space(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->as;
+}
+
+QmemDeviceMemoryState *qmem_machine_get_device_memory(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->device_memory;
+}
+
+gboolean qmem_machine_is_running(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->running;
+}
+
+void qmem_machine_set_running(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    priv->running = TRUE;
+}
+
+void qmem_machine_destroy(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    qmem_device_unplug_all();
+    qmem_memory_region_transaction_begin();
+    free_device_memory(priv);
+    qmem_memory_region_transaction_commit();
+    qmem_object_unparent(QMEM_OBJECT(machine));
+}
+
+gboolean qmem_machine_print_help(GString *out)
+{
+    g_autoptr(GPtrArray) types = qmem_type_list(QMEM_TYPE_MACHINE, FALSE);
+
+    g_string_append(out, "Supported machines are:\n");
+    for (guint i = 0; i < types->len; i++) {
+        const char *name = g_ptr_array_index(types, i);
+        g_autoptr(GTypeClass) klass =
+            g_type_class_ref(qmem_type_from_name(name));
+        g_autofree char *short_name = g_strndup(name, strlen(name) -
+                                                strlen("-machine"));
+
+        g_string_append_printf(out, "%-20s %s\n", short_name,
+                               QMEM_MACHINE_CLASS(klass)->desc ?: "");
+    }
+    return TRUE;
+}

@@ -1,0 +1,408 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Devices: realize/unrealize, -device / device_add / device_del. */
+
+#include <string.h>
+#include "hw/core/boards.h"
+#include "hw/core/qdev.h"
+#include "qapi/cutils.h"
+#include "qapi/error.h"
+#include "qapi/opts.h"
+#include "qapi/qmp.h"
+
+typedef struct {
+    gboolean realized;
+    gboolean hotplugged;
+} QmemDevicePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_CODE(QmemDevice, qmem_device, QMEM_TYPE_OBJECT,
+                                 G_ADD_PRIVATE(QmemDevice)
+                                 qmem_type_register_name("device",
+                                                         g_define_type_id))
+
+static GQuark runtime_quark;
+
+void qmem_param_spec_set_runtime(GParamSpec *pspec)
+{
+    g_param_spec_set_qdata(pspec, runtime_quark, GINT_TO_POINTER(1));
+}
+
+/* QEMU refuses property changes of realized devices, with three texts. */
+static gboolean qmem_device_set_property_checked(QmemObject *obj,
+                                                 GParamSpec *pspec,
+                                                 const GValue *value,
+                                                 GError **error)
+{
+    QmemDevice *dev = QMEM_DEVICE(obj);
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+    const char *id = qmem_device_get_id(dev);
+
+    if (priv->realized && !g_param_spec_get_qdata(pspec, runtime_quark)) {
+        if (G_IS_PARAM_SPEC_OBJECT(pspec)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Attempt to set link property '%s' on device '%s' "
+                        "(type '%s') after it was realized", pspec->name,
+                        id ? id : "", qmem_object_get_typename(obj));
+        } else if (id) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Attempt to set property '%s' on device '%s' "
+                        "(type '%s') after it was realized", pspec->name, id,
+                        qmem_object_get_typename(obj));
+        } else {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Attempt to set property '%s' on anonymous device "
+                        "(type '%s') after it was realized", pspec->name,
+                        qmem_object_get_typename(obj));
+        }
+        return FALSE;
+    }
+    return QMEM_OBJECT_CLASS(qmem_device_parent_class)
+        ->set_property_checked(obj, pspec, value, error);
+}
+
+static void qmem_device_class_init(QmemDeviceClass *klass)
+{
+    runtime_quark = g_quark_from_static_string("qmem-device-runtime");
+    QMEM_OBJECT_CLASS(klass)->set_property_checked =
+        qmem_device_set_property_checked;
+}
+
+static void qmem_device_init(QmemDevice *dev)
+{
+}
+
+gboolean qmem_device_is_realized(QmemDevice *dev)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+
+    return priv->realized;
+}
+
+gboolean qmem_device_is_hotplugged(QmemDevice *dev)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+
+    return priv->hotplugged;
+}
+
+const char *qmem_device_get_id(QmemDevice *dev)
+{
+    QmemObject *parent = qmem_object_get_parent(QMEM_OBJECT(dev));
+
+    if (!parent || strcmp(qmem_object_get_name(parent) ?: "", "peripheral")) {
+        return NULL;
+    }
+    return qmem_object_get_name(QMEM_OBJECT(dev));
+}
+
+static QmemObject *peripheral(const char *which)
+{
+    return qmem_container_get(qmem_object_get_root(), which);
+}
+
+/* The string member @name of -device/device_add options, if any. */
+static gboolean get_option(JsonObject *options, const char *name,
+                           QmemInputKind kind, const char **value,
+                           GError **error)
+{
+    JsonNode *node = json_object_get_member(options, name);
+
+    *value = NULL;
+    if (!node) {
+        return TRUE;
+    }
+    if (!JSON_NODE_HOLDS_VALUE(node) ||
+        json_node_get_value_type(node) != G_TYPE_STRING) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid parameter type for '%s', expected: string", name);
+        return FALSE;
+    }
+    *value = json_node_get_string(node);
+    return TRUE;
+}
+
+static gboolean device_realize(QmemDevice *dev, QmemMachine *machine,
+                               GError **error)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+    QmemMachineClass *mc = machine ? QMEM_MACHINE_GET_CLASS(machine) : NULL;
+
+    if (mc && mc->device_pre_plug &&
+        !mc->device_pre_plug(machine, dev, error)) {
+        return FALSE;
+    }
+    if (!QMEM_DEVICE_GET_CLASS(dev)->realize(dev, error)) {
+        return FALSE;
+    }
+    priv->realized = TRUE;
+    if (mc && mc->device_plug) {
+        mc->device_plug(machine, dev);
+    }
+    return TRUE;
+}
+
+QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
+                            gboolean hotplug, GError **error)
+{
+    static guint anon_count;
+    const char *driver, *id;
+    g_autoptr(QmemDevice) dev = NULL;
+    g_autoptr(GList) members = NULL;
+    g_autofree char *anon_name = NULL;
+    QmemDevicePrivate *priv;
+    GType type;
+
+    if (!get_option(options, "driver", kind, &driver, error)) {
+        return NULL;
+    }
+    if (!driver) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'driver' is missing");
+        return NULL;
+    }
+    type = qmem_type_from_name(driver);
+    if (!type || !g_type_is_a(type, QMEM_TYPE_DEVICE) ||
+        G_TYPE_IS_ABSTRACT(type)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' is not a valid device model name", driver);
+        return NULL;
+    }
+    if (!get_option(options, "id", kind, &id, error)) {
+        return NULL;
+    }
+    if (id && !qmem_id_wellformed(id)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'id' expects an identifier");
+        qmem_error_set_hint(*error, "Identifiers consist of letters, digits, "
+                            "'-', '.', '_', starting with a letter.\n");
+        return NULL;
+    }
+    if (id && qmem_object_get_child(peripheral("machine/peripheral"), id)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Duplicate device ID '%s'", id);
+        return NULL;
+    }
+    if (hotplug) {
+        g_autoptr(GTypeClass) klass = g_type_class_ref(type);
+
+        if (!QMEM_DEVICE_CLASS(klass)->hotpluggable) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter 'driver' expects pluggable device type");
+            return NULL;
+        }
+    }
+
+    dev = g_object_new(type, NULL);
+    /* Device properties are set one by one, in the order given (qdev). */
+    members = json_object_get_members(options);
+    for (GList *m = members; m; m = m->next) {
+        if (!strcmp(m->data, "driver") || !strcmp(m->data, "id")) {
+            continue;
+        }
+        if (!qmem_property_set_input(QMEM_OBJECT(dev), m->data,
+                                     json_object_get_member(options, m->data),
+                                     kind, error)) {
+            return NULL;
+        }
+    }
+
+    if (id) {
+        qmem_object_add_child(peripheral("machine/peripheral"), id,
+                              QMEM_OBJECT(dev), NULL);
+    } else {
+        anon_name = g_strdup_printf("device[%u]", anon_count++);
+        qmem_object_add_child(peripheral("machine/peripheral-anon"),
+                              anon_name, QMEM_OBJECT(dev), NULL);
+    }
+    priv = qmem_device_get_instance_private(dev);
+    priv->hotplugged = hotplug;
+    if (!device_realize(dev, qmem_machine_get_current(), error)) {
+        qmem_object_unparent(QMEM_OBJECT(dev));
+        return NULL;
+    }
+    return dev;
+}
+
+/* Takes a realized device out: machine unplug, unrealize, tree. */
+static void device_remove(QmemDevice *dev)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+    QmemMachine *machine = qmem_machine_get_current();
+    QmemDeviceClass *dc = QMEM_DEVICE_GET_CLASS(dev);
+
+    if (machine && QMEM_MACHINE_GET_CLASS(machine)->device_unplug) {
+        QMEM_MACHINE_GET_CLASS(machine)->device_unplug(machine, dev);
+    }
+    if (dc->unrealize) {
+        dc->unrealize(dev);
+    }
+    priv->realized = FALSE;
+    qmem_object_unparent(QMEM_OBJECT(dev));
+}
+
+static QmemDevice *find_device(const char *id)
+{
+    QmemObject *obj = qmem_object_get_child(peripheral("machine/peripheral"),
+                                            id);
+
+    if (!obj) {
+        obj = qmem_object_resolve_path(id, QMEM_TYPE_DEVICE, NULL);
+    }
+    return obj && QMEM_IS_DEVICE(obj) ? QMEM_DEVICE(obj) : NULL;
+}
+
+gboolean qmem_device_del(const char *id, GError **error)
+{
+    QmemDevice *dev = find_device(id);
+    QmemMachine *machine = qmem_machine_get_current();
+    g_autoptr(JsonObject) data = NULL;
+    g_autofree char *path = NULL;
+    const char *dev_id;
+
+    if (!dev) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_DEVICE_NOT_FOUND,
+                    "Device '%s' not found", id);
+        return FALSE;
+    }
+    dev_id = qmem_device_get_id(dev);
+    if (!QMEM_DEVICE_GET_CLASS(dev)->hotpluggable) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Device '%s' does not support hotplugging",
+                    qmem_object_get_typename(QMEM_OBJECT(dev)));
+        return FALSE;
+    }
+    if (machine && QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request &&
+        !QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request(machine, dev,
+                                                                error)) {
+        return FALSE;
+    }
+
+    data = json_object_new();
+    if (dev_id) {
+        json_object_set_string_member(data, "device", dev_id);
+    }
+    path = qmem_object_get_canonical_path(QMEM_OBJECT(dev));
+    json_object_set_string_member(data, "path", path);
+    device_remove(dev);
+    qmem_qmp_emit_event("DEVICE_DELETED", data);
+    return TRUE;
+}
+
+static gboolean collect_device(QmemObject *obj, gpointer opaque)
+{
+    if (QMEM_IS_DEVICE(obj) && qmem_device_is_realized(QMEM_DEVICE(obj))) {
+        g_ptr_array_add(opaque, obj);
+    }
+    return TRUE;
+}
+
+static GPtrArray *list_devices(void)
+{
+    GPtrArray *devices = g_ptr_array_new();
+    QmemObject *machine =
+        qmem_object_get_child(qmem_object_get_root(), "machine");
+
+    if (machine) {
+        qmem_object_foreach_recursive(machine, collect_device, devices);
+    }
+    return devices;
+}
+
+void qmem_device_unplug_all(void)
+{
+    g_autoptr(GPtrArray) devices = list_devices();
+
+    for (guint i = devices->len; i-- > 0;) {
+        device_remove(g_ptr_array_index(devices, i));
+    }
+}
+
+void qmem_device_foreach(gboolean (*fn)(QmemDevice *dev, gpointer opaque),
+                         gpointer opaque)
+{
+    g_autoptr(GPtrArray) devices = list_devices();
+
+    for (guint i = 0; i < devices->len; i++) {
+        if (!fn(g_ptr_array_index(devices, i), opaque)) {
+            return;
+        }
+    }
+}
+
+gboolean qmem_device_print_help(const char *driver, GString *out)
+{
+    GType type;
+
+    if (!driver) {
+        g_autoptr(GPtrArray) names = qmem_type_list(QMEM_TYPE_DEVICE, FALSE);
+
+        g_string_append(out, "Misc devices:\n");
+        for (guint i = 0; i < names->len; i++) {
+            const char *name = g_ptr_array_index(names, i);
+            g_autoptr(GTypeClass) klass =
+                g_type_class_ref(qmem_type_from_name(name));
+            const char *desc = QMEM_DEVICE_CLASS(klass)->desc;
+
+            g_string_append_printf(out, "name \"%s\"", name);
+            if (desc) {
+                g_string_append_printf(out, ", desc \"%s\"", desc);
+            }
+            g_string_append_c(out, '\n');
+        }
+        return TRUE;
+    }
+    type = qmem_type_from_name(driver);
+    if (!type || !g_type_is_a(type, QMEM_TYPE_DEVICE) ||
+        G_TYPE_IS_ABSTRACT(type)) {
+        return FALSE;
+    }
+    qmem_type_print_help(type, out);
+    return TRUE;
+}
+
+static JsonNode *qmp_device_add(JsonObject *args, GError **error)
+{
+    QmemMachine *machine = qmem_machine_get_current();
+
+    qmem_device_add(args, QMEM_INPUT_JSON,
+                    machine && qmem_machine_is_running(machine), error);
+    return NULL;
+}
+
+static JsonNode *qmp_device_del(JsonObject *args, GError **error)
+{
+    static const char *const allowed[] = { "id", NULL };
+    const char *id;
+
+    if (qmem_qmp_arg_str(args, "id", NULL, &id, error) &&
+        qmem_qmp_check_args(args, allowed, error)) {
+        qmem_device_del(id, error);
+    }
+    return NULL;
+}
+
+static gboolean hmp_device_add(const char *args, GString *out,
+                               GError **error)
+{
+    g_autoptr(JsonObject) options = qmem_keyval_parse(args, "driver", NULL,
+                                                      error);
+
+    return options && qmem_device_add(options, QMEM_INPUT_KEYVAL, TRUE,
+                                      error);
+}
+
+static gboolean hmp_device_del(const char *args, GString *out,
+                               GError **error)
+{
+    return qmem_device_del(args, error);
+}
+
+void qmem_qdev_qmp_register(void)
+{
+    qmem_qmp_register_command("device_add", qmp_device_add, 0);
+    qmem_qmp_register_command("device_del", qmp_device_del, 0);
+    qmem_hmp_register("device_add", hmp_device_add);
+    qmem_hmp_set_help("device_add", "driver[,prop=value][,...]",
+                      "add device, like -device on the command line");
+    qmem_hmp_register("device_del", hmp_device_del);
+    qmem_hmp_set_help("device_del", "device", "remove device");
+}

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The x86 pc (i440fx) and q35 machine types: QEMU's memory layout. */
+
+#include <gmodule.h>
+#include "hw/core/accel.h"
+#include "hw/core/boards.h"
+#include "hw/core/module.h"
+#include "hw/mem/memory-device.h"
+#include "qapi/error.h"
+
+#define GiB (1ULL << 30)
+#define PC_MAX_RAM_SLOTS 256            /* ACPI_MAX_RAM_SLOTS */
+#define PC_PAGE_SIZE 4096               /* TARGET_PAGE_SIZE */
+
+/*
+ * Both boards put RAM below the 32-bit PCI hole and the rest at 4 GiB;
+ * they differ only in where the hole starts once RAM reaches it.
+ */
+#define QMEM_TYPE_PC_MACHINE (qmem_pc_machine_get_type())
+G_DECLARE_DERIVABLE_TYPE(QmemPcMachine, qmem_pc_machine, QMEM, PC_MACHINE,
+                         QmemMachine)
+
+struct _QmemPcMachineClass {
+    QmemMachineClass parent_class;
+
+    guint64 lowmem_limit;       /* RAM at or above this splits ... */
+    guint64 lowmem;             /* ... leaving this much below 4 GiB */
+};
+
+G_DEFINE_DYNAMIC_TYPE(QmemPcMachine, qmem_pc_machine, QMEM_TYPE_MACHINE)
+
+#define QMEM_TYPE_I440FX_MACHINE (qmem_i440fx_machine_get_type())
+G_DECLARE_FINAL_TYPE(QmemI440fxMachine, qmem_i440fx_machine, QMEM,
+                     I440FX_MACHINE, QmemPcMachine)
+struct _QmemI440fxMachine {
+    QmemPcMachine parent_instance;
+};
+G_DEFINE_DYNAMIC_TYPE(QmemI440fxMachine, qmem_i440fx_machine,
+                      QMEM_TYPE_PC_MACHINE)
+
+#define QMEM_TYPE_Q35_MACHINE (qmem_q35_machine_get_type())
+G_DECLARE_FINAL_TYPE(QmemQ35Machine, qmem_q35_machine, QMEM, Q35_MACHINE,
+                     QmemPcMachine)
+struct _QmemQ35Machine {
+    QmemPcMachine parent_instance;
+};
+G_DEFINE_DYNAMIC_TYPE(QmemQ35Machine, qmem_q35_machine, QMEM_TYPE_PC_MACHINE)
+
+static GType pc_dimm_type(void)
+{
+    return qmem_type_from_name("pc-dimm");
+}
+
+static gboolean is_dimm(QmemDevice *dev)
+{
+    GType type = pc_dimm_type();
+
+    return type && g_type_is_a(G_OBJECT_TYPE(dev), type);
+}
+
+static gboolean pc_init_device_memory(QmemMachine *machine,
+                                      guint64 above_4g, GError **error)
+{
+    guint64 ram_size = qmem_machine_get_ram_size(machine);
+    guint64 maxram_size = qmem_machine_get_maxram_size(machine);
+    guint64 slots = qmem_machine_get_ram_slots(machine);
+    QmemAccel *accel = qmem_accel_get_current();
+    guint phys_bits = accel ? qmem_accel_phys_bits(accel) : 52;
+    guint64 base, size, limit;
+
+    if (slots > PC_MAX_RAM_SLOTS) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "unsupported amount of memory slots: %" G_GUINT64_FORMAT,
+                    slots);
+        return FALSE;
+    }
+    if (maxram_size % PC_PAGE_SIZE) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "maximum memory size must by aligned to multiple of %d "
+                    "bytes", PC_PAGE_SIZE);
+        return FALSE;
+    }
+    /* Room for aligning every DIMM to 1 GiB, as QEMU's pc does. */
+    base = ((4 * GiB + above_4g) + GiB - 1) & ~(GiB - 1);
+    size = maxram_size - ram_size;
+    if (slots > (G_MAXUINT64 - size) / GiB ||
+        base + size + slots * GiB < base) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "unsupported amount of maximum memory: 0x%"
+                    G_GINT64_MODIFIER "x", maxram_size);
+        return FALSE;
+    }
+    size += slots * GiB;
+    limit = phys_bits >= 64 ? G_MAXUINT64 : (1ULL << phys_bits) - 1;
+    if (base + size - 1 > limit) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Address space limit 0x%" G_GINT64_MODIFIER "x < 0x%"
+                    G_GINT64_MODIFIER "x phys-bits too low (%u)", limit,
+                    base + size - 1, phys_bits);
+        return FALSE;
+    }
+    qmem_machine_init_device_memory(machine, base, size);
+    return TRUE;
+}
+
+static gboolean pc_machine_init(QmemMachine *machine, GError **error)
+{
+    QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_GET_CLASS(machine);
+    QmemMemoryRegion *system = qmem_machine_get_system_memory(machine);
+    QmemMemoryRegion *ram = qmem_machine_get_ram(machine);
+    guint64 ram_size = qmem_machine_get_ram_size(machine);
+    guint64 below_4g = ram_size >= pcmc->lowmem_limit ? pcmc->lowmem
+                                                      : ram_size;
+    guint64 above_4g = ram_size - below_4g;
+    g_autoptr(QmemMemoryRegion) low = NULL;
+    g_autoptr(QmemMemoryRegion) high = NULL;
+
+    if (qmem_machine_get_maxram_size(machine) > ram_size &&
+        !pc_init_device_memory(machine, above_4g, error)) {
+        return FALSE;
+    }
+    if (!ram) {
+        return TRUE;
+    }
+    qmem_memory_region_transaction_begin();
+    low = qmem_memory_region_new_alias("ram-below-4g", ram, 0, below_4g);
+    qmem_memory_region_add_subregion(system, 0, low);
+    if (above_4g) {
+        high = qmem_memory_region_new_alias("ram-above-4g", ram, below_4g,
+                                            above_4g);
+        qmem_memory_region_add_subregion(system, 4 * GiB, high);
+    }
+    qmem_memory_region_transaction_commit();
+    return TRUE;
+}
+
+static gboolean pc_machine_device_pre_plug(QmemMachine *machine,
+                                           QmemDevice *dev, GError **error)
+{
+    if (is_dimm(dev) &&
+        !qmem_memory_device_assign_slot(dev, "slot",
+                                        qmem_machine_get_ram_slots(machine),
+                                        error)) {
+        return FALSE;
+    }
+    return QMEM_MACHINE_CLASS(qmem_pc_machine_parent_class)
+        ->device_pre_plug(machine, dev, error);
+}
+
+static guint64 dimm_size(QmemDevice *dev)
+{
+    return qmem_memory_device_get_region_size(QMEM_MEMORY_DEVICE(dev), NULL);
+}
+
+static void pc_machine_device_plug(QmemMachine *machine, QmemDevice *dev)
+{
+    QMEM_MACHINE_CLASS(qmem_pc_machine_parent_class)->device_plug(machine,
+                                                                  dev);
+    if (is_dimm(dev)) {
+        qmem_machine_get_device_memory(machine)->dimm_size += dimm_size(dev);
+    }
+}
+
+static void pc_machine_device_unplug(QmemMachine *machine, QmemDevice *dev)
+{
+    if (is_dimm(dev)) {
+        qmem_machine_get_device_memory(machine)->dimm_size -= dimm_size(dev);
+    }
+    QMEM_MACHINE_CLASS(qmem_pc_machine_parent_class)->device_unplug(machine,
+                                                                    dev);
+}
+
+static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
+{
+    QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
+
+    mc->default_ram_id = "pc.ram";
+    mc->max_cpus = 288;
+    mc->init = pc_machine_init;
+    mc->device_pre_plug = pc_machine_device_pre_plug;
+    mc->device_plug = pc_machine_device_plug;
+    mc->device_unplug = pc_machine_device_unplug;
+}
+
+static void qmem_pc_machine_class_finalize(QmemPcMachineClass *klass)
+{
+}
+
+static void qmem_pc_machine_init(QmemPcMachine *self)
+{
+}
+
+static void qmem_i440fx_machine_class_init(QmemI440fxMachineClass *klass)
+{
+    QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_CLASS(klass);
+
+    QMEM_MACHINE_CLASS(klass)->desc = "Standard PC (i440FX + PIIX, 1996)";
+    QMEM_MACHINE_CLASS(klass)->alias_pattern = "pc-i440fx-*";
+    pcmc->lowmem_limit = 0xe0000000;
+    pcmc->lowmem = 0xc0000000;
+}
+
+static void qmem_i440fx_machine_class_finalize(QmemI440fxMachineClass *klass)
+{
+}
+
+static void qmem_i440fx_machine_init(QmemI440fxMachine *self)
+{
+}
+
+static void qmem_q35_machine_class_init(QmemQ35MachineClass *klass)
+{
+    QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_CLASS(klass);
+
+    QMEM_MACHINE_CLASS(klass)->desc = "Standard PC (Q35 + ICH9, 2009)";
+    QMEM_MACHINE_CLASS(klass)->alias_pattern = "pc-q35-*";
+    pcmc->lowmem_limit = 0xb0000000;
+    pcmc->lowmem = 0x80000000;
+}
+
+static void qmem_q35_machine_class_finalize(QmemQ35MachineClass *klass)
+{
+}
+
+static void qmem_q35_machine_init(QmemQ35Machine *self)
+{
+}
+
+G_MODULE_EXPORT void qmem_module_pc_register(GTypeModule *module)
+{
+    g_type_ensure(QMEM_TYPE_MACHINE);
+    qmem_pc_machine_register_type(module);
+    qmem_i440fx_machine_register_type(module);
+    qmem_q35_machine_register_type(module);
+    qmem_type_register_name("x86-machine", QMEM_TYPE_PC_MACHINE);
+    qmem_type_register_name("pc-machine", QMEM_TYPE_I440FX_MACHINE);
+    qmem_type_register_name("q35-machine", QMEM_TYPE_Q35_MACHINE);
+}
