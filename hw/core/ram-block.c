@@ -190,6 +190,9 @@ static void *ram_mmap(int fd, gsize size, gsize align, guint flags,
     return ptr;
 }
 
+static void ram_block_notify_add(QmemRamBlock *block);
+static void ram_block_notify_remove(QmemRamBlock *block);
+
 static QmemRamBlock *ram_block_new(const char *name, void *host, guint64 size,
                                    int fd, guint64 offset, gsize page_size,
                                    guint64 align, guint flags, gsize mapped)
@@ -210,6 +213,7 @@ static QmemRamBlock *ram_block_new(const char *name, void *host, guint64 size,
     /* As QEMU's ram_block_add(): THP where possible, never into a child. */
     madvise(host, size, MADV_HUGEPAGE);
     madvise(host, size, MADV_DONTFORK);
+    ram_block_notify_add(block);
     return block;
 }
 
@@ -360,6 +364,7 @@ void qmem_ram_block_free(QmemRamBlock *block)
     if (!block) {
         return;
     }
+    ram_block_notify_remove(block);
     if (block->mmap_base) {
         munmap(block->mmap_base, block->mmap_size);
     }
@@ -368,4 +373,69 @@ void qmem_ram_block_free(QmemRamBlock *block)
     }
     g_free(block->name);
     g_free(block);
+}
+
+/*
+ * RAM block notifiers (QEMU's RAMBlockNotifier).  Blocks are created and
+ * freed on the main thread only, so neither list needs a lock.
+ */
+
+static GQueue live_blocks = G_QUEUE_INIT;
+static GPtrArray *ram_block_notifiers;
+
+static void ram_block_notify_add(QmemRamBlock *block)
+{
+    g_queue_push_tail(&live_blocks, block);
+    for (guint i = 0; ram_block_notifiers && i < ram_block_notifiers->len;
+         i++) {
+        QmemRamBlockNotifier *n = g_ptr_array_index(ram_block_notifiers, i);
+
+        if (n->ram_block_added) {
+            n->ram_block_added(n, block->host, block->size);
+        }
+    }
+}
+
+static void ram_block_notify_remove(QmemRamBlock *block)
+{
+    for (guint i = 0; ram_block_notifiers && i < ram_block_notifiers->len;
+         i++) {
+        QmemRamBlockNotifier *n = g_ptr_array_index(ram_block_notifiers, i);
+
+        if (n->ram_block_removed) {
+            n->ram_block_removed(n, block->host, block->size);
+        }
+    }
+    g_queue_remove(&live_blocks, block);
+}
+
+void qmem_ram_block_notifier_add(QmemRamBlockNotifier *n)
+{
+    g_return_if_fail(n != NULL);
+
+    if (!ram_block_notifiers) {
+        ram_block_notifiers = g_ptr_array_new();
+    }
+    g_return_if_fail(!g_ptr_array_find(ram_block_notifiers, n, NULL));
+    g_ptr_array_add(ram_block_notifiers, n);
+    if (n->ram_block_added) {
+        for (GList *l = live_blocks.head; l; l = l->next) {
+            QmemRamBlock *block = l->data;
+
+            n->ram_block_added(n, block->host, block->size);
+        }
+    }
+}
+
+void qmem_ram_block_notifier_remove(QmemRamBlockNotifier *n)
+{
+    gboolean found;
+
+    g_return_if_fail(n != NULL);
+
+    found = ram_block_notifiers && g_ptr_array_remove(ram_block_notifiers, n);
+    g_return_if_fail(found);
+    if (!ram_block_notifiers->len) {
+        g_clear_pointer(&ram_block_notifiers, g_ptr_array_unref);
+    }
 }

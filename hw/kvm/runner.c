@@ -348,6 +348,7 @@ static void build_machine(Runner *r)
     g_autoptr(JsonObject) accel_opts = NULL;
     const char *mem_path = NULL;
     gboolean mem_prealloc = FALSE;
+    gboolean qtest = FALSE;
     GError *error = NULL;
 
     r->machine = qmem_machine_new(machine_opts, &error);
@@ -398,15 +399,18 @@ static void build_machine(Runner *r)
             mem_prealloc = TRUE;
         } else if (is_option(opt, "qmp")) {
             g_ptr_array_add(r->qmp_specs, (gpointer)opt->arg);
+        } else if (is_option(opt, "qtest")) {
+            qtest = TRUE;
         }
     }
     current_location = NULL;
     qmem_machine_set_mem_options(r->machine, mem_path, mem_prealloc);
 
-    /* The accelerator: "-accel NAME[,prop=value...]". */
+    /* The accelerator: "-accel NAME[,prop=value...]"; -qtest implies qtest. */
     {
-        const char *name = accel_opts ? opts_last(accel_opts, "accel")
-                                      : default_accel();
+        g_autofree char *name = g_strdup(
+            accel_opts ? opts_last(accel_opts, "accel")
+                       : qtest ? "qtest" : default_accel());
 
         if (accel_opts) {
             json_object_remove_member(accel_opts, "accel");
