@@ -5,7 +5,7 @@
 #include "hw/core/accel.h"
 #include "hw/core/boards.h"
 #include "hw/core/module.h"
-#include "hw/mem/memory-device.h"
+#include "hw/mem/pc-dimm.h"
 #include "qapi/error.h"
 
 #define GiB (1ULL << 30)
@@ -45,18 +45,6 @@ struct _QmemQ35Machine {
     QmemPcMachine parent_instance;
 };
 G_DEFINE_DYNAMIC_TYPE(QmemQ35Machine, qmem_q35_machine, QMEM_TYPE_PC_MACHINE)
-
-static GType pc_dimm_type(void)
-{
-    return qmem_type_from_name("pc-dimm");
-}
-
-static gboolean is_dimm(QmemDevice *dev)
-{
-    GType type = pc_dimm_type();
-
-    return type && g_type_is_a(G_OBJECT_TYPE(dev), type);
-}
 
 static gboolean pc_init_device_memory(QmemMachine *machine,
                                       guint64 above_4g, GError **error)
@@ -134,37 +122,32 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
     return TRUE;
 }
 
+/* DIMMs take a slot and count in dimm_size; the rest is generic. */
 static gboolean pc_machine_device_pre_plug(QmemMachine *machine,
                                            QmemDevice *dev, GError **error)
 {
-    if (is_dimm(dev) &&
-        !qmem_memory_device_assign_slot(dev, "slot",
-                                        qmem_machine_get_ram_slots(machine),
-                                        error)) {
-        return FALSE;
+    if (qmem_is_pc_dimm(dev)) {
+        return qmem_pc_dimm_pre_plug(dev, machine, error);
     }
     return QMEM_MACHINE_CLASS(qmem_pc_machine_parent_class)
         ->device_pre_plug(machine, dev, error);
 }
 
-static guint64 dimm_size(QmemDevice *dev)
-{
-    return qmem_memory_device_get_region_size(QMEM_MEMORY_DEVICE(dev), NULL);
-}
-
 static void pc_machine_device_plug(QmemMachine *machine, QmemDevice *dev)
 {
+    if (qmem_is_pc_dimm(dev)) {
+        qmem_pc_dimm_plug(dev, machine);
+        return;
+    }
     QMEM_MACHINE_CLASS(qmem_pc_machine_parent_class)->device_plug(machine,
                                                                   dev);
-    if (is_dimm(dev)) {
-        qmem_machine_get_device_memory(machine)->dimm_size += dimm_size(dev);
-    }
 }
 
 static void pc_machine_device_unplug(QmemMachine *machine, QmemDevice *dev)
 {
-    if (is_dimm(dev)) {
-        qmem_machine_get_device_memory(machine)->dimm_size -= dimm_size(dev);
+    if (qmem_is_pc_dimm(dev)) {
+        qmem_pc_dimm_unplug(dev, machine);
+        return;
     }
     QMEM_MACHINE_CLASS(qmem_pc_machine_parent_class)->device_unplug(machine,
                                                                     dev);

@@ -11,6 +11,30 @@
 
 G_BEGIN_DECLS
 
+/*
+ * How a machine plugs memory devices (QEMU's pc machine, hw/i386/pc.c):
+ *
+ *   device_pre_plug hook, before the device is realized:
+ *     a pc-dimm (g_type_is_a(type, qmem_type_from_name("pc-dimm"))):
+ *       qmem_memory_device_assign_slot(dev, "slot",
+ *                                      qmem_machine_get_ram_slots(machine))
+ *     every memory device:
+ *       qmem_memory_device_pre_plug(md, machine, NULL)
+ *   device_plug hook, after realize (cannot fail):
+ *     qmem_memory_device_plug(md, machine)
+ *     a pc-dimm: dms->dimm_size += qmem_memory_device_get_region_size(md)
+ *   device_unplug hook, before unrealize:
+ *     qmem_memory_device_unplug(md, machine)
+ *     a pc-dimm: dms->dimm_size -= its region size
+ *
+ * pc-dimm is a loadable module, so machine modules cannot call into it;
+ * "hw/mem/pc-dimm.h" wraps these steps as static inline
+ * qmem_pc_dimm_pre_plug(), qmem_pc_dimm_plug() and qmem_pc_dimm_unplug(),
+ * which only use the core.  The machine's init hook creates the
+ * device-memory state with qmem_machine_init_device_memory(), which calls
+ * qmem_memory_devices_init_listener().
+ */
+
 #define QMEM_TYPE_MEMORY_DEVICE (qmem_memory_device_get_type())
 G_DECLARE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM,
                     MEMORY_DEVICE, QmemDevice)
@@ -117,6 +141,46 @@ void qmem_memory_devices_info(GString *out);
  * Returns: required_memslots - used_memslots (0 when fewer are required).
  */
 guint qmem_memory_devices_get_reserved_memslots(QmemMachine *machine);
+
+/**
+ * qmem_memory_device_assign_slot:
+ * @dev: a DIMM about to be realized
+ * @slot_prop: the name of its int32 slot property ("slot"); -1 = any
+ * @ram_slots: the machine's slot count (-m slots=)
+ * @error: return location for a #GError
+ *
+ * QEMU's pc_dimm_pre_plug() slot part: checks an explicit slot ("invalid
+ * slot number %d, valid range is [0-%lu]", "invalid slot# %d, should be
+ * less than %d", "slot %d is busy"), or picks the lowest slot no realized
+ * pc-dimm uses ("no free slots available"); without slots: "no slots where
+ * allocated, please specify the 'slots' option".  Writes the slot back to
+ * @slot_prop.
+ *
+ * Returns: %TRUE when @dev has its slot.
+ */
+gboolean qmem_memory_device_assign_slot(QmemDevice *dev,
+                                        const char *slot_prop,
+                                        guint64 ram_slots, GError **error);
+
+/**
+ * qmem_memory_devices_init_listener:
+ * @dms: the machine's device-memory state, with @dms->as set up
+ *
+ * Registers @dms->listener on @dms->as so that @dms->used_memslots counts
+ * the RAM sections mapped in device memory (QEMU's
+ * machine_memory_devices_init() part).  The machine unregisters it with
+ * qmem_memory_listener_unregister() before it frees @dms->as.
+ */
+void qmem_memory_devices_init_listener(QmemDeviceMemoryState *dms);
+
+/**
+ * qmem_memory_device_qmp_register:
+ *
+ * Registers the QMP commands query-memory-devices and
+ * query-memory-size-summary and the HMP commands info memory-devices and
+ * info memory_size_summary.  Call once.
+ */
+void qmem_memory_device_qmp_register(void);
 
 G_END_DECLS
 

@@ -1,0 +1,855 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The memory-device core: address assignment, space and memslot accounting. */
+
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "hw/core/accel.h"
+#include "hw/mem/memory-device.h"
+#include "qapi/error.h"
+#include "qapi/qmp.h"
+
+G_DEFINE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM_TYPE_DEVICE)
+
+static void qmem_memory_device_default_init(QmemMemoryDeviceInterface *iface)
+{
+}
+
+/* QEMU's warn_report(), with the runner's name in front. */
+static void G_GNUC_PRINTF(1, 2) md_warn_report(const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_printerr("qmem-run: warning: %s\n", msg);
+}
+
+#define MD_IFACE(md) QMEM_MEMORY_DEVICE_GET_IFACE(md)
+
+static gboolean memory_device_is_empty(QmemMemoryDevice *md)
+{
+    g_autoptr(GError) local_err = NULL;
+    QmemMemoryRegion *mr = MD_IFACE(md)->get_memory_region(md, &local_err);
+
+    /* A lookup that fails is not empty: pre_plug reports the error. */
+    return !mr && !local_err;
+}
+
+guint64 qmem_memory_device_get_region_size(QmemMemoryDevice *md,
+                                           GError **error)
+{
+    QmemMemoryRegion *mr = MD_IFACE(md)->get_memory_region(md, error);
+
+    return mr ? qmem_memory_region_size(mr) : 0;
+}
+
+static gint memory_device_addr_cmp(gconstpointer a, gconstpointer b)
+{
+    QmemMemoryDevice *md_a = *(QmemMemoryDevice *const *)a;
+    QmemMemoryDevice *md_b = *(QmemMemoryDevice *const *)b;
+    guint64 addr_a = MD_IFACE(md_a)->get_addr(md_a);
+    guint64 addr_b = MD_IFACE(md_b)->get_addr(md_b);
+
+    return addr_a < addr_b ? -1 : addr_a > addr_b;
+}
+
+static gboolean collect_memory_device(QmemDevice *dev, gpointer opaque)
+{
+    if (QMEM_IS_MEMORY_DEVICE(dev)) {
+        g_ptr_array_add(opaque, dev);
+    }
+    return TRUE;
+}
+
+/* Realized memory devices anywhere under /machine, by address. */
+static GPtrArray *memory_device_list(void)
+{
+    GPtrArray *list = g_ptr_array_new();
+
+    qmem_device_foreach(collect_memory_device, list);
+    g_ptr_array_sort(list, memory_device_addr_cmp);
+    return list;
+}
+
+/* Memslots */
+
+static guint memory_device_get_memslots(QmemMemoryDevice *md)
+{
+    QmemMemoryDeviceInterface *iface = MD_IFACE(md);
+
+    return iface->get_memslots ? iface->get_memslots(md) : 1;
+}
+
+/* Required by plugged devices but not mapped (yet), so still free. */
+static guint get_reserved_memslots(QmemDeviceMemoryState *dms)
+{
+    if (dms->used_memslots > dms->required_memslots) {
+        /* Unexpected; the listener has warned already. */
+        return 0;
+    }
+    return dms->required_memslots - dms->used_memslots;
+}
+
+guint qmem_memory_devices_get_reserved_memslots(QmemMachine *machine)
+{
+    QmemDeviceMemoryState *dms =
+        machine ? qmem_machine_get_device_memory(machine) : NULL;
+
+    return dms ? get_reserved_memslots(dms) : 0;
+}
+
+/*
+ * The hypervisor's memslot limit and free count.  qmem has no vhost, so the
+ * accelerator is the only consumer QEMU would ask; without one nothing
+ * limits memslots.
+ */
+static void accel_memslots(guint *max, guint *free)
+{
+    QmemAccel *accel = qmem_accel_get_current();
+
+    *max = UINT_MAX;
+    *free = UINT_MAX;
+    if (accel) {
+        qmem_accel_get_memslots(accel, max, free);
+    }
+}
+
+static guint memory_device_memslot_decision_limit(QmemMachine *machine,
+                                                  QmemDeviceMemoryState *dms,
+                                                  guint64 size)
+{
+    const guint reserved = get_reserved_memslots(dms);
+    const guint64 area = qmem_machine_get_maxram_size(machine) -
+                         qmem_machine_get_ram_size(machine);
+    guint64 available;
+    guint max, free, memslots;
+
+    accel_memslots(&max, &free);
+
+    /* Few memslots overall: keep every device to one. */
+    if (max < QMEM_MEMORY_DEVICES_SAFE_MAX_MEMSLOTS) {
+        return 1;
+    }
+    /* The soft limit across all memory devices. */
+    if (QMEM_MEMORY_DEVICES_SOFT_MEMSLOT_LIMIT <= dms->required_memslots) {
+        return 1;
+    }
+    memslots = QMEM_MEMORY_DEVICES_SOFT_MEMSLOT_LIMIT - dms->required_memslots;
+
+    /* Only the memslots still free, minus those promised to others. */
+    if (free < reserved) {
+        return 1;
+    }
+    memslots = MIN(memslots, free - reserved);
+    if (memslots < 1) {
+        return 1;
+    }
+
+    /* No other memory device can fit: all of them for this one. */
+    if (size == area) {
+        return memslots;
+    }
+
+    /* Spread the memslots evenly over the space still free. */
+    available = area - dms->used_region_size;
+    if (size >= available) {
+        /*
+         * QEMU would divide by zero or overflow here; the device is refused
+         * by the space check right after anyway.
+         */
+        return memslots;
+    }
+    memslots = (double)memslots * size / available;
+    return memslots < 1 ? 1 : memslots;
+}
+
+static gboolean memory_device_check_addable(QmemMachine *machine,
+                                            QmemDeviceMemoryState *dms,
+                                            QmemMemoryDevice *md,
+                                            QmemMemoryRegion *mr,
+                                            GError **error)
+{
+    QmemMemoryDeviceInterface *iface = MD_IFACE(md);
+    const guint64 used_region_size = dms->used_region_size;
+    const guint64 size = qmem_memory_region_size(mr);
+    const guint64 area = qmem_machine_get_maxram_size(machine) -
+                         qmem_machine_get_ram_size(machine);
+    const guint reserved = get_reserved_memslots(dms);
+    QmemAccel *accel = qmem_accel_get_current();
+    guint required;
+
+    /* Called before the first get_memslots, as the interface promises. */
+    if (iface->decide_memslots) {
+        iface->decide_memslots(md, memory_device_memslot_decision_limit(
+                                       machine, dms, size));
+    }
+    required = memory_device_get_memslots(md);
+
+    if (accel) {
+        guint max, free;
+
+        qmem_accel_get_memslots(accel, &max, &free);
+        if (free < (guint64)required + reserved) {
+            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                                "hypervisor has not enough free memory "
+                                "slots left");
+            return FALSE;
+        }
+    }
+
+    if (used_region_size + size < used_region_size ||
+        used_region_size + size > area) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "not enough space, currently 0x%" PRIx64
+                    " in use of total space for memory devices 0x%" PRIx64,
+                    used_region_size, area);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Free address search, over QEMU's inclusive ranges (qemu/range.h). */
+
+typedef struct {
+    guint64 lob;
+    guint64 upb;
+} Range;
+
+static const Range range_empty = { .lob = 1, .upb = 0 };
+
+static gboolean range_is_empty(const Range *r)
+{
+    return r->lob > r->upb;
+}
+
+/* FALSE when lob + size wraps; size 0 makes an empty range. */
+static gboolean range_init(Range *r, guint64 lob, guint64 size)
+{
+    if (lob + size < lob) {
+        return FALSE;
+    }
+    r->lob = lob;
+    r->upb = lob + size - 1;
+    return TRUE;
+}
+
+static guint64 range_size(const Range *r)
+{
+    return r->upb - r->lob + 1;
+}
+
+static gboolean range_contains_range(const Range *r1, const Range *r2)
+{
+    if (range_is_empty(r1) || range_is_empty(r2)) {
+        return FALSE;
+    }
+    return r1->lob <= r2->lob && r1->upb >= r2->upb;
+}
+
+static gboolean range_overlaps_range(const Range *r1, const Range *r2)
+{
+    if (range_is_empty(r1) || range_is_empty(r2)) {
+        return FALSE;
+    }
+    return !(r2->upb < r1->lob || r1->upb < r2->lob);
+}
+
+/* QEMU_ALIGN_UP: wraps to 0 when the result does not fit. */
+static guint64 align_up(guint64 n, guint64 m)
+{
+    return (n + m - 1) / m * m;
+}
+
+/* What a plugged device occupies. */
+typedef struct {
+    guint64 addr;
+    guint64 size;
+    const char *id;         /* NULL: unnamed */
+} UsedRange;
+
+/*
+ * QEMU's memory_device_get_free_addr() over the ranges of the plugged
+ * devices, sorted by address.
+ */
+static gboolean find_free_addr(guint64 as_base, guint64 as_size,
+                               const guint64 *hint, guint64 align,
+                               guint64 size, const UsedRange *used,
+                               guint n_used, guint64 *addr, GError **error)
+{
+    Range as, new = range_empty;
+    gboolean ok;
+
+    ok = range_init(&as, as_base, as_size);
+    g_assert(ok);
+    /* Our regions may have no alignment (0); QEMU's always have one. */
+    align = MAX(align, 1);
+
+    /* The area's start says which alignment the board expected at most. */
+    if (as_base % align) {
+        md_warn_report("the alignment (0x%" PRIx64 ") exceeds the expected"
+                       " maximum alignment, memory will get fragmented and"
+                       " not all 'maxmem' might be usable for memory"
+                       " devices.", align);
+    }
+
+    if (hint && *hint % align) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "address must be aligned to 0x%" PRIx64 " bytes", align);
+        return FALSE;
+    }
+
+    if (hint) {
+        if (!range_init(&new, *hint, size) ||
+            !range_contains_range(&as, &new)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "can't add memory device [0x%" PRIx64 ":0x%" PRIx64
+                        "], usable range for memory devices [0x%" PRIx64
+                        ":0x%" PRIx64 "]", *hint, size, as.lob,
+                        range_size(&as));
+            return FALSE;
+        }
+    } else if (!range_init(&new, align_up(as.lob, align), size)) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "can't add memory device, device too big");
+        return FALSE;
+    }
+
+    /* @used is sorted by address: first fit. */
+    for (guint i = 0; i < n_used; i++) {
+        Range tmp;
+        guint64 next_addr;
+
+        ok = range_init(&tmp, used[i].addr, used[i].size);
+        g_assert(ok);
+        if (range_overlaps_range(&tmp, &new)) {
+            if (hint) {
+                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "address range conflicts with memory device "
+                            "id='%s'", used[i].id ? used[i].id : "(unnamed)");
+                return FALSE;
+            }
+            next_addr = align_up(tmp.upb + 1, align);
+            if (!next_addr || !range_init(&new, next_addr, range_size(&new))) {
+                new = range_empty;
+                break;
+            }
+        } else if (tmp.lob > new.upb) {
+            break;
+        }
+    }
+
+    if (!range_contains_range(&as, &new)) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "could not find position in guest address space "
+                            "for memory device - memory fragmented due to "
+                            "alignments");
+        return FALSE;
+    }
+    *addr = new.lob;
+    return TRUE;
+}
+
+/* The ranges realized, non-empty memory devices occupy, by address. */
+static GArray *memory_device_used_ranges(void)
+{
+    g_autoptr(GPtrArray) list = memory_device_list();
+    GArray *ranges = g_array_sized_new(FALSE, FALSE,
+                                       sizeof(UsedRange),
+                                       list->len);
+
+    for (guint i = 0; i < list->len; i++) {
+        QmemMemoryDevice *md = g_ptr_array_index(list, i);
+        QmemMemoryRegion *mr;
+        UsedRange range;
+
+        mr = MD_IFACE(md)->get_memory_region(md, NULL);
+        if (!mr) {
+            continue;
+        }
+        range.addr = MD_IFACE(md)->get_addr(md);
+        range.size = qmem_memory_region_size(mr);
+        range.id = qmem_device_get_id(QMEM_DEVICE(md));
+        g_array_append_val(ranges, range);
+    }
+    return ranges;
+}
+
+gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
+                                     QmemMachine *machine,
+                                     const guint64 *legacy_align,
+                                     GError **error)
+{
+    QmemMemoryDeviceInterface *iface;
+    QmemDeviceMemoryState *dms;
+    g_autoptr(GArray) used = NULL;
+    QmemMemoryRegion *mr;
+    guint64 addr, align = 0, region_align, size;
+
+    g_return_val_if_fail(QMEM_IS_MEMORY_DEVICE(md), FALSE);
+    g_return_val_if_fail(QMEM_IS_MACHINE(machine), FALSE);
+
+    /* Empty devices are fine even without device memory. */
+    if (memory_device_is_empty(md)) {
+        return TRUE;
+    }
+
+    dms = qmem_machine_get_device_memory(machine);
+    if (!dms) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "the configuration is not prepared for memory "
+                            "devices (e.g., for memory hotplug), consider "
+                            "specifying the maxmem option");
+        return FALSE;
+    }
+
+    iface = MD_IFACE(md);
+    mr = iface->get_memory_region(md, error);
+    if (!mr) {
+        return FALSE;
+    }
+
+    if (!memory_device_check_addable(machine, dms, md, mr, error)) {
+        return FALSE;
+    }
+
+    /*
+     * A region's size must be a multiple of its own alignment (page size,
+     * huge page size): a DIMM of 1G + 1 byte makes no sense.  Extra
+     * alignment the device asks for applies to the address only.
+     */
+    size = qmem_memory_region_size(mr);
+    region_align = qmem_memory_region_get_alignment(mr);
+    if (region_align && size % region_align) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "backend memory size must be multiple of 0x%" PRIx64,
+                    region_align);
+        return FALSE;
+    }
+
+    if (iface->get_min_alignment) {
+        align = iface->get_min_alignment(md);
+    }
+    align = MAX(align, region_align);
+
+    addr = iface->get_addr(md);
+    used = memory_device_used_ranges();
+    if (!find_free_addr(dms->base, qmem_memory_region_size(dms->mr),
+                        addr ? &addr : NULL, align, size,
+                        (UsedRange *)used->data, used->len, &addr, error)) {
+        return FALSE;
+    }
+    return iface->set_addr(md, addr, error);
+}
+
+void qmem_memory_device_plug(QmemMemoryDevice *md, QmemMachine *machine)
+{
+    QmemMemoryDeviceInterface *iface = MD_IFACE(md);
+    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
+    QmemMemoryRegion *mr;
+    guint memslots;
+    guint64 addr;
+
+    if (memory_device_is_empty(md)) {
+        return;
+    }
+
+    memslots = memory_device_get_memslots(md);
+    addr = iface->get_addr(md);
+    /* pre_plug succeeded, so neither can fail now. */
+    mr = iface->get_memory_region(md, NULL);
+    g_assert(mr);
+    g_assert(dms);
+
+    /* Accounted before mapping, so the listener never sees used > required. */
+    dms->used_region_size += qmem_memory_region_size(mr);
+    dms->required_memslots += memslots;
+    if (iface->decide_memslots && memslots > 1) {
+        dms->memslot_auto_decision_active++;
+    }
+    qmem_memory_region_add_subregion(dms->mr, addr - dms->base, mr);
+}
+
+void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine)
+{
+    QmemMemoryDeviceInterface *iface = MD_IFACE(md);
+    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
+    QmemMemoryRegion *mr;
+    guint memslots;
+
+    if (memory_device_is_empty(md)) {
+        return;
+    }
+
+    memslots = memory_device_get_memslots(md);
+    mr = iface->get_memory_region(md, NULL);
+    g_assert(mr);
+    g_assert(dms);
+
+    qmem_memory_region_del_subregion(dms->mr, mr);
+    if (iface->decide_memslots && memslots > 1) {
+        dms->memslot_auto_decision_active--;
+    }
+    dms->used_region_size -= qmem_memory_region_size(mr);
+    dms->required_memslots -= memslots;
+}
+
+guint64 qmem_memory_devices_get_plugged_size(void)
+{
+    g_autoptr(GPtrArray) list = memory_device_list();
+    guint64 size = 0;
+
+    for (guint i = 0; i < list->len; i++) {
+        QmemMemoryDevice *md = g_ptr_array_index(list, i);
+
+        if (!memory_device_is_empty(md)) {
+            size += MD_IFACE(md)->get_plugged_size(md, NULL);
+        }
+    }
+    return size;
+}
+
+/* Slots (QEMU's pc_dimm_get_free_slot) */
+
+typedef struct {
+    GType type;
+    const char *slot_prop;
+    GArray *slots;
+} SlotScan;
+
+static gboolean collect_slot(QmemDevice *dev, gpointer opaque)
+{
+    SlotScan *scan = opaque;
+    gint slot;
+
+    if (G_TYPE_CHECK_INSTANCE_TYPE(dev, scan->type)) {
+        g_object_get(dev, scan->slot_prop, &slot, NULL);
+        g_array_append_val(scan->slots, slot);
+    }
+    return TRUE;
+}
+
+static gboolean slot_is_used(GArray *slots, gint slot)
+{
+    for (guint i = 0; i < slots->len; i++) {
+        if (g_array_index(slots, gint, i) == slot) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+gboolean qmem_memory_device_assign_slot(QmemDevice *dev,
+                                        const char *slot_prop,
+                                        guint64 ram_slots, GError **error)
+{
+    g_autoptr(GArray) slots = g_array_new(FALSE, FALSE, sizeof(gint));
+    SlotScan scan = { .slot_prop = slot_prop, .slots = slots };
+    /* QEMU passes the uint64 slot count as an int. */
+    const int max_slots = (int)ram_slots;
+    gint slot;
+
+    g_return_val_if_fail(QMEM_IS_DEVICE(dev), FALSE);
+    g_object_get(dev, slot_prop, &slot, NULL);
+
+    if ((slot < 0 || (guint64)slot >= ram_slots) && slot != -1) {
+        /* With no slots, QEMU prints ram_slots - 1 wrapped, as here. */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "invalid slot number %d, valid range is [0-%" PRIu64 "]",
+                    slot, ram_slots - 1);
+        return FALSE;
+    }
+
+    if (max_slots <= 0) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "no slots where allocated, please specify the "
+                            "'slots' option");
+        return FALSE;
+    }
+
+    /* Every realized pc-dimm holds its slot (nvdimm would too). */
+    scan.type = qmem_type_from_name("pc-dimm");
+    if (scan.type == G_TYPE_INVALID) {
+        scan.type = G_OBJECT_TYPE(dev);
+    }
+    qmem_device_foreach(collect_slot, &scan);
+
+    if (slot != -1) {
+        if (slot >= max_slots) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "invalid slot# %d, should be less than %d", slot,
+                        max_slots);
+            return FALSE;
+        }
+        if (slot_is_used(slots, slot)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "slot %d is busy", slot);
+            return FALSE;
+        }
+    } else {
+        /* The lowest free slot is at most the number of slots in use. */
+        for (slot = 0; slot < max_slots && slot_is_used(slots, slot); slot++) {
+        }
+        if (slot == max_slots) {
+            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                                "no free slots available");
+            return FALSE;
+        }
+    }
+    g_object_set(dev, slot_prop, slot, NULL);
+    return TRUE;
+}
+
+/* The device-memory listener: one memslot per RAM section. */
+
+static void memory_devices_region_mod(QmemMemoryListener *listener,
+                                      const QmemMemorySection *section,
+                                      gboolean add)
+{
+    QmemDeviceMemoryState *dms = (QmemDeviceMemoryState *)
+        ((char *)listener - G_STRUCT_OFFSET(QmemDeviceMemoryState, listener));
+
+    if (!qmem_memory_region_is_ram(section->mr)) {
+        md_warn_report("Unexpected memory region mapped into device memory "
+                       "region.");
+        return;
+    }
+
+    /*
+     * Each distinct RAM section in device memory takes one memslot in the
+     * hypervisor (KVM maps sections one to one).
+     */
+    if (add) {
+        dms->used_memslots++;
+    } else {
+        dms->used_memslots--;
+    }
+    if (dms->used_memslots > dms->required_memslots) {
+        md_warn_report("Memory devices use more memory slots than indicated "
+                       "as required.");
+    }
+}
+
+static void memory_devices_region_add(QmemMemoryListener *listener,
+                                      const QmemMemorySection *section)
+{
+    memory_devices_region_mod(listener, section, TRUE);
+}
+
+static void memory_devices_region_del(QmemMemoryListener *listener,
+                                      const QmemMemorySection *section)
+{
+    memory_devices_region_mod(listener, section, FALSE);
+}
+
+void qmem_memory_devices_init_listener(QmemDeviceMemoryState *dms)
+{
+    g_return_if_fail(dms != NULL && dms->as != NULL);
+
+    dms->listener.region_add = memory_devices_region_add;
+    dms->listener.region_del = memory_devices_region_del;
+    dms->listener.name = "device-memory";
+    qmem_memory_listener_register(&dms->listener, dms->as);
+}
+
+/* Queries */
+
+JsonNode *qmem_memory_devices_query(void)
+{
+    g_autoptr(GPtrArray) list = memory_device_list();
+    JsonArray *array = json_array_new();
+    JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+
+    /* Empty devices are listed too. */
+    for (guint i = 0; i < list->len; i++) {
+        QmemMemoryDevice *md = g_ptr_array_index(list, i);
+
+        json_array_add_element(array, MD_IFACE(md)->fill_device_info(md));
+    }
+    json_node_take_array(node, array);
+    return node;
+}
+
+static const char *info_str(JsonObject *data, const char *name)
+{
+    return json_object_has_member(data, name) ?
+           json_object_get_string_member(data, name) : "";
+}
+
+static guint64 info_uint(JsonObject *data, const char *name)
+{
+    return (guint64)json_object_get_int_member(data, name);
+}
+
+static const char *info_bool(JsonObject *data, const char *name)
+{
+    return json_object_get_boolean_member(data, name) ? "true" : "false";
+}
+
+/* QEMU's hmp_info_memory_devices(), one MemoryDeviceInfo at a time. */
+static void info_one(GString *out, JsonObject *info)
+{
+    const char *kind = json_object_get_string_member(info, "type");
+    JsonObject *d = json_object_get_object_member(info, "data");
+
+    g_string_append_printf(out, "Memory device [%s]: \"%s\"\n", kind,
+                           info_str(d, "id"));
+    if (!strcmp(kind, "dimm") || !strcmp(kind, "nvdimm")) {
+        g_string_append_printf(out, "  addr: 0x%" PRIx64 "\n",
+                               info_uint(d, "addr"));
+        g_string_append_printf(out, "  slot: %" PRId64 "\n",
+                               json_object_get_int_member(d, "slot"));
+        g_string_append_printf(out, "  node: %" PRId64 "\n",
+                               json_object_get_int_member(d, "node"));
+        g_string_append_printf(out, "  size: %" PRIu64 "\n",
+                               info_uint(d, "size"));
+        g_string_append_printf(out, "  memdev: %s\n", info_str(d, "memdev"));
+        g_string_append_printf(out, "  hotplugged: %s\n",
+                               info_bool(d, "hotplugged"));
+        g_string_append_printf(out, "  hotpluggable: %s\n",
+                               info_bool(d, "hotpluggable"));
+    } else if (!strcmp(kind, "virtio-pmem")) {
+        g_string_append_printf(out, "  memaddr: 0x%" PRIx64 "\n",
+                               info_uint(d, "memaddr"));
+        g_string_append_printf(out, "  size: %" PRIu64 "\n",
+                               info_uint(d, "size"));
+        g_string_append_printf(out, "  memdev: %s\n", info_str(d, "memdev"));
+    } else if (!strcmp(kind, "virtio-mem")) {
+        g_string_append_printf(out, "  memaddr: 0x%" PRIx64 "\n",
+                               info_uint(d, "memaddr"));
+        g_string_append_printf(out, "  node: %" PRId64 "\n",
+                               json_object_get_int_member(d, "node"));
+        g_string_append_printf(out, "  requested-size: %" PRIu64 "\n",
+                               info_uint(d, "requested-size"));
+        g_string_append_printf(out, "  size: %" PRIu64 "\n",
+                               info_uint(d, "size"));
+        g_string_append_printf(out, "  max-size: %" PRIu64 "\n",
+                               info_uint(d, "max-size"));
+        g_string_append_printf(out, "  block-size: %" PRIu64 "\n",
+                               info_uint(d, "block-size"));
+        g_string_append_printf(out, "  memdev: %s\n", info_str(d, "memdev"));
+    } else if (!strcmp(kind, "sgx-epc")) {
+        g_string_append_printf(out, "  memaddr: 0x%" PRIx64 "\n",
+                               info_uint(d, "memaddr"));
+        g_string_append_printf(out, "  size: %" PRIu64 "\n",
+                               info_uint(d, "size"));
+        g_string_append_printf(out, "  node: %" PRId64 "\n",
+                               json_object_get_int_member(d, "node"));
+        g_string_append_printf(out, "  memdev: %s\n", info_str(d, "memdev"));
+    } else if (!strcmp(kind, "hv-balloon")) {
+        if (json_object_has_member(d, "memaddr")) {
+            g_string_append_printf(out, "  memaddr: 0x%" PRIx64 "\n",
+                                   info_uint(d, "memaddr"));
+        }
+        g_string_append_printf(out, "  max-size: %" PRIu64 "\n",
+                               info_uint(d, "max-size"));
+        if (json_object_has_member(d, "memdev")) {
+            g_string_append_printf(out, "  memdev: %s\n",
+                                   info_str(d, "memdev"));
+        }
+    }
+}
+
+void qmem_memory_devices_info(GString *out)
+{
+    g_autoptr(JsonNode) list = qmem_memory_devices_query();
+    JsonArray *array = json_node_get_array(list);
+
+    for (guint i = 0; i < json_array_get_length(array); i++) {
+        info_one(out, json_array_get_object_element(array, i));
+    }
+}
+
+/* QMP and HMP commands */
+
+static JsonNode *qmp_query_memory_devices(JsonObject *args, GError **error)
+{
+    static const char *const allowed[] = { NULL };
+
+    if (!qmem_qmp_check_args(args, allowed, error)) {
+        return NULL;
+    }
+    return qmem_memory_devices_query();
+}
+
+static guint64 base_memory(void)
+{
+    QmemMachine *machine = qmem_machine_get_current();
+
+    return machine ? qmem_machine_get_ram_size(machine) : 0;
+}
+
+static JsonNode *qmp_query_memory_size_summary(JsonObject *args,
+                                               GError **error)
+{
+    static const char *const allowed[] = { NULL };
+    JsonObject *info;
+    JsonNode *node;
+
+    if (!qmem_qmp_check_args(args, allowed, error)) {
+        return NULL;
+    }
+    info = json_object_new();
+    json_object_set_member(info, "base-memory",
+                           qmem_qmp_node_new_uint64(base_memory()));
+    json_object_set_member(info, "plugged-memory",
+                           qmem_qmp_node_new_uint64(
+                               qmem_memory_devices_get_plugged_size()));
+    node = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(node, info);
+    return node;
+}
+
+/* QEMU's monitor refuses arguments to commands that take none. */
+static gboolean hmp_no_args(const char *name, const char *args, GString *out)
+{
+    g_autofree char *rest = g_strstrip(g_strdup(args));
+
+    if (*rest) {
+        g_string_append_printf(out, "%s: extraneous characters at the end of "
+                               "line\nTry \"help info %s\" for more "
+                               "information\n", name, name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean hmp_info_memory_devices(const char *args, GString *out,
+                                        GError **error)
+{
+    if (hmp_no_args("memory-devices", args, out)) {
+        qmem_memory_devices_info(out);
+    }
+    return TRUE;
+}
+
+static gboolean hmp_info_memory_size_summary(const char *args, GString *out,
+                                             GError **error)
+{
+    if (hmp_no_args("memory_size_summary", args, out)) {
+        g_string_append_printf(out, "base memory: %" PRIu64 "\n",
+                               base_memory());
+        g_string_append_printf(out, "plugged memory: %" PRIu64 "\n",
+                               qmem_memory_devices_get_plugged_size());
+    }
+    return TRUE;
+}
+
+void qmem_memory_device_qmp_register(void)
+{
+    qmem_qmp_register_command("query-memory-devices",
+                              qmp_query_memory_devices, 0);
+    qmem_qmp_register_command("query-memory-size-summary",
+                              qmp_query_memory_size_summary, 0);
+    qmem_hmp_register("info memory-devices", hmp_info_memory_devices);
+    qmem_hmp_set_help("info memory-devices", NULL, "show memory devices");
+    qmem_hmp_register("info memory_size_summary",
+                      hmp_info_memory_size_summary);
+    qmem_hmp_set_help("info memory_size_summary", NULL,
+                      "show the amount of initially allocated and present "
+                      "hotpluggable (if enabled) memory in bytes.");
+}

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* pc-dimm: a DIMM memory module backed by a memory backend (loadable). */
+
+#include <gmodule.h>
+
+#include "backends/hostmem.h"
+#include "hw/core/boards.h"
+#include "hw/core/module.h"
+#include "hw/mem/memory-device.h"
+#include "hw/mem/pc-dimm.h"
+#include "qapi/error.h"
+#include "qapi/property.h"
+
+typedef struct {
+    QmemDevice parent_instance;
+
+    guint64 addr;
+    guint node;
+    gint slot;
+    QmemHostMemoryBackend *hostmem;
+    /* The backend's RAM as a region, made on first use. */
+    QmemMemoryRegion *mr;
+} QmemPcDimm;
+
+typedef struct {
+    QmemDeviceClass parent_class;
+} QmemPcDimmClass;
+
+static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface);
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcDimm, qmem_pc_dimm, QMEM_TYPE_DEVICE,
+                               G_TYPE_FLAG_FINAL,
+                               G_IMPLEMENT_INTERFACE_DYNAMIC(
+                                   QMEM_TYPE_MEMORY_DEVICE, pc_dimm_md_init))
+
+#define QMEM_PC_DIMM(obj) \
+    G_TYPE_CHECK_INSTANCE_CAST((obj), qmem_pc_dimm_get_type(), QmemPcDimm)
+
+enum {
+    PROP_0,
+    PROP_ADDR,
+    PROP_NODE,
+    PROP_SLOT,
+    PROP_MEMDEV,
+    PROP_SIZE,
+    N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+static QmemMemoryRegion *pc_dimm_get_memory_region(QmemPcDimm *dimm,
+                                                   GError **error)
+{
+    QmemRamBlock *block;
+
+    if (!dimm->hostmem) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property must be set", QMEM_PC_DIMM_PROP_MEMDEV);
+        return NULL;
+    }
+    if (!dimm->mr) {
+        /* Backends under /objects have completed, so they have RAM. */
+        block = qmem_host_memory_backend_get_ram_block(dimm->hostmem);
+        g_assert(block);
+        dimm->mr = qmem_memory_region_new_ram(block->name, block);
+    }
+    return dimm->mr;
+}
+
+/* Drops the region unless it is still mapped somewhere. */
+static void pc_dimm_drop_region(QmemPcDimm *dimm)
+{
+    if (dimm->mr && !qmem_memory_region_is_mapped(dimm->mr)) {
+        g_clear_object(&dimm->mr);
+    }
+}
+
+static void qmem_pc_dimm_get_property(GObject *obj, guint prop_id,
+                                      GValue *value, GParamSpec *pspec)
+{
+    QmemPcDimm *dimm = QMEM_PC_DIMM(obj);
+
+    switch (prop_id) {
+    case PROP_ADDR:
+        g_value_set_uint64(value, dimm->addr);
+        break;
+    case PROP_NODE:
+        g_value_set_uint(value, dimm->node);
+        break;
+    case PROP_SLOT:
+        g_value_set_int(value, dimm->slot);
+        break;
+    case PROP_MEMDEV:
+        g_value_set_object(value, dimm->hostmem);
+        break;
+    case PROP_SIZE: {
+        /*
+         * A GObject getter cannot fail: without memdev QEMU's "'memdev'
+         * property must be set" becomes 0 here.
+         */
+        QmemRamBlock *block = dimm->hostmem ?
+            qmem_host_memory_backend_get_ram_block(dimm->hostmem) : NULL;
+
+        g_value_set_uint64(value, block ? block->size : 0);
+        break;
+    }
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
+    }
+}
+
+static void qmem_pc_dimm_set_property(GObject *obj, guint prop_id,
+                                      const GValue *value, GParamSpec *pspec)
+{
+    QmemPcDimm *dimm = QMEM_PC_DIMM(obj);
+
+    switch (prop_id) {
+    case PROP_ADDR:
+        if (dimm->addr != g_value_get_uint64(value)) {
+            dimm->addr = g_value_get_uint64(value);
+            g_object_notify_by_pspec(obj, pspec);
+        }
+        break;
+    case PROP_NODE:
+        if (dimm->node != g_value_get_uint(value)) {
+            dimm->node = g_value_get_uint(value);
+            g_object_notify_by_pspec(obj, pspec);
+        }
+        break;
+    case PROP_SLOT:
+        if (dimm->slot != g_value_get_int(value)) {
+            dimm->slot = g_value_get_int(value);
+            g_object_notify_by_pspec(obj, pspec);
+        }
+        break;
+    case PROP_MEMDEV: {
+        QmemHostMemoryBackend *hostmem = g_value_get_object(value);
+
+        if (dimm->hostmem != hostmem) {
+            /* Only before realize (qdev refuses later): nothing is mapped. */
+            g_clear_object(&dimm->mr);
+            g_set_object(&dimm->hostmem, hostmem);
+            g_object_notify_by_pspec(obj, pspec);
+        }
+        break;
+    }
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
+    }
+}
+
+static gboolean pc_dimm_realize(QmemDevice *dev, GError **error)
+{
+    QmemPcDimm *dimm = QMEM_PC_DIMM(dev);
+    QmemMachine *machine = qmem_machine_get_current();
+    /*
+     * Without a NUMA configuration QEMU's pc makes one node when there is
+     * memory to hotplug (maxmem > RAM) and none otherwise.
+     */
+    guint nb_numa_nodes =
+        machine && qmem_machine_get_device_memory(machine) ? 1 : 0;
+
+    if ((nb_numa_nodes > 0 && dimm->node >= nb_numa_nodes) ||
+        (!nb_numa_nodes && dimm->node)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'DIMM property %s has value %u' which exceeds the "
+                    "number of numa nodes: %u", QMEM_PC_DIMM_PROP_NODE,
+                    dimm->node, nb_numa_nodes ? nb_numa_nodes : 1);
+        return FALSE;
+    }
+    if (!dimm->hostmem) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property is not set", QMEM_PC_DIMM_PROP_MEMDEV);
+        return FALSE;
+    }
+    if (qmem_host_memory_backend_is_mapped(dimm->hostmem)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "can't use already busy memdev: %s",
+                    qmem_host_memory_backend_get_id(dimm->hostmem) ?: "");
+        return FALSE;
+    }
+    qmem_host_memory_backend_set_mapped(dimm->hostmem, TRUE);
+    return TRUE;
+}
+
+static void pc_dimm_unrealize(QmemDevice *dev)
+{
+    QmemPcDimm *dimm = QMEM_PC_DIMM(dev);
+
+    qmem_host_memory_backend_set_mapped(dimm->hostmem, FALSE);
+    pc_dimm_drop_region(dimm);
+}
+
+static void qmem_pc_dimm_dispose(GObject *obj)
+{
+    QmemPcDimm *dimm = QMEM_PC_DIMM(obj);
+
+    g_clear_object(&dimm->mr);
+    g_clear_object(&dimm->hostmem);
+    G_OBJECT_CLASS(qmem_pc_dimm_parent_class)->dispose(obj);
+}
+
+/* The memory-device interface */
+
+static guint64 pc_dimm_md_get_addr(QmemMemoryDevice *md)
+{
+    return QMEM_PC_DIMM(md)->addr;
+}
+
+static gboolean pc_dimm_md_set_addr(QmemMemoryDevice *md, guint64 addr,
+                                    GError **error)
+{
+    g_object_set(md, QMEM_PC_DIMM_PROP_ADDR, addr, NULL);
+    return TRUE;
+}
+
+static QmemMemoryRegion *pc_dimm_md_get_memory_region(QmemMemoryDevice *md,
+                                                      GError **error)
+{
+    return pc_dimm_get_memory_region(QMEM_PC_DIMM(md), error);
+}
+
+/* A DIMM is plugged whole. */
+static guint64 pc_dimm_md_get_plugged_size(QmemMemoryDevice *md,
+                                           GError **error)
+{
+    return qmem_memory_device_get_region_size(md, error);
+}
+
+static JsonNode *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
+{
+    QmemPcDimm *dimm = QMEM_PC_DIMM(md);
+    QmemDevice *dev = QMEM_DEVICE(md);
+    const char *id = qmem_device_get_id(dev);
+    g_autofree char *memdev = dimm->hostmem ?
+        qmem_object_get_canonical_path(QMEM_OBJECT(dimm->hostmem)) : NULL;
+    JsonObject *data = json_object_new();
+    JsonObject *info = json_object_new();
+    JsonNode *node;
+
+    if (id) {
+        json_object_set_string_member(data, "id", id);
+    }
+    json_object_set_int_member(data, "addr", (gint64)dimm->addr);
+    json_object_set_int_member(data, "size", (gint64)
+                               qmem_memory_device_get_region_size(md, NULL));
+    json_object_set_int_member(data, "slot", dimm->slot);
+    json_object_set_int_member(data, "node", dimm->node);
+    json_object_set_string_member(data, "memdev", memdev ? memdev : "");
+    json_object_set_boolean_member(data, "hotplugged",
+                                   qmem_device_is_hotplugged(dev));
+    json_object_set_boolean_member(data, "hotpluggable",
+                                   QMEM_DEVICE_GET_CLASS(dev)->hotpluggable);
+
+    json_object_set_string_member(info, "type", "dimm");
+    json_object_set_object_member(info, "data", data);
+    node = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(node, info);
+    return node;
+}
+
+static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface)
+{
+    iface->get_addr = pc_dimm_md_get_addr;
+    iface->set_addr = pc_dimm_md_set_addr;
+    iface->get_plugged_size = pc_dimm_md_get_plugged_size;
+    iface->get_memory_region = pc_dimm_md_get_memory_region;
+    iface->fill_device_info = pc_dimm_md_fill_device_info;
+}
+
+static void qmem_pc_dimm_class_init(QmemPcDimmClass *klass)
+{
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
+    QmemDeviceClass *dc = QMEM_DEVICE_CLASS(klass);
+    const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                           G_PARAM_EXPLICIT_NOTIFY;
+
+    oc->get_property = qmem_pc_dimm_get_property;
+    oc->set_property = qmem_pc_dimm_set_property;
+    oc->dispose = qmem_pc_dimm_dispose;
+    dc->realize = pc_dimm_realize;
+    dc->unrealize = pc_dimm_unrealize;
+    dc->desc = "DIMM memory module";
+    dc->hotpluggable = TRUE;
+
+    /*
+     * No blurbs: QEMU's qdev properties have no description, and
+     * `-device pc-dimm,help` prints exactly QEMU's lines.  docs/pc-dimm.md
+     * describes each property.
+     */
+    props[PROP_ADDR] = g_param_spec_uint64(QMEM_PC_DIMM_PROP_ADDR, NULL, NULL,
+                                           0, G_MAXUINT64, 0, rw);
+    props[PROP_NODE] = g_param_spec_uint(QMEM_PC_DIMM_PROP_NODE, NULL, NULL,
+                                         0, G_MAXUINT32, 0, rw);
+    props[PROP_SLOT] = g_param_spec_int(QMEM_PC_DIMM_PROP_SLOT, NULL, NULL,
+                                        G_MININT32, G_MAXINT32,
+                                        QMEM_PC_DIMM_UNASSIGNED_SLOT, rw);
+    props[PROP_MEMDEV] = g_param_spec_object(QMEM_PC_DIMM_PROP_MEMDEV, NULL,
+                                             NULL,
+                                             QMEM_TYPE_HOST_MEMORY_BACKEND,
+                                             rw);
+    props[PROP_SIZE] = g_param_spec_uint64(QMEM_PC_DIMM_PROP_SIZE, NULL, NULL,
+                                           0, G_MAXUINT64, 0,
+                                           G_PARAM_READABLE |
+                                           G_PARAM_STATIC_STRINGS);
+    g_object_class_install_properties(oc, N_PROPS, props);
+    qmem_param_spec_set_show_default(props[PROP_ADDR], TRUE);
+    qmem_param_spec_set_show_default(props[PROP_NODE], TRUE);
+    qmem_param_spec_set_show_default(props[PROP_SLOT], TRUE);
+}
+
+static void qmem_pc_dimm_class_finalize(QmemPcDimmClass *klass)
+{
+}
+
+static void qmem_pc_dimm_init(QmemPcDimm *dimm)
+{
+    dimm->slot = QMEM_PC_DIMM_UNASSIGNED_SLOT;
+}
+
+G_MODULE_EXPORT void qmem_module_pc_dimm_register(GTypeModule *module)
+{
+    g_type_ensure(QMEM_TYPE_DEVICE);
+    g_type_ensure(QMEM_TYPE_MEMORY_DEVICE);
+    qmem_pc_dimm_register_type(module);
+    qmem_type_register_name(QMEM_TYPE_NAME_PC_DIMM, qmem_pc_dimm_type_id);
+}
