@@ -169,7 +169,9 @@ GPtrArray *qmem_type_list(GType parent, gboolean include_abstract)
         while (g_hash_table_iter_next(&iter, &name, &type)) {
             GType t = GPOINTER_TO_SIZE(type);
 
+            /* An interface "is a" its prerequisite, yet no instance is. */
             if (g_type_is_a(t, parent) &&
+                (!G_TYPE_IS_INTERFACE(t) || t == parent) &&
                 (include_abstract || !G_TYPE_IS_ABSTRACT(t))) {
                 g_ptr_array_add(list, name);
             }
