@@ -5,5 +5,13 @@
 
 gboolean qmem_modules_init(GError **error)
 {
-    return qmem_module_load_dir(qmem_module_get_dir(), error);
+    g_auto(GStrv) dirs = g_strsplit(qmem_module_get_dir(),
+                                    G_SEARCHPATH_SEPARATOR_S, -1);
+
+    for (char **dir = dirs; *dir; dir++) {
+        if (**dir && !qmem_module_load_dir(*dir, error)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
 }

@@ -23,7 +23,9 @@ typedef void (*QmemModuleRegisterFunc)(GTypeModule *module);
 /**
  * QMEM_MODULE_DIR_ENV:
  *
- * The environment variable that overrides where modules are looked for.
+ * The environment variable that overrides where modules are looked for:
+ * one directory, or several separated by ':' (a build's own modules plus
+ * a test's, say).
  */
 #define QMEM_MODULE_DIR_ENV "QMEM_MODULE_DIR"
 
@@ -59,16 +61,17 @@ void qmem_module_register_static(const char *name, QmemModuleRegisterFunc fn);
 /**
  * qmem_module_get_dir:
  *
- * Returns: the directory modules are loaded from: $QMEM_MODULE_DIR if set,
- *   else the installed module directory.
+ * Returns: where modules are loaded from: $QMEM_MODULE_DIR if set (a
+ *   ':'-separated list), else the installed module directory.
  */
 const char *qmem_module_get_dir(void);
 
 /**
  * qmem_modules_init:
  *
- * Makes every module of this build available: loads the module directory,
- * or registers the linked-in modules of a static build.  Provided by the
+ * Makes every module of this build available: loads every directory of
+ * qmem_module_get_dir(), or registers the linked-in modules of a static
+ * build (which still loads nothing from disk).  Provided by the
  * program-side part of the build (module-init.c or the generated
  * module-static.c), so programs call it once at start.
  */
