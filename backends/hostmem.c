@@ -12,6 +12,7 @@
 #include "qapi/cutils.h"
 #include "qapi/error.h"
 #include "qapi/property.h"
+#include "qapi/qmp.h"
 #include "util/prealloc.h"
 
 #if CONFIG_NUMA
@@ -783,7 +784,7 @@ JsonNode *qmem_host_memory_backend_query(void)
         json_object_set_string_member(m, "policy", policy_nick(priv->policy));
         json_array_add_object_element(list, m);
     }
-    return json_node_init_array(json_node_alloc(), list);
+    return qmem_json_node_new_array(list);
 }
 
 void qmem_host_memory_backend_info(GString *out)

@@ -7,6 +7,7 @@
 #include "qapi/cutils.h"
 #include "qapi/error.h"
 #include "qapi/opts.h"
+#include "qapi/qmp.h"
 
 /* ------------------------------------------------------------------ */
 /* QemuOpts: "type,key=val,flag,noflag" */
@@ -602,111 +603,15 @@ JsonObject *qmem_keyval_parse(const char *str, const char *implied_key,
 /* ------------------------------------------------------------------ */
 /* JSON */
 
-/*
- * json-glib accepts what QEMU's parser refuses: duplicate keys (the last
- * one wins) and several top-level values (the first one wins).  The
- * parser's signals are enough to notice both.
- */
-typedef struct {
-    GHashTable *members_seen; /* JsonObject * -> number of members */
-    int depth;
-    int toplevel;
-    gboolean duplicate;
-} JsonCheck;
-
-static void json_check_start(JsonParser *parser, gpointer opaque)
-{
-    JsonCheck *check = opaque;
-
-    check->depth++;
-}
-
-static void json_check_end(JsonCheck *check)
-{
-    if (--check->depth == 0) {
-        check->toplevel++;
-    }
-}
-
-static void json_check_object_end(JsonParser *parser, JsonObject *object,
-                                  gpointer opaque)
-{
-    json_check_end(opaque);
-}
-
-static void json_check_array_end(JsonParser *parser, JsonArray *array,
-                                 gpointer opaque)
-{
-    json_check_end(opaque);
-}
-
-static void json_check_member(JsonParser *parser, JsonObject *object,
-                              const char *name, gpointer opaque)
-{
-    JsonCheck *check = opaque;
-    guint seen =
-        GPOINTER_TO_UINT(g_hash_table_lookup(check->members_seen, object)) + 1;
-
-    g_hash_table_insert(check->members_seen, object, GUINT_TO_POINTER(seen));
-    if (seen > json_object_get_size(object)) {
-        check->duplicate = TRUE;
-    }
-}
-
+/* QEMU's own JSON parser (qapi/qmp.c), so -object JSON errors read as QEMU's. */
 JsonObject *qmem_json_parse_object(const char *str, GError **error)
 {
-    g_autoptr(JsonParser) parser = NULL;
-    g_autoptr(GError) local_err = NULL;
-    g_autoptr(GHashTable) members_seen = NULL;
-    JsonCheck check = { 0 };
-    JsonNode *root;
+    g_autoptr(JsonNode) root = NULL;
 
     g_return_val_if_fail(str != NULL, NULL);
-    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-    members_seen = g_hash_table_new(NULL, NULL);
-    check.members_seen = members_seen;
-
-    parser = json_parser_new();
-    g_signal_connect(parser, "object-start", G_CALLBACK(json_check_start),
-                     &check);
-    g_signal_connect(parser, "array-start", G_CALLBACK(json_check_start),
-                     &check);
-    g_signal_connect(parser, "object-end", G_CALLBACK(json_check_object_end),
-                     &check);
-    g_signal_connect(parser, "array-end", G_CALLBACK(json_check_array_end),
-                     &check);
-    g_signal_connect(parser, "object-member", G_CALLBACK(json_check_member),
-                     &check);
-
-    if (!json_parser_load_from_data(parser, str, -1, &local_err)) {
-        const char *detail = local_err->message;
-
-        /* json-glib names in-memory input "<data>" */
-        if (g_str_has_prefix(detail, "<data>:")) {
-            detail += strlen("<data>:");
-        }
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "JSON parse error, %s", detail);
-        return NULL;
-    }
-    if (check.duplicate) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "JSON parse error, duplicate key");
-        return NULL;
-    }
-
-    root = json_parser_get_root(parser);
+    root = qmem_qmp_json_parse(str, error);
     if (!root) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "JSON parse error, premature EOI");
-        return NULL;
-    }
-    if (check.toplevel > 1 ||
-        (check.toplevel == 1 && !JSON_NODE_HOLDS_OBJECT(root) &&
-         !JSON_NODE_HOLDS_ARRAY(root))) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Expecting at most one JSON value");
         return NULL;
     }
     if (!JSON_NODE_HOLDS_OBJECT(root)) {

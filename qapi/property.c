@@ -8,6 +8,7 @@
 #include "qapi/property.h"
 #include "qapi/cutils.h"
 #include "qapi/error.h"
+#include "qapi/qmp.h"
 
 #define SIZE_HINT "Optional suffix k, M, G, T, P or E means kilo-, mega-, " \
     "giga-, tera-, peta-\nand exabytes, respectively.\n"
@@ -429,7 +430,13 @@ static GArray *parse_uint_list(GParamSpec *pspec, const char *name,
                             "integer", name);
                 return NULL;
             }
-            if (!parse_uint_input("null", item, kind, str, &v, error) ||
+            /*
+             * QEMU names the element in type errors ("host-nodes[0]") but
+             * not in range errors ('null').
+             */
+            g_autofree char *element = g_strdup_printf("%s[%u]", name, i);
+
+            if (!parse_uint_input(element, item, kind, str, &v, error) ||
                 !append_range(list, "null", v, v, max, error)) {
                 return NULL;
             }
@@ -777,7 +784,7 @@ JsonNode *qmem_property_get_json(QmemObject *obj, const char *name,
             json_array_add_int_element(array,
                                        g_array_index(list, guint64, i));
         }
-        return json_node_init_array(json_node_alloc(), array);
+        return qmem_json_node_new_array(array);
     }
     switch (G_TYPE_FUNDAMENTAL(type)) {
     case G_TYPE_BOOLEAN:

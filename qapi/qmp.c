@@ -781,7 +781,7 @@ static JsonNode *parse_object(ParseCtx *ctx)
     } else {
         parse_pop(ctx);
     }
-    return json_node_init_object(json_node_alloc(), obj);
+    return qmem_json_node_new_object(obj);
 
 fail:
     json_object_unref(obj);
@@ -834,7 +834,7 @@ static JsonNode *parse_array(ParseCtx *ctx)
     } else {
         parse_pop(ctx);
     }
-    return json_node_init_array(json_node_alloc(), arr);
+    return qmem_json_node_new_array(arr);
 
 fail:
     json_array_unref(arr);
@@ -978,7 +978,8 @@ JsonNode *qmem_qmp_json_parse(const char *text, GError **error)
     if (p.count > 1 && !p.error) {
         json_node_unref(p.value);
         p.value = NULL;
-        set_generic(&p.error, "JSON parse error, more than one value");
+        /* qobject_from_json()'s text */
+        set_generic(&p.error, "Expecting at most one JSON value");
     } else if (p.count == 0) {
         set_generic(&p.error, "JSON parse error, premature EOI");
     }
@@ -1538,8 +1539,12 @@ static void hmp_execute(const char *line, GString *out)
         p++;
     }
     if (!cmd->fn(p, out, &err)) {
-        g_string_append_printf(out, "Error: %s\n",
-                               err ? err->message : "unknown error");
+        const char *hint = err ? qmem_error_get_hint(err) : NULL;
+
+        /* HMP prints hints, as QEMU's error_report_err() does. */
+        g_string_append_printf(out, "Error: %s\n%s",
+                               err ? err->message : "unknown error",
+                               hint ? hint : "");
     }
 }
 
@@ -1795,7 +1800,7 @@ static JsonNode *client_dispatch(QmpClient *c, JsonObject *req,
         return NULL;
     }
     if (!ret) {
-        ret = json_node_init_object(json_node_alloc(), json_object_new());
+        ret = qmem_json_node_new_object(json_object_new());
     }
     return ret;
 }
@@ -2376,7 +2381,7 @@ static JsonNode *qmp_query_version(JsonObject *args, GError **error)
     ret = json_object_new();
     json_object_set_object_member(ret, "qemu", qemu);
     json_object_set_string_member(ret, "package", "qmem-" QMEM_VERSION);
-    return json_node_init_object(json_node_alloc(), ret);
+    return qmem_json_node_new_object(ret);
 }
 
 static JsonNode *qmp_query_commands(JsonObject *args, GError **error)
@@ -2395,7 +2400,7 @@ static JsonNode *qmp_query_commands(JsonObject *args, GError **error)
         json_object_set_string_member(info, "name", cmd->name);
         json_array_add_object_element(list, info);
     }
-    return json_node_init_array(json_node_alloc(), list);
+    return qmem_json_node_new_array(list);
 }
 
 static JsonNode *qmp_human_monitor_command(JsonObject *args, GError **error)

@@ -32,7 +32,7 @@ static JsonNode *property_info(const char *name, const char *type)
 
     json_object_set_string_member(info, "name", name);
     json_object_set_string_member(info, "type", type);
-    return json_node_init_object(json_node_alloc(), info);
+    return qmem_json_node_new_object(info);
 }
 
 static JsonNode *qmp_qom_list(JsonObject *args, GError **error)
@@ -66,7 +66,7 @@ static JsonNode *qmp_qom_list(JsonObject *args, GError **error)
         json_array_add_element(list, property_info(qmem_object_get_name(child),
                                                    type));
     }
-    return json_node_init_array(json_node_alloc(), list);
+    return qmem_json_node_new_array(list);
 }
 
 /* qom-get: properties, plus QEMU's implicit "type" and child<> entries. */
@@ -121,6 +121,12 @@ static JsonNode *qmp_qom_set(JsonObject *args, GError **error)
     }
     if (!qmem_qmp_check_args(args, allowed, error) ||
         !(obj = find_object(path, error))) {
+        return NULL;
+    }
+    if (!strcmp(property, "type")) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Property '%s.type' is not writable",
+                    qmem_object_get_typename(obj));
         return NULL;
     }
     qmem_property_set_input(obj, property, value, QMEM_INPUT_JSON, error);

@@ -235,6 +235,10 @@ static void create_object(const char *arg, GHashTable *ids)
     if (help) {
         const char *type = opts_last(options, "qom-type");
 
+        /* "-object help" asks for the list, not for a type called help. */
+        if (type && (!strcmp(type, "help") || !strcmp(type, "?"))) {
+            type = NULL;
+        }
         if (!qmem_user_creatable_print_help(type, out)) {
             die_msg("invalid object type: %s", type);
         }
@@ -269,6 +273,10 @@ static void add_device(const char *arg, GHashTable *ids)
     if (help) {
         const char *driver = json_object_has_member(options, "driver")
             ? json_object_get_string_member(options, "driver") : NULL;
+
+        if (driver && (!strcmp(driver, "help") || !strcmp(driver, "?"))) {
+            driver = NULL;
+        }
 
         if (!qmem_device_print_help(driver, out)) {
             die_msg("'%s' is not a valid device model name", driver);

@@ -278,6 +278,37 @@ JsonNode *qmem_qmp_json_parse(const char *text, GError **error);
 char *qmem_qmp_json_to_string(JsonNode *node);
 
 /**
+ * qmem_json_node_new_object:
+ * @obj: (transfer full): an object
+ *
+ * Wraps @obj in a node that takes over its reference (json_node_init_object
+ * would take one more and leak the caller's).
+ *
+ * Returns: (transfer full): the node.
+ */
+static inline JsonNode *qmem_json_node_new_object(JsonObject *obj)
+{
+    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
+
+    json_node_take_object(node, obj);
+    return node;
+}
+
+/**
+ * qmem_json_node_new_array:
+ * @array: (transfer full): an array
+ *
+ * Returns: (transfer full): a node that took over @array's reference.
+ */
+static inline JsonNode *qmem_json_node_new_array(JsonArray *array)
+{
+    JsonNode *node = json_node_new(JSON_NODE_ARRAY);
+
+    json_node_take_array(node, array);
+    return node;
+}
+
+/**
  * qmem_qmp_node_new_uint64:
  * @value: an unsigned value (a QAPI uint64 or size)
  *

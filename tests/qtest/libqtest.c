@@ -867,8 +867,7 @@ static uint64_t qtest_read(QTestState *s, const char *cmd, uint64_t addr)
 static void qtest_write(QTestState *s, const char *cmd, uint64_t addr,
                         uint64_t value)
 {
-    g_auto(GStrv) words = qtest_ok(s, "%s 0x%" PRIx64 " 0x%" PRIx64, cmd,
-                                   addr, value);
+    g_strfreev(qtest_ok(s, "%s 0x%" PRIx64 " 0x%" PRIx64, cmd, addr, value));
 }
 
 uint8_t qtest_readb(QTestState *s, uint64_t addr)

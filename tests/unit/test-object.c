@@ -7,6 +7,7 @@
 #include "hw/core/user-creatable.h"
 #include "qapi/error.h"
 #include "qapi/opts.h"
+#include "qapi/qmp.h"
 
 /* A type with one property of every kind the property layer knows. */
 typedef enum {
@@ -392,7 +393,9 @@ static const PropCase prop_cases[] = {
     { QMEM_INPUT_JSON, "nodes", "1", NULL,
       "Invalid parameter type for 'nodes', expected: array" },
     { QMEM_INPUT_JSON, "nodes", "[\"1\"]", NULL,
-      "Parameter 'null' expects uint64" },
+      "Parameter 'nodes[0]' expects uint64" },
+    { QMEM_INPUT_JSON, "nodes", "[1, 70000]", NULL,
+      "Parameter 'null' expects uint16_t" },
     /* enums, strings */
     { QMEM_INPUT_STRING, "color", "green", "green", NULL },
     { QMEM_INPUT_STRING, "color", "blue", NULL,
@@ -428,7 +431,7 @@ static JsonNode *case_input(const PropCase *c)
         JsonArray *values = json_array_new();
 
         json_array_add_string_element(values, c->input);
-        return json_node_init_array(json_node_alloc(), values);
+        return qmem_json_node_new_array(values);
     }
     default:
         return json_node_init_string(json_node_alloc(), c->input);

@@ -355,8 +355,6 @@ typedef struct {
     const char *str;
     const char *result;
     const char *error;
-    /* the error's text starts with @error; the rest is json-glib's */
-    gboolean error_prefix;
 } JsonCase;
 
 static const JsonCase json_cases[] = {
@@ -388,12 +386,12 @@ static const JsonCase json_cases[] = {
     { "1", NULL, "expected a JSON object" },
     { "\"s\"", NULL, "expected a JSON object" },
     { "null", NULL, "expected a JSON object" },
-    /* malformed: json-glib says where and why */
-    { "{\"qom-type\":", NULL, "JSON parse error, 1:12: ", TRUE },
-    { "{\"a\":1}x", NULL, "JSON parse error, 1:8: ", TRUE },
-    { "{\"a\":[1,2}", NULL, "JSON parse error, 1:9: ", TRUE },
-    { "{\"a\" 1}", NULL, "JSON parse error, 1:4: ", TRUE },
-    { "{", NULL, "JSON parse error, ", TRUE },
+    /* malformed: QEMU's parser's words */
+    { "{\"qom-type\":", NULL, "JSON parse error, premature EOI" },
+    { "{\"a\":1}x", NULL, "Expecting at most one JSON value" },
+    { "{\"a\":[1,2}", NULL, "JSON parse error, expected separator in list" },
+    { "{\"a\" 1}", NULL, "JSON parse error, missing : in object pair" },
+    { "{", NULL, "JSON parse error, premature EOI" },
 };
 
 static void test_json_parse(gconstpointer opaque)
@@ -412,13 +410,7 @@ static void test_json_parse(gconstpointer opaque)
     } else {
         g_assert_null(obj);
         g_assert_error(err, QMEM_ERROR, QMEM_ERROR_GENERIC);
-        if (c->error_prefix) {
-            g_assert_true(g_str_has_prefix(err->message, c->error));
-            g_assert_cmpuint(strlen(err->message), >, strlen(c->error));
-            g_assert_null(strstr(err->message, "<data>"));
-        } else {
-            g_assert_cmpstr(err->message, ==, c->error);
-        }
+        g_assert_cmpstr(err->message, ==, c->error);
     }
 }
 

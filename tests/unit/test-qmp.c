@@ -270,7 +270,7 @@ static JsonNode *cmd_test_args(JsonObject *args, GError **error)
     json_object_set_boolean_member(ret, "has-o", has_o);
     json_object_set_int_member(ret, "n-l",
                                l ? (gint64)json_array_get_length(l) : -1);
-    return json_node_init_object(json_node_alloc(), ret);
+    return qmem_json_node_new_object(ret);
 }
 
 static gboolean hmp_info_test(const char *args, GString *out, GError **error)
@@ -1193,7 +1193,7 @@ static const JsonCase json_cases[] = {
     { "12", "12", NULL },
     { "", NULL, "JSON parse error, premature EOI" },
     { "   ", NULL, "JSON parse error, premature EOI" },
-    { "1 2", NULL, "JSON parse error, more than one value" },
+    { "1 2", NULL, "Expecting at most one JSON value" },
     { "tru", NULL, "JSON parse error, invalid keyword 'tru'" },
     { "\"abc", NULL, "JSON parse error, stray '\"abc'" },
     { "[1,", NULL, "JSON parse error, premature EOI" },
@@ -1243,7 +1243,7 @@ static void test_json_writer(void)
     json_object_set_int_member(obj, "micro", 22);
     json_object_set_string_member(obj, "bad", "\xff\x01");
     json_object_set_member(obj, "small", qmem_qmp_node_new_uint64(5));
-    node = json_node_init_object(json_node_alloc(), json_object_ref(obj));
+    node = json_node_init_object(json_node_alloc(), obj);
     text = qmem_qmp_json_to_string(node);
     g_assert_cmpstr(text, ==, "{\"micro\": 22, \"minor\": 2, \"small\": 5, "
                     "\"bad\": \"\\uFFFD\\u0001\", \"major\": 7}");

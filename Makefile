@@ -1,0 +1,236 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Top-level entry points: set-up, build, the main job and every test.
+#
+#   make            configure (if needed) and build $(BUILD)
+#   make run        install missing packages, build, run the main job
+#   make check      install missing packages, build and test everything:
+#                   $(BUILD) (modules), $(ASAN_BUILD) (ASan+UBSan, leak
+#                   checks), $(STATIC_BUILD) (modules linked in) and the
+#                   out-of-tree module; ends with "N passed, N failed"
+#   make install    install $(BUILD) (DESTDIR respected)
+#   make clean      remove build products, keep the configured directories
+#   make distclean  remove the build directories
+#
+# The build directories can be moved: make BUILD=/tmp/b check ...
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+STATIC_BUILD ?= build-static
+CONFIGURE_FLAGS ?=
+# The sanitizer build uses clang (runtimes from libclang-rt-14-dev), so
+# that make check also compiles everything with a second compiler.
+ASAN_CONFIGURE_FLAGS ?= --cc=clang
+
+MESON ?= meson
+NINJA ?= ninja
+MESON_TEST = $(MESON) test --print-errorlogs --num-processes 2
+# The static build is there to prove that linking every module in works;
+# the unit tests show that without repeating the slower suites.
+STATIC_SUITES ?= --suite unit
+# ASan/UBSan make the programs slower, and every subprocess test pays the
+# sanitizer start-up and exit leak scan again (test-hostmem: 0.8 s plain,
+# about a minute sanitized).
+ASAN_TIMEOUT_MULTIPLIER ?= 10
+
+LSAN_SUPP = $(CURDIR)/scripts/lsan.supp
+SANITIZER_ENV = \
+    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
+    LSAN_OPTIONS=$(if $(wildcard $(LSAN_SUPP)),suppressions=$(LSAN_SUPP):)print_suppressions=0 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
+.PHONY: all deps run check check-build check-asan check-static check-oot \
+        install clean distclean help
+
+all: $(BUILD)/build.ninja
+	$(NINJA) -C $(BUILD)
+
+help:
+	@sed -n '4,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+
+deps:
+	@sh scripts/install-deps.sh
+
+# Configure only a directory that is not configured yet: an existing one
+# keeps whatever ./configure options it was given.  ninja re-runs meson by
+# itself when a meson.build changes.
+$(BUILD)/build.ninja:
+	sh ./configure --builddir=$(BUILD) $(CONFIGURE_FLAGS)
+
+$(ASAN_BUILD)/build.ninja:
+	sh ./configure --builddir=$(ASAN_BUILD) --enable-sanitizers \
+	    $(ASAN_CONFIGURE_FLAGS) $(CONFIGURE_FLAGS)
+
+$(STATIC_BUILD)/build.ninja:
+	sh ./configure --builddir=$(STATIC_BUILD) --disable-modules $(CONFIGURE_FLAGS)
+
+# Sequential on purpose: packages first, then the build that needs them.
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	QMEM_BUILD=$(BUILD) bash scripts/main-job.sh
+
+install: all
+	$(MESON) install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir "$(DESTDIR)")
+
+clean:
+	@for d in $(BUILD) $(ASAN_BUILD) $(STATIC_BUILD); do \
+	    if [ -f "$$d/build.ninja" ]; then $(NINJA) -C "$$d" clean; fi; \
+	done
+
+distclean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(STATIC_BUILD)
+
+# One stage per build.  Each removes its old results first, so that a
+# stage that no longer builds cannot report the last run's numbers.
+check-build:
+	@rm -f $(BUILD)/meson-logs/testlog.json
+	@$(MAKE) --no-print-directory $(BUILD)/build.ninja
+	$(NINJA) -C $(BUILD)
+	$(MESON_TEST) -C $(BUILD) --no-rebuild
+
+check-asan:
+	@rm -f $(ASAN_BUILD)/meson-logs/testlog.json
+	@$(MAKE) --no-print-directory $(ASAN_BUILD)/build.ninja
+	$(NINJA) -C $(ASAN_BUILD)
+	$(SANITIZER_ENV) $(MESON_TEST) -C $(ASAN_BUILD) --no-rebuild \
+	    --timeout-multiplier $(ASAN_TIMEOUT_MULTIPLIER)
+
+check-static:
+	@rm -f $(STATIC_BUILD)/meson-logs/testlog.json
+	@$(MAKE) --no-print-directory $(STATIC_BUILD)/build.ninja
+	$(NINJA) -C $(STATIC_BUILD)
+	$(MESON_TEST) -C $(STATIC_BUILD) --no-rebuild $(STATIC_SUITES)
+
+# Run from here rather than from meson test: it installs $(BUILD) and
+# builds against the installed files with pkg-config only, as a third
+# party would, which a test inside that same build cannot do cleanly.
+check-oot:
+	@rm -f $(BUILD)/meson-logs/out-of-tree.log
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(BUILD)/meson-logs
+	bash tests/out-of-tree/run.sh $(BUILD) 2>&1 | tee $(BUILD)/meson-logs/out-of-tree.log
+
+# Every stage runs even when an earlier one failed, so that one run shows
+# everything that is broken; the exit status is non-zero if any failed.
+check:
+	@$(MAKE) --no-print-directory deps
+	@status=0; results=; \
+	for stage in build oot asan static; do \
+	    echo "==== make check-$$stage"; \
+	    if $(MAKE) --no-print-directory check-$$stage; then rc=0; \
+	    else rc=$$?; status=1; fi; \
+	    results="$$results $$stage:$$rc"; \
+	done; \
+	python3 -c "$$QMEM_CHECK_SUMMARY" \
+	    "build (modules):$(BUILD)/meson-logs/testlog.json" \
+	    "oot (installed module):$(BUILD)/meson-logs/out-of-tree.log" \
+	    "asan (ASan+UBSan+LSan):$(ASAN_BUILD)/meson-logs/testlog.json" \
+	    "static (modules linked in):$(STATIC_BUILD)/meson-logs/testlog.json" \
+	    -- $$results || status=1; \
+	exit $$status
+
+# Counts test cases, not test programs: the TAP lines of every program in
+# meson's testlog.json (or of a plain TAP log).  A program that failed
+# without a "not ok" line (an assertion's "Bail out!", a crash, a leak
+# report at exit) adds one failure; so does a stage that did not build or
+# run.  The per-stage
+# lines are worded so that only the last line reads "N passed, N failed".
+define QMEM_CHECK_SUMMARY
+import json, os, re, sys
+
+TAP = re.compile(r'^(not )?ok\b(.*)')
+DIRECTIVE = re.compile(r'#\s*(SKIP|TODO)\b', re.I)
+GOOD = ('OK', 'SKIP', 'EXPECTEDFAIL')
+
+
+def tap_counts(text, label, failures):
+    passed = failed = skipped = 0
+    bail = None
+    for line in text.splitlines():
+        if line.startswith('Bail out!'):
+            bail = line.strip()
+            continue
+        m = TAP.match(line)
+        if not m:
+            continue
+        if DIRECTIVE.search(m.group(2)):
+            skipped += 1
+        elif m.group(1):
+            failed += 1
+            failures.append(label + ': ' + line.strip())
+        else:
+            passed += 1
+    return passed, failed, skipped, bail
+
+
+def count(path, stage, failures):
+    if path.endswith('.json'):
+        entries = [json.loads(l) for l in open(path) if l.strip()]
+    else:
+        entries = [{'name': os.path.basename(path), 'result': None,
+                    'stdout': open(path, errors='replace').read()}]
+    total = [0, 0, 0]
+    for e in entries:
+        label = stage + ': ' + e['name']
+        p, f, s, bail = tap_counts(e.get('stdout') or '', label, failures)
+        res = e['result']
+        if res is None:
+            broken = bail is not None
+            why = bail
+        elif p + f + s == 0 and res in GOOD:
+            if res == 'SKIP':
+                s = 1
+            else:
+                p = 1
+            broken = False
+        else:
+            broken = res not in GOOD
+            why = '%s (exit status %s)' % (res, e.get('returncode'))
+            if bail:
+                why += ': ' + bail
+        if broken and f == 0:
+            f = 1
+            failures.append(label + ': ' + why)
+        total = [total[0] + p, total[1] + f, total[2] + s]
+    return total
+
+
+args = sys.argv[1:]
+sep = args.index('--')
+stages = [a.split(':', 1) for a in args[:sep]]
+rcs = dict(r.split(':') for r in args[sep + 1:])
+
+failures = []
+grand = [0, 0, 0]
+lines = []
+for name, path in stages:
+    key = name.split()[0]
+    if key not in rcs:
+        continue
+    rc = int(rcs[key])
+    have_log = os.path.exists(path)
+    p, f, s = count(path, key, failures) if have_log else (0, 0, 0)
+    if rc != 0 and f == 0:
+        f = 1
+        failures.append('%s: make check-%s exited %d%s'
+                        % (key, key, rc,
+                           '' if have_log else ' before running any test'))
+    grand = [grand[0] + p, grand[1] + f, grand[2] + s]
+    lines.append('  %-30s passed %5d   failed %4d   skipped %4d'
+                 % (name, p, f, s))
+
+print()
+print('==== qmem check summary')
+for l in lines:
+    print(l)
+if failures:
+    print('  failures:')
+    for l in failures:
+        print('    ' + l)
+print('%d passed, %d failed, %d skipped' % tuple(grand))
+sys.exit(1 if grand[1] else 0)
+endef
+export QMEM_CHECK_SUMMARY

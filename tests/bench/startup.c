@@ -1,0 +1,912 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Benchmark: start-up and DIMM hot-plug time of qmem-run vs QEMU. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+/* Cold-plugged DIMMs in case (b), hot-plugged ones in case (c). */
+#define N_COLD 4
+#define N_HOT 64
+#define DIMM_BYTES (128ULL * 1024 * 1024)
+
+/* Nothing here takes more than a fraction of a second when it works. */
+#define GREETING_TIMEOUT_S 60.0
+#define REPLY_TIMEOUT_S 30.0
+#define EXIT_TIMEOUT_S 10.0
+
+/* The device_add windows that are reported, 1-based and inclusive. */
+static const struct {
+    guint first, last;
+} windows[] = {
+    { 1, 8 },
+    { 25, 32 },
+    { 57, 64 },
+};
+
+extern char **environ;
+
+typedef enum {
+    PROG_QMEM,
+    PROG_QEMU,
+    N_PROGS,
+} BenchProg;
+
+static const char *const prog_names[N_PROGS] = {
+    [PROG_QMEM] = "qmem",
+    [PROG_QEMU] = "QEMU",
+};
+
+/* One measurement: the best time so far, or why there is none. */
+typedef struct {
+    double seconds;
+    char *failure;
+} Result;
+
+/* Everything measured for one program. */
+typedef struct {
+    Result start_one;   /* (a) */
+    Result start_cold;  /* (b) */
+    Result plug_failed; /* (c), only its failure counts */
+    double plug[N_HOT]; /* (c), per device, the shortest over runs */
+} ProgResults;
+
+/* A running VMM with QMP on its stdin and stdout. */
+typedef struct {
+    pid_t pid;
+    int in;  /* its stdin */
+    int out; /* its stdout */
+    int err; /* a memfd holding its stderr */
+    GString *buf;
+    double first_byte; /* when stdout said anything, 0 until then */
+    gboolean eof;
+} Vmm;
+
+static gboolean verbose;
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static char *first_line(const char *text)
+{
+    const char *nl = strchr(text, '\n');
+
+    return nl ? g_strndup(text, nl - text) : g_strdup(text);
+}
+
+static char *vmm_stderr_line(Vmm *v)
+{
+    GString *s = g_string_new(NULL);
+    g_autofree char *text = NULL;
+    char buf[4096];
+    ssize_t n;
+
+    lseek(v->err, 0, SEEK_SET);
+    while ((n = read(v->err, buf, sizeof(buf))) > 0) {
+        g_string_append_len(s, buf, n);
+    }
+    text = g_string_free(s, FALSE);
+    return first_line(text);
+}
+
+/*
+ * Why @v stopped talking: the first line of its stderr if it wrote one,
+ * else @what.
+ */
+static char *vmm_failure(Vmm *v, const char *what)
+{
+    g_autofree char *line = vmm_stderr_line(v);
+
+    return *line ? g_steal_pointer(&line) : g_strdup(what);
+}
+
+/*
+ * Starts @argv with stdin and stdout on pipes and stderr in a memfd; *@t0
+ * is the time just before the fork, so that the measured time includes
+ * everything the system does for a new process.
+ */
+static gboolean vmm_start(Vmm *v, char **argv, double *t0, char **failure)
+{
+    posix_spawn_file_actions_t fa;
+    int in[2], out[2], err;
+
+    memset(v, 0, sizeof(*v));
+    v->pid = -1;
+    v->in = v->out = v->err = -1;
+    if (pipe2(in, O_CLOEXEC)) {
+        *failure = g_strdup_printf("pipe: %s", g_strerror(errno));
+        return FALSE;
+    }
+    if (pipe2(out, O_CLOEXEC)) {
+        *failure = g_strdup_printf("pipe: %s", g_strerror(errno));
+        close(in[0]);
+        close(in[1]);
+        return FALSE;
+    }
+    v->err = memfd_create("stderr", MFD_CLOEXEC);
+    if (v->err < 0) {
+        *failure = g_strdup_printf("memfd_create: %s", g_strerror(errno));
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        return FALSE;
+    }
+    v->buf = g_string_new(NULL);
+
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, v->err, 2);
+    *t0 = now();
+    err = posix_spawnp(&v->pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(in[0]);
+    close(out[1]);
+    v->in = in[1];
+    v->out = out[0];
+    if (err) {
+        *failure = g_strdup_printf("%s: %s", argv[0], g_strerror(err));
+        v->pid = -1;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * The next line on @v's stdout, without its newline, and in *@when the
+ * time it was complete; NULL at end of file or after @deadline.
+ */
+static char *vmm_read_line(Vmm *v, double deadline, double *when)
+{
+    for (;;) {
+        struct pollfd pfd = { .fd = v->out, .events = POLLIN };
+        char *nl = memchr(v->buf->str, '\n', v->buf->len);
+        char buf[4096];
+        int left;
+        ssize_t n;
+
+        if (nl) {
+            char *line = g_strndup(v->buf->str, nl - v->buf->str);
+
+            g_string_erase(v->buf, 0, nl + 1 - v->buf->str);
+            return line;
+        }
+        left = (deadline - now()) * 1000;
+        if (v->eof || left <= 0 || poll(&pfd, 1, left) <= 0) {
+            return NULL;
+        }
+        n = read(v->out, buf, sizeof(buf));
+        *when = now();
+        if (n <= 0) {
+            v->eof = TRUE;
+            return NULL;
+        }
+        if (!v->first_byte) {
+            v->first_byte = *when;
+        }
+        g_string_append_len(v->buf, buf, n);
+    }
+}
+
+/*
+ * Waits for the QMP greeting; *@first_byte is when its first byte came
+ * (a greeting is the first thing QMP says, so that is when the program
+ * was ready to talk).
+ */
+static gboolean vmm_wait_greeting(Vmm *v, double *first_byte, char **failure)
+{
+    g_autofree char *line = NULL;
+    const char *p;
+    double when;
+
+    line = vmm_read_line(v, now() + GREETING_TIMEOUT_S, &when);
+    if (!line) {
+        *failure = vmm_failure(v, "no QMP greeting");
+        return FALSE;
+    }
+    for (p = line; *p == ' '; p++) {
+        continue;
+    }
+    if (!g_str_has_prefix(p, "{\"QMP\"")) {
+        *failure = g_strdup_printf("not a QMP greeting: %s", line);
+        return FALSE;
+    }
+    *first_byte = v->first_byte;
+    return TRUE;
+}
+
+/*
+ * Sends one command and waits for its reply, skipping events; *@seconds
+ * is the time from the write to the complete reply line.  @what names the
+ * command in a failure.
+ */
+static gboolean vmm_command(Vmm *v, const char *what, const char *cmd,
+                            double *seconds, char **failure)
+{
+    g_autofree char *text = g_strdup_printf("%s\n", cmd);
+    double deadline = now() + REPLY_TIMEOUT_S;
+    gsize done = 0;
+    double t0 = now();
+
+    while (done < strlen(text)) {
+        ssize_t n = write(v->in, text + done, strlen(text) - done);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            g_autofree char *why = g_strdup_printf("%s: stdin closed", what);
+
+            *failure = vmm_failure(v, why);
+            return FALSE;
+        }
+        done += n;
+    }
+
+    for (;;) {
+        g_autoptr(JsonParser) parser = json_parser_new();
+        g_autofree char *line = NULL;
+        JsonObject *reply;
+        JsonNode *root;
+        double when;
+
+        line = vmm_read_line(v, deadline, &when);
+        if (!line) {
+            g_autofree char *why = g_strdup_printf("%s: no reply", what);
+
+            *failure = vmm_failure(v, why);
+            return FALSE;
+        }
+        if (!json_parser_load_from_data(parser, line, -1, NULL)
+            || !(root = json_parser_get_root(parser))
+            || !JSON_NODE_HOLDS_OBJECT(root)) {
+            *failure = g_strdup_printf("not a QMP reply: %s", line);
+            return FALSE;
+        }
+        reply = json_node_get_object(root);
+        if (json_object_has_member(reply, "event")) {
+            continue;
+        }
+        if (json_object_has_member(reply, "error")) {
+            JsonObject *e = json_object_get_object_member(reply, "error");
+            const char *desc =
+                e ? json_object_get_string_member_with_default(e, "desc", "")
+                  : "";
+
+            *failure = g_strdup_printf("%s: %s", what, desc);
+            return FALSE;
+        }
+        if (!json_object_has_member(reply, "return")) {
+            *failure = g_strdup_printf("not a QMP reply: %s", line);
+            return FALSE;
+        }
+        *seconds = when - t0;
+        return TRUE;
+    }
+}
+
+/*
+ * Asks @v to quit (negotiating first if @negotiated is false) and waits for
+ * it to exit, so that its memory is gone before the next run; a program
+ * that does not go in time is killed.
+ */
+static void vmm_stop(Vmm *v, gboolean negotiated)
+{
+    static const char caps[] = "{\"execute\": \"qmp_capabilities\"}\n";
+    static const char quit[] = "{\"execute\": \"quit\"}\n";
+    double deadline = now() + EXIT_TIMEOUT_S;
+    int status;
+
+    if (v->pid > 0) {
+        if ((!negotiated && write(v->in, caps, sizeof(caps) - 1) < 0)
+            || write(v->in, quit, sizeof(quit) - 1) < 0) {
+            /* It has exited already. */
+        }
+        close(v->in);
+        v->in = -1;
+        while (!v->eof && now() < deadline) {
+            double when;
+
+            g_free(vmm_read_line(v, deadline, &when));
+            g_string_truncate(v->buf, 0);
+        }
+        while (waitpid(v->pid, &status, WNOHANG) == 0) {
+            if (now() >= deadline) {
+                kill(v->pid, SIGKILL);
+                waitpid(v->pid, &status, 0);
+                break;
+            }
+            g_usleep(1000);
+        }
+    }
+    if (v->in >= 0) {
+        close(v->in);
+    }
+    if (v->out >= 0) {
+        close(v->out);
+    }
+    if (v->err >= 0) {
+        close(v->err);
+    }
+    if (v->buf) {
+        g_string_free(v->buf, TRUE);
+    }
+    memset(v, 0, sizeof(*v));
+}
+
+/*
+ * The command line shared by every case: a pc machine whose RAM is one
+ * explicit backend, no default devices, QMP on stdio, not started.
+ */
+static GPtrArray *base_argv(const char *prog, const char *accel,
+                            const char *mem)
+{
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    /* clang-format off */
+    const char *const args[] = {
+        "-accel", accel, "-S", "-M", "pc,memory-backend=ram0", "-m", mem,
+        "-nodefaults", "-display", "none", "-qmp", "stdio",
+        "-object", "memory-backend-ram,id=ram0,size=1G,reserve=off",
+    };
+    /* clang-format on */
+    guint i;
+
+    g_ptr_array_add(argv, g_strdup(prog));
+    for (i = 0; i < G_N_ELEMENTS(args); i++) {
+        g_ptr_array_add(argv, g_strdup(args[i]));
+    }
+    return argv;
+}
+
+static char *argv_text(GPtrArray *argv)
+{
+    char *text;
+
+    g_ptr_array_add(argv, NULL);
+    text = g_strjoinv(" ", (char **)argv->pdata);
+    g_ptr_array_set_size(argv, argv->len - 1);
+    return text;
+}
+
+/* Starts @argv, waits for the greeting and stops it again. */
+static Result run_start(GPtrArray *argv)
+{
+    Result r = { 0 };
+    double t0, greeted;
+    Vmm v;
+
+    g_ptr_array_add(argv, NULL);
+    if (vmm_start(&v, (char **)argv->pdata, &t0, &r.failure)
+        && vmm_wait_greeting(&v, &greeted, &r.failure)) {
+        r.seconds = greeted - t0;
+    }
+    g_ptr_array_set_size(argv, argv->len - 1);
+    vmm_stop(&v, FALSE);
+    return r;
+}
+
+/* (a): the machine with its one RAM backend. */
+static Result run_one_backend(const char *prog, const char *accel)
+{
+    g_autoptr(GPtrArray) argv = base_argv(prog, accel, "1G");
+
+    return run_start(argv);
+}
+
+/* (b): the same plus N_COLD DIMMs on the command line. */
+static Result run_cold_dimms(const char *prog, const char *accel)
+{
+    g_autofree char *mem = g_strdup_printf("1G,slots=%d,maxmem=2G", N_COLD);
+    g_autoptr(GPtrArray) argv = base_argv(prog, accel, mem);
+    guint i;
+
+    for (i = 0; i < N_COLD; i++) {
+        g_ptr_array_add(argv, g_strdup("-object"));
+        g_ptr_array_add(argv, g_strdup_printf("memory-backend-ram,id=m%u,"
+                                              "size=%llu,reserve=off",
+                                              i, DIMM_BYTES));
+        g_ptr_array_add(argv, g_strdup("-device"));
+        g_ptr_array_add(argv,
+                        g_strdup_printf("pc-dimm,id=dimm%u,memdev=m%u", i, i));
+    }
+    return run_start(argv);
+}
+
+/*
+ * (c): N_HOT DIMMs hot-plugged over QMP one at a time, each backend
+ * object-added just before its DIMM as libvirt does; only device_add is
+ * timed, into @plug.
+ */
+static Result run_hotplug(const char *prog, const char *accel,
+                          double plug[N_HOT])
+{
+    g_autofree char *mem = g_strdup_printf("1G,slots=%d,maxmem=80G", N_HOT);
+    g_autoptr(GPtrArray) argv = base_argv(prog, accel, mem);
+    Result r = { 0 };
+    gboolean negotiated = FALSE;
+    double t0, greeted, secs;
+    Vmm v;
+    guint i;
+
+    g_ptr_array_add(argv, NULL);
+    if (!vmm_start(&v, (char **)argv->pdata, &t0, &r.failure)
+        || !vmm_wait_greeting(&v, &greeted, &r.failure)
+        || !vmm_command(&v, "qmp_capabilities",
+                        "{\"execute\": \"qmp_capabilities\"}", &secs,
+                        &r.failure)) {
+        vmm_stop(&v, FALSE);
+        return r;
+    }
+    negotiated = TRUE;
+    for (i = 0; i < N_HOT; i++) {
+        g_autofree char *obj = g_strdup_printf(
+            "{\"execute\": \"object-add\", \"arguments\": "
+            "{\"qom-type\": \"memory-backend-ram\", \"id\": \"hm%u\", "
+            "\"size\": %llu, \"reserve\": false}}",
+            i, DIMM_BYTES);
+        g_autofree char *dev =
+            g_strdup_printf("{\"execute\": \"device_add\", \"arguments\": "
+                            "{\"driver\": \"pc-dimm\", \"id\": \"hdimm%u\", "
+                            "\"memdev\": \"hm%u\"}}",
+                            i, i);
+        g_autofree char *obj_what = g_strdup_printf("object-add hm%u", i);
+        g_autofree char *dev_what = g_strdup_printf("device_add hdimm%u", i);
+
+        if (!vmm_command(&v, obj_what, obj, &secs, &r.failure)
+            || !vmm_command(&v, dev_what, dev, &plug[i], &r.failure)) {
+            break;
+        }
+        r.seconds += plug[i];
+    }
+    vmm_stop(&v, negotiated);
+    return r;
+}
+
+/* Keeps the shortest time; the first failure sticks. */
+static void keep_best(Result *best, Result r)
+{
+    if (best->failure) {
+        g_free(r.failure);
+    } else if (r.failure) {
+        best->failure = r.failure;
+    } else {
+        best->seconds = MIN(best->seconds, r.seconds);
+    }
+}
+
+/*
+ * Whether @qemu accepts "-accel qtest"; if not, *@why is the first line
+ * it wrote on stderr.
+ */
+static gboolean qemu_has_qtest(const char *qemu, char **why)
+{
+    /* clang-format off */
+    const char *argv[] = {
+        qemu, "-accel", "qtest", "-machine", "none", "-nodefaults",
+        "-display", "none", "-S", "-qmp", "stdio",
+    };
+    /* clang-format on */
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+    Result r;
+    guint i;
+
+    for (i = 0; i < G_N_ELEMENTS(argv); i++) {
+        g_ptr_array_add(args, g_strdup(argv[i]));
+    }
+    r = run_start(args);
+    *why = r.failure;
+    return !r.failure;
+}
+
+/* Output */
+
+static char *time_cell(const Result *r, gboolean measured)
+{
+    if (!measured) {
+        return g_strdup("n/a");
+    }
+    if (r->failure) {
+        return g_strdup("fail");
+    }
+    return g_strdup_printf("%.3f", r->seconds * 1000);
+}
+
+static char *ratio_cell(const Result *a, gboolean a_measured, const Result *b,
+                        gboolean b_measured)
+{
+    if (!a_measured || !b_measured || a->failure || b->failure
+        || a->seconds <= 0 || b->seconds <= 0) {
+        return g_strdup("n/a");
+    }
+    return g_strdup_printf("%.2f", a->seconds / b->seconds);
+}
+
+/* The mean of the best per-device times in devices @first..@last. */
+static Result window_mean(const ProgResults *p, guint first, guint last)
+{
+    Result r = { 0 };
+    guint i;
+
+    if (p->plug_failed.failure) {
+        r.failure = g_strdup(p->plug_failed.failure);
+        return r;
+    }
+    for (i = first - 1; i < last; i++) {
+        r.seconds += p->plug[i];
+    }
+    r.seconds /= last - first + 1;
+    return r;
+}
+
+static char *growth_text(const ProgResults *p, gboolean measured)
+{
+    Result first, last;
+    char *text;
+
+    if (!measured) {
+        return g_strdup("n/a");
+    }
+    first = window_mean(p, windows[0].first, windows[0].last);
+    last = window_mean(p, windows[G_N_ELEMENTS(windows) - 1].first,
+                       windows[G_N_ELEMENTS(windows) - 1].last);
+    if (first.failure || first.seconds <= 0) {
+        text = g_strdup(first.failure ? "fail" : "n/a");
+    } else {
+        text = g_strdup_printf("%.2f", last.seconds / first.seconds);
+    }
+    g_free(first.failure);
+    g_free(last.failure);
+    return text;
+}
+
+static void print_row(const char *label, const Result *qmem, gboolean have_qmem,
+                      const Result *qemu, gboolean have_qemu)
+{
+    g_autofree char *c1 = time_cell(qmem, have_qmem);
+    g_autofree char *c2 = time_cell(qemu, have_qemu);
+    g_autofree char *c3 = ratio_cell(qmem, have_qmem, qemu, have_qemu);
+
+    printf("%-28s %10s %10s %10s\n", label, c1, c2, c3);
+}
+
+static char *cpu_model(void)
+{
+    g_autofree char *text = NULL;
+    g_auto(GStrv) lines = NULL;
+    guint i;
+
+    if (g_file_get_contents("/proc/cpuinfo", &text, NULL, NULL)) {
+        lines = g_strsplit(text, "\n", -1);
+        for (i = 0; lines[i]; i++) {
+            const char *colon = strchr(lines[i], ':');
+
+            if (g_str_has_prefix(lines[i], "model name") && colon) {
+                return g_strstrip(g_strdup(colon + 1));
+            }
+        }
+    }
+    return g_strdup("unknown model");
+}
+
+static char *program_version(const char *prog)
+{
+    g_autofree char *out = NULL;
+    const char *argv[] = { prog, "--version", NULL };
+    int status;
+
+    if (!g_spawn_sync(NULL, (char **)argv, NULL,
+                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                      NULL, &out, NULL, &status, NULL)
+        || !g_spawn_check_wait_status(status, NULL)) {
+        return NULL;
+    }
+    return first_line(out);
+}
+
+/*
+ * A qmem-run that is not installed finds its modules through
+ * QMEM_MODULE_DIR; a build keeps it at <builddir>/hw/kvm/qmem-run and the
+ * modules in <builddir>.  Returns the directory set, or NULL.
+ */
+static char *set_module_dir(const char *qmem)
+{
+    g_autofree char *kvm = NULL;
+    g_autofree char *hw = NULL;
+    g_autofree char *abs = NULL;
+    g_autofree char *base_kvm = NULL;
+    g_autofree char *base_hw = NULL;
+    char *root;
+
+    if (g_getenv("QMEM_MODULE_DIR")) {
+        return NULL;
+    }
+    abs = g_canonicalize_filename(qmem, NULL);
+    kvm = g_path_get_dirname(abs);
+    hw = g_path_get_dirname(kvm);
+    base_kvm = g_path_get_basename(kvm);
+    base_hw = g_path_get_basename(hw);
+    if (!g_str_equal(base_kvm, "kvm") || !g_str_equal(base_hw, "hw")) {
+        return NULL;
+    }
+    root = g_path_get_dirname(hw);
+    g_setenv("QMEM_MODULE_DIR", root, TRUE);
+    return root;
+}
+
+int main(int argc, char **argv)
+{
+    g_autofree char *qmem = NULL;
+    g_autofree char *qemu = NULL;
+    g_autofree char *qemu_version = NULL;
+    g_autofree char *qemu_path = NULL;
+    g_autofree char *qemu_why = NULL;
+    g_autofree char *module_dir = NULL;
+    g_autofree char *cpu = NULL;
+    g_autofree char *growth_qmem = NULL;
+    g_autofree char *growth_qemu = NULL;
+    g_autofree char *example = NULL;
+    g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GOptionContext) ctx = NULL;
+    g_autoptr(GError) err = NULL;
+    const char *accel[N_PROGS] = { "qtest", "qtest" };
+    gboolean have[N_PROGS];
+    ProgResults res[N_PROGS];
+    gint runs = 5;
+    GOptionEntry entries[] = {
+        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
+          "Runs per measurement, the best counts (default 5)", "N" },
+        { "qmem", 0, 0, G_OPTION_ARG_FILENAME, &qmem,
+          "qmem-run to measure (default: $QMEM_RUN)", "PATH" },
+        { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
+          "QEMU to compare with (default qemu-system-x86_64)", "PATH" },
+        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+          "Print every run's times on stderr", NULL },
+        { NULL },
+    };
+    const char *prog[N_PROGS];
+    struct utsname uts;
+    guint p, r, i, w;
+
+    ctx = g_option_context_new("- start-up and DIMM hot-plug time: qmem vs "
+                               "QEMU");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+        fprintf(stderr, "startup: %s\n", err->message);
+        return 2;
+    }
+    if (runs < 1) {
+        fprintf(stderr, "startup: --runs must be at least 1\n");
+        return 2;
+    }
+
+    signal(SIGPIPE, SIG_IGN);
+
+    if (!qmem && g_getenv("QMEM_RUN") && *g_getenv("QMEM_RUN")) {
+        qmem = g_strdup(g_getenv("QMEM_RUN"));
+    }
+    have[PROG_QMEM] = qmem && g_file_test(qmem, G_FILE_TEST_IS_EXECUTABLE)
+                      && !g_file_test(qmem, G_FILE_TEST_IS_DIR);
+    if (!qmem) {
+        g_ptr_array_add(
+            notes,
+            g_strdup(
+                "qmem: column skipped, set QMEM_RUN or pass --qmem (a build "
+                "has it at <builddir>/hw/kvm/qmem-run)"));
+    } else if (!have[PROG_QMEM]) {
+        g_ptr_array_add(
+            notes,
+            g_strdup_printf("qmem: column skipped, '%s' is not an executable",
+                            qmem));
+    } else {
+        module_dir = set_module_dir(qmem);
+    }
+    prog[PROG_QMEM] = qmem;
+
+    qemu_path = g_find_program_in_path(qemu ? qemu : "qemu-system-x86_64");
+    qemu_version = qemu_path ? program_version(qemu_path) : NULL;
+    have[PROG_QEMU] = qemu_version != NULL;
+    prog[PROG_QEMU] = qemu_path;
+    if (!have[PROG_QEMU]) {
+        g_ptr_array_add(
+            notes, g_strdup_printf("QEMU: column skipped, %s is not installed",
+                                   qemu ? qemu : "qemu-system-x86_64"));
+    } else if (!qemu_has_qtest(qemu_path, &qemu_why)) {
+        /*
+         * Debian builds QEMU without its qtest accelerator module.  With -S
+         * TCG runs no guest code either, so what is measured is the same
+         * work: machine, memory, devices, monitor.
+         */
+        accel[PROG_QEMU] = "tcg";
+        g_ptr_array_add(notes,
+                        g_strdup_printf("QEMU runs with -accel tcg: it "
+                                        "rejects -accel qtest (\"%s\"); with "
+                                        "-S no guest code runs, so start-up "
+                                        "and plug costs are comparable",
+                                        qemu_why));
+    }
+
+    memset(res, 0, sizeof(res));
+    for (p = 0; p < N_PROGS; p++) {
+        res[p].start_one.seconds = G_MAXDOUBLE;
+        res[p].start_cold.seconds = G_MAXDOUBLE;
+        for (i = 0; i < N_HOT; i++) {
+            res[p].plug[i] = G_MAXDOUBLE;
+        }
+    }
+
+    /*
+     * Interleaved, so that a slow phase of the host hits both programs
+     * alike.  Run 0 only warms up (page cache, dynamic linker caches) and
+     * does not count: otherwise the first exec of each program weighs on a
+     * small number of runs.
+     */
+    for (r = 0; r <= (guint)runs; r++) {
+        if (r == 0) {
+            fprintf(stderr, "warming up...\n");
+        } else {
+            fprintf(stderr, "run %u of %d...\n", r, runs);
+        }
+        for (p = 0; p < N_PROGS; p++) {
+            double plug[N_HOT];
+            Result a, b, c;
+
+            if (!have[p]) {
+                continue;
+            }
+            a = run_one_backend(prog[p], accel[p]);
+            b = run_cold_dimms(prog[p], accel[p]);
+            c = run_hotplug(prog[p], accel[p], plug);
+            if (r == 0) {
+                g_free(a.failure);
+                g_free(b.failure);
+                g_free(c.failure);
+                continue;
+            }
+            if (verbose) {
+                fprintf(stderr,
+                        "  %s: (a) %.3f ms, (b) %.3f ms, (c) %.3f ms%s\n",
+                        prog_names[p], a.seconds * 1000, b.seconds * 1000,
+                        c.seconds * 1000,
+                        a.failure || b.failure || c.failure ? " (failed)" : "");
+            }
+            if (!c.failure) {
+                for (i = 0; i < N_HOT; i++) {
+                    res[p].plug[i] = MIN(res[p].plug[i], plug[i]);
+                }
+            }
+            keep_best(&res[p].start_one, a);
+            keep_best(&res[p].start_cold, b);
+            keep_best(&res[p].plug_failed, c);
+        }
+    }
+
+    cpu = cpu_model();
+    uname(&uts);
+
+    printf("startup: exec to QMP greeting, and QMP device_add; best of %d "
+           "run(s), times in ms\n",
+           runs);
+    printf("machine:  %ld online CPUs (%s), kernel %s\n",
+           sysconf(_SC_NPROCESSORS_ONLN), cpu, uts.release);
+    if (have[PROG_QMEM] && module_dir) {
+        printf("qmem:     %s, -accel %s (QMEM_MODULE_DIR=%s)\n", qmem,
+               accel[PROG_QMEM], module_dir);
+    } else if (have[PROG_QMEM]) {
+        printf("qmem:     %s, -accel %s\n", qmem, accel[PROG_QMEM]);
+    } else {
+        printf("qmem:     n/a\n");
+    }
+    if (have[PROG_QEMU]) {
+        printf("QEMU:     %s, %s, -accel %s\n", qemu_version, qemu_path,
+               accel[PROG_QEMU]);
+    } else {
+        printf("QEMU:     n/a\n");
+    }
+    {
+        g_autoptr(GPtrArray) a = base_argv("PROG", "ACCEL", "M");
+
+        example = argv_text(a);
+    }
+    printf("common:   %s\n", example);
+    printf("(a)       M = 1G\n");
+    printf("(b)       M = 1G,slots=%d,maxmem=2G, %d x -object "
+           "memory-backend-ram,id=mN,size=128M,reserve=off -device "
+           "pc-dimm,id=dimmN,memdev=mN\n",
+           N_COLD, N_COLD);
+    printf("(c)       M = 1G,slots=%d,maxmem=80G; then %d x QMP object-add "
+           "(128M, reserve=off) + device_add pc-dimm, only device_add "
+           "timed\n",
+           N_HOT, N_HOT);
+
+    printf("\n%-28s %10s %10s %10s\n", "case", "qmem", "QEMU", "qmem/QEMU");
+    print_row("(a) start, 1 backend", &res[PROG_QMEM].start_one,
+              have[PROG_QMEM], &res[PROG_QEMU].start_one, have[PROG_QEMU]);
+    print_row("(b) start, 4 DIMMs", &res[PROG_QMEM].start_cold, have[PROG_QMEM],
+              &res[PROG_QEMU].start_cold, have[PROG_QEMU]);
+    for (w = 0; w < G_N_ELEMENTS(windows); w++) {
+        g_autofree char *label = g_strdup_printf("(c) device_add %u-%u, mean",
+                                                 windows[w].first,
+                                                 windows[w].last);
+        Result m[N_PROGS];
+
+        for (p = 0; p < N_PROGS; p++) {
+            m[p] = window_mean(&res[p], windows[w].first, windows[w].last);
+        }
+        print_row(label, &m[PROG_QMEM], have[PROG_QMEM], &m[PROG_QEMU],
+                  have[PROG_QEMU]);
+        for (p = 0; p < N_PROGS; p++) {
+            g_free(m[p].failure);
+        }
+    }
+    {
+        /*
+         * The sum of the per-device bests, like the means above: the
+         * shortest run's own sum would carry every hiccup of that run.
+         */
+        Result t[N_PROGS];
+
+        for (p = 0; p < N_PROGS; p++) {
+            t[p] = window_mean(&res[p], 1, N_HOT);
+            t[p].seconds *= N_HOT;
+        }
+        print_row("(c) device_add 1-64, total", &t[PROG_QMEM], have[PROG_QMEM],
+                  &t[PROG_QEMU], have[PROG_QEMU]);
+        for (p = 0; p < N_PROGS; p++) {
+            g_free(t[p].failure);
+        }
+    }
+
+    growth_qmem = growth_text(&res[PROG_QMEM], have[PROG_QMEM]);
+    growth_qemu = growth_text(&res[PROG_QEMU], have[PROG_QEMU]);
+    printf("\nplug growth (mean of 57-64 / mean of 1-8, 1.00 = flat): "
+           "qmem %s, QEMU %s\n",
+           growth_qmem, growth_qemu);
+    printf("aim:      start-up qmem/QEMU <= 0.20; device_add cost flat as "
+           "DIMMs accumulate\n");
+
+    for (p = 0; p < N_PROGS; p++) {
+        const struct {
+            const char *what;
+            Result *r;
+        } cases[] = {
+            { "(a)", &res[p].start_one },
+            { "(b)", &res[p].start_cold },
+            { "(c)", &res[p].plug_failed },
+        };
+
+        for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+            if (cases[i].r->failure) {
+                g_ptr_array_add(notes,
+                                g_strdup_printf("%s, %s failed: %s",
+                                                cases[i].what, prog_names[p],
+                                                cases[i].r->failure));
+                g_free(cases[i].r->failure);
+            }
+        }
+    }
+    if (notes->len) {
+        printf("\n");
+    }
+    for (i = 0; i < notes->len; i++) {
+        printf("note: %s\n", (char *)notes->pdata[i]);
+    }
+    return 0;
+}
