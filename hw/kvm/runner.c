@@ -36,6 +36,10 @@ typedef struct {
     QmemAccel *accel;
     GPtrArray *qmp_specs;
     QmemQtestServer *qtest;
+    QmemQmpServer *qmp;
+
+    char *location;         /* the option an error is about, or NULL */
+    GString *help;          /* help text to print instead of running */
 } Runner;
 
 static const struct {
@@ -61,76 +65,75 @@ static const struct {
     { "version", FALSE },
 };
 
-static const char *current_location;
+static const char usage_text[] =
+    "usage: qmem-run [options]\n\n"
+    "  -machine TYPE[,memory-backend=ID,dump-guest-core=on|off,"
+    "mem-merge=on|off]\n"
+    "                        machine type (pc, q35, pc-i440fx-*, "
+    "pc-q35-*); 'help' lists them\n"
+    "  -m [size=]N[,slots=n,maxmem=M]\n"
+    "                        boot RAM (a bare number is MiB), "
+    "hot-plug slots and limit\n"
+    "  -smp N                number of vCPUs\n"
+    "  -object TYPE,id=ID[,prop=value...] | -object JSON\n"
+    "                        create an object; 'help' lists types, "
+    "TYPE,help properties\n"
+    "  -device DRIVER[,prop=value...] | -device JSON\n"
+    "                        add a device; 'help' lists drivers, "
+    "DRIVER,help properties\n"
+    "  -mem-path PATH        back boot RAM with a file in PATH\n"
+    "  -mem-prealloc         preallocate every memory backend\n"
+    "  -accel kvm|qtest      accelerator (default: kvm where "
+    "/dev/kvm works, else qtest)\n"
+    "  -qmp stdio | unix:PATH[,server=on,wait=off]\n"
+    "                        serve QMP\n"
+    "  -qtest stdio | unix:PATH[,server=on,wait=off]\n"
+    "                        serve the qtest protocol\n"
+    "  -S                    do not start vCPUs until 'cont'\n"
+    "  -display none, -nodefaults\n"
+    "                        accepted for QEMU compatibility\n"
+    "  -version              print the version\n";
 
-static void G_GNUC_NORETURN die(GError *error)
+/*
+ * Every step returns FALSE with an error, having set r->location to the
+ * option it is about; only main() prints and exits, after tearing down
+ * whatever was built (so that leak checkers see nothing left).  A step that
+ * answers a help request fills r->help and returns TRUE.
+ */
+
+static gboolean fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static gboolean fail(GError **error, const char *fmt, ...)
 {
-    const char *hint = qmem_error_get_hint(error);
-
-    if (current_location) {
-        g_printerr("qmem-run: %s: %s\n", current_location, error->message);
-    } else {
-        g_printerr("qmem-run: %s\n", error->message);
-    }
-    if (hint) {
-        g_printerr("%s", hint);
-    }
-    g_error_free(error);
-    exit(1);
-}
-
-static void G_GNUC_NORETURN G_GNUC_PRINTF(1, 2) die_msg(const char *fmt, ...)
-{
-    GError *error;
     va_list ap;
 
     va_start(ap, fmt);
-    error = g_error_new_valist(QMEM_ERROR, QMEM_ERROR_GENERIC, fmt, ap);
+    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
+                                                QMEM_ERROR_GENERIC, fmt, ap));
     va_end(ap);
-    die(error);
+    return FALSE;
 }
 
-static void usage(void)
+static void locate(Runner *r, const RunnerOption *opt)
 {
-    printf("usage: qmem-run [options]\n\n"
-           "  -machine TYPE[,memory-backend=ID,dump-guest-core=on|off,"
-           "mem-merge=on|off]\n"
-           "                        machine type (pc, q35, pc-i440fx-*, "
-           "pc-q35-*); 'help' lists them\n"
-           "  -m [size=]N[,slots=n,maxmem=M]\n"
-           "                        boot RAM (a bare number is MiB), "
-           "hot-plug slots and limit\n"
-           "  -smp N                number of vCPUs\n"
-           "  -object TYPE,id=ID[,prop=value...] | -object JSON\n"
-           "                        create an object; 'help' lists types, "
-           "TYPE,help properties\n"
-           "  -device DRIVER[,prop=value...] | -device JSON\n"
-           "                        add a device; 'help' lists drivers, "
-           "DRIVER,help properties\n"
-           "  -mem-path PATH        back boot RAM with a file in PATH\n"
-           "  -mem-prealloc         preallocate every memory backend\n"
-           "  -accel kvm|qtest      accelerator (default: kvm where "
-           "/dev/kvm works, else qtest)\n"
-           "  -qmp stdio | unix:PATH[,server=on,wait=off]\n"
-           "                        serve QMP\n"
-           "  -qtest stdio | unix:PATH[,server=on,wait=off]\n"
-           "                        serve the qtest protocol\n"
-           "  -S                    do not start vCPUs until 'cont'\n"
-           "  -display none, -nodefaults\n"
-           "                        accepted for QEMU compatibility\n"
-           "  -version              print the version\n");
+    g_free(r->location);
+    r->location = !opt ? NULL :
+                  opt->arg ? g_strdup_printf("-%s %s", opt->name, opt->arg)
+                           : g_strdup_printf("-%s", opt->name);
 }
 
-static void parse_command_line(Runner *r, int argc, char **argv)
+static gboolean parse_command_line(Runner *r, int argc, char **argv,
+                                   GError **error)
 {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         RunnerOption opt = { 0 };
         gsize k;
 
-        current_location = arg;
+        g_free(r->location);
+        r->location = g_strdup(arg);
         if (arg[0] != '-') {
-            die_msg("invalid option");
+            return fail(error, "invalid option");
         }
         opt.name = arg + (arg[1] == '-' ? 2 : 1);
         for (k = 0; k < G_N_ELEMENTS(known_options); k++) {
@@ -139,45 +142,23 @@ static void parse_command_line(Runner *r, int argc, char **argv)
             }
         }
         if (k == G_N_ELEMENTS(known_options)) {
-            die_msg("invalid option");
+            return fail(error, "invalid option");
         }
         if (known_options[k].has_arg) {
             if (i + 1 >= argc) {
-                die_msg("requires an argument");
+                return fail(error, "requires an argument");
             }
             opt.arg = argv[++i];
         }
         g_array_append_val(r->options, opt);
     }
-    current_location = NULL;
+    locate(r, NULL);
+    return TRUE;
 }
 
 static gboolean is_option(const RunnerOption *opt, const char *name)
 {
     return !strcmp(opt->name, name);
-}
-
-/* Sets current_location to "-name arg", as QEMU's error locations read. */
-static void locate(const RunnerOption *opt)
-{
-    static char *loc;
-
-    g_free(loc);
-    loc = opt->arg ? g_strdup_printf("-%s %s", opt->name, opt->arg)
-                   : g_strdup_printf("-%s", opt->name);
-    current_location = loc;
-}
-
-static JsonObject *parse_opts(const char *arg, const char *implied,
-                              gboolean *help)
-{
-    GError *error = NULL;
-    JsonObject *opts = qmem_opts_parse(arg, implied, help, &error);
-
-    if (!opts) {
-        die(error);
-    }
-    return opts;
 }
 
 /* The last value of an OPTS key, or NULL. */
@@ -193,115 +174,99 @@ static const char *opts_last(JsonObject *opts, const char *key)
                                          json_array_get_length(values) - 1);
 }
 
-static void print_and_exit(GString *out)
+/* "help" and "?" in the type's place ask for the list of types. */
+static const char *help_subject(const char *type)
 {
-    fputs(out->str, stdout);
-    exit(0);
+    return type && strcmp(type, "help") && strcmp(type, "?") ? type : NULL;
 }
 
 /* QemuOpts keeps ids unique per option group before anything exists. */
-static void check_duplicate_id(GHashTable *ids, JsonObject *opts,
-                               const char *group)
+static gboolean check_duplicate_id(GHashTable *ids, const char *id,
+                                   const char *group, GError **error)
 {
-    const char *id = opts_last(opts, "id");
-
     if (!id) {
-        return;
+        return TRUE;
     }
     if (g_hash_table_contains(ids, id)) {
-        die_msg("Duplicate ID '%s' for %s", id, group);
+        return fail(error, "Duplicate ID '%s' for %s", id, group);
     }
     g_hash_table_add(ids, g_strdup(id));
+    return TRUE;
 }
 
-static void create_object(const char *arg, GHashTable *ids)
+static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
+                              GError **error)
 {
     g_autoptr(JsonObject) options = NULL;
-    g_autoptr(GString) out = g_string_new(NULL);
-    GError *error = NULL;
     gboolean help = FALSE;
     QmemInputKind kind;
 
     if (arg[0] == '{') {
-        options = qmem_json_parse_object(arg, &error);
+        options = qmem_json_parse_object(arg, error);
         kind = QMEM_INPUT_JSON;
-        if (!options) {
-            die(error);
-        }
     } else {
-        options = parse_opts(arg, "qom-type", &help);
+        options = qmem_opts_parse(arg, "qom-type", &help, error);
         kind = QMEM_INPUT_OPTS;
     }
+    if (!options) {
+        return FALSE;
+    }
     if (help) {
-        const char *type = opts_last(options, "qom-type");
+        const char *type = help_subject(opts_last(options, "qom-type"));
 
-        /* "-object help" asks for the list, not for a type called help. */
-        if (type && (!strcmp(type, "help") || !strcmp(type, "?"))) {
-            type = NULL;
-        }
-        if (!qmem_user_creatable_print_help(type, out)) {
-            die_msg("invalid object type: %s", type);
-        }
-        print_and_exit(out);
+        r->help = g_string_new(NULL);
+        return qmem_user_creatable_print_help(type, r->help) ||
+               fail(error, "invalid object type: %s", type);
     }
-    if (kind == QMEM_INPUT_OPTS) {
-        check_duplicate_id(ids, options, "object");
+    if (kind == QMEM_INPUT_OPTS &&
+        !check_duplicate_id(ids, opts_last(options, "id"), "object", error)) {
+        return FALSE;
     }
-    if (!qmem_user_creatable_add(options, kind, &error)) {
-        die(error);
-    }
+    return qmem_user_creatable_add(options, kind, error) != NULL;
 }
 
-static void add_device(const char *arg, GHashTable *ids)
+static gboolean add_device(Runner *r, const char *arg, GHashTable *ids,
+                           GError **error)
 {
     g_autoptr(JsonObject) options = NULL;
-    g_autoptr(GString) out = g_string_new(NULL);
-    GError *error = NULL;
     gboolean help = FALSE;
     QmemInputKind kind;
 
     if (arg[0] == '{') {
-        options = qmem_json_parse_object(arg, &error);
+        options = qmem_json_parse_object(arg, error);
         kind = QMEM_INPUT_JSON;
     } else {
-        options = qmem_keyval_parse(arg, "driver", &help, &error);
+        options = qmem_keyval_parse(arg, "driver", &help, error);
         kind = QMEM_INPUT_KEYVAL;
     }
     if (!options) {
-        die(error);
+        return FALSE;
     }
     if (help) {
-        const char *driver = json_object_has_member(options, "driver")
-            ? json_object_get_string_member(options, "driver") : NULL;
+        const char *driver = help_subject(
+            json_object_has_member(options, "driver")
+                ? json_object_get_string_member(options, "driver") : NULL);
 
-        if (driver && (!strcmp(driver, "help") || !strcmp(driver, "?"))) {
-            driver = NULL;
-        }
-
-        if (!qmem_device_print_help(driver, out)) {
-            die_msg("'%s' is not a valid device model name", driver);
-        }
-        print_and_exit(out);
+        r->help = g_string_new(NULL);
+        return qmem_device_print_help(driver, r->help) ||
+               fail(error, "'%s' is not a valid device model name", driver);
     }
-    if (kind == QMEM_INPUT_KEYVAL && json_object_has_member(options, "id")) {
-        const char *id = json_object_get_string_member(options, "id");
-
-        if (g_hash_table_contains(ids, id)) {
-            die_msg("Duplicate ID '%s' for device", id);
-        }
-        g_hash_table_add(ids, g_strdup(id));
+    if (kind == QMEM_INPUT_KEYVAL &&
+        !check_duplicate_id(ids,
+                            json_object_has_member(options, "id")
+                                ? json_object_get_string_member(options, "id")
+                                : NULL,
+                            "device", error)) {
+        return FALSE;
     }
-    if (!qmem_device_add(options, kind, FALSE, &error)) {
-        die(error);
-    }
+    return qmem_device_add(options, kind, FALSE, error) != NULL;
 }
 
 /* -machine options merge, later keys winning, as QemuOpts merges them. */
-static JsonObject *machine_options(Runner *r)
+static JsonObject *machine_options(Runner *r, GError **error)
 {
-    JsonObject *merged = json_object_new();
+    g_autoptr(JsonObject) merged = json_object_new();
     JsonArray *type = json_array_new();
-    gboolean help = FALSE;
 
     json_array_add_string_element(type, "pc");
     json_object_set_array_member(merged, "type", type);
@@ -309,17 +274,20 @@ static JsonObject *machine_options(Runner *r)
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
         g_autoptr(JsonObject) opts = NULL;
         g_autoptr(GList) members = NULL;
+        gboolean help = FALSE;
 
         if (!is_option(opt, "machine") && !is_option(opt, "M")) {
             continue;
         }
-        locate(opt);
-        opts = parse_opts(opt->arg, "type", &help);
+        locate(r, opt);
+        opts = qmem_opts_parse(opt->arg, "type", &help, error);
+        if (!opts) {
+            return NULL;
+        }
         if (help) {
-            g_autoptr(GString) out = g_string_new(NULL);
-
-            qmem_machine_print_help(out);
-            print_and_exit(out);
+            r->help = g_string_new(NULL);
+            qmem_machine_print_help(r->help);
+            return NULL;
         }
         members = json_object_get_members(opts);
         for (GList *m = members; m; m = m->next) {
@@ -327,8 +295,8 @@ static JsonObject *machine_options(Runner *r)
                 json_node_copy(json_object_get_member(opts, m->data)));
         }
     }
-    current_location = NULL;
-    return merged;
+    locate(r, NULL);
+    return g_steal_pointer(&merged);
 }
 
 static const char *default_accel(void)
@@ -342,64 +310,52 @@ static const char *default_accel(void)
     return "kvm";
 }
 
-/*
- * QEMU's start-up order: machine and its options, accelerator, objects
- * (backends take the machine's defaults), board init, devices.
- */
-static void build_machine(Runner *r)
+/* Options that set up the machine before anything is created. */
+static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
+                                      gboolean *qtest, GError **error)
 {
-    g_autoptr(JsonObject) machine_opts = machine_options(r);
-    g_autoptr(GHashTable) object_ids =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GHashTable) device_ids =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(JsonObject) accel_opts = NULL;
     const char *mem_path = NULL;
     gboolean mem_prealloc = FALSE;
-    gboolean qtest = FALSE;
-    GError *error = NULL;
-
-    r->machine = qmem_machine_new(machine_opts, &error);
-    if (!r->machine) {
-        die(error);
-    }
 
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
 
-        locate(opt);
-        if (is_option(opt, "h") || is_option(opt, "help")) {
-            usage();
-            exit(0);
-        } else if (is_option(opt, "version")) {
-            printf("qmem-run version %s\n", QMEM_VERSION);
-            exit(0);
-        } else if (is_option(opt, "S")) {
+        locate(r, opt);
+        if (is_option(opt, "S")) {
             r->start_stopped = TRUE;
         } else if (is_option(opt, "m")) {
-            g_autoptr(JsonObject) m = parse_opts(opt->arg, "size", NULL);
+            g_autoptr(JsonObject) m = qmem_opts_parse(opt->arg, "size", NULL,
+                                                      error);
 
-            if (!qmem_machine_set_memory(r->machine, m, &error)) {
-                die(error);
+            if (!m || !qmem_machine_set_memory(r->machine, m, error)) {
+                return FALSE;
             }
         } else if (is_option(opt, "smp")) {
-            g_autoptr(JsonObject) smp = parse_opts(opt->arg, "cpus", NULL);
-            const char *cpus = opts_last(smp, "cpus");
+            g_autoptr(JsonObject) smp = qmem_opts_parse(opt->arg, "cpus",
+                                                        NULL, error);
+            const char *cpus;
             guint64 n = 1;
 
-            if (cpus && qmem_parse_uint(cpus, NULL, 0, &n) != 0) {
-                die_msg("Parameter 'cpus' expects a number");
+            if (!smp) {
+                return FALSE;
             }
-            if (!qmem_machine_set_smp(r->machine, MIN(n, G_MAXUINT),
-                                      &error)) {
-                die(error);
+            cpus = opts_last(smp, "cpus");
+            if (cpus && qmem_parse_uint(cpus, NULL, 0, &n) != 0) {
+                return fail(error, "Parameter 'cpus' expects a number");
+            }
+            if (!qmem_machine_set_smp(r->machine, MIN(n, G_MAXUINT), error)) {
+                return FALSE;
             }
         } else if (is_option(opt, "accel")) {
-            g_clear_pointer(&accel_opts, json_object_unref);
-            accel_opts = parse_opts(opt->arg, "accel", NULL);
+            g_clear_pointer(accel_opts, json_object_unref);
+            *accel_opts = qmem_opts_parse(opt->arg, "accel", NULL, error);
+            if (!*accel_opts) {
+                return FALSE;
+            }
         } else if (is_option(opt, "display")) {
             if (strcmp(opt->arg, "none")) {
-                die_msg("Display '%s' is not available.", opt->arg);
+                return fail(error, "Display '%s' is not available.",
+                            opt->arg);
             }
         } else if (is_option(opt, "mem-path")) {
             mem_path = opt->arg;
@@ -408,67 +364,128 @@ static void build_machine(Runner *r)
         } else if (is_option(opt, "qmp")) {
             g_ptr_array_add(r->qmp_specs, (gpointer)opt->arg);
         } else if (is_option(opt, "qtest")) {
-            qtest = TRUE;
+            *qtest = TRUE;
         }
     }
-    current_location = NULL;
+    locate(r, NULL);
     qmem_machine_set_mem_options(r->machine, mem_path, mem_prealloc);
+    return TRUE;
+}
 
-    /* The accelerator: "-accel NAME[,prop=value...]"; -qtest implies qtest. */
-    {
-        g_autofree char *name = g_strdup(
-            accel_opts ? opts_last(accel_opts, "accel")
-                       : qtest ? "qtest" : default_accel());
+/* "-accel NAME[,prop=value...]"; -qtest alone implies qtest, as in QEMU. */
+static gboolean create_accel(Runner *r, JsonObject *accel_opts,
+                             gboolean qtest, GError **error)
+{
+    g_autofree char *name = g_strdup(
+        accel_opts ? opts_last(accel_opts, "accel")
+                   : qtest ? "qtest" : default_accel());
 
-        if (accel_opts) {
-            json_object_remove_member(accel_opts, "accel");
-        }
-        r->accel = qmem_accel_new(name, accel_opts, &error);
-        if (!r->accel) {
-            die(error);
-        }
-        qmem_accel_set_current(r->accel);
+    if (accel_opts) {
+        json_object_remove_member(accel_opts, "accel");
+    }
+    r->accel = qmem_accel_new(name, accel_opts, error);
+    if (!r->accel) {
+        return FALSE;
+    }
+    qmem_accel_set_current(r->accel);
+    return TRUE;
+}
+
+/*
+ * QEMU's start-up order: machine and its options, accelerator, objects
+ * (backends take the machine's defaults), board init, devices.
+ */
+static gboolean build_machine(Runner *r, GError **error)
+{
+    g_autoptr(JsonObject) machine_opts = NULL;
+    g_autoptr(JsonObject) accel_opts = NULL;
+    g_autoptr(GHashTable) object_ids =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GHashTable) device_ids =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gboolean qtest = FALSE;
+
+    machine_opts = machine_options(r, error);
+    if (!machine_opts) {
+        return r->help != NULL;
+    }
+    r->machine = qmem_machine_new(machine_opts, error);
+    if (!r->machine || !apply_machine_options(r, &accel_opts, &qtest, error) ||
+        !create_accel(r, accel_opts, qtest, error)) {
+        return FALSE;
     }
 
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
 
         if (is_option(opt, "object")) {
-            locate(opt);
-            create_object(opt->arg, object_ids);
+            locate(r, opt);
+            if (!create_object(r, opt->arg, object_ids, error)) {
+                return FALSE;
+            }
         }
     }
-    current_location = NULL;
+    locate(r, NULL);
 
-    if (!qmem_machine_init_board(r->machine, &error) ||
+    if (!qmem_machine_init_board(r->machine, error) ||
         !qmem_accel_init_machine(r->accel,
                                  qmem_machine_get_address_space(r->machine),
                                  qmem_machine_get_smp_cpus(r->machine),
-                                 &error)) {
-        die(error);
+                                 error)) {
+        return FALSE;
     }
 
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
 
+        locate(r, opt);
         if (is_option(opt, "device")) {
-            locate(opt);
-            add_device(opt->arg, device_ids);
+            if (!add_device(r, opt->arg, device_ids, error)) {
+                return FALSE;
+            }
         } else if (is_option(opt, "qtest")) {
-            locate(opt);
             g_clear_pointer(&r->qtest, qmem_qtest_server_free);
             r->qtest = qmem_qtest_server_new(
                 qmem_machine_get_address_space(r->machine));
-            if (!qmem_qtest_server_open(r->qtest, opt->arg, &error)) {
-                die(error);
+            if (!qmem_qtest_server_open(r->qtest, opt->arg, error)) {
+                return FALSE;
             }
         }
     }
-    current_location = NULL;
+    locate(r, NULL);
     qmem_machine_set_running(r->machine);
+    return TRUE;
 }
 
-static Runner *the_runner;
+/* What -h, -version and the help requests of -object/-device print. */
+static gboolean early_exit_options(Runner *r, GError **error)
+{
+    for (guint i = 0; i < r->options->len && !r->help; i++) {
+        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
+        g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash,
+                                                          g_str_equal,
+                                                          g_free, NULL);
+        gboolean asks_help = opt->arg && (g_str_has_suffix(opt->arg, "help") ||
+                                          !strcmp(opt->arg, "?"));
+
+        locate(r, opt);
+        if (is_option(opt, "h") || is_option(opt, "help")) {
+            r->help = g_string_new(usage_text);
+        } else if (is_option(opt, "version")) {
+            r->help = g_string_new("qmem-run version " QMEM_VERSION "\n");
+        } else if (is_option(opt, "object") && asks_help) {
+            if (!create_object(r, opt->arg, ids, error)) {
+                return FALSE;
+            }
+        } else if (is_option(opt, "device") && asks_help) {
+            if (!add_device(r, opt->arg, ids, error)) {
+                return FALSE;
+            }
+        }
+    }
+    locate(r, NULL);
+    return TRUE;
+}
 
 static gboolean on_signal(gpointer opaque)
 {
@@ -492,9 +509,10 @@ static void on_quit(gpointer opaque)
 static JsonNode *qmp_cont(JsonObject *args, GError **error)
 {
     static const char *const allowed[] = { NULL };
+    QmemAccel *accel = qmem_accel_get_current();
 
-    if (qmem_qmp_check_args(args, allowed, error)) {
-        qmem_accel_start(the_runner->accel);
+    if (qmem_qmp_check_args(args, allowed, error) && accel) {
+        qmem_accel_start(accel);
     }
     return NULL;
 }
@@ -508,7 +526,6 @@ static gboolean hmp_info_mtree(const char *args, GString *out,
 
 static void register_commands(Runner *r)
 {
-    the_runner = r;
     qmem_qmp_set_quit_handler(on_quit, r);
     qmem_qmp_register_command("cont", qmp_cont, 0);
     qmem_qom_qmp_register();
@@ -519,74 +536,85 @@ static void register_commands(Runner *r)
     qmem_hmp_set_help("info mtree", NULL, "show memory tree");
 }
 
+static gboolean start_monitors(Runner *r, GError **error)
+{
+    r->qmp = qmem_qmp_server_new();
+    for (guint i = 0; i < r->qmp_specs->len; i++) {
+        const char *spec = g_ptr_array_index(r->qmp_specs, i);
+
+        g_free(r->location);
+        r->location = g_strdup_printf("-qmp %s", spec);
+        if (!qmem_qmp_server_listen(r->qmp, spec, error)) {
+            return FALSE;
+        }
+    }
+    locate(r, NULL);
+    return TRUE;
+}
+
+/* Teardown in reverse: the guest stops before its memory goes. */
+static void runner_teardown(Runner *r)
+{
+    g_clear_pointer(&r->qmp, qmem_qmp_server_free);
+    g_clear_pointer(&r->qtest, qmem_qtest_server_free);
+    if (r->accel) {
+        qmem_accel_shutdown(r->accel);
+    }
+    if (r->machine) {
+        qmem_machine_destroy(r->machine);
+    }
+    qmem_accel_set_current(NULL);
+    g_clear_object(&r->accel);
+    qmem_object_reset_root();
+    g_clear_pointer(&r->loop, g_main_loop_unref);
+    g_ptr_array_unref(r->qmp_specs);
+    g_array_unref(r->options);
+    g_free(r->location);
+    if (r->help) {
+        g_string_free(r->help, TRUE);
+    }
+}
+
 int main(int argc, char **argv)
 {
     Runner r = {
         .options = g_array_new(FALSE, TRUE, sizeof(RunnerOption)),
         .qmp_specs = g_ptr_array_new(),
     };
-    g_autoptr(QmemQmpServer) qmp = NULL;
-    GError *error = NULL;
-
-    if (!qmem_modules_init(&error)) {
-        die(error);
-    }
-    parse_command_line(&r, argc, argv);
-
-    /* Help for -object and -device needs no machine. */
-    for (guint i = 0; i < r.options->len; i++) {
-        RunnerOption *opt = &g_array_index(r.options, RunnerOption, i);
-        g_autoptr(GHashTable) ids = g_hash_table_new_full(g_str_hash,
-                                                          g_str_equal,
-                                                          g_free, NULL);
-
-        if ((is_option(opt, "object") || is_option(opt, "device")) &&
-            (g_str_has_suffix(opt->arg, "help") || !strcmp(opt->arg, "?"))) {
-            locate(opt);
-            if (is_option(opt, "object")) {
-                create_object(opt->arg, ids);
-            } else {
-                add_device(opt->arg, ids);
-            }
-        }
-    }
-    current_location = NULL;
+    g_autoptr(GError) error = NULL;
+    int status = 0;
 
     register_commands(&r);
-    build_machine(&r);
-
-    r.loop = g_main_loop_new(NULL, FALSE);
-    qmp = qmem_qmp_server_new();
-    for (guint i = 0; i < r.qmp_specs->len; i++) {
-        g_autofree char *loc = g_strdup_printf(
-            "-qmp %s", (char *)g_ptr_array_index(r.qmp_specs, i));
-
-        current_location = loc;
-        if (!qmem_qmp_server_listen(qmp, g_ptr_array_index(r.qmp_specs, i),
-                                    &error)) {
-            die(error);
+    if (qmem_modules_init(&error) &&
+        parse_command_line(&r, argc, argv, &error) &&
+        early_exit_options(&r, &error) &&
+        (r.help || build_machine(&r, &error)) &&
+        (r.help || start_monitors(&r, &error))) {
+        if (r.help) {
+            fputs(r.help->str, stdout);
+        } else {
+            if (!r.start_stopped) {
+                qmem_accel_start(r.accel);
+            }
+            r.loop = g_main_loop_new(NULL, FALSE);
+            g_unix_signal_add(SIGINT, on_signal, &r);
+            g_unix_signal_add(SIGTERM, on_signal, &r);
+            g_unix_signal_add(SIGHUP, on_signal, &r);
+            g_main_loop_run(r.loop);
         }
-    }
-    current_location = NULL;
-    if (!r.start_stopped) {
-        qmem_accel_start(r.accel);
-    }
-    g_unix_signal_add(SIGINT, on_signal, &r);
-    g_unix_signal_add(SIGTERM, on_signal, &r);
-    g_unix_signal_add(SIGHUP, on_signal, &r);
+    } else {
+        const char *hint = qmem_error_get_hint(error);
 
-    g_main_loop_run(r.loop);
-
-    /* Teardown in reverse: the guest stops before its memory goes. */
-    g_clear_pointer(&qmp, qmem_qmp_server_free);
-    g_clear_pointer(&r.qtest, qmem_qtest_server_free);
-    qmem_accel_shutdown(r.accel);
-    qmem_machine_destroy(r.machine);
-    qmem_accel_set_current(NULL);
-    g_clear_object(&r.accel);
-    qmem_object_reset_root();
-    g_main_loop_unref(r.loop);
-    g_ptr_array_unref(r.qmp_specs);
-    g_array_unref(r.options);
-    return 0;
+        if (r.location) {
+            g_printerr("qmem-run: %s: %s\n", r.location, error->message);
+        } else {
+            g_printerr("qmem-run: %s\n", error->message);
+        }
+        if (hint) {
+            g_printerr("%s", hint);
+        }
+        status = 1;
+    }
+    runner_teardown(&r);
+    return status;
 }
