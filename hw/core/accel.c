@@ -5,6 +5,7 @@
 #include "hw/qtest/qtest.h"
 #include "qapi/error.h"
 #include "qapi/property.h"
+#include "qapi/qmp.h"
 
 G_DEFINE_ABSTRACT_TYPE_WITH_CODE(QmemAccel, qmem_accel, QMEM_TYPE_OBJECT,
                                  qmem_type_register_name("accel",
@@ -132,4 +133,30 @@ guint qmem_accel_phys_bits(QmemAccel *accel)
 
     klass = QMEM_ACCEL_GET_CLASS(accel);
     return klass->phys_bits ? klass->phys_bits(accel) : 52;
+}
+
+/* x-query-memslots: the accelerator's memslot table, for tests and tools. */
+static JsonNode *qmp_x_query_memslots(JsonObject *args, GError **error)
+{
+    static const char *const allowed[] = { NULL };
+    QmemAccel *accel = qmem_accel_get_current();
+    JsonObject *ret;
+    guint max = 0, free = 0;
+
+    if (!qmem_qmp_check_args(args, allowed, error)) {
+        return NULL;
+    }
+    if (accel) {
+        qmem_accel_get_memslots(accel, &max, &free);
+    }
+    ret = json_object_new();
+    json_object_set_int_member(ret, "max", max);
+    json_object_set_int_member(ret, "free", free);
+    json_object_set_int_member(ret, "used", max - free);
+    return qmem_json_node_new_object(ret);
+}
+
+void qmem_accel_qmp_register(void)
+{
+    qmem_qmp_register_command("x-query-memslots", qmp_x_query_memslots, 0);
 }

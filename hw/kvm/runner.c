@@ -529,6 +529,7 @@ static void register_commands(Runner *r)
     qmem_qmp_set_quit_handler(on_quit, r);
     qmem_qmp_register_command("cont", qmp_cont, 0);
     qmem_qom_qmp_register();
+    qmem_accel_qmp_register();
     qmem_qdev_qmp_register();
     qmem_memory_device_qmp_register();
     qmem_memory_map_qmp_register();

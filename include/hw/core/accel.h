@@ -69,6 +69,15 @@ void qmem_accel_start(QmemAccel *accel);
 void qmem_accel_shutdown(QmemAccel *accel);
 guint qmem_accel_phys_bits(QmemAccel *accel);
 
+/**
+ * qmem_accel_qmp_register:
+ *
+ * Registers x-query-memslots, which returns {"max": N, "free": N,
+ * "used": N} from the current accelerator's memslot table (KVM's real
+ * slots, or the qtest accelerator's software table).
+ */
+void qmem_accel_qmp_register(void);
+
 G_END_DECLS
 
 #endif
