@@ -70,7 +70,7 @@ $(STATIC_BUILD)/build.ninja:
 run:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	QMEM_BUILD=$(BUILD) bash scripts/main-job.sh
+	python3 scripts/main-job.py $(BUILD)
 
 install: all
 	$(MESON) install -C $(BUILD) --no-rebuild $(if $(DESTDIR),--destdir "$(DESTDIR)")
