@@ -1,20 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* QMP server: QEMU's wire protocol, command and HMP registries, events. */
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <glib-unix.h>
 
 #include "qapi/error.h"
 #include "qapi/qmp.h"
+#include "util/chardev.h"
 
 #if defined(__has_include)
 #if __has_include("qmem-config.h")
@@ -1573,107 +1565,30 @@ char *qmem_hmp_run(const char *command_line)
 
 struct QmpClient {
     QmemQmpServer *server;
-    struct QmpListener *listener;       /* the socket it came from, if any */
-    int in_fd;
-    int out_fd;
-    gboolean owns_fds;
-    gboolean out_is_socket;
-    guint in_watch;
-    guint out_watch;
-    guint destroy_idle;
-    GString *outbuf;
-    gsize out_pos;
+    QmemChardev *chr;
     JsonStreamer js;
     gboolean negotiated;
-    gboolean eof;               /* no more input; close once flushed */
-    gboolean dead;              /* the peer is gone; close now */
 };
-
-typedef struct QmpListener {
-    QmemQmpServer *server;
-    int fd;
-    char *path;
-    guint watch;
-    QmpClient *client;
-} QmpListener;
 
 struct QmemQmpServer {
     GList *clients;
-    GList *listeners;
+    GList *chardevs;
     gboolean has_stdio;
 };
 
 static GList *qmp_servers;
 
-static void client_update_watches(QmpClient *c);
-static void client_destroy(QmpClient *c);
-static void listener_resume(QmpListener *l);
-
-static gboolean client_destroy_idle(gpointer opaque)
-{
-    QmpClient *c = opaque;
-
-    c->destroy_idle = 0;
-    client_destroy(c);
-    return G_SOURCE_REMOVE;
-}
-
-/* Never frees @c at once: callers may be deep inside its own callbacks. */
-static void client_schedule_destroy(QmpClient *c)
-{
-    if (!c->destroy_idle) {
-        c->destroy_idle = g_idle_add(client_destroy_idle, c);
-    }
-}
-
-static void client_flush(QmpClient *c)
-{
-    while (!c->dead && c->out_pos < c->outbuf->len) {
-        const char *buf = c->outbuf->str + c->out_pos;
-        gsize len = c->outbuf->len - c->out_pos;
-        ssize_t n;
-
-        if (c->out_is_socket) {
-            n = send(c->out_fd, buf, len, MSG_NOSIGNAL);
-        } else {
-            n = write(c->out_fd, buf, len);
-        }
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                break;
-            }
-            c->dead = TRUE;
-            break;
-        }
-        c->out_pos += n;
-    }
-    if (c->out_pos == c->outbuf->len) {
-        g_string_truncate(c->outbuf, 0);
-        c->out_pos = 0;
-    } else if (c->outbuf->len - c->out_pos > OUT_MAX) {
-        /* A client that reads nothing while events pile up. */
-        c->dead = TRUE;
-    }
-    if (c->dead || (c->eof && c->outbuf->len == 0)) {
-        client_schedule_destroy(c);
-    }
-    client_update_watches(c);
-}
-
 static void client_send(QmpClient *c, JsonNode *msg)
 {
     g_autofree char *text = NULL;
+    g_autofree char *line = NULL;
 
-    if (c->dead) {
+    if (!qmem_chardev_is_connected(c->chr)) {
         return;
     }
     text = qmem_qmp_json_to_string(msg);
-    g_string_append(c->outbuf, text);
-    g_string_append(c->outbuf, "\r\n");
-    client_flush(c);
+    line = g_strconcat(text, "\r\n", NULL);
+    qmem_chardev_write(c->chr, line, strlen(line));
 }
 
 static void client_send_object(QmpClient *c, JsonObject *obj)
@@ -1814,7 +1729,7 @@ static void client_handle_message(gpointer opaque, JsonNode *req,
     JsonNode *ret = NULL;
     JsonObject *rsp;
 
-    if (c->dead) {
+    if (!qmem_chardev_is_connected(c->chr)) {
         goto out;
     }
     if (!err) {
@@ -1856,137 +1771,58 @@ out:
     }
 }
 
-static gboolean client_readable(int fd, GIOCondition cond, gpointer opaque)
-{
-    QmpClient *c = opaque;
-    char buf[READ_CHUNK];
-    ssize_t n;
-
-    n = read(fd, buf, sizeof(buf));
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-        return G_SOURCE_CONTINUE;
-    }
-    if (n <= 0) {
-        /* Whatever was left unfinished is dropped, as QEMU does. */
-        c->in_watch = 0;
-        c->eof = TRUE;
-        client_flush(c);
-        return G_SOURCE_REMOVE;
-    }
-    json_streamer_feed(&c->js, buf, n);
-    /* client_flush() after each reply may have changed the watches. */
-    return c->in_watch ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-static gboolean client_writable(int fd, GIOCondition cond, gpointer opaque)
+static gsize client_received(gpointer opaque, const guint8 *data, gsize len)
 {
     QmpClient *c = opaque;
 
-    c->out_watch = 0;
-    client_flush(c);
-    return G_SOURCE_REMOVE;
+    json_streamer_feed(&c->js, (const char *)data, len);
+    return len;
 }
 
-/* Input is read only while little output is waiting (QEMU suspends a
- * monitor the same way), so a client that never reads can't make the
- * server buffer its replies without bound. */
-static void client_update_watches(QmpClient *c)
+static gpointer client_connected(QmemChardev *chr, gpointer opaque)
 {
-    gboolean want_in = !c->dead && !c->eof &&
-        c->outbuf->len - c->out_pos < OUT_PAUSE_INPUT;
-    gboolean want_out = !c->dead && c->out_pos < c->outbuf->len;
-
-    if (want_in && !c->in_watch) {
-        c->in_watch = g_unix_fd_add(c->in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                    client_readable, c);
-    } else if (!want_in && c->in_watch) {
-        g_source_remove(c->in_watch);
-        c->in_watch = 0;
-    }
-    if (want_out && !c->out_watch) {
-        c->out_watch = g_unix_fd_add(c->out_fd, G_IO_OUT | G_IO_HUP |
-                                     G_IO_ERR, client_writable, c);
-    } else if (!want_out && c->out_watch) {
-        g_source_remove(c->out_watch);
-        c->out_watch = 0;
-    }
-}
-
-static void set_nonblocking(int fd)
-{
-    int flags = fcntl(fd, F_GETFL);
-
-    if (flags >= 0 && !(flags & O_NONBLOCK)) {
-        fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    }
-}
-
-static gboolean fd_is_socket(int fd)
-{
-    struct stat st;
-
-    return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
-}
-
-static QmpClient *client_new(QmemQmpServer *server, int in_fd, int out_fd,
-                             gboolean owns_fds)
-{
+    QmemQmpServer *server = opaque;
     QmpClient *c = g_new0(QmpClient, 1);
 
     c->server = server;
-    c->in_fd = in_fd;
-    c->out_fd = out_fd;
-    c->owns_fds = owns_fds;
-    c->out_is_socket = fd_is_socket(out_fd);
-    c->outbuf = g_string_new(NULL);
+    c->chr = chr;
     json_streamer_init(&c->js, TRUE, client_handle_message, c);
-    if (owns_fds) {
-        set_nonblocking(in_fd);
-        set_nonblocking(out_fd);
-    }
     server->clients = g_list_append(server->clients, c);
     client_send_greeting(c);
-    client_update_watches(c);
     return c;
 }
 
-static void client_destroy(QmpClient *c)
+static void client_gone(gpointer opaque)
 {
-    QmpListener *l = c->listener;
+    QmpClient *c = opaque;
 
-    if (c->in_watch) {
-        g_source_remove(c->in_watch);
-    }
-    if (c->out_watch) {
-        g_source_remove(c->out_watch);
-    }
-    if (c->destroy_idle) {
-        g_source_remove(c->destroy_idle);
-    }
     if (current_client == c) {
         current_client = NULL;
     }
     c->server->clients = g_list_remove(c->server->clients, c);
-    if (c->owns_fds) {
-        close(c->in_fd);
-        if (c->out_fd != c->in_fd) {
-            close(c->out_fd);
-        }
-    }
+    /* Whatever was left unfinished is dropped, as QEMU does. */
     json_streamer_destroy(&c->js);
-    g_string_free(c->outbuf, TRUE);
     g_free(c);
-    if (l) {
-        l->client = NULL;
-        listener_resume(l);
-    }
 }
+
+static const QmemChardevFrontend qmp_chardev_frontend = {
+    .connected = client_connected,
+    .received = client_received,
+    .gone = client_gone,
+    .pause_input = OUT_PAUSE_INPUT,
+    .max_output = OUT_MAX,
+    /* fds 0 and 1 stay as the process got them. */
+    .stdio_nonblocking = FALSE,
+};
 
 void qmem_qmp_server_add_client(QmemQmpServer *server, int in_fd,
                                 int out_fd)
 {
+    QmemChardev *chr;
+
     g_return_if_fail(server != NULL && in_fd >= 0 && out_fd >= 0);
-    client_new(server, in_fd, out_fd, TRUE);
+    chr = qmem_chardev_new_fds(in_fd, out_fd, &qmp_chardev_frontend, server);
+    server->chardevs = g_list_append(server->chardevs, chr);
 }
 
 guint qmem_qmp_server_get_n_clients(QmemQmpServer *server)
@@ -1994,226 +1830,20 @@ guint qmem_qmp_server_get_n_clients(QmemQmpServer *server)
     return g_list_length(server->clients);
 }
 
-static gboolean listener_accept(int fd, GIOCondition cond, gpointer opaque)
-{
-    QmpListener *l = opaque;
-    int cfd;
-
-    cfd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-    if (cfd < 0) {
-        /* EAGAIN, or a client that went away before we got to it. */
-        return G_SOURCE_CONTINUE;
-    }
-    /* One client at a time, as QEMU's socket chardev: the next one waits
-     * in the backlog until this one is gone. */
-    l->watch = 0;
-    l->client = client_new(l->server, cfd, cfd, TRUE);
-    l->client->listener = l;
-    return G_SOURCE_REMOVE;
-}
-
-static void listener_resume(QmpListener *l)
-{
-    if (!l->watch && !l->client && l->fd >= 0) {
-        l->watch = g_unix_fd_add(l->fd, G_IO_IN, listener_accept, l);
-    }
-}
-
-static void listener_free(QmpListener *l)
-{
-    if (l->watch) {
-        g_source_remove(l->watch);
-    }
-    if (l->client) {
-        l->client->listener = NULL;
-    }
-    close(l->fd);
-    if (l->path) {
-        unlink(l->path);
-    }
-    g_free(l->path);
-    g_free(l);
-}
-
-/* QEMU's qapi_bool_parse() words. */
-static gboolean parse_on_off(const char *name, const char *value,
-                             gboolean *out, GError **error)
-{
-    if (!strcmp(value, "on") || !strcmp(value, "yes") ||
-        !strcmp(value, "true") || !strcmp(value, "y")) {
-        *out = TRUE;
-        return TRUE;
-    }
-    if (!strcmp(value, "off") || !strcmp(value, "no") ||
-        !strcmp(value, "false") || !strcmp(value, "n")) {
-        *out = FALSE;
-        return TRUE;
-    }
-    set_generic(error, "Parameter '%s' expects 'on' or 'off'", name);
-    return FALSE;
-}
-
-static gboolean unix_address(const char *path, struct sockaddr_un *sun,
-                             GError **error)
-{
-    memset(sun, 0, sizeof(*sun));
-    sun->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(sun->sun_path)) {
-        set_generic(error, "UNIX socket path '%s' is too long", path);
-        if (error) {
-            qmem_error_set_hint(*error, "Path must be less than %zu bytes\n",
-                                sizeof(sun->sun_path));
-        }
-        return FALSE;
-    }
-    strcpy(sun->sun_path, path);
-    return TRUE;
-}
-
-static gboolean server_listen_unix(QmemQmpServer *server, const char *path,
-                                   gboolean wait, GError **error)
-{
-    struct sockaddr_un sun;
-    QmpListener *l;
-    int fd, cfd;
-
-    if (!unix_address(path, &sun, error)) {
-        return FALSE;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        set_generic(error, "Failed to create Unix socket: %s",
-                    g_strerror(errno));
-        return FALSE;
-    }
-    if (unlink(path) < 0 && errno != ENOENT) {
-        set_generic(error, "Failed to unlink socket %s: %s", path,
-                    g_strerror(errno));
-        close(fd);
-        return FALSE;
-    }
-    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        set_generic(error, "Failed to bind socket to %s: %s", path,
-                    g_strerror(errno));
-        close(fd);
-        return FALSE;
-    }
-    if (listen(fd, 1) < 0) {
-        set_generic(error, "Failed to listen on socket: %s",
-                    g_strerror(errno));
-        close(fd);
-        unlink(path);
-        return FALSE;
-    }
-
-    l = g_new0(QmpListener, 1);
-    l->server = server;
-    l->fd = fd;
-    l->path = g_strdup(path);
-    server->listeners = g_list_append(server->listeners, l);
-
-    if (wait) {
-        /* QEMU blocks at startup until the first client is there. */
-        do {
-            cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-        } while (cfd < 0 && errno == EINTR);
-        if (cfd >= 0) {
-            l->client = client_new(server, cfd, cfd, TRUE);
-            l->client->listener = l;
-        }
-    }
-    set_nonblocking(fd);
-    listener_resume(l);
-    return TRUE;
-}
-
-static gboolean server_connect_unix(QmemQmpServer *server, const char *path,
-                                    GError **error)
-{
-    struct sockaddr_un sun;
-    int fd;
-
-    if (!unix_address(path, &sun, error)) {
-        return FALSE;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        set_generic(error, "Failed to create Unix socket: %s",
-                    g_strerror(errno));
-        return FALSE;
-    }
-    if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        set_generic(error, "Failed to connect to '%s': %s", path,
-                    g_strerror(errno));
-        close(fd);
-        return FALSE;
-    }
-    client_new(server, fd, fd, TRUE);
-    return TRUE;
-}
-
 gboolean qmem_qmp_server_listen(QmemQmpServer *server, const char *spec,
                                 GError **error)
 {
-    g_auto(GStrv) opts = NULL;
-    const char *path;
-    gboolean is_server = FALSE, wait = TRUE;
-    guint i;
+    QmemChardev *chr;
 
     g_return_val_if_fail(server != NULL && spec != NULL, FALSE);
 
-    if (!strcmp(spec, "stdio")) {
-        if (server->has_stdio) {
-            set_generic(error, "cannot use stdio by multiple character "
-                        "devices");
-            return FALSE;
-        }
-        server->has_stdio = TRUE;
-        client_new(server, STDIN_FILENO, STDOUT_FILENO, FALSE);
-        return TRUE;
-    }
-    if (!g_str_has_prefix(spec, "unix:")) {
-        set_generic(error, "'%s' is not a valid char driver", spec);
+    chr = qmem_chardev_new(spec, &qmp_chardev_frontend, server,
+                           &server->has_stdio, error);
+    if (!chr) {
         return FALSE;
     }
-
-    opts = g_strsplit(spec + strlen("unix:"), ",", -1);
-    path = opts[0] ? opts[0] : "";
-    for (i = 1; path[0] && opts[i]; i++) {
-        char *eq = strchr(opts[i], '=');
-        const char *key = opts[i];
-        const char *value = "on";
-
-        if (eq) {
-            *eq = '\0';
-            value = eq + 1;
-        } else if (!strcmp(key, "nowait")) {
-            /* QEMU's deprecated short form for wait=off. */
-            key = "wait";
-            value = "off";
-        }
-        if (!strcmp(key, "server")) {
-            if (!parse_on_off("server", value, &is_server, error)) {
-                return FALSE;
-            }
-        } else if (!strcmp(key, "wait")) {
-            if (!parse_on_off("wait", value, &wait, error)) {
-                return FALSE;
-            }
-        } else {
-            set_generic(error, "Invalid parameter '%s'", key);
-            return FALSE;
-        }
-    }
-    if (!*path) {
-        /* What QEMU says for "unix:" with nothing after it. */
-        set_generic(error, "Unable to parse FD number ");
-        return FALSE;
-    }
-    if (is_server) {
-        return server_listen_unix(server, path, wait, error);
-    }
-    return server_connect_unix(server, path, error);
+    server->chardevs = g_list_append(server->chardevs, chr);
+    return TRUE;
 }
 
 QmemQmpServer *qmem_qmp_server_new(void)
@@ -2229,23 +1859,8 @@ void qmem_qmp_server_flush(QmemQmpServer *server, int timeout_ms)
     gint64 deadline = g_get_monotonic_time() + timeout_ms * (gint64)1000;
     GList *l;
 
-    for (l = server->clients; l; l = l->next) {
-        QmpClient *c = l->data;
-
-        client_flush(c);
-        while (!c->dead && c->out_pos < c->outbuf->len) {
-            struct pollfd pfd = { .fd = c->out_fd, .events = POLLOUT };
-            gint64 left = deadline - g_get_monotonic_time();
-
-            if (left <= 0) {
-                break;
-            }
-            if (poll(&pfd, 1, (int)MIN(left / 1000 + 1, G_MAXINT)) < 0 &&
-                errno != EINTR) {
-                break;
-            }
-            client_flush(c);
-        }
+    for (l = server->chardevs; l; l = l->next) {
+        qmem_chardev_flush(l->data, deadline);
     }
 }
 
@@ -2255,16 +1870,9 @@ void qmem_qmp_server_free(QmemQmpServer *server)
         return;
     }
     qmem_qmp_server_flush(server, 1000);
-    while (server->listeners) {
-        QmpListener *l = server->listeners->data;
-
-        server->listeners = g_list_delete_link(server->listeners,
-                                               server->listeners);
-        listener_free(l);
-    }
-    while (server->clients) {
-        client_destroy(server->clients->data);
-    }
+    g_list_free_full(g_steal_pointer(&server->chardevs),
+                     (GDestroyNotify)qmem_chardev_free);
+    g_assert(!server->clients);
     qmp_servers = g_list_remove(qmp_servers, server);
     g_free(server);
 }

@@ -1,57 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The qtest line protocol server: guest memory access for tests. */
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <unistd.h>
-#include <glib-unix.h>
 
 #include "hw/qtest/qtest.h"
 #include "qapi/cutils.h"
 #include "qapi/error.h"
+#include "util/chardev.h"
 
 /* Read no further input while this much output waits for the client. */
 #define OUTPUT_HIGH_WATER (64 * 1024 * 1024)
-#define READ_CHUNK 65536
-
-typedef struct QtestListener QtestListener;
 
 typedef struct {
     QmemQtestServer *server;
-    QtestListener *listener;    /* the socket it was accepted on, if any */
-    int in_fd;
-    int out_fd;
-    guint in_watch;
-    guint out_watch;
-    guint destroy_idle;
-    gboolean out_is_socket;
-    GByteArray *inbuf;
+    QmemChardev *chr;
     gsize scanned;
     gboolean skipping;          /* inside a line that was too long */
-    GString *outbuf;
-    gsize out_pos;
-    gboolean eof;               /* the peer sends no more */
-    gboolean dead;              /* the connection is broken */
 } QtestClient;
-
-struct QtestListener {
-    QmemQtestServer *server;
-    int fd;
-    char *path;
-    guint watch;
-    QtestClient *client;        /* one at a time, as a QEMU chardev */
-};
 
 struct QmemQtestServer {
     QmemAddressSpace *as;
     GList *clients;
-    GList *listeners;
+    GList *chardevs;
     gboolean has_stdio;
 };
 
@@ -400,244 +371,83 @@ void qmem_qtest_unregister_command(const char *name)
 
 /* Transport */
 
-static void client_update_watches(QtestClient *c);
-static void client_destroy(QtestClient *c);
-static void listener_resume(QtestListener *l);
-
-static gsize client_pending(QtestClient *c)
-{
-    return c->outbuf->len - c->out_pos;
-}
-
-static gboolean client_destroy_idle(gpointer opaque)
-{
-    QtestClient *c = opaque;
-
-    c->destroy_idle = 0;
-    client_destroy(c);
-    return G_SOURCE_REMOVE;
-}
-
-/* Never frees @c at once: callers may be deep inside its own callbacks. */
-static void client_schedule_destroy(QtestClient *c)
-{
-    if (!c->destroy_idle) {
-        c->destroy_idle = g_idle_add(client_destroy_idle, c);
-    }
-}
-
-static void client_flush(QtestClient *c)
-{
-    while (!c->dead && client_pending(c)) {
-        const char *buf = c->outbuf->str + c->out_pos;
-        ssize_t n;
-
-        /* A peer that went away must not kill us with SIGPIPE. */
-        if (c->out_is_socket) {
-            n = send(c->out_fd, buf, client_pending(c), MSG_NOSIGNAL);
-        } else {
-            n = write(c->out_fd, buf, client_pending(c));
-        }
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                c->dead = TRUE;
-            }
-            break;
-        }
-        c->out_pos += n;
-    }
-    if (c->out_pos == c->outbuf->len) {
-        g_string_truncate(c->outbuf, 0);
-        c->out_pos = 0;
-    } else if (c->out_pos > 1024 * 1024 && c->out_pos > c->outbuf->len / 2) {
-        g_string_erase(c->outbuf, 0, c->out_pos);
-        c->out_pos = 0;
-    }
-    if (c->dead || (c->eof && !client_pending(c))) {
-        client_schedule_destroy(c);
-    }
-    client_update_watches(c);
-}
-
 /*
- * Handles the complete lines in inbuf.  c->scanned bytes of the current
- * line are known to hold no newline, so a long line is scanned once.
+ * Handles the line at the start of @data once it is complete.  c->scanned
+ * bytes of it are known to hold no newline, so a long line is scanned once.
  */
-static void client_process_input(QtestClient *c)
+static gsize client_received(gpointer opaque, const guint8 *data, gsize len)
 {
-    gsize start = 0;
+    static const char too_long[] = "FAIL line too long\n";
+    QtestClient *c = opaque;
+    const guint8 *nl = memchr(data + c->scanned, '\n', len - c->scanned);
 
-    while (!c->dead && client_pending(c) < OUTPUT_HIGH_WATER) {
-        guint8 *base = c->inbuf->data + start;
-        gsize avail = c->inbuf->len - start;
-        guint8 *nl = memchr(base + c->scanned, '\n', avail - c->scanned);
-
-        if (!nl) {
-            c->scanned = avail;
-            if (!c->skipping && avail > QMEM_QTEST_MAX_LINE) {
-                g_string_append(c->outbuf, "FAIL line too long\n");
-                c->skipping = TRUE;
-            }
-            if (c->skipping) {
-                start = c->inbuf->len;
-                c->scanned = 0;
-            }
-            break;
+    if (!nl) {
+        c->scanned = len;
+        if (!c->skipping && len > QMEM_QTEST_MAX_LINE) {
+            qmem_chardev_write(c->chr, too_long, strlen(too_long));
+            c->skipping = TRUE;
         }
-        c->scanned = 0;
         if (c->skipping) {
-            c->skipping = FALSE;
-        } else if ((gsize)(nl - base) > QMEM_QTEST_MAX_LINE) {
-            g_string_append(c->outbuf, "FAIL line too long\n");
-        } else {
-            /* A NUL inside the line ends it early; nothing worse. */
-            g_autofree char *line = g_strndup((char *)base, nl - base);
-
-            qmem_qtest_server_process_line(c->server, line, c->outbuf);
-            g_string_append_c(c->outbuf, '\n');
+            c->scanned = 0;
+            return len;
         }
-        start += nl - base + 1;
+        return 0;
     }
-    g_byte_array_remove_range(c->inbuf, 0, start);
-    client_flush(c);
+    c->scanned = 0;
+    if (c->skipping) {
+        c->skipping = FALSE;
+    } else if ((gsize)(nl - data) > QMEM_QTEST_MAX_LINE) {
+        qmem_chardev_write(c->chr, too_long, strlen(too_long));
+    } else {
+        /* A NUL inside the line ends it early; nothing worse. */
+        g_autofree char *line = g_strndup((const char *)data, nl - data);
+        g_autoptr(GString) reply = g_string_new(NULL);
+
+        qmem_qtest_server_process_line(c->server, line, reply);
+        g_string_append_c(reply, '\n');
+        qmem_chardev_write(c->chr, reply->str, reply->len);
+    }
+    return nl - data + 1;
 }
 
-static gboolean client_readable(int fd, GIOCondition cond, gpointer opaque)
+static gpointer client_connected(QmemChardev *chr, gpointer opaque)
 {
-    QtestClient *c = opaque;
-    guint8 buf[READ_CHUNK];
-    ssize_t n;
-
-    do {
-        n = read(c->in_fd, buf, sizeof(buf));
-    } while (n < 0 && errno == EINTR);
-
-    if (n > 0) {
-        g_byte_array_append(c->inbuf, buf, n);
-        client_process_input(c);
-    } else if (n == 0) {
-        /* Replies to what came before the end still go out. */
-        c->eof = TRUE;
-        client_flush(c);
-    } else if ((errno != EAGAIN && errno != EWOULDBLOCK) ||
-               (cond & G_IO_ERR)) {
-        c->dead = TRUE;
-        client_flush(c);
-    }
-    return c->in_watch ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-static gboolean client_writable(int fd, GIOCondition cond, gpointer opaque)
-{
-    QtestClient *c = opaque;
-
-    if ((cond & (G_IO_HUP | G_IO_ERR)) && !(cond & G_IO_OUT)) {
-        c->dead = TRUE;
-    }
-    /* Flushes, then handles input that waited for the output to drain. */
-    client_process_input(c);
-    return c->out_watch ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-/*
- * Called after every state change.  May remove the watch whose callback
- * is running; the callbacks then return G_SOURCE_REMOVE.
- */
-static void client_update_watches(QtestClient *c)
-{
-    gboolean want_in = !c->dead && !c->eof &&
-                       client_pending(c) < OUTPUT_HIGH_WATER;
-    gboolean want_out = !c->dead && client_pending(c) > 0;
-
-    if (want_in && !c->in_watch) {
-        c->in_watch = g_unix_fd_add(c->in_fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-                                    client_readable, c);
-    } else if (!want_in && c->in_watch) {
-        g_source_remove(c->in_watch);
-        c->in_watch = 0;
-    }
-    if (want_out && !c->out_watch) {
-        c->out_watch = g_unix_fd_add(c->out_fd,
-                                     G_IO_OUT | G_IO_HUP | G_IO_ERR,
-                                     client_writable, c);
-    } else if (!want_out && c->out_watch) {
-        g_source_remove(c->out_watch);
-        c->out_watch = 0;
-    }
-}
-
-static void set_nonblocking(int fd)
-{
-    int flags = fcntl(fd, F_GETFL);
-
-    if (flags >= 0 && !(flags & O_NONBLOCK)) {
-        fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-    }
-}
-
-static gboolean fd_is_socket(int fd)
-{
-    struct stat st;
-
-    return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
-}
-
-static QtestClient *client_new(QmemQtestServer *server, int in_fd, int out_fd)
-{
+    QmemQtestServer *server = opaque;
     QtestClient *c = g_new0(QtestClient, 1);
 
     c->server = server;
-    c->in_fd = in_fd;
-    c->out_fd = out_fd;
-    c->out_is_socket = fd_is_socket(out_fd);
-    c->inbuf = g_byte_array_new();
-    c->outbuf = g_string_new(NULL);
-    set_nonblocking(in_fd);
-    if (out_fd != in_fd) {
-        set_nonblocking(out_fd);
-    }
+    c->chr = chr;
     server->clients = g_list_append(server->clients, c);
-    client_update_watches(c);
     return c;
 }
 
-static void client_destroy(QtestClient *c)
+static void client_gone(gpointer opaque)
 {
-    QmemQtestServer *server = c->server;
+    QtestClient *c = opaque;
 
-    if (c->destroy_idle) {
-        g_source_remove(c->destroy_idle);
-    }
-    if (c->in_watch) {
-        g_source_remove(c->in_watch);
-    }
-    if (c->out_watch) {
-        g_source_remove(c->out_watch);
-    }
-    if (c->in_fd != STDIN_FILENO) {
-        close(c->in_fd);
-    }
-    if (c->out_fd != c->in_fd && c->out_fd != STDOUT_FILENO) {
-        close(c->out_fd);
-    }
-    server->clients = g_list_remove(server->clients, c);
-    if (c->listener) {
-        c->listener->client = NULL;
-        listener_resume(c->listener);
-    }
-    g_byte_array_unref(c->inbuf);
-    g_string_free(c->outbuf, TRUE);
+    c->server->clients = g_list_remove(c->server->clients, c);
     g_free(c);
 }
+
+static const QmemChardevFrontend qtest_chardev_frontend = {
+    .connected = client_connected,
+    .received = client_received,
+    .gone = client_gone,
+    .pause_input = OUTPUT_HIGH_WATER,
+    /* Only replies: pause_input bounds them. */
+    .max_output = 0,
+    .stdio_nonblocking = TRUE,
+};
 
 void qmem_qtest_server_add_client(QmemQtestServer *server, int in_fd,
                                   int out_fd)
 {
+    QmemChardev *chr;
+
     g_return_if_fail(server != NULL && in_fd >= 0 && out_fd >= 0);
-    client_new(server, in_fd, out_fd);
+    chr = qmem_chardev_new_fds(in_fd, out_fd, &qtest_chardev_frontend,
+                               server);
+    server->chardevs = g_list_append(server->chardevs, chr);
 }
 
 guint qmem_qtest_server_get_n_clients(QmemQtestServer *server)
@@ -646,233 +456,23 @@ guint qmem_qtest_server_get_n_clients(QmemQtestServer *server)
     return g_list_length(server->clients);
 }
 
-static gboolean listener_accept(int fd, GIOCondition cond, gpointer opaque)
-{
-    QtestListener *l = opaque;
-    int cfd;
-
-    do {
-        cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-    } while (cfd < 0 && errno == EINTR);
-    if (cfd < 0) {
-        return G_SOURCE_CONTINUE;
-    }
-    l->client = client_new(l->server, cfd, cfd);
-    l->client->listener = l;
-    l->watch = 0;
-    return G_SOURCE_REMOVE;
-}
-
-static void listener_resume(QtestListener *l)
-{
-    if (!l->client && !l->watch) {
-        l->watch = g_unix_fd_add(l->fd, G_IO_IN, listener_accept, l);
-    }
-}
-
-static void listener_free(QtestListener *l)
-{
-    if (l->watch) {
-        g_source_remove(l->watch);
-    }
-    close(l->fd);
-    unlink(l->path);
-    g_free(l->path);
-    g_free(l);
-}
-
-/* QEMU's qapi_bool_parse() words. */
-static gboolean parse_on_off(const char *name, const char *value,
-                             gboolean *out, GError **error)
-{
-    if (!strcmp(value, "on") || !strcmp(value, "yes") ||
-        !strcmp(value, "true") || !strcmp(value, "y")) {
-        *out = TRUE;
-        return TRUE;
-    }
-    if (!strcmp(value, "off") || !strcmp(value, "no") ||
-        !strcmp(value, "false") || !strcmp(value, "n")) {
-        *out = FALSE;
-        return TRUE;
-    }
-    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                "Parameter '%s' expects 'on' or 'off'", name);
-    return FALSE;
-}
-
-static gboolean unix_address(const char *path, struct sockaddr_un *sun,
-                             GError **error)
-{
-    memset(sun, 0, sizeof(*sun));
-    sun->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(sun->sun_path)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "UNIX socket path '%s' is too long", path);
-        return FALSE;
-    }
-    strcpy(sun->sun_path, path);
-    return TRUE;
-}
-
-static gboolean open_unix_server(QmemQtestServer *server, const char *path,
-                                 gboolean wait, GError **error)
-{
-    struct sockaddr_un sun;
-    QtestListener *l;
-    int fd, cfd;
-
-    if (!unix_address(path, &sun, error)) {
-        return FALSE;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to create Unix socket: %s", g_strerror(errno));
-        return FALSE;
-    }
-    if (unlink(path) < 0 && errno != ENOENT) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to unlink socket %s: %s", path,
-                    g_strerror(errno));
-        close(fd);
-        return FALSE;
-    }
-    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to bind socket to %s: %s", path,
-                    g_strerror(errno));
-        close(fd);
-        return FALSE;
-    }
-    if (listen(fd, 1) < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to listen on socket: %s", g_strerror(errno));
-        close(fd);
-        unlink(path);
-        return FALSE;
-    }
-
-    l = g_new0(QtestListener, 1);
-    l->server = server;
-    l->fd = fd;
-    l->path = g_strdup(path);
-    server->listeners = g_list_append(server->listeners, l);
-    if (wait) {
-        /* QEMU blocks at startup until the first client is there. */
-        do {
-            cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-        } while (cfd < 0 && errno == EINTR);
-        if (cfd >= 0) {
-            l->client = client_new(server, cfd, cfd);
-            l->client->listener = l;
-        }
-    }
-    set_nonblocking(fd);
-    listener_resume(l);
-    return TRUE;
-}
-
-static gboolean open_unix_client(QmemQtestServer *server, const char *path,
-                                 GError **error)
-{
-    struct sockaddr_un sun;
-    int fd;
-
-    if (!unix_address(path, &sun, error)) {
-        return FALSE;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to create Unix socket: %s", g_strerror(errno));
-        return FALSE;
-    }
-    if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to connect to '%s': %s", path,
-                    g_strerror(errno));
-        close(fd);
-        return FALSE;
-    }
-    client_new(server, fd, fd);
-    return TRUE;
-}
-
-static gboolean open_chardev(QmemQtestServer *server, const char *spec,
-                             GError **error)
-{
-    g_auto(GStrv) opts = NULL;
-    const char *path;
-    gboolean is_server = FALSE, wait = TRUE;
-
-    if (!strcmp(spec, "stdio")) {
-        if (server->has_stdio) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "cannot use stdio by multiple character devices");
-            return FALSE;
-        }
-        server->has_stdio = TRUE;
-        client_new(server, STDIN_FILENO, STDOUT_FILENO);
-        return TRUE;
-    }
-    if (!g_str_has_prefix(spec, "unix:")) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "'%s' is not a valid char driver", spec);
-        return FALSE;
-    }
-
-    opts = g_strsplit(spec + strlen("unix:"), ",", -1);
-    path = opts[0] ? opts[0] : "";
-    for (guint i = 1; path[0] && opts[i]; i++) {
-        char *eq = strchr(opts[i], '=');
-        const char *key = opts[i];
-        const char *value = "on";
-
-        if (eq) {
-            *eq = '\0';
-            value = eq + 1;
-        } else if (!strcmp(key, "nowait")) {
-            key = "wait";
-            value = "off";
-        }
-        if (!strcmp(key, "server")) {
-            if (!parse_on_off("server", value, &is_server, error)) {
-                return FALSE;
-            }
-        } else if (!strcmp(key, "wait")) {
-            if (!parse_on_off("wait", value, &wait, error)) {
-                return FALSE;
-            }
-        } else {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Invalid parameter '%s'", key);
-            return FALSE;
-        }
-    }
-    if (!*path) {
-        /* What QEMU says for "unix:" with nothing after it. */
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Unable to parse FD number ");
-        return FALSE;
-    }
-    if (is_server) {
-        return open_unix_server(server, path, wait, error);
-    }
-    return open_unix_client(server, path, error);
-}
-
 gboolean qmem_qtest_server_open(QmemQtestServer *server, const char *spec,
                                 GError **error)
 {
+    QmemChardev *chr;
+
     g_return_val_if_fail(server != NULL && spec != NULL, FALSE);
 
-    if (!open_chardev(server, spec, error)) {
+    chr = qmem_chardev_new(spec, &qtest_chardev_frontend, server,
+                           &server->has_stdio, error);
+    if (!chr) {
         if (error) {
             qmem_error_set_hint(*error, "Failed to initialize device for "
                                 "qtest: \"%s\"\n", spec);
         }
         return FALSE;
     }
+    server->chardevs = g_list_append(server->chardevs, chr);
     return TRUE;
 }
 
@@ -897,23 +497,8 @@ static void server_flush(QmemQtestServer *server, int timeout_ms)
 {
     gint64 deadline = g_get_monotonic_time() + timeout_ms * (gint64)1000;
 
-    for (GList *l = server->clients; l; l = l->next) {
-        QtestClient *c = l->data;
-
-        client_flush(c);
-        while (!c->dead && client_pending(c)) {
-            struct pollfd pfd = { .fd = c->out_fd, .events = POLLOUT };
-            gint64 left = deadline - g_get_monotonic_time();
-
-            if (left <= 0) {
-                break;
-            }
-            if (poll(&pfd, 1, (int)MIN(left / 1000 + 1, G_MAXINT)) < 0 &&
-                errno != EINTR) {
-                break;
-            }
-            client_flush(c);
-        }
+    for (GList *l = server->chardevs; l; l = l->next) {
+        qmem_chardev_flush(l->data, deadline);
     }
 }
 
@@ -923,19 +508,8 @@ void qmem_qtest_server_free(QmemQtestServer *server)
         return;
     }
     server_flush(server, 1000);
-    while (server->clients) {
-        QtestClient *c = server->clients->data;
-
-        /* Its listener is about to go too: do not resume accepting. */
-        c->listener = NULL;
-        client_destroy(c);
-    }
-    while (server->listeners) {
-        QtestListener *l = server->listeners->data;
-
-        server->listeners = g_list_delete_link(server->listeners,
-                                               server->listeners);
-        listener_free(l);
-    }
+    g_list_free_full(g_steal_pointer(&server->chardevs),
+                     (GDestroyNotify)qmem_chardev_free);
+    g_assert(!server->clients);
     g_free(server);
 }
