@@ -200,12 +200,20 @@ static void qmem_machine_init(QmemMachine *machine)
     priv->as = qmem_address_space_new("memory", priv->system_memory);
 }
 
+/* The machine types the core itself provides, registered on first use. */
+static void ensure_core_machines(void)
+{
+    g_type_ensure(qmem_null_machine_get_type());
+}
+
 GType qmem_machine_type_lookup(const char *name)
 {
     g_autofree char *qom_name = g_strdup_printf("%s-machine", name);
-    GType type = qmem_type_from_name(qom_name);
     g_autoptr(GPtrArray) types = NULL;
+    GType type;
 
+    ensure_core_machines();
+    type = qmem_type_from_name(qom_name);
     if (type && g_type_is_a(type, QMEM_TYPE_MACHINE) &&
         !G_TYPE_IS_ABSTRACT(type)) {
         return type;
@@ -638,8 +646,10 @@ void qmem_machine_destroy(QmemMachine *machine)
 
 gboolean qmem_machine_print_help(GString *out)
 {
-    g_autoptr(GPtrArray) types = qmem_type_list(QMEM_TYPE_MACHINE, FALSE);
+    g_autoptr(GPtrArray) types = NULL;
 
+    ensure_core_machines();
+    types = qmem_type_list(QMEM_TYPE_MACHINE, FALSE);
     g_string_append(out, "Supported machines are:\n");
     for (guint i = 0; i < types->len; i++) {
         const char *name = g_ptr_array_index(types, i);

@@ -90,6 +90,9 @@ struct _QmemMachineClass {
     gpointer padding[16];
 };
 
+/* The "none" machine type, part of the core (hw/core/null-machine.c). */
+GType qmem_null_machine_get_type(void);
+
 /**
  * qmem_machine_type_lookup:
  * @name: a machine type name or alias ("pc", "pc-q35-7.2")
