@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include "hw/core/boards.h"
+#include "hw/core/numa.h"
 #include "hw/core/user-creatable.h"
 #include "hw/mem/memory-device.h"
 #include "qapi/cutils.h"
@@ -14,7 +15,8 @@ typedef struct {
     guint64 maxram_size;
     guint64 ram_slots;
     gboolean ram_size_given;
-    guint smp_cpus;
+    QmemCpuTopology smp;
+    QmemNumaState *numa_state;      /* types implementing QmemNumaMachine */
 
     char *memory_backend;        /* -machine memory-backend= */
     gboolean dump_guest_core;
@@ -148,6 +150,8 @@ static void qmem_machine_finalize(GObject *obj)
         qmem_machine_get_instance_private(QMEM_MACHINE(obj));
 
     free_device_memory(priv);
+    qmem_numa_release_memdevs(QMEM_MACHINE(obj));
+    g_clear_pointer(&priv->numa_state, qmem_numa_state_free);
     g_clear_pointer(&priv->as, qmem_address_space_free);
     g_clear_object(&priv->system_memory);
     g_clear_object(&priv->ram);
@@ -194,7 +198,7 @@ static void qmem_machine_init(QmemMachine *machine)
 
     priv->dump_guest_core = TRUE;
     priv->mem_merge = TRUE;
-    priv->smp_cpus = 1;
+    priv->smp = QMEM_CPU_TOPOLOGY_INIT;
     priv->system_memory = qmem_memory_region_new_container("system",
                                                            G_MAXUINT64);
     priv->as = qmem_address_space_new("memory", priv->system_memory);
@@ -388,25 +392,56 @@ gboolean qmem_machine_set_memory(QmemMachine *machine, JsonObject *options,
 gboolean qmem_machine_set_smp(QmemMachine *machine, guint cpus,
                               GError **error)
 {
-    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
-    guint max = QMEM_MACHINE_GET_CLASS(machine)->max_cpus;
+    QmemSmpConfig config = { .has_cpus = TRUE, .cpus = cpus };
 
-    if (cpus == 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Invalid SMP CPUs %u. The min CPUs supported by machine "
-                    "'%s' is 1", cpus, qmem_object_get_typename(
-                        QMEM_OBJECT(machine)));
-        return FALSE;
+    return qmem_machine_set_smp_config(machine, &config, error);
+}
+
+gboolean qmem_machine_set_smp_config(QmemMachine *machine,
+                                     const QmemSmpConfig *config,
+                                     GError **error)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+    QmemMachineClass *mc = QMEM_MACHINE_GET_CLASS(machine);
+
+    /* The CPU slots and their nodes follow from the topology. */
+    g_return_val_if_fail(!priv->numa_state ||
+                         !priv->numa_state->possible_cpus, FALSE);
+    return qmem_smp_parse(config, &mc->smp_props,
+                          qmem_machine_get_name(machine),
+                          mc->min_cpus ? mc->min_cpus : 1, mc->max_cpus,
+                          &priv->smp, error);
+}
+
+const QmemCpuTopology *qmem_machine_get_smp(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return &priv->smp;
+}
+
+const char *qmem_machine_get_name(QmemMachine *machine)
+{
+    const char *name = qmem_object_get_typename(QMEM_OBJECT(machine));
+    g_autofree char *short_name = g_str_has_suffix(name, "-machine") ?
+        g_strndup(name, strlen(name) - strlen("-machine")) : g_strdup(name);
+
+    return g_intern_string(short_name);
+}
+
+QmemNumaState *qmem_machine_get_numa_state(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    /*
+     * Made on first use: during instance init GObject shows the base
+     * class, so whether the type implements the interface is not known.
+     */
+    if (!priv->numa_state && QMEM_IS_NUMA_MACHINE(machine) &&
+        QMEM_NUMA_MACHINE_GET_IFACE(machine)->numa_supported) {
+        priv->numa_state = qmem_numa_state_new();
     }
-    if (cpus > max) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Invalid SMP CPUs %u. The max CPUs supported by machine "
-                    "'%s' is %u", cpus,
-                    qmem_object_get_typename(QMEM_OBJECT(machine)), max);
-        return FALSE;
-    }
-    priv->smp_cpus = cpus;
-    return TRUE;
+    return priv->numa_state;
 }
 
 void qmem_machine_set_mem_options(QmemMachine *machine, const char *mem_path,
@@ -419,7 +454,7 @@ void qmem_machine_set_mem_options(QmemMachine *machine, const char *mem_path,
     priv->mem_prealloc = prealloc;
     qmem_host_memory_backend_set_defaults(priv->mem_merge,
                                           priv->dump_guest_core,
-                                          priv->smp_cpus, prealloc);
+                                          priv->smp.cpus, prealloc);
 }
 
 static QmemObject *create_default_backend(QmemMachine *machine,
@@ -503,7 +538,9 @@ static QmemHostMemoryBackend *resolve_ram_backend(QmemMachine *machine,
         }
         return QMEM_HOST_MEMORY_BACKEND(obj);
     }
-    if (!mc->default_ram_id || priv->ram_size == 0) {
+    /* With -numa memdev= the nodes' backends are the RAM. */
+    if (!mc->default_ram_id || priv->ram_size == 0 ||
+        qmem_numa_uses_memdevs(machine)) {
         return NULL;
     }
     if (qmem_object_get_child(objects, mc->default_ram_id)) {
@@ -527,6 +564,7 @@ gboolean qmem_machine_init_board(QmemMachine *machine, GError **error)
     QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
     QmemHostMemoryBackend *backend;
     g_autoptr(GError) local_error = NULL;
+    g_autoptr(QmemMemoryRegion) numa_ram = NULL;
 
     backend = resolve_ram_backend(machine, &local_error);
     if (local_error) {
@@ -542,9 +580,17 @@ gboolean qmem_machine_init_board(QmemMachine *machine, GError **error)
         priv->ram = qmem_memory_region_new_ram(
             name, qmem_host_memory_backend_get_ram_block(backend));
     }
+    if (!qmem_numa_complete_configuration(machine, &numa_ram, error)) {
+        return FALSE;
+    }
+    if (numa_ram) {
+        g_assert(!priv->ram);
+        priv->ram = g_steal_pointer(&numa_ram);
+    }
     if (!QMEM_MACHINE_GET_CLASS(machine)->init(machine, error)) {
         return FALSE;
     }
+    qmem_numa_map_boot_ram(machine);
     return TRUE;
 }
 
@@ -588,7 +634,7 @@ guint qmem_machine_get_smp_cpus(QmemMachine *machine)
 {
     QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
 
-    return priv->smp_cpus;
+    return priv->smp.cpus;
 }
 
 QmemMemoryRegion *qmem_machine_get_ram(QmemMachine *machine)

@@ -11,6 +11,7 @@
 #include <pixman.h>
 #include <png.h>
 #include "hw/core/memory-map.h"
+#include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
 #include "qapi/cutils.h"
 #include "qapi/error.h"
@@ -288,7 +289,7 @@ QmemMemoryMap *qmem_memory_map_new(QmemMachine *machine)
     g_autoptr(JsonNode) devices = NULL;
     const QmemMemorySection *sections;
     QmemDeviceMemoryState *dms;
-    guint n = 0;
+    guint n = 0, node;
 
     if (!machine) {
         return qmem_memory_map_new_from(NULL, 0, 0, 0, NULL);
@@ -300,7 +301,10 @@ QmemMemoryMap *qmem_memory_map_new(QmemMachine *machine)
         plain[i].start = sections[i].offset_within_address_space;
         plain[i].size = sections[i].size;
         plain[i].name = qmem_memory_region_get_name(sections[i].mr);
-        plain[i].node = -1;
+        /* A section spanning nodes (legacy mem=) shows its first node. */
+        plain[i].node = qmem_numa_get_num_nodes(machine) &&
+                        qmem_numa_get_node(machine, plain[i].start, &node,
+                                           NULL) ? (int)node : -1;
     }
     dms = qmem_machine_get_device_memory(machine);
     devices = qmem_memory_devices_query();

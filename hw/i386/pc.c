@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The x86 pc (i440fx) and q35 machine types: QEMU's memory layout. */
 
+#include <string.h>
 #include <gmodule.h>
+#include "hw/acpi/acpi.h"
 #include "hw/core/accel.h"
 #include "hw/core/boards.h"
 #include "hw/core/module.h"
+#include "hw/core/numa.h"
 #include "hw/mem/pc-dimm.h"
 #include "qapi/error.h"
 
@@ -27,7 +30,16 @@ struct _QmemPcMachineClass {
     guint64 lowmem;             /* ... leaving this much below 4 GiB */
 };
 
-G_DEFINE_DYNAMIC_TYPE(QmemPcMachine, qmem_pc_machine, QMEM_TYPE_MACHINE)
+G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
+                               QMEM_TYPE_MACHINE, G_TYPE_FLAG_ABSTRACT, {})
+
+/*
+ * Every concrete type implements the NUMA mixin itself, so that each can
+ * give it its own knobs (GTypeModule lets no subclass re-implement an
+ * interface of its parent).
+ */
+static void pc_numa_machine_init(QmemNumaMachineInterface *iface,
+                                 gpointer data);
 
 #define QMEM_TYPE_I440FX_MACHINE (qmem_i440fx_machine_get_type())
 G_DECLARE_FINAL_TYPE(QmemI440fxMachine, qmem_i440fx_machine, QMEM,
@@ -35,8 +47,11 @@ G_DECLARE_FINAL_TYPE(QmemI440fxMachine, qmem_i440fx_machine, QMEM,
 struct _QmemI440fxMachine {
     QmemPcMachine parent_instance;
 };
-G_DEFINE_DYNAMIC_TYPE(QmemI440fxMachine, qmem_i440fx_machine,
-                      QMEM_TYPE_PC_MACHINE)
+G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemI440fxMachine, qmem_i440fx_machine,
+                               QMEM_TYPE_PC_MACHINE, 0,
+                               G_IMPLEMENT_INTERFACE_DYNAMIC(
+                                   QMEM_TYPE_NUMA_MACHINE,
+                                   pc_numa_machine_init))
 
 #define QMEM_TYPE_Q35_MACHINE (qmem_q35_machine_get_type())
 G_DECLARE_FINAL_TYPE(QmemQ35Machine, qmem_q35_machine, QMEM, Q35_MACHINE,
@@ -44,7 +59,11 @@ G_DECLARE_FINAL_TYPE(QmemQ35Machine, qmem_q35_machine, QMEM, Q35_MACHINE,
 struct _QmemQ35Machine {
     QmemPcMachine parent_instance;
 };
-G_DEFINE_DYNAMIC_TYPE(QmemQ35Machine, qmem_q35_machine, QMEM_TYPE_PC_MACHINE)
+G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemQ35Machine, qmem_q35_machine,
+                               QMEM_TYPE_PC_MACHINE, 0,
+                               G_IMPLEMENT_INTERFACE_DYNAMIC(
+                                   QMEM_TYPE_NUMA_MACHINE,
+                                   pc_numa_machine_init))
 
 static gboolean pc_init_device_memory(QmemMachine *machine,
                                       guint64 above_4g, GError **error)
@@ -119,7 +138,66 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
         qmem_memory_region_add_subregion(system, 4 * GiB, high);
     }
     qmem_memory_region_transaction_commit();
+    /* The guest learns its NUMA layout from SRAT and SLIT. */
+    if (qmem_numa_get_num_nodes(machine) &&
+        !qmem_acpi_build_numa_tables(machine, below_4g, error)) {
+        return FALSE;
+    }
     return TRUE;
+}
+
+/* NUMA: QEMU's x86 CPU slots, socket-major default mapping. */
+
+static void pc_possible_cpu_arch_ids(QmemNumaMachine *self,
+                                     const QmemCpuTopology *smp,
+                                     QmemCpuArchId *cpus)
+{
+    g_autofree QmemCpuArchIdList *list = qmem_x86_possible_cpu_arch_ids(smp);
+
+    memcpy(cpus, list->cpus, list->len * sizeof(QmemCpuArchId));
+}
+
+static gint64 pc_get_default_cpu_node_id(QmemNumaMachine *self, guint idx)
+{
+    QmemMachine *machine = QMEM_MACHINE(self);
+    const QmemCpuArchIdList *cpus = qmem_numa_machine_possible_cpus(machine);
+    QmemX86TopoIds ids;
+
+    qmem_x86_topo_ids_from_apicid(qmem_machine_get_smp(machine),
+                                  cpus->cpus[idx].arch_id, &ids);
+    return ids.pkg_id % qmem_numa_get_num_nodes(machine);
+}
+
+/*
+ * The versioned machine types ("pc-i440fx-2.9") differ from the current
+ * ones in QEMU's compat knobs; each carries its version as class data.
+ */
+typedef struct {
+    guint major;
+    guint minor;
+    gboolean q35;
+} PcVersion;
+
+#define PC_VERSION_LE(v, ma, mi) \
+    ((v)->major < (ma) || ((v)->major == (ma) && (v)->minor <= (mi)))
+
+/* @data: the PcVersion of a versioned type, NULL for the current ones. */
+static void pc_numa_machine_init(QmemNumaMachineInterface *iface,
+                                 gpointer data)
+{
+    const PcVersion *v = data;
+
+    iface->possible_cpu_arch_ids = pc_possible_cpu_arch_ids;
+    iface->get_default_cpu_node_id = pc_get_default_cpu_node_id;
+    iface->numa_mem_align_shift = 23;
+    /* mem= was forbidden for 5.1, the split removed in 5.2. */
+    iface->numa_mem_supported = v && PC_VERSION_LE(v, 5, 0);
+    iface->numa_auto_assign_ram =
+        !v || !PC_VERSION_LE(v, 5, 1) ? NULL :
+        PC_VERSION_LE(v, 2, 9) ? qmem_numa_auto_assign_ram_legacy :
+                                 qmem_numa_auto_assign_ram_default;
+    iface->auto_enable_numa_with_memhp = !v || !PC_VERSION_LE(v, 2, 10);
+    iface->auto_enable_numa_with_memdev = !v || !PC_VERSION_LE(v, 5, 0);
 }
 
 /* DIMMs take a slot and count in dimm_size; the rest is generic. */
@@ -159,6 +237,8 @@ static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
 
     mc->default_ram_id = "pc.ram";
     mc->max_cpus = 288;
+    mc->smp_props.dies_supported = TRUE;
+    mc->smp_props.modules_supported = TRUE;
     mc->init = pc_machine_init;
     mc->device_pre_plug = pc_machine_device_pre_plug;
     mc->device_plug = pc_machine_device_plug;
@@ -173,14 +253,17 @@ static void qmem_pc_machine_init(QmemPcMachine *self)
 {
 }
 
-static void qmem_i440fx_machine_class_init(QmemI440fxMachineClass *klass)
+static void pc_i440fx_class_setup(QmemPcMachineClass *pcmc)
 {
-    QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_CLASS(klass);
-
-    QMEM_MACHINE_CLASS(klass)->desc = "Standard PC (i440FX + PIIX, 1996)";
-    QMEM_MACHINE_CLASS(klass)->alias_pattern = "pc-i440fx-*";
+    QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (i440FX + PIIX, 1996)";
     pcmc->lowmem_limit = 0xe0000000;
     pcmc->lowmem = 0xc0000000;
+}
+
+static void qmem_i440fx_machine_class_init(QmemI440fxMachineClass *klass)
+{
+    pc_i440fx_class_setup(QMEM_PC_MACHINE_CLASS(klass));
+    QMEM_MACHINE_CLASS(klass)->alias_pattern = "pc-i440fx-*";
 }
 
 static void qmem_i440fx_machine_class_finalize(QmemI440fxMachineClass *klass)
@@ -191,14 +274,17 @@ static void qmem_i440fx_machine_init(QmemI440fxMachine *self)
 {
 }
 
-static void qmem_q35_machine_class_init(QmemQ35MachineClass *klass)
+static void pc_q35_class_setup(QmemPcMachineClass *pcmc)
 {
-    QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_CLASS(klass);
-
-    QMEM_MACHINE_CLASS(klass)->desc = "Standard PC (Q35 + ICH9, 2009)";
-    QMEM_MACHINE_CLASS(klass)->alias_pattern = "pc-q35-*";
+    QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (Q35 + ICH9, 2009)";
     pcmc->lowmem_limit = 0xb0000000;
     pcmc->lowmem = 0x80000000;
+}
+
+static void qmem_q35_machine_class_init(QmemQ35MachineClass *klass)
+{
+    pc_q35_class_setup(QMEM_PC_MACHINE_CLASS(klass));
+    QMEM_MACHINE_CLASS(klass)->alias_pattern = "pc-q35-*";
 }
 
 static void qmem_q35_machine_class_finalize(QmemQ35MachineClass *klass)
@@ -209,13 +295,76 @@ static void qmem_q35_machine_init(QmemQ35Machine *self)
 {
 }
 
+/* pc-i440fx-2.0 .. 10.2 and pc-q35-2.4 .. 10.2; class data, so static. */
+static const guint pc_versions[][2] = {
+    { 2, 0 }, { 2, 1 }, { 2, 2 }, { 2, 3 }, { 2, 4 }, { 2, 5 }, { 2, 6 },
+    { 2, 7 }, { 2, 8 }, { 2, 9 }, { 2, 10 }, { 2, 11 }, { 2, 12 },
+    { 3, 0 }, { 3, 1 }, { 4, 0 }, { 4, 1 }, { 4, 2 }, { 5, 0 }, { 5, 1 },
+    { 5, 2 }, { 6, 0 }, { 6, 1 }, { 6, 2 }, { 7, 0 }, { 7, 1 }, { 7, 2 },
+    { 8, 0 }, { 8, 1 }, { 8, 2 }, { 9, 0 }, { 9, 1 }, { 9, 2 },
+    { 10, 0 }, { 10, 1 }, { 10, 2 },
+};
+static PcVersion pc_versioned[2][G_N_ELEMENTS(pc_versions)];
+
+static void pc_versioned_class_init(gpointer klass, gpointer data)
+{
+    QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_CLASS(klass);
+    const PcVersion *v = data;
+
+    if (v->q35) {
+        pc_q35_class_setup(pcmc);
+    } else {
+        pc_i440fx_class_setup(pcmc);
+    }
+    QMEM_MACHINE_CLASS(klass)->smp_props.prefer_sockets =
+        PC_VERSION_LE(v, 6, 1);
+}
+
+static void pc_register_versioned(GTypeModule *module, const PcVersion *v)
+{
+    const GTypeInfo info = {
+        .class_size = sizeof(QmemPcMachineClass),
+        .class_init = pc_versioned_class_init,
+        .class_data = v,
+        .instance_size = sizeof(QmemPcMachine),
+    };
+    const GInterfaceInfo numa_info = {
+        .interface_init = (GInterfaceInitFunc)pc_numa_machine_init,
+        .interface_data = (gpointer)v,
+    };
+    const char *family = v->q35 ? "q35" : "i440fx";
+    g_autofree char *gtype_name = g_strdup_printf(
+        "QmemPc-%s-%u-%u-Machine", family, v->major, v->minor);
+    g_autofree char *name = g_strdup_printf("pc-%s-%u.%u-machine", family,
+                                            v->major, v->minor);
+    GType type;
+
+    type = g_type_module_register_type(module, QMEM_TYPE_PC_MACHINE,
+                                       gtype_name, &info, 0);
+    g_type_module_add_interface(module, type, QMEM_TYPE_NUMA_MACHINE,
+                                &numa_info);
+    qmem_type_register_name(name, type);
+}
+
 G_MODULE_EXPORT void qmem_module_pc_register(GTypeModule *module)
 {
     g_type_ensure(QMEM_TYPE_MACHINE);
+    g_type_ensure(QMEM_TYPE_NUMA_MACHINE);
     qmem_pc_machine_register_type(module);
     qmem_i440fx_machine_register_type(module);
     qmem_q35_machine_register_type(module);
     qmem_type_register_name("x86-machine", QMEM_TYPE_PC_MACHINE);
     qmem_type_register_name("pc-machine", QMEM_TYPE_I440FX_MACHINE);
     qmem_type_register_name("q35-machine", QMEM_TYPE_Q35_MACHINE);
+    for (gsize i = 0; i < G_N_ELEMENTS(pc_versions); i++) {
+        for (int q35 = 0; q35 < 2; q35++) {
+            PcVersion *v = &pc_versioned[q35][i];
+
+            *v = (PcVersion){ pc_versions[i][0], pc_versions[i][1], q35 };
+            /* QEMU's q35 versions start at 2.4. */
+            if (!q35 || !PC_VERSION_LE(v, 2, 3)) {
+                pc_register_versioned(module, v);
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@
 #include "hw/core/boards.h"
 #include "hw/core/memory-map.h"
 #include "hw/core/module.h"
+#include "hw/core/numa.h"
 #include "hw/core/qdev.h"
 #include "hw/core/qom-qmp-cmds.h"
 #include "hw/core/user-creatable.h"
@@ -58,6 +59,7 @@ static const struct {
     { "mem-path", TRUE },
     { "mem-prealloc", FALSE },
     { "nodefaults", FALSE },
+    { "numa", TRUE },
     { "object", TRUE },
     { "qmp", TRUE },
     { "qtest", TRUE },
@@ -74,7 +76,11 @@ static const char usage_text[] =
     "  -m [size=]N[,slots=n,maxmem=M]\n"
     "                        boot RAM (a bare number is MiB), "
     "hot-plug slots and limit\n"
-    "  -smp N                number of vCPUs\n"
+    "  -smp [cpus=]N[,sockets=S,dies=D,cores=C,threads=T,maxcpus=M]\n"
+    "                        vCPUs and their topology\n"
+    "  -numa node[,nodeid=N,cpus=A[-B],memdev=ID] | dist,src=N,dst=M,val=D\n"
+    "        | cpu,node-id=N[,socket-id=S,core-id=C,thread-id=T]\n"
+    "                        NUMA nodes, distances and CPU mapping\n"
     "  -object TYPE,id=ID[,prop=value...] | -object JSON\n"
     "                        create an object; 'help' lists types, "
     "TYPE,help properties\n"
@@ -316,6 +322,8 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
 {
     const char *mem_path = NULL;
     gboolean mem_prealloc = FALSE;
+    g_autoptr(JsonObject) smp_opts = json_object_new();
+    QmemSmpConfig smp_config;
 
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
@@ -331,20 +339,18 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
                 return FALSE;
             }
         } else if (is_option(opt, "smp")) {
-            g_autoptr(JsonObject) smp = qmem_opts_parse(opt->arg, "cpus",
-                                                        NULL, error);
-            const char *cpus;
-            guint64 n = 1;
+            /* QEMU merges every -smp into the machine's "smp" property. */
+            g_autoptr(JsonObject) smp = qmem_keyval_parse(opt->arg, "cpus",
+                                                          NULL, error);
+            g_autoptr(GList) members = NULL;
 
             if (!smp) {
                 return FALSE;
             }
-            cpus = opts_last(smp, "cpus");
-            if (cpus && qmem_parse_uint(cpus, NULL, 0, &n) != 0) {
-                return fail(error, "Parameter 'cpus' expects a number");
-            }
-            if (!qmem_machine_set_smp(r->machine, MIN(n, G_MAXUINT), error)) {
-                return FALSE;
+            members = json_object_get_members(smp);
+            for (GList *m = members; m; m = m->next) {
+                json_object_set_member(smp_opts, m->data, json_node_copy(
+                    json_object_get_member(smp, m->data)));
             }
         } else if (is_option(opt, "accel")) {
             g_clear_pointer(accel_opts, json_object_unref);
@@ -368,6 +374,10 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
         }
     }
     locate(r, NULL);
+    if (!qmem_smp_config_from_keyval(smp_opts, &smp_config, error) ||
+        !qmem_machine_set_smp_config(r->machine, &smp_config, error)) {
+        return FALSE;
+    }
     qmem_machine_set_mem_options(r->machine, mem_path, mem_prealloc);
     return TRUE;
 }
@@ -421,6 +431,19 @@ static gboolean build_machine(Runner *r, GError **error)
         if (is_option(opt, "object")) {
             locate(r, opt);
             if (!create_object(r, opt->arg, object_ids, error)) {
+                return FALSE;
+            }
+        }
+    }
+    /* -numa needs the backends and the topology; board init completes it. */
+    for (guint i = 0; i < r->options->len; i++) {
+        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
+        g_autoptr(JsonObject) numa = NULL;
+
+        if (is_option(opt, "numa")) {
+            locate(r, opt);
+            numa = qmem_opts_parse(opt->arg, "type", NULL, error);
+            if (!numa || !qmem_numa_set_options(r->machine, numa, error)) {
                 return FALSE;
             }
         }
@@ -533,6 +556,7 @@ static void register_commands(Runner *r)
     qmem_qdev_qmp_register();
     qmem_memory_device_qmp_register();
     qmem_memory_map_qmp_register();
+    qmem_numa_qmp_register();
     qmem_hmp_register("info mtree", hmp_info_mtree);
     qmem_hmp_set_help("info mtree", NULL, "show memory tree");
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hw/core/accel.h"
+#include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
 #include "qapi/error.h"
 #include "qapi/qmp.h"
@@ -472,6 +473,8 @@ void qmem_memory_device_plug(QmemMemoryDevice *md, QmemMachine *machine)
         dms->memslot_auto_decision_active++;
     }
     qmem_memory_region_add_subregion(dms->mr, addr - dms->base, mr);
+    qmem_numa_add_range(machine, qmem_memory_device_get_node(md), addr,
+                        qmem_memory_region_size(mr));
 }
 
 void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine)
@@ -490,12 +493,29 @@ void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine)
     g_assert(mr);
     g_assert(dms);
 
+    qmem_numa_remove_range(machine, qmem_memory_device_get_node(md),
+                           iface->get_addr(md), qmem_memory_region_size(mr));
     qmem_memory_region_del_subregion(dms->mr, mr);
     if (iface->decide_memslots && memslots > 1) {
         dms->memslot_auto_decision_active--;
     }
     dms->used_region_size -= qmem_memory_region_size(mr);
     dms->required_memslots -= memslots;
+}
+
+guint qmem_memory_device_get_node(QmemMemoryDevice *md)
+{
+    g_autoptr(JsonNode) info = MD_IFACE(md)->fill_device_info(md);
+    JsonObject *obj = json_node_get_object(info);
+    JsonObject *data = json_object_get_object_member(obj, "data");
+    const char *type = json_object_get_string_member(obj, "type");
+
+    /* virtio-pmem has no node; QEMU counts it on node 0. */
+    if (!data || !json_object_has_member(data, "node") ||
+        !strcmp(type, "virtio-pmem")) {
+        return 0;
+    }
+    return json_object_get_int_member(data, "node");
 }
 
 guint64 qmem_memory_devices_get_plugged_size(void)

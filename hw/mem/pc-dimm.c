@@ -6,6 +6,7 @@
 #include "backends/hostmem.h"
 #include "hw/core/boards.h"
 #include "hw/core/module.h"
+#include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
 #include "hw/mem/pc-dimm.h"
 #include "qapi/error.h"
@@ -153,19 +154,21 @@ static gboolean pc_dimm_realize(QmemDevice *dev, GError **error)
 {
     QmemPcDimm *dimm = QMEM_PC_DIMM(dev);
     QmemMachine *machine = qmem_machine_get_current();
-    /*
-     * Without a NUMA configuration QEMU's pc makes one node when there is
-     * memory to hotplug (maxmem > RAM) and none otherwise.
-     */
-    guint nb_numa_nodes =
-        machine && qmem_machine_get_device_memory(machine) ? 1 : 0;
 
-    if ((nb_numa_nodes > 0 && dimm->node >= nb_numa_nodes) ||
-        (!nb_numa_nodes && dimm->node)) {
+    if (qmem_numa_machine_get_state(machine)) {
+        guint nb_numa_nodes = qmem_numa_get_num_nodes(machine);
+
+        if ((nb_numa_nodes > 0 && dimm->node >= nb_numa_nodes) ||
+            (!nb_numa_nodes && dimm->node)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "'DIMM property %s has value %u' which exceeds the "
+                        "number of numa nodes: %u", QMEM_PC_DIMM_PROP_NODE,
+                        dimm->node, nb_numa_nodes ? nb_numa_nodes : 1);
+            return FALSE;
+        }
+    } else if (dimm->node > 0) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "'DIMM property %s has value %u' which exceeds the "
-                    "number of numa nodes: %u", QMEM_PC_DIMM_PROP_NODE,
-                    dimm->node, nb_numa_nodes ? nb_numa_nodes : 1);
+                    "machine doesn't support NUMA");
         return FALSE;
     }
     if (!dimm->hostmem) {

@@ -827,10 +827,10 @@ static void add_device(Fixture *f, const char *text)
  */
 #define PC_TEXT_START HEADER \
     "0x0000000000000000 0x00000000bfffffff 3 GiB     ram" \
-    "             pc.ram\n" \
+    "             pc.ram (node 0)\n" \
     "0x00000000c0000000 0x00000000ffffffff 1 GiB     gap\n" \
     "0x0000000100000000 0x000000011fffffff 512 MiB   ram" \
-    "             pc.ram\n" \
+    "             pc.ram (node 0)\n" \
     "0x0000000120000000 0x000000013fffffff 512 MiB   gap\n" \
     "0x0000000140000000 0x000000055fffffff 16.5 GiB  device-memory" \
     "   device-memory\n"

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include "backends/hostmem.h"
+#include "hw/core/cpu-topology.h"
 #include "hw/core/memory.h"
 #include "hw/core/object.h"
 #include "hw/core/qdev.h"
@@ -19,6 +20,9 @@ G_DECLARE_DERIVABLE_TYPE(QmemMachine, qmem_machine, QMEM, MACHINE, QmemObject)
 #define QMEM_MACHINE_PROP_MEMORY_BACKEND "memory-backend"
 #define QMEM_MACHINE_PROP_DUMP_GUEST_CORE "dump-guest-core"
 #define QMEM_MACHINE_PROP_MEM_MERGE "mem-merge"
+
+/* The NUMA state of machines whose type implements QmemNumaMachine. */
+typedef struct QmemNumaState QmemNumaState;
 
 /**
  * QmemDeviceMemoryState:
@@ -56,6 +60,8 @@ typedef struct {
  *   memory-backend is not given ("pc.ram"); %NULL: no boot RAM
  * @default_ram_size: RAM size without -m
  * @max_cpus: the largest -smp the type accepts
+ * @min_cpus: the smallest -smp the type accepts (0 means 1)
+ * @smp_props: the CPU topology levels the type supports (-smp dies= etc.)
  * @init: lays out the machine's memory: maps the boot RAM region
  *   (qmem_machine_get_ram()) into the system memory region and sets up
  *   device memory (qmem_machine_init_device_memory()).  Called once by
@@ -78,6 +84,8 @@ struct _QmemMachineClass {
     const char *default_ram_id;
     guint64 default_ram_size;
     guint max_cpus;
+    guint min_cpus;
+    QmemSmpProps smp_props;
 
     gboolean (*init)(QmemMachine *machine, GError **error);
     gboolean (*device_pre_plug)(QmemMachine *machine, QmemDevice *dev,
@@ -87,7 +95,7 @@ struct _QmemMachineClass {
                                       GError **error);
     void (*device_unplug)(QmemMachine *machine, QmemDevice *dev);
 
-    gpointer padding[16];
+    gpointer padding[12];
 };
 
 /* The "none" machine type, part of the core (hw/core/null-machine.c). */
@@ -133,9 +141,45 @@ gboolean qmem_machine_set_memory(QmemMachine *machine, JsonObject *options,
 /**
  * qmem_machine_set_smp:
  * @cpus: the boot vCPU count (> 0, at most the class's max_cpus)
+ *
+ * qmem_machine_set_smp_config() with only cpus given.
  */
 gboolean qmem_machine_set_smp(QmemMachine *machine, guint cpus,
                               GError **error);
+
+/**
+ * qmem_machine_set_smp_config:
+ * @config: -smp (qmem_smp_config_from_keyval())
+ *
+ * QEMU's machine "smp" property: qmem_smp_parse() against the class's
+ * smp_props and CPU limits.  Call before -numa and board init; the
+ * topology is kept only on success.
+ */
+gboolean qmem_machine_set_smp_config(QmemMachine *machine,
+                                     const QmemSmpConfig *config,
+                                     GError **error);
+
+/**
+ * qmem_machine_get_smp:
+ * Returns: (transfer none): the machine's CPU topology.
+ */
+const QmemCpuTopology *qmem_machine_get_smp(QmemMachine *machine);
+
+/**
+ * qmem_machine_get_name:
+ * Returns: the machine type's name as QEMU's messages show it (the
+ *   user-facing type name without "-machine": "pc", "pc-q35-7.2").
+ */
+const char *qmem_machine_get_name(QmemMachine *machine);
+
+/**
+ * qmem_machine_get_numa_state:
+ * Returns: (nullable): the NUMA state the machine keeps for its
+ *   QmemNumaMachine implementation (hw/core/numa.h); %NULL when the type
+ *   does not support NUMA.  Use qmem_numa_machine_get_state(), which
+ *   asks the type.
+ */
+QmemNumaState *qmem_machine_get_numa_state(QmemMachine *machine);
 
 /**
  * qmem_machine_set_mem_path:
@@ -149,8 +193,11 @@ void qmem_machine_set_mem_options(QmemMachine *machine, const char *mem_path,
  * qmem_machine_init_board:
  *
  * QEMU's machine_run_board_init(): resolves or creates the RAM backend,
- * checks it, and calls the class's init.  Call after the -object backends
- * exist and before any -device.
+ * checks it, completes the NUMA configuration (qmem_numa_complete_
+ * configuration(): with -numa memdev= the boot RAM is a container named
+ * the default RAM id holding the node backends in node order), calls the
+ * class's init and records which node owns which boot RAM.  Call after
+ * the -object backends and -numa and before any -device.
  */
 gboolean qmem_machine_init_board(QmemMachine *machine, GError **error);
 

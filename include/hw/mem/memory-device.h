@@ -118,6 +118,17 @@ guint64 qmem_memory_device_get_region_size(QmemMemoryDevice *md,
                                            GError **error);
 
 /**
+ * qmem_memory_device_get_node:
+ * @md: a memory device
+ *
+ * Returns: the NUMA node @md's memory belongs to: the "node" of its
+ *   query-memory-devices entry, 0 for devices without one.  plug and
+ *   unplug record @md's range under it in the node address map
+ *   (qmem_numa_add_range()).
+ */
+guint qmem_memory_device_get_node(QmemMemoryDevice *md);
+
+/**
  * qmem_memory_devices_get_plugged_size:
  * Returns: the sum of get_plugged_size over realized, non-empty devices.
  */

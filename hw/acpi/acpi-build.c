@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A machine's NUMA tables: QEMU's x86 SRAT layout and the SLIT. */
+
+#include "hw/acpi/acpi.h"
+#include "hw/core/numa.h"
+
+#define KiB (1ULL << 10)
+#define MiB (1ULL << 20)
+#define HOLE_640K_START (640 * KiB)
+#define HOLE_640K_END (1 * MiB)
+
+GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
+                                     guint64 below_4g_mem_size)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    const QmemCpuArchIdList *cpus = qmem_numa_machine_possible_cpus(machine);
+    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
+    g_autoptr(GArray) cpu_entries =
+        g_array_new(FALSE, TRUE, sizeof(QmemAcpiSratCpu));
+    g_autoptr(GArray) mem = g_array_new(FALSE, TRUE, sizeof(QmemAcpiSratMem));
+    guint64 mem_base, mem_len, next_base = 0;
+    guint nb_numa_nodes;
+
+    g_return_val_if_fail(state && state->num_nodes && cpus, NULL);
+    nb_numa_nodes = state->num_nodes;
+
+    for (guint i = 0; i < cpus->len; i++) {
+        QmemAcpiSratCpu entry = {
+            .apic_id = cpus->cpus[i].arch_id,
+            .node = cpus->cpus[i].props.node_id,
+        };
+
+        g_array_append_val(cpu_entries, entry);
+    }
+
+#define ADD_MEM(b, l, n, f) do { \
+        QmemAcpiSratMem m_ = { (b), (l), (n), (f) }; \
+        g_array_append_val(mem, m_); \
+    } while (0)
+
+    /* RAM from 0, node after node, around the 640K and PCI holes. */
+    for (guint i = 0; i < nb_numa_nodes; i++) {
+        mem_base = next_base;
+        mem_len = state->nodes[i].node_mem;
+        next_base = mem_base + mem_len;
+
+        if (mem_base <= HOLE_640K_START && next_base > HOLE_640K_START) {
+            mem_len -= next_base - HOLE_640K_START;
+            if (mem_len > 0) {
+                ADD_MEM(mem_base, mem_len, i, QMEM_ACPI_MEM_AFFINITY_ENABLED);
+            }
+            /* The rare case: 640K < RAM < 1M. */
+            if (next_base <= HOLE_640K_END) {
+                next_base = HOLE_640K_END;
+                continue;
+            }
+            mem_base = HOLE_640K_END;
+            mem_len = next_base - HOLE_640K_END;
+        }
+
+        if (mem_base <= below_4g_mem_size && next_base > below_4g_mem_size) {
+            mem_len -= next_base - below_4g_mem_size;
+            if (mem_len > 0) {
+                ADD_MEM(mem_base, mem_len, i, QMEM_ACPI_MEM_AFFINITY_ENABLED);
+            }
+            mem_base = 1ULL << 32;
+            mem_len = next_base - below_4g_mem_size;
+            next_base = mem_base + mem_len;
+        }
+
+        if (mem_len > 0) {
+            ADD_MEM(mem_base, mem_len, i, QMEM_ACPI_MEM_AFFINITY_ENABLED);
+        }
+    }
+
+    /* QEMU keeps these empty entries for some ancient guest's sake. */
+    for (guint slots = mem->len; slots < nb_numa_nodes + 2; slots++) {
+        ADD_MEM(0, 0, 0, 0);
+    }
+
+    /*
+     * Windows needs it to enable memory hotplug, Linux for SWIOTLB with
+     * less than 4G; QEMU puts it on the highest node.
+     */
+    if (dms) {
+        ADD_MEM(dms->base, qmem_memory_region_size(dms->mr),
+                nb_numa_nodes - 1,
+                QMEM_ACPI_MEM_AFFINITY_HOTPLUGGABLE |
+                QMEM_ACPI_MEM_AFFINITY_ENABLED);
+    }
+#undef ADD_MEM
+
+    return qmem_acpi_build_srat((QmemAcpiSratCpu *)cpu_entries->data,
+                                cpu_entries->len,
+                                (QmemAcpiSratMem *)mem->data, mem->len);
+}
+
+GByteArray *qmem_acpi_build_numa_slit(QmemMachine *machine)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    g_autofree guint8 *distance = NULL;
+    guint n;
+
+    g_return_val_if_fail(state && state->num_nodes, NULL);
+    n = state->num_nodes;
+    distance = g_new0(guint8, n * n);
+    for (guint i = 0; i < n; i++) {
+        for (guint j = 0; j < n; j++) {
+            g_assert(state->nodes[i].distance[j]);
+            distance[i * n + j] = state->nodes[i].distance[j];
+        }
+    }
+    return qmem_acpi_build_slit(distance, n);
+}
+
+gboolean qmem_acpi_build_numa_tables(QmemMachine *machine,
+                                     guint64 below_4g_mem_size,
+                                     GError **error)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    g_autoptr(GPtrArray) tables =
+        g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+
+    g_return_val_if_fail(state && state->num_nodes, FALSE);
+    g_ptr_array_add(tables, qmem_acpi_build_x86_srat(machine,
+                                                     below_4g_mem_size));
+    if (state->have_numa_distance) {
+        g_ptr_array_add(tables, qmem_acpi_build_numa_slit(machine));
+    }
+    return qmem_acpi_install(qmem_machine_get_address_space(machine),
+                             QMEM_ACPI_BASE, QMEM_ACPI_LIMIT, tables, error);
+}

@@ -1,0 +1,1338 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The NUMA machine mixin: -numa, node memory, CPU mapping, address map. */
+
+#include <string.h>
+#include <unistd.h>
+#include "hw/core/accel.h"
+#include "hw/core/numa.h"
+#include "hw/mem/memory-device.h"
+#include "qapi/cutils.h"
+#include "qapi/error.h"
+#include "qapi/property.h"
+#include "qapi/qmp.h"
+
+G_DEFINE_INTERFACE(QmemNumaMachine, qmem_numa_machine, QMEM_TYPE_MACHINE)
+
+static QmemNumaState *numa_machine_get_numa_state(QmemNumaMachine *self)
+{
+    return qmem_machine_get_numa_state(QMEM_MACHINE(self));
+}
+
+static QmemCpuInstanceProperties
+numa_machine_cpu_index_to_props(QmemNumaMachine *self, guint cpu_index)
+{
+    const QmemCpuArchIdList *cpus =
+        qmem_numa_machine_possible_cpus(QMEM_MACHINE(self));
+
+    g_assert(cpus && cpu_index < cpus->len);
+    return cpus->cpus[cpu_index].props;
+}
+
+static void qmem_numa_machine_default_init(QmemNumaMachineInterface *iface)
+{
+    iface->numa_supported = TRUE;
+    /* QEMU: "On Linux, each node's border has to be 8MB aligned". */
+    iface->numa_mem_align_shift = 23;
+    iface->get_numa_state = numa_machine_get_numa_state;
+    iface->cpu_index_to_props = numa_machine_cpu_index_to_props;
+}
+
+/* QEMU's warn_report(), with the runner's name in front. */
+static void G_GNUC_PRINTF(1, 2) numa_warn_report(const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_printerr("qmem-run: warning: %s\n", msg);
+}
+
+/* QEMU's qtest_enabled(): deprecation warnings stay quiet under qtest. */
+static gboolean qtest_enabled(void)
+{
+    QmemAccel *accel = qmem_accel_get_current();
+
+    return accel &&
+           !strcmp(qmem_object_get_typename(QMEM_OBJECT(accel)),
+                   "qtest-accel");
+}
+
+/* State */
+
+QmemNumaState *qmem_numa_state_new(void)
+{
+    QmemNumaState *state = g_new0(QmemNumaState, 1);
+
+    for (guint i = 0; i < QMEM_MAX_NODES; i++) {
+        state->nodes[i].initiator = QMEM_MAX_NODES;
+    }
+    return state;
+}
+
+void qmem_numa_state_free(QmemNumaState *state)
+{
+    if (!state) {
+        return;
+    }
+    for (guint i = 0; i < QMEM_MAX_NODES; i++) {
+        g_clear_object(&state->nodes[i].node_memdev);
+        g_clear_pointer(&state->nodes[i].ranges, g_array_unref);
+    }
+    g_free(state->possible_cpus);
+    g_free(state);
+}
+
+QmemNumaState *qmem_numa_machine_get_state(QmemMachine *machine)
+{
+    QmemNumaMachineInterface *iface;
+
+    if (!machine || !QMEM_IS_NUMA_MACHINE(machine)) {
+        return NULL;
+    }
+    iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
+    if (!iface->numa_supported) {
+        return NULL;
+    }
+    return iface->get_numa_state(QMEM_NUMA_MACHINE(machine));
+}
+
+guint qmem_numa_get_num_nodes(QmemMachine *machine)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+
+    return state ? state->num_nodes : 0;
+}
+
+gboolean qmem_numa_uses_memdevs(QmemMachine *machine)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+
+    return state && state->have_memdevs;
+}
+
+/* Automatic RAM split (removed from QEMU in 5.2) */
+
+static guint64 align_mask(QmemNumaMachineInterface *iface)
+{
+    return ~((G_GUINT64_CONSTANT(1) << iface->numa_mem_align_shift) - 1);
+}
+
+void qmem_numa_auto_assign_ram_legacy(QmemNumaMachineInterface *iface,
+                                      QmemNumaNode *nodes, guint nb_nodes,
+                                      guint64 size)
+{
+    guint64 usedmem = 0;
+    guint i;
+
+    g_return_if_fail(nb_nodes > 0);
+    for (i = 0; i < nb_nodes - 1; i++) {
+        nodes[i].node_mem = (size / nb_nodes) & align_mask(iface);
+        usedmem += nodes[i].node_mem;
+    }
+    nodes[i].node_mem = size - usedmem;
+}
+
+void qmem_numa_auto_assign_ram_default(QmemNumaMachineInterface *iface,
+                                       QmemNumaNode *nodes, guint nb_nodes,
+                                       guint64 size)
+{
+    guint64 usedmem = 0, node_mem;
+    guint64 granularity, propagate = 0;
+    guint i;
+
+    g_return_if_fail(nb_nodes > 0);
+    granularity = size / nb_nodes;
+    for (i = 0; i < nb_nodes - 1; i++) {
+        node_mem = (granularity + propagate) & align_mask(iface);
+        propagate = granularity + propagate - node_mem;
+        nodes[i].node_mem = node_mem;
+        usedmem += node_mem;
+    }
+    nodes[i].node_mem = size - usedmem;
+}
+
+/* CPUs */
+
+const QmemCpuArchIdList *qmem_numa_machine_possible_cpus(QmemMachine *machine)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    const QmemCpuTopology *smp;
+
+    if (!state) {
+        return NULL;
+    }
+    if (!state->possible_cpus) {
+        QmemNumaMachineInterface *iface =
+            QMEM_NUMA_MACHINE_GET_IFACE(machine);
+
+        smp = qmem_machine_get_smp(machine);
+        state->possible_cpus = qmem_cpu_arch_id_list_new(smp->max_cpus);
+        iface->possible_cpu_arch_ids(QMEM_NUMA_MACHINE(machine), smp,
+                                     state->possible_cpus->cpus);
+    }
+    return state->possible_cpus;
+}
+
+/* QEMU's machine_set_cpu_numa_node(): @props selects slots by their ids. */
+static gboolean set_cpu_numa_node(QmemMachine *machine,
+                                  const QmemCpuInstanceProperties *props,
+                                  GError **error)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    QmemCpuArchIdList *cpus;
+    gboolean match = FALSE;
+
+    g_assert(props->has_node_id);
+    if (!qmem_numa_machine_possible_cpus(machine)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "mapping of CPUs to NUMA node is not supported");
+        return FALSE;
+    }
+    cpus = state->possible_cpus;
+
+    for (guint i = 0; i < cpus->len; i++) {
+        QmemCpuInstanceProperties *slot = &cpus->cpus[i].props;
+
+        /* A given id the board does not have cannot match anything. */
+        if (props->has_thread_id && !slot->has_thread_id) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "thread-id is not supported");
+            return FALSE;
+        }
+        if (props->has_core_id && !slot->has_core_id) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "core-id is not supported");
+            return FALSE;
+        }
+        if (props->has_module_id && !slot->has_module_id) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "module-id is not supported");
+            return FALSE;
+        }
+        if (props->has_cluster_id && !slot->has_cluster_id) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "cluster-id is not supported");
+            return FALSE;
+        }
+        if (props->has_socket_id && !slot->has_socket_id) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "socket-id is not supported");
+            return FALSE;
+        }
+        if (props->has_die_id && !slot->has_die_id) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "die-id is not supported");
+            return FALSE;
+        }
+
+        if ((props->has_thread_id && props->thread_id != slot->thread_id) ||
+            (props->has_core_id && props->core_id != slot->core_id) ||
+            (props->has_module_id && props->module_id != slot->module_id) ||
+            (props->has_cluster_id &&
+             props->cluster_id != slot->cluster_id) ||
+            (props->has_die_id && props->die_id != slot->die_id) ||
+            (props->has_socket_id && props->socket_id != slot->socket_id)) {
+            continue;
+        }
+
+        /*
+         * QEMU tolerates a slot matched twice for the same node (a thread
+         * and then its core), not for two nodes.
+         */
+        if (slot->has_node_id && slot->node_id != props->node_id) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "CPU is already assigned to node-id: %"
+                        G_GINT64_FORMAT, slot->node_id);
+            return FALSE;
+        }
+        match = TRUE;
+        slot->node_id = props->node_id;
+        slot->has_node_id = TRUE;
+
+        if (state->hmat_enabled) {
+            QmemNumaNode *node = &state->nodes[props->node_id];
+
+            if (node->initiator < QMEM_MAX_NODES &&
+                props->node_id != node->initiator) {
+                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "The initiator of CPU NUMA node %" G_GINT64_FORMAT
+                            " should be itself (got %u)", props->node_id,
+                            node->initiator);
+                return FALSE;
+            }
+            node->has_cpu = TRUE;
+            node->initiator = props->node_id;
+        }
+    }
+
+    if (!match) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC, "no match found");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean qmem_numa_cpu_pre_plug(QmemMachine *machine, guint cpu_index,
+                                gint64 *node_id, GError **error)
+{
+    const QmemCpuArchIdList *cpus = qmem_numa_machine_possible_cpus(machine);
+    const QmemCpuInstanceProperties *slot;
+
+    if (!cpus) {
+        return TRUE;
+    }
+    g_return_val_if_fail(cpu_index < cpus->len, FALSE);
+    slot = &cpus->cpus[cpu_index].props;
+    if (*node_id == -1) {
+        /* QEMU fills in the slot's node for libvirt's sake. */
+        if (slot->has_node_id) {
+            *node_id = slot->node_id;
+        }
+    } else if (*node_id != slot->node_id) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "invalid node-id, must be %" G_GINT64_FORMAT,
+                    slot->node_id);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* -numa: visiting NumaOptions as QEMU's opts visitor does */
+
+typedef enum {
+    MEMBER_UINT,        /* uint8/16/32/64 by @max */
+    MEMBER_UINT_LIST,   /* uint16 list */
+    MEMBER_SIZE,
+    MEMBER_INT,
+    MEMBER_STR,
+    MEMBER_ENUM,
+} MemberKind;
+
+typedef struct {
+    const char *name;
+    MemberKind kind;
+    gboolean mandatory;
+    guint64 max;
+    const char *const *enum_values;
+} Member;
+
+/* One visited member: present or not, and its value. */
+typedef struct {
+    gboolean has;
+    guint64 u;
+    gint64 i;
+    const char *str;        /* borrowed from the options */
+    GArray *list;           /* of guint64 */
+} MemberValue;
+
+static const Member node_members[] = {
+    { "nodeid", MEMBER_UINT, FALSE, G_MAXUINT16 },
+    { "cpus", MEMBER_UINT_LIST, FALSE, G_MAXUINT16 },
+    { "mem", MEMBER_SIZE },
+    { "memdev", MEMBER_STR },
+    { "initiator", MEMBER_UINT, FALSE, G_MAXUINT16 },
+    { NULL }
+};
+enum { NODE_NODEID, NODE_CPUS, NODE_MEM, NODE_MEMDEV, NODE_INITIATOR };
+
+static const Member dist_members[] = {
+    { "src", MEMBER_UINT, TRUE, G_MAXUINT16 },
+    { "dst", MEMBER_UINT, TRUE, G_MAXUINT16 },
+    { "val", MEMBER_UINT, TRUE, G_MAXUINT8 },
+    { NULL }
+};
+enum { DIST_SRC, DIST_DST, DIST_VAL };
+
+static const Member cpu_members[] = {
+    { "node-id", MEMBER_INT },
+    { "drawer-id", MEMBER_INT },
+    { "book-id", MEMBER_INT },
+    { "socket-id", MEMBER_INT },
+    { "die-id", MEMBER_INT },
+    { "cluster-id", MEMBER_INT },
+    { "module-id", MEMBER_INT },
+    { "core-id", MEMBER_INT },
+    { "thread-id", MEMBER_INT },
+    { NULL }
+};
+enum {
+    CPU_NODE, CPU_DRAWER, CPU_BOOK, CPU_SOCKET, CPU_DIE, CPU_CLUSTER,
+    CPU_MODULE, CPU_CORE, CPU_THREAD
+};
+
+static const char *const hmat_lb_hierarchy[] = {
+    "memory", "first-level", "second-level", "third-level", NULL
+};
+static const char *const hmat_lb_data_type[] = {
+    "access-latency", "read-latency", "write-latency", "access-bandwidth",
+    "read-bandwidth", "write-bandwidth", NULL
+};
+static const char *const hmat_cache_associativity[] = {
+    "none", "direct", "complex", NULL
+};
+static const char *const hmat_cache_policy[] = {
+    "none", "write-back", "write-through", NULL
+};
+
+static const Member hmat_lb_members[] = {
+    { "initiator", MEMBER_UINT, TRUE, G_MAXUINT16 },
+    { "target", MEMBER_UINT, TRUE, G_MAXUINT16 },
+    { "hierarchy", MEMBER_ENUM, TRUE, 0, hmat_lb_hierarchy },
+    { "data-type", MEMBER_ENUM, TRUE, 0, hmat_lb_data_type },
+    { "latency", MEMBER_UINT, FALSE, G_MAXUINT64 },
+    { "bandwidth", MEMBER_SIZE },
+    { NULL }
+};
+
+static const Member hmat_cache_members[] = {
+    { "node-id", MEMBER_UINT, TRUE, G_MAXUINT32 },
+    { "size", MEMBER_SIZE, TRUE },
+    { "level", MEMBER_UINT, TRUE, G_MAXUINT8 },
+    { "associativity", MEMBER_ENUM, TRUE, 0, hmat_cache_associativity },
+    { "policy", MEMBER_ENUM, TRUE, 0, hmat_cache_policy },
+    { "line", MEMBER_UINT, TRUE, G_MAXUINT16 },
+    { NULL }
+};
+
+static const struct {
+    const char *type;
+    const Member *members;
+} numa_option_types[] = {
+    { "node", node_members },
+    { "dist", dist_members },
+    { "cpu", cpu_members },
+    { "hmat-lb", hmat_lb_members },
+    { "hmat-cache", hmat_cache_members },
+};
+
+/* A GParamSpec that makes the property layer parse one member for us. */
+static GParamSpec *member_pspec(const Member *m)
+{
+    const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+    switch (m->kind) {
+    case MEMBER_UINT:
+        return m->max == G_MAXUINT64 ?
+            g_param_spec_uint64(m->name, NULL, NULL, 0, G_MAXUINT64, 0,
+                                flags) :
+            g_param_spec_uint(m->name, NULL, NULL, 0, m->max, 0, flags);
+    case MEMBER_UINT_LIST:
+        return qmem_param_spec_uint_list(m->name, NULL, m->max, flags);
+    case MEMBER_SIZE:
+        return qmem_param_spec_size(m->name, NULL, 0, G_MAXUINT64, 0, flags);
+    case MEMBER_INT:
+        return g_param_spec_int64(m->name, NULL, NULL, G_MININT64,
+                                  G_MAXINT64, 0, flags);
+    default:
+        g_assert_not_reached();
+    }
+}
+
+static const char *opts_last(JsonObject *opts, const char *key)
+{
+    JsonArray *values = json_object_get_array_member(opts, key);
+
+    return json_array_get_string_element(values,
+                                         json_array_get_length(values) - 1);
+}
+
+static gboolean visit_member(JsonObject *opts, const Member *m,
+                             MemberValue *out, GError **error)
+{
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autoptr(GParamSpec) pspec = NULL;
+
+    if (!json_object_has_member(opts, m->name)) {
+        if (m->mandatory) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s' is missing", m->name);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    out->has = TRUE;
+    if (m->kind == MEMBER_STR || m->kind == MEMBER_ENUM) {
+        out->str = opts_last(opts, m->name);
+        if (m->kind == MEMBER_ENUM &&
+            !g_strv_contains(m->enum_values, out->str)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s' does not accept value '%s'",
+                        m->name, out->str);
+            return FALSE;
+        }
+        return TRUE;
+    }
+
+    pspec = g_param_spec_ref_sink(member_pspec(m));
+    if (!qmem_value_from_input(pspec, m->name,
+                               json_object_get_member(opts, m->name),
+                               QMEM_INPUT_OPTS, &value, error)) {
+        return FALSE;
+    }
+    switch (m->kind) {
+    case MEMBER_UINT:
+        out->u = m->max == G_MAXUINT64 ? g_value_get_uint64(&value)
+                                       : g_value_get_uint(&value);
+        break;
+    case MEMBER_SIZE:
+        out->u = g_value_get_uint64(&value);
+        break;
+    case MEMBER_INT:
+        out->i = g_value_get_int64(&value);
+        break;
+    case MEMBER_UINT_LIST:
+        out->list = g_value_dup_boxed(&value);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+    return TRUE;
+}
+
+static void member_values_free(MemberValue *values, gsize n)
+{
+    for (gsize i = 0; i < n; i++) {
+        g_clear_pointer(&values[i].list, g_array_unref);
+    }
+}
+
+/*
+ * The opts visitor: the discriminator, then each member of the branch in
+ * schema order, then keys nobody asked for.
+ */
+static const Member *visit_numa_options(JsonObject *opts, const char **type,
+                                        MemberValue *values, GError **error)
+{
+    const Member *members = NULL;
+    g_autoptr(GList) keys = NULL;
+
+    if (!json_object_has_member(opts, "type")) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'type' is missing");
+        return NULL;
+    }
+    *type = opts_last(opts, "type");
+    for (gsize i = 0; i < G_N_ELEMENTS(numa_option_types); i++) {
+        if (!strcmp(*type, numa_option_types[i].type)) {
+            members = numa_option_types[i].members;
+        }
+    }
+    if (!members) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'type' does not accept value '%s'", *type);
+        return NULL;
+    }
+    for (guint i = 0; members[i].name; i++) {
+        if (!visit_member(opts, &members[i], &values[i], error)) {
+            return NULL;
+        }
+    }
+    keys = json_object_get_members(opts);
+    for (GList *k = keys; k; k = k->next) {
+        gboolean known = !strcmp(k->data, "type");
+
+        for (guint i = 0; !known && members[i].name; i++) {
+            known = !strcmp(k->data, members[i].name);
+        }
+        if (!known) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Invalid parameter '%s'", (const char *)k->data);
+            return NULL;
+        }
+    }
+    return members;
+}
+
+static gboolean hmat_disabled(GError **error)
+{
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "ACPI Heterogeneous Memory Attribute Table (HMAT) is "
+                "disabled, enable it with -machine hmat=on before using any "
+                "of hmat specific options");
+    return FALSE;
+}
+
+/* QEMU's parse_numa_node(); @node is NULL for the implicit node 0. */
+static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
+                                const MemberValue *node, JsonObject *opts,
+                                GError **error)
+{
+    QmemNumaMachineInterface *iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
+    guint max_cpus = qmem_machine_get_smp(machine)->max_cpus;
+    static const MemberValue none[NODE_INITIATOR + 1];
+    guint nodenr;
+    QmemNumaNode *info;
+
+    if (!node) {
+        node = none;
+    }
+    nodenr = node[NODE_NODEID].has ? node[NODE_NODEID].u : state->num_nodes;
+    if (nodenr >= QMEM_MAX_NODES) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Max number of NUMA nodes reached: %u", nodenr);
+        return FALSE;
+    }
+    info = &state->nodes[nodenr];
+    if (info->present) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Duplicate NUMA nodeid: %u", nodenr);
+        return FALSE;
+    }
+
+    info->initiator = QMEM_MAX_NODES;
+    if (node[NODE_INITIATOR].has) {
+        /* qmem has no HMAT, so hmat=on never holds. */
+        g_assert(!state->hmat_enabled);
+        return hmat_disabled(error);
+    }
+
+    for (guint i = 0; node[NODE_CPUS].list && i < node[NODE_CPUS].list->len;
+         i++) {
+        guint64 cpu = g_array_index(node[NODE_CPUS].list, guint64, i);
+        QmemCpuInstanceProperties props;
+
+        if (cpu >= max_cpus) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "CPU index (%u) should be smaller than maxcpus (%d)",
+                        (guint)cpu, (int)max_cpus);
+            return FALSE;
+        }
+        if (!qmem_numa_machine_possible_cpus(machine)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "mapping of CPUs to NUMA node is not supported");
+            return FALSE;
+        }
+        props = iface->cpu_index_to_props(QMEM_NUMA_MACHINE(machine), cpu);
+        props.node_id = nodenr;
+        props.has_node_id = TRUE;
+        if (!set_cpu_numa_node(machine, &props, error)) {
+            return FALSE;
+        }
+    }
+
+    state->have_memdevs = state->have_memdevs || node[NODE_MEMDEV].has;
+    state->have_mem = state->have_mem || node[NODE_MEM].has;
+    if ((node[NODE_MEM].has && state->have_memdevs) ||
+        (node[NODE_MEMDEV].has && state->have_mem)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "numa configuration should use either mem= or memdev=,"
+                    "mixing both is not allowed");
+        return FALSE;
+    }
+
+    if (node[NODE_MEM].has) {
+        guint64 mem = node[NODE_MEM].u;
+
+        if (!iface->numa_mem_supported) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter -numa node,mem is not supported by this "
+                        "machine type");
+            qmem_error_set_hint(*error, "Use -numa node,memdev instead\n");
+            return FALSE;
+        }
+        /* The legacy suffix-less form means MiB ("512" is 512 MiB). */
+        qmem_strtosz_MiB(opts_last(opts, "mem"), NULL, &mem);
+        info->node_mem = mem;
+        if (!qtest_enabled()) {
+            numa_warn_report("Parameter -numa node,mem is deprecated, use "
+                             "-numa node,memdev instead");
+        }
+    }
+    if (node[NODE_MEMDEV].has) {
+        QmemObject *obj = qmem_object_resolve_path(
+            node[NODE_MEMDEV].str, QMEM_TYPE_HOST_MEMORY_BACKEND, NULL);
+
+        /* QEMU says "ambiguous" for a missing backend too. */
+        if (!obj) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "memdev=%s is ambiguous", node[NODE_MEMDEV].str);
+            return FALSE;
+        }
+        g_set_object(&info->node_memdev, QMEM_HOST_MEMORY_BACKEND(obj));
+        info->node_mem = qmem_host_memory_backend_get_size(
+            QMEM_HOST_MEMORY_BACKEND(obj));
+    }
+
+    info->present = TRUE;
+    state->max_nodeid = MAX(state->max_nodeid, nodenr + 1);
+    state->num_nodes++;
+    return TRUE;
+}
+
+/* QEMU's parse_numa_distance(). */
+static gboolean parse_numa_distance(QmemNumaState *state,
+                                    const MemberValue *dist, GError **error)
+{
+    guint src = dist[DIST_SRC].u;
+    guint dst = dist[DIST_DST].u;
+    guint val = dist[DIST_VAL].u;
+
+    if (src >= QMEM_MAX_NODES || dst >= QMEM_MAX_NODES) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects an integer between 0 and %d",
+                    src >= QMEM_MAX_NODES ? "src" : "dst",
+                    QMEM_MAX_NODES - 1);
+        return FALSE;
+    }
+    if (!state->nodes[src].present || !state->nodes[dst].present) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Source/Destination NUMA node is missing. Please use "
+                    "'-numa node' option to declare it first.");
+        return FALSE;
+    }
+    if (val < QMEM_NUMA_DISTANCE_MIN) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "NUMA distance (%u) is invalid, it shouldn't be less "
+                    "than %d.", val, QMEM_NUMA_DISTANCE_MIN);
+        return FALSE;
+    }
+    if (src == dst && val != QMEM_NUMA_DISTANCE_MIN) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Local distance of node %d should be %d.", (int)src,
+                    QMEM_NUMA_DISTANCE_MIN);
+        return FALSE;
+    }
+    state->nodes[src].distance[dst] = val;
+    state->have_numa_distance = TRUE;
+    return TRUE;
+}
+
+/* -numa cpu: the members from drawer-id on are CpuInstanceProperties. */
+static gboolean parse_numa_cpu(QmemMachine *machine, QmemNumaState *state,
+                               const MemberValue *cpu, GError **error)
+{
+    QmemCpuInstanceProperties props = {
+        .has_node_id = cpu[CPU_NODE].has, .node_id = cpu[CPU_NODE].i,
+        .has_drawer_id = cpu[CPU_DRAWER].has, .drawer_id = cpu[CPU_DRAWER].i,
+        .has_book_id = cpu[CPU_BOOK].has, .book_id = cpu[CPU_BOOK].i,
+        .has_socket_id = cpu[CPU_SOCKET].has, .socket_id = cpu[CPU_SOCKET].i,
+        .has_die_id = cpu[CPU_DIE].has, .die_id = cpu[CPU_DIE].i,
+        .has_cluster_id = cpu[CPU_CLUSTER].has,
+        .cluster_id = cpu[CPU_CLUSTER].i,
+        .has_module_id = cpu[CPU_MODULE].has, .module_id = cpu[CPU_MODULE].i,
+        .has_core_id = cpu[CPU_CORE].has, .core_id = cpu[CPU_CORE].i,
+        .has_thread_id = cpu[CPU_THREAD].has, .thread_id = cpu[CPU_THREAD].i,
+    };
+
+    if (!props.has_node_id) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Missing mandatory node-id property");
+        return FALSE;
+    }
+    /* QEMU indexes its node table unchecked; qmem refuses ids outside it. */
+    if (props.node_id < 0 || props.node_id >= QMEM_MAX_NODES ||
+        !state->nodes[props.node_id].present) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid node-id=%" G_GINT64_FORMAT ", NUMA node must be "
+                    "defined with -numa node,nodeid=ID before it's used with "
+                    "-numa cpu,node-id=ID", props.node_id);
+        return FALSE;
+    }
+    return set_cpu_numa_node(machine, &props, error);
+}
+
+gboolean qmem_numa_set_options(QmemMachine *machine, JsonObject *opts,
+                               GError **error)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    MemberValue values[16] = { { 0 } };
+    const Member *members;
+    const char *type = NULL;
+    gboolean ok;
+
+    members = visit_numa_options(opts, &type, values, error);
+    if (!members) {
+        member_values_free(values, G_N_ELEMENTS(values));
+        return FALSE;
+    }
+    if (!state) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "NUMA is not supported by this machine-type");
+        ok = FALSE;
+    } else if (members == node_members) {
+        ok = parse_numa_node(machine, state, values, opts, error);
+    } else if (members == dist_members) {
+        ok = parse_numa_distance(state, values, error);
+    } else if (members == cpu_members) {
+        ok = parse_numa_cpu(machine, state, values, error);
+    } else {
+        ok = hmat_disabled(error);
+    }
+    member_values_free(values, G_N_ELEMENTS(values));
+    return ok;
+}
+
+/* Completion */
+
+/*
+ * If all node pair distances are symmetric, distances in one direction
+ * are enough; one asymmetric pair makes every distance mandatory.
+ */
+static gboolean validate_numa_distance(QmemNumaState *state, GError **error)
+{
+    gboolean is_asymmetrical = FALSE;
+    guint n = state->num_nodes;
+
+    for (guint src = 0; src < n; src++) {
+        for (guint dst = src; dst < n; dst++) {
+            guint8 ab = state->nodes[src].distance[dst];
+            guint8 ba = state->nodes[dst].distance[src];
+
+            if (ab == 0 && ba == 0 && src != dst) {
+                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "The distance between node %d and %d is missing, "
+                            "at least one distance value between each nodes "
+                            "should be provided.", (int)src, (int)dst);
+                return FALSE;
+            }
+            if (ab != 0 && ba != 0 && ab != ba) {
+                is_asymmetrical = TRUE;
+            }
+        }
+    }
+    if (is_asymmetrical) {
+        for (guint src = 0; src < n; src++) {
+            for (guint dst = 0; dst < n; dst++) {
+                if (src != dst && state->nodes[src].distance[dst] == 0) {
+                    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                                "At least one asymmetrical pair of distances "
+                                "is given, please provide distances for both "
+                                "directions of all node pairs.");
+                    return FALSE;
+                }
+            }
+        }
+    }
+    return TRUE;
+}
+
+static void complete_init_numa_distance(QmemNumaState *state)
+{
+    for (guint src = 0; src < state->num_nodes; src++) {
+        for (guint dst = 0; dst < state->num_nodes; dst++) {
+            guint8 *d = &state->nodes[src].distance[dst];
+
+            if (*d == 0) {
+                *d = src == dst ? QMEM_NUMA_DISTANCE_MIN
+                                : state->nodes[dst].distance[src];
+            }
+        }
+    }
+}
+
+void qmem_numa_release_memdevs(QmemMachine *machine)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+
+    for (guint i = 0; state && i < state->num_nodes; i++) {
+        QmemHostMemoryBackend *backend = state->nodes[i].node_memdev;
+
+        if (backend && g_object_get_data(G_OBJECT(backend),
+                                         "qmem-numa-consumed")) {
+            g_object_set_data(G_OBJECT(backend), "qmem-numa-consumed", NULL);
+            qmem_host_memory_backend_set_mapped(backend, FALSE);
+        }
+    }
+}
+
+/*
+ * QEMU's numa_init_memdev_container(): node after node, each backend
+ * consumed (marked mapped) so that nothing else can use it.
+ */
+static QmemMemoryRegion *numa_memdev_container(QmemMachine *machine,
+                                               QmemNumaState *state,
+                                               const char *name,
+                                               GError **error)
+{
+    g_autoptr(QmemMemoryRegion) ram = qmem_memory_region_new_container(
+        name, qmem_machine_get_ram_size(machine));
+    guint64 addr = 0;
+
+    for (guint i = 0; i < state->num_nodes; i++) {
+        QmemHostMemoryBackend *backend = state->nodes[i].node_memdev;
+        g_autoptr(QmemMemoryRegion) seg = NULL;
+        g_autofree char *block_name = NULL;
+
+        if (!backend) {
+            continue;
+        }
+        if (qmem_host_memory_backend_is_mapped(backend)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "memory backend %s is used multiple times. Each "
+                        "-numa option must use a different memdev value.",
+                        qmem_host_memory_backend_get_id(backend) ?: "");
+            qmem_numa_release_memdevs(machine);
+            return NULL;
+        }
+        qmem_host_memory_backend_set_mapped(backend, TRUE);
+        g_object_set_data(G_OBJECT(backend), "qmem-numa-consumed",
+                          GINT_TO_POINTER(1));
+        block_name = qmem_host_memory_backend_ram_block_name(backend);
+        seg = qmem_memory_region_new_ram(
+            block_name, qmem_host_memory_backend_get_ram_block(backend));
+        qmem_memory_region_add_subregion(ram, addr, seg);
+        addr += state->nodes[i].node_mem;
+    }
+    return g_steal_pointer(&ram);
+}
+
+/* QEMU's machine_numa_finish_cpu_init(). */
+static void numa_finish_cpu_init(QmemMachine *machine, QmemNumaState *state)
+{
+    QmemNumaMachineInterface *iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
+    const QmemCpuArchIdList *cpus = qmem_numa_machine_possible_cpus(machine);
+    g_autoptr(GString) s = g_string_new(NULL);
+    gboolean default_mapping = TRUE;
+
+    g_assert(state->num_nodes);
+    for (guint i = 0; i < cpus->len; i++) {
+        if (cpus->cpus[i].props.has_node_id) {
+            default_mapping = FALSE;
+            break;
+        }
+    }
+
+    for (guint i = 0; i < cpus->len; i++) {
+        const QmemCpuArchId *slot = &cpus->cpus[i];
+        QmemCpuInstanceProperties props;
+
+        if (slot->props.has_node_id) {
+            continue;
+        }
+        props = slot->props;
+        props.node_id = iface->get_default_cpu_node_id(
+            QMEM_NUMA_MACHINE(machine), i);
+        if (!default_mapping) {
+            g_autofree char *cpu_str = qmem_cpu_props_to_string(&slot->props);
+
+            g_string_append_printf(s, "%sCPU %u [%s]", s->len ? ", " : "",
+                                   i, cpu_str);
+            /* Unmapped CPUs fall back to node 0, as in QEMU. */
+            props.node_id = 0;
+        }
+        props.has_node_id = TRUE;
+        /* The slot's own ids match only itself; it cannot fail. */
+        if (!set_cpu_numa_node(machine, &props, NULL)) {
+            g_assert_not_reached();
+        }
+    }
+
+    if (s->len && !qtest_enabled()) {
+        numa_warn_report("CPU(s) not present in any NUMA nodes: %s", s->str);
+        numa_warn_report("All CPU(s) up to maxcpus should be described in "
+                         "NUMA config, ability to start up with partial NUMA "
+                         "mappings is obsoleted and will be removed in "
+                         "future");
+    }
+}
+
+gboolean qmem_numa_complete_configuration(QmemMachine *machine,
+                                          QmemMemoryRegion **ram,
+                                          GError **error)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    QmemNumaMachineInterface *iface;
+    const char *default_ram_id =
+        QMEM_MACHINE_GET_CLASS(machine)->default_ram_id;
+    guint64 ram_size = qmem_machine_get_ram_size(machine);
+    guint64 numa_total = 0;
+    g_autoptr(QmemMemoryRegion) container = NULL;
+    gboolean any_mem = FALSE;
+
+    if (ram) {
+        *ram = NULL;
+    }
+    if (!state) {
+        return TRUE;
+    }
+    iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
+
+    /*
+     * Guests need an SRAT for memory hotplug (Windows) or for DMA with
+     * hot-plugged memory (Linux), so QEMU makes node 0 on its own.
+     */
+    if (state->num_nodes == 0 &&
+        ((qmem_machine_get_ram_slots(machine) &&
+          iface->auto_enable_numa_with_memhp) ||
+         (qmem_machine_get_maxram_size(machine) > ram_size &&
+          iface->auto_enable_numa_with_memdev) ||
+         iface->auto_enable_numa)) {
+        if (!parse_numa_node(machine, state, NULL, NULL, error)) {
+            return FALSE;
+        }
+        state->nodes[0].node_mem = ram_size;
+    }
+
+    g_assert(state->max_nodeid <= QMEM_MAX_NODES);
+    /* Sparse ids are not supported; the largest missing one is reported. */
+    for (int i = (int)state->max_nodeid - 1; i >= 0; i--) {
+        if (!state->nodes[i].present) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "numa: Node ID missing: %d", i);
+            return FALSE;
+        }
+    }
+    g_assert(state->num_nodes == state->max_nodeid);
+
+    if (state->num_nodes == 0) {
+        return TRUE;
+    }
+
+    for (guint i = 0; i < state->num_nodes; i++) {
+        any_mem = any_mem || state->nodes[i].node_mem != 0;
+    }
+    if (!any_mem && iface->numa_auto_assign_ram) {
+        iface->numa_auto_assign_ram(iface, state->nodes, state->num_nodes,
+                                    ram_size);
+        if (!qtest_enabled()) {
+            numa_warn_report("Default splitting of RAM between nodes is "
+                             "deprecated, Use '-numa node,memdev' to "
+                             "explictly define RAM allocation per node");
+        }
+    }
+
+    for (guint i = 0; i < state->num_nodes; i++) {
+        numa_total += state->nodes[i].node_mem;
+    }
+    if (numa_total != ram_size) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "total memory for NUMA nodes (0x%" G_GINT64_MODIFIER "x)"
+                    " should equal RAM size (0x%" G_GINT64_MODIFIER "x)",
+                    numa_total, ram_size);
+        return FALSE;
+    }
+
+    if (state->have_memdevs && default_ram_id) {
+        g_autofree char *memory_backend = NULL;
+
+        g_object_get(machine, QMEM_MACHINE_PROP_MEMORY_BACKEND,
+                     &memory_backend, NULL);
+        if (memory_backend) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "'-machine memory-backend' and '-numa memdev' "
+                        "properties are mutually exclusive");
+            return FALSE;
+        }
+        container = numa_memdev_container(machine, state, default_ram_id,
+                                          error);
+        if (!container) {
+            return FALSE;
+        }
+    }
+
+    if (state->have_numa_distance) {
+        if (!validate_numa_distance(state, error)) {
+            qmem_numa_release_memdevs(machine);
+            return FALSE;
+        }
+        complete_init_numa_distance(state);
+    }
+
+    numa_finish_cpu_init(machine, state);
+    if (ram) {
+        *ram = g_steal_pointer(&container);
+    }
+    return TRUE;
+}
+
+/* The node address map */
+
+void qmem_numa_add_range(QmemMachine *machine, guint node, guint64 addr,
+                         guint64 size)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    QmemNumaAddrRange range = { addr, size };
+    QmemNumaNode *info;
+
+    /* Memory-less nodes come here with nothing to record. */
+    if (!state || !size || node >= MAX(state->num_nodes, 1)) {
+        return;
+    }
+    info = &state->nodes[node];
+    if (!info->ranges) {
+        info->ranges = g_array_new(FALSE, FALSE, sizeof(QmemNumaAddrRange));
+    }
+    g_array_append_val(info->ranges, range);
+}
+
+void qmem_numa_remove_range(QmemMachine *machine, guint node, guint64 addr,
+                            guint64 size)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    GArray *ranges;
+
+    if (!state || node >= QMEM_MAX_NODES) {
+        return;
+    }
+    ranges = state->nodes[node].ranges;
+    for (guint i = 0; ranges && i < ranges->len; i++) {
+        QmemNumaAddrRange *r = &g_array_index(ranges, QmemNumaAddrRange, i);
+
+        if (r->start == addr && r->size == size) {
+            g_array_remove_index(ranges, i);
+            return;
+        }
+    }
+}
+
+void qmem_numa_map_boot_ram(QmemMachine *machine)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    QmemMemoryRegion *ram = qmem_machine_get_ram(machine);
+    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
+    const QmemMemorySection *sections;
+    guint n_sections, n_nodes;
+    guint64 offset = 0;
+
+    if (!state || !ram) {
+        return;
+    }
+    sections = qmem_address_space_get_sections(
+        qmem_machine_get_address_space(machine), &n_sections);
+    n_nodes = MAX(state->num_nodes, 1);
+
+    /*
+     * Node i owns RAM bytes [offset_i, offset_i + node_mem); the flat view
+     * tells where the board put them, found by their host addresses
+     * (per-node backends or one block, aliased around holes or not).
+     */
+    for (guint i = 0; i < n_nodes; i++) {
+        guint64 size = state->num_nodes ? state->nodes[i].node_mem
+                                        : qmem_machine_get_ram_size(machine);
+        QmemRamBlock *block;
+        const char *host;
+
+        if (state->num_nodes && state->nodes[i].node_memdev &&
+            state->have_memdevs) {
+            block = qmem_host_memory_backend_get_ram_block(
+                state->nodes[i].node_memdev);
+            host = block->host;
+        } else {
+            block = qmem_memory_region_get_ram_block(ram);
+            host = block ? (const char *)block->host + offset : NULL;
+        }
+        offset += size;
+        if (!host || !size) {
+            continue;
+        }
+        for (guint s = 0; s < n_sections; s++) {
+            const QmemMemorySection *sec = &sections[s];
+            const char *lo, *hi;
+
+            if (!sec->host || (dms && sec->offset_within_address_space >=
+                               dms->base &&
+                               sec->offset_within_address_space <
+                               dms->base + qmem_memory_region_size(dms->mr))) {
+                continue;
+            }
+            lo = MAX((const char *)sec->host, host);
+            hi = MIN((const char *)sec->host + sec->size, host + size);
+            if (lo < hi) {
+                qmem_numa_add_range(machine, i,
+                                    sec->offset_within_address_space +
+                                    (lo - (const char *)sec->host),
+                                    hi - lo);
+            }
+        }
+    }
+}
+
+gboolean qmem_numa_get_node(QmemMachine *machine, guint64 addr, guint *node,
+                            GError **error)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+
+    if (state && state->num_nodes) {
+        for (guint i = 0; i < state->num_nodes; i++) {
+            GArray *ranges = state->nodes[i].ranges;
+
+            for (guint j = 0; ranges && j < ranges->len; j++) {
+                QmemNumaAddrRange *r =
+                    &g_array_index(ranges, QmemNumaAddrRange, j);
+
+                if (addr >= r->start && addr - r->start < r->size) {
+                    *node = i;
+                    return TRUE;
+                }
+            }
+        }
+    } else if (machine) {
+        /* Without nodes, node 0 owns all RAM, boot RAM or plugged. */
+        const QmemMemorySection *sec = qmem_address_space_lookup(
+            qmem_machine_get_address_space(machine), addr);
+
+        if (sec && sec->host) {
+            *node = 0;
+            return TRUE;
+        }
+    }
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "Address 0x%" G_GINT64_MODIFIER "x doesn't belong to any "
+                "NUMA node", addr);
+    return FALSE;
+}
+
+/* Queries */
+
+static guint64 info_uint(JsonObject *data, const char *name)
+{
+    return json_object_has_member(data, name) ?
+           (guint64)json_object_get_int_member(data, name) : 0;
+}
+
+void qmem_numa_query_node_mem(QmemMachine *machine, QmemNumaNodeMem *node_mem)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    g_autoptr(JsonNode) devices = NULL;
+    JsonArray *list;
+
+    if (!state || !state->num_nodes) {
+        return;
+    }
+    devices = qmem_memory_devices_query();
+    list = json_node_get_array(devices);
+    for (guint i = 0; i < json_array_get_length(list); i++) {
+        JsonObject *info = json_array_get_object_element(list, i);
+        const char *type = json_object_get_string_member(info, "type");
+        JsonObject *data = json_object_get_object_member(info, "data");
+        guint64 size = info_uint(data, "size");
+        guint64 node = info_uint(data, "node");
+
+        if (!strcmp(type, "virtio-pmem")) {
+            /* QEMU: "TODO: once we support numa, assign to right node". */
+            node = 0;
+        } else if (strcmp(type, "dimm") && strcmp(type, "nvdimm") &&
+                   strcmp(type, "virtio-mem") && strcmp(type, "sgx-epc")) {
+            continue;
+        }
+        if (node >= state->num_nodes) {
+            continue;
+        }
+        node_mem[node].node_mem += size;
+        /* QEMU resets, not adds, for sgx-epc. */
+        if (!strcmp(type, "sgx-epc")) {
+            node_mem[node].node_plugged_mem = 0;
+        } else {
+            node_mem[node].node_plugged_mem += size;
+        }
+    }
+    for (guint i = 0; i < state->num_nodes; i++) {
+        node_mem[i].node_mem += state->nodes[i].node_mem;
+    }
+}
+
+JsonNode *qmem_numa_query_cpus_fast(QmemMachine *machine)
+{
+    JsonArray *list = json_array_new();
+    const QmemCpuArchIdList *cpus =
+        machine ? qmem_numa_machine_possible_cpus(machine) : NULL;
+    guint n = machine ? qmem_machine_get_smp(machine)->cpus : 0;
+
+    for (guint i = 0; i < n; i++) {
+        JsonObject *cpu = json_object_new();
+        g_autofree char *path =
+            g_strdup_printf("/machine/unattached/device[%u]", i);
+
+        json_object_set_int_member(cpu, "cpu-index", i);
+        json_object_set_string_member(cpu, "qom-path", path);
+        /* qmem's vCPUs have no threads of their own to name. */
+        json_object_set_int_member(cpu, "thread-id", getpid());
+        if (cpus) {
+            QmemCpuInstanceProperties props =
+                QMEM_NUMA_MACHINE_GET_IFACE(machine)->cpu_index_to_props(
+                    QMEM_NUMA_MACHINE(machine), i);
+
+            json_object_set_object_member(cpu, "props",
+                                          qmem_cpu_props_to_json(&props));
+        }
+        json_object_set_string_member(cpu, "target", "x86_64");
+        json_array_add_object_element(list, cpu);
+    }
+    return qmem_json_node_new_array(list);
+}
+
+void qmem_numa_info(QmemMachine *machine, GString *out)
+{
+    guint nb_numa_nodes = qmem_numa_get_num_nodes(machine);
+    g_autofree QmemNumaNodeMem *node_mem = NULL;
+    g_autoptr(JsonNode) cpus = NULL;
+    JsonArray *list;
+
+    g_string_append_printf(out, "%u nodes\n", nb_numa_nodes);
+    if (!nb_numa_nodes) {
+        return;
+    }
+    cpus = qmem_numa_query_cpus_fast(machine);
+    list = json_node_get_array(cpus);
+    node_mem = g_new0(QmemNumaNodeMem, nb_numa_nodes);
+    qmem_numa_query_node_mem(machine, node_mem);
+    for (guint i = 0; i < nb_numa_nodes; i++) {
+        g_string_append_printf(out, "node %u cpus:", i);
+        for (guint c = 0; c < json_array_get_length(list); c++) {
+            JsonObject *cpu = json_array_get_object_element(list, c);
+            JsonObject *props = json_object_get_object_member(cpu, "props");
+
+            if (props && json_object_has_member(props, "node-id") &&
+                json_object_get_int_member(props, "node-id") == i) {
+                g_string_append_printf(
+                    out, " %" G_GINT64_FORMAT,
+                    json_object_get_int_member(cpu, "cpu-index"));
+            }
+        }
+        g_string_append(out, "\n");
+        g_string_append_printf(out, "node %u size: %" G_GUINT64_FORMAT " MB\n",
+                               i, node_mem[i].node_mem >> 20);
+        g_string_append_printf(out, "node %u plugged: %" G_GUINT64_FORMAT
+                               " MB\n", i, node_mem[i].node_plugged_mem >> 20);
+    }
+}
+
+static JsonNode *qmp_query_cpus_fast(JsonObject *args, GError **error)
+{
+    static const char *const allowed[] = { NULL };
+
+    if (!qmem_qmp_check_args(args, allowed, error)) {
+        return NULL;
+    }
+    return qmem_numa_query_cpus_fast(qmem_machine_get_current());
+}
+
+static JsonNode *qmp_x_query_numa(JsonObject *args, GError **error)
+{
+    static const char *const allowed[] = { NULL };
+    g_autoptr(GString) text = g_string_new(NULL);
+    JsonObject *ret;
+
+    if (!qmem_qmp_check_args(args, allowed, error)) {
+        return NULL;
+    }
+    qmem_numa_info(qmem_machine_get_current(), text);
+    ret = json_object_new();
+    json_object_set_string_member(ret, "human-readable-text", text->str);
+    return qmem_json_node_new_object(ret);
+}
+
+static gboolean hmp_info_numa(const char *args, GString *out, GError **error)
+{
+    g_autofree char *rest = g_strstrip(g_strdup(args));
+
+    /* QEMU's monitor refuses arguments to commands that take none. */
+    if (*rest) {
+        g_string_append(out, "numa: extraneous characters at the end of "
+                        "line\nTry \"help info numa\" for more "
+                        "information\n");
+        return TRUE;
+    }
+    qmem_numa_info(qmem_machine_get_current(), out);
+    return TRUE;
+}
+
+void qmem_numa_qmp_register(void)
+{
+    qmem_qmp_register_command("query-cpus-fast", qmp_query_cpus_fast, 0);
+    qmem_qmp_register_command("x-query-numa", qmp_x_query_numa, 0);
+    qmem_hmp_register("info numa", hmp_info_numa);
+    qmem_hmp_set_help("info numa", NULL, "show NUMA information");
+}
