@@ -270,6 +270,10 @@ gboolean qmem_device_del(const char *id, GError **error)
                     qmem_object_get_typename(QMEM_OBJECT(dev)));
         return FALSE;
     }
+    if (QMEM_DEVICE_GET_CLASS(dev)->unplug_request_check &&
+        !QMEM_DEVICE_GET_CLASS(dev)->unplug_request_check(dev, error)) {
+        return FALSE;
+    }
     if (machine && QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request &&
         !QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request(machine, dev,
                                                                 error)) {

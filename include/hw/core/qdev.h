@@ -23,6 +23,12 @@ G_DECLARE_DERIVABLE_TYPE(QmemDevice, qmem_device, QMEM, DEVICE, QmemObject)
  * @desc: the description `-device help` prints
  * @hotpluggable: whether device_add/device_del may add and remove it while
  *   the machine runs (QEMU's DeviceClass.hotpluggable)
+ * @unplug_request_check: may device_del take the realized device away now?
+ *   Called by qmem_device_del() for a hot-pluggable device, before the
+ *   machine's device_unplug_request hook (which may still refuse);
+ *   returning %FALSE fails device_del with this error (QEMU: virtio-mem's
+ *   "cannot get unplugged while ..." checks).  Optional: without it only
+ *   the machine decides.  May not change the device.
  */
 struct _QmemDeviceClass {
     QmemObjectClass parent_class;
@@ -33,7 +39,9 @@ struct _QmemDeviceClass {
     const char *desc;
     gboolean hotpluggable;
 
-    gpointer padding[8];
+    gboolean (*unplug_request_check)(QmemDevice *dev, GError **error);
+
+    gpointer padding[7];
 };
 
 /**

@@ -1,0 +1,1667 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* virtio-mem device logic: blocks, guest requests, discard, memslots. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "hw/core/qdev.h"
+#include "hw/qtest/qtest.h"
+#include "hw/virtio/virtio-mem.h"
+#include "qapi/cutils.h"
+#include "qapi/error.h"
+#include "qapi/qmp.h"
+#include "util/prealloc.h"
+
+#define MiB (G_GUINT64_CONSTANT(1) << 20)
+
+struct QmemVirtioMem {
+    /* Properties: settable before realize (addr until plug). */
+    QmemHostMemoryBackend *memdev;
+    guint64 addr;
+    guint32 node;
+    gboolean prealloc;
+    gboolean dynamic_memslots;
+    gboolean early_migration;
+    QmemVirtioMemOnOffAuto unplugged_inaccessible;
+    guint64 block_size;             /* 0: the default, until realize */
+    guint64 requested_size;
+
+    gboolean realized;
+    gboolean broken;
+    gboolean busy;
+    gboolean unplug_pending;
+    guint64 size;                   /* plugged bytes */
+    guint64 usable_region_size;
+    guint64 *bitmap;                /* one bit per block, set = plugged */
+    guint64 bitmap_size;            /* in bits */
+    guint64 config_changes;
+
+    /* The memdev's RAM as a region, made on first use. */
+    QmemMemoryRegion *memdev_mr;
+    /* Dynamic memslots: the container and its aliases into memdev_mr. */
+    QmemMemoryRegion *mr;
+    QmemMemoryRegion **memslots;
+    guint nb_memslots;
+    guint64 memslot_size;
+
+    QmemVirtioMemSizeChangeFunc size_change;
+    gpointer size_change_data;
+};
+
+G_DEFINE_ENUM_TYPE(QmemVirtioMemOnOffAuto, qmem_virtio_mem_on_off_auto,
+                   G_DEFINE_ENUM_VALUE(QMEM_VIRTIO_MEM_ON_OFF_AUTO_AUTO,
+                                       "auto"),
+                   G_DEFINE_ENUM_VALUE(QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON, "on"),
+                   G_DEFINE_ENUM_VALUE(QMEM_VIRTIO_MEM_ON_OFF_AUTO_OFF,
+                                       "off"))
+
+/* QEMU's warn_report() and error_report(), with the runner's name. */
+static void G_GNUC_PRINTF(1, 2) vmem_warn_report(const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_printerr("qmem-run: warning: %s\n", msg);
+}
+
+static void G_GNUC_PRINTF(1, 2) vmem_error_report(const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_printerr("qmem-run: %s\n", msg);
+}
+
+static gsize host_page_size(void)
+{
+    static gsize size;
+
+    if (!size) {
+        size = sysconf(_SC_PAGESIZE);
+    }
+    return size;
+}
+
+static gboolean is_power_of_2(guint64 value)
+{
+    return value && !(value & (value - 1));
+}
+
+/* QEMU_ALIGN_UP, wrapping to 0 like it when the result does not fit. */
+static guint64 align_up(guint64 n, guint64 m)
+{
+    return (n + m - 1) / m * m;
+}
+
+/* Bitmap, 64 bits a word; bits past bitmap_size stay clear. */
+
+#define BITS_PER_WORD 64
+
+static guint64 find_next_bit(const guint64 *map, guint64 size,
+                             guint64 start, gboolean value)
+{
+    guint64 idx, word;
+
+    if (start >= size) {
+        return size;
+    }
+    idx = start / BITS_PER_WORD;
+    word = (value ? map[idx] : ~map[idx]) &
+           (~G_GUINT64_CONSTANT(0) << (start % BITS_PER_WORD));
+    while (!word) {
+        if (++idx * BITS_PER_WORD >= size) {
+            return size;
+        }
+        word = value ? map[idx] : ~map[idx];
+    }
+    return MIN(idx * BITS_PER_WORD + __builtin_ctzll(word), size);
+}
+
+static void bitmap_change(guint64 *map, guint64 start, guint64 nbits,
+                          gboolean set)
+{
+    while (nbits) {
+        guint64 idx = start / BITS_PER_WORD;
+        guint shift = start % BITS_PER_WORD;
+        guint64 n = MIN(nbits, (guint64)(BITS_PER_WORD - shift));
+        guint64 mask = (n == BITS_PER_WORD ? ~G_GUINT64_CONSTANT(0) :
+                        ((G_GUINT64_CONSTANT(1) << n) - 1)) << shift;
+
+        map[idx] = set ? map[idx] | mask : map[idx] & ~mask;
+        start += n;
+        nbits -= n;
+    }
+}
+
+/* The THP size and the default block size */
+
+guint64 qmem_virtio_mem_probe_thp_size(const char *dir)
+{
+    g_autofree char *path = g_build_filename(dir, "hpage_pmd_size", NULL);
+    g_autofree char *content = NULL;
+    /* x86-64 and ppc64 hosts; qmem builds for x86-64 Linux. */
+    const guint64 fallback = 2 * MiB;
+    guint64 size = 0, tmp;
+    char *end;
+
+    /* No THP, no restrictions. */
+    if (!g_file_test(dir, G_FILE_TEST_EXISTS)) {
+        return QMEM_VIRTIO_MEM_MIN_BLOCK_SIZE;
+    }
+
+    if (g_file_get_contents(path, &content, NULL, NULL)) {
+        /* QEMU accepts the number when a newline or nothing follows it. */
+        end = strchr(content, '\n');
+        if (end) {
+            *end = '\0';
+        }
+        if (qmem_strtou64(content, 0, &tmp) == 0) {
+            if (!is_power_of_2(tmp)) {
+                vmem_warn_report("Read unsupported THP size: %" PRIx64, tmp);
+            } else {
+                size = tmp;
+            }
+        }
+    }
+    if (!size) {
+        size = fallback;
+        vmem_warn_report("Could not detect THP size, falling back to %" PRIx64
+                         "  MiB.", size / MiB);
+    }
+    return size;
+}
+
+guint64 qmem_virtio_mem_thp_size(void)
+{
+    static guint64 thp_size;
+
+    if (!thp_size) {
+        thp_size = qmem_virtio_mem_probe_thp_size(QMEM_VIRTIO_MEM_THP_DIR);
+    }
+    return thp_size;
+}
+
+guint64 qmem_virtio_mem_default_block_size(QmemRamBlock *block)
+{
+    const guint64 page_size = block->page_size;
+
+    /* hugetlbfs pages may be smaller than THPs: then the page size rules. */
+    if (page_size == host_page_size()) {
+        return MAX(page_size, qmem_virtio_mem_thp_size());
+    }
+    return MAX(page_size, QMEM_VIRTIO_MEM_MIN_BLOCK_SIZE);
+}
+
+/* Only private anonymous memory reads as the shared zero page. */
+static gboolean has_shared_zeropage(QmemRamBlock *block)
+{
+    return !(block->flags & QMEM_RAM_SHARED) && block->fd < 0 &&
+           block->page_size == host_page_size();
+}
+
+/*
+ * QEMU's ram_block_discard_range(): afterwards the range reads as zero and
+ * its host memory is back with the host.  Files get a hole punched (the
+ * only way for shared memory and hugetlbfs); memory of the host page size
+ * is also dropped from our mapping.
+ */
+static int ram_block_discard_range(QmemRamBlock *rb, guint64 start,
+                                   gsize length)
+{
+    static gboolean warned_private_file;
+    guint8 *host = (guint8 *)rb->host + start;
+    gboolean need_madvise, need_fallocate;
+    int ret = -1;
+
+    if ((guintptr)host % rb->page_size) {
+        vmem_error_report("ram_block_discard_range: Unaligned start "
+                          "address: %p", host);
+        return ret;
+    }
+    if (start > rb->size || length > rb->size - start) {
+        vmem_error_report("ram_block_discard_range: Overrun block '%s' (%"
+                          PRIu64 "/%zx/%" PRIx64 ")", rb->name, start,
+                          length, rb->size);
+        return ret;
+    }
+    if (length % rb->page_size) {
+        vmem_error_report("ram_block_discard_range: Unaligned length: %zx",
+                          length);
+        return ret;
+    }
+
+    errno = ENOTSUP;
+    need_madvise = rb->page_size == host_page_size();
+    need_fallocate = rb->fd != -1;
+    if (need_fallocate) {
+        if (rb->flags & QMEM_RAM_READONLY_FD) {
+            vmem_error_report("ram_block_discard_range: Discarding RAM with "
+                              "readonly files is not supported");
+            return ret;
+        }
+        if (!(rb->flags & QMEM_RAM_SHARED) && !warned_private_file) {
+            warned_private_file = TRUE;
+            vmem_warn_report("ram_block_discard_range: Discarding RAM in "
+                             "private file mappings is possibly dangerous, "
+                             "because it will modify the underlying file and "
+                             "will affect other users of the file");
+        }
+        ret = fallocate(rb->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                        start + rb->fd_offset, length);
+        if (ret) {
+            ret = -errno;
+            vmem_error_report("ram_block_discard_range: Failed to fallocate "
+                              "%s:%" PRIx64 "+%" PRIx64 " +%zx (%d)",
+                              rb->name, start, rb->fd_offset, length, ret);
+            return ret;
+        }
+    }
+    if (need_madvise) {
+        /* Shared anonymous memory is shmem: only REMOVE frees it. */
+        if ((rb->flags & QMEM_RAM_SHARED) && rb->fd < 0) {
+            ret = madvise(host, length, MADV_REMOVE);
+        } else {
+            ret = madvise(host, length, MADV_DONTNEED);
+        }
+        if (ret) {
+            ret = -errno;
+            vmem_error_report("ram_block_discard_range: Failed to discard "
+                              "range %s:%" PRIx64 " +%zx (%d)", rb->name,
+                              start, length, ret);
+            return ret;
+        }
+    }
+    return ret;
+}
+
+/* Construction and properties */
+
+QmemVirtioMem *qmem_virtio_mem_new(void)
+{
+    QmemVirtioMem *vmem = g_new0(QmemVirtioMem, 1);
+
+    vmem->unplugged_inaccessible = QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON;
+    vmem->early_migration = TRUE;
+    return vmem;
+}
+
+static QmemRamBlock *vmem_block(QmemVirtioMem *vmem)
+{
+    return vmem->memdev ?
+           qmem_host_memory_backend_get_ram_block(vmem->memdev) : NULL;
+}
+
+/* The memdev's region; the memdev must be allocated. */
+static QmemMemoryRegion *vmem_memdev_mr(QmemVirtioMem *vmem)
+{
+    QmemRamBlock *block = vmem_block(vmem);
+
+    g_assert(block);
+    if (!vmem->memdev_mr) {
+        vmem->memdev_mr = qmem_memory_region_new_ram(block->name, block);
+    }
+    return vmem->memdev_mr;
+}
+
+static void vmem_drop_regions(QmemVirtioMem *vmem)
+{
+    for (guint i = 0; vmem->memslots && i < vmem->nb_memslots; i++) {
+        g_clear_object(&vmem->memslots[i]);
+    }
+    g_clear_pointer(&vmem->memslots, g_free);
+    if (vmem->mr && !qmem_memory_region_is_mapped(vmem->mr)) {
+        g_clear_object(&vmem->mr);
+    }
+    if (vmem->memdev_mr && !qmem_memory_region_is_mapped(vmem->memdev_mr)) {
+        g_clear_object(&vmem->memdev_mr);
+    }
+}
+
+void qmem_virtio_mem_free(QmemVirtioMem *vmem)
+{
+    if (!vmem) {
+        return;
+    }
+    if (vmem->realized) {
+        qmem_virtio_mem_unrealize(vmem);
+    }
+    vmem_drop_regions(vmem);
+    /* A region still mapped now is a bug of whoever mapped it. */
+    g_clear_object(&vmem->mr);
+    g_clear_object(&vmem->memdev_mr);
+    g_clear_object(&vmem->memdev);
+    g_free(vmem);
+}
+
+void qmem_virtio_mem_set_memdev(QmemVirtioMem *vmem,
+                                QmemHostMemoryBackend *memdev)
+{
+    g_return_if_fail(!vmem->realized);
+
+    if (vmem->memdev == memdev) {
+        return;
+    }
+    /* Nothing is mapped before realize. */
+    vmem->nb_memslots = 0;
+    vmem_drop_regions(vmem);
+    g_clear_object(&vmem->mr);
+    g_clear_object(&vmem->memdev_mr);
+    g_set_object(&vmem->memdev, memdev);
+}
+
+QmemHostMemoryBackend *qmem_virtio_mem_get_memdev(QmemVirtioMem *vmem)
+{
+    return vmem->memdev;
+}
+
+void qmem_virtio_mem_set_addr(QmemVirtioMem *vmem, guint64 addr)
+{
+    vmem->addr = addr;
+}
+
+guint64 qmem_virtio_mem_get_addr(QmemVirtioMem *vmem)
+{
+    return vmem->addr;
+}
+
+void qmem_virtio_mem_set_node(QmemVirtioMem *vmem, guint32 node)
+{
+    vmem->node = node;
+}
+
+guint32 qmem_virtio_mem_get_node(QmemVirtioMem *vmem)
+{
+    return vmem->node;
+}
+
+void qmem_virtio_mem_set_prealloc(QmemVirtioMem *vmem, gboolean prealloc)
+{
+    vmem->prealloc = prealloc;
+}
+
+gboolean qmem_virtio_mem_get_prealloc(QmemVirtioMem *vmem)
+{
+    return vmem->prealloc;
+}
+
+void qmem_virtio_mem_set_dynamic_memslots(QmemVirtioMem *vmem,
+                                          gboolean dynamic_memslots)
+{
+    g_return_if_fail(!vmem->realized);
+
+    if (vmem->dynamic_memslots != dynamic_memslots) {
+        vmem->nb_memslots = 0;
+        vmem_drop_regions(vmem);
+        g_clear_object(&vmem->mr);
+        vmem->dynamic_memslots = dynamic_memslots;
+    }
+}
+
+gboolean qmem_virtio_mem_get_dynamic_memslots(QmemVirtioMem *vmem)
+{
+    return vmem->dynamic_memslots;
+}
+
+void qmem_virtio_mem_set_early_migration(QmemVirtioMem *vmem,
+                                         gboolean early_migration)
+{
+    vmem->early_migration = early_migration;
+}
+
+gboolean qmem_virtio_mem_get_early_migration(QmemVirtioMem *vmem)
+{
+    return vmem->early_migration;
+}
+
+void qmem_virtio_mem_set_unplugged_inaccessible(QmemVirtioMem *vmem,
+                                                QmemVirtioMemOnOffAuto value)
+{
+    vmem->unplugged_inaccessible = value;
+}
+
+QmemVirtioMemOnOffAuto qmem_virtio_mem_get_unplugged_inaccessible(
+    QmemVirtioMem *vmem)
+{
+    return vmem->unplugged_inaccessible;
+}
+
+gboolean qmem_virtio_mem_set_block_size(QmemVirtioMem *vmem, guint64 value,
+                                        GError **error)
+{
+    if (vmem->realized) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' cannot be changed",
+                    QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE);
+        return FALSE;
+    }
+    if (value < QMEM_VIRTIO_MEM_MIN_BLOCK_SIZE) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property has to be at least 0x%" PRIx32,
+                    QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE,
+                    (guint32)QMEM_VIRTIO_MEM_MIN_BLOCK_SIZE);
+        return FALSE;
+    }
+    if (!is_power_of_2(value)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property has to be a power of two",
+                    QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE);
+        return FALSE;
+    }
+    vmem->block_size = value;
+    return TRUE;
+}
+
+guint64 qmem_virtio_mem_get_block_size(QmemVirtioMem *vmem)
+{
+    QmemRamBlock *block;
+
+    if (vmem->block_size) {
+        return vmem->block_size;
+    }
+    block = vmem_block(vmem);
+    return block ? qmem_virtio_mem_default_block_size(block)
+                 : qmem_virtio_mem_thp_size();
+}
+
+guint64 qmem_virtio_mem_get_region_size(QmemVirtioMem *vmem)
+{
+    QmemRamBlock *block = vmem_block(vmem);
+
+    return block ? block->size : 0;
+}
+
+/*
+ * The guest may plug up to requested-size plus an extent, so that Linux
+ * can add whole memory blocks; always whole device blocks.
+ */
+static void resize_usable_region(QmemVirtioMem *vmem, guint64 requested_size,
+                                 gboolean can_shrink)
+{
+    guint64 newsize = MIN(qmem_virtio_mem_get_region_size(vmem),
+                          requested_size + QMEM_VIRTIO_MEM_USABLE_EXTENT);
+
+    newsize = align_up(newsize, vmem->block_size);
+    if (!requested_size) {
+        newsize = 0;
+    }
+    if (newsize < vmem->usable_region_size && !can_shrink) {
+        return;
+    }
+    vmem->usable_region_size = newsize;
+}
+
+gboolean qmem_virtio_mem_set_requested_size(QmemVirtioMem *vmem,
+                                            guint64 value, GError **error)
+{
+    const char *name = QMEM_VIRTIO_MEM_PROP_REQUESTED_SIZE;
+
+    if (vmem->unplug_pending) {
+        /* Else the guest might plug memory before it handles the unplug. */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' cannot be changed if the device is in the process "
+                    "of unplug", name);
+        return FALSE;
+    }
+    /* Block size and memdev are fixed only once realized. */
+    if (!vmem->realized) {
+        vmem->requested_size = value;
+        return TRUE;
+    }
+    if (value % vmem->block_size) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' has to be multiples of '%s' (0x%" PRIx64 ")", name,
+                    QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE, vmem->block_size);
+        return FALSE;
+    }
+    if (value > qmem_virtio_mem_get_region_size(vmem)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' cannot exceed the memory backend size(0x%" PRIx64
+                    ")", name, qmem_virtio_mem_get_region_size(vmem));
+        return FALSE;
+    }
+    if (value != vmem->requested_size) {
+        resize_usable_region(vmem, value, FALSE);
+        vmem->requested_size = value;
+    }
+    /* QEMU notifies even without a change, which helps debugging. */
+    vmem->config_changes++;
+    return TRUE;
+}
+
+guint64 qmem_virtio_mem_get_requested_size(QmemVirtioMem *vmem)
+{
+    return vmem->requested_size;
+}
+
+guint64 qmem_virtio_mem_get_size(QmemVirtioMem *vmem)
+{
+    return vmem->size;
+}
+
+guint64 qmem_virtio_mem_get_usable_region_size(QmemVirtioMem *vmem)
+{
+    return vmem->usable_region_size;
+}
+
+void qmem_virtio_mem_set_unplug_pending(QmemVirtioMem *vmem,
+                                        gboolean pending)
+{
+    vmem->unplug_pending = pending;
+}
+
+void qmem_virtio_mem_set_size_change_func(QmemVirtioMem *vmem,
+                                          QmemVirtioMemSizeChangeFunc func,
+                                          gpointer user_data)
+{
+    vmem->size_change = func;
+    vmem->size_change_data = user_data;
+}
+
+static void notify_size_change(QmemVirtioMem *vmem)
+{
+    if (vmem->size_change) {
+        vmem->size_change(vmem, vmem->size, vmem->size_change_data);
+    }
+}
+
+/* Memslots */
+
+static void prepare_mr(QmemVirtioMem *vmem)
+{
+    QmemRamBlock *block = vmem_block(vmem);
+
+    g_assert(!vmem->mr && vmem->dynamic_memslots && block);
+    vmem->mr = qmem_memory_region_new_container("virtio-mem", block->size);
+    qmem_memory_region_set_alignment(
+        vmem->mr, qmem_memory_region_get_alignment(vmem_memdev_mr(vmem)));
+}
+
+static guint64 memslot_length(QmemVirtioMem *vmem, guint idx)
+{
+    const guint64 offset = idx * vmem->memslot_size;
+
+    /* The last memslot may be shorter. */
+    if (idx == vmem->nb_memslots - 1) {
+        return qmem_virtio_mem_get_region_size(vmem) - offset;
+    }
+    return vmem->memslot_size;
+}
+
+static void prepare_memslots(QmemVirtioMem *vmem)
+{
+    QmemMemoryRegion *memdev_mr = vmem_memdev_mr(vmem);
+
+    g_assert(!vmem->memslots && vmem->nb_memslots && vmem->dynamic_memslots);
+    vmem->memslots = g_new0(QmemMemoryRegion *, vmem->nb_memslots);
+    for (guint idx = 0; idx < vmem->nb_memslots; idx++) {
+        g_autofree char *name = g_strdup_printf("memslot-%u", idx);
+
+        vmem->memslots[idx] = qmem_memory_region_new_alias(
+            name, memdev_mr, idx * vmem->memslot_size,
+            memslot_length(vmem, idx));
+        /* Each memslot comes and goes without touching its neighbours. */
+        qmem_memory_region_set_unmergeable(vmem->memslots[idx], TRUE);
+    }
+}
+
+static void activate_memslot(QmemVirtioMem *vmem, guint idx)
+{
+    /* Added and removed, not enabled and disabled: flat views stay small. */
+    if (!qmem_memory_region_is_mapped(vmem->memslots[idx])) {
+        qmem_memory_region_add_subregion(vmem->mr, idx * vmem->memslot_size,
+                                         vmem->memslots[idx]);
+    }
+}
+
+static void deactivate_memslot(QmemVirtioMem *vmem, guint idx)
+{
+    if (qmem_memory_region_is_mapped(vmem->memslots[idx])) {
+        qmem_memory_region_del_subregion(vmem->mr, vmem->memslots[idx]);
+    }
+}
+
+static void activate_memslots_to_plug(QmemVirtioMem *vmem, guint64 offset,
+                                      guint64 size)
+{
+    const guint start_idx = offset / vmem->memslot_size;
+    const guint end_idx = (offset + size + vmem->memslot_size - 1) /
+                          vmem->memslot_size;
+
+    g_assert(vmem->dynamic_memslots);
+    qmem_memory_region_transaction_begin();
+    for (guint idx = start_idx; idx < end_idx; idx++) {
+        activate_memslot(vmem, idx);
+    }
+    qmem_memory_region_transaction_commit();
+}
+
+static void deactivate_unplugged_memslots(QmemVirtioMem *vmem,
+                                          guint64 offset, guint64 size)
+{
+    const guint start_idx = offset / vmem->memslot_size;
+    const guint end_idx = (offset + size + vmem->memslot_size - 1) /
+                          vmem->memslot_size;
+
+    g_assert(vmem->dynamic_memslots);
+    qmem_memory_region_transaction_begin();
+    for (guint idx = start_idx; idx < end_idx; idx++) {
+        const guint64 memslot_offset = idx * vmem->memslot_size;
+        const guint64 memslot_size = memslot_length(vmem, idx);
+
+        /* A partly covered memslot stays while any of its blocks is in. */
+        if (offset > memslot_offset ||
+            offset + size < memslot_offset + memslot_size) {
+            if (!qmem_virtio_mem_is_range_unplugged(
+                    vmem, vmem->addr + memslot_offset, memslot_size)) {
+                continue;
+            }
+        }
+        deactivate_memslot(vmem, idx);
+    }
+    qmem_memory_region_transaction_commit();
+}
+
+QmemMemoryRegion *qmem_virtio_mem_get_memory_region(QmemVirtioMem *vmem,
+                                                    GError **error)
+{
+    if (!vmem->memdev) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property must be set", QMEM_VIRTIO_MEM_PROP_MEMDEV);
+        return NULL;
+    }
+    if (!vmem_block(vmem)) {
+        /* Only a backend outside /objects can be without memory. */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property specifies an unsupported memdev",
+                    QMEM_VIRTIO_MEM_PROP_MEMDEV);
+        return NULL;
+    }
+    if (vmem->dynamic_memslots) {
+        if (!vmem->mr) {
+            prepare_mr(vmem);
+        }
+        return vmem->mr;
+    }
+    return vmem_memdev_mr(vmem);
+}
+
+void qmem_virtio_mem_decide_memslots(QmemVirtioMem *vmem, guint limit)
+{
+    guint64 region_size, memslot_size, min_memslot_size, memslots;
+    QmemRamBlock *block = vmem_block(vmem);
+
+    if (!vmem->dynamic_memslots) {
+        return;
+    }
+    g_return_if_fail(vmem->nb_memslots == 0 && !vmem->realized);
+
+    /* When realize is going to fail, one memslot will do. */
+    if (limit <= 1 || !block) {
+        vmem->nb_memslots = 1;
+        return;
+    }
+    region_size = block->size;
+
+    /* Memslots are at least a block: the default block size is needed. */
+    if (!vmem->block_size) {
+        vmem->block_size = qmem_virtio_mem_default_block_size(block);
+    }
+    if (vmem->block_size < block->page_size ||
+        region_size % vmem->block_size) {
+        vmem->nb_memslots = 1;
+        return;
+    }
+
+    memslot_size = align_up(region_size / limit, vmem->block_size);
+    min_memslot_size = MAX(vmem->block_size,
+                           QMEM_VIRTIO_MEM_MIN_MEMSLOT_SIZE);
+    memslot_size = MAX(memslot_size, min_memslot_size);
+
+    memslots = align_up(region_size, memslot_size) / memslot_size;
+    if (memslots != 1) {
+        vmem->memslot_size = memslot_size;
+    }
+    vmem->nb_memslots = memslots;
+}
+
+guint qmem_virtio_mem_get_memslots(QmemVirtioMem *vmem)
+{
+    if (!vmem->dynamic_memslots) {
+        return 1;
+    }
+    return MAX(vmem->nb_memslots, 1);
+}
+
+guint64 qmem_virtio_mem_get_memslot_size(QmemVirtioMem *vmem)
+{
+    return vmem->memslots ? vmem->memslot_size : 0;
+}
+
+gboolean qmem_virtio_mem_memslot_is_active(QmemVirtioMem *vmem, guint idx)
+{
+    g_return_val_if_fail(!vmem->memslots || idx < vmem->nb_memslots, FALSE);
+
+    return vmem->memslots &&
+           qmem_memory_region_is_mapped(vmem->memslots[idx]);
+}
+
+guint qmem_virtio_mem_get_active_memslots(QmemVirtioMem *vmem)
+{
+    guint n = 0;
+
+    for (guint i = 0; vmem->memslots && i < vmem->nb_memslots; i++) {
+        n += qmem_memory_region_is_mapped(vmem->memslots[i]);
+    }
+    return n;
+}
+
+/* Realize */
+
+gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
+                                 const QmemVirtioMemEnv *env,
+                                 GError **error)
+{
+    QmemRamBlock *rb;
+    gboolean memdev_prealloc = FALSE;
+    guint64 page_size, default_block_size;
+    int ret;
+
+    g_return_val_if_fail(vmem != NULL && env != NULL, FALSE);
+    g_return_val_if_fail(!vmem->realized, FALSE);
+
+    rb = vmem_block(vmem);
+    if (vmem->memdev) {
+        g_object_get(vmem->memdev, QMEM_HOSTMEM_PROP_PREALLOC,
+                     &memdev_prealloc, NULL);
+    }
+    if (!vmem->memdev) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property is not set", QMEM_VIRTIO_MEM_PROP_MEMDEV);
+        return FALSE;
+    } else if (qmem_host_memory_backend_is_mapped(vmem->memdev)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property specifies a busy memdev: %s",
+                    QMEM_VIRTIO_MEM_PROP_MEMDEV,
+                    qmem_object_get_name(QMEM_OBJECT(vmem->memdev)) ?: "");
+        return FALSE;
+    } else if (!rb || (rb->flags & QMEM_RAM_READONLY)) {
+        /* Not RAM, or ROM (a read-only mapping). */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property specifies an unsupported memdev",
+                    QMEM_VIRTIO_MEM_PROP_MEMDEV);
+        return FALSE;
+    } else if (memdev_prealloc) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property specifies a memdev with preallocation "
+                    "enabled: %s. Instead, specify 'prealloc=on' for the "
+                    "virtio-mem device. ", QMEM_VIRTIO_MEM_PROP_MEMDEV,
+                    qmem_object_get_name(QMEM_OBJECT(vmem->memdev)) ?: "");
+        return FALSE;
+    }
+
+    if ((env->nb_numa_nodes && vmem->node >= env->nb_numa_nodes) ||
+        (!env->nb_numa_nodes && vmem->node)) {
+        /* Sic: "exceedsthe", as QEMU. */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property has value '%" PRIu32 "', which exceeds"
+                    "the number of numa nodes: %u", QMEM_VIRTIO_MEM_PROP_NODE,
+                    vmem->node, env->nb_numa_nodes ? env->nb_numa_nodes : 1);
+        return FALSE;
+    }
+
+    if (env->mlock) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "Incompatible with mlock");
+        return FALSE;
+    }
+
+    page_size = rb->page_size;
+
+    /* x86 has legacy guests that read unplugged memory. */
+    switch (vmem->unplugged_inaccessible) {
+    case QMEM_VIRTIO_MEM_ON_OFF_AUTO_AUTO:
+        vmem->unplugged_inaccessible = has_shared_zeropage(rb) ?
+            QMEM_VIRTIO_MEM_ON_OFF_AUTO_OFF : QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON;
+        break;
+    case QMEM_VIRTIO_MEM_ON_OFF_AUTO_OFF:
+        if (!has_shared_zeropage(rb)) {
+            vmem_warn_report("'%s' property set to 'off' with a memdev that "
+                             "does not support the shared zeropage.",
+                             QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE);
+        }
+        break;
+    default:
+        break;
+    }
+
+    if (vmem->dynamic_memslots &&
+        vmem->unplugged_inaccessible != QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property set to 'on' requires '%s' to be 'on'",
+                    QMEM_VIRTIO_MEM_PROP_DYNAMIC_MEMSLOTS,
+                    QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE);
+        return FALSE;
+    }
+
+    /* A default that suits hugetlbfs backends of any page size. */
+    default_block_size = qmem_virtio_mem_default_block_size(rb);
+    if (!vmem->block_size) {
+        vmem->block_size = default_block_size;
+    }
+    if (vmem->block_size < page_size) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property has to be at least the page size (0x%"
+                    PRIx64 ")", QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE, page_size);
+        return FALSE;
+    } else if (vmem->block_size < default_block_size) {
+        vmem_warn_report("'%s' property is smaller than the default block "
+                         "size (%" PRIx64 " MiB)",
+                         QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE,
+                         default_block_size / MiB);
+    }
+    if (vmem->requested_size % vmem->block_size) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property has to be multiples of '%s' (0x%" PRIx64
+                    ")", QMEM_VIRTIO_MEM_PROP_REQUESTED_SIZE,
+                    QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE, vmem->block_size);
+        return FALSE;
+    } else if (vmem->addr % vmem->block_size) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property has to be multiples of '%s' (0x%" PRIx64
+                    ")", QMEM_VIRTIO_MEM_PROP_ADDR,
+                    QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE, vmem->block_size);
+        return FALSE;
+    } else if (rb->size % vmem->block_size) {
+        /* Sic: "of'block-size'", as QEMU. */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'%s' property memdev size has to be multiples of"
+                    "'%s' (0x%" PRIx64 ")", QMEM_VIRTIO_MEM_PROP_MEMDEV,
+                    QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE, vmem->block_size);
+        return FALSE;
+    }
+
+    if (env->discard_disabled) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "Discarding RAM is disabled");
+        return FALSE;
+    }
+
+    /*
+     * Start from a clean slate: the backend may be reused, a shared file
+     * may still hold data.  An incoming migration brings the contents.
+     */
+    if (!env->incoming_migration) {
+        ret = ram_block_discard_range(rb, 0, rb->size);
+        if (ret) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Unexpected error discarding RAM: %s",
+                        g_strerror(-ret));
+            return FALSE;
+        }
+    }
+
+    resize_usable_region(vmem, vmem->requested_size, TRUE);
+    vmem->bitmap_size = rb->size / vmem->block_size;
+    vmem->bitmap = g_new0(guint64, (vmem->bitmap_size + BITS_PER_WORD - 1) /
+                                   BITS_PER_WORD);
+    vmem->size = 0;
+
+    /* Without dynamic memslots the backend is mapped whole. */
+    if (vmem->dynamic_memslots) {
+        if (!vmem->mr) {
+            prepare_mr(vmem);
+        }
+        if (vmem->nb_memslots <= 1) {
+            vmem->nb_memslots = 1;
+            vmem->memslot_size = rb->size;
+        }
+        if (!vmem->memslots) {
+            prepare_memslots(vmem);
+        }
+    } else {
+        g_assert(!vmem->mr && !vmem->memslots);
+    }
+
+    qmem_host_memory_backend_set_mapped(vmem->memdev, TRUE);
+    vmem->broken = FALSE;
+    vmem->realized = TRUE;
+    return TRUE;
+}
+
+void qmem_virtio_mem_unrealize(QmemVirtioMem *vmem)
+{
+    g_return_if_fail(vmem->realized);
+
+    /* A memslot may still be mapped if the device goes with the machine. */
+    if (vmem->memslots) {
+        qmem_memory_region_transaction_begin();
+        for (guint idx = 0; idx < vmem->nb_memslots; idx++) {
+            deactivate_memslot(vmem, idx);
+        }
+        qmem_memory_region_transaction_commit();
+    }
+    vmem_drop_regions(vmem);
+    vmem->nb_memslots = 0;
+    vmem->memslot_size = 0;
+    qmem_host_memory_backend_set_mapped(vmem->memdev, FALSE);
+    g_clear_pointer(&vmem->bitmap, g_free);
+    vmem->bitmap_size = 0;
+    vmem->size = 0;
+    vmem->realized = FALSE;
+}
+
+gboolean qmem_virtio_mem_is_realized(QmemVirtioMem *vmem)
+{
+    return vmem->realized;
+}
+
+/* Blocks */
+
+gboolean qmem_virtio_mem_is_range_plugged(QmemVirtioMem *vmem, guint64 addr,
+                                          guint64 size)
+{
+    const guint64 first_bit = (addr - vmem->addr) / vmem->block_size;
+    const guint64 last_bit = first_bit + size / vmem->block_size - 1;
+
+    g_return_val_if_fail(vmem->realized, FALSE);
+    /* A shorter bitmap keeps the search inside the range. */
+    return find_next_bit(vmem->bitmap, last_bit + 1, first_bit, FALSE) >
+           last_bit;
+}
+
+gboolean qmem_virtio_mem_is_range_unplugged(QmemVirtioMem *vmem,
+                                            guint64 addr, guint64 size)
+{
+    const guint64 first_bit = (addr - vmem->addr) / vmem->block_size;
+    const guint64 last_bit = first_bit + size / vmem->block_size - 1;
+
+    g_return_val_if_fail(vmem->realized, FALSE);
+    return find_next_bit(vmem->bitmap, last_bit + 1, first_bit, TRUE) >
+           last_bit;
+}
+
+static void set_range(QmemVirtioMem *vmem, guint64 addr, guint64 size,
+                      gboolean plugged)
+{
+    bitmap_change(vmem->bitmap, (addr - vmem->addr) / vmem->block_size,
+                  size / vmem->block_size, plugged);
+}
+
+/* The guest sends any numbers: only whole blocks of the usable region. */
+static gboolean valid_range(QmemVirtioMem *vmem, guint64 gpa, guint64 size)
+{
+    if (gpa % vmem->block_size) {
+        return FALSE;
+    }
+    if (gpa + size < gpa || !size) {
+        return FALSE;
+    }
+    if (gpa < vmem->addr || gpa >= vmem->addr + vmem->usable_region_size) {
+        return FALSE;
+    }
+    if (gpa + size > vmem->addr + vmem->usable_region_size) {
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Returns 0 or -EBUSY; on failure the blocks keep their state. */
+static int set_block_state(QmemVirtioMem *vmem, guint64 start_gpa,
+                           guint64 size, gboolean plug)
+{
+    const guint64 offset = start_gpa - vmem->addr;
+    QmemRamBlock *rb = vmem_block(vmem);
+    int ret = 0;
+
+    if (vmem->busy) {
+        return -EBUSY;
+    }
+
+    if (!plug) {
+        if (ram_block_discard_range(rb, offset, size)) {
+            return -EBUSY;
+        }
+        set_range(vmem, start_gpa, size, FALSE);
+        /* After the bitmap changed: it says which memslots are empty. */
+        if (vmem->dynamic_memslots) {
+            deactivate_unplugged_memslots(vmem, offset, size);
+        }
+        return 0;
+    }
+
+    if (vmem->prealloc) {
+        static gboolean warned;
+        g_autoptr(GError) local_err = NULL;
+
+        if (!qmem_prealloc_mem(rb->fd, (guint8 *)rb->host + offset, size, 1,
+                               &local_err)) {
+            /* Once: a guest retrying must not fill the log. */
+            if (!warned) {
+                vmem_warn_report("%s", local_err->message);
+                warned = TRUE;
+            }
+            ret = -EBUSY;
+        }
+    }
+    if (!ret) {
+        /* Mapped before the blocks become plugged. */
+        if (vmem->dynamic_memslots) {
+            activate_memslots_to_plug(vmem, offset, size);
+        }
+    }
+    if (ret) {
+        /* Preallocation may have populated part of it. */
+        ram_block_discard_range(rb, offset, size);
+        return -EBUSY;
+    }
+    set_range(vmem, start_gpa, size, TRUE);
+    return 0;
+}
+
+static guint16 state_change_request(QmemVirtioMem *vmem, guint64 gpa,
+                                    guint16 nb_blocks, gboolean plug)
+{
+    guint64 size;
+    int ret;
+
+    /* Cannot overflow for any backend that fits a 64-bit address space. */
+    if (nb_blocks > G_MAXUINT64 / vmem->block_size) {
+        return QMEM_VIRTIO_MEM_RESP_ERROR;
+    }
+    size = nb_blocks * vmem->block_size;
+    if (!valid_range(vmem, gpa, size)) {
+        return QMEM_VIRTIO_MEM_RESP_ERROR;
+    }
+    if (plug && vmem->size + size > vmem->requested_size) {
+        return QMEM_VIRTIO_MEM_RESP_NACK;
+    }
+    /* Every block must be in the other state. */
+    if ((plug && !qmem_virtio_mem_is_range_unplugged(vmem, gpa, size)) ||
+        (!plug && !qmem_virtio_mem_is_range_plugged(vmem, gpa, size))) {
+        return QMEM_VIRTIO_MEM_RESP_ERROR;
+    }
+
+    qmem_memory_region_transaction_begin();
+    ret = set_block_state(vmem, gpa, size, plug);
+    qmem_memory_region_transaction_commit();
+    if (ret) {
+        return QMEM_VIRTIO_MEM_RESP_BUSY;
+    }
+    if (plug) {
+        vmem->size += size;
+    } else {
+        vmem->size -= size;
+    }
+    notify_size_change(vmem);
+    return QMEM_VIRTIO_MEM_RESP_ACK;
+}
+
+static int unplug_all(QmemVirtioMem *vmem)
+{
+    QmemRamBlock *rb = vmem_block(vmem);
+
+    if (vmem->size) {
+        if (vmem->busy) {
+            return -EBUSY;
+        }
+        if (ram_block_discard_range(rb, 0, rb->size)) {
+            return -EBUSY;
+        }
+        bitmap_change(vmem->bitmap, 0, vmem->bitmap_size, FALSE);
+        vmem->size = 0;
+        notify_size_change(vmem);
+        if (vmem->dynamic_memslots) {
+            deactivate_unplugged_memslots(vmem, 0, rb->size);
+        }
+    }
+    resize_usable_region(vmem, vmem->requested_size, TRUE);
+    return 0;
+}
+
+static guint16 get_le16(const guint8 *p)
+{
+    return p[0] | p[1] << 8;
+}
+
+static guint64 get_le64(const guint8 *p)
+{
+    guint64 v = 0;
+
+    for (int i = 7; i >= 0; i--) {
+        v = v << 8 | p[i];
+    }
+    return v;
+}
+
+static void put_le16(guint8 *p, guint16 v)
+{
+    p[0] = v;
+    p[1] = v >> 8;
+}
+
+static void put_le64(guint8 *p, guint64 v)
+{
+    for (int i = 0; i < 8; i++) {
+        p[i] = v >> (8 * i);
+    }
+}
+
+/* QEMU's virtio_error(): the device stops until the guest resets it. */
+static gboolean G_GNUC_PRINTF(3, 4) protocol_violation(QmemVirtioMem *vmem,
+                                                       GError **error,
+                                                       const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
+                                                QMEM_ERROR_GENERIC, fmt, ap));
+    va_end(ap);
+    vmem->broken = TRUE;
+    return FALSE;
+}
+
+gboolean qmem_virtio_mem_handle_request(QmemVirtioMem *vmem,
+                                        const guint8 *req, gsize req_len,
+                                        guint8 *resp, gsize resp_len,
+                                        GError **error)
+{
+    guint16 type, nb_blocks, resp_type = QMEM_VIRTIO_MEM_RESP_ACK;
+    guint16 state = 0;
+    guint64 gpa;
+
+    g_return_val_if_fail(vmem != NULL && vmem->realized, FALSE);
+    g_return_val_if_fail(req != NULL || req_len == 0, FALSE);
+    g_return_val_if_fail(resp != NULL || resp_len == 0, FALSE);
+
+    if (vmem->broken) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "virtio-mem device needs a reset after a "
+                            "protocol violation");
+        return FALSE;
+    }
+    if (req_len < QMEM_VIRTIO_MEM_REQ_SIZE) {
+        /* QEMU prints the size it expected. */
+        return protocol_violation(vmem, error, "virtio-mem protocol "
+                                  "violation: invalid request size: %d",
+                                  QMEM_VIRTIO_MEM_REQ_SIZE);
+    }
+    if (resp_len < QMEM_VIRTIO_MEM_RESP_SIZE) {
+        return protocol_violation(vmem, error, "virtio-mem protocol "
+                                  "violation: not enough space for "
+                                  "response: %zu", resp_len);
+    }
+
+    type = get_le16(req);
+    gpa = get_le64(req + 8);
+    nb_blocks = get_le16(req + 16);
+    switch (type) {
+    case QMEM_VIRTIO_MEM_REQ_PLUG:
+        resp_type = state_change_request(vmem, gpa, nb_blocks, TRUE);
+        break;
+    case QMEM_VIRTIO_MEM_REQ_UNPLUG:
+        resp_type = state_change_request(vmem, gpa, nb_blocks, FALSE);
+        break;
+    case QMEM_VIRTIO_MEM_REQ_UNPLUG_ALL:
+        qmem_memory_region_transaction_begin();
+        resp_type = unplug_all(vmem) ? QMEM_VIRTIO_MEM_RESP_BUSY
+                                     : QMEM_VIRTIO_MEM_RESP_ACK;
+        qmem_memory_region_transaction_commit();
+        break;
+    case QMEM_VIRTIO_MEM_REQ_STATE: {
+        guint64 size;
+
+        if (nb_blocks > G_MAXUINT64 / vmem->block_size ||
+            !valid_range(vmem, gpa, size = nb_blocks * vmem->block_size)) {
+            resp_type = QMEM_VIRTIO_MEM_RESP_ERROR;
+        } else if (qmem_virtio_mem_is_range_plugged(vmem, gpa, size)) {
+            state = QMEM_VIRTIO_MEM_STATE_PLUGGED;
+        } else if (qmem_virtio_mem_is_range_unplugged(vmem, gpa, size)) {
+            state = QMEM_VIRTIO_MEM_STATE_UNPLUGGED;
+        } else {
+            state = QMEM_VIRTIO_MEM_STATE_MIXED;
+        }
+        break;
+    }
+    default:
+        return protocol_violation(vmem, error, "virtio-mem protocol "
+                                  "violation: unknown request type: %d",
+                                  type);
+    }
+
+    memset(resp, 0, QMEM_VIRTIO_MEM_RESP_SIZE);
+    put_le16(resp, resp_type);
+    put_le16(resp + 8, state);
+    return TRUE;
+}
+
+gboolean qmem_virtio_mem_is_broken(QmemVirtioMem *vmem)
+{
+    return vmem->broken;
+}
+
+void qmem_virtio_mem_set_busy(QmemVirtioMem *vmem, gboolean busy)
+{
+    vmem->busy = busy;
+}
+
+void qmem_virtio_mem_get_config(QmemVirtioMem *vmem, guint8 *config)
+{
+    memset(config, 0, QMEM_VIRTIO_MEM_CONFIG_SIZE);
+    put_le64(config, vmem->block_size);
+    put_le16(config + 8, vmem->node);
+    put_le64(config + 16, vmem->addr);
+    put_le64(config + 24, qmem_virtio_mem_get_region_size(vmem));
+    put_le64(config + 32, vmem->usable_region_size);
+    put_le64(config + 40, vmem->size);
+    put_le64(config + 48, vmem->requested_size);
+}
+
+guint64 qmem_virtio_mem_get_config_changes(QmemVirtioMem *vmem)
+{
+    return vmem->config_changes;
+}
+
+guint64 qmem_virtio_mem_get_features(QmemVirtioMem *vmem)
+{
+    g_return_val_if_fail(vmem->unplugged_inaccessible !=
+                         QMEM_VIRTIO_MEM_ON_OFF_AUTO_AUTO, 0);
+
+    if (vmem->unplugged_inaccessible == QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON) {
+        return G_GUINT64_CONSTANT(1) <<
+               QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE;
+    }
+    return 0;
+}
+
+gboolean qmem_virtio_mem_validate_features(QmemVirtioMem *vmem,
+                                           guint64 driver_features)
+{
+    const guint64 bit = G_GUINT64_CONSTANT(1) <<
+                        QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE;
+
+    return !(qmem_virtio_mem_get_features(vmem) & bit) ||
+           (driver_features & bit);
+}
+
+void qmem_virtio_mem_system_reset(QmemVirtioMem *vmem, gboolean wakeup)
+{
+    g_return_if_fail(vmem->realized);
+
+    /* The virtio reset that comes with every system reset. */
+    vmem->broken = FALSE;
+    /* A guest resuming from suspend keeps its memory. */
+    if (wakeup) {
+        return;
+    }
+    /* When busy, the guest has to unplug by itself (UNPLUG_ALL). */
+    qmem_memory_region_transaction_begin();
+    unplug_all(vmem);
+    qmem_memory_region_transaction_commit();
+}
+
+/* The memory-device side */
+
+JsonObject *qmem_virtio_mem_fill_device_info(QmemVirtioMem *vmem,
+                                             const char *id)
+{
+    JsonObject *data = json_object_new();
+    g_autofree char *memdev = vmem->memdev ?
+        qmem_object_get_canonical_path(QMEM_OBJECT(vmem->memdev)) : NULL;
+
+    if (id) {
+        json_object_set_string_member(data, "id", id);
+    }
+    json_object_set_member(data, "memaddr",
+                           qmem_qmp_node_new_uint64(vmem->addr));
+    json_object_set_member(data, "requested-size",
+                           qmem_qmp_node_new_uint64(vmem->requested_size));
+    json_object_set_member(data, "size", qmem_qmp_node_new_uint64(vmem->size));
+    json_object_set_member(data, "max-size", qmem_qmp_node_new_uint64(
+                               qmem_virtio_mem_get_region_size(vmem)));
+    json_object_set_member(data, "block-size", qmem_qmp_node_new_uint64(
+                               qmem_virtio_mem_get_block_size(vmem)));
+    json_object_set_int_member(data, "node", vmem->node);
+    json_object_set_string_member(data, "memdev", memdev ? memdev : "");
+    return data;
+}
+
+gboolean qmem_virtio_mem_unplug_request_check(QmemVirtioMem *vmem,
+                                              GError **error)
+{
+    /* Possible with an empty usable region, but a legacy setting anyway. */
+    if (vmem->unplugged_inaccessible == QMEM_VIRTIO_MEM_ON_OFF_AUTO_OFF) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "virtio-mem device cannot get unplugged while '%s' != "
+                    "'on'", QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE);
+        return FALSE;
+    }
+    if (vmem->size) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "virtio-mem device cannot get unplugged while "
+                            "some of its memory is still plugged");
+        return FALSE;
+    }
+    if (vmem->requested_size) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "virtio-mem device cannot get unplugged while '%s' != "
+                    "'0'", QMEM_VIRTIO_MEM_PROP_REQUESTED_SIZE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Finding a device's state */
+
+static GQuark vmem_quark(void)
+{
+    return g_quark_from_static_string("qmem-virtio-mem");
+}
+
+void qmem_virtio_mem_attach(QmemDevice *dev, QmemVirtioMem *vmem)
+{
+    g_return_if_fail(QMEM_IS_DEVICE(dev));
+
+    g_object_set_qdata(G_OBJECT(dev), vmem_quark(), vmem);
+}
+
+QmemVirtioMem *qmem_virtio_mem_from_device(QmemDevice *dev)
+{
+    g_return_val_if_fail(QMEM_IS_DEVICE(dev), NULL);
+
+    return g_object_get_qdata(G_OBJECT(dev), vmem_quark());
+}
+
+/* MEMORY_DEVICE_SIZE_CHANGE, rate-limited per qom-path (QEMU's monitor). */
+
+typedef struct {
+    char *qom_path;
+    JsonObject *pending;        /* the latest event held back, or NULL */
+    GSource *timer;
+} EventState;
+
+static GHashTable *event_states;        /* qom-path -> EventState */
+static guint event_interval_ms = 1000;
+
+static void event_state_free(gpointer p)
+{
+    EventState *state = p;
+
+    if (state->timer) {
+        g_source_destroy(state->timer);
+        g_source_unref(state->timer);
+    }
+    g_clear_pointer(&state->pending, json_object_unref);
+    g_free(state->qom_path);
+    g_free(state);
+}
+
+static gboolean event_timer_fired(gpointer opaque)
+{
+    EventState *state = opaque;
+
+    if (state->pending) {
+        g_autoptr(JsonObject) data = g_steal_pointer(&state->pending);
+
+        /* The next interval starts now. */
+        qmem_qmp_emit_event("MEMORY_DEVICE_SIZE_CHANGE", data);
+        return G_SOURCE_CONTINUE;
+    }
+    /* A quiet interval: the next event goes out at once again. */
+    g_source_unref(g_steal_pointer(&state->timer));
+    g_hash_table_remove(event_states, state->qom_path);
+    return G_SOURCE_REMOVE;
+}
+
+void qmem_virtio_mem_send_size_change_event(const char *id, guint64 size,
+                                            const char *qom_path)
+{
+    g_autoptr(JsonObject) data = json_object_new();
+    EventState *state;
+
+    g_return_if_fail(qom_path != NULL);
+
+    if (id) {
+        json_object_set_string_member(data, "id", id);
+    }
+    json_object_set_member(data, "size", qmem_qmp_node_new_uint64(size));
+    json_object_set_string_member(data, "qom-path", qom_path);
+
+    if (!event_states) {
+        event_states = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                             event_state_free);
+    }
+    state = g_hash_table_lookup(event_states, qom_path);
+    if (state) {
+        /* The latest wins. */
+        g_clear_pointer(&state->pending, json_object_unref);
+        state->pending = g_steal_pointer(&data);
+        return;
+    }
+    qmem_qmp_emit_event("MEMORY_DEVICE_SIZE_CHANGE", data);
+
+    state = g_new0(EventState, 1);
+    state->qom_path = g_strdup(qom_path);
+    state->timer = g_timeout_source_new(event_interval_ms);
+    g_source_set_callback(state->timer, event_timer_fired, state, NULL);
+    g_source_attach(state->timer, g_main_context_get_thread_default());
+    g_hash_table_insert(event_states, state->qom_path, state);
+}
+
+void qmem_virtio_mem_set_event_interval(guint ms)
+{
+    event_interval_ms = ms;
+}
+
+void qmem_virtio_mem_flush_events(void)
+{
+    g_clear_pointer(&event_states, g_hash_table_unref);
+}
+
+/* Guest requests from qtest and QMP */
+
+static const char *const request_names[] = {
+    [QMEM_VIRTIO_MEM_REQ_PLUG] = "plug",
+    [QMEM_VIRTIO_MEM_REQ_UNPLUG] = "unplug",
+    [QMEM_VIRTIO_MEM_REQ_UNPLUG_ALL] = "unplug-all",
+    [QMEM_VIRTIO_MEM_REQ_STATE] = "state",
+};
+
+static const char *const response_names[] = {
+    [QMEM_VIRTIO_MEM_RESP_ACK] = "ack",
+    [QMEM_VIRTIO_MEM_RESP_NACK] = "nack",
+    [QMEM_VIRTIO_MEM_RESP_BUSY] = "busy",
+    [QMEM_VIRTIO_MEM_RESP_ERROR] = "error",
+};
+
+static const char *const state_names[] = {
+    [QMEM_VIRTIO_MEM_STATE_PLUGGED] = "plugged",
+    [QMEM_VIRTIO_MEM_STATE_UNPLUGGED] = "unplugged",
+    [QMEM_VIRTIO_MEM_STATE_MIXED] = "mixed",
+};
+
+static int request_type_from_name(const char *name)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(request_names); i++) {
+        if (!strcmp(request_names[i], name)) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static QmemVirtioMem *find_vmem(const char *path, GError **error)
+{
+    QmemObject *obj = qmem_object_resolve_path(path, QMEM_TYPE_DEVICE, NULL);
+    QmemVirtioMem *vmem;
+
+    if (!obj) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_DEVICE_NOT_FOUND,
+                    "Device '%s' not found", path);
+        return NULL;
+    }
+    vmem = qmem_virtio_mem_from_device(QMEM_DEVICE(obj));
+    if (!vmem || !vmem->realized) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "device '%s' is not a virtio-mem device", path);
+        return NULL;
+    }
+    return vmem;
+}
+
+/* Builds the request a guest would send and hands it over. */
+static gboolean submit_request(QmemVirtioMem *vmem, guint16 type,
+                               guint64 addr, guint16 nb_blocks,
+                               guint16 *resp_type, guint16 *state,
+                               GError **error)
+{
+    guint8 req[QMEM_VIRTIO_MEM_REQ_SIZE] = { 0 };
+    guint8 resp[QMEM_VIRTIO_MEM_RESP_SIZE];
+
+    put_le16(req, type);
+    put_le64(req + 8, addr);
+    put_le16(req + 16, nb_blocks);
+    if (!qmem_virtio_mem_handle_request(vmem, req, sizeof(req), resp,
+                                        sizeof(resp), error)) {
+        return FALSE;
+    }
+    *resp_type = get_le16(resp);
+    *state = get_le16(resp + 8);
+    return TRUE;
+}
+
+static void qtest_virtio_mem_request(QmemQtestServer *server, char **argv,
+                                     GString *reply)
+{
+    g_autoptr(GError) error = NULL;
+    guint argc = g_strv_length(argv);
+    guint64 addr = 0, nb_blocks = 0;
+    guint16 resp_type, state;
+    QmemVirtioMem *vmem;
+    int type;
+
+    if (argc < 3) {
+        g_string_append(reply, "FAIL missing argument");
+        return;
+    }
+    type = request_type_from_name(argv[2]);
+    if (type < 0) {
+        g_string_append_printf(reply, "FAIL invalid request type '%s'",
+                               argv[2]);
+        return;
+    }
+    if (type != QMEM_VIRTIO_MEM_REQ_UNPLUG_ALL && argc < 5) {
+        g_string_append(reply, "FAIL missing argument");
+        return;
+    }
+    if (argc > 3 && qmem_strtou64(argv[3], 0, &addr)) {
+        g_string_append_printf(reply, "FAIL invalid address '%s'", argv[3]);
+        return;
+    }
+    if (argc > 4 && (qmem_parse_uint(argv[4], NULL, 0, &nb_blocks) ||
+                     nb_blocks > G_MAXUINT16)) {
+        g_string_append_printf(reply, "FAIL invalid number of blocks '%s'",
+                               argv[4]);
+        return;
+    }
+    vmem = find_vmem(argv[1], &error);
+    if (!vmem || !submit_request(vmem, type, addr, nb_blocks, &resp_type,
+                                 &state, &error)) {
+        g_string_append_printf(reply, "FAIL %s", error->message);
+        return;
+    }
+    g_string_append_printf(reply, "OK %s", response_names[resp_type]);
+    if (type == QMEM_VIRTIO_MEM_REQ_STATE &&
+        resp_type == QMEM_VIRTIO_MEM_RESP_ACK) {
+        g_string_append_printf(reply, " %s", state_names[state]);
+    }
+}
+
+static JsonNode *qmp_x_virtio_mem_request(JsonObject *args, GError **error)
+{
+    static const char *const allowed[] = {
+        "qom-path", "type", "addr", "nb-blocks", NULL
+    };
+    const char *path, *type_name;
+    guint64 addr = 0, nb_blocks = 0;
+    gboolean has_addr, has_nb_blocks;
+    guint16 resp_type, state;
+    QmemVirtioMem *vmem;
+    JsonObject *ret;
+    JsonNode *node;
+    int type;
+
+    if (!qmem_qmp_arg_str(args, "qom-path", NULL, &path, error) ||
+        !qmem_qmp_arg_str(args, "type", NULL, &type_name, error)) {
+        return NULL;
+    }
+    type = request_type_from_name(type_name);
+    if (type < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'type' does not accept value '%s'", type_name);
+        return NULL;
+    }
+    if (!qmem_qmp_arg_uint64(args, "addr", &has_addr, &addr, error) ||
+        !qmem_qmp_arg_uint64(args, "nb-blocks", &has_nb_blocks, &nb_blocks,
+                             error)) {
+        return NULL;
+    }
+    if (nb_blocks > G_MAXUINT16) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'nb-blocks' expects uint16_t");
+        return NULL;
+    }
+    /* Only unplug-all needs no range. */
+    if (type != QMEM_VIRTIO_MEM_REQ_UNPLUG_ALL && (!has_addr ||
+                                                   !has_nb_blocks)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' is missing",
+                    has_addr ? "nb-blocks" : "addr");
+        return NULL;
+    }
+    if (!qmem_qmp_check_args(args, allowed, error)) {
+        return NULL;
+    }
+    vmem = find_vmem(path, error);
+    if (!vmem || !submit_request(vmem, type, addr, nb_blocks, &resp_type,
+                                 &state, error)) {
+        return NULL;
+    }
+    ret = json_object_new();
+    json_object_set_string_member(ret, "response", response_names[resp_type]);
+    if (type == QMEM_VIRTIO_MEM_REQ_STATE &&
+        resp_type == QMEM_VIRTIO_MEM_RESP_ACK) {
+        json_object_set_string_member(ret, "state", state_names[state]);
+    }
+    node = json_node_new(JSON_NODE_OBJECT);
+    json_node_take_object(node, ret);
+    return node;
+}
+
+void qmem_virtio_mem_register_commands(void)
+{
+    static gboolean registered;
+
+    if (registered) {
+        return;
+    }
+    registered = TRUE;
+    qmem_qtest_register_command("virtio-mem-request",
+                                qtest_virtio_mem_request);
+    if (!qmem_qmp_has_command("x-virtio-mem-request")) {
+        qmem_qmp_register_command("x-virtio-mem-request",
+                                  qmp_x_virtio_mem_request,
+                                  QMEM_QMP_COMMAND_NONE);
+    }
+}
