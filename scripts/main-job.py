@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """The main job behind "make run": a default qmem machine, driven over QMP.
 
-Starts qmem-run with a pc machine, boot RAM, memory backends and a
-cold-plugged DIMM, on KVM where /dev/kvm works (else the qtest
-accelerator), then hot-plugs and unplugs memory over QMP, has the guest
-check it (on KVM), and prints what it did, the memory map as a table and
-the path of the memory-map picture.
+Starts qmem-run with a pc machine of two NUMA nodes (boot RAM from one
+backend per node), a cold-plugged DIMM and a 16 GiB virtio-mem device with
+dynamic memslots, on KVM where /dev/kvm works (else the qtest
+accelerator), then over QMP hot-plugs and unplugs a DIMM, grows and
+shrinks the virtio-mem device as a guest driver would, has the guest check
+the memory (on KVM), and prints what it did, the NUMA layout, the memory
+map as a table and the path of the memory-map picture.
 
 Usage: scripts/main-job.py [BUILD_DIR]   (default: $QMEM_BUILD or build)
 Exits non-zero if qmem-run or any QMP command fails.
@@ -87,6 +89,27 @@ def size(n):
     return f"{n // GiB} GiB" if n % GiB == 0 else f"{n // MiB} MiB"
 
 
+def memslots(qmp):
+    slots = qmp.cmd("x-query-memslots")
+    return f"{slots['used']} used of {slots['max']}"
+
+
+def vmem_info(qmp):
+    for dev in qmp.cmd("query-memory-devices"):
+        if dev["type"] == "virtio-mem":
+            return dev["data"]
+    raise RuntimeError("no virtio-mem device")
+
+
+def memtest(qmp, addr, length, what):
+    r = qmp.cmd("x-guest-memtest", addr=addr, size=length, seed=1,
+                mode="write-verify")
+    print(f"   {what}: {r['checked']} bytes checked, "
+          f"{r['mismatches']} mismatches")
+    if r["checked"] != length or r["mismatches"] or "fault-addr" in r:
+        raise RuntimeError(f"memtest of {what} failed: {r}")
+
+
 def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1
                             else os.environ.get("QMEM_BUILD", "build"))
@@ -98,10 +121,19 @@ def main():
     picture = os.path.join(build, "memory-map.png")
 
     args = [runner, "-accel", accel, "-S", "-display", "none",
-            "-M", "pc", "-m", "2G,slots=8,maxmem=32G", "-smp", "2",
+            "-M", "pc", "-m", "2G,slots=8,maxmem=64G",
+            "-smp", "4,sockets=2,cores=2",
+            "-object", "memory-backend-ram,id=ram-node0,size=1G",
+            "-object", "memory-backend-ram,id=ram-node1,size=1G",
+            "-numa", "node,nodeid=0,memdev=ram-node0,cpus=0-1",
+            "-numa", "node,nodeid=1,memdev=ram-node1,cpus=2-3",
+            "-numa", "dist,src=0,dst=1,val=21",
             "-object", "memory-backend-ram,id=dimm0-mem,size=1G,prealloc=on",
             "-object", "memory-backend-memfd,id=dimm1-mem,size=1G",
-            "-device", "pc-dimm,id=dimm0,memdev=dimm0-mem",
+            "-device", "pc-dimm,id=dimm0,memdev=dimm0-mem,node=0",
+            "-object", "memory-backend-ram,id=vmem0-mem,size=16G,reserve=off",
+            "-device", "virtio-mem-pci,id=vmem0,memdev=vmem0-mem,node=1,"
+                       "dynamic-memslots=on",
             "-qmp", f"unix:{qmp_path},server=on,wait=off"]
     print("$ " + " ".join(args))
     if accel == "qtest":
@@ -124,36 +156,74 @@ def main():
                   f"prealloc={str(memdev['prealloc']).lower()} "
                   f"share={str(memdev['share']).lower()}")
 
-        print("\nHot-plug a second DIMM over QMP:")
-        qmp.cmd("device_add", driver="pc-dimm", id="dimm1", memdev="dimm1-mem")
+        print("\nThe NUMA layout (info numa):")
+        show(qmp.hmp("info numa"))
+
+        print("\nHot-plug a second DIMM on node 1 over QMP:")
+        qmp.cmd("device_add", driver="pc-dimm", id="dimm1", memdev="dimm1-mem",
+                node=1)
         devices = qmp.cmd("query-memory-devices")
-        for dev in devices:
-            d = dev["data"]
-            print(f"   {dev['type']} {d['id']}: {size(d['size'])} at "
-                  f"{d['addr']:#x}, slot {d['slot']}, "
+        dimms = [d["data"] for d in devices if d["type"] == "dimm"]
+        for d in dimms:
+            print(f"   dimm {d['id']}: {size(d['size'])} at {d['addr']:#x}, "
+                  f"node {d['node']}, slot {d['slot']}, "
                   f"hotplugged={str(d['hotplugged']).lower()}")
 
         if accel == "kvm":
             print("\nvCPU 0 writes and verifies every byte of both DIMMs:")
-            for dev in devices:
-                d = dev["data"]
-                r = qmp.cmd("x-guest-memtest", addr=d["addr"], size=d["size"],
-                            seed=1, mode="write-verify")
-                print(f"   {d['id']}: {r['checked']} bytes checked, "
-                      f"{r['mismatches']} mismatches")
-                if r["checked"] != d["size"] or r["mismatches"]:
-                    raise RuntimeError(f"memtest of {d['id']} failed: {r}")
+            for d in dimms:
+                memtest(qmp, d["addr"], d["size"], d["id"])
 
         print("\nUnplug dimm1:")
-        dimm1 = next(d["data"] for d in devices if d["data"]["id"] == "dimm1")
+        dimm1 = next(d for d in dimms if d["id"] == "dimm1")
         qmp.cmd("device_del", id="dimm1")
         if accel == "kvm":
             r = qmp.cmd("x-guest-memtest", addr=dimm1["addr"],
                         size=dimm1["size"], mode="verify")
             print(f"   the guest now faults at {r['fault-addr']:#x}, where "
                   f"dimm1 was")
-        slots = qmp.cmd("x-query-memslots")
-        print(f"   memslots: {slots['used']} used of {slots['max']}")
+
+        print("\nGrow virtio-mem to 4 GiB; the guest plugs it block by block:")
+        vmem = vmem_info(qmp)
+        block, base = vmem["block-size"], vmem["memaddr"]
+        print(f"   vmem0: {size(vmem['max-size'])} device at {base:#x}, "
+              f"blocks of {size(block)}, node {vmem['node']}")
+        print(f"   memslots before: {memslots(qmp)}")
+        qmp.cmd("qom-set", path="vmem0", property="requested-size",
+                value=4 * GiB)
+        plug = 4 * GiB // block
+        for first in range(0, plug, 1024):
+            r = qmp.cmd("x-virtio-mem-request", **{
+                "qom-path": "vmem0", "type": "plug",
+                "addr": base + first * block,
+                "nb-blocks": min(1024, plug - first)})
+            if r["response"] != "ack":
+                raise RuntimeError(f"plug answered {r['response']}")
+        vmem = vmem_info(qmp)
+        print(f"   plugged {size(vmem['size'])}; memslots now: "
+              f"{memslots(qmp)} (one per GiB plugged)")
+        if accel == "kvm":
+            memtest(qmp, base, vmem["size"], "vmem0's plugged blocks")
+
+        print("\nShrink it to 1 GiB; the guest unplugs 3 GiB:")
+        qmp.cmd("qom-set", path="vmem0", property="requested-size", value=GiB)
+        unplug = 3 * GiB // block
+        for first in range(0, unplug, 1024):
+            qmp.cmd("x-virtio-mem-request", **{
+                "qom-path": "vmem0", "type": "unplug",
+                "addr": base + GiB + first * block,
+                "nb-blocks": min(1024, unplug - first)})
+        vmem = vmem_info(qmp)
+        print(f"   plugged {size(vmem['size'])}; memslots now: "
+              f"{memslots(qmp)}")
+        if accel == "kvm":
+            r = qmp.cmd("x-guest-memtest", addr=base + GiB, size=GiB,
+                        mode="verify")
+            print(f"   the guest faults at {r['fault-addr']:#x}: that memslot "
+                  f"is gone")
+
+        print("\nNUMA after all this (info numa):")
+        show(qmp.hmp("info numa"))
 
         print("\nThe memory map:")
         show(qmp.hmp("info memory-map"))
