@@ -24,6 +24,40 @@ G_DEFINE_TYPE_WITH_CODE(QmemContainer, qmem_container, QMEM_TYPE_OBJECT,
 
 static QmemObject *root;
 
+/*
+ * Name -> the objects in the tree with that name (a GPtrArray each), so
+ * that partial paths ("m0", "peripheral/d0") resolve without walking the
+ * whole tree: hot-plugging hundreds of devices resolves one per property.
+ */
+static GHashTable *objects_by_name;
+
+static void name_index_add(QmemObject *obj, const char *name)
+{
+    GPtrArray *objs;
+
+    if (!objects_by_name) {
+        objects_by_name = g_hash_table_new_full(
+            g_str_hash, g_str_equal, g_free,
+            (GDestroyNotify)g_ptr_array_unref);
+    }
+    objs = g_hash_table_lookup(objects_by_name, name);
+    if (!objs) {
+        objs = g_ptr_array_new();
+        g_hash_table_insert(objects_by_name, g_strdup(name), objs);
+    }
+    g_ptr_array_add(objs, obj);
+}
+
+static void name_index_remove(QmemObject *obj, const char *name)
+{
+    GPtrArray *objs = objects_by_name ?
+                      g_hash_table_lookup(objects_by_name, name) : NULL;
+
+    if (objs && g_ptr_array_remove_fast(objs, obj) && objs->len == 0) {
+        g_hash_table_remove(objects_by_name, name);
+    }
+}
+
 /* The registry: user-facing name <-> GType. */
 static GHashTable *types_by_name;
 static GHashTable *names_by_type;
@@ -49,6 +83,7 @@ static void qmem_object_dispose(GObject *gobj)
             QmemObject *child = g_ptr_array_index(priv->child_order, i);
             QmemObjectPrivate *cpriv = qmem_object_get_instance_private(child);
 
+            name_index_remove(child, cpriv->name);
             cpriv->parent = NULL;
         }
         g_ptr_array_set_size(priv->child_order, 0);
@@ -256,6 +291,7 @@ gboolean qmem_object_add_child(QmemObject *parent, const char *name,
     g_free(cpriv->name);
     cpriv->name = g_strdup(name);
     cpriv->parent = parent;
+    name_index_add(child, cpriv->name);
     g_hash_table_insert(ppriv->children, cpriv->name, g_object_ref(child));
     g_ptr_array_add(ppriv->child_order, child);
     return TRUE;
@@ -278,6 +314,7 @@ void qmem_object_unparent(QmemObject *obj)
         klass->unparent(obj);
     }
     ppriv = qmem_object_get_instance_private(priv->parent);
+    name_index_remove(obj, priv->name);
     priv->parent = NULL;
     g_ptr_array_remove(ppriv->child_order, obj);
     /* Drops the tree's reference; obj may be finalized here. */
@@ -361,21 +398,16 @@ static gboolean path_suffix_matches(QmemObject *obj, char **parts, guint n)
     return TRUE;
 }
 
-typedef struct {
-    char **parts;
-    guint n;
-    GType type;
-    QmemObject *found;
-    guint matches;
-} PartialPathSearch;
-
-static gboolean partial_path_visit(QmemObject *obj, gpointer opaque)
+/* Is obj in the tree that hangs from the root? */
+static gboolean attached_to_root(QmemObject *obj)
 {
-    PartialPathSearch *s = opaque;
+    while (obj != root) {
+        QmemObjectPrivate *priv = qmem_object_get_instance_private(obj);
 
-    if (type_matches(obj, s->type) && path_suffix_matches(obj, s->parts, s->n)) {
-        s->found = obj;
-        s->matches++;
+        if (!priv->parent) {
+            return FALSE;
+        }
+        obj = priv->parent;
     }
     return TRUE;
 }
@@ -398,24 +430,31 @@ QmemObject *qmem_object_resolve_path(const char *path, GType type,
         }
         return obj && type_matches(obj, type) ? obj : NULL;
     } else {
-        PartialPathSearch s = {
-            .parts = parts,
-            .n = g_strv_length(parts),
-            .type = type,
-        };
+        guint n = g_strv_length(parts);
+        GPtrArray *candidates;
+        QmemObject *found = NULL;
+        guint matches = 0;
 
-        if (s.n == 0 || !*parts[s.n - 1]) {
+        if (n == 0 || !*parts[n - 1] || !objects_by_name) {
             return NULL;
         }
-        qmem_object_foreach_recursive(qmem_object_get_root(),
-                                      partial_path_visit, &s);
-        if (s.matches > 1) {
+        candidates = g_hash_table_lookup(objects_by_name, parts[n - 1]);
+        for (guint i = 0; candidates && i < candidates->len; i++) {
+            QmemObject *c = g_ptr_array_index(candidates, i);
+
+            if (type_matches(c, type) && path_suffix_matches(c, parts, n) &&
+                attached_to_root(c)) {
+                found = c;
+                matches++;
+            }
+        }
+        if (matches > 1) {
             if (ambiguous) {
                 *ambiguous = TRUE;
             }
             return NULL;
         }
-        return s.found;
+        return found;
     }
 }
 

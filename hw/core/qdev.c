@@ -21,6 +21,12 @@ G_DEFINE_ABSTRACT_TYPE_WITH_CODE(QmemDevice, qmem_device, QMEM_TYPE_OBJECT,
 
 static GQuark runtime_quark;
 
+/*
+ * Realized devices, in the order they were realized: what the machine
+ * iterates on every plug, kept here so that it never walks the tree.
+ */
+static GPtrArray *realized_devices;
+
 void qmem_param_spec_set_runtime(GParamSpec *pspec)
 {
     g_param_spec_set_qdata(pspec, runtime_quark, GINT_TO_POINTER(1));
@@ -59,8 +65,18 @@ static gboolean qmem_device_set_property_checked(QmemObject *obj,
         ->set_property_checked(obj, pspec, value, error);
 }
 
+/* A device dropped without being unplugged must not stay listed. */
+static void qmem_device_finalize(GObject *obj)
+{
+    if (realized_devices) {
+        g_ptr_array_remove(realized_devices, obj);
+    }
+    G_OBJECT_CLASS(qmem_device_parent_class)->finalize(obj);
+}
+
 static void qmem_device_class_init(QmemDeviceClass *klass)
 {
+    G_OBJECT_CLASS(klass)->finalize = qmem_device_finalize;
     runtime_quark = g_quark_from_static_string("qmem-device-runtime");
     QMEM_OBJECT_CLASS(klass)->set_property_checked =
         qmem_device_set_property_checked;
@@ -134,6 +150,10 @@ static gboolean device_realize(QmemDevice *dev, QmemMachine *machine,
         return FALSE;
     }
     priv->realized = TRUE;
+    if (!realized_devices) {
+        realized_devices = g_ptr_array_new();
+    }
+    g_ptr_array_add(realized_devices, dev);
     if (mc && mc->device_plug) {
         mc->device_plug(machine, dev);
     }
@@ -236,6 +256,7 @@ static void device_remove(QmemDevice *dev)
         dc->unrealize(dev);
     }
     priv->realized = FALSE;
+    g_ptr_array_remove(realized_devices, dev);
     qmem_object_unparent(QMEM_OBJECT(dev));
 }
 
@@ -291,24 +312,11 @@ gboolean qmem_device_del(const char *id, GError **error)
     return TRUE;
 }
 
-static gboolean collect_device(QmemObject *obj, gpointer opaque)
-{
-    if (QMEM_IS_DEVICE(obj) && qmem_device_is_realized(QMEM_DEVICE(obj))) {
-        g_ptr_array_add(opaque, obj);
-    }
-    return TRUE;
-}
-
+/* A copy: callers may unplug devices while they go through it. */
 static GPtrArray *list_devices(void)
 {
-    GPtrArray *devices = g_ptr_array_new();
-    QmemObject *machine =
-        qmem_object_get_child(qmem_object_get_root(), "machine");
-
-    if (machine) {
-        qmem_object_foreach_recursive(machine, collect_device, devices);
-    }
-    return devices;
+    return realized_devices ? g_ptr_array_copy(realized_devices, NULL, NULL)
+                            : g_ptr_array_new();
 }
 
 void qmem_device_unplug_all(void)

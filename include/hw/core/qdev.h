@@ -118,7 +118,7 @@ gboolean qmem_device_print_help(const char *driver, GString *out);
 
 /**
  * qmem_device_foreach:
- * @fn: called for every realized device under /machine; return %FALSE to
+ * @fn: called for every realized device, oldest first; return %FALSE to
  *   stop
  */
 void qmem_device_foreach(gboolean (*fn)(QmemDevice *dev, gpointer opaque),
