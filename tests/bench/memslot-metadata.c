@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "qapi/qmp.h"
+#include "bench-common.h"
 
 /*
  * Three VMs, one after the other, on KVM: qmem-run with a 1 TiB
@@ -580,13 +581,7 @@ int main(int argc, char **argv)
         g_printerr("memslot-metadata: set QMEM_RUN or --qmem to qmem-run\n");
         return 2;
     }
-    /* A qmem-run of a build tree finds its modules at the build root. */
-    if (!g_getenv("QMEM_MODULE_DIR")) {
-        g_autofree char *dir = g_path_get_dirname(qmem_run);
-
-        module_dir = g_build_filename(dir, "..", "..", NULL);
-        g_setenv("QMEM_MODULE_DIR", module_dir, TRUE);
-    }
+    module_dir = bench_set_module_dir(qmem_run);
     signal(SIGPIPE, SIG_IGN);
     rows = g_ptr_array_new();
 

@@ -4,19 +4,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qapi/cutils.h"
+#include "tests/bench/bench-common.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -26,8 +24,6 @@
 
 /* No single run may take longer than this (an 8 GiB run takes seconds). */
 #define RUN_TIMEOUT_MS (10 * 60 * 1000)
-
-extern char **environ;
 
 typedef enum {
     BACKEND_RAM,
@@ -41,12 +37,6 @@ static const char *const backend_names[N_BACKENDS] = {
     [BACKEND_MEMFD] = "memfd",
     [BACKEND_FILE] = "file",
 };
-
-/* One measurement: a time, or why there is none. */
-typedef struct {
-    double seconds;
-    char *failure;
-} Result;
 
 /*
  * The /dev/shm file that exists right now, so that an interrupted run
@@ -79,34 +69,6 @@ static void shm_path_remove(void)
     }
 }
 
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static char *read_fd_text(int fd)
-{
-    GString *s = g_string_new(NULL);
-    char buf[4096];
-    ssize_t n;
-
-    lseek(fd, 0, SEEK_SET);
-    while ((n = read(fd, buf, sizeof(buf))) > 0) {
-        g_string_append_len(s, buf, n);
-    }
-    return g_string_free(s, FALSE);
-}
-
-static char *first_line(const char *text)
-{
-    const char *nl = strchr(text, '\n');
-
-    return nl ? g_strndup(text, nl - text) : g_strdup(text);
-}
-
 /* -object argument; the file backend is shared like the kernel's mapping. */
 static char *object_arg(BenchBackend backend, guint64 size, guint threads,
                         gboolean prealloc)
@@ -123,57 +85,23 @@ static char *object_arg(BenchBackend backend, guint64 size, guint threads,
                            extra ? extra : "");
 }
 
-/*
- * Waits up to RUN_TIMEOUT_MS for a line starting with the QMP greeting on
- * @fd; everything read goes to @out.
- */
-static gboolean wait_for_greeting(int fd, GString *out)
+/* Whether a line starting with the QMP greeting comes before @deadline. */
+static gboolean wait_for_greeting(BenchVmm *v, double deadline)
 {
-    double deadline = now() + RUN_TIMEOUT_MS / 1000.0;
-    gsize scanned = 0;
-
     for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        char buf[4096];
-        ssize_t n;
-        char *nl;
-        int left = (deadline - now()) * 1000;
+        g_autofree char *line = NULL;
+        const char *p;
+        double when;
 
-        while ((nl = memchr(out->str + scanned, '\n', out->len - scanned))
-               != NULL) {
-            const char *line = out->str + scanned;
-
-            while (*line == ' ') {
-                line++;
-            }
-            if (g_str_has_prefix(line, "{\"QMP\"")) {
-                return TRUE;
-            }
-            scanned = nl + 1 - out->str;
-        }
-        if (left <= 0 || poll(&pfd, 1, left) <= 0) {
+        line = bench_vmm_read_line(v, deadline, &when);
+        if (!line) {
             return FALSE;
         }
-        n = read(fd, buf, sizeof(buf));
-        if (n <= 0) {
-            return FALSE;
+        for (p = line; *p == ' '; p++) {
+            continue;
         }
-        g_string_append_len(out, buf, n);
-    }
-}
-
-static void drain_until_eof(int fd, int timeout_ms)
-{
-    double deadline = now() + timeout_ms / 1000.0;
-    char buf[4096];
-
-    for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        int left = (deadline - now()) * 1000;
-
-        if (left <= 0 || poll(&pfd, 1, left) <= 0
-            || read(fd, buf, sizeof(buf)) <= 0) {
-            return;
+        if (g_str_has_prefix(p, "{\"QMP\"")) {
+            return TRUE;
         }
     }
 }
@@ -184,69 +112,30 @@ static void drain_until_eof(int fd, int timeout_ms)
  * created (and preallocated).  Then quits it and waits for it to exit, so
  * that its memory is gone before the next run.
  */
-static Result run_vmm_once(const char *prog, const char *object)
+static BenchResult run_vmm_once(const char *prog, const char *object)
 {
-    static const char quit[] =
-        "{\"execute\": \"qmp_capabilities\"}\n{\"execute\": \"quit\"}\n";
     /* clang-format off */
     const char *argv[] = {
         prog, "-machine", "none", "-nodefaults", "-display", "none", "-S",
         "-qmp", "stdio", "-object", object, NULL,
     };
     /* clang-format on */
-    posix_spawn_file_actions_t fa;
-    g_autoptr(GString) out = g_string_new(NULL);
-    Result r = { 0 };
-    int in[2], outp[2], errfd;
-    gboolean greeted;
-    double t0, t1;
-    pid_t pid;
-    int status, err;
+    BenchResult r = { 0 };
+    gboolean greeted = FALSE;
+    double t0, t1 = 0;
+    BenchVmm v;
+    int status;
 
-    if (pipe2(in, O_CLOEXEC) || pipe2(outp, O_CLOEXEC)) {
-        r.failure = g_strdup_printf("pipe: %s", g_strerror(errno));
-        return r;
+    if (bench_vmm_start(&v, (char **)argv, &t0, &r.failure)) {
+        greeted = wait_for_greeting(&v, bench_now() + RUN_TIMEOUT_MS / 1000.0);
+        t1 = bench_now();
     }
-    errfd = memfd_create("stderr", MFD_CLOEXEC);
-    g_assert(errfd >= 0);
-
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, errfd, 2);
-
-    t0 = now();
-    err = posix_spawnp(&pid, prog, &fa, NULL, (char **)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(in[0]);
-    close(outp[1]);
-    if (err) {
-        r.failure = g_strdup_printf("%s: %s", prog, g_strerror(err));
-        close(in[1]);
-        close(outp[0]);
-        close(errfd);
-        return r;
-    }
-
-    greeted = wait_for_greeting(outp[0], out);
-    t1 = now();
-
-    if (write(in[1], quit, sizeof(quit) - 1) < 0) {
-        /* It has exited already; waitpid() tells how. */
-    }
-    close(in[1]);
-    drain_until_eof(outp[0], greeted ? 60 * 1000 : 1000);
-    close(outp[0]);
-    if (waitpid(pid, &status, WNOHANG) == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
+    status = bench_vmm_quit(&v, FALSE, greeted ? 60 : 1);
 
     if (greeted) {
         r.seconds = t1 - t0;
-    } else {
-        g_autofree char *text = read_fd_text(errfd);
-        g_autofree char *line = first_line(text);
+    } else if (!r.failure) {
+        g_autofree char *line = bench_vmm_stderr_line(&v);
 
         if (*line) {
             r.failure = g_steal_pointer(&line);
@@ -257,16 +146,16 @@ static Result run_vmm_once(const char *prog, const char *object)
             r.failure = g_strdup("no QMP greeting");
         }
     }
-    close(errfd);
+    bench_vmm_close(&v);
     return r;
 }
 
 /* One run of @prog; the file backend gets a fresh file each time. */
-static Result run_vmm(const char *prog, BenchBackend backend, guint64 size,
-                      guint threads, gboolean prealloc)
+static BenchResult run_vmm(const char *prog, BenchBackend backend,
+                           guint64 size, guint threads, gboolean prealloc)
 {
     g_autofree char *object = NULL;
-    Result r;
+    BenchResult r;
 
     if (backend == BACKEND_FILE) {
         shm_path_set();
@@ -281,22 +170,10 @@ static Result run_vmm(const char *prog, BenchBackend backend, guint64 size,
     return r;
 }
 
-/* Keeps the shortest time; the first failure sticks. */
-static void keep_best(Result *best, Result r)
-{
-    if (best->failure) {
-        g_free(r.failure);
-    } else if (r.failure) {
-        best->failure = r.failure;
-    } else {
-        best->seconds = MIN(best->seconds, r.seconds);
-    }
-}
-
 /* Preallocation alone: the run with prealloc minus the run without. */
-static Result difference(Result *base, Result *full)
+static BenchResult difference(BenchResult *base, BenchResult *full)
 {
-    Result r = { 0 };
+    BenchResult r = { 0 };
 
     if (base->failure || full->failure) {
         r.failure = g_strdup(base->failure ? base->failure : full->failure);
@@ -379,8 +256,8 @@ static char *map_like_guest_ram(int fd, size_t size)
     return p;
 }
 
-static Result kernel_populate_once(BenchBackend backend, guint64 size,
-                                   guint threads)
+static BenchResult kernel_populate_once(BenchBackend backend, guint64 size,
+                                        guint threads)
 {
     size_t page = sysconf(_SC_PAGESIZE);
     size_t pages = (size + page - 1) / page;
@@ -388,7 +265,7 @@ static Result kernel_populate_once(BenchBackend backend, guint64 size,
     g_autofree PopulateArg *args = g_new0(PopulateArg, threads);
     g_autofree GThread **tids = g_new0(GThread *, threads);
     StartLine start = { 0 };
-    Result r = { 0 };
+    BenchResult r = { 0 };
     int fd = -1, saved_errno;
     char *p, *addr;
     double t0, t1;
@@ -431,11 +308,11 @@ static Result kernel_populate_once(BenchBackend backend, guint64 size,
     }
 
     if (threads == 1) {
-        t0 = now();
+        t0 = bench_now();
         if (madvise(p, size, MADV_POPULATE_WRITE)) {
             jobs[0].err = errno;
         }
-        t1 = now();
+        t1 = bench_now();
     } else {
         for (i = 0; i < threads; i++) {
             args[i].job = &jobs[i];
@@ -446,14 +323,14 @@ static Result kernel_populate_once(BenchBackend backend, guint64 size,
         while (start.ready < threads) {
             g_cond_wait(&start.cond, &start.lock);
         }
-        t0 = now();
+        t0 = bench_now();
         start.go = TRUE;
         g_cond_broadcast(&start.cond);
         g_mutex_unlock(&start.lock);
         for (i = 0; i < threads; i++) {
             g_thread_join(tids[i]);
         }
-        t1 = now();
+        t1 = bench_now();
     }
 
     munmap(p, size);
@@ -480,16 +357,16 @@ static Result kernel_populate_once(BenchBackend backend, guint64 size,
 typedef struct {
     BenchBackend backend;
     guint threads;
-    Result qmem_base, qmem_full, qemu_base, qemu_full;
-    Result qmem, qemu, limit;
+    BenchResult qmem_base, qmem_full, qemu_base, qemu_full;
+    BenchResult qmem, qemu, limit;
 } Row;
 
-static double gib_per_s(const Result *r, guint64 size)
+static double gib_per_s(const BenchResult *r, guint64 size)
 {
     return size / GiB / r->seconds;
 }
 
-static char *rate_cell(const Result *r, gboolean measured, guint64 size)
+static char *rate_cell(const BenchResult *r, gboolean measured, guint64 size)
 {
     if (!measured) {
         return g_strdup("n/a");
@@ -504,8 +381,8 @@ static char *rate_cell(const Result *r, gboolean measured, guint64 size)
     return g_strdup_printf("%.2f", gib_per_s(r, size));
 }
 
-static char *ratio_cell(const Result *a, gboolean a_measured, const Result *b,
-                        gboolean b_measured)
+static char *ratio_cell(const BenchResult *a, gboolean a_measured,
+                        const BenchResult *b, gboolean b_measured)
 {
     if (!a_measured || !b_measured || a->failure || b->failure
         || a->seconds <= 0 || b->seconds <= 0) {
@@ -522,26 +399,7 @@ static char *read_sys_line(const char *path)
     if (!g_file_get_contents(path, &text, NULL, NULL)) {
         return g_strdup("unknown");
     }
-    return g_strstrip(first_line(text));
-}
-
-static char *cpu_model(void)
-{
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    guint i;
-
-    if (g_file_get_contents("/proc/cpuinfo", &text, NULL, NULL)) {
-        lines = g_strsplit(text, "\n", -1);
-        for (i = 0; lines[i]; i++) {
-            const char *colon = strchr(lines[i], ':');
-
-            if (g_str_has_prefix(lines[i], "model name") && colon) {
-                return g_strstrip(g_strdup(colon + 1));
-            }
-        }
-    }
-    return g_strdup("unknown model");
+    return g_strstrip(bench_first_line(text));
 }
 
 static guint64 mem_available(void)
@@ -554,21 +412,6 @@ static guint64 mem_available(void)
         return 0;
     }
     return g_ascii_strtoull(p + strlen("MemAvailable:"), NULL, 10) * 1024;
-}
-
-static char *program_version(const char *prog)
-{
-    g_autofree char *out = NULL;
-    const char *argv[] = { prog, "--version", NULL };
-    int status;
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                      NULL, &out, NULL, &status, NULL)
-        || !g_spawn_check_wait_status(status, NULL)) {
-        return NULL;
-    }
-    return first_line(out);
 }
 
 static gboolean parse_backends(const char *text, gboolean *wanted)
@@ -688,32 +531,11 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_fatal_signal);
     signal(SIGHUP, on_fatal_signal);
 
-    if (!qmem && g_getenv("QMEM_RUN") && *g_getenv("QMEM_RUN")) {
-        qmem = g_strdup(g_getenv("QMEM_RUN"));
+    have_qmem = bench_find_qmem(&qmem, notes);
+    if (have_qmem) {
+        g_free(bench_set_module_dir(qmem));
     }
-    have_qmem = qmem && g_file_test(qmem, G_FILE_TEST_IS_EXECUTABLE)
-                && !g_file_test(qmem, G_FILE_TEST_IS_DIR);
-    if (!qmem) {
-        g_ptr_array_add(
-            notes,
-            g_strdup(
-                "qmem: column skipped, set QMEM_RUN or pass --qmem (a build "
-                "has it at <builddir>/hw/kvm/qmem-run)"));
-    } else if (!have_qmem) {
-        g_ptr_array_add(
-            notes,
-            g_strdup_printf("qmem: column skipped, '%s' is not an executable",
-                            qmem));
-    }
-
-    qemu_path = g_find_program_in_path(qemu ? qemu : "qemu-system-x86_64");
-    qemu_version = qemu_path ? program_version(qemu_path) : NULL;
-    have_qemu = qemu_version != NULL;
-    if (!have_qemu) {
-        g_ptr_array_add(
-            notes, g_strdup_printf("QEMU: column skipped, %s is not installed",
-                                   qemu ? qemu : "qemu-system-x86_64"));
-    }
+    have_qemu = bench_find_qemu(qemu, &qemu_path, &qemu_version, notes);
 
     have_shm = statvfs("/dev/shm", &shm) == 0
                && (guint64)shm.f_bavail * shm.f_frsize >= size;
@@ -746,18 +568,18 @@ int main(int argc, char **argv)
              */
             for (r = 0; r < (guint)runs; r++) {
                 if (have_qmem) {
-                    keep_best(&row->qmem_base,
+                    bench_keep_best(&row->qmem_base,
                               run_vmm(qmem, b, size, row->threads, FALSE));
-                    keep_best(&row->qmem_full,
+                    bench_keep_best(&row->qmem_full,
                               run_vmm(qmem, b, size, row->threads, TRUE));
                 }
                 if (have_qemu) {
-                    keep_best(&row->qemu_base,
+                    bench_keep_best(&row->qemu_base,
                               run_vmm(qemu_path, b, size, row->threads, FALSE));
-                    keep_best(&row->qemu_full,
+                    bench_keep_best(&row->qemu_full,
                               run_vmm(qemu_path, b, size, row->threads, TRUE));
                 }
-                keep_best(&row->limit,
+                bench_keep_best(&row->limit,
                           kernel_populate_once(b, size, row->threads));
             }
             row->qmem = difference(&row->qmem_base, &row->qmem_full);
@@ -765,7 +587,7 @@ int main(int argc, char **argv)
         }
     }
 
-    cpu = cpu_model();
+    cpu = bench_cpu_model();
     uname(&uts);
     thp = read_sys_line("/sys/kernel/mm/transparent_hugepage/enabled");
     thp_shmem = read_sys_line(
@@ -821,11 +643,6 @@ int main(int argc, char **argv)
         g_free(row->qemu.failure);
         g_free(row->limit.failure);
     }
-    if (notes->len) {
-        printf("\n");
-    }
-    for (i = 0; i < notes->len; i++) {
-        printf("note: %s\n", (char *)notes->pdata[i]);
-    }
+    bench_print_notes(notes);
     return 0;
 }

@@ -2,20 +2,16 @@
 /* Benchmark: start-up and DIMM hot-plug time of qmem-run vs QEMU. */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+
+#include "tests/bench/bench-common.h"
 
 /* Cold-plugged DIMMs in case (b), hot-plugged ones in case (c). */
 #define N_COLD 4
@@ -36,8 +32,6 @@ static const struct {
     { 57, 64 },
 };
 
-extern char **environ;
-
 typedef enum {
     PROG_QMEM,
     PROG_QEMU,
@@ -49,177 +43,31 @@ static const char *const prog_names[N_PROGS] = {
     [PROG_QEMU] = "QEMU",
 };
 
-/* One measurement: the best time so far, or why there is none. */
-typedef struct {
-    double seconds;
-    char *failure;
-} Result;
-
 /* Everything measured for one program. */
 typedef struct {
-    Result start_one;   /* (a) */
-    Result start_cold;  /* (b) */
-    Result plug_failed; /* (c), only its failure counts */
+    BenchResult start_one;   /* (a) */
+    BenchResult start_cold;  /* (b) */
+    BenchResult plug_failed; /* (c), only its failure counts */
     double plug[N_HOT]; /* (c), per device, the shortest over runs */
 } ProgResults;
 
-/* A running VMM with QMP on its stdin and stdout. */
-typedef struct {
-    pid_t pid;
-    int in;  /* its stdin */
-    int out; /* its stdout */
-    int err; /* a memfd holding its stderr */
-    GString *buf;
-    double first_byte; /* when stdout said anything, 0 until then */
-    gboolean eof;
-} Vmm;
-
 static gboolean verbose;
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static char *first_line(const char *text)
-{
-    const char *nl = strchr(text, '\n');
-
-    return nl ? g_strndup(text, nl - text) : g_strdup(text);
-}
-
-static char *vmm_stderr_line(Vmm *v)
-{
-    GString *s = g_string_new(NULL);
-    g_autofree char *text = NULL;
-    char buf[4096];
-    ssize_t n;
-
-    lseek(v->err, 0, SEEK_SET);
-    while ((n = read(v->err, buf, sizeof(buf))) > 0) {
-        g_string_append_len(s, buf, n);
-    }
-    text = g_string_free(s, FALSE);
-    return first_line(text);
-}
-
-/*
- * Why @v stopped talking: the first line of its stderr if it wrote one,
- * else @what.
- */
-static char *vmm_failure(Vmm *v, const char *what)
-{
-    g_autofree char *line = vmm_stderr_line(v);
-
-    return *line ? g_steal_pointer(&line) : g_strdup(what);
-}
-
-/*
- * Starts @argv with stdin and stdout on pipes and stderr in a memfd; *@t0
- * is the time just before the fork, so that the measured time includes
- * everything the system does for a new process.
- */
-static gboolean vmm_start(Vmm *v, char **argv, double *t0, char **failure)
-{
-    posix_spawn_file_actions_t fa;
-    int in[2], out[2], err;
-
-    memset(v, 0, sizeof(*v));
-    v->pid = -1;
-    v->in = v->out = v->err = -1;
-    if (pipe2(in, O_CLOEXEC)) {
-        *failure = g_strdup_printf("pipe: %s", g_strerror(errno));
-        return FALSE;
-    }
-    if (pipe2(out, O_CLOEXEC)) {
-        *failure = g_strdup_printf("pipe: %s", g_strerror(errno));
-        close(in[0]);
-        close(in[1]);
-        return FALSE;
-    }
-    v->err = memfd_create("stderr", MFD_CLOEXEC);
-    if (v->err < 0) {
-        *failure = g_strdup_printf("memfd_create: %s", g_strerror(errno));
-        close(in[0]);
-        close(in[1]);
-        close(out[0]);
-        close(out[1]);
-        return FALSE;
-    }
-    v->buf = g_string_new(NULL);
-
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, v->err, 2);
-    *t0 = now();
-    err = posix_spawnp(&v->pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(in[0]);
-    close(out[1]);
-    v->in = in[1];
-    v->out = out[0];
-    if (err) {
-        *failure = g_strdup_printf("%s: %s", argv[0], g_strerror(err));
-        v->pid = -1;
-        return FALSE;
-    }
-    return TRUE;
-}
-
-/*
- * The next line on @v's stdout, without its newline, and in *@when the
- * time it was complete; NULL at end of file or after @deadline.
- */
-static char *vmm_read_line(Vmm *v, double deadline, double *when)
-{
-    for (;;) {
-        struct pollfd pfd = { .fd = v->out, .events = POLLIN };
-        char *nl = memchr(v->buf->str, '\n', v->buf->len);
-        char buf[4096];
-        int left;
-        ssize_t n;
-
-        if (nl) {
-            char *line = g_strndup(v->buf->str, nl - v->buf->str);
-
-            g_string_erase(v->buf, 0, nl + 1 - v->buf->str);
-            return line;
-        }
-        left = (deadline - now()) * 1000;
-        if (v->eof || left <= 0 || poll(&pfd, 1, left) <= 0) {
-            return NULL;
-        }
-        n = read(v->out, buf, sizeof(buf));
-        *when = now();
-        if (n <= 0) {
-            v->eof = TRUE;
-            return NULL;
-        }
-        if (!v->first_byte) {
-            v->first_byte = *when;
-        }
-        g_string_append_len(v->buf, buf, n);
-    }
-}
 
 /*
  * Waits for the QMP greeting; *@first_byte is when its first byte came
  * (a greeting is the first thing QMP says, so that is when the program
  * was ready to talk).
  */
-static gboolean vmm_wait_greeting(Vmm *v, double *first_byte, char **failure)
+static gboolean vmm_wait_greeting(BenchVmm *v, double *first_byte,
+                                  char **failure)
 {
     g_autofree char *line = NULL;
     const char *p;
     double when;
 
-    line = vmm_read_line(v, now() + GREETING_TIMEOUT_S, &when);
+    line = bench_vmm_read_line(v, bench_now() + GREETING_TIMEOUT_S, &when);
     if (!line) {
-        *failure = vmm_failure(v, "no QMP greeting");
+        *failure = bench_vmm_failure(v, "no QMP greeting");
         return FALSE;
     }
     for (p = line; *p == ' '; p++) {
@@ -238,13 +86,13 @@ static gboolean vmm_wait_greeting(Vmm *v, double *first_byte, char **failure)
  * is the time from the write to the complete reply line.  @what names the
  * command in a failure.
  */
-static gboolean vmm_command(Vmm *v, const char *what, const char *cmd,
+static gboolean vmm_command(BenchVmm *v, const char *what, const char *cmd,
                             double *seconds, char **failure)
 {
     g_autofree char *text = g_strdup_printf("%s\n", cmd);
-    double deadline = now() + REPLY_TIMEOUT_S;
+    double deadline = bench_now() + REPLY_TIMEOUT_S;
     gsize done = 0;
-    double t0 = now();
+    double t0 = bench_now();
 
     while (done < strlen(text)) {
         ssize_t n = write(v->in, text + done, strlen(text) - done);
@@ -255,7 +103,7 @@ static gboolean vmm_command(Vmm *v, const char *what, const char *cmd,
         if (n < 0) {
             g_autofree char *why = g_strdup_printf("%s: stdin closed", what);
 
-            *failure = vmm_failure(v, why);
+            *failure = bench_vmm_failure(v, why);
             return FALSE;
         }
         done += n;
@@ -268,11 +116,11 @@ static gboolean vmm_command(Vmm *v, const char *what, const char *cmd,
         JsonNode *root;
         double when;
 
-        line = vmm_read_line(v, deadline, &when);
+        line = bench_vmm_read_line(v, deadline, &when);
         if (!line) {
             g_autofree char *why = g_strdup_printf("%s: no reply", what);
 
-            *failure = vmm_failure(v, why);
+            *failure = bench_vmm_failure(v, why);
             return FALSE;
         }
         if (!json_parser_load_from_data(parser, line, -1, NULL)
@@ -304,52 +152,13 @@ static gboolean vmm_command(Vmm *v, const char *what, const char *cmd,
 }
 
 /*
- * Asks @v to quit (negotiating first if @negotiated is false) and waits for
- * it to exit, so that its memory is gone before the next run; a program
- * that does not go in time is killed.
+ * Asks @v to quit (negotiating first if @negotiated is false), waits for
+ * it to exit and closes it.
  */
-static void vmm_stop(Vmm *v, gboolean negotiated)
+static void vmm_stop(BenchVmm *v, gboolean negotiated)
 {
-    static const char caps[] = "{\"execute\": \"qmp_capabilities\"}\n";
-    static const char quit[] = "{\"execute\": \"quit\"}\n";
-    double deadline = now() + EXIT_TIMEOUT_S;
-    int status;
-
-    if (v->pid > 0) {
-        if ((!negotiated && write(v->in, caps, sizeof(caps) - 1) < 0)
-            || write(v->in, quit, sizeof(quit) - 1) < 0) {
-            /* It has exited already. */
-        }
-        close(v->in);
-        v->in = -1;
-        while (!v->eof && now() < deadline) {
-            double when;
-
-            g_free(vmm_read_line(v, deadline, &when));
-            g_string_truncate(v->buf, 0);
-        }
-        while (waitpid(v->pid, &status, WNOHANG) == 0) {
-            if (now() >= deadline) {
-                kill(v->pid, SIGKILL);
-                waitpid(v->pid, &status, 0);
-                break;
-            }
-            g_usleep(1000);
-        }
-    }
-    if (v->in >= 0) {
-        close(v->in);
-    }
-    if (v->out >= 0) {
-        close(v->out);
-    }
-    if (v->err >= 0) {
-        close(v->err);
-    }
-    if (v->buf) {
-        g_string_free(v->buf, TRUE);
-    }
-    memset(v, 0, sizeof(*v));
+    bench_vmm_quit(v, negotiated, EXIT_TIMEOUT_S);
+    bench_vmm_close(v);
 }
 
 /*
@@ -387,14 +196,14 @@ static char *argv_text(GPtrArray *argv)
 }
 
 /* Starts @argv, waits for the greeting and stops it again. */
-static Result run_start(GPtrArray *argv)
+static BenchResult run_start(GPtrArray *argv)
 {
-    Result r = { 0 };
+    BenchResult r = { 0 };
     double t0, greeted;
-    Vmm v;
+    BenchVmm v;
 
     g_ptr_array_add(argv, NULL);
-    if (vmm_start(&v, (char **)argv->pdata, &t0, &r.failure)
+    if (bench_vmm_start(&v, (char **)argv->pdata, &t0, &r.failure)
         && vmm_wait_greeting(&v, &greeted, &r.failure)) {
         r.seconds = greeted - t0;
     }
@@ -404,7 +213,7 @@ static Result run_start(GPtrArray *argv)
 }
 
 /* (a): the machine with its one RAM backend. */
-static Result run_one_backend(const char *prog, const char *accel)
+static BenchResult run_one_backend(const char *prog, const char *accel)
 {
     g_autoptr(GPtrArray) argv = base_argv(prog, accel, "1G");
 
@@ -412,7 +221,7 @@ static Result run_one_backend(const char *prog, const char *accel)
 }
 
 /* (b): the same plus N_COLD DIMMs on the command line. */
-static Result run_cold_dimms(const char *prog, const char *accel)
+static BenchResult run_cold_dimms(const char *prog, const char *accel)
 {
     g_autofree char *mem = g_strdup_printf("1G,slots=%d,maxmem=2G", N_COLD);
     g_autoptr(GPtrArray) argv = base_argv(prog, accel, mem);
@@ -435,19 +244,19 @@ static Result run_cold_dimms(const char *prog, const char *accel)
  * object-added just before its DIMM as libvirt does; only device_add is
  * timed, into @plug.
  */
-static Result run_hotplug(const char *prog, const char *accel,
-                          double plug[N_HOT])
+static BenchResult run_hotplug(const char *prog, const char *accel,
+                               double plug[N_HOT])
 {
     g_autofree char *mem = g_strdup_printf("1G,slots=%d,maxmem=80G", N_HOT);
     g_autoptr(GPtrArray) argv = base_argv(prog, accel, mem);
-    Result r = { 0 };
+    BenchResult r = { 0 };
     gboolean negotiated = FALSE;
     double t0, greeted, secs;
-    Vmm v;
+    BenchVmm v;
     guint i;
 
     g_ptr_array_add(argv, NULL);
-    if (!vmm_start(&v, (char **)argv->pdata, &t0, &r.failure)
+    if (!bench_vmm_start(&v, (char **)argv->pdata, &t0, &r.failure)
         || !vmm_wait_greeting(&v, &greeted, &r.failure)
         || !vmm_command(&v, "qmp_capabilities",
                         "{\"execute\": \"qmp_capabilities\"}", &secs,
@@ -480,18 +289,6 @@ static Result run_hotplug(const char *prog, const char *accel,
     return r;
 }
 
-/* Keeps the shortest time; the first failure sticks. */
-static void keep_best(Result *best, Result r)
-{
-    if (best->failure) {
-        g_free(r.failure);
-    } else if (r.failure) {
-        best->failure = r.failure;
-    } else {
-        best->seconds = MIN(best->seconds, r.seconds);
-    }
-}
-
 /*
  * Whether @qemu accepts "-accel qtest"; if not, *@why is the first line
  * it wrote on stderr.
@@ -505,7 +302,7 @@ static gboolean qemu_has_qtest(const char *qemu, char **why)
     };
     /* clang-format on */
     g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
-    Result r;
+    BenchResult r;
     guint i;
 
     for (i = 0; i < G_N_ELEMENTS(argv); i++) {
@@ -518,7 +315,7 @@ static gboolean qemu_has_qtest(const char *qemu, char **why)
 
 /* Output */
 
-static char *time_cell(const Result *r, gboolean measured)
+static char *time_cell(const BenchResult *r, gboolean measured)
 {
     if (!measured) {
         return g_strdup("n/a");
@@ -529,8 +326,8 @@ static char *time_cell(const Result *r, gboolean measured)
     return g_strdup_printf("%.3f", r->seconds * 1000);
 }
 
-static char *ratio_cell(const Result *a, gboolean a_measured, const Result *b,
-                        gboolean b_measured)
+static char *ratio_cell(const BenchResult *a, gboolean a_measured,
+                        const BenchResult *b, gboolean b_measured)
 {
     if (!a_measured || !b_measured || a->failure || b->failure
         || a->seconds <= 0 || b->seconds <= 0) {
@@ -540,9 +337,9 @@ static char *ratio_cell(const Result *a, gboolean a_measured, const Result *b,
 }
 
 /* The mean of the best per-device times in devices @first..@last. */
-static Result window_mean(const ProgResults *p, guint first, guint last)
+static BenchResult window_mean(const ProgResults *p, guint first, guint last)
 {
-    Result r = { 0 };
+    BenchResult r = { 0 };
     guint i;
 
     if (p->plug_failed.failure) {
@@ -558,7 +355,7 @@ static Result window_mean(const ProgResults *p, guint first, guint last)
 
 static char *growth_text(const ProgResults *p, gboolean measured)
 {
-    Result first, last;
+    BenchResult first, last;
     char *text;
 
     if (!measured) {
@@ -577,78 +374,15 @@ static char *growth_text(const ProgResults *p, gboolean measured)
     return text;
 }
 
-static void print_row(const char *label, const Result *qmem, gboolean have_qmem,
-                      const Result *qemu, gboolean have_qemu)
+static void print_row(const char *label, const BenchResult *qmem,
+                      gboolean have_qmem, const BenchResult *qemu,
+                      gboolean have_qemu)
 {
     g_autofree char *c1 = time_cell(qmem, have_qmem);
     g_autofree char *c2 = time_cell(qemu, have_qemu);
     g_autofree char *c3 = ratio_cell(qmem, have_qmem, qemu, have_qemu);
 
     printf("%-28s %10s %10s %10s\n", label, c1, c2, c3);
-}
-
-static char *cpu_model(void)
-{
-    g_autofree char *text = NULL;
-    g_auto(GStrv) lines = NULL;
-    guint i;
-
-    if (g_file_get_contents("/proc/cpuinfo", &text, NULL, NULL)) {
-        lines = g_strsplit(text, "\n", -1);
-        for (i = 0; lines[i]; i++) {
-            const char *colon = strchr(lines[i], ':');
-
-            if (g_str_has_prefix(lines[i], "model name") && colon) {
-                return g_strstrip(g_strdup(colon + 1));
-            }
-        }
-    }
-    return g_strdup("unknown model");
-}
-
-static char *program_version(const char *prog)
-{
-    g_autofree char *out = NULL;
-    const char *argv[] = { prog, "--version", NULL };
-    int status;
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL,
-                      G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                      NULL, &out, NULL, &status, NULL)
-        || !g_spawn_check_wait_status(status, NULL)) {
-        return NULL;
-    }
-    return first_line(out);
-}
-
-/*
- * A qmem-run that is not installed finds its modules through
- * QMEM_MODULE_DIR; a build keeps it at <builddir>/hw/kvm/qmem-run and the
- * modules in <builddir>.  Returns the directory set, or NULL.
- */
-static char *set_module_dir(const char *qmem)
-{
-    g_autofree char *kvm = NULL;
-    g_autofree char *hw = NULL;
-    g_autofree char *abs = NULL;
-    g_autofree char *base_kvm = NULL;
-    g_autofree char *base_hw = NULL;
-    char *root;
-
-    if (g_getenv("QMEM_MODULE_DIR")) {
-        return NULL;
-    }
-    abs = g_canonicalize_filename(qmem, NULL);
-    kvm = g_path_get_dirname(abs);
-    hw = g_path_get_dirname(kvm);
-    base_kvm = g_path_get_basename(kvm);
-    base_hw = g_path_get_basename(hw);
-    if (!g_str_equal(base_kvm, "kvm") || !g_str_equal(base_hw, "hw")) {
-        return NULL;
-    }
-    root = g_path_get_dirname(hw);
-    g_setenv("QMEM_MODULE_DIR", root, TRUE);
-    return root;
 }
 
 int main(int argc, char **argv)
@@ -699,36 +433,15 @@ int main(int argc, char **argv)
 
     signal(SIGPIPE, SIG_IGN);
 
-    if (!qmem && g_getenv("QMEM_RUN") && *g_getenv("QMEM_RUN")) {
-        qmem = g_strdup(g_getenv("QMEM_RUN"));
-    }
-    have[PROG_QMEM] = qmem && g_file_test(qmem, G_FILE_TEST_IS_EXECUTABLE)
-                      && !g_file_test(qmem, G_FILE_TEST_IS_DIR);
-    if (!qmem) {
-        g_ptr_array_add(
-            notes,
-            g_strdup(
-                "qmem: column skipped, set QMEM_RUN or pass --qmem (a build "
-                "has it at <builddir>/hw/kvm/qmem-run)"));
-    } else if (!have[PROG_QMEM]) {
-        g_ptr_array_add(
-            notes,
-            g_strdup_printf("qmem: column skipped, '%s' is not an executable",
-                            qmem));
-    } else {
-        module_dir = set_module_dir(qmem);
+    have[PROG_QMEM] = bench_find_qmem(&qmem, notes);
+    if (have[PROG_QMEM]) {
+        module_dir = bench_set_module_dir(qmem);
     }
     prog[PROG_QMEM] = qmem;
 
-    qemu_path = g_find_program_in_path(qemu ? qemu : "qemu-system-x86_64");
-    qemu_version = qemu_path ? program_version(qemu_path) : NULL;
-    have[PROG_QEMU] = qemu_version != NULL;
+    have[PROG_QEMU] = bench_find_qemu(qemu, &qemu_path, &qemu_version, notes);
     prog[PROG_QEMU] = qemu_path;
-    if (!have[PROG_QEMU]) {
-        g_ptr_array_add(
-            notes, g_strdup_printf("QEMU: column skipped, %s is not installed",
-                                   qemu ? qemu : "qemu-system-x86_64"));
-    } else if (!qemu_has_qtest(qemu_path, &qemu_why)) {
+    if (have[PROG_QEMU] && !qemu_has_qtest(qemu_path, &qemu_why)) {
         /*
          * Debian builds QEMU without its qtest accelerator module.  With -S
          * TCG runs no guest code either, so what is measured is the same
@@ -766,7 +479,7 @@ int main(int argc, char **argv)
         }
         for (p = 0; p < N_PROGS; p++) {
             double plug[N_HOT];
-            Result a, b, c;
+            BenchResult a, b, c;
 
             if (!have[p]) {
                 continue;
@@ -792,13 +505,13 @@ int main(int argc, char **argv)
                     res[p].plug[i] = MIN(res[p].plug[i], plug[i]);
                 }
             }
-            keep_best(&res[p].start_one, a);
-            keep_best(&res[p].start_cold, b);
-            keep_best(&res[p].plug_failed, c);
+            bench_keep_best(&res[p].start_one, a);
+            bench_keep_best(&res[p].start_cold, b);
+            bench_keep_best(&res[p].plug_failed, c);
         }
     }
 
-    cpu = cpu_model();
+    cpu = bench_cpu_model();
     uname(&uts);
 
     printf("startup: exec to QMP greeting, and QMP device_add; best of %d "
@@ -845,7 +558,7 @@ int main(int argc, char **argv)
         g_autofree char *label = g_strdup_printf("(c) device_add %u-%u, mean",
                                                  windows[w].first,
                                                  windows[w].last);
-        Result m[N_PROGS];
+        BenchResult m[N_PROGS];
 
         for (p = 0; p < N_PROGS; p++) {
             m[p] = window_mean(&res[p], windows[w].first, windows[w].last);
@@ -861,7 +574,7 @@ int main(int argc, char **argv)
          * The sum of the per-device bests, like the means above: the
          * shortest run's own sum would carry every hiccup of that run.
          */
-        Result t[N_PROGS];
+        BenchResult t[N_PROGS];
 
         for (p = 0; p < N_PROGS; p++) {
             t[p] = window_mean(&res[p], 1, N_HOT);
@@ -885,7 +598,7 @@ int main(int argc, char **argv)
     for (p = 0; p < N_PROGS; p++) {
         const struct {
             const char *what;
-            Result *r;
+            BenchResult *r;
         } cases[] = {
             { "(a)", &res[p].start_one },
             { "(b)", &res[p].start_cold },
@@ -902,11 +615,6 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (notes->len) {
-        printf("\n");
-    }
-    for (i = 0; i < notes->len; i++) {
-        printf("note: %s\n", (char *)notes->pdata[i]);
-    }
+    bench_print_notes(notes);
     return 0;
 }

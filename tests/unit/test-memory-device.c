@@ -2,11 +2,8 @@
 /* Tests for the memory-device core and pc-dimm on a pc machine under qtest. */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -24,6 +21,7 @@
 #include "qapi/opts.h"
 #include "qapi/property.h"
 #include "qapi/qmp.h"
+#include "tests/unit/qmp-test.h"
 
 #define MiB (1024ULL * 1024)
 #define GiB (1024 * MiB)
@@ -1213,185 +1211,81 @@ static void test_query(Fixture *f, gconstpointer data)
 
 /* The commands over a QMP connection, as a client sees them. */
 
-typedef struct {
-    QmemQmpServer *server;
-    int fd;
-    GString *rx;
-} Qmp;
-
-static void qmp_pump(void)
-{
-    while (g_main_context_iteration(NULL, FALSE)) {
-    }
-}
-
-static char *qmp_recv(Qmp *q)
-{
-    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-
-    for (;;) {
-        char *nl = memchr(q->rx->str, '\n', q->rx->len);
-        char buf[4096];
-        ssize_t n;
-
-        if (nl) {
-            char *line = g_strndup(q->rx->str, nl - q->rx->str - 1);
-
-            g_string_erase(q->rx, 0, nl - q->rx->str + 1);
-            return line;
-        }
-        qmp_pump();
-        n = read(q->fd, buf, sizeof(buf));
-        if (n > 0) {
-            g_string_append_len(q->rx, buf, n);
-        } else {
-            struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
-
-            g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-            poll(&pfd, 1, 1);
-        }
-    }
-}
-
-static void qmp_send(Qmp *q, const char *request)
-{
-    g_assert_cmpint(write(q->fd, request, strlen(request)), ==,
-                    (ssize_t)strlen(request));
-}
-
-static void qmp_expect(Qmp *q, const char *expected)
-{
-    g_autofree char *reply = qmp_recv(q);
-
-    g_assert_cmpstr(reply, ==, expected);
-}
-
-static void qmp_cmd(Qmp *q, const char *request, const char *expected)
-{
-    qmp_send(q, request);
-    qmp_expect(q, expected);
-}
-
-static void qmp_expect_event(Qmp *q, const char *expected);
-
-/* A command whose event comes before its reply. */
-static void qmp_cmd_event(Qmp *q, const char *request, const char *event)
-{
-    qmp_send(q, request);
-    qmp_expect_event(q, event);
-}
-
-/* The next line is an event: everything after its timestamp. */
-static void qmp_expect_event(Qmp *q, const char *expected)
-{
-    g_autofree char *line = qmp_recv(q);
-    const char *rest = strstr(line, "}, \"event\": ");
-
-    g_assert_true(g_str_has_prefix(line, "{\"timestamp\": {\"seconds\": "));
-    g_assert_nonnull(rest);
-    g_assert_cmpstr(rest + 3, ==, expected);
-}
-
-static void qmp_open(Qmp *q)
-{
-    int sv[2];
-    g_autofree char *greeting = NULL;
-
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
-                    ==, 0);
-    q->server = qmem_qmp_server_new();
-    q->fd = sv[1];
-    q->rx = g_string_new(NULL);
-    g_assert_cmpint(fcntl(q->fd, F_SETFL, O_NONBLOCK), ==, 0);
-    qmem_qmp_server_add_client(q->server, sv[0], sv[0]);
-    greeting = qmp_recv(q);
-    g_assert_true(g_str_has_prefix(greeting, "{\"QMP\": "));
-    qmp_cmd(q, "{\"execute\": \"qmp_capabilities\"}", "{\"return\": {}}");
-}
-
-static void qmp_close(Qmp *q)
-{
-    close(q->fd);
-    g_string_free(q->rx, TRUE);
-    qmem_qmp_server_free(q->server);
-    qmp_pump();
-}
-
-#define HMP(line) \
-    "{\"execute\": \"human-monitor-command\", \"arguments\": " \
-    "{\"command-line\": \"" line "\"}}"
-
 static void test_qmp(Fixture *f, gconstpointer data)
 {
-    Qmp q;
+    QmpTestClient q;
 
     add_object(f, RAM("m0", "1G"));
     add_object(f, RAM("m1", "512M"));
     add_device(f, "pc-dimm,id=d0,memdev=m0");
     qmem_machine_set_running(f->machine);
 
-    qmp_open(&q);
-    qmp_cmd(&q, "{\"execute\": \"query-memory-size-summary\"}",
-            "{\"return\": {\"base-memory\": 1073741824, \"plugged-memory\": "
-            "1073741824}}");
-    qmp_cmd(&q, "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
-                "\"pc-dimm\", \"id\": \"d1\", \"memdev\": \"m1\", "
-                "\"addr\": 6442450944}}",
-            "{\"return\": {}}");
+    qmp_test_open(&q);
+    qmp_test_cmd(&q, "{\"execute\": \"query-memory-size-summary\"}",
+                 "{\"return\": {\"base-memory\": 1073741824, "
+                 "\"plugged-memory\": 1073741824}}");
+    qmp_test_cmd(&q, "{\"execute\": \"device_add\", \"arguments\": "
+                     "{\"driver\": \"pc-dimm\", \"id\": \"d1\", \"memdev\": "
+                     "\"m1\", \"addr\": 6442450944}}",
+                 "{\"return\": {}}");
     track(f, qmem_object_resolve_path("/machine/peripheral/d1", G_TYPE_NONE,
                                       NULL));
-    qmp_cmd(&q, "{\"execute\": \"query-memory-devices\"}",
-            "{\"return\": [{\"type\": \"dimm\", \"data\": {\"memdev\": "
-            "\"/objects/m0\", \"hotplugged\": false, \"addr\": 4294967296, "
-            "\"hotpluggable\": true, \"size\": 1073741824, \"slot\": 0, "
-            "\"node\": 0, \"id\": \"d0\"}}, {\"type\": \"dimm\", \"data\": "
-            "{\"memdev\": \"/objects/m1\", \"hotplugged\": true, \"addr\": "
-            "6442450944, \"hotpluggable\": true, \"size\": 536870912, "
-            "\"slot\": 1, \"node\": 0, \"id\": \"d1\"}}]}");
-    qmp_cmd(&q, HMP("info memory-devices"),
-            "{\"return\": \"Memory device [dimm]: \\\"d0\\\"\\r\\n"
-            "  addr: 0x100000000\\r\\n  slot: 0\\r\\n  node: 0\\r\\n"
-            "  size: 1073741824\\r\\n  memdev: /objects/m0\\r\\n"
-            "  hotplugged: false\\r\\n  hotpluggable: true\\r\\n"
-            "Memory device [dimm]: \\\"d1\\\"\\r\\n"
-            "  addr: 0x180000000\\r\\n  slot: 1\\r\\n  node: 0\\r\\n"
-            "  size: 536870912\\r\\n  memdev: /objects/m1\\r\\n"
-            "  hotplugged: true\\r\\n  hotpluggable: true\\r\\n\"}");
-    qmp_cmd(&q, HMP("info memory_size_summary"),
-            "{\"return\": \"base memory: 1073741824\\r\\n"
-            "plugged memory: 1610612736\\r\\n\"}");
-    qmp_cmd(&q, "{\"execute\": \"device_add\", \"arguments\": {\"driver\": "
-                "\"pc-dimm\", \"id\": \"d2\", \"memdev\": \"m1\"}}",
-            "{\"error\": {\"class\": \"GenericError\", \"desc\": "
-            "\"can't use already busy memdev: m1\"}}");
+    qmp_test_cmd(&q, "{\"execute\": \"query-memory-devices\"}",
+                 "{\"return\": [{\"type\": \"dimm\", \"data\": {\"memdev\": "
+                 "\"/objects/m0\", \"hotplugged\": false, \"addr\": "
+                 "4294967296, \"hotpluggable\": true, \"size\": 1073741824, "
+                 "\"slot\": 0, \"node\": 0, \"id\": \"d0\"}}, {\"type\": "
+                 "\"dimm\", \"data\": {\"memdev\": \"/objects/m1\", "
+                 "\"hotplugged\": true, \"addr\": 6442450944, "
+                 "\"hotpluggable\": true, \"size\": 536870912, \"slot\": 1, "
+                 "\"node\": 0, \"id\": \"d1\"}}]}");
+    qmp_test_cmd(&q, QMP_TEST_HMP("info memory-devices"),
+                 "{\"return\": \"Memory device [dimm]: \\\"d0\\\"\\r\\n"
+                 "  addr: 0x100000000\\r\\n  slot: 0\\r\\n  node: 0\\r\\n"
+                 "  size: 1073741824\\r\\n  memdev: /objects/m0\\r\\n"
+                 "  hotplugged: false\\r\\n  hotpluggable: true\\r\\n"
+                 "Memory device [dimm]: \\\"d1\\\"\\r\\n"
+                 "  addr: 0x180000000\\r\\n  slot: 1\\r\\n  node: 0\\r\\n"
+                 "  size: 536870912\\r\\n  memdev: /objects/m1\\r\\n"
+                 "  hotplugged: true\\r\\n  hotpluggable: true\\r\\n\"}");
+    qmp_test_cmd(&q, QMP_TEST_HMP("info memory_size_summary"),
+                 "{\"return\": \"base memory: 1073741824\\r\\n"
+                 "plugged memory: 1610612736\\r\\n\"}");
+    qmp_test_cmd(&q, "{\"execute\": \"device_add\", \"arguments\": "
+                     "{\"driver\": \"pc-dimm\", \"id\": \"d2\", \"memdev\": "
+                     "\"m1\"}}",
+                 "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                 "\"can't use already busy memdev: m1\"}}");
 
     /* QEMU's answers to arguments these commands do not take. */
-    qmp_cmd(&q, "{\"execute\": \"query-memory-devices\", \"arguments\": "
-                "{\"x\": 1}}",
-            "{\"error\": {\"class\": \"GenericError\", \"desc\": "
-            "\"Parameter 'x' is unexpected\"}}");
-    qmp_cmd(&q, "{\"execute\": \"query-memory-size-summary\", "
-                "\"arguments\": {\"x\": 1}}",
-            "{\"error\": {\"class\": \"GenericError\", \"desc\": "
-            "\"Parameter 'x' is unexpected\"}}");
-    qmp_cmd(&q, HMP("info memory-devices foo"),
-            "{\"return\": \"memory-devices: extraneous characters at the end "
-            "of line\\r\\nTry \\\"help info memory-devices\\\" for more "
-            "information\\r\\n\"}");
-    qmp_cmd(&q, HMP("info memory_size_summary  x"),
-            "{\"return\": \"memory_size_summary: extraneous characters at "
-            "the end of line\\r\\nTry \\\"help info memory_size_summary\\\" "
-            "for more information\\r\\n\"}");
+    qmp_test_cmd(&q, "{\"execute\": \"query-memory-devices\", \"arguments\": "
+                     "{\"x\": 1}}",
+                 "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                 "\"Parameter 'x' is unexpected\"}}");
+    qmp_test_cmd(&q, "{\"execute\": \"query-memory-size-summary\", "
+                     "\"arguments\": {\"x\": 1}}",
+                 "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                 "\"Parameter 'x' is unexpected\"}}");
+    qmp_test_cmd(&q, QMP_TEST_HMP("info memory-devices foo"),
+                 "{\"return\": \"memory-devices: extraneous characters at the "
+                 "end of line\\r\\nTry \\\"help info memory-devices\\\" for "
+                 "more information\\r\\n\"}");
+    qmp_test_cmd(&q, QMP_TEST_HMP("info memory_size_summary  x"),
+                 "{\"return\": \"memory_size_summary: extraneous characters "
+                 "at the end of line\\r\\nTry \\\"help info "
+                 "memory_size_summary\\\" for more information\\r\\n\"}");
 
-    qmp_cmd_event(&q, "{\"execute\": \"device_del\", \"arguments\": "
-                      "{\"id\": \"d0\"}}",
-                  "\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": "
-                  "\"d0\", \"path\": \"/machine/peripheral/d0\"}}");
-    qmp_expect(&q, "{\"return\": {}}");
-    qmp_cmd(&q, "{\"execute\": \"query-memory-size-summary\"}",
-            "{\"return\": {\"base-memory\": 1073741824, \"plugged-memory\": "
-            "536870912}}");
-    qmp_close(&q);
+    /* DEVICE_DELETED comes before the reply. */
+    qmp_test_send(&q, "{\"execute\": \"device_del\", \"arguments\": "
+                  "{\"id\": \"d0\"}}");
+    qmp_test_expect_event(&q, "\"event\": \"DEVICE_DELETED\", \"data\": "
+                          "{\"device\": \"d0\", \"path\": "
+                          "\"/machine/peripheral/d0\"}}");
+    qmp_test_expect(&q, "{\"return\": {}}");
+    qmp_test_cmd(&q, "{\"execute\": \"query-memory-size-summary\"}",
+                 "{\"return\": {\"base-memory\": 1073741824, "
+                 "\"plugged-memory\": 536870912}}");
+    qmp_test_close(&q);
 }
 
 static void test_hmp_help(void)

@@ -2,12 +2,9 @@
 /* Tests for the memory map: bands, table, JSON, PNG picture and commands. */
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -23,6 +20,7 @@
 #include "qapi/error.h"
 #include "qapi/opts.h"
 #include "qapi/qmp.h"
+#include "tests/unit/qmp-test.h"
 
 #define MiB (1024ULL * 1024)
 #define GiB (1024 * MiB)
@@ -865,82 +863,6 @@ static void test_machine(Fixture *f, gconstpointer data)
 
 /* The commands over a QMP connection, as a client sees them. */
 
-typedef struct {
-    QmemQmpServer *server;
-    int fd;
-    GString *rx;
-} Qmp;
-
-static char *qmp_recv(Qmp *q)
-{
-    gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
-
-    for (;;) {
-        char *nl = memchr(q->rx->str, '\n', q->rx->len);
-        char buf[65536];
-        ssize_t n;
-
-        if (nl) {
-            /* Without the "\r\n". */
-            char *line = g_strndup(q->rx->str, nl - q->rx->str - 1);
-
-            g_string_erase(q->rx, 0, nl - q->rx->str + 1);
-            return line;
-        }
-        while (g_main_context_iteration(NULL, FALSE)) {
-        }
-        n = read(q->fd, buf, sizeof(buf));
-        if (n > 0) {
-            g_string_append_len(q->rx, buf, n);
-        } else {
-            struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
-
-            g_assert_cmpint(g_get_monotonic_time(), <, deadline);
-            poll(&pfd, 1, 1);
-        }
-    }
-}
-
-static char *qmp_call(Qmp *q, const char *request)
-{
-    g_assert_cmpint(write(q->fd, request, strlen(request)), ==,
-                    (ssize_t)strlen(request));
-    return qmp_recv(q);
-}
-
-static void qmp_cmd(Qmp *q, const char *request, const char *expected)
-{
-    g_autofree char *reply = qmp_call(q, request);
-
-    g_assert_cmpstr(reply, ==, expected);
-}
-
-static void qmp_open(Qmp *q)
-{
-    int sv[2];
-    g_autofree char *greeting = NULL;
-
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
-                    ==, 0);
-    q->server = qmem_qmp_server_new();
-    q->fd = sv[1];
-    q->rx = g_string_new(NULL);
-    g_assert_cmpint(fcntl(q->fd, F_SETFL, O_NONBLOCK), ==, 0);
-    qmem_qmp_server_add_client(q->server, sv[0], sv[0]);
-    greeting = qmp_recv(q);
-    g_assert_true(g_str_has_prefix(greeting, "{\"QMP\": "));
-    qmp_cmd(q, "{\"execute\": \"qmp_capabilities\"}", "{\"return\": {}}");
-}
-
-static void qmp_close(Qmp *q)
-{
-    close(q->fd);
-    g_string_free(q->rx, TRUE);
-    qmem_qmp_server_free(q->server);
-    while (g_main_context_iteration(NULL, FALSE)) {
-    }
-}
-
 static void test_qmp(Fixture *f, gconstpointer data)
 {
     g_autoptr(QmemMemoryMap) map = NULL;
@@ -956,42 +878,43 @@ static void test_qmp(Fixture *f, gconstpointer data)
     g_autofree char *bad = NULL;
     g_auto(GStrv) lines = NULL;
     g_auto(Picture) p = { 0 };
-    Qmp q;
+    QmpTestClient q;
 
     add_object(f, "memory-backend-ram,id=m0,size=1G");
     add_device(f, "pc-dimm,id=dimm0,memdev=m0");
     map = qmem_memory_map_new(f->machine);
-    qmp_open(&q);
+    qmp_test_open(&q);
 
     /* x-query-memory-map: the bands as qmem_memory_map_to_json(). */
-    reply = qmp_call(&q, "{\"execute\": \"x-query-memory-map\"}");
+    reply = qmp_test_call(&q, "{\"execute\": \"x-query-memory-map\"}");
     got = json_from_string(reply, &error);
     g_assert_no_error(error);
     expected = qmem_memory_map_to_json(map);
     g_assert_true(json_node_equal(
         json_object_get_member(json_node_get_object(got), "return"),
         expected));
-    qmp_cmd(&q, "{\"execute\": \"x-query-memory-map\", \"arguments\": "
-            "{\"x\": 1}}", "{\"error\": {\"class\": \"GenericError\", "
-            "\"desc\": \"Parameter 'x' is unexpected\"}}");
+    qmp_test_cmd(&q, "{\"execute\": \"x-query-memory-map\", \"arguments\": "
+                 "{\"x\": 1}}", "{\"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Parameter 'x' is unexpected\"}}");
 
     /* x-memory-map-png */
     request = g_strdup_printf("{\"execute\": \"x-memory-map-png\", "
                               "\"arguments\": {\"filename\": \"%s\"}}", png);
-    qmp_cmd(&q, request, "{\"return\": {}}");
+    qmp_test_cmd(&q, request, "{\"return\": {}}");
     picture_read(&p, png);
     g_assert_cmpint(g_unlink(png), ==, 0);
-    qmp_cmd(&q, "{\"execute\": \"x-memory-map-png\"}",
-            "{\"error\": {\"class\": \"GenericError\", "
-            "\"desc\": \"Parameter 'filename' is missing\"}}");
-    qmp_cmd(&q, "{\"execute\": \"x-memory-map-png\", \"arguments\": "
-            "{\"filename\": 1}}",
-            "{\"error\": {\"class\": \"GenericError\", \"desc\": "
-            "\"Invalid parameter type for 'filename', expected: string\"}}");
-    qmp_cmd(&q, "{\"execute\": \"x-memory-map-png\", \"arguments\": "
-            "{\"filename\": \"/x\", \"y\": 1}}",
-            "{\"error\": {\"class\": \"GenericError\", "
-            "\"desc\": \"Parameter 'y' is unexpected\"}}");
+    qmp_test_cmd(&q, "{\"execute\": \"x-memory-map-png\"}",
+                 "{\"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Parameter 'filename' is missing\"}}");
+    qmp_test_cmd(&q, "{\"execute\": \"x-memory-map-png\", \"arguments\": "
+                 "{\"filename\": 1}}",
+                 "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                 "\"Invalid parameter type for 'filename', expected: "
+                 "string\"}}");
+    qmp_test_cmd(&q, "{\"execute\": \"x-memory-map-png\", \"arguments\": "
+                 "{\"filename\": \"/x\", \"y\": 1}}",
+                 "{\"error\": {\"class\": \"GenericError\", "
+                 "\"desc\": \"Parameter 'y' is unexpected\"}}");
     g_free(request);
     request = g_strdup_printf("{\"execute\": \"x-memory-map-png\", "
                               "\"arguments\": {\"filename\": \"%s/no/m.png\""
@@ -999,13 +922,13 @@ static void test_qmp(Fixture *f, gconstpointer data)
     bad = g_strdup_printf("{\"error\": {\"class\": \"GenericError\", "
                           "\"desc\": \"failed to open file '%s/no/m.png': "
                           "No such file or directory\"}}", f->dir);
-    qmp_cmd(&q, request, bad);
+    qmp_test_cmd(&q, request, bad);
 
     /* info memory-map: the table, with the monitor's line endings. */
     g_free(reply);
-    reply = qmp_call(&q, "{\"execute\": \"human-monitor-command\", "
-                     "\"arguments\": {\"command-line\": "
-                     "\"info memory-map\"}}");
+    reply = qmp_test_call(&q, "{\"execute\": \"human-monitor-command\", "
+                          "\"arguments\": {\"command-line\": "
+                          "\"info memory-map\"}}");
     text_reply = json_from_string(reply, &error);
     g_assert_no_error(error);
     text = qmem_memory_map_to_text(map);
@@ -1014,12 +937,12 @@ static void test_qmp(Fixture *f, gconstpointer data)
     g_assert_cmpstr(json_object_get_string_member(
                         json_node_get_object(text_reply), "return"),
                     ==, crlf);
-    qmp_cmd(&q, "{\"execute\": \"human-monitor-command\", \"arguments\": "
-            "{\"command-line\": \"info memory-map now\"}}",
-            "{\"return\": \"memory-map: extraneous characters at the end "
-            "of line\\r\\nTry \\\"help info memory-map\\\" for more "
-            "information\\r\\n\"}");
-    qmp_close(&q);
+    qmp_test_cmd(&q, "{\"execute\": \"human-monitor-command\", \"arguments\": "
+                 "{\"command-line\": \"info memory-map now\"}}",
+                 "{\"return\": \"memory-map: extraneous characters at the end "
+                 "of line\\r\\nTry \\\"help info memory-map\\\" for more "
+                 "information\\r\\n\"}");
+    qmp_test_close(&q);
 }
 
 int main(int argc, char **argv)

@@ -2,13 +2,10 @@
 /* Tests for virtio-mem: the device logic alone, and virtio-mem-pci on pc. */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -27,6 +24,7 @@
 #include "qapi/opts.h"
 #include "qapi/property.h"
 #include "qapi/qmp.h"
+#include "tests/unit/qmp-test.h"
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 #define GiB (G_GUINT64_CONSTANT(1) << 30)
@@ -58,13 +56,6 @@ static JsonObject *opts(const char *text, const char *implied)
 
     g_assert_no_error(error);
     return o;
-}
-
-/* Runs what is due on the default main context. */
-static void pump(void)
-{
-    while (g_main_context_iteration(NULL, FALSE)) {
-    }
 }
 
 static void put_le16(guint8 *p, guint16 v)
@@ -1549,10 +1540,7 @@ typedef struct {
     GPtrArray *weak;
     GPrintFunc old_printerr;
     const char *expect_printed;
-    QmemQmpServer *qmp;
-    int qmp_fd;
-    GString *rx;
-    GQueue events;              /* char *, event lines not yet taken */
+    QmpTestClient qmp;
     QmemQtestServer *qtest;
 } MachineFixture;
 
@@ -1563,77 +1551,6 @@ static void track(MachineFixture *f, gpointer obj)
     *slot = obj;
     g_object_add_weak_pointer(obj, slot);
     g_ptr_array_add(f->weak, slot);
-}
-
-/* Reads what the QMP server sent; returns whether anything came. */
-static gboolean qmp_read_some(MachineFixture *f)
-{
-    char buf[4096];
-    ssize_t n = recv(f->qmp_fd, buf, sizeof(buf), MSG_DONTWAIT);
-
-    if (n > 0) {
-        g_string_append_len(f->rx, buf, n);
-        return TRUE;
-    }
-    return FALSE;
-}
-
-/* The next line from the server, waiting at most @timeout_ms; or NULL. */
-static char *qmp_recv_line(MachineFixture *f, int timeout_ms)
-{
-    gint64 deadline = g_get_monotonic_time() + timeout_ms * 1000;
-
-    for (;;) {
-        char *nl = memchr(f->rx->str, '\n', f->rx->len);
-
-        if (nl) {
-            gsize len = nl - f->rx->str;
-            char *line = g_strndup(f->rx->str, len && nl[-1] == '\r' ?
-                                               len - 1 : len);
-
-            g_string_erase(f->rx, 0, len + 1);
-            return line;
-        }
-        pump();
-        if (!qmp_read_some(f)) {
-            struct pollfd pfd = { .fd = f->qmp_fd, .events = POLLIN };
-
-            if (g_get_monotonic_time() >= deadline) {
-                return NULL;
-            }
-            poll(&pfd, 1, 1);
-        }
-    }
-}
-
-/* Sends a command; returns its reply, queueing events. */
-static char *qmp_cmd(MachineFixture *f, const char *command)
-{
-    gsize len = strlen(command);
-
-    g_assert_cmpint(send(f->qmp_fd, command, len, 0), ==, len);
-    for (;;) {
-        char *line = qmp_recv_line(f, 10000);
-
-        g_assert_nonnull(line);
-        if (!strstr(line, "\"event\": ")) {
-            return line;
-        }
-        g_queue_push_tail(&f->events, line);
-    }
-}
-
-/* The next event, queued or arriving within @timeout_ms; or NULL. */
-static char *qmp_event(MachineFixture *f, int timeout_ms)
-{
-    char *line;
-
-    if (!g_queue_is_empty(&f->events)) {
-        return g_queue_pop_head(&f->events);
-    }
-    line = qmp_recv_line(f, timeout_ms);
-    g_assert_true(!line || strstr(line, "\"event\": "));
-    return line;
 }
 
 /* The event's text from "event" on, without the timestamp. */
@@ -1651,14 +1568,10 @@ static void machine_setup(MachineFixture *f, gconstpointer data)
     g_autoptr(GError) error = NULL;
     g_autoptr(JsonObject) type = opts("pc", "type");
     g_autoptr(JsonObject) mem = opts(m, "size");
-    int sv[2];
-    g_autofree char *greeting = NULL, *reply = NULL;
 
     f->weak = g_ptr_array_new_with_free_func(g_free);
     printerr_capture = g_string_new(NULL);
     f->old_printerr = g_set_printerr_handler(capture_printerr);
-    f->rx = g_string_new(NULL);
-    g_queue_init(&f->events);
 
     f->accel = qmem_accel_new("qtest", NULL, &error);
     g_assert_no_error(error);
@@ -1676,25 +1589,14 @@ static void machine_setup(MachineFixture *f, gconstpointer data)
 
     f->qtest = qmem_qtest_server_new(
         qmem_machine_get_address_space(f->machine));
-    f->qmp = qmem_qmp_server_new();
-    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
-                    ==, 0);
-    qmem_qmp_server_add_client(f->qmp, sv[0], sv[0]);
-    f->qmp_fd = sv[1];
-    greeting = qmp_recv_line(f, 10000);
-    g_assert_true(g_str_has_prefix(greeting, "{\"QMP\": "));
-    reply = qmp_cmd(f, "{\"execute\": \"qmp_capabilities\"}");
-    g_assert_cmpstr(reply, ==, "{\"return\": {}}");
+    qmp_test_open(&f->qmp);
     qmem_virtio_mem_set_event_interval(1000);
 }
 
 static void machine_teardown(MachineFixture *f, gconstpointer data)
 {
     qmem_virtio_mem_flush_events();
-    qmem_qmp_server_free(f->qmp);
-    close(f->qmp_fd);
-    g_queue_clear_full(&f->events, g_free);
-    g_string_free(f->rx, TRUE);
+    qmp_test_close(&f->qmp);
     qmem_qtest_server_free(f->qtest);
     qmem_accel_shutdown(f->accel);
     qmem_machine_destroy(f->machine);
@@ -1772,7 +1674,7 @@ static char *qtest_line(MachineFixture *f, const char *fmt, ...)
 
 #define ASSERT_QMP(f, expected, command) \
     do { \
-        g_autofree char *reply_ = qmp_cmd(f, command); \
+        g_autofree char *reply_ = qmp_test_command(&f->qmp, command); \
         g_assert_cmpstr(reply_, ==, expected); \
     } while (0)
 
@@ -2002,7 +1904,7 @@ static void test_pci_query(MachineFixture *f, gconstpointer data)
     g_assert_cmpuint(qmem_memory_devices_get_plugged_size(), ==, 6 * MiB);
     /* The size-change event of the plug. */
     {
-        g_autofree char *ev = qmp_event(f, 0);
+        g_autofree char *ev = qmp_test_event(&f->qmp, 0);
 
         g_assert_cmpstr(event_body(ev), ==, "\"event\": "
                         "\"MEMORY_DEVICE_SIZE_CHANGE\", \"data\": "
@@ -2100,14 +2002,14 @@ static void test_pci_device_del(MachineFixture *f, gconstpointer data)
     g_assert_cmpuint(dms->used_region_size, ==, GiB);
     g_assert_cmpuint(dms->memslot_auto_decision_active, ==, 0);
     {
-        g_autofree char *ev = qmp_event(f, 0);
+        g_autofree char *ev = qmp_test_event(&f->qmp, 0);
 
         g_assert_cmpstr(event_body(ev), ==, "\"event\": "
                         "\"MEMORY_DEVICE_SIZE_CHANGE\", \"data\": "
                         "{\"size\": 2097152, \"qom-path\": "
                         "\"/machine/peripheral/vm\", \"id\": \"vm\"}}");
         g_free(ev);
-        ev = qmp_event(f, 0);
+        ev = qmp_test_event(&f->qmp, 0);
         g_assert_cmpstr(event_body(ev), ==, "\"event\": \"DEVICE_DELETED\", "
                         "\"data\": {\"device\": \"vm\", \"path\": "
                         "\"/machine/peripheral/vm\"}}");
@@ -2233,7 +2135,7 @@ static void test_pci_event_throttle(MachineFixture *f, gconstpointer data)
 
     start = g_get_monotonic_time();
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
-    ev = qmp_event(f, 0);
+    ev = qmp_test_event(&f->qmp, 0);
     g_assert_cmpstr(event_body(ev), ==, EV("2097152", VM, ", \"id\": \"vm\""));
     g_clear_pointer(&ev, g_free);
 
@@ -2242,31 +2144,31 @@ static void test_pci_event_throttle(MachineFixture *f, gconstpointer data)
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm unplug 0x100000000 1");
     /* Another device has its own interval. */
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm2 plug 0x140000000 2");
-    ev = qmp_event(f, 0);
+    ev = qmp_test_event(&f->qmp, 0);
     g_assert_cmpstr(event_body(ev), ==, EV("4194304", VM "2",
                                            ", \"id\": \"vm2\""));
     g_clear_pointer(&ev, g_free);
     /* Held back: nothing yet. */
     if (g_get_monotonic_time() - start < interval * 1000 / 2) {
-        g_assert_null(qmp_event(f, 10));
+        g_assert_null(qmp_test_event(&f->qmp, 10));
     }
     /* One event for three changes, with the latest size. */
-    ev = qmp_event(f, interval * 10);
+    ev = qmp_test_event(&f->qmp, interval * 10);
     g_assert_cmpstr(event_body(ev), ==, EV("4194304", VM, ", \"id\": \"vm\""));
     g_assert_cmpint(g_get_monotonic_time() - start, >=, interval * 1000);
     g_clear_pointer(&ev, g_free);
 
     /* A quiet interval ends the throttling: the next goes out at once. */
-    g_assert_null(qmp_event(f, interval * 3));
+    g_assert_null(qmp_test_event(&f->qmp, interval * 3));
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
-    ev = qmp_event(f, 0);
+    ev = qmp_test_event(&f->qmp, 0);
     g_assert_cmpstr(event_body(ev), ==, EV("6291456", VM, ", \"id\": \"vm\""));
     g_clear_pointer(&ev, g_free);
     /* Refused requests and queries send nothing. */
     ASSERT_QTEST(f, "OK error", "virtio-mem-request vm plug 0x100000000 1");
     ASSERT_QTEST(f, "OK ack plugged",
                  "virtio-mem-request vm state 0x100000000 1");
-    g_assert_null(qmp_event(f, interval * 3));
+    g_assert_null(qmp_test_event(&f->qmp, interval * 3));
 #undef EV
 #undef VM
 }

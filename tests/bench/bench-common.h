@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the benchmarks share: VMM processes over QMP, timing, host facts. */
+
+#ifndef QMEM_TESTS_BENCH_COMMON_H
+#define QMEM_TESTS_BENCH_COMMON_H
+
+#include <sys/types.h>
+
+#include <glib.h>
+
+/* One measurement: a time, or why there is none. */
+typedef struct {
+    double seconds;
+    char *failure;
+} BenchResult;
+
+/* A running VMM with QMP on its stdin and stdout. */
+typedef struct {
+    pid_t pid;
+    int in;  /* its stdin */
+    int out; /* its stdout */
+    int err; /* a memfd holding its stderr */
+    GString *buf;
+    double first_byte; /* when stdout said anything, 0 until then */
+    gboolean eof;
+} BenchVmm;
+
+/**
+ * bench_now:
+ *
+ * Returns: CLOCK_MONOTONIC in seconds.
+ */
+double bench_now(void);
+
+/**
+ * bench_first_line:
+ * @text: any text
+ *
+ * Returns: the first line of @text, without its newline.
+ */
+char *bench_first_line(const char *text);
+
+/**
+ * bench_keep_best:
+ * @best: the best result so far
+ * @r: a new result, whose failure @best takes or frees
+ *
+ * Keeps the shortest time; the first failure sticks.
+ */
+void bench_keep_best(BenchResult *best, BenchResult r);
+
+/**
+ * bench_cpu_model:
+ *
+ * Returns: the model name in /proc/cpuinfo, or "unknown model".
+ */
+char *bench_cpu_model(void);
+
+/**
+ * bench_program_version:
+ * @prog: a program, looked up in PATH
+ *
+ * Returns: the first line of "@prog --version", or %NULL if it fails.
+ */
+char *bench_program_version(const char *prog);
+
+/**
+ * bench_find_qmem:
+ * @qmem: the --qmem option; if %NULL, set from $QMEM_RUN
+ * @notes: where to add why the qmem column is skipped
+ *
+ * Returns: whether *@qmem is an executable to measure.
+ */
+gboolean bench_find_qmem(char **qmem, GPtrArray *notes);
+
+/**
+ * bench_set_module_dir:
+ * @qmem: the qmem-run to measure
+ *
+ * A qmem-run that is not installed finds its modules through
+ * QMEM_MODULE_DIR: when that is unset and @qmem sits in a build tree
+ * (<builddir>/hw/kvm/qmem-run), sets it to <builddir>.
+ *
+ * Returns: (transfer full) (nullable): the directory set, or NULL.
+ */
+char *bench_set_module_dir(const char *qmem);
+
+/**
+ * bench_find_qemu:
+ * @qemu: the --qemu option, or %NULL for qemu-system-x86_64
+ * @path: (out): where it is in PATH, or %NULL
+ * @version: (out): its version line, or %NULL
+ * @notes: where to add why the QEMU column is skipped
+ *
+ * Returns: whether QEMU runs.
+ */
+gboolean bench_find_qemu(const char *qemu, char **path, char **version,
+                         GPtrArray *notes);
+
+/**
+ * bench_print_notes:
+ * @notes: strings
+ *
+ * Prints @notes as "note: " lines after an empty line, if there are any.
+ */
+void bench_print_notes(GPtrArray *notes);
+
+/**
+ * bench_vmm_start:
+ * @v: filled in; give it to bench_vmm_close() whatever this returns
+ * @argv: the command line, %NULL-terminated, looked up in PATH
+ * @t0: (out): the time just before the fork, so that a measurement
+ *      includes everything the system does for a new process
+ * @failure: (out): why it did not start
+ *
+ * Starts @argv with stdin and stdout on pipes and stderr in a memfd.
+ *
+ * Returns: whether it started.
+ */
+gboolean bench_vmm_start(BenchVmm *v, char **argv, double *t0,
+                         char **failure);
+
+/**
+ * bench_vmm_read_line:
+ * @v: the VMM
+ * @deadline: a bench_now() time
+ * @when: (out): when the line was complete
+ *
+ * Returns: the next line on @v's stdout, without its newline; %NULL at
+ * end of file or after @deadline.
+ */
+char *bench_vmm_read_line(BenchVmm *v, double deadline, double *when);
+
+/**
+ * bench_vmm_stderr_line:
+ * @v: the VMM
+ *
+ * Returns: the first line @v wrote on stderr, "" if none.
+ */
+char *bench_vmm_stderr_line(BenchVmm *v);
+
+/**
+ * bench_vmm_failure:
+ * @v: the VMM
+ * @what: what went wrong, as seen from outside
+ *
+ * Returns: why @v stopped talking: the first line of its stderr if it
+ * wrote one, else @what.
+ */
+char *bench_vmm_failure(BenchVmm *v, const char *what);
+
+/**
+ * bench_vmm_quit:
+ * @v: the VMM
+ * @negotiated: whether qmp_capabilities was sent already
+ * @timeout_s: how long it may take to exit
+ *
+ * Asks @v to quit and waits for it to exit, so that its memory is gone
+ * before the next run; a program that does not go in time is killed.
+ * Its stderr stays readable until bench_vmm_close().
+ *
+ * Returns: its wait status, or -1 if it never started.
+ */
+int bench_vmm_quit(BenchVmm *v, gboolean negotiated, double timeout_s);
+
+/**
+ * bench_vmm_close:
+ * @v: the VMM, after bench_vmm_quit() if it started
+ *
+ * Closes what bench_vmm_start() opened.
+ */
+void bench_vmm_close(BenchVmm *v);
+
+#endif
