@@ -182,9 +182,14 @@ const char *qmem_machine_get_name(QmemMachine *machine);
 QmemNumaState *qmem_machine_get_numa_state(QmemMachine *machine);
 
 /**
- * qmem_machine_set_mem_path:
- * @mem_path: (nullable): -mem-path
+ * qmem_machine_set_mem_options:
+ * @mem_path: (nullable): -mem-path, for the default RAM backend
  * @prealloc: -mem-prealloc
+ *
+ * Records the memory options and hands every memory backend created from
+ * now on the machine's defaults (mem-merge, dump-guest-core, the vCPU
+ * count as prealloc-threads, -mem-prealloc), as QEMU's backends take them
+ * at instance init.  Call after -machine, -m and -smp, before -object.
  */
 void qmem_machine_set_mem_options(QmemMachine *machine, const char *mem_path,
                                   gboolean prealloc);
