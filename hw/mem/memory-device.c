@@ -694,82 +694,103 @@ JsonNode *qmem_memory_devices_query(void)
     return node;
 }
 
-static const char *info_str(JsonObject *data, const char *name)
+/* How `info memory-devices` prints one field of a MemoryDeviceInfo. */
+typedef enum {
+    FIELD_HEX,          /* "0x%lx" */
+    FIELD_UINT,         /* "%lu" */
+    FIELD_INT,          /* "%ld" */
+    FIELD_STR,
+    FIELD_BOOL,         /* "true" / "false" */
+    FIELD_OPTIONAL_HEX, /* printed only when present */
+    FIELD_OPTIONAL_STR,
+} InfoFieldKind;
+
+typedef struct {
+    const char *name;
+    InfoFieldKind kind;
+} InfoField;
+
+/* QEMU's hmp_info_memory_devices(): the fields of each kind, in order. */
+static const struct {
+    const char *kind;
+    InfoField fields[8];
+} info_layouts[] = {
+#define DIMM_FIELDS                                                       \
+    { { "addr", FIELD_HEX }, { "slot", FIELD_INT }, { "node", FIELD_INT }, \
+      { "size", FIELD_UINT }, { "memdev", FIELD_STR },                    \
+      { "hotplugged", FIELD_BOOL }, { "hotpluggable", FIELD_BOOL } }
+    { "dimm", DIMM_FIELDS },
+    { "nvdimm", DIMM_FIELDS },
+    { "virtio-pmem", { { "memaddr", FIELD_HEX }, { "size", FIELD_UINT },
+                       { "memdev", FIELD_STR } } },
+    { "virtio-mem", { { "memaddr", FIELD_HEX }, { "node", FIELD_INT },
+                      { "requested-size", FIELD_UINT },
+                      { "size", FIELD_UINT }, { "max-size", FIELD_UINT },
+                      { "block-size", FIELD_UINT },
+                      { "memdev", FIELD_STR } } },
+    { "sgx-epc", { { "memaddr", FIELD_HEX }, { "size", FIELD_UINT },
+                   { "node", FIELD_INT }, { "memdev", FIELD_STR } } },
+    { "hv-balloon", { { "memaddr", FIELD_OPTIONAL_HEX },
+                      { "max-size", FIELD_UINT },
+                      { "memdev", FIELD_OPTIONAL_STR } } },
+};
+
+static void info_field(GString *out, JsonObject *d, const InfoField *f)
 {
-    return json_object_has_member(data, name) ?
-           json_object_get_string_member(data, name) : "";
+    gboolean has = json_object_has_member(d, f->name);
+
+    switch (f->kind) {
+    case FIELD_OPTIONAL_HEX:
+        if (!has) {
+            return;
+        }
+        /* fall through */
+    case FIELD_HEX:
+        g_string_append_printf(out, "  %s: 0x%" PRIx64 "\n", f->name,
+                               (guint64)json_object_get_int_member(d,
+                                                                   f->name));
+        break;
+    case FIELD_UINT:
+        g_string_append_printf(out, "  %s: %" PRIu64 "\n", f->name,
+                               (guint64)json_object_get_int_member(d,
+                                                                   f->name));
+        break;
+    case FIELD_INT:
+        g_string_append_printf(out, "  %s: %" PRId64 "\n", f->name,
+                               json_object_get_int_member(d, f->name));
+        break;
+    case FIELD_OPTIONAL_STR:
+        if (!has) {
+            return;
+        }
+        /* fall through */
+    case FIELD_STR:
+        g_string_append_printf(out, "  %s: %s\n", f->name,
+                               has ? json_object_get_string_member(d, f->name)
+                                   : "");
+        break;
+    case FIELD_BOOL:
+        g_string_append_printf(out, "  %s: %s\n", f->name,
+                               json_object_get_boolean_member(d, f->name)
+                                   ? "true" : "false");
+        break;
+    }
 }
 
-static guint64 info_uint(JsonObject *data, const char *name)
-{
-    return (guint64)json_object_get_int_member(data, name);
-}
-
-static const char *info_bool(JsonObject *data, const char *name)
-{
-    return json_object_get_boolean_member(data, name) ? "true" : "false";
-}
-
-/* QEMU's hmp_info_memory_devices(), one MemoryDeviceInfo at a time. */
 static void info_one(GString *out, JsonObject *info)
 {
     const char *kind = json_object_get_string_member(info, "type");
     JsonObject *d = json_object_get_object_member(info, "data");
 
     g_string_append_printf(out, "Memory device [%s]: \"%s\"\n", kind,
-                           info_str(d, "id"));
-    if (!strcmp(kind, "dimm") || !strcmp(kind, "nvdimm")) {
-        g_string_append_printf(out, "  addr: 0x%" PRIx64 "\n",
-                               info_uint(d, "addr"));
-        g_string_append_printf(out, "  slot: %" PRId64 "\n",
-                               json_object_get_int_member(d, "slot"));
-        g_string_append_printf(out, "  node: %" PRId64 "\n",
-                               json_object_get_int_member(d, "node"));
-        g_string_append_printf(out, "  size: %" PRIu64 "\n",
-                               info_uint(d, "size"));
-        g_string_append_printf(out, "  memdev: %s\n", info_str(d, "memdev"));
-        g_string_append_printf(out, "  hotplugged: %s\n",
-                               info_bool(d, "hotplugged"));
-        g_string_append_printf(out, "  hotpluggable: %s\n",
-                               info_bool(d, "hotpluggable"));
-    } else if (!strcmp(kind, "virtio-pmem")) {
-        g_string_append_printf(out, "  memaddr: 0x%" PRIx64 "\n",
-                               info_uint(d, "memaddr"));
-        g_string_append_printf(out, "  size: %" PRIu64 "\n",
-                               info_uint(d, "size"));
-        g_string_append_printf(out, "  memdev: %s\n", info_str(d, "memdev"));
-    } else if (!strcmp(kind, "virtio-mem")) {
-        g_string_append_printf(out, "  memaddr: 0x%" PRIx64 "\n",
-                               info_uint(d, "memaddr"));
-        g_string_append_printf(out, "  node: %" PRId64 "\n",
-                               json_object_get_int_member(d, "node"));
-        g_string_append_printf(out, "  requested-size: %" PRIu64 "\n",
-                               info_uint(d, "requested-size"));
-        g_string_append_printf(out, "  size: %" PRIu64 "\n",
-                               info_uint(d, "size"));
-        g_string_append_printf(out, "  max-size: %" PRIu64 "\n",
-                               info_uint(d, "max-size"));
-        g_string_append_printf(out, "  block-size: %" PRIu64 "\n",
-                               info_uint(d, "block-size"));
-        g_string_append_printf(out, "  memdev: %s\n", info_str(d, "memdev"));
-    } else if (!strcmp(kind, "sgx-epc")) {
-        g_string_append_printf(out, "  memaddr: 0x%" PRIx64 "\n",
-                               info_uint(d, "memaddr"));
-        g_string_append_printf(out, "  size: %" PRIu64 "\n",
-                               info_uint(d, "size"));
-        g_string_append_printf(out, "  node: %" PRId64 "\n",
-                               json_object_get_int_member(d, "node"));
-        g_string_append_printf(out, "  memdev: %s\n", info_str(d, "memdev"));
-    } else if (!strcmp(kind, "hv-balloon")) {
-        if (json_object_has_member(d, "memaddr")) {
-            g_string_append_printf(out, "  memaddr: 0x%" PRIx64 "\n",
-                                   info_uint(d, "memaddr"));
+                           json_object_has_member(d, "id")
+                               ? json_object_get_string_member(d, "id") : "");
+    for (gsize i = 0; i < G_N_ELEMENTS(info_layouts); i++) {
+        if (strcmp(info_layouts[i].kind, kind)) {
+            continue;
         }
-        g_string_append_printf(out, "  max-size: %" PRIu64 "\n",
-                               info_uint(d, "max-size"));
-        if (json_object_has_member(d, "memdev")) {
-            g_string_append_printf(out, "  memdev: %s\n",
-                                   info_str(d, "memdev"));
+        for (const InfoField *f = info_layouts[i].fields; f->name; f++) {
+            info_field(out, d, f);
         }
     }
 }
