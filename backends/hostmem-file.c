@@ -9,10 +9,10 @@
 #include <unistd.h>
 #include <gmodule.h>
 
-#include "backends/hostmem.h"
-#include "hw/core/module.h"
-#include "qapi/error.h"
-#include "qapi/property.h"
+#include "qom/module.h"
+#include "qom/property.h"
+#include "system/hostmem.h"
+#include "util/error.h"
 
 /*
  * QEMU's OnOffAuto, for the rom property.  The GType name is this module's

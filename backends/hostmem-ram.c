@@ -3,9 +3,9 @@
 
 #include <gmodule.h>
 
-#include "backends/hostmem.h"
-#include "hw/core/module.h"
-#include "qapi/error.h"
+#include "qom/module.h"
+#include "system/hostmem.h"
+#include "util/error.h"
 
 typedef struct {
     QmemHostMemoryBackend parent_instance;

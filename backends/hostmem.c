@@ -7,12 +7,12 @@
 #include <unistd.h>
 
 #include "qmem-config.h"
-#include "backends/hostmem.h"
-#include "hw/core/user-creatable.h"
-#include "qapi/cutils.h"
-#include "qapi/error.h"
-#include "qapi/property.h"
-#include "qapi/qmp.h"
+#include "qobject/json.h"
+#include "qom/property.h"
+#include "qom/user-creatable.h"
+#include "system/hostmem.h"
+#include "util/cutils.h"
+#include "util/error.h"
 #include "util/prealloc.h"
 
 #if CONFIG_NUMA

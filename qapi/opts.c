@@ -4,10 +4,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "qapi/cutils.h"
-#include "qapi/error.h"
 #include "qapi/opts.h"
-#include "qapi/qmp.h"
+#include "qobject/json.h"
+#include "util/cutils.h"
+#include "util/error.h"
 
 /* ------------------------------------------------------------------ */
 /* QemuOpts: "type,key=val,flag,noflag" */
@@ -603,14 +603,14 @@ JsonObject *qmem_keyval_parse(const char *str, const char *implied_key,
 /* ------------------------------------------------------------------ */
 /* JSON */
 
-/* QEMU's own JSON parser (qapi/qmp.c), so -object JSON errors read as QEMU's. */
+/* QEMU's own JSON parser (qobject/), so that errors read as QEMU's. */
 JsonObject *qmem_json_parse_object(const char *str, GError **error)
 {
     g_autoptr(JsonNode) root = NULL;
 
     g_return_val_if_fail(str != NULL, NULL);
 
-    root = qmem_qmp_json_parse(str, error);
+    root = qmem_json_parse(str, error);
     if (!root) {
         return NULL;
     }

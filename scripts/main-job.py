@@ -113,8 +113,8 @@ def memtest(qmp, addr, length, what):
 def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1
                             else os.environ.get("QMEM_BUILD", "build"))
-    runner = os.path.join(build, "hw", "kvm", "qmem-run")
-    env = dict(os.environ, QMEM_MODULE_DIR=build)
+    runner = os.path.join(build, "qmem-run")
+    env = dict(os.environ, QMEM_MODULE_DIR=os.path.join(build, "modules"))
     accel = "kvm" if kvm_usable() else "qtest"
     tmp = tempfile.mkdtemp(prefix="qmem-main-job-")
     qmp_path = os.path.join(tmp, "qmp.sock")

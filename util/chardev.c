@@ -12,8 +12,8 @@
 
 #include <glib-unix.h>
 
-#include "qapi/error.h"
 #include "util/chardev.h"
+#include "util/error.h"
 
 #define READ_CHUNK 65536
 /* Compact the output queue once this much of it has been written. */

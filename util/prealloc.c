@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
-#include "qapi/error.h"
+#include "util/error.h"
 #include "util/prealloc.h"
 
 #ifndef MADV_POPULATE_WRITE

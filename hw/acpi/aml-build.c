@@ -3,7 +3,7 @@
 
 #include <string.h>
 #include "hw/acpi/acpi.h"
-#include "qapi/error.h"
+#include "util/error.h"
 
 guint8 qmem_acpi_checksum(const guint8 *data, gsize len)
 {

@@ -3,8 +3,8 @@
 
 #include <string.h>
 #include "hw/core/cpu-topology.h"
-#include "qapi/cutils.h"
-#include "qapi/error.h"
+#include "util/cutils.h"
+#include "util/error.h"
 
 /* SMPConfiguration's members, in schema order (the visitor's order). */
 static const struct {

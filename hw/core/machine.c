@@ -5,10 +5,10 @@
 #include <string.h>
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
-#include "hw/core/user-creatable.h"
 #include "hw/mem/memory-device.h"
-#include "qapi/cutils.h"
-#include "qapi/error.h"
+#include "qom/user-creatable.h"
+#include "util/cutils.h"
+#include "util/error.h"
 
 typedef struct {
     guint64 ram_size;
@@ -183,12 +183,12 @@ static void qmem_machine_class_init(QmemMachineClass *klass)
     props[PROP_MEMORY_BACKEND] = g_param_spec_string(
         QMEM_MACHINE_PROP_MEMORY_BACKEND, NULL,
         "Set RAM backendValid value is ID of hostmem based backend", NULL, rw);
-    props[PROP_DUMP_GUEST_CORE] = g_param_spec_boolean(
-        QMEM_MACHINE_PROP_DUMP_GUEST_CORE, NULL,
-        "Include guest memory in a core dump", TRUE, rw);
-    props[PROP_MEM_MERGE] = g_param_spec_boolean(
-        QMEM_MACHINE_PROP_MEM_MERGE, NULL, "Enable/disable memory merge support",
-        TRUE, rw);
+    props[PROP_DUMP_GUEST_CORE] =
+        g_param_spec_boolean(QMEM_MACHINE_PROP_DUMP_GUEST_CORE, NULL,
+                             "Include guest memory in a core dump", TRUE, rw);
+    props[PROP_MEM_MERGE] =
+        g_param_spec_boolean(QMEM_MACHINE_PROP_MEM_MERGE, NULL,
+                             "Enable/disable memory merge support", TRUE, rw);
     g_object_class_install_properties(oc, N_PROPS, props);
 }
 

@@ -2,7 +2,7 @@
 /* The "none" machine: only what -m asks for, as RAM at 0 (QEMU's). */
 
 #include "hw/core/boards.h"
-#include "qapi/error.h"
+#include "util/error.h"
 
 #define QMEM_TYPE_NULL_MACHINE (qmem_null_machine_get_type())
 G_DECLARE_FINAL_TYPE(QmemNullMachine, qmem_null_machine, QMEM, NULL_MACHINE,

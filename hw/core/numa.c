@@ -3,13 +3,16 @@
 
 #include <string.h>
 #include <unistd.h>
-#include "hw/core/accel.h"
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
-#include "qapi/cutils.h"
-#include "qapi/error.h"
-#include "qapi/property.h"
-#include "qapi/qmp.h"
+#include "monitor/hmp.h"
+#include "monitor/qmp.h"
+#include "qapi/qmp-command.h"
+#include "qobject/json.h"
+#include "qom/property.h"
+#include "system/accel.h"
+#include "util/cutils.h"
+#include "util/error.h"
 
 G_DEFINE_INTERFACE(QmemNumaMachine, qmem_numa_machine, QMEM_TYPE_MACHINE)
 

@@ -4,10 +4,13 @@
 #include <string.h>
 #include "hw/core/boards.h"
 #include "hw/core/qdev.h"
-#include "qapi/cutils.h"
-#include "qapi/error.h"
+#include "monitor/hmp.h"
+#include "monitor/qmp.h"
 #include "qapi/opts.h"
-#include "qapi/qmp.h"
+#include "qapi/qmp-command.h"
+#include "qobject/json.h"
+#include "util/cutils.h"
+#include "util/error.h"
 
 typedef struct {
     gboolean realized;

@@ -4,12 +4,12 @@
 #include <string.h>
 #include <gmodule.h>
 #include "hw/acpi/acpi.h"
-#include "hw/core/accel.h"
 #include "hw/core/boards.h"
-#include "hw/core/module.h"
 #include "hw/core/numa.h"
 #include "hw/mem/pc-dimm.h"
-#include "qapi/error.h"
+#include "qom/module.h"
+#include "system/accel.h"
+#include "util/error.h"
 
 #define GiB (1ULL << 30)
 #define PC_MAX_RAM_SLOTS 256            /* ACPI_MAX_RAM_SLOTS */

@@ -6,11 +6,14 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "hw/core/accel.h"
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
-#include "qapi/error.h"
-#include "qapi/qmp.h"
+#include "monitor/hmp.h"
+#include "monitor/qmp.h"
+#include "qapi/qmp-command.h"
+#include "qobject/json.h"
+#include "system/accel.h"
+#include "util/error.h"
 
 G_DEFINE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM_TYPE_DEVICE)
 
@@ -836,9 +839,9 @@ static JsonNode *qmp_query_memory_size_summary(JsonObject *args,
     }
     info = json_object_new();
     json_object_set_member(info, "base-memory",
-                           qmem_qmp_node_new_uint64(base_memory()));
+                           qmem_json_node_new_uint64(base_memory()));
     json_object_set_member(info, "plugged-memory",
-                           qmem_qmp_node_new_uint64(
+                           qmem_json_node_new_uint64(
                                qmem_memory_devices_get_plugged_size()));
     node = json_node_new(JSON_NODE_OBJECT);
     json_node_take_object(node, info);

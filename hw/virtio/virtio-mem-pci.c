@@ -3,14 +3,14 @@
 
 #include <gmodule.h>
 
-#include "backends/hostmem.h"
 #include "hw/core/boards.h"
-#include "hw/core/module.h"
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
 #include "hw/virtio/virtio-mem.h"
-#include "qapi/error.h"
-#include "qapi/property.h"
+#include "qom/module.h"
+#include "qom/property.h"
+#include "system/hostmem.h"
+#include "util/error.h"
 
 /*
  * QEMU's virtio-mem-pci is a PCI proxy with the virtio-mem device as its

@@ -9,12 +9,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "accel/qtest/qtest.h"
 #include "hw/core/qdev.h"
-#include "hw/qtest/qtest.h"
 #include "hw/virtio/virtio-mem.h"
-#include "qapi/cutils.h"
-#include "qapi/error.h"
-#include "qapi/qmp.h"
+#include "monitor/qmp.h"
+#include "qapi/qmp-command.h"
+#include "qobject/json.h"
+#include "util/cutils.h"
+#include "util/error.h"
 #include "util/prealloc.h"
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
@@ -1324,13 +1326,13 @@ JsonObject *qmem_virtio_mem_fill_device_info(QmemVirtioMem *vmem,
         json_object_set_string_member(data, "id", id);
     }
     json_object_set_member(data, "memaddr",
-                           qmem_qmp_node_new_uint64(vmem->addr));
+                           qmem_json_node_new_uint64(vmem->addr));
     json_object_set_member(data, "requested-size",
-                           qmem_qmp_node_new_uint64(vmem->requested_size));
-    json_object_set_member(data, "size", qmem_qmp_node_new_uint64(vmem->size));
-    json_object_set_member(data, "max-size", qmem_qmp_node_new_uint64(
+                           qmem_json_node_new_uint64(vmem->requested_size));
+    json_object_set_member(data, "size", qmem_json_node_new_uint64(vmem->size));
+    json_object_set_member(data, "max-size", qmem_json_node_new_uint64(
                                qmem_virtio_mem_get_region_size(vmem)));
-    json_object_set_member(data, "block-size", qmem_qmp_node_new_uint64(
+    json_object_set_member(data, "block-size", qmem_json_node_new_uint64(
                                qmem_virtio_mem_get_block_size(vmem)));
     json_object_set_int_member(data, "node", vmem->node);
     json_object_set_string_member(data, "memdev", memdev ? memdev : "");
@@ -1435,7 +1437,7 @@ void qmem_virtio_mem_send_size_change_event(const char *id, guint64 size,
     if (id) {
         json_object_set_string_member(data, "id", id);
     }
-    json_object_set_member(data, "size", qmem_qmp_node_new_uint64(size));
+    json_object_set_member(data, "size", qmem_json_node_new_uint64(size));
     json_object_set_string_member(data, "qom-path", qom_path);
 
     if (!event_states) {

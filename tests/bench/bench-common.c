@@ -91,7 +91,7 @@ gboolean bench_find_qmem(char **qmem, GPtrArray *notes)
             notes,
             g_strdup(
                 "qmem: column skipped, set QMEM_RUN or pass --qmem (a build "
-                "has it at <builddir>/hw/kvm/qmem-run)"));
+                "has it at <builddir>/qmem-run)"));
     } else if (!have) {
         g_ptr_array_add(
             notes,
@@ -285,30 +285,28 @@ void bench_vmm_close(BenchVmm *v)
 
 /*
  * A qmem-run that is not installed finds its modules through
- * QMEM_MODULE_DIR; a build keeps it at <builddir>/hw/kvm/qmem-run and the
- * modules in <builddir>.  Returns the directory set, or NULL.
+ * QMEM_MODULE_DIR; a build keeps it at <builddir>/qmem-run and the modules
+ * in <builddir>/modules.  Returns the directory set, or NULL.
  */
 char *bench_set_module_dir(const char *qmem)
 {
-    g_autofree char *kvm = NULL;
-    g_autofree char *hw = NULL;
     g_autofree char *abs = NULL;
-    g_autofree char *base_kvm = NULL;
-    g_autofree char *base_hw = NULL;
-    char *root;
+    g_autofree char *build = NULL;
+    g_autofree char *ninja = NULL;
+    char *modules;
 
     if (g_getenv("QMEM_MODULE_DIR")) {
         return NULL;
     }
     abs = g_canonicalize_filename(qmem, NULL);
-    kvm = g_path_get_dirname(abs);
-    hw = g_path_get_dirname(kvm);
-    base_kvm = g_path_get_basename(kvm);
-    base_hw = g_path_get_basename(hw);
-    if (!g_str_equal(base_kvm, "kvm") || !g_str_equal(base_hw, "hw")) {
+    build = g_path_get_dirname(abs);
+    ninja = g_build_filename(build, "build.ninja", NULL);
+    modules = g_build_filename(build, "modules", NULL);
+    if (!g_file_test(ninja, G_FILE_TEST_EXISTS) ||
+        !g_file_test(modules, G_FILE_TEST_IS_DIR)) {
+        g_free(modules);
         return NULL;
     }
-    root = g_path_get_dirname(hw);
-    g_setenv("QMEM_MODULE_DIR", root, TRUE);
-    return root;
+    g_setenv("QMEM_MODULE_DIR", modules, TRUE);
+    return modules;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the benchmarks share: VMM processes over QMP, timing, host facts. */
 
-#ifndef QMEM_TESTS_BENCH_COMMON_H
-#define QMEM_TESTS_BENCH_COMMON_H
+#ifndef QMEM_TESTS_BENCH_BENCH_COMMON_H
+#define QMEM_TESTS_BENCH_BENCH_COMMON_H
 
 #include <sys/types.h>
 
@@ -79,7 +79,7 @@ gboolean bench_find_qmem(char **qmem, GPtrArray *notes);
  *
  * A qmem-run that is not installed finds its modules through
  * QMEM_MODULE_DIR: when that is unset and @qmem sits in a build tree
- * (<builddir>/hw/kvm/qmem-run), sets it to <builddir>.
+ * (<builddir>/qmem-run), sets it to <builddir>/modules.
  *
  * Returns: (transfer full) (nullable): the directory set, or NULL.
  */

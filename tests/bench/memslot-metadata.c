@@ -17,8 +17,8 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "qapi/qmp.h"
 #include "bench-common.h"
+#include "qobject/json.h"
 
 /*
  * Three VMs, one after the other, on KVM: qmem-run with a 1 TiB
@@ -332,7 +332,7 @@ static int device_memslots(Vm *vm, gboolean qemu)
         "{\"command-line\": \"info mtree -f\"}}" :
         "{\"execute\": \"human-monitor-command\", \"arguments\": "
         "{\"command-line\": \"info mtree\"}}");
-    g_autoptr(JsonNode) node = qmem_qmp_json_parse(reply, NULL);
+    g_autoptr(JsonNode) node = qmem_json_parse(reply, NULL);
     g_auto(GStrv) lines = NULL;
     gboolean in_memory = FALSE;
     int n = 0;
@@ -371,7 +371,7 @@ static int device_memslots(Vm *vm, gboolean qemu)
 static int kvm_memslots(Vm *vm)
 {
     g_autofree char *reply = qmp(vm, "{\"execute\": \"x-query-memslots\"}");
-    g_autoptr(JsonNode) node = qmem_qmp_json_parse(reply, NULL);
+    g_autoptr(JsonNode) node = qmem_json_parse(reply, NULL);
 
     if (!node) {
         return -1;

@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "backends/hostmem.h"
-#include "hw/core/memory.h"
-#include "hw/core/user-creatable.h"
 #include "hw/virtio/virtio-mem.h"
+#include "qom/user-creatable.h"
+#include "system/hostmem.h"
+#include "system/memory.h"
 
 /*
  * Input: one configuration byte, two bytes for requested-size and the

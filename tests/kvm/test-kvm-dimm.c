@@ -97,6 +97,6 @@ static void test_dimm_hotplug(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/hw/kvm/pc-dimm/hotplug", test_dimm_hotplug);
+    g_test_add_func("/accel/kvm/pc-dimm/hotplug", test_dimm_hotplug);
     return g_test_run();
 }

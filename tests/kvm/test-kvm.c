@@ -11,15 +11,16 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
-#include "backends/hostmem.h"
-#include "hw/core/memory.h"
-#include "hw/core/module.h"
-#include "hw/core/user-creatable.h"
-#include "hw/kvm/kvm.h"
-#include "hw/kvm/kvm-internal.h"
-#include "qapi/error.h"
+#include "accel/kvm/kvm-internal.h"
+#include "accel/kvm/kvm.h"
+#include "monitor/qmp.h"
 #include "qapi/opts.h"
-#include "qapi/qmp.h"
+#include "qobject/json.h"
+#include "qom/module.h"
+#include "qom/user-creatable.h"
+#include "system/hostmem.h"
+#include "system/memory.h"
+#include "util/error.h"
 
 #define MIB (G_GUINT64_CONSTANT(1) << 20)
 #define GIB (G_GUINT64_CONSTANT(1) << 30)
@@ -966,27 +967,27 @@ int main(int argc, char **argv)
     /* Its wakeup fd lives as long as the process: open it before counting. */
     g_main_context_iteration(NULL, FALSE);
 
-    ADD("/hw/kvm/init/error/no-device", &init_error_cases[0],
+    ADD("/accel/kvm/init/error/no-device", &init_error_cases[0],
         test_init_error);
-    ADD("/hw/kvm/init/error/not-kvm", &init_error_cases[1], test_init_error);
-    ADD("/hw/kvm/init/error/too-many-cpus", NULL, test_too_many_cpus);
-    ADD("/hw/kvm/properties", NULL, test_properties);
-    ADD("/hw/kvm/memslots/before-init", NULL, test_memslots_before_init);
-    ADD("/hw/kvm/memslots/plug-unplug", NULL, test_memslots_plug_unplug);
-    ADD("/hw/kvm/memslots/error", NULL, test_memslots_error);
-    ADD("/hw/kvm/memtest/boot-ram", NULL, test_memtest_boot_ram);
-    ADD("/hw/kvm/memtest/hole", NULL, test_memtest_hole);
-    ADD("/hw/kvm/memtest/plug-unplug", NULL, test_memtest_plug_unplug);
-    ADD("/hw/kvm/memtest/readonly", NULL, test_memtest_readonly);
-    ADD("/hw/kvm/memtest/errors", NULL, test_memtest_errors);
-    ADD("/hw/kvm/memtest/timeout", NULL, test_memtest_timeout);
-    ADD("/hw/kvm/memtest/smp", NULL, test_memtest_smp);
-    ADD("/hw/kvm/memtest/guest-crash", NULL, test_memtest_guest_crash);
-    ADD("/hw/kvm/memtest/1g", "memory-backend-ram,id=dimm,size=1G",
+    ADD("/accel/kvm/init/error/not-kvm", &init_error_cases[1], test_init_error);
+    ADD("/accel/kvm/init/error/too-many-cpus", NULL, test_too_many_cpus);
+    ADD("/accel/kvm/properties", NULL, test_properties);
+    ADD("/accel/kvm/memslots/before-init", NULL, test_memslots_before_init);
+    ADD("/accel/kvm/memslots/plug-unplug", NULL, test_memslots_plug_unplug);
+    ADD("/accel/kvm/memslots/error", NULL, test_memslots_error);
+    ADD("/accel/kvm/memtest/boot-ram", NULL, test_memtest_boot_ram);
+    ADD("/accel/kvm/memtest/hole", NULL, test_memtest_hole);
+    ADD("/accel/kvm/memtest/plug-unplug", NULL, test_memtest_plug_unplug);
+    ADD("/accel/kvm/memtest/readonly", NULL, test_memtest_readonly);
+    ADD("/accel/kvm/memtest/errors", NULL, test_memtest_errors);
+    ADD("/accel/kvm/memtest/timeout", NULL, test_memtest_timeout);
+    ADD("/accel/kvm/memtest/smp", NULL, test_memtest_smp);
+    ADD("/accel/kvm/memtest/guest-crash", NULL, test_memtest_guest_crash);
+    ADD("/accel/kvm/memtest/1g", "memory-backend-ram,id=dimm,size=1G",
         test_memtest_1g);
-    ADD("/hw/kvm/memtest/1g-prealloc",
+    ADD("/accel/kvm/memtest/1g-prealloc",
         "memory-backend-ram,id=dimm,size=1G,prealloc=on", test_memtest_1g);
-    ADD("/hw/kvm/qmp", NULL, test_qmp);
+    ADD("/accel/kvm/qmp", NULL, test_qmp);
 
     return g_test_run();
 }

@@ -2,8 +2,8 @@
 /* An example third-party module, built against the installed qmem-core. */
 
 #include <gmodule.h>
-#include "hw/core/module.h"
-#include "hw/core/object.h"
+#include "qom/module.h"
+#include "qom/object.h"
 
 /*
  * A type in a loadable module is a dynamic type, and

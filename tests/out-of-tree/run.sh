@@ -55,8 +55,8 @@ export PKG_CONFIG_PATH=$work/pkgconfig
 installed_moduledir=$(PKG_CONFIG_PATH=${pc%/*} pkg-config \
                       --variable=moduledir qmem-core)
 includedir=$(pkg-config --variable=includedir qmem-core)
-for f in "$includedir/qmem/hw/core/module.h" \
-         "$includedir/qmem/hw/core/object.h" \
+for f in "$includedir/qmem/qom/module.h" \
+         "$includedir/qmem/qom/object.h" \
          "$includedir/qmem/qmem-config.h"; do
     case "$f" in
     "$stage"/*) [ -f "$f" ] || fail "$f not installed" ;;

@@ -2,9 +2,9 @@
 /* Loads out-of-tree modules through an installed qmem-core. */
 
 #include <gmodule.h>
-#include "hw/core/module.h"
-#include "hw/core/object.h"
-#include "qapi/error.h"
+#include "qom/module.h"
+#include "qom/object.h"
+#include "util/error.h"
 
 /* Where the Makefile put the example modules: beside this program. */
 static char *oot_dir;

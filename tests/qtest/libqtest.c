@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "qapi/qmp.h"
 #include "libqtest.h"
+#include "qobject/json.h"
 
 #define DEFAULT_TIMEOUT_S 60
 
@@ -279,7 +279,7 @@ char *qtest_qmp_receive_line(QTestState *s)
 static JsonObject *parse_message(const char *line)
 {
     g_autoptr(GError) err = NULL;
-    g_autoptr(JsonNode) node = qmem_qmp_json_parse(line, &err);
+    g_autoptr(JsonNode) node = qmem_json_parse(line, &err);
 
     if (!node) {
         g_error("bad QMP message '%s': %s", line, err->message);
@@ -354,7 +354,7 @@ static char *object_text(JsonObject *obj)
 {
     g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), obj);
 
-    return qmem_qmp_json_to_string(node);
+    return qmem_json_to_string(node);
 }
 
 static JsonNode *assert_success(JsonObject *rsp, const char *cmd)
@@ -489,7 +489,7 @@ char *qtest_json_quote(const char *str)
 {
     g_autoptr(JsonNode) node = json_node_init_string(json_node_alloc(), str);
 
-    return qmem_qmp_json_to_string(node);
+    return qmem_json_to_string(node);
 }
 
 char *qtest_hmp(QTestState *s, const char *fmt, ...)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qtest client library: runs qmem-run and drives it over QMP and qtest. */
 
-#ifndef QMEM_LIBQTEST_H
-#define QMEM_LIBQTEST_H
+#ifndef QMEM_TESTS_QTEST_LIBQTEST_H
+#define QMEM_TESTS_QTEST_LIBQTEST_H
 
 #include <stdint.h>
 #include <json-glib/json-glib.h>

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "libqtest.h"
-#include "qapi/qmp.h"
+#include "qobject/json.h"
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 #define GiB (G_GUINT64_CONSTANT(1) << 30)
@@ -24,7 +24,7 @@ static char *response_text(JsonObject *rsp)
     g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
 
     json_node_set_object(node, rsp);
-    return qmem_qmp_json_to_string(node);
+    return qmem_json_to_string(node);
 }
 
 /* Sends a QMP command and compares the whole reply. */
@@ -42,7 +42,7 @@ static char *event_text(JsonObject *ev)
     g_autoptr(JsonNode) data = json_node_new(JSON_NODE_OBJECT);
 
     json_node_set_object(data, json_object_get_object_member(ev, "data"));
-    return qmem_qmp_json_to_string(data);
+    return qmem_json_to_string(data);
 }
 
 #define ASSERT_QTEST(qts, expected, ...) \

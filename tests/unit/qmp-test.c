@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "monitor/qmp.h"
 #include "tests/unit/qmp-test.h"
 
 /* The server is a GSource on the default context: it runs only from here. */

@@ -6,7 +6,7 @@
 
 #include <glib.h>
 
-#include "qapi/qmp.h"
+#include "monitor/qmp.h"
 
 /* One QMP connection to a server of its own, in this process. */
 typedef struct {

@@ -11,8 +11,8 @@
 
 #include <glib/gstdio.h>
 
-#include "qapi/error.h"
 #include "util/chardev.h"
+#include "util/error.h"
 
 #define TIMEOUT_US (30 * G_USEC_PER_SEC)
 

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "qapi/cutils.h"
+#include "util/cutils.h"
 
 #define KiB (G_GUINT64_CONSTANT(1) << 10)
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
@@ -291,7 +291,7 @@ static void add_strtosz_cases(const char *group, const StrtoszCase *cases,
 
     for (i = 0; i < n; i++) {
         g_autofree char *path =
-            g_strdup_printf("/qapi/cutils/strtosz/%s/%zu", group, i);
+            g_strdup_printf("/util/cutils/strtosz/%s/%zu", group, i);
 
         g_test_add_data_func(path, &cases[i], test_strtosz);
     }
@@ -612,16 +612,16 @@ int main(int argc, char **argv)
                       G_N_ELEMENTS(strtosz_trailing));
     add_strtosz_cases("erange", strtosz_erange, G_N_ELEMENTS(strtosz_erange));
     add_strtosz_cases("metric", strtosz_metric, G_N_ELEMENTS(strtosz_metric));
-    g_test_add_func("/qapi/cutils/strtosz/null", test_strtosz_null);
+    g_test_add_func("/util/cutils/strtosz/null", test_strtosz_null);
 
-    ADD_CASES("/qapi/cutils/size-to-str", size_to_str_cases, test_size_to_str);
-    ADD_CASES("/qapi/cutils/strtoi64", strtoi64_cases, test_strtoi64);
-    ADD_CASES("/qapi/cutils/strtou64", strtou64_cases, test_strtou64);
-    g_test_add_func("/qapi/cutils/strtox/null", test_strtox_null);
-    ADD_CASES("/qapi/cutils/parse-uint", parse_uint_cases, test_parse_uint);
-    g_test_add_func("/qapi/cutils/parse-uint/null", test_parse_uint_null);
-    ADD_CASES("/qapi/cutils/parse-bool", parse_bool_cases, test_parse_bool);
-    ADD_CASES("/qapi/cutils/id-wellformed", id_cases, test_id_wellformed);
+    ADD_CASES("/util/cutils/size-to-str", size_to_str_cases, test_size_to_str);
+    ADD_CASES("/util/cutils/strtoi64", strtoi64_cases, test_strtoi64);
+    ADD_CASES("/util/cutils/strtou64", strtou64_cases, test_strtou64);
+    g_test_add_func("/util/cutils/strtox/null", test_strtox_null);
+    ADD_CASES("/util/cutils/parse-uint", parse_uint_cases, test_parse_uint);
+    g_test_add_func("/util/cutils/parse-uint/null", test_parse_uint_null);
+    ADD_CASES("/util/cutils/parse-bool", parse_bool_cases, test_parse_bool);
+    ADD_CASES("/util/cutils/id-wellformed", id_cases, test_id_wellformed);
 
     return g_test_run();
 }

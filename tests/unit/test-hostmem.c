@@ -11,13 +11,14 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "qmem-config.h"
-#include "backends/hostmem.h"
-#include "hw/core/module.h"
-#include "hw/core/user-creatable.h"
-#include "qapi/error.h"
 #include "qapi/opts.h"
-#include "qapi/property.h"
+#include "qmem-config.h"
+#include "qobject/json.h"
+#include "qom/module.h"
+#include "qom/property.h"
+#include "qom/user-creatable.h"
+#include "system/hostmem.h"
+#include "util/error.h"
 
 #if CONFIG_NUMA
 #include <numa.h>

@@ -7,21 +7,22 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "backends/hostmem.h"
-#include "hw/core/accel.h"
+#include "accel/qtest/qtest.h"
 #include "hw/core/boards.h"
-#include "hw/core/module.h"
 #include "hw/core/qdev.h"
-#include "hw/core/qom-qmp-cmds.h"
-#include "hw/core/user-creatable.h"
 #include "hw/mem/memory-device.h"
 #include "hw/mem/pc-dimm.h"
-#include "hw/qtest/qtest.h"
-#include "qapi/error.h"
+#include "monitor/hmp.h"
 #include "qapi/opts.h"
-#include "qapi/property.h"
-#include "qapi/qmp.h"
+#include "qobject/json.h"
+#include "qom/module.h"
+#include "qom/property.h"
+#include "qom/qom-qmp-cmds.h"
+#include "qom/user-creatable.h"
+#include "system/accel.h"
+#include "system/hostmem.h"
 #include "tests/unit/qmp-test.h"
+#include "util/error.h"
 
 #define MiB (1024ULL * 1024)
 #define GiB (1024 * MiB)
@@ -471,7 +472,7 @@ static char *query_string(void)
 {
     g_autoptr(JsonNode) list = qmem_memory_devices_query();
 
-    return qmem_qmp_json_to_string(list);
+    return qmem_json_to_string(list);
 }
 
 static char *info_string(void)

@@ -10,17 +10,17 @@
 #include <glib/gstdio.h>
 #include <png.h>
 
-#include "hw/core/accel.h"
-#include "hw/core/memory-map.h"
-#include "hw/core/module.h"
 #include "hw/core/qdev.h"
-#include "hw/core/qom-qmp-cmds.h"
-#include "hw/core/user-creatable.h"
 #include "hw/mem/memory-device.h"
-#include "qapi/error.h"
 #include "qapi/opts.h"
-#include "qapi/qmp.h"
+#include "qobject/json.h"
+#include "qom/module.h"
+#include "qom/qom-qmp-cmds.h"
+#include "qom/user-creatable.h"
+#include "system/accel.h"
+#include "system/memory-map.h"
 #include "tests/unit/qmp-test.h"
+#include "util/error.h"
 
 #define MiB (1024ULL * 1024)
 #define GiB (1024 * MiB)
@@ -961,32 +961,32 @@ int main(int argc, char **argv)
 
     for (gsize i = 0; i < G_N_ELEMENTS(map_cases); i++) {
         g_autofree char *text = g_strdup_printf(
-            "/hw/core/memory-map/text/%s", map_cases[i].name);
+            "/system/memory-map/text/%s", map_cases[i].name);
         g_autofree char *png = g_strdup_printf(
-            "/hw/core/memory-map/png/pixels/%s", map_cases[i].name);
+            "/system/memory-map/png/pixels/%s", map_cases[i].name);
 
         g_test_add_data_func(text, &map_cases[i], test_text);
         g_test_add_data_func(png, &map_cases[i], test_png_pixels);
     }
-    g_test_add_func("/hw/core/memory-map/bands", test_bands);
-    g_test_add_func("/hw/core/memory-map/bands/unplugged",
+    g_test_add_func("/system/memory-map/bands", test_bands);
+    g_test_add_func("/system/memory-map/bands/unplugged",
                     test_bands_unplugged);
-    g_test_add_func("/hw/core/memory-map/json", test_json);
-    g_test_add_func("/hw/core/memory-map/json/high", test_json_high);
-    g_test_add_func("/hw/core/memory-map/png/gauge", test_png_gauge);
-    g_test_add_func("/hw/core/memory-map/png/scale", test_png_scale);
-    g_test_add_func("/hw/core/memory-map/png/long-name", test_png_long_name);
-    g_test_add_func("/hw/core/memory-map/png/empty", test_png_empty);
-    g_test_add_func("/hw/core/memory-map/png/overwrite", test_png_overwrite);
-    g_test_add_func("/hw/core/memory-map/png/open-error",
+    g_test_add_func("/system/memory-map/json", test_json);
+    g_test_add_func("/system/memory-map/json/high", test_json_high);
+    g_test_add_func("/system/memory-map/png/gauge", test_png_gauge);
+    g_test_add_func("/system/memory-map/png/scale", test_png_scale);
+    g_test_add_func("/system/memory-map/png/long-name", test_png_long_name);
+    g_test_add_func("/system/memory-map/png/empty", test_png_empty);
+    g_test_add_func("/system/memory-map/png/overwrite", test_png_overwrite);
+    g_test_add_func("/system/memory-map/png/open-error",
                     test_png_open_error);
-    g_test_add_func("/hw/core/memory-map/png/write-error/device",
+    g_test_add_func("/system/memory-map/png/write-error/device",
                     test_png_write_error_device);
-    g_test_add_func("/hw/core/memory-map/png/write-error/file",
+    g_test_add_func("/system/memory-map/png/write-error/file",
                     test_png_write_error_file);
-    g_test_add("/hw/core/memory-map/machine/pc", Fixture, NULL,
+    g_test_add("/system/memory-map/machine/pc", Fixture, NULL,
                fixture_setup, test_machine, fixture_teardown);
-    g_test_add("/hw/core/memory-map/machine/qmp", Fixture, NULL,
+    g_test_add("/system/memory-map/machine/qmp", Fixture, NULL,
                fixture_setup, test_qmp, fixture_teardown);
     return g_test_run();
 }

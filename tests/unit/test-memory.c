@@ -7,8 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "hw/core/memory.h"
-#include "qapi/error.h"
+#include "system/memory.h"
+#include "util/error.h"
 
 #define KiB (1024ULL)
 #define MiB (1024ULL * KiB)
@@ -1256,25 +1256,25 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
 
     for (gsize i = 0; i < G_N_ELEMENTS(flatview_cases); i++) {
-        g_autofree char *path = g_strdup_printf("/hw/core/memory/flatview/%s",
+        g_autofree char *path = g_strdup_printf("/system/memory/flatview/%s",
                                                 flatview_cases[i].name);
 
         g_test_add_data_func(path, &flatview_cases[i], test_flatview);
     }
     for (gsize i = 0; i < G_N_ELEMENTS(overlap_cases); i++) {
         g_autofree char *path =
-            g_strdup_printf("/hw/core/memory/add-subregion/overlap/%s",
+            g_strdup_printf("/system/memory/add-subregion/overlap/%s",
                             overlap_cases[i].name);
 
         g_test_add_data_func(path, &overlap_cases[i], test_overlap);
     }
-    g_test_add_func("/hw/core/memory/add-subregion/misuse", test_add_misuse);
-    g_test_add_func("/hw/core/memory/region/properties", test_region_props);
-    g_test_add_func("/hw/core/memory/region/container-gone",
+    g_test_add_func("/system/memory/add-subregion/misuse", test_add_misuse);
+    g_test_add_func("/system/memory/region/properties", test_region_props);
+    g_test_add_func("/system/memory/region/container-gone",
                     test_region_container_gone);
 
 #define ADD_LISTENER_TEST(name, fn) \
-    g_test_add("/hw/core/memory/listener/" name, ListenerFixture, NULL, \
+    g_test_add("/system/memory/listener/" name, ListenerFixture, NULL, \
                listener_setup, fn, listener_teardown)
     ADD_LISTENER_TEST("immediate", test_listener_immediate);
     ADD_LISTENER_TEST("transaction", test_listener_transaction);
@@ -1288,7 +1288,7 @@ int main(int argc, char **argv)
     ADD_LISTENER_TEST("many", test_listener_many);
 
 #define ADD_RW_TEST(name, fn) \
-    g_test_add("/hw/core/memory/rw/" name, RwFixture, NULL, rw_setup, fn, \
+    g_test_add("/system/memory/rw/" name, RwFixture, NULL, rw_setup, fn, \
                rw_teardown)
     ADD_RW_TEST("within", test_rw_within);
     ADD_RW_TEST("adjacent", test_rw_adjacent);
@@ -1296,9 +1296,9 @@ int main(int argc, char **argv)
     ADD_RW_TEST("readonly", test_rw_readonly);
     ADD_RW_TEST("lookup", test_rw_lookup);
 
-    g_test_add_func("/hw/core/memory/mtree/none", test_mtree_none);
-    g_test_add_func("/hw/core/memory/mtree/pc", test_mtree);
-    g_test_add_func("/hw/core/memory/mtree/alias-chain",
+    g_test_add_func("/system/memory/mtree/none", test_mtree_none);
+    g_test_add_func("/system/memory/mtree/pc", test_mtree);
+    g_test_add_func("/system/memory/mtree/alias-chain",
                     test_mtree_alias_chain);
     g_test_add_func("/hw/core/ram-block/notifier", test_ram_block_notifier);
 

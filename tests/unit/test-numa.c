@@ -3,18 +3,18 @@
 
 #include <string.h>
 #include <gmodule.h>
-#include "backends/hostmem.h"
 #include "hw/acpi/acpi.h"
-#include "hw/core/accel.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu-topology.h"
-#include "hw/core/module.h"
 #include "hw/core/numa.h"
 #include "hw/core/qdev.h"
-#include "hw/core/user-creatable.h"
 #include "hw/mem/memory-device.h"
-#include "qapi/error.h"
 #include "qapi/opts.h"
+#include "qom/module.h"
+#include "qom/user-creatable.h"
+#include "system/accel.h"
+#include "system/hostmem.h"
+#include "util/error.h"
 
 #define G_MODULE_SUFFIX_DOT "." G_MODULE_SUFFIX
 

@@ -3,11 +3,11 @@
 
 #include <string.h>
 #include <glib/gstdio.h>
-#include "hw/core/module.h"
-#include "hw/core/user-creatable.h"
-#include "qapi/error.h"
 #include "qapi/opts.h"
-#include "qapi/qmp.h"
+#include "qobject/json.h"
+#include "qom/module.h"
+#include "qom/user-creatable.h"
+#include "util/error.h"
 
 /* A type with one property of every kind the property layer knows. */
 typedef enum {
@@ -725,29 +725,29 @@ int main(int argc, char **argv)
     qmem_type_register_name("test-abstract", TEST_TYPE_ABSTRACT);
     g_type_ensure(QMEM_TYPE_CONTAINER);
 
-    g_test_add_func("/hw/core/object/tree/paths", test_tree_paths);
+    g_test_add_func("/qom/object/tree/paths", test_tree_paths);
     for (gsize i = 0; i < G_N_ELEMENTS(prop_cases); i++) {
         static const char *const kinds[] = { "opts", "keyval", "string",
                                              "json" };
         g_autofree char *path =
-            g_strdup_printf("/qapi/property/%s/%s/%zu",
+            g_strdup_printf("/qom/property/%s/%s/%zu",
                             kinds[prop_cases[i].kind], prop_cases[i].prop, i);
 
         g_test_add_data_func(path, &prop_cases[i], test_property_case);
     }
-    g_test_add_func("/qapi/property/json", test_property_json);
+    g_test_add_func("/qom/property/json", test_property_json);
     for (gsize i = 0; i < G_N_ELEMENTS(add_cases); i++) {
         g_autofree char *path =
-            g_strdup_printf("/hw/core/user-creatable/add/error/%zu", i);
+            g_strdup_printf("/qom/user-creatable/add/error/%zu", i);
 
         g_test_add_data_func(path, &add_cases[i], test_add_case);
     }
-    g_test_add_func("/hw/core/user-creatable/add-type/errors",
+    g_test_add_func("/qom/user-creatable/add-type/errors",
                     test_add_type_errors);
-    g_test_add_func("/hw/core/user-creatable/add-type/id-hint", test_id_hint);
-    g_test_add_func("/hw/core/user-creatable/add-del", test_add_del);
-    g_test_add_func("/hw/core/user-creatable/help", test_help);
-    g_test_add_func("/hw/core/module/errors", test_module_errors);
-    g_test_add_func("/hw/core/module/dir", test_module_dir);
+    g_test_add_func("/qom/user-creatable/add-type/id-hint", test_id_hint);
+    g_test_add_func("/qom/user-creatable/add-del", test_add_del);
+    g_test_add_func("/qom/user-creatable/help", test_help);
+    g_test_add_func("/qom/module/errors", test_module_errors);
+    g_test_add_func("/qom/module/dir", test_module_dir);
     return g_test_run();
 }

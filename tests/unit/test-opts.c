@@ -3,8 +3,9 @@
 
 #include <string.h>
 
-#include "qapi/error.h"
 #include "qapi/opts.h"
+#include "qobject/json.h"
+#include "util/error.h"
 
 #define HINT_ID                                               \
     "Identifiers consist of letters, digits, '-', '.', '_', " \

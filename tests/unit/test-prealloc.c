@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "qapi/error.h"
+#include "util/error.h"
 #include "util/prealloc.h"
 
 #define KiB 1024ULL

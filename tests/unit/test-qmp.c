@@ -10,8 +10,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "qapi/error.h"
-#include "qapi/qmp.h"
+#include "monitor/hmp.h"
+#include "monitor/qmp.h"
+#include "qapi/qmp-command.h"
+#include "qobject/json.h"
+#include "util/error.h"
 
 #if defined(__has_include)
 #if __has_include("qmem-config.h")
@@ -265,7 +268,7 @@ static JsonNode *cmd_test_args(JsonObject *args, GError **error)
     ret = json_object_new();
     json_object_set_string_member(ret, "s", s);
     json_object_set_int_member(ret, "i", i);
-    json_object_set_member(ret, "u", qmem_qmp_node_new_uint64(u));
+    json_object_set_member(ret, "u", qmem_json_node_new_uint64(u));
     json_object_set_boolean_member(ret, "b", b);
     json_object_set_boolean_member(ret, "has-o", has_o);
     json_object_set_int_member(ret, "n-l",
@@ -623,7 +626,7 @@ static void test_builtins(Fixture *f, gconstpointer data)
 
     fx_send(f, "{\"execute\":\"query-commands\"}");
     line = fx_recv(f);
-    node = qmem_qmp_json_parse(line, &err);
+    node = qmem_json_parse(line, &err);
     g_assert_no_error(err);
     list = json_object_get_array_member(json_node_get_object(node), "return");
     for (i = 0; i < json_array_get_length(list); i++) {
@@ -854,7 +857,7 @@ static void emit_size_change(void)
     json_object_set_string_member(payload, "qom-path",
                                   "/machine/peripheral/vm0");
     json_object_set_member(payload, "size",
-                           qmem_qmp_node_new_uint64(G_MAXUINT64));
+                           qmem_json_node_new_uint64(G_MAXUINT64));
     qmem_qmp_emit_event("MEMORY_DEVICE_SIZE_CHANGE", payload);
 }
 
@@ -881,7 +884,7 @@ static void test_events(Fixture *f, gconstpointer data)
     line = fx_recv(f);
     fx_assert_quiet(&other);
 
-    node = qmem_qmp_json_parse(line, &err);
+    node = qmem_json_parse(line, &err);
     g_assert_no_error(err);
     ev = json_node_get_object(node);
     g_assert_cmpuint(json_object_get_size(ev), ==, 3);
@@ -1215,7 +1218,7 @@ static void test_json(gconstpointer data)
 {
     const JsonCase *tc = data;
     g_autoptr(GError) err = NULL;
-    g_autoptr(JsonNode) node = qmem_qmp_json_parse(tc->text, &err);
+    g_autoptr(JsonNode) node = qmem_json_parse(tc->text, &err);
 
     if (tc->error) {
         g_assert_null(node);
@@ -1225,7 +1228,7 @@ static void test_json(gconstpointer data)
         g_autofree char *text = NULL;
 
         g_assert_no_error(err);
-        text = qmem_qmp_json_to_string(node);
+        text = qmem_json_to_string(node);
         g_assert_cmpstr(text, ==, tc->result);
     }
 }
@@ -1242,17 +1245,17 @@ static void test_json_writer(void)
     json_object_set_int_member(obj, "minor", 2);
     json_object_set_int_member(obj, "micro", 22);
     json_object_set_string_member(obj, "bad", "\xff\x01");
-    json_object_set_member(obj, "small", qmem_qmp_node_new_uint64(5));
+    json_object_set_member(obj, "small", qmem_json_node_new_uint64(5));
     node = json_node_init_object(json_node_alloc(), obj);
-    text = qmem_qmp_json_to_string(node);
+    text = qmem_json_to_string(node);
     g_assert_cmpstr(text, ==, "{\"micro\": 22, \"minor\": 2, \"small\": 5, "
                     "\"bad\": \"\\uFFFD\\u0001\", \"major\": 7}");
 
     /* U+0000 travels as modified UTF-8 and comes back out escaped. */
     g_clear_pointer(&node, json_node_unref);
-    node = qmem_qmp_json_parse("\"a\\u0000b\"", NULL);
+    node = qmem_json_parse("\"a\\u0000b\"", NULL);
     g_assert_cmpstr(json_node_get_string(node), ==, "a\xc0\x80" "b");
-    nul = qmem_qmp_json_to_string(node);
+    nul = qmem_json_to_string(node);
     g_assert_cmpstr(nul, ==, "\"a\\u0000b\"");
 }
 
@@ -1277,45 +1280,45 @@ int main(int argc, char **argv)
 #define ADD(path, fn, setup) \
     g_test_add(path, Fixture, NULL, setup, fn, fx_teardown)
 
-    ADD("/qapi/qmp/greeting", test_greeting, fx_setup);
-    ADD("/qapi/qmp/negotiation", test_negotiation, fx_setup);
+    ADD("/monitor/qmp/greeting", test_greeting, fx_setup);
+    ADD("/monitor/qmp/negotiation", test_negotiation, fx_setup);
     for (i = 0; i < G_N_ELEMENTS(malformed_cases); i++) {
-        g_autofree char *path = g_strdup_printf("/qapi/qmp/malformed/%s",
+        g_autofree char *path = g_strdup_printf("/monitor/qmp/malformed/%s",
                                                 malformed_cases[i].name);
 
         g_test_add_data_func(path, &malformed_cases[i], test_malformed);
     }
-    ADD("/qapi/qmp/limits/nesting", test_nesting_limit, fx_setup_negotiated);
-    ADD("/qapi/qmp/limits/token-count", test_token_count_limit,
+    ADD("/monitor/qmp/limits/nesting", test_nesting_limit, fx_setup_negotiated);
+    ADD("/monitor/qmp/limits/token-count", test_token_count_limit,
         fx_setup_negotiated);
-    ADD("/qapi/qmp/limits/token-size", test_token_size_limit,
+    ADD("/monitor/qmp/limits/token-size", test_token_size_limit,
         fx_setup_negotiated);
-    ADD("/qapi/qmp/reply/id", test_id, fx_setup_negotiated);
-    ADD("/qapi/qmp/reply/command", test_command, fx_setup_negotiated);
-    ADD("/qapi/qmp/builtin/query", test_builtins, fx_setup_negotiated);
-    ADD("/qapi/qmp/builtin/quit", test_quit, fx_setup_negotiated);
-    ADD("/qapi/qmp/builtin/hmp", test_hmp, fx_setup_negotiated);
-    ADD("/qapi/qmp/args", test_arg_helpers, fx_setup_negotiated);
-    ADD("/qapi/qmp/stream/split", test_split_input, fx_setup_negotiated);
-    ADD("/qapi/qmp/stream/backpressure", test_many_requests,
+    ADD("/monitor/qmp/reply/id", test_id, fx_setup_negotiated);
+    ADD("/monitor/qmp/reply/command", test_command, fx_setup_negotiated);
+    ADD("/monitor/qmp/builtin/query", test_builtins, fx_setup_negotiated);
+    ADD("/monitor/qmp/builtin/quit", test_quit, fx_setup_negotiated);
+    ADD("/monitor/qmp/builtin/hmp", test_hmp, fx_setup_negotiated);
+    ADD("/monitor/qmp/args", test_arg_helpers, fx_setup_negotiated);
+    ADD("/monitor/qmp/stream/split", test_split_input, fx_setup_negotiated);
+    ADD("/monitor/qmp/stream/backpressure", test_many_requests,
         fx_setup_negotiated);
-    ADD("/qapi/qmp/events", test_events, fx_setup);
-    ADD("/qapi/qmp/stream/disconnect", test_disconnect, fx_setup);
-    g_test_add_func("/qapi/qmp/transport/unix-listen", test_listen_unix);
-    g_test_add_func("/qapi/qmp/transport/unix-connect", test_connect_unix);
-    g_test_add_func("/qapi/qmp/transport/stdio", test_stdio);
+    ADD("/monitor/qmp/events", test_events, fx_setup);
+    ADD("/monitor/qmp/stream/disconnect", test_disconnect, fx_setup);
+    g_test_add_func("/monitor/qmp/transport/unix-listen", test_listen_unix);
+    g_test_add_func("/monitor/qmp/transport/unix-connect", test_connect_unix);
+    g_test_add_func("/monitor/qmp/transport/stdio", test_stdio);
     for (i = 0; i < G_N_ELEMENTS(spec_cases); i++) {
-        g_autofree char *path = g_strdup_printf("/qapi/qmp/transport/error/%u",
+        g_autofree char *path = g_strdup_printf("/monitor/qmp/transport/error/%u",
                                                 i);
 
         g_test_add_data_func(path, &spec_cases[i], test_listen_error);
     }
     for (i = 0; i < G_N_ELEMENTS(json_cases); i++) {
-        g_autofree char *path = g_strdup_printf("/qapi/qmp/json/parse/%u", i);
+        g_autofree char *path = g_strdup_printf("/qobject/json/parse/%u", i);
 
         g_test_add_data_func(path, &json_cases[i], test_json);
     }
-    g_test_add_func("/qapi/qmp/json/writer", test_json_writer);
+    g_test_add_func("/qobject/json/writer", test_json_writer);
 
     return g_test_run();
 }

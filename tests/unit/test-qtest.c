@@ -11,8 +11,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "hw/qtest/qtest.h"
-#include "qapi/error.h"
+#include "accel/qtest/qtest.h"
+#include "util/error.h"
 
 #define KiB (1024ULL)
 #define MiB (1024ULL * KiB)
@@ -1004,21 +1004,23 @@ static void test_accel_shutdown(AccelFixture *f, gconstpointer data)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    /* As qmem_modules_init() does, without loading modules (kvm). */
+    g_type_ensure(QMEM_TYPE_QTEST_ACCEL);
 
     for (gsize i = 0; i < G_N_ELEMENTS(scripts); i++) {
-        g_autofree char *path = g_strdup_printf("/hw/qtest/protocol/%s",
+        g_autofree char *path = g_strdup_printf("/accel/qtest/protocol/%s",
                                                 scripts[i].name);
 
         g_test_add(path, Guest, &scripts[i], guest_setup, test_script,
                    guest_teardown);
     }
-    g_test_add("/hw/qtest/protocol/limits", Guest, NULL, guest_setup,
+    g_test_add("/accel/qtest/protocol/limits", Guest, NULL, guest_setup,
                test_limits, guest_teardown);
-    g_test_add("/hw/qtest/protocol/extension", Guest, NULL, guest_setup,
+    g_test_add("/accel/qtest/protocol/extension", Guest, NULL, guest_setup,
                test_extension, guest_teardown);
 
 #define ADD_CONN_TEST(name, fn) \
-    g_test_add("/hw/qtest/socket/" name, Conn, NULL, conn_setup, fn, \
+    g_test_add("/accel/qtest/socket/" name, Conn, NULL, conn_setup, fn, \
                conn_teardown)
     ADD_CONN_TEST("commands", test_socket_commands);
     ADD_CONN_TEST("long-line", test_socket_long_line);
@@ -1027,30 +1029,30 @@ int main(int argc, char **argv)
     ADD_CONN_TEST("hangup", test_socket_hangup);
 
     for (gsize i = 0; i < G_N_ELEMENTS(spec_cases); i++) {
-        g_autofree char *path = g_strdup_printf("/hw/qtest/open/error/%s",
+        g_autofree char *path = g_strdup_printf("/accel/qtest/open/error/%s",
                                                 spec_cases[i].name);
 
         g_test_add_data_func(path, &spec_cases[i], test_open_error);
     }
-    g_test_add("/hw/qtest/open/server", Guest, NULL, guest_setup,
+    g_test_add("/accel/qtest/open/server", Guest, NULL, guest_setup,
                test_open_server, guest_teardown);
-    g_test_add("/hw/qtest/open/client", Guest, NULL, guest_setup,
+    g_test_add("/accel/qtest/open/client", Guest, NULL, guest_setup,
                test_open_client, guest_teardown);
-    g_test_add_func("/hw/qtest/open/stdio", test_open_stdio);
+    g_test_add_func("/accel/qtest/open/stdio", test_open_stdio);
 
-    g_test_add_func("/hw/qtest/accel/new", test_accel_new);
+    g_test_add_func("/accel/qtest/accel/new", test_accel_new);
     for (gsize i = 0; i < G_N_ELEMENTS(accel_error_cases); i++) {
-        g_autofree char *path = g_strdup_printf("/hw/qtest/accel/error/%s",
+        g_autofree char *path = g_strdup_printf("/accel/qtest/accel/error/%s",
                                                 accel_error_cases[i].test);
 
         g_test_add_data_func(path, &accel_error_cases[i], test_accel_error);
     }
-    g_test_add_func("/hw/qtest/accel/current", test_accel_current);
-    g_test_add("/hw/qtest/accel/memslots", AccelFixture, NULL, accel_setup,
+    g_test_add_func("/accel/qtest/accel/current", test_accel_current);
+    g_test_add("/accel/qtest/accel/memslots", AccelFixture, NULL, accel_setup,
                test_accel_memslots, accel_teardown);
-    g_test_add("/hw/qtest/accel/limit", AccelFixture, NULL, accel_setup,
+    g_test_add("/accel/qtest/accel/limit", AccelFixture, NULL, accel_setup,
                test_accel_limit, accel_teardown);
-    g_test_add("/hw/qtest/accel/shutdown", AccelFixture, NULL, accel_setup,
+    g_test_add("/accel/qtest/accel/shutdown", AccelFixture, NULL, accel_setup,
                test_accel_shutdown, accel_teardown);
 
     return g_test_run();

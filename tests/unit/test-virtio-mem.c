@@ -10,21 +10,22 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "backends/hostmem.h"
-#include "hw/core/accel.h"
+#include "accel/qtest/qtest.h"
 #include "hw/core/boards.h"
-#include "hw/core/module.h"
 #include "hw/core/qdev.h"
-#include "hw/core/qom-qmp-cmds.h"
-#include "hw/core/user-creatable.h"
 #include "hw/mem/memory-device.h"
-#include "hw/qtest/qtest.h"
 #include "hw/virtio/virtio-mem.h"
-#include "qapi/error.h"
+#include "monitor/qmp.h"
 #include "qapi/opts.h"
-#include "qapi/property.h"
-#include "qapi/qmp.h"
+#include "qobject/json.h"
+#include "qom/module.h"
+#include "qom/property.h"
+#include "qom/qom-qmp-cmds.h"
+#include "qom/user-creatable.h"
+#include "system/accel.h"
+#include "system/hostmem.h"
 #include "tests/unit/qmp-test.h"
+#include "util/error.h"
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 #define GiB (G_GUINT64_CONSTANT(1) << 30)
@@ -1717,7 +1718,7 @@ static char *qom_get(QmemDevice *dev, const char *name)
                                                       &error);
 
     g_assert_no_error(error);
-    return qmem_qmp_json_to_string(node);
+    return qmem_json_to_string(node);
 }
 
 #define ASSERT_PROP(dev, name, expected) \

@@ -5,11 +5,11 @@
 #define QMEM_HW_CORE_BOARDS_H
 
 #include <json-glib/json-glib.h>
-#include "backends/hostmem.h"
 #include "hw/core/cpu-topology.h"
-#include "hw/core/memory.h"
-#include "hw/core/object.h"
 #include "hw/core/qdev.h"
+#include "qom/object.h"
+#include "system/hostmem.h"
+#include "system/memory.h"
 
 G_BEGIN_DECLS
 

@@ -5,9 +5,9 @@
 #define QMEM_HW_CORE_NUMA_H
 
 #include <json-glib/json-glib.h>
-#include "backends/hostmem.h"
 #include "hw/core/boards.h"
 #include "hw/core/cpu-topology.h"
+#include "system/hostmem.h"
 
 G_BEGIN_DECLS
 

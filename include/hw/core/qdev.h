@@ -5,8 +5,8 @@
 #define QMEM_HW_CORE_QDEV_H
 
 #include <json-glib/json-glib.h>
-#include "hw/core/object.h"
-#include "qapi/property.h"
+#include "qom/object.h"
+#include "qom/property.h"
 
 G_BEGIN_DECLS
 

@@ -6,8 +6,8 @@
 
 #include <json-glib/json-glib.h>
 #include "hw/core/boards.h"
-#include "hw/core/memory.h"
 #include "hw/core/qdev.h"
+#include "system/memory.h"
 
 G_BEGIN_DECLS
 

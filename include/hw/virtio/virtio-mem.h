@@ -5,9 +5,9 @@
 #define QMEM_HW_VIRTIO_VIRTIO_MEM_H
 
 #include <json-glib/json-glib.h>
-#include "backends/hostmem.h"
-#include "hw/core/memory.h"
 #include "hw/core/qdev.h"
+#include "system/hostmem.h"
+#include "system/memory.h"
 
 G_BEGIN_DECLS
 

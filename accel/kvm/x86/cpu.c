@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* x86 vCPUs for the KVM accelerator: CPUID, long mode, ring 3, page tables. */
+
+#include <cpuid.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "accel/kvm/kvm-internal.h"
+#include "accel/kvm/x86/guest-abi.h"
+#include "accel/kvm/x86/x86-internal.h"
+#include "util/error.h"
+
+#define PTE_P               (1ULL << 0)
+#define PTE_RW              (1ULL << 1)
+#define PTE_US              (1ULL << 2)
+#define PTE_PS              (1ULL << 7)
+#define PTE_TABLE           (PTE_P | PTE_RW | PTE_US)
+#define PTE_LARGE           (PTE_P | PTE_RW | PTE_US | PTE_PS)
+
+#define CR0_PE              (1ULL << 0)
+#define CR0_MP              (1ULL << 1)
+#define CR0_ET              (1ULL << 4)
+#define CR0_NE              (1ULL << 5)
+#define CR0_WP              (1ULL << 16)
+#define CR0_PG              (1ULL << 31)
+#define CR4_PAE             (1ULL << 5)
+#define EFER_LME            (1ULL << 8)
+#define EFER_LMA            (1ULL << 10)
+#define RFLAGS_FIXED        0x2ULL
+#define RFLAGS_IOPL3        0x3000ULL
+
+#define PAGE_SIZE_4K        0x1000ULL
+#define PAGE_SIZE_2M        0x200000ULL
+#define GIB                 0x40000000ULL
+#define PML4_SHIFT          39
+#define PDPT_SHIFT          30
+#define PD_SHIFT            21
+#define TABLE_INDEX(va, shift) (((va) >> (shift)) & 511)
+#define ROUND_UP(n, d)      (((n) + (d) - 1) / (d) * (d))
+
+#define GDT_ENTRIES         7       /* null, 4 segments, 16-byte TSS */
+#define TSS_SIZE            104
+#define TSS_RSP0            4
+#define TSS_IOMAP_BASE      102
+#define TSS_IOMAP_BYTES     (65536 / 8)
+/* The TSS, an I/O bitmap of zeros (every port allowed), a byte of ones. */
+#define TSS_LIMIT           (TSS_SIZE + TSS_IOMAP_BYTES)
+
+/* QEMU's guess when the CPU does not report its address width. */
+#define DEFAULT_PHYS_BITS   36
+
+G_STATIC_ASSERT(QMEM_KVM_PATTERN_MULTIPLIER ==
+                G_GUINT64_CONSTANT(0x9e3779b97f4a7c15));
+G_STATIC_ASSERT(QMEM_KVM_X86_MB_SIZE <= PAGE_SIZE_4K);
+G_STATIC_ASSERT(QMEM_KVM_X86_TSS + TSS_LIMIT < QMEM_KVM_X86_MAILBOX);
+G_STATIC_ASSERT(QMEM_KVM_X86_MAILBOX + PAGE_SIZE_4K <=
+                QMEM_KVM_X86_STACK0_TOP - PAGE_SIZE_4K);
+G_STATIC_ASSERT(QMEM_KVM_X86_CODE + QMEM_KVM_X86_CODE_MAX <=
+                QMEM_KVM_X86_STACK3_TOP - 0x10000);
+G_STATIC_ASSERT(QMEM_KVM_X86_STACK3_TOP <= QMEM_KVM_X86_PRIV_MAPPED);
+G_STATIC_ASSERT(TABLE_INDEX(QMEM_KVM_X86_PRIV_VA, PD_SHIFT) == 0);
+
+typedef struct {
+    struct kvm_cpuid2 *cpuid;
+    guint phys_bits;
+    guint64 priv_gpa;           /* 2^phys_bits - 1 GiB */
+    guint8 *priv;
+    gsize priv_size;
+    guint64 limit;              /* identity map: [0, limit) */
+} QmemKvmX86State;
+
+static guint64 *x86_table(QmemKvmX86State *x, guint64 offset)
+{
+    return (guint64 *)(x->priv + offset);
+}
+
+guint qmem_kvm_arch_host_phys_bits(void)
+{
+    unsigned int eax, ebx, ecx, edx;
+
+    if (__get_cpuid(0x80000008, &eax, &ebx, &ecx, &edx)) {
+        return eax & 0xff;
+    }
+    return DEFAULT_PHYS_BITS;
+}
+
+static struct kvm_cpuid2 *x86_get_supported_cpuid(int kvm_fd, GError **error)
+{
+    for (guint n = 64;; n *= 2) {
+        struct kvm_cpuid2 *cpuid;
+        int err;
+
+        cpuid = g_malloc0(sizeof(*cpuid) + n * sizeof(cpuid->entries[0]));
+        cpuid->nent = n;
+        if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0) {
+            return cpuid;
+        }
+        err = errno;
+        g_free(cpuid);
+        if (err != E2BIG || n >= 4096) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "KVM_GET_SUPPORTED_CPUID failed: %s",
+                        g_strerror(err));
+            return NULL;
+        }
+    }
+}
+
+static guint x86_guest_phys_bits(const struct kvm_cpuid2 *cpuid)
+{
+    guint host = qmem_kvm_arch_host_phys_bits();
+
+    for (guint i = 0; i < cpuid->nent; i++) {
+        if (cpuid->entries[i].function == 0x80000008) {
+            return MIN(cpuid->entries[i].eax & 0xff, host);
+        }
+    }
+    return MIN(DEFAULT_PHYS_BITS, host);
+}
+
+static guint64 x86_segment_descriptor(guint8 access, gboolean code)
+{
+    /* Base 0, limit 0xfffff with 4 KiB granularity. */
+    guint64 flags = code ? 0xa : 0xc;   /* G + L for code, G + D/B else */
+
+    return 0xffffULL | ((guint64)access << 40) | (0xfULL << 48) |
+           (flags << 52);
+}
+
+static void x86_build_private_area(QmemKvmX86State *x)
+{
+    guint64 va = QMEM_KVM_X86_PRIV_VA;
+    guint64 *gdt = x86_table(x, QMEM_KVM_X86_GDT);
+    guint64 tss_va = va + QMEM_KVM_X86_TSS;
+    guint64 rsp0 = va + QMEM_KVM_X86_STACK0_TOP;
+    guint16 iomap = TSS_SIZE;
+
+    /* The window: PML4 -> PDPT -> PD -> 2 MiB pages of the private area. */
+    x86_table(x, QMEM_KVM_X86_PML4)[TABLE_INDEX(va, PML4_SHIFT)] =
+        (x->priv_gpa + QMEM_KVM_X86_PRIV_PDPT) | PTE_TABLE;
+    x86_table(x, QMEM_KVM_X86_PRIV_PDPT)[TABLE_INDEX(va, PDPT_SHIFT)] =
+        (x->priv_gpa + QMEM_KVM_X86_PRIV_PD) | PTE_TABLE;
+    for (guint64 off = 0; off < QMEM_KVM_X86_PRIV_MAPPED;
+         off += PAGE_SIZE_2M) {
+        x86_table(x, QMEM_KVM_X86_PRIV_PD)[off / PAGE_SIZE_2M] =
+            (x->priv_gpa + off) | PTE_LARGE;
+    }
+
+    gdt[QMEM_KVM_X86_SEL_CODE0 / 8] = x86_segment_descriptor(0x9b, TRUE);
+    gdt[QMEM_KVM_X86_SEL_DATA0 / 8] = x86_segment_descriptor(0x93, FALSE);
+    gdt[QMEM_KVM_X86_SEL_CODE3 / 8] = x86_segment_descriptor(0xfb, TRUE);
+    gdt[QMEM_KVM_X86_SEL_DATA3 / 8] = x86_segment_descriptor(0xf3, FALSE);
+    /* A busy 64-bit TSS, as KVM_SET_SREGS loads it. */
+    gdt[QMEM_KVM_X86_SEL_TSS / 8] =
+        (TSS_LIMIT & 0xffff) | ((tss_va & 0xffffff) << 16) |
+        (0x8bULL << 40) | ((guint64)(TSS_LIMIT >> 16) << 48) |
+        (((tss_va >> 24) & 0xff) << 56);
+    gdt[QMEM_KVM_X86_SEL_TSS / 8 + 1] = tss_va >> 32;
+
+    memcpy(x->priv + QMEM_KVM_X86_TSS + TSS_RSP0, &rsp0, sizeof(rsp0));
+    memcpy(x->priv + QMEM_KVM_X86_TSS + TSS_IOMAP_BASE, &iomap,
+           sizeof(iomap));
+    x->priv[QMEM_KVM_X86_TSS + TSS_LIMIT] = 0xff;
+
+    g_assert(qmem_kvm_x86_guest_size <= QMEM_KVM_X86_CODE_MAX);
+    memcpy(x->priv + QMEM_KVM_X86_CODE, qmem_kvm_x86_guest,
+           qmem_kvm_x86_guest_size);
+}
+
+static void x86_state_free(QmemKvmX86State *x)
+{
+    if (x->priv) {
+        munmap(x->priv, x->priv_size);
+    }
+    g_free(x->cpuid);
+    g_free(x);
+}
+
+gboolean qmem_kvm_arch_init_vm(QmemKvmAccel *s, GError **error)
+{
+    QmemKvmX86State *x = g_new0(QmemKvmX86State, 1);
+    guint64 id_limit;
+    void *priv;
+
+    x->cpuid = x86_get_supported_cpuid(s->fd, error);
+    if (!x->cpuid) {
+        x86_state_free(x);
+        return FALSE;
+    }
+    x->phys_bits = MAX(x86_guest_phys_bits(x->cpuid), 32);
+
+    /*
+     * The private area takes the top GiB of the guest-physical space,
+     * where no machine puts RAM; the identity map covers everything below
+     * it that has a lower-half virtual address outside the window.
+     */
+    x->priv_gpa = (G_GUINT64_CONSTANT(1) << x->phys_bits) -
+                  QMEM_KVM_X86_PRIV_WINDOW;
+    id_limit = (guint64)TABLE_INDEX(QMEM_KVM_X86_PRIV_VA, PML4_SHIFT)
+               << PML4_SHIFT;
+    x->limit = MIN(x->priv_gpa, id_limit);
+    x->priv_size = ROUND_UP(QMEM_KVM_X86_ID_PDS +
+                            (x->limit / GIB) * PAGE_SIZE_4K, PAGE_SIZE_2M);
+    g_assert(x->priv_size <= QMEM_KVM_X86_PRIV_WINDOW);
+
+    /*
+     * Page directories are filled in on demand, 4 KiB per GiB a test
+     * touches: reserve the address space only.
+     */
+    priv = mmap(NULL, x->priv_size, PROT_READ | PROT_WRITE,
+                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (priv == MAP_FAILED) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "cannot allocate the guest payload area: %s",
+                    g_strerror(errno));
+        x86_state_free(x);
+        return FALSE;
+    }
+    x->priv = priv;
+    x86_build_private_area(x);
+
+    if (qmem_kvm_set_private_slot(s, x->priv_gpa, x->priv_size, x->priv,
+                                  error) < 0) {
+        x86_state_free(x);
+        return FALSE;
+    }
+    s->arch = x;
+    return TRUE;
+}
+
+void qmem_kvm_arch_destroy_vm(QmemKvmAccel *s)
+{
+    if (s->arch) {
+        x86_state_free(s->arch);
+        s->arch = NULL;
+    }
+}
+
+gboolean qmem_kvm_arch_init_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                 GError **error)
+{
+    QmemKvmX86State *x = s->arch;
+
+    if (ioctl(cpu->fd, KVM_SET_CPUID2, x->cpuid) < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "KVM_SET_CPUID2 failed: %s", g_strerror(errno));
+        return FALSE;
+    }
+    return qmem_kvm_arch_reset_vcpu(s, cpu, error);
+}
+
+static struct kvm_segment x86_segment(guint16 selector, gboolean code,
+                                      guint dpl)
+{
+    struct kvm_segment seg = {
+        .base = 0,
+        .limit = 0xffffffff,
+        .selector = selector,
+        .type = code ? 11 : 3,          /* execute/read, read/write */
+        .present = 1,
+        .dpl = dpl,
+        .db = !code,
+        .s = 1,
+        .l = code,
+        .g = 1,
+    };
+
+    return seg;
+}
+
+gboolean qmem_kvm_arch_reset_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                  GError **error)
+{
+    QmemKvmX86State *x = s->arch;
+    gboolean user = cpu->index == 0;
+    guint dpl = user ? 3 : 0;
+    guint64 va = QMEM_KVM_X86_PRIV_VA;
+    struct kvm_sregs sregs;
+    struct kvm_regs regs = { 0 };
+
+    if (ioctl(cpu->fd, KVM_GET_SREGS, &sregs) < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "KVM_GET_SREGS failed: %s", g_strerror(errno));
+        return FALSE;
+    }
+
+    /*
+     * Straight into 64-bit mode, and for vCPU 0 straight into ring 3: no
+     * boot code, as guest ring 0 is emulated here and costs ~4 us per
+     * instruction.  There is no IDT, so an exception is a triple fault
+     * (KVM_EXIT_SHUTDOWN) that the VMM turns into an error.
+     */
+    sregs.cs = x86_segment(user ? QMEM_KVM_X86_SEL_CODE3
+                                : QMEM_KVM_X86_SEL_CODE0, TRUE, dpl);
+    sregs.ss = x86_segment(user ? QMEM_KVM_X86_SEL_DATA3
+                                : QMEM_KVM_X86_SEL_DATA0, FALSE, dpl);
+    sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss;
+    memset(&sregs.tr, 0, sizeof(sregs.tr));
+    sregs.tr.base = va + QMEM_KVM_X86_TSS;
+    sregs.tr.limit = TSS_LIMIT;
+    sregs.tr.selector = QMEM_KVM_X86_SEL_TSS;
+    sregs.tr.type = 11;
+    sregs.tr.present = 1;
+    memset(&sregs.ldt, 0, sizeof(sregs.ldt));
+    sregs.ldt.type = 2;
+    sregs.ldt.unusable = 1;
+    sregs.gdt.base = va + QMEM_KVM_X86_GDT;
+    sregs.gdt.limit = GDT_ENTRIES * 8 - 1;
+    sregs.idt.base = 0;
+    sregs.idt.limit = 0;
+    sregs.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+    sregs.cr3 = x->priv_gpa + QMEM_KVM_X86_PML4;
+    sregs.cr4 = CR4_PAE;
+    sregs.efer = EFER_LME | EFER_LMA;
+    memset(sregs.interrupt_bitmap, 0, sizeof(sregs.interrupt_bitmap));
+    if (ioctl(cpu->fd, KVM_SET_SREGS, &sregs) < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "KVM_SET_SREGS failed: %s", g_strerror(errno));
+        return FALSE;
+    }
+
+    regs.rip = va + QMEM_KVM_X86_CODE +
+               (user ? QMEM_KVM_X86_ENTRY_MEMTEST : QMEM_KVM_X86_ENTRY_PARK);
+    regs.rsp = va + (user ? QMEM_KVM_X86_STACK3_TOP
+                          : QMEM_KVM_X86_STACK0_TOP);
+    /* IOPL 3 lets ring 3 report to the VMM with OUT. */
+    regs.rflags = RFLAGS_FIXED | (user ? RFLAGS_IOPL3 : 0);
+    regs.rbx = va + QMEM_KVM_X86_MAILBOX;
+    if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "KVM_SET_REGS failed: %s", g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean qmem_kvm_arch_exit_is_idle(QmemKvmVcpu *cpu)
+{
+    struct kvm_run *run = cpu->run;
+
+    return run->exit_reason == KVM_EXIT_IO &&
+           run->io.direction == KVM_EXIT_IO_OUT &&
+           run->io.port == QMEM_KVM_X86_PORT_IDLE;
+}
+
+guint64 qmem_kvm_arch_memtest_limit(QmemKvmAccel *s)
+{
+    QmemKvmX86State *x = s->arch;
+
+    return x->limit;
+}
+
+static void x86_map_gib(QmemKvmX86State *x, guint64 gib)
+{
+    guint64 pdpt_off = QMEM_KVM_X86_ID_PDPTS +
+                       (gib >> (PML4_SHIFT - PDPT_SHIFT)) * PAGE_SIZE_4K;
+    guint64 pd_off = QMEM_KVM_X86_ID_PDS + gib * PAGE_SIZE_4K;
+    guint64 *pml4 = x86_table(x, QMEM_KVM_X86_PML4);
+    guint64 *pdpt = x86_table(x, pdpt_off);
+    guint64 *pd = x86_table(x, pd_off);
+    guint64 gpa = gib * GIB;
+
+    if (pdpt[TABLE_INDEX(gpa, PDPT_SHIFT)]) {
+        return;
+    }
+    for (guint i = 0; i < 512; i++) {
+        pd[i] = (gpa + i * PAGE_SIZE_2M) | PTE_LARGE;
+    }
+    /*
+     * The host writes the guest's page tables behind KVM's shadow MMU,
+     * which is safe only because entries go from not present to present
+     * and never change after: KVM caches no translation for a
+     * not-present entry, so the next walk reads the new one.
+     */
+    pdpt[TABLE_INDEX(gpa, PDPT_SHIFT)] = (x->priv_gpa + pd_off) | PTE_TABLE;
+    if (!pml4[TABLE_INDEX(gpa, PML4_SHIFT)]) {
+        pml4[TABLE_INDEX(gpa, PML4_SHIFT)] = (x->priv_gpa + pdpt_off) |
+                                             PTE_TABLE;
+    }
+}
+
+void qmem_kvm_arch_memtest_prepare(QmemKvmAccel *s,
+                                   const QmemKvmRequest *req)
+{
+    QmemKvmX86State *x = s->arch;
+    guint8 *mb = x->priv + QMEM_KVM_X86_MAILBOX;
+
+    g_assert(req->end <= x->limit);
+    if (req->end > req->start) {
+        for (guint64 gib = req->start / GIB; gib <= (req->end - 1) / GIB;
+             gib++) {
+            x86_map_gib(x, gib);
+        }
+    }
+    memcpy(mb + QMEM_KVM_X86_MB_OP, &req->op, 8);
+    memcpy(mb + QMEM_KVM_X86_MB_START, &req->start, 8);
+    memcpy(mb + QMEM_KVM_X86_MB_END, &req->end, 8);
+    memcpy(mb + QMEM_KVM_X86_MB_SEED, &req->seed, 8);
+}
+
+void qmem_kvm_arch_memtest_result(QmemKvmAccel *s, QmemKvmRequest *req)
+{
+    QmemKvmX86State *x = s->arch;
+    guint8 *mb = x->priv + QMEM_KVM_X86_MAILBOX;
+
+    memcpy(&req->mismatches, mb + QMEM_KVM_X86_MB_MISMATCHES, 8);
+    memcpy(&req->end_out, mb + QMEM_KVM_X86_MB_END_OUT, 8);
+}
+
+gboolean qmem_kvm_arch_memtest_clip(QmemKvmVcpu *cpu, guint64 end,
+                                    GError **error)
+{
+    struct kvm_regs regs;
+
+    if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "KVM_GET_REGS failed: %s", g_strerror(errno));
+        return FALSE;
+    }
+    if (regs.r9 <= end) {
+        return TRUE;
+    }
+    regs.r9 = end;
+    if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "KVM_SET_REGS failed: %s", g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}

@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The qtest line protocol server: guest memory access for tests. */
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "accel/qtest/qtest.h"
+#include "util/chardev.h"
+#include "util/cutils.h"
+#include "util/error.h"
+
+/* Read no further input while this much output waits for the client. */
+#define OUTPUT_HIGH_WATER (64 * 1024 * 1024)
+
+typedef struct {
+    QmemQtestServer *server;
+    QmemChardev *chr;
+    gsize scanned;
+    gboolean skipping;          /* inside a line that was too long */
+} QtestClient;
+
+struct QmemQtestServer {
+    QmemAddressSpace *as;
+    GList *clients;
+    GList *chardevs;
+    gboolean has_stdio;
+};
+
+static GHashTable *extra_commands;
+
+/* Built-in commands */
+
+static const char *const builtin_names[] = {
+    "readb", "readw", "readl", "readq",
+    "writeb", "writew", "writel", "writeq",
+    "read", "write", "b64read", "b64write", "memset", "endianness",
+};
+
+static gboolean is_builtin(const char *name)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(builtin_names); i++) {
+        if (!strcmp(builtin_names[i], name)) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/*
+ * Fetches argument @i as a number; on failure the reply says which
+ * argument was wrong.
+ */
+static gboolean get_u64(char **argv, guint i, const char *what,
+                        guint64 *value, GString *reply)
+{
+    if (qmem_strtou64(argv[i], 0, value) < 0) {
+        g_string_append_printf(reply, "FAIL invalid %s '%s'", what, argv[i]);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean get_transfer_size(char **argv, guint i, guint64 *len,
+                                  GString *reply)
+{
+    if (!get_u64(argv, i, "size", len, reply)) {
+        return FALSE;
+    }
+    if (*len > QMEM_QTEST_MAX_TRANSFER) {
+        g_string_append_printf(reply, "FAIL size '%s' is larger than 0x%x",
+                               argv[i], QMEM_QTEST_MAX_TRANSFER);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static int hex2nib(char ch)
+{
+    return g_ascii_xdigit_value(ch);
+}
+
+static void qtest_readx(QmemQtestServer *s, char **argv, gsize width,
+                        GString *reply)
+{
+    guint64 addr, value = 0;
+    guint8 data[8];
+
+    if (!get_u64(argv, 1, "address", &addr, reply)) {
+        return;
+    }
+    qmem_address_space_rw(s->as, addr, data, width, FALSE);
+    for (gsize i = width; i-- > 0;) {
+        value = (value << 8) | data[i];
+    }
+    g_string_append_printf(reply, "OK 0x%016" PRIx64, value);
+}
+
+static void qtest_writex(QmemQtestServer *s, char **argv, gsize width,
+                         GString *reply)
+{
+    guint64 addr, value;
+    guint8 data[8];
+
+    if (!get_u64(argv, 1, "address", &addr, reply) ||
+        !get_u64(argv, 2, "value", &value, reply)) {
+        return;
+    }
+    for (gsize i = 0; i < width; i++) {
+        data[i] = value >> (8 * i);
+    }
+    qmem_address_space_rw(s->as, addr, data, width, TRUE);
+    g_string_append(reply, "OK");
+}
+
+static void qtest_read(QmemQtestServer *s, char **argv, gboolean b64,
+                       GString *reply)
+{
+    g_autofree guint8 *data = NULL;
+    guint64 addr, len;
+
+    if (!get_u64(argv, 1, "address", &addr, reply) ||
+        !get_transfer_size(argv, 2, &len, reply)) {
+        return;
+    }
+    /* QEMU asserts here: "OK 0x" alone would not parse on the client. */
+    if (!len && !b64) {
+        g_string_append_printf(reply, "FAIL invalid size '%s'", argv[2]);
+        return;
+    }
+    data = g_malloc(len ? len : 1);
+    qmem_address_space_rw(s->as, addr, data, len, FALSE);
+    if (b64) {
+        g_autofree char *enc = g_base64_encode(data, len);
+
+        g_string_append_printf(reply, "OK %s", enc);
+    } else {
+        static const char hex[] = "0123456789abcdef";
+
+        g_string_append(reply, "OK 0x");
+        for (guint64 i = 0; i < len; i++) {
+            g_string_append_c(reply, hex[data[i] >> 4]);
+            g_string_append_c(reply, hex[data[i] & 0xf]);
+        }
+    }
+}
+
+static void qtest_write(QmemQtestServer *s, char **argv, GString *reply)
+{
+    g_autofree guint8 *data = NULL;
+    const char *hex = argv[3];
+    guint64 addr, len;
+    gsize hex_len = strlen(hex);
+
+    if (!get_u64(argv, 1, "address", &addr, reply) ||
+        !get_transfer_size(argv, 2, &len, reply)) {
+        return;
+    }
+    if (hex_len < 3) {
+        g_string_append(reply, "ERR invalid argument size");
+        return;
+    }
+    if (hex[0] != '0' || (hex[1] != 'x' && hex[1] != 'X')) {
+        g_string_append(reply, "FAIL invalid hex data");
+        return;
+    }
+    for (gsize i = 2; i < hex_len; i++) {
+        if (hex2nib(hex[i]) < 0) {
+            g_string_append(reply, "FAIL invalid hex data");
+            return;
+        }
+    }
+    /* As QEMU: missing bytes are zero, digits beyond SIZE are ignored. */
+    data = g_malloc0(len ? len : 1);
+    for (guint64 i = 0; i < len && i * 2 + 4 <= hex_len; i++) {
+        data[i] = hex2nib(hex[i * 2 + 2]) << 4 | hex2nib(hex[i * 2 + 3]);
+    }
+    qmem_address_space_rw(s->as, addr, data, len, TRUE);
+    g_string_append(reply, "OK");
+}
+
+static void qtest_b64write(QmemQtestServer *s, char **argv, GString *reply)
+{
+    guint64 addr, len;
+    guint8 *data;
+    gsize out_len;
+
+    if (!get_u64(argv, 1, "address", &addr, reply) ||
+        !get_transfer_size(argv, 2, &len, reply)) {
+        return;
+    }
+    if (strlen(argv[3]) < 3) {
+        g_string_append(reply, "ERR invalid argument size");
+        return;
+    }
+    /* Invalid characters are skipped by the decoder, as in QEMU. */
+    data = g_base64_decode_inplace(argv[3], &out_len);
+    qmem_address_space_rw(s->as, addr, data, MIN(out_len, len), TRUE);
+    g_string_append(reply, "OK");
+}
+
+/* Fills guest RAM in [lo, hi] (inclusive, no wrap) with @pattern. */
+static void memset_range(QmemAddressSpace *as, guint64 lo, guint64 hi,
+                         guint8 pattern)
+{
+    const QmemMemorySection *sections;
+    guint n;
+
+    sections = qmem_address_space_get_sections(as, &n);
+    for (guint i = 0; i < n; i++) {
+        const QmemMemorySection *sec = &sections[i];
+        guint64 start = sec->offset_within_address_space;
+        guint64 last = start + (sec->size - 1);
+
+        if (last < lo || start > hi || sec->readonly) {
+            continue;
+        }
+        memset((guint8 *)sec->host + (MAX(start, lo) - start), pattern,
+               MIN(last, hi) - MAX(start, lo) + 1);
+    }
+}
+
+/*
+ * memset walks the flat view instead of filling a buffer, so any SIZE
+ * works without allocating it; holes and read-only sections are skipped,
+ * as qmem_address_space_rw() would drop those bytes.
+ */
+static void qtest_memset(QmemQtestServer *s, char **argv, GString *reply)
+{
+    guint64 addr, len, pattern, last;
+
+    if (!get_u64(argv, 1, "address", &addr, reply) ||
+        !get_u64(argv, 2, "size", &len, reply) ||
+        !get_u64(argv, 3, "value", &pattern, reply)) {
+        return;
+    }
+    if (len) {
+        last = addr + (len - 1);
+        if (last >= addr) {
+            memset_range(s->as, addr, last, pattern);
+        } else {
+            /* The range wraps around the end of the address space. */
+            memset_range(s->as, addr, G_MAXUINT64, pattern);
+            memset_range(s->as, 0, last, pattern);
+        }
+    }
+    g_string_append(reply, "OK");
+}
+
+typedef struct {
+    const char *name;
+    guint n_args;
+} CommandShape;
+
+static const CommandShape shapes[] = {
+    { "readb", 1 }, { "readw", 1 }, { "readl", 1 }, { "readq", 1 },
+    { "writeb", 2 }, { "writew", 2 }, { "writel", 2 }, { "writeq", 2 },
+    { "read", 2 }, { "b64read", 2 },
+    { "write", 3 }, { "b64write", 3 }, { "memset", 3 },
+    { "endianness", 0 },
+};
+
+static gsize width_of(char suffix)
+{
+    switch (suffix) {
+    case 'b':
+        return 1;
+    case 'w':
+        return 2;
+    case 'l':
+        return 4;
+    default:
+        return 8;
+    }
+}
+
+static void process_command(QmemQtestServer *s, char **argv, GString *reply)
+{
+    const char *cmd = argv[0] ? argv[0] : "";
+    QmemQtestCommandFunc handler;
+    guint argc = g_strv_length(argv);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(shapes); i++) {
+        if (!strcmp(shapes[i].name, cmd) && argc < shapes[i].n_args + 1) {
+            g_string_append(reply, "FAIL missing argument");
+            return;
+        }
+    }
+
+    if (g_str_has_prefix(cmd, "read") && strlen(cmd) == 5 &&
+        strchr("bwlq", cmd[4])) {
+        qtest_readx(s, argv, width_of(cmd[4]), reply);
+    } else if (g_str_has_prefix(cmd, "write") && strlen(cmd) == 6 &&
+               strchr("bwlq", cmd[5])) {
+        qtest_writex(s, argv, width_of(cmd[5]), reply);
+    } else if (!strcmp(cmd, "read")) {
+        qtest_read(s, argv, FALSE, reply);
+    } else if (!strcmp(cmd, "b64read")) {
+        qtest_read(s, argv, TRUE, reply);
+    } else if (!strcmp(cmd, "write")) {
+        qtest_write(s, argv, reply);
+    } else if (!strcmp(cmd, "b64write")) {
+        qtest_b64write(s, argv, reply);
+    } else if (!strcmp(cmd, "memset")) {
+        qtest_memset(s, argv, reply);
+    } else if (!strcmp(cmd, "endianness")) {
+        g_string_append(reply, G_BYTE_ORDER == G_LITTLE_ENDIAN ?
+                        "OK little" : "OK big");
+    } else if (extra_commands &&
+               (handler = g_hash_table_lookup(extra_commands, cmd))) {
+        gsize before = reply->len;
+
+        handler(s, argv, reply);
+        if (reply->len == before) {
+            g_string_append(reply, "FAIL");
+        }
+    } else {
+        g_string_append_printf(reply, "FAIL Unknown command '%s'", cmd);
+    }
+}
+
+void qmem_qtest_server_process_line(QmemQtestServer *server, const char *line,
+                                    GString *reply)
+{
+    g_autofree char *copy = NULL;
+    g_auto(GStrv) argv = NULL;
+    gsize len;
+
+    g_return_if_fail(server != NULL && line != NULL && reply != NULL);
+
+    len = strlen(line);
+    if (len > QMEM_QTEST_MAX_LINE) {
+        g_string_append(reply, "FAIL line too long");
+        return;
+    }
+    copy = g_strndup(line, len && line[len - 1] == '\r' ? len - 1 : len);
+    /*
+     * QEMU splits at every single blank: "a  b" has an empty word.  The
+     * word count is bounded so that a line of blanks cannot make us
+     * allocate a pointer per byte.
+     */
+    argv = g_strsplit(copy, " ", QMEM_QTEST_MAX_WORDS);
+    process_command(server, argv, reply);
+}
+
+void qmem_qtest_register_command(const char *name,
+                                 QmemQtestCommandFunc handler)
+{
+    g_return_if_fail(name != NULL && handler != NULL);
+    g_return_if_fail(!is_builtin(name));
+
+    if (!extra_commands) {
+        extra_commands = g_hash_table_new_full(g_str_hash, g_str_equal,
+                                               g_free, NULL);
+    }
+    g_return_if_fail(!g_hash_table_contains(extra_commands, name));
+    g_hash_table_insert(extra_commands, g_strdup(name), handler);
+}
+
+void qmem_qtest_unregister_command(const char *name)
+{
+    gboolean removed;
+
+    g_return_if_fail(name != NULL);
+
+    removed = extra_commands && g_hash_table_remove(extra_commands, name);
+    g_return_if_fail(removed);
+    if (!g_hash_table_size(extra_commands)) {
+        g_clear_pointer(&extra_commands, g_hash_table_unref);
+    }
+}
+
+/* Transport */
+
+/*
+ * Handles the line at the start of @data once it is complete.  c->scanned
+ * bytes of it are known to hold no newline, so a long line is scanned once.
+ */
+static gsize client_received(gpointer opaque, const guint8 *data, gsize len)
+{
+    static const char too_long[] = "FAIL line too long\n";
+    QtestClient *c = opaque;
+    const guint8 *nl = memchr(data + c->scanned, '\n', len - c->scanned);
+
+    if (!nl) {
+        c->scanned = len;
+        if (!c->skipping && len > QMEM_QTEST_MAX_LINE) {
+            qmem_chardev_write(c->chr, too_long, strlen(too_long));
+            c->skipping = TRUE;
+        }
+        if (c->skipping) {
+            c->scanned = 0;
+            return len;
+        }
+        return 0;
+    }
+    c->scanned = 0;
+    if (c->skipping) {
+        c->skipping = FALSE;
+    } else if ((gsize)(nl - data) > QMEM_QTEST_MAX_LINE) {
+        qmem_chardev_write(c->chr, too_long, strlen(too_long));
+    } else {
+        /* A NUL inside the line ends it early; nothing worse. */
+        g_autofree char *line = g_strndup((const char *)data, nl - data);
+        g_autoptr(GString) reply = g_string_new(NULL);
+
+        qmem_qtest_server_process_line(c->server, line, reply);
+        g_string_append_c(reply, '\n');
+        qmem_chardev_write(c->chr, reply->str, reply->len);
+    }
+    return nl - data + 1;
+}
+
+static gpointer client_connected(QmemChardev *chr, gpointer opaque)
+{
+    QmemQtestServer *server = opaque;
+    QtestClient *c = g_new0(QtestClient, 1);
+
+    c->server = server;
+    c->chr = chr;
+    server->clients = g_list_append(server->clients, c);
+    return c;
+}
+
+static void client_gone(gpointer opaque)
+{
+    QtestClient *c = opaque;
+
+    c->server->clients = g_list_remove(c->server->clients, c);
+    g_free(c);
+}
+
+static const QmemChardevFrontend qtest_chardev_frontend = {
+    .connected = client_connected,
+    .received = client_received,
+    .gone = client_gone,
+    .pause_input = OUTPUT_HIGH_WATER,
+    /* Only replies: pause_input bounds them. */
+    .max_output = 0,
+    .stdio_nonblocking = TRUE,
+};
+
+void qmem_qtest_server_add_client(QmemQtestServer *server, int in_fd,
+                                  int out_fd)
+{
+    QmemChardev *chr;
+
+    g_return_if_fail(server != NULL && in_fd >= 0 && out_fd >= 0);
+    chr = qmem_chardev_new_fds(in_fd, out_fd, &qtest_chardev_frontend,
+                               server);
+    server->chardevs = g_list_append(server->chardevs, chr);
+}
+
+guint qmem_qtest_server_get_n_clients(QmemQtestServer *server)
+{
+    g_return_val_if_fail(server != NULL, 0);
+    return g_list_length(server->clients);
+}
+
+gboolean qmem_qtest_server_open(QmemQtestServer *server, const char *spec,
+                                GError **error)
+{
+    QmemChardev *chr;
+
+    g_return_val_if_fail(server != NULL && spec != NULL, FALSE);
+
+    chr = qmem_chardev_new(spec, &qtest_chardev_frontend, server,
+                           &server->has_stdio, error);
+    if (!chr) {
+        if (error) {
+            qmem_error_set_hint(*error, "Failed to initialize device for "
+                                "qtest: \"%s\"\n", spec);
+        }
+        return FALSE;
+    }
+    server->chardevs = g_list_append(server->chardevs, chr);
+    return TRUE;
+}
+
+QmemQtestServer *qmem_qtest_server_new(QmemAddressSpace *as)
+{
+    QmemQtestServer *server;
+
+    g_return_val_if_fail(as != NULL, NULL);
+
+    server = g_new0(QmemQtestServer, 1);
+    server->as = as;
+    return server;
+}
+
+QmemAddressSpace *qmem_qtest_server_get_address_space(QmemQtestServer *server)
+{
+    g_return_val_if_fail(server != NULL, NULL);
+    return server->as;
+}
+
+static void server_flush(QmemQtestServer *server, int timeout_ms)
+{
+    gint64 deadline = g_get_monotonic_time() + timeout_ms * (gint64)1000;
+
+    for (GList *l = server->chardevs; l; l = l->next) {
+        qmem_chardev_flush(l->data, deadline);
+    }
+}
+
+void qmem_qtest_server_free(QmemQtestServer *server)
+{
+    if (!server) {
+        return;
+    }
+    server_flush(server, 1000);
+    g_list_free_full(g_steal_pointer(&server->chardevs),
+                     (GDestroyNotify)qmem_chardev_free);
+    g_assert(!server->clients);
+    g_free(server);
+}

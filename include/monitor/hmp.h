@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* HMP: the human monitor's commands, run through human-monitor-command. */
+
+#ifndef QMEM_MONITOR_HMP_H
+#define QMEM_MONITOR_HMP_H
+
+#include "qapi/qmp-command.h"
+
+G_BEGIN_DECLS
+
+/**
+ * qmem_hmp_register:
+ * @name: "info memdev" for an info sub-command, "object_del" for a
+ *   top-level one
+ * @handler: the command
+ *
+ * Adds an HMP command.  The command line is split as QEMU's monitor does:
+ * blanks, then a name ending at a blank or '/', then for "info" a second
+ * name.  An unknown name prints "unknown command: '<line up to and
+ * including the bad name>'\n".
+ */
+void qmem_hmp_register(const char *name, QmemHmpFunc handler);
+
+/**
+ * qmem_hmp_set_help:
+ * @name: a registered HMP command
+ * @params: (nullable): the argument synopsis ("[path]") or NULL
+ * @help: the one-line description ("show memory backends")
+ *
+ * Gives @name the line QEMU's "info" (without a sub-command) lists:
+ * "info memdev  -- show memory backends".
+ */
+void qmem_hmp_set_help(const char *name, const char *params,
+                       const char *help);
+
+/**
+ * qmem_hmp_run:
+ * @command_line: an HMP command line ("info memdev")
+ *
+ * Runs @command_line as human-monitor-command does.
+ *
+ * Returns: (transfer full): the text, with "\r\n" line endings.
+ */
+char *qmem_hmp_run(const char *command_line);
+
+G_END_DECLS
+
+#endif

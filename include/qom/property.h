@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Properties of objects from outside values: parse, print, links, help. */
+
+#ifndef QMEM_QOM_PROPERTY_H
+#define QMEM_QOM_PROPERTY_H
+
+#include <json-glib/json-glib.h>
+#include "qapi/visitor.h"
+#include "qom/object.h"
+
+G_BEGIN_DECLS
+
+/**
+ * qmem_param_spec_set_qom_type:
+ * @pspec: a property
+ * @qom_type: the type name QEMU shows for it in help ("int", "size",
+ *   "uint64", "link<memory-backend>")
+ *
+ * Overrides the name derived from the #GParamSpec type.
+ */
+void qmem_param_spec_set_qom_type(GParamSpec *pspec, const char *qom_type);
+
+/**
+ * qmem_param_spec_set_mandatory:
+ *
+ * Marks @pspec as mandatory when the object is created from outside
+ * ("Parameter 'size' is missing"), as the QAPI schema does.
+ */
+void qmem_param_spec_set_mandatory(GParamSpec *pspec);
+
+/**
+ * qmem_param_spec_set_show_default:
+ * @pspec: a property
+ * @show: whether help prints " (default: X)" for it
+ *
+ * QEMU prints defaults for device (qdev) properties, not for objects'.
+ */
+void qmem_param_spec_set_show_default(GParamSpec *pspec, gboolean show);
+
+gboolean qmem_param_spec_is_mandatory(GParamSpec *pspec);
+
+/**
+ * qmem_param_spec_get_qom_type:
+ * Returns: the type name help prints: "bool", "int", "uint64", "str",
+ *   "HostMemPolicy", "link<memory-backend>", ...
+ */
+const char *qmem_param_spec_get_qom_type(GParamSpec *pspec);
+
+/**
+ * qmem_value_from_input:
+ * @pspec: the property the value is for
+ * @name: the parameter name used in messages (usually @pspec's name)
+ * @input: the value as the source gave it
+ * @kind: the source
+ * @value: (out caller-allocates): initialised to @pspec's value type
+ * @error: return location for a #GError
+ *
+ * qmem_visit_input(), and a link is resolved by id or path to its
+ * target.
+ */
+gboolean qmem_value_from_input(GParamSpec *pspec, const char *name,
+                               JsonNode *input, QmemInputKind kind,
+                               GValue *value, GError **error);
+
+/**
+ * qmem_property_find:
+ * Returns: (transfer none) (nullable): the property @name of @obj, or
+ *   %NULL with "Property '<type>.<name>' not found".
+ */
+GParamSpec *qmem_property_find(QmemObject *obj, const char *name,
+                               GError **error);
+
+/**
+ * qmem_property_set_value:
+ *
+ * Sets an already converted value through the class's
+ * set_property_checked hook.  Unknown and read-only properties are refused
+ * with QEMU's messages.
+ */
+gboolean qmem_property_set_value(QmemObject *obj, const char *name,
+                                 const GValue *value, GError **error);
+
+/**
+ * qmem_property_set_input:
+ *
+ * qmem_value_from_input() followed by qmem_property_set_value().
+ */
+gboolean qmem_property_set_input(QmemObject *obj, const char *name,
+                                 JsonNode *input, QmemInputKind kind,
+                                 GError **error);
+
+/**
+ * qmem_property_parse:
+ *
+ * QEMU's object_property_parse(): sets @name from its string form
+ * (the string input visitor's grammar).
+ */
+gboolean qmem_property_parse(QmemObject *obj, const char *name,
+                             const char *str, GError **error);
+
+/**
+ * qmem_property_print:
+ *
+ * QEMU's object_property_print(): the string form of @name, which
+ * qmem_property_parse() takes back to the same value.
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL with @error set.
+ */
+char *qmem_property_print(QmemObject *obj, const char *name, GError **error);
+
+/**
+ * qmem_property_get_json:
+ *
+ * The value of @name as qom-get returns it: numbers, booleans, enum nicks,
+ * a link's canonical path ("" when unset), lists as arrays.
+ *
+ * Returns: (transfer full) (nullable): the node, or %NULL with @error set.
+ */
+JsonNode *qmem_property_get_json(QmemObject *obj, const char *name,
+                                 GError **error);
+
+/**
+ * qmem_object_set_props:
+ * @obj: a new object
+ * @props: the values by property name (the caller has removed keys that
+ *   are not properties, such as "id" and "qom-type")
+ * @kind: where @props came from
+ * @error: return location for a #GError
+ *
+ * What QEMU's QAPI visit plus object_set_properties_from_qdict() do for a
+ * user-created object or device: unknown names are refused ("Invalid
+ * parameter '%s'" for OPTS, "Parameter '%s' is unexpected" otherwise),
+ * missing mandatory properties are "Parameter '%s' is missing", then every
+ * value is converted, and only then set in property-name order.
+ */
+gboolean qmem_object_set_props(QmemObject *obj, JsonObject *props,
+                               QmemInputKind kind, GError **error);
+
+/**
+ * qmem_type_print_help:
+ * @type: a registered type
+ * @out: where the text goes
+ *
+ * Appends QEMU's "<type> options:" listing: one line per property, sorted,
+ * "  name=<type>" padded to column 24, then " - blurb" and, where shown,
+ * " (default: X)".
+ */
+void qmem_type_print_help(GType type, GString *out);
+
+G_END_DECLS
+
+#endif

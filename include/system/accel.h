@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Accelerators: what runs the guest (KVM) or stands in for it (qtest). */
+
+#ifndef QMEM_SYSTEM_ACCEL_H
+#define QMEM_SYSTEM_ACCEL_H
+
+#include <json-glib/json-glib.h>
+#include "qom/object.h"
+#include "system/memory.h"
+
+G_BEGIN_DECLS
+
+#define QMEM_TYPE_ACCEL (qmem_accel_get_type())
+G_DECLARE_DERIVABLE_TYPE(QmemAccel, qmem_accel, QMEM, ACCEL, QmemObject)
+
+/**
+ * QmemAccelClass:
+ * @init_machine: called once, after the machine has built its memory map
+ *   and before any device is hot-plugged.  Opens the hypervisor, registers
+ *   a memory listener on @system_memory that maps every RAM section (and
+ *   keeps doing so for later changes), and creates @n_cpus vCPUs.  Required.
+ *   On failure nothing may stay mapped or open.
+ * @get_memslots: the memslot limit and how many are free now, for the
+ *   memory-device core's accounting (QEMU's kvm_get_max_memslots /
+ *   kvm_get_free_memslots).  Required.
+ * @start: lets the vCPUs run (not called with -S until "cont").  Optional.
+ * @shutdown: stops the vCPUs and unregisters the listener; called before
+ *   the machine's memory goes away.  Optional.  May not fail.
+ * @phys_bits: the guest's physical address width (host CPUID for KVM, as
+ *   QEMU with -cpu host; 52 where nothing limits it).  Optional; default 52.
+ */
+struct _QmemAccelClass {
+    QmemObjectClass parent_class;
+
+    gboolean (*init_machine)(QmemAccel *accel, QmemAddressSpace *system_memory,
+                             guint n_cpus, GError **error);
+    void (*get_memslots)(QmemAccel *accel, guint *max, guint *free);
+    void (*start)(QmemAccel *accel);
+    void (*shutdown)(QmemAccel *accel);
+    guint (*phys_bits)(QmemAccel *accel);
+
+    gpointer padding[8];
+};
+
+/**
+ * qmem_accel_new:
+ * @name: "kvm" or "qtest" (the user-facing type names are "kvm-accel" and
+ *   "qtest-accel", as QEMU's)
+ * @props: (nullable): -accel properties beyond the name, OPTS form
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the accelerator, or %NULL with
+ *   "invalid accelerator %s" or the property's error.
+ */
+QmemAccel *qmem_accel_new(const char *name, JsonObject *props, GError **error);
+
+/**
+ * qmem_accel_get_current:
+ * Returns: (transfer none) (nullable): the accelerator the machine runs on.
+ */
+QmemAccel *qmem_accel_get_current(void);
+void qmem_accel_set_current(QmemAccel *accel);
+
+gboolean qmem_accel_init_machine(QmemAccel *accel,
+                                 QmemAddressSpace *system_memory,
+                                 guint n_cpus, GError **error);
+void qmem_accel_get_memslots(QmemAccel *accel, guint *max, guint *free);
+void qmem_accel_start(QmemAccel *accel);
+void qmem_accel_shutdown(QmemAccel *accel);
+guint qmem_accel_phys_bits(QmemAccel *accel);
+
+/**
+ * qmem_accel_qmp_register:
+ *
+ * Registers x-query-memslots, which returns {"max": N, "free": N,
+ * "used": N} from the current accelerator's memslot table (KVM's real
+ * slots, or the qtest accelerator's software table).
+ */
+void qmem_accel_qmp_register(void);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The abstract memory-backend: host memory for the guest, one per -object. */
+
+#ifndef QMEM_SYSTEM_HOSTMEM_H
+#define QMEM_SYSTEM_HOSTMEM_H
+
+#include <json-glib/json-glib.h>
+#include "qom/object.h"
+#include "system/ram-block.h"
+
+G_BEGIN_DECLS
+
+#define QMEM_TYPE_HOST_MEMORY_BACKEND (qmem_host_memory_backend_get_type())
+G_DECLARE_DERIVABLE_TYPE(QmemHostMemoryBackend, qmem_host_memory_backend,
+                         QMEM, HOST_MEMORY_BACKEND, QmemObject)
+
+/* User-facing names (QEMU's spelling). */
+#define QMEM_TYPE_NAME_MEMORY_BACKEND "memory-backend"
+#define QMEM_TYPE_NAME_MEMORY_BACKEND_RAM "memory-backend-ram"
+#define QMEM_TYPE_NAME_MEMORY_BACKEND_FILE "memory-backend-file"
+#define QMEM_TYPE_NAME_MEMORY_BACKEND_MEMFD "memory-backend-memfd"
+
+/* Property names. */
+#define QMEM_HOSTMEM_PROP_SIZE "size"
+#define QMEM_HOSTMEM_PROP_MERGE "merge"
+#define QMEM_HOSTMEM_PROP_DUMP "dump"
+#define QMEM_HOSTMEM_PROP_PREALLOC "prealloc"
+#define QMEM_HOSTMEM_PROP_PREALLOC_THREADS "prealloc-threads"
+#define QMEM_HOSTMEM_PROP_HOST_NODES "host-nodes"
+#define QMEM_HOSTMEM_PROP_POLICY "policy"
+#define QMEM_HOSTMEM_PROP_SHARE "share"
+#define QMEM_HOSTMEM_PROP_RESERVE "reserve"
+#define QMEM_HOSTMEM_PROP_CANONICAL_PATH "x-use-canonical-path-for-ramblock-id"
+
+/**
+ * QmemHostMemPolicy:
+ * @QMEM_HOST_MEM_POLICY_DEFAULT: no binding ("default")
+ * @QMEM_HOST_MEM_POLICY_PREFERRED: MPOL_PREFERRED (upgraded to
+ *   MPOL_PREFERRED_MANY where the host has it)
+ * @QMEM_HOST_MEM_POLICY_BIND: MPOL_BIND
+ * @QMEM_HOST_MEM_POLICY_INTERLEAVE: MPOL_INTERLEAVE
+ *
+ * QEMU's HostMemPolicy; the values equal the MPOL_* numbers.
+ */
+typedef enum {
+    QMEM_HOST_MEM_POLICY_DEFAULT,
+    QMEM_HOST_MEM_POLICY_PREFERRED,
+    QMEM_HOST_MEM_POLICY_BIND,
+    QMEM_HOST_MEM_POLICY_INTERLEAVE,
+} QmemHostMemPolicy;
+
+GType qmem_host_mem_policy_get_type(void);
+#define QMEM_TYPE_HOST_MEM_POLICY (qmem_host_mem_policy_get_type())
+
+/**
+ * QmemHostMemoryBackendClass:
+ * @alloc: allocates the backend's memory into a RAM block (see
+ *   qmem_host_memory_backend_set_ram_block()).  Called once from complete,
+ *   after every property is set; reads the properties it needs.  Required
+ *   for instantiable subclasses.  On failure it must leave no RAM block and
+ *   no open file descriptor behind.
+ */
+struct _QmemHostMemoryBackendClass {
+    QmemObjectClass parent_class;
+
+    gboolean (*alloc)(QmemHostMemoryBackend *backend, GError **error);
+
+    gpointer padding[8];
+};
+
+/**
+ * qmem_host_memory_backend_set_ram_block:
+ * @backend: a backend inside its alloc hook
+ * @block: (transfer full): the memory it allocated
+ * @aligned: whether the size must be a multiple of @block's page size
+ *   (QEMU's `aligned` flag, set by file and memfd)
+ */
+void qmem_host_memory_backend_set_ram_block(QmemHostMemoryBackend *backend,
+                                            QmemRamBlock *block,
+                                            gboolean aligned);
+
+/**
+ * qmem_host_memory_backend_get_ram_block:
+ * Returns: (transfer none) (nullable): the RAM block, %NULL until complete.
+ */
+QmemRamBlock *qmem_host_memory_backend_get_ram_block(
+    QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_size:
+ * Returns: the size property (0 until set).
+ */
+guint64 qmem_host_memory_backend_get_size(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_id:
+ * Returns: (nullable): the id (the name under /objects), %NULL when the
+ *   backend is not in the tree.
+ */
+const char *qmem_host_memory_backend_get_id(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_ram_block_name:
+ * Returns: (transfer full): the name the RAM block gets: the id, or the
+ *   canonical path when x-use-canonical-path-for-ramblock-id is on.
+ */
+char *qmem_host_memory_backend_ram_block_name(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_is_mapped:
+ * Returns: whether a consumer (DIMM, virtio-mem, NUMA node, machine RAM)
+ *   uses the backend; a mapped backend can't be deleted or used again.
+ */
+gboolean qmem_host_memory_backend_is_mapped(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_set_mapped:
+ * Marks or unmarks the backend as used by a consumer.
+ */
+void qmem_host_memory_backend_set_mapped(QmemHostMemoryBackend *backend,
+                                         gboolean mapped);
+
+/**
+ * qmem_host_memory_backend_set_defaults:
+ * @merge: default of "merge" for backends created from now on
+ * @dump: default of "dump"
+ * @prealloc_threads: default of "prealloc-threads" (the boot vCPU count)
+ * @prealloc: whether -mem-prealloc turns prealloc on for every backend
+ *
+ * Machine-provided instance defaults (QEMU takes them from the machine at
+ * instance init; -mem-prealloc is a global property).
+ */
+void qmem_host_memory_backend_set_defaults(gboolean merge, gboolean dump,
+                                           guint prealloc_threads,
+                                           gboolean prealloc);
+
+/**
+ * qmem_host_memory_backend_query:
+ * Returns: (transfer full): the query-memdev list: a #JsonNode array with
+ *   one Memdev object per memory backend directly under /objects.
+ */
+JsonNode *qmem_host_memory_backend_query(void);
+
+/**
+ * qmem_host_memory_backend_info:
+ * @out: where HMP `info memdev` text goes
+ */
+void qmem_host_memory_backend_info(GString *out);
+
+G_END_DECLS
+
+#endif

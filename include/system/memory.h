@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Memory regions, address spaces, flat views and memory listeners. */
+
+#ifndef QMEM_SYSTEM_MEMORY_H
+#define QMEM_SYSTEM_MEMORY_H
+
+#include <glib-object.h>
+#include "system/ram-block.h"
+
+G_BEGIN_DECLS
+
+/*
+ * A memory region is RAM (a window onto a QmemRamBlock), a container of
+ * subregions, or an alias (a window onto part of another region).  Regions
+ * compose into a tree whose root belongs to an address space; the address
+ * space's flat view is the list of RAM sections the tree makes visible,
+ * and listeners are told which sections appear and disappear each time the
+ * outermost transaction commits.  Everything here runs on the main thread.
+ */
+
+#define QMEM_TYPE_MEMORY_REGION (qmem_memory_region_get_type())
+G_DECLARE_FINAL_TYPE(QmemMemoryRegion, qmem_memory_region, QMEM,
+                     MEMORY_REGION, GObject)
+
+/**
+ * qmem_memory_region_new_ram:
+ * @name: for info mtree and messages
+ * @block: the RAM; borrowed: whoever owns @block (a backend) outlives the
+ *   region or keeps a reference to the region no longer than the block
+ *
+ * Returns: (transfer full): a RAM region of @block's size, alignment and
+ *   page size.
+ */
+QmemMemoryRegion *qmem_memory_region_new_ram(const char *name,
+                                             QmemRamBlock *block);
+
+/**
+ * qmem_memory_region_new_container:
+ * Returns: (transfer full): an empty container of @size bytes.
+ */
+QmemMemoryRegion *qmem_memory_region_new_container(const char *name,
+                                                   guint64 size);
+
+/**
+ * qmem_memory_region_new_alias:
+ * @orig: the region aliased (a reference is kept)
+ * @offset: where in @orig the alias starts
+ * @size: its length; @offset + @size <= size of @orig
+ *
+ * Returns: (transfer full): the alias.
+ */
+QmemMemoryRegion *qmem_memory_region_new_alias(const char *name,
+                                               QmemMemoryRegion *orig,
+                                               guint64 offset, guint64 size);
+
+const char *qmem_memory_region_get_name(QmemMemoryRegion *mr);
+guint64 qmem_memory_region_size(QmemMemoryRegion *mr);
+
+/**
+ * qmem_memory_region_is_ram:
+ * Returns: whether @mr is RAM, or an alias of RAM.
+ */
+gboolean qmem_memory_region_is_ram(QmemMemoryRegion *mr);
+
+/**
+ * qmem_memory_region_get_ram_block:
+ * Returns: (transfer none) (nullable): the RAM block behind @mr (through
+ *   aliases), %NULL for containers.
+ */
+QmemRamBlock *qmem_memory_region_get_ram_block(QmemMemoryRegion *mr);
+
+/**
+ * qmem_memory_region_get_alignment:
+ * Returns: the alignment guests must keep for @mr: the RAM block's align
+ *   for RAM, the value given to qmem_memory_region_set_alignment() for
+ *   containers (default 0 = none).
+ */
+guint64 qmem_memory_region_get_alignment(QmemMemoryRegion *mr);
+void qmem_memory_region_set_alignment(QmemMemoryRegion *mr, guint64 align);
+
+/**
+ * qmem_memory_region_set_unmergeable:
+ *
+ * Listeners see sections of @mr as their own, never merged with
+ * neighbours (virtio-mem's memslot aliases, QEMU's unmergeable flag).
+ * Sections are never merged in qmem today; the flag is recorded so that a
+ * later merging flat view keeps these apart.
+ */
+void qmem_memory_region_set_unmergeable(QmemMemoryRegion *mr,
+                                        gboolean unmergeable);
+
+/**
+ * qmem_memory_region_add_subregion:
+ * @container: a container
+ * @offset: where @sub goes inside @container
+ * @sub: a region that is nobody's subregion yet (a reference is taken)
+ *
+ * Maps @sub; overlapping subregions are a programmer error.  The flat views
+ * change when the outermost transaction commits (at once outside one).
+ */
+void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
+                                      guint64 offset, QmemMemoryRegion *sub);
+
+/**
+ * qmem_memory_region_del_subregion:
+ * @container: @sub's container
+ * @sub: a subregion of @container; its reference is dropped
+ */
+void qmem_memory_region_del_subregion(QmemMemoryRegion *container,
+                                      QmemMemoryRegion *sub);
+
+/**
+ * qmem_memory_region_is_mapped:
+ * Returns: whether @mr is currently some container's subregion.
+ */
+gboolean qmem_memory_region_is_mapped(QmemMemoryRegion *mr);
+
+/**
+ * qmem_memory_region_get_offset:
+ * Returns: @mr's offset inside its container (0 when not mapped).
+ */
+guint64 qmem_memory_region_get_offset(QmemMemoryRegion *mr);
+
+/**
+ * qmem_memory_region_transaction_begin:
+ *
+ * Defers flat-view updates until the matching commit; transactions nest.
+ */
+void qmem_memory_region_transaction_begin(void);
+
+/**
+ * qmem_memory_region_transaction_commit:
+ *
+ * Ends a transaction; the outermost one recomputes every address space's
+ * flat view and calls each listener's region_del for every section that
+ * went away, then region_add for every new one, then commit.
+ */
+void qmem_memory_region_transaction_commit(void);
+
+/**
+ * QmemMemorySection:
+ * @mr: the RAM region (after alias resolution) the section shows
+ * @offset_within_region: where in @mr the section starts
+ * @offset_within_address_space: the guest-physical address
+ * @size: bytes
+ * @host: @mr's host memory at @offset_within_region
+ * @readonly: whether guests may only read it
+ *
+ * A piece of the flat view: one contiguous guest-physical range of RAM.
+ * Sections stand for themselves; a listener compares them by value.
+ */
+typedef struct {
+    QmemMemoryRegion *mr;
+    guint64 offset_within_region;
+    guint64 offset_within_address_space;
+    guint64 size;
+    void *host;
+    gboolean readonly;
+} QmemMemorySection;
+
+typedef struct QmemAddressSpace QmemAddressSpace;
+typedef struct QmemMemoryListener QmemMemoryListener;
+
+/**
+ * QmemMemoryListener:
+ * @region_add: a section became visible.  Optional.  May not fail; an
+ *   accelerator that cannot map it reports through its own channel (the
+ *   memory-device core checks free memslots before anything is mapped).
+ * @region_del: a section went away; called before the host memory can be
+ *   freed.  Optional.
+ * @commit: after all region_add/region_del calls of one commit.  Optional.
+ * @priority: listeners with lower values hear of additions first and of
+ *   removals last.
+ * @name: for debugging
+ *
+ * Embedded in the listener's own struct; must stay registered no longer
+ * than it lives.
+ */
+struct QmemMemoryListener {
+    void (*region_add)(QmemMemoryListener *listener,
+                       const QmemMemorySection *section);
+    void (*region_del)(QmemMemoryListener *listener,
+                       const QmemMemorySection *section);
+    void (*commit)(QmemMemoryListener *listener);
+    int priority;
+    const char *name;
+
+    /*< private >*/
+    QmemAddressSpace *as;
+};
+
+/**
+ * qmem_address_space_new:
+ * @root: the region the address space shows (a reference is taken)
+ *
+ * Returns: (transfer full): an address space whose flat view is computed
+ *   at once.
+ */
+QmemAddressSpace *qmem_address_space_new(const char *name,
+                                         QmemMemoryRegion *root);
+
+/**
+ * qmem_address_space_free:
+ *
+ * Requires that no listener is registered any more.
+ */
+void qmem_address_space_free(QmemAddressSpace *as);
+
+const char *qmem_address_space_get_name(QmemAddressSpace *as);
+QmemMemoryRegion *qmem_address_space_get_root(QmemAddressSpace *as);
+
+/**
+ * qmem_address_space_get_sections:
+ * @n: (out): the number of sections
+ *
+ * Returns: (transfer none) (array length=n): the flat view, sorted by
+ *   address; valid until the next commit.
+ */
+const QmemMemorySection *qmem_address_space_get_sections(QmemAddressSpace *as,
+                                                         guint *n);
+
+/**
+ * qmem_address_space_lookup:
+ * @addr: a guest-physical address
+ *
+ * Returns: (transfer none) (nullable): the section holding @addr.
+ */
+const QmemMemorySection *qmem_address_space_lookup(QmemAddressSpace *as,
+                                                   guint64 addr);
+
+/**
+ * qmem_address_space_rw:
+ * @addr: guest-physical address
+ * @buf: the data to write, or where reads go
+ * @len: bytes
+ * @is_write: direction
+ *
+ * Copies between @buf and guest RAM through the flat view (qtest's and
+ * the guest payload loader's path).  Bytes outside RAM read as 0xff and
+ * writes to them are dropped, writes to read-only sections too.
+ *
+ * Returns: %TRUE when every byte was RAM (and, for writes, writable).
+ */
+gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
+                               gsize len, gboolean is_write);
+
+/**
+ * qmem_memory_listener_register:
+ *
+ * Adds @listener to @as and replays region_add (then commit) for every
+ * section already visible.
+ */
+void qmem_memory_listener_register(QmemMemoryListener *listener,
+                                   QmemAddressSpace *as);
+
+/**
+ * qmem_memory_listener_unregister:
+ *
+ * Calls region_del (then commit) for every visible section and removes
+ * @listener.
+ */
+void qmem_memory_listener_unregister(QmemMemoryListener *listener);
+
+/**
+ * qmem_memory_print_mtree:
+ * @out: where the text goes
+ *
+ * Appends QEMU's `info mtree` text for every address space: "address-space:
+ * NAME" then one line per region, "  %016lx-%016lx (prio 0, ram): name",
+ * indented by depth, aliases as "alias NAME @ORIG %016lx-%016lx".
+ */
+void qmem_memory_print_mtree(GString *out);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* RAM blocks: host memory that backs guest RAM (anonymous or fd-backed). */
+
+#ifndef QMEM_SYSTEM_RAM_BLOCK_H
+#define QMEM_SYSTEM_RAM_BLOCK_H
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * QmemRamFlags:
+ * @QMEM_RAM_SHARED: MAP_SHARED (share=on)
+ * @QMEM_RAM_NORESERVE: MAP_NORESERVE (reserve=off)
+ * @QMEM_RAM_READONLY: the mapping is PROT_READ only (file readonly=on,rom=on)
+ * @QMEM_RAM_READONLY_FD: the fd was opened O_RDONLY; a private writable
+ *   mapping is still possible (file readonly=on,rom=off)
+ */
+typedef enum {
+    QMEM_RAM_SHARED = 1 << 0,
+    QMEM_RAM_NORESERVE = 1 << 1,
+    QMEM_RAM_READONLY = 1 << 2,
+    QMEM_RAM_READONLY_FD = 1 << 3,
+} QmemRamFlags;
+
+/**
+ * QmemRamBlock:
+ * @name: the RAM block id (a backend's id or canonical path)
+ * @host: where the memory is mapped in this process
+ * @size: its length in bytes (the usable part; the mapping may be larger)
+ * @fd: the file descriptor behind it, or -1 for anonymous memory
+ * @fd_offset: the offset of @host in @fd
+ * @page_size: the page size backing it (host page size, or the hugetlbfs
+ *   page size)
+ * @align: the alignment of @host: 2 MiB for anonymous memory on x86-64
+ *   (QEMU_VMALLOC_ALIGN), max(page size, requested) for fd-backed memory
+ * @flags: #QmemRamFlags
+ *
+ * Read-only for everyone but the code that made it.
+ */
+typedef struct {
+    char *name;
+    void *host;
+    guint64 size;
+    int fd;
+    guint64 fd_offset;
+    gsize page_size;
+    guint64 align;
+    guint flags;
+
+    /*< private >*/
+    void *mmap_base;
+    gsize mmap_size;
+} QmemRamBlock;
+
+/**
+ * qmem_ram_block_new_anon:
+ * @name: the block's id
+ * @size: bytes, > 0
+ * @flags: %QMEM_RAM_SHARED, %QMEM_RAM_NORESERVE
+ * @error: return location for a #GError
+ *
+ * Maps anonymous memory aligned to 2 MiB.  Fails with "cannot set up guest
+ * memory '%s': <strerror>".
+ */
+QmemRamBlock *qmem_ram_block_new_anon(const char *name, guint64 size,
+                                      guint flags, GError **error);
+
+/**
+ * qmem_ram_block_new_from_fd:
+ * @name: the block's id
+ * @size: bytes, > 0
+ * @align: the alignment asked for (0 = the fd's page size)
+ * @fd: (transfer full): the file; closed by qmem_ram_block_free(), or on
+ *   failure here
+ * @offset: where in the file the memory starts
+ * @flags: #QmemRamFlags
+ * @error: return location for a #GError
+ *
+ * Maps @size bytes of @fd at @offset, the host address aligned to
+ * max(page size, @align), with QEMU's file-layer checks and messages.
+ */
+QmemRamBlock *qmem_ram_block_new_from_fd(const char *name, guint64 size,
+                                         guint64 align, int fd, guint64 offset,
+                                         guint flags, GError **error);
+
+/**
+ * qmem_ram_block_free:
+ * @block: (nullable): a block; unmapped and its fd closed
+ */
+void qmem_ram_block_free(QmemRamBlock *block);
+
+/**
+ * qmem_fd_get_page_size:
+ * Returns: the page size of the file system behind @fd (hugetlbfs pages),
+ *   or the host page size.
+ */
+gsize qmem_fd_get_page_size(int fd);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmemRamBlock, qmem_ram_block_free)
+
+/**
+ * QmemRamBlockNotifier:
+ * @ram_block_added: a RAM block was mapped (@host, @size as in the block)
+ * @ram_block_removed: a RAM block is about to be unmapped
+ *
+ * QEMU's RAMBlockNotifier: code that must know about all host memory of
+ * the guest (an accelerator pinning it, a dumper) registers one.  Both
+ * callbacks are optional, run on the main thread and may not fail.
+ */
+typedef struct QmemRamBlockNotifier {
+    void (*ram_block_added)(struct QmemRamBlockNotifier *n, void *host,
+                            gsize size);
+    void (*ram_block_removed)(struct QmemRamBlockNotifier *n, void *host,
+                              gsize size);
+} QmemRamBlockNotifier;
+
+/**
+ * qmem_ram_block_notifier_add:
+ *
+ * Registers @n and calls its ram_block_added for every block that exists.
+ */
+void qmem_ram_block_notifier_add(QmemRamBlockNotifier *n);
+
+/**
+ * qmem_ram_block_notifier_remove:
+ *
+ * Unregisters @n (without calling ram_block_removed).
+ */
+void qmem_ram_block_notifier_remove(QmemRamBlockNotifier *n);
+
+G_END_DECLS
+
+#endif

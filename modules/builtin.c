@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The core library's own leaf types, known by name before any module. */
+
+#include "accel/qtest/qtest.h"
+#include "modules/builtin.h"
+
+void qmem_modules_init_builtin(void)
+{
+    g_type_ensure(QMEM_TYPE_QTEST_ACCEL);
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* HMP: human-monitor-command's command table and line parser. */
+
+#include <string.h>
+
+#include "monitor/hmp.h"
+#include "util/error.h"
+
+typedef struct {
+    char *name;
+    char *params;
+    char *help;
+    QmemHmpFunc fn;
+} HmpCommand;
+
+static GHashTable *hmp_commands;        /* "info memdev" -> HmpCommand */
+
+static void hmp_command_free(gpointer p)
+{
+    HmpCommand *cmd = p;
+
+    g_free(cmd->name);
+    g_free(cmd->params);
+    g_free(cmd->help);
+    g_free(cmd);
+}
+
+void qmem_hmp_register(const char *name, QmemHmpFunc handler)
+{
+    HmpCommand *cmd;
+
+    g_return_if_fail(name != NULL && handler != NULL);
+    if (!hmp_commands) {
+        hmp_commands = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+                                             hmp_command_free);
+    }
+    g_return_if_fail(!g_hash_table_contains(hmp_commands, name));
+
+    cmd = g_new0(HmpCommand, 1);
+    cmd->name = g_strdup(name);
+    cmd->fn = handler;
+    g_hash_table_insert(hmp_commands, cmd->name, cmd);
+}
+
+void qmem_hmp_set_help(const char *name, const char *params,
+                       const char *help)
+{
+    HmpCommand *cmd = hmp_commands ?
+        g_hash_table_lookup(hmp_commands, name) : NULL;
+
+    g_return_if_fail(cmd != NULL);
+    g_free(cmd->params);
+    g_free(cmd->help);
+    cmd->params = g_strdup(params);
+    cmd->help = g_strdup(help);
+}
+
+/* QEMU's get_command_name(): blanks, then a name up to a blank or '/'. */
+static const char *hmp_command_name(const char *p, char **name)
+{
+    const char *start;
+
+    while (g_ascii_isspace(*p)) {
+        p++;
+    }
+    if (*p == '\0') {
+        return NULL;
+    }
+    start = p;
+    while (*p && *p != '/' && !g_ascii_isspace(*p)) {
+        p++;
+    }
+    *name = g_strndup(start, p - start);
+    return p;
+}
+
+static int hmp_name_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void hmp_info_help(GString *out)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    GHashTableIter iter;
+    HmpCommand *cmd;
+    guint i;
+
+    if (hmp_commands) {
+        g_hash_table_iter_init(&iter, hmp_commands);
+        while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cmd)) {
+            if (g_str_has_prefix(cmd->name, "info ")) {
+                g_ptr_array_add(names, cmd->name);
+            }
+        }
+    }
+    g_ptr_array_sort(names, hmp_name_cmp);
+    for (i = 0; i < names->len; i++) {
+        cmd = g_hash_table_lookup(hmp_commands, names->pdata[i]);
+        g_string_append_printf(out, "%s %s -- %s\n", cmd->name,
+                               cmd->params ? cmd->params : "",
+                               cmd->help ? cmd->help : "");
+    }
+}
+
+static void hmp_execute(const char *line, GString *out)
+{
+    g_autofree char *name = NULL;
+    g_autofree char *full = NULL;
+    g_autoptr(GError) err = NULL;
+    const char *p;
+    HmpCommand *cmd;
+
+    p = hmp_command_name(line, &name);
+    if (!p) {
+        return;
+    }
+    if (!strcmp(name, "info")) {
+        g_autofree char *sub = NULL;
+
+        while (g_ascii_isspace(*p)) {
+            p++;
+        }
+        if (*p == '\0') {
+            hmp_info_help(out);
+            return;
+        }
+        p = hmp_command_name(p, &sub);
+        full = g_strconcat("info ", sub, NULL);
+    } else {
+        full = g_strdup(name);
+    }
+
+    cmd = hmp_commands ? g_hash_table_lookup(hmp_commands, full) : NULL;
+    if (!cmd) {
+        g_string_append_printf(out, "unknown command: '%.*s'\n",
+                               (int)(p - line), line);
+        return;
+    }
+    while (g_ascii_isspace(*p)) {
+        p++;
+    }
+    if (!cmd->fn(p, out, &err)) {
+        const char *hint = err ? qmem_error_get_hint(err) : NULL;
+
+        /* HMP prints hints, as QEMU's error_report_err() does. */
+        g_string_append_printf(out, "Error: %s\n%s",
+                               err ? err->message : "unknown error",
+                               hint ? hint : "");
+    }
+}
+
+char *qmem_hmp_run(const char *command_line)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    GString *out;
+    gsize i;
+
+    g_return_val_if_fail(command_line != NULL, NULL);
+
+    hmp_execute(command_line, text);
+    /* QEMU's monitor puts a '\r' before every '\n'. */
+    out = g_string_sized_new(text->len + 16);
+    for (i = 0; i < text->len; i++) {
+        if (text->str[i] == '\n') {
+            g_string_append_c(out, '\r');
+        }
+        g_string_append_c(out, text->str[i]);
+    }
+    return g_string_free(out, FALSE);
+}

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Properties of objects from outside values: parse, print, links, help. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <inttypes.h>
+#include "qobject/json.h"
+#include "qom/property.h"
+#include "util/cutils.h"
+#include "util/error.h"
+
+static GQuark qom_type_quark;
+static GQuark mandatory_quark;
+static GQuark show_default_quark;
+
+static void init_quarks(void)
+{
+    static gsize done;
+
+    if (g_once_init_enter(&done)) {
+        qom_type_quark = g_quark_from_static_string("qmem-qom-type");
+        mandatory_quark = g_quark_from_static_string("qmem-mandatory");
+        show_default_quark = g_quark_from_static_string("qmem-show-default");
+        g_once_init_leave(&done, 1);
+    }
+}
+
+void qmem_param_spec_set_qom_type(GParamSpec *pspec, const char *qom_type)
+{
+    init_quarks();
+    g_param_spec_set_qdata_full(pspec, qom_type_quark, g_strdup(qom_type),
+                                g_free);
+}
+
+void qmem_param_spec_set_mandatory(GParamSpec *pspec)
+{
+    init_quarks();
+    g_param_spec_set_qdata(pspec, mandatory_quark, GINT_TO_POINTER(1));
+}
+
+void qmem_param_spec_set_show_default(GParamSpec *pspec, gboolean show)
+{
+    init_quarks();
+    g_param_spec_set_qdata(pspec, show_default_quark, GINT_TO_POINTER(show));
+}
+
+gboolean qmem_param_spec_is_mandatory(GParamSpec *pspec)
+{
+    init_quarks();
+    return g_param_spec_get_qdata(pspec, mandatory_quark) != NULL;
+}
+
+const char *qmem_param_spec_get_qom_type(GParamSpec *pspec)
+{
+    const char *name;
+    GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+
+    init_quarks();
+    name = g_param_spec_get_qdata(pspec, qom_type_quark);
+    if (name) {
+        return name;
+    }
+    if (qmem_param_spec_is_size(pspec)) {
+        return "size";
+    }
+    if (qmem_param_spec_is_uint_list(pspec)) {
+        return "int";
+    }
+    switch (G_TYPE_FUNDAMENTAL(type)) {
+    case G_TYPE_BOOLEAN:
+        return "bool";
+    case G_TYPE_STRING:
+        return "string";
+    case G_TYPE_UINT64:
+        return "uint64";
+    case G_TYPE_INT64:
+        return "int64";
+    case G_TYPE_INT:
+        return "int32";
+    case G_TYPE_UINT: {
+        guint64 max = qmem_param_spec_get_uint_max(pspec);
+
+        return max == G_MAXUINT8 ? "uint8" :
+               max == G_MAXUINT16 ? "uint16" : "uint32";
+    }
+    case G_TYPE_ENUM:
+        name = g_type_name(type);
+        return g_str_has_prefix(name, "Qmem") ? name + 4 : name;
+    case G_TYPE_OBJECT: {
+        /* Interned so that the returned string lives as long as the type. */
+        g_autofree char *link = g_strdup_printf("link<%s>",
+                                                qmem_type_get_name(type));
+
+        return g_intern_string(link);
+    }
+    default:
+        return g_type_name(type);
+    }
+}
+
+static gboolean resolve_link(GParamSpec *pspec, const char *name,
+                             const char *path, QmemObject **out,
+                             GError **error)
+{
+    GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+    gboolean ambiguous;
+    QmemObject *obj;
+
+    if (!*path) {
+        *out = NULL;
+        return TRUE;
+    }
+    obj = qmem_object_resolve_path(path, type, &ambiguous);
+    if (obj) {
+        *out = obj;
+        return TRUE;
+    }
+    if (ambiguous) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Path '%s' does not uniquely identify an object", path);
+    } else if (qmem_object_resolve_path(path, G_TYPE_NONE, NULL)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid parameter type for '%s', expected: %s", name,
+                    qmem_type_get_name(type));
+    } else {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_DEVICE_NOT_FOUND,
+                    "Device '%s' not found", path);
+    }
+    return FALSE;
+}
+
+gboolean qmem_value_from_input(GParamSpec *pspec, const char *name,
+                               JsonNode *input, QmemInputKind kind,
+                               GValue *value, GError **error)
+{
+    g_auto(GValue) path = G_VALUE_INIT;
+    QmemObject *target;
+
+    if (!qmem_visit_input(pspec, name, input, kind, value, error)) {
+        return FALSE;
+    }
+    if (G_TYPE_FUNDAMENTAL(G_PARAM_SPEC_VALUE_TYPE(pspec)) != G_TYPE_OBJECT) {
+        return TRUE;
+    }
+    /* The visitor read the link's text: a path or an id. */
+    g_value_init(&path, G_TYPE_STRING);
+    g_value_copy(value, &path);
+    g_value_unset(value);
+    g_value_init(value, G_PARAM_SPEC_VALUE_TYPE(pspec));
+    if (!resolve_link(pspec, name, g_value_get_string(&path), &target,
+                      error)) {
+        return FALSE;
+    }
+    g_value_set_object(value, target);
+    return TRUE;
+}
+
+GParamSpec *qmem_property_find(QmemObject *obj, const char *name,
+                               GError **error)
+{
+    GParamSpec *pspec =
+        g_object_class_find_property(G_OBJECT_GET_CLASS(obj), name);
+
+    if (!pspec) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Property '%s.%s' not found",
+                    qmem_object_get_typename(obj), name);
+    }
+    return pspec;
+}
+
+/* A value outside the GParamSpec's own range, in QEMU's generic words. */
+static gboolean check_pspec_range(QmemObject *obj, GParamSpec *pspec,
+                                  const GValue *value, GError **error)
+{
+    g_auto(GValue) copy = G_VALUE_INIT;
+    g_autofree char *text = NULL;
+
+    g_value_init(&copy, G_VALUE_TYPE(value));
+    g_value_copy(value, &copy);
+    if (!g_param_value_validate(pspec, &copy)) {
+        return TRUE;
+    }
+    text = g_strdup_value_contents(value);
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "property '%s' of %s doesn't take value '%s'", pspec->name,
+                qmem_object_get_typename(obj), text);
+    return FALSE;
+}
+
+gboolean qmem_property_set_value(QmemObject *obj, const char *name,
+                                 const GValue *value, GError **error)
+{
+    GParamSpec *pspec = qmem_property_find(obj, name, error);
+
+    if (!pspec) {
+        return FALSE;
+    }
+    if (!(pspec->flags & G_PARAM_WRITABLE) ||
+        (pspec->flags & G_PARAM_CONSTRUCT_ONLY)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Property '%s.%s' is not writable",
+                    qmem_object_get_typename(obj), name);
+        return FALSE;
+    }
+    if (!check_pspec_range(obj, pspec, value, error)) {
+        return FALSE;
+    }
+    return QMEM_OBJECT_GET_CLASS(obj)->set_property_checked(obj, pspec, value,
+                                                            error);
+}
+
+gboolean qmem_property_set_input(QmemObject *obj, const char *name,
+                                 JsonNode *input, QmemInputKind kind,
+                                 GError **error)
+{
+    g_auto(GValue) value = G_VALUE_INIT;
+    GParamSpec *pspec = qmem_property_find(obj, name, error);
+
+    if (!pspec || !qmem_value_from_input(pspec, name, input, kind, &value,
+                                         error)) {
+        return FALSE;
+    }
+    return qmem_property_set_value(obj, name, &value, error);
+}
+
+gboolean qmem_property_parse(QmemObject *obj, const char *name,
+                             const char *str, GError **error)
+{
+    g_autoptr(JsonNode) node = json_node_new(JSON_NODE_VALUE);
+
+    json_node_set_string(node, str);
+    return qmem_property_set_input(obj, name, node, QMEM_INPUT_STRING, error);
+}
+
+/* "0-2,5": the string output visitor's range-compressed list. */
+static void print_uint_list(GString *out, GArray *list)
+{
+    for (guint i = 0; list && i < list->len;) {
+        guint64 lo = g_array_index(list, guint64, i);
+        guint j = i;
+
+        while (j + 1 < list->len &&
+               g_array_index(list, guint64, j + 1) ==
+                   g_array_index(list, guint64, j) + 1) {
+            j++;
+        }
+        if (out->len) {
+            g_string_append_c(out, ',');
+        }
+        g_string_append_printf(out, "%" G_GUINT64_FORMAT, lo);
+        if (j > i) {
+            g_string_append_printf(out, "-%" G_GUINT64_FORMAT,
+                                   g_array_index(list, guint64, j));
+        }
+        i = j + 1;
+    }
+}
+
+/* The string form of a value: what qmem_value_from_input(STRING) reads. */
+static char *value_to_string(GParamSpec *pspec, const GValue *value)
+{
+    GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+
+    if (qmem_param_spec_is_uint_list(pspec)) {
+        GString *out = g_string_new(NULL);
+
+        print_uint_list(out, g_value_get_boxed(value));
+        return g_string_free(out, FALSE);
+    }
+    switch (G_TYPE_FUNDAMENTAL(type)) {
+    case G_TYPE_BOOLEAN:
+        return g_strdup(g_value_get_boolean(value) ? "true" : "false");
+    case G_TYPE_UINT64:
+        return g_strdup_printf("%" G_GUINT64_FORMAT,
+                               g_value_get_uint64(value));
+    case G_TYPE_UINT:
+        return g_strdup_printf("%u", g_value_get_uint(value));
+    case G_TYPE_INT64:
+        return g_strdup_printf("%" G_GINT64_FORMAT, g_value_get_int64(value));
+    case G_TYPE_INT:
+        return g_strdup_printf("%d", g_value_get_int(value));
+    case G_TYPE_STRING:
+        return g_strdup(g_value_get_string(value) ?: "");
+    case G_TYPE_ENUM: {
+        g_autoptr(GEnumClass) klass = g_type_class_ref(type);
+        GEnumValue *ev = g_enum_get_value(klass, g_value_get_enum(value));
+
+        return g_strdup(ev ? ev->value_nick : "");
+    }
+    case G_TYPE_OBJECT: {
+        GObject *target = g_value_get_object(value);
+
+        return target ? qmem_object_get_canonical_path(QMEM_OBJECT(target))
+                      : g_strdup("");
+    }
+    default:
+        g_assert_not_reached();
+    }
+}
+
+static GParamSpec *find_readable(QmemObject *obj, const char *name,
+                                 GValue *value, GError **error)
+{
+    GParamSpec *pspec = qmem_property_find(obj, name, error);
+
+    if (!pspec) {
+        return NULL;
+    }
+    if (!(pspec->flags & G_PARAM_READABLE)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Property '%s.%s' is not readable",
+                    qmem_object_get_typename(obj), name);
+        return NULL;
+    }
+    g_value_init(value, G_PARAM_SPEC_VALUE_TYPE(pspec));
+    g_object_get_property(G_OBJECT(obj), name, value);
+    return pspec;
+}
+
+char *qmem_property_print(QmemObject *obj, const char *name, GError **error)
+{
+    g_auto(GValue) value = G_VALUE_INIT;
+    GParamSpec *pspec = find_readable(obj, name, &value, error);
+
+    return pspec ? value_to_string(pspec, &value) : NULL;
+}
+
+JsonNode *qmem_property_get_json(QmemObject *obj, const char *name,
+                                 GError **error)
+{
+    g_auto(GValue) value = G_VALUE_INIT;
+    GParamSpec *pspec = find_readable(obj, name, &value, error);
+    GType type;
+
+    if (!pspec) {
+        return NULL;
+    }
+    type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+    if (qmem_param_spec_is_uint_list(pspec)) {
+        GArray *list = g_value_get_boxed(&value);
+        JsonArray *array = json_array_new();
+
+        for (guint i = 0; list && i < list->len; i++) {
+            json_array_add_int_element(array,
+                                       g_array_index(list, guint64, i));
+        }
+        return qmem_json_node_new_array(array);
+    }
+    switch (G_TYPE_FUNDAMENTAL(type)) {
+    case G_TYPE_BOOLEAN:
+        return json_node_init_boolean(json_node_alloc(),
+                                      g_value_get_boolean(&value));
+    case G_TYPE_UINT64:
+        return json_node_init_int(json_node_alloc(),
+                                  (gint64)g_value_get_uint64(&value));
+    case G_TYPE_UINT:
+        return json_node_init_int(json_node_alloc(), g_value_get_uint(&value));
+    case G_TYPE_INT64:
+        return json_node_init_int(json_node_alloc(),
+                                  g_value_get_int64(&value));
+    case G_TYPE_INT:
+        return json_node_init_int(json_node_alloc(), g_value_get_int(&value));
+    default: {
+        g_autofree char *str = value_to_string(pspec, &value);
+
+        return json_node_init_string(json_node_alloc(), str);
+    }
+    }
+}
+
+static gint compare_strings(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static gint compare_pspec_names(gconstpointer a, gconstpointer b)
+{
+    const GParamSpec *pa = *(GParamSpec *const *)a;
+    const GParamSpec *pb = *(GParamSpec *const *)b;
+
+    return strcmp(pa->name, pb->name);
+}
+
+/* The class's properties sorted by name: QEMU's help and visit order. */
+static GParamSpec **sorted_properties(GObjectClass *klass, guint *n)
+{
+    GParamSpec **pspecs = g_object_class_list_properties(klass, n);
+
+    qsort(pspecs, *n, sizeof(*pspecs), compare_pspec_names);
+    return pspecs;
+}
+
+typedef struct {
+    GParamSpec *pspec;
+    GValue value;
+} PendingValue;
+
+static void pending_value_clear(PendingValue *p)
+{
+    if (G_IS_VALUE(&p->value)) {
+        g_value_unset(&p->value);
+    }
+}
+
+gboolean qmem_object_set_props(QmemObject *obj, JsonObject *props,
+                               QmemInputKind kind, GError **error)
+{
+    guint n;
+    g_autofree GParamSpec **pspecs =
+        sorted_properties(G_OBJECT_GET_CLASS(obj), &n);
+    g_autoptr(GArray) pending = g_array_new(FALSE, TRUE,
+                                            sizeof(PendingValue));
+    g_autoptr(GList) members = NULL;
+
+    g_array_set_clear_func(pending, (GDestroyNotify)pending_value_clear);
+
+    /* Convert everything first, as QEMU's QAPI visit does, in name order. */
+    for (guint i = 0; i < n; i++) {
+        JsonNode *node = props ? json_object_get_member(props, pspecs[i]->name)
+                               : NULL;
+        PendingValue *p;
+
+        if (!node) {
+            if (qmem_param_spec_is_mandatory(pspecs[i])) {
+                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "Parameter '%s' is missing", pspecs[i]->name);
+                return FALSE;
+            }
+            continue;
+        }
+        if (!(pspecs[i]->flags & G_PARAM_WRITABLE)) {
+            continue;   /* reported below, as an unexpected parameter */
+        }
+        g_array_set_size(pending, pending->len + 1);
+        p = &g_array_index(pending, PendingValue, pending->len - 1);
+        p->pspec = pspecs[i];
+        if (!qmem_value_from_input(p->pspec, p->pspec->name, node, kind,
+                                   &p->value, error)) {
+            return FALSE;
+        }
+    }
+
+    members = props ? json_object_get_members(props) : NULL;
+    for (GList *m = members; m; m = m->next) {
+        GParamSpec *pspec =
+            g_object_class_find_property(G_OBJECT_GET_CLASS(obj), m->data);
+
+        if (!pspec || !(pspec->flags & G_PARAM_WRITABLE)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        kind == QMEM_INPUT_OPTS
+                            ? "Invalid parameter '%s'"
+                            : "Parameter '%s' is unexpected",
+                        (const char *)m->data);
+            return FALSE;
+        }
+    }
+
+    for (guint i = 0; i < pending->len; i++) {
+        PendingValue *p = &g_array_index(pending, PendingValue, i);
+
+        if (!qmem_property_set_value(obj, p->pspec->name, &p->value, error)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+void qmem_type_print_help(GType type, GString *out)
+{
+    g_autoptr(GTypeClass) klass = g_type_class_ref(type);
+    g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+    guint n;
+    g_autofree GParamSpec **pspecs =
+        g_object_class_list_properties(G_OBJECT_CLASS(klass), &n);
+
+    init_quarks();
+    for (guint i = 0; i < n; i++) {
+        GParamSpec *pspec = pspecs[i];
+        const char *blurb = g_param_spec_get_blurb(pspec);
+        GString *line = g_string_new(NULL);
+        gboolean show_default = GPOINTER_TO_INT(
+            g_param_spec_get_qdata(pspec, show_default_quark));
+
+        g_string_append_printf(line, "  %s=<%s>", pspec->name,
+                               qmem_param_spec_get_qom_type(pspec));
+        if (blurb || show_default) {
+            if (line->len < 24) {
+                g_string_append_printf(line, "%*s", (int)(24 - line->len), "");
+            }
+            g_string_append_printf(line, " - %s", blurb ? blurb : "");
+        }
+        if (show_default) {
+            g_autofree char *text =
+                value_to_string(pspec, g_param_spec_get_default_value(pspec));
+
+            g_string_append_printf(line, " (default: %s)", text);
+        }
+        g_ptr_array_add(lines, g_string_free(line, FALSE));
+    }
+    /* QEMU sorts the formatted lines, so "prealloc-threads" < "prealloc=". */
+    g_ptr_array_sort(lines, compare_strings);
+    g_string_append_printf(out, "%s options:\n", qmem_type_get_name(type));
+    for (guint i = 0; i < lines->len; i++) {
+        g_string_append_printf(out, "%s\n",
+                               (char *)g_ptr_array_index(lines, i));
+    }
+}

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The accelerator base type, its registry lookup and the current one. */
+
+#include "monitor/qmp.h"
+#include "qapi/qmp-command.h"
+#include "qobject/json.h"
+#include "qom/property.h"
+#include "system/accel.h"
+#include "util/error.h"
+
+G_DEFINE_ABSTRACT_TYPE_WITH_CODE(QmemAccel, qmem_accel, QMEM_TYPE_OBJECT,
+                                 qmem_type_register_name("accel",
+                                                         g_define_type_id))
+
+/* A weak pointer: the runner owns the accelerator. */
+static QmemAccel *current_accel;
+
+static guint qmem_accel_default_phys_bits(QmemAccel *accel)
+{
+    return 52;
+}
+
+static void qmem_accel_class_init(QmemAccelClass *klass)
+{
+    klass->phys_bits = qmem_accel_default_phys_bits;
+}
+
+static void qmem_accel_init(QmemAccel *accel)
+{
+}
+
+QmemAccel *qmem_accel_new(const char *name, JsonObject *props, GError **error)
+{
+    g_autofree char *type_name = NULL;
+    g_autoptr(QmemAccel) accel = NULL;
+    GType type;
+
+    g_return_val_if_fail(name != NULL, NULL);
+
+    type_name = g_strdup_printf("%s-accel", name);
+    type = qmem_type_from_name(type_name);
+    if (!type || !g_type_is_a(type, QMEM_TYPE_ACCEL) ||
+        G_TYPE_IS_ABSTRACT(type)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "invalid accelerator %s", name);
+        return NULL;
+    }
+    accel = g_object_new(type, NULL);
+    if (props && !qmem_object_set_props(QMEM_OBJECT(accel), props,
+                                        QMEM_INPUT_OPTS, error)) {
+        return NULL;
+    }
+    return g_steal_pointer(&accel);
+}
+
+QmemAccel *qmem_accel_get_current(void)
+{
+    return current_accel;
+}
+
+void qmem_accel_set_current(QmemAccel *accel)
+{
+    g_return_if_fail(accel == NULL || QMEM_IS_ACCEL(accel));
+
+    if (current_accel) {
+        g_object_remove_weak_pointer(G_OBJECT(current_accel),
+                                     (gpointer *)&current_accel);
+    }
+    current_accel = accel;
+    if (accel) {
+        g_object_add_weak_pointer(G_OBJECT(accel), (gpointer *)&current_accel);
+    }
+}
+
+gboolean qmem_accel_init_machine(QmemAccel *accel,
+                                 QmemAddressSpace *system_memory,
+                                 guint n_cpus, GError **error)
+{
+    QmemAccelClass *klass;
+
+    g_return_val_if_fail(QMEM_IS_ACCEL(accel), FALSE);
+    g_return_val_if_fail(system_memory != NULL, FALSE);
+
+    klass = QMEM_ACCEL_GET_CLASS(accel);
+    g_return_val_if_fail(klass->init_machine != NULL, FALSE);
+    return klass->init_machine(accel, system_memory, n_cpus, error);
+}
+
+void qmem_accel_get_memslots(QmemAccel *accel, guint *max, guint *free)
+{
+    QmemAccelClass *klass;
+    guint dummy_max, dummy_free;
+
+    g_return_if_fail(QMEM_IS_ACCEL(accel));
+
+    klass = QMEM_ACCEL_GET_CLASS(accel);
+    g_return_if_fail(klass->get_memslots != NULL);
+    klass->get_memslots(accel, max ? max : &dummy_max,
+                        free ? free : &dummy_free);
+}
+
+void qmem_accel_start(QmemAccel *accel)
+{
+    QmemAccelClass *klass;
+
+    g_return_if_fail(QMEM_IS_ACCEL(accel));
+
+    klass = QMEM_ACCEL_GET_CLASS(accel);
+    if (klass->start) {
+        klass->start(accel);
+    }
+}
+
+void qmem_accel_shutdown(QmemAccel *accel)
+{
+    QmemAccelClass *klass;
+
+    g_return_if_fail(QMEM_IS_ACCEL(accel));
+
+    klass = QMEM_ACCEL_GET_CLASS(accel);
+    if (klass->shutdown) {
+        klass->shutdown(accel);
+    }
+}
+
+guint qmem_accel_phys_bits(QmemAccel *accel)
+{
+    QmemAccelClass *klass;
+
+    g_return_val_if_fail(QMEM_IS_ACCEL(accel), 0);
+
+    klass = QMEM_ACCEL_GET_CLASS(accel);
+    return klass->phys_bits ? klass->phys_bits(accel) : 52;
+}
+
+/* x-query-memslots: the accelerator's memslot table, for tests and tools. */
+static JsonNode *qmp_x_query_memslots(JsonObject *args, GError **error)
+{
+    static const char *const allowed[] = { NULL };
+    QmemAccel *accel = qmem_accel_get_current();
+    JsonObject *ret;
+    guint max = 0, free = 0;
+
+    if (!qmem_qmp_check_args(args, allowed, error)) {
+        return NULL;
+    }
+    if (accel) {
+        qmem_accel_get_memslots(accel, &max, &free);
+    }
+    ret = json_object_new();
+    json_object_set_int_member(ret, "max", max);
+    json_object_set_int_member(ret, "free", free);
+    json_object_set_int_member(ret, "used", max - free);
+    return qmem_json_node_new_object(ret);
+}
+
+void qmem_accel_qmp_register(void)
+{
+    qmem_qmp_register_command("x-query-memslots", qmp_x_query_memslots, 0);
+}

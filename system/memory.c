@@ -1,0 +1,826 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Memory regions, address spaces, flat views, listeners and info mtree. */
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "system/memory.h"
+
+/*
+ * QEMU's Int128: a region may be 2^64 bytes long (a container of size
+ * G_MAXUINT64 is taken to mean the whole address space, as
+ * memory_region_init() does), and window arithmetic must not wrap.
+ */
+typedef unsigned __int128 u128;
+
+#define SIZE_2_64 ((u128)1 << 64)
+
+typedef enum {
+    MR_RAM,
+    MR_CONTAINER,
+    MR_ALIAS,
+} MrKind;
+
+struct _QmemMemoryRegion {
+    GObject parent_instance;
+
+    MrKind kind;
+    char *name;
+    u128 size;
+    guint64 align;              /* 0: not set */
+    gboolean readonly;
+    gboolean unmergeable;
+
+    QmemRamBlock *ram_block;    /* MR_RAM: borrowed from its owner */
+    QmemMemoryRegion *alias;    /* MR_ALIAS: a reference */
+    guint64 alias_offset;
+
+    /* Not a reference: the container holds one on us while we are mapped. */
+    QmemMemoryRegion *container;
+    guint64 addr;
+
+    /* MR_CONTAINER: a reference each, sorted by addr, never overlapping. */
+    GPtrArray *subregions;
+};
+
+G_DEFINE_FINAL_TYPE(QmemMemoryRegion, qmem_memory_region, G_TYPE_OBJECT)
+
+struct QmemAddressSpace {
+    char *name;
+    QmemMemoryRegion *root;
+    /*
+     * QmemMemorySection sorted by address; each holds a reference on its
+     * mr, so that a region deleted inside a transaction lives until the
+     * listeners have heard of its disappearance (QEMU's flatview refs).
+     */
+    GArray *view;
+    /* QmemMemoryListener, by ascending priority, stable for equal ones. */
+    GPtrArray *listeners;
+};
+
+/* Every address space, in creation order (for commit and info mtree). */
+static GPtrArray *address_spaces;
+static guint transaction_depth;
+static gboolean update_pending;
+/* Set while listeners run: they may not change the memory map. */
+static gboolean updating;
+
+static u128 size_from_u64(guint64 size)
+{
+    return size == G_MAXUINT64 ? SIZE_2_64 : size;
+}
+
+/* QEMU's MR_SIZE(): the offset of the last byte, 0 for empty regions. */
+static guint64 mr_last(QmemMemoryRegion *mr)
+{
+    return mr->size ? (guint64)(mr->size - 1) : 0;
+}
+
+static void qmem_memory_region_finalize(GObject *obj)
+{
+    QmemMemoryRegion *mr = QMEM_MEMORY_REGION(obj);
+
+    if (mr->subregions) {
+        for (guint i = 0; i < mr->subregions->len; i++) {
+            QmemMemoryRegion *sub = g_ptr_array_index(mr->subregions, i);
+
+            sub->container = NULL;
+            sub->addr = 0;
+        }
+        g_ptr_array_unref(mr->subregions);
+    }
+    g_clear_object(&mr->alias);
+    g_free(mr->name);
+    G_OBJECT_CLASS(qmem_memory_region_parent_class)->finalize(obj);
+}
+
+static void qmem_memory_region_class_init(QmemMemoryRegionClass *klass)
+{
+    G_OBJECT_CLASS(klass)->finalize = qmem_memory_region_finalize;
+}
+
+static void qmem_memory_region_init(QmemMemoryRegion *mr)
+{
+}
+
+static QmemMemoryRegion *region_new(MrKind kind, const char *name, u128 size)
+{
+    QmemMemoryRegion *mr = g_object_new(QMEM_TYPE_MEMORY_REGION, NULL);
+
+    mr->kind = kind;
+    mr->name = g_strdup(name ? name : "");
+    mr->size = size;
+    return mr;
+}
+
+QmemMemoryRegion *qmem_memory_region_new_ram(const char *name,
+                                             QmemRamBlock *block)
+{
+    QmemMemoryRegion *mr;
+
+    g_return_val_if_fail(block != NULL, NULL);
+
+    mr = region_new(MR_RAM, name, block->size);
+    mr->ram_block = block;
+    mr->readonly = !!(block->flags & QMEM_RAM_READONLY);
+    return mr;
+}
+
+QmemMemoryRegion *qmem_memory_region_new_container(const char *name,
+                                                   guint64 size)
+{
+    QmemMemoryRegion *mr = region_new(MR_CONTAINER, name,
+                                      size_from_u64(size));
+
+    mr->subregions = g_ptr_array_new_with_free_func(g_object_unref);
+    return mr;
+}
+
+QmemMemoryRegion *qmem_memory_region_new_alias(const char *name,
+                                               QmemMemoryRegion *orig,
+                                               guint64 offset, guint64 size)
+{
+    QmemMemoryRegion *mr;
+
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(orig), NULL);
+    g_return_val_if_fail((u128)offset + size_from_u64(size) <= orig->size,
+                         NULL);
+
+    mr = region_new(MR_ALIAS, name, size_from_u64(size));
+    mr->alias = g_object_ref(orig);
+    mr->alias_offset = offset;
+    return mr;
+}
+
+const char *qmem_memory_region_get_name(QmemMemoryRegion *mr)
+{
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(mr), NULL);
+    return mr->name;
+}
+
+guint64 qmem_memory_region_size(QmemMemoryRegion *mr)
+{
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(mr), 0);
+    return mr->size == SIZE_2_64 ? G_MAXUINT64 : (guint64)mr->size;
+}
+
+QmemRamBlock *qmem_memory_region_get_ram_block(QmemMemoryRegion *mr)
+{
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(mr), NULL);
+
+    while (mr->kind == MR_ALIAS) {
+        mr = mr->alias;
+    }
+    return mr->kind == MR_RAM ? mr->ram_block : NULL;
+}
+
+gboolean qmem_memory_region_is_ram(QmemMemoryRegion *mr)
+{
+    return qmem_memory_region_get_ram_block(mr) != NULL;
+}
+
+guint64 qmem_memory_region_get_alignment(QmemMemoryRegion *mr)
+{
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(mr), 0);
+
+    if (mr->align) {
+        return mr->align;
+    }
+    return mr->kind == MR_RAM ? mr->ram_block->align : 0;
+}
+
+void qmem_memory_region_set_alignment(QmemMemoryRegion *mr, guint64 align)
+{
+    g_return_if_fail(QMEM_IS_MEMORY_REGION(mr));
+    mr->align = align;
+}
+
+void qmem_memory_region_set_unmergeable(QmemMemoryRegion *mr,
+                                        gboolean unmergeable)
+{
+    g_return_if_fail(QMEM_IS_MEMORY_REGION(mr));
+    mr->unmergeable = unmergeable;
+}
+
+gboolean qmem_memory_region_is_mapped(QmemMemoryRegion *mr)
+{
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(mr), FALSE);
+    return mr->container != NULL;
+}
+
+guint64 qmem_memory_region_get_offset(QmemMemoryRegion *mr)
+{
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(mr), 0);
+    return mr->addr;
+}
+
+/* The index of the first subregion whose address is above @addr. */
+static guint subregion_upper_bound(QmemMemoryRegion *container, guint64 addr)
+{
+    guint lo = 0, hi = container->subregions->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        QmemMemoryRegion *m = g_ptr_array_index(container->subregions, mid);
+
+        if (m->addr <= addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/*
+ * Empty regions overlap nothing; among the others, sorted by address, a
+ * new one only has to clear its nearest non-empty neighbours.
+ */
+static gboolean subregion_fits(QmemMemoryRegion *container, guint idx,
+                               guint64 offset, u128 size)
+{
+    GPtrArray *subs = container->subregions;
+
+    if (!size) {
+        return TRUE;
+    }
+    for (guint i = idx; i-- > 0;) {
+        QmemMemoryRegion *prev = g_ptr_array_index(subs, i);
+
+        if (prev->size) {
+            if ((u128)prev->addr + prev->size > offset) {
+                return FALSE;
+            }
+            break;
+        }
+    }
+    for (guint i = idx; i < subs->len; i++) {
+        QmemMemoryRegion *next = g_ptr_array_index(subs, i);
+
+        if (next->size) {
+            return (u128)offset + size <= next->addr;
+        }
+    }
+    return TRUE;
+}
+
+/* Whether @mr is @sub or lies inside it: mapping @sub there makes a cycle. */
+static gboolean region_is_within(QmemMemoryRegion *mr, QmemMemoryRegion *sub)
+{
+    for (; mr; mr = mr->container) {
+        if (mr == sub) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
+                                      guint64 offset, QmemMemoryRegion *sub)
+{
+    guint idx;
+
+    g_return_if_fail(QMEM_IS_MEMORY_REGION(container));
+    g_return_if_fail(QMEM_IS_MEMORY_REGION(sub));
+    g_return_if_fail(container->kind == MR_CONTAINER);
+    g_return_if_fail(sub->container == NULL);
+    g_return_if_fail(!region_is_within(container, sub));
+    g_assert(!updating);
+
+    idx = subregion_upper_bound(container, offset);
+    g_assert(subregion_fits(container, idx, offset, sub->size));
+
+    qmem_memory_region_transaction_begin();
+    sub->container = container;
+    sub->addr = offset;
+    g_ptr_array_insert(container->subregions, idx, g_object_ref(sub));
+    update_pending = TRUE;
+    qmem_memory_region_transaction_commit();
+}
+
+void qmem_memory_region_del_subregion(QmemMemoryRegion *container,
+                                      QmemMemoryRegion *sub)
+{
+    guint idx;
+
+    g_return_if_fail(QMEM_IS_MEMORY_REGION(container));
+    g_return_if_fail(QMEM_IS_MEMORY_REGION(sub));
+    g_return_if_fail(sub->container == container);
+    g_assert(!updating);
+
+    /* Equal addresses only occur next to empty regions: scan back. */
+    idx = subregion_upper_bound(container, sub->addr);
+    while (g_ptr_array_index(container->subregions, idx - 1) != sub) {
+        idx--;
+    }
+
+    qmem_memory_region_transaction_begin();
+    sub = g_ptr_array_steal_index(container->subregions, idx - 1);
+    sub->container = NULL;
+    sub->addr = 0;
+    update_pending = TRUE;
+    qmem_memory_region_transaction_commit();
+    g_object_unref(sub);
+}
+
+/* Flat views */
+
+static void section_clear(gpointer p)
+{
+    QmemMemorySection *s = p;
+
+    g_object_unref(s->mr);
+}
+
+static GArray *view_new(void)
+{
+    GArray *view = g_array_new(FALSE, FALSE, sizeof(QmemMemorySection));
+
+    g_array_set_clear_func(view, section_clear);
+    return view;
+}
+
+/*
+ * Appends the sections that show bytes [@off, @off + @len) of @mr at
+ * guest-physical @as_addr, clipped to @mr's size.  Subregions are sorted
+ * and disjoint, so the output comes out sorted by address.
+ */
+static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
+                   u128 len)
+{
+    if (off >= mr->size || !len) {
+        return;
+    }
+    len = MIN(len, mr->size - off);
+
+    switch (mr->kind) {
+    case MR_RAM: {
+        QmemMemorySection s = {
+            .mr = g_object_ref(mr),
+            .offset_within_region = (guint64)off,
+            .offset_within_address_space = (guint64)as_addr,
+            .size = (guint64)len,
+            .host = (char *)mr->ram_block->host + (guint64)off,
+            .readonly = mr->readonly,
+        };
+
+        g_array_append_val(view, s);
+        break;
+    }
+    case MR_ALIAS:
+        render(view, mr->alias, mr->alias_offset + off, as_addr, len);
+        break;
+    case MR_CONTAINER:
+        for (guint i = 0; i < mr->subregions->len; i++) {
+            QmemMemoryRegion *sub = g_ptr_array_index(mr->subregions, i);
+            u128 lo, hi;
+
+            if (sub->addr >= off + len) {
+                break;
+            }
+            lo = MAX(off, (u128)sub->addr);
+            hi = MIN(off + len, (u128)sub->addr + sub->size);
+            if (lo < hi) {
+                render(view, sub, lo - sub->addr, as_addr + (lo - off),
+                       hi - lo);
+            }
+        }
+        break;
+    }
+}
+
+static GArray *generate_view(QmemMemoryRegion *root)
+{
+    GArray *view = view_new();
+
+    render(view, root, 0, 0, SIZE_2_64);
+    return view;
+}
+
+static gboolean section_equal(const QmemMemorySection *a,
+                              const QmemMemorySection *b)
+{
+    return a->mr == b->mr &&
+           a->offset_within_region == b->offset_within_region &&
+           a->offset_within_address_space == b->offset_within_address_space &&
+           a->size == b->size &&
+           !a->readonly == !b->readonly;
+}
+
+/*
+ * QEMU's address_space_update_topology_pass(): both views are sorted, so
+ * one merge walk finds what went away (@adding false) or what appeared.
+ */
+static void update_topology_pass(QmemAddressSpace *as, GArray *old_view,
+                                 GArray *new_view, gboolean adding)
+{
+    guint iold = 0, inew = 0;
+
+    while (iold < old_view->len || inew < new_view->len) {
+        QmemMemorySection *o = NULL, *n = NULL;
+
+        if (iold < old_view->len) {
+            o = &g_array_index(old_view, QmemMemorySection, iold);
+        }
+        if (inew < new_view->len) {
+            n = &g_array_index(new_view, QmemMemorySection, inew);
+        }
+        if (o && (!n ||
+                  o->offset_within_address_space <
+                  n->offset_within_address_space ||
+                  (o->offset_within_address_space ==
+                   n->offset_within_address_space && !section_equal(o, n)))) {
+            if (!adding) {
+                for (guint i = as->listeners->len; i-- > 0;) {
+                    QmemMemoryListener *l = g_ptr_array_index(as->listeners,
+                                                              i);
+
+                    if (l->region_del) {
+                        l->region_del(l, o);
+                    }
+                }
+            }
+            iold++;
+        } else if (o && n && section_equal(o, n)) {
+            iold++;
+            inew++;
+        } else {
+            if (adding) {
+                for (guint i = 0; i < as->listeners->len; i++) {
+                    QmemMemoryListener *l = g_ptr_array_index(as->listeners,
+                                                              i);
+
+                    if (l->region_add) {
+                        l->region_add(l, n);
+                    }
+                }
+            }
+            inew++;
+        }
+    }
+}
+
+static void address_space_update_topology(QmemAddressSpace *as)
+{
+    GArray *old_view = as->view;
+    GArray *new_view = generate_view(as->root);
+
+    update_topology_pass(as, old_view, new_view, FALSE);
+    update_topology_pass(as, old_view, new_view, TRUE);
+    as->view = new_view;
+    g_array_unref(old_view);
+}
+
+void qmem_memory_region_transaction_begin(void)
+{
+    g_assert(!updating);
+    transaction_depth++;
+}
+
+void qmem_memory_region_transaction_commit(void)
+{
+    g_assert(transaction_depth > 0);
+    g_assert(!updating);
+
+    if (--transaction_depth || !update_pending) {
+        return;
+    }
+    update_pending = FALSE;
+    if (!address_spaces) {
+        return;
+    }
+
+    updating = TRUE;
+    for (guint i = 0; i < address_spaces->len; i++) {
+        address_space_update_topology(g_ptr_array_index(address_spaces, i));
+    }
+    for (guint i = 0; i < address_spaces->len; i++) {
+        QmemAddressSpace *as = g_ptr_array_index(address_spaces, i);
+
+        for (guint j = 0; j < as->listeners->len; j++) {
+            QmemMemoryListener *l = g_ptr_array_index(as->listeners, j);
+
+            if (l->commit) {
+                l->commit(l);
+            }
+        }
+    }
+    updating = FALSE;
+}
+
+/* Address spaces */
+
+QmemAddressSpace *qmem_address_space_new(const char *name,
+                                         QmemMemoryRegion *root)
+{
+    QmemAddressSpace *as;
+
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(root), NULL);
+
+    as = g_new0(QmemAddressSpace, 1);
+    as->name = g_strdup(name ? name : "");
+    as->root = g_object_ref(root);
+    as->view = generate_view(root);
+    as->listeners = g_ptr_array_new();
+    if (!address_spaces) {
+        address_spaces = g_ptr_array_new();
+    }
+    g_ptr_array_add(address_spaces, as);
+    return as;
+}
+
+void qmem_address_space_free(QmemAddressSpace *as)
+{
+    if (!as) {
+        return;
+    }
+    g_return_if_fail(as->listeners->len == 0);
+    g_assert(!updating);
+
+    g_ptr_array_remove(address_spaces, as);
+    if (!address_spaces->len) {
+        g_clear_pointer(&address_spaces, g_ptr_array_unref);
+    }
+    g_ptr_array_unref(as->listeners);
+    g_array_unref(as->view);
+    g_object_unref(as->root);
+    g_free(as->name);
+    g_free(as);
+}
+
+const char *qmem_address_space_get_name(QmemAddressSpace *as)
+{
+    g_return_val_if_fail(as != NULL, NULL);
+    return as->name;
+}
+
+QmemMemoryRegion *qmem_address_space_get_root(QmemAddressSpace *as)
+{
+    g_return_val_if_fail(as != NULL, NULL);
+    return as->root;
+}
+
+const QmemMemorySection *qmem_address_space_get_sections(QmemAddressSpace *as,
+                                                         guint *n)
+{
+    g_return_val_if_fail(as != NULL, NULL);
+    g_return_val_if_fail(n != NULL, NULL);
+
+    *n = as->view->len;
+    return (const QmemMemorySection *)(gpointer)as->view->data;
+}
+
+/* The index of the first section that starts above @addr. */
+static guint section_upper_bound(GArray *view, guint64 addr)
+{
+    guint lo = 0, hi = view->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (g_array_index(view, QmemMemorySection,
+                          mid).offset_within_address_space <= addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+const QmemMemorySection *qmem_address_space_lookup(QmemAddressSpace *as,
+                                                   guint64 addr)
+{
+    const QmemMemorySection *s;
+    guint idx;
+
+    g_return_val_if_fail(as != NULL, NULL);
+
+    idx = section_upper_bound(as->view, addr);
+    if (!idx) {
+        return NULL;
+    }
+    s = &g_array_index(as->view, QmemMemorySection, idx - 1);
+    return addr - s->offset_within_address_space < s->size ? s : NULL;
+}
+
+gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
+                               gsize len, gboolean is_write)
+{
+    gboolean ok = TRUE;
+    guint8 *p = buf;
+
+    g_return_val_if_fail(as != NULL, FALSE);
+    g_return_val_if_fail(buf != NULL || len == 0, FALSE);
+
+    while (len) {
+        guint idx = section_upper_bound(as->view, addr);
+        const QmemMemorySection *s = NULL;
+        guint64 chunk;
+
+        if (idx) {
+            s = &g_array_index(as->view, QmemMemorySection, idx - 1);
+            if (addr - s->offset_within_address_space >= s->size) {
+                s = NULL;
+            }
+        }
+        if (s) {
+            guint64 skip = addr - s->offset_within_address_space;
+            guint8 *host = (guint8 *)s->host + skip;
+
+            chunk = MIN((guint64)len, s->size - skip);
+            if (!is_write) {
+                memcpy(p, host, chunk);
+            } else if (!s->readonly) {
+                memcpy(host, p, chunk);
+            } else {
+                ok = FALSE;
+            }
+        } else {
+            /*
+             * A hole reaches up to the next section, or to the end of the
+             * address space, where the access wraps around to 0.
+             */
+            chunk = len;
+            if (idx < as->view->len) {
+                guint64 next = g_array_index(as->view, QmemMemorySection,
+                                             idx).offset_within_address_space;
+
+                chunk = MIN(chunk, next - addr);
+            } else if (addr && chunk > -addr) {
+                chunk = -addr;
+            }
+            if (!is_write) {
+                memset(p, 0xff, chunk);
+            }
+            ok = FALSE;
+        }
+        p += chunk;
+        len -= chunk;
+        addr += chunk;
+    }
+    return ok;
+}
+
+/* Listeners */
+
+void qmem_memory_listener_register(QmemMemoryListener *listener,
+                                   QmemAddressSpace *as)
+{
+    guint idx;
+
+    g_return_if_fail(listener != NULL && as != NULL);
+    g_return_if_fail(listener->as == NULL);
+    g_assert(!updating);
+
+    for (idx = 0; idx < as->listeners->len; idx++) {
+        QmemMemoryListener *l = g_ptr_array_index(as->listeners, idx);
+
+        if (l->priority > listener->priority) {
+            break;
+        }
+    }
+    g_ptr_array_insert(as->listeners, idx, listener);
+    listener->as = as;
+
+    updating = TRUE;
+    if (listener->region_add) {
+        for (guint i = 0; i < as->view->len; i++) {
+            listener->region_add(listener, &g_array_index(as->view,
+                                                          QmemMemorySection,
+                                                          i));
+        }
+    }
+    if (listener->commit) {
+        listener->commit(listener);
+    }
+    updating = FALSE;
+}
+
+void qmem_memory_listener_unregister(QmemMemoryListener *listener)
+{
+    QmemAddressSpace *as;
+
+    g_return_if_fail(listener != NULL && listener->as != NULL);
+    g_assert(!updating);
+
+    as = listener->as;
+    updating = TRUE;
+    if (listener->region_del) {
+        for (guint i = 0; i < as->view->len; i++) {
+            listener->region_del(listener, &g_array_index(as->view,
+                                                          QmemMemorySection,
+                                                          i));
+        }
+    }
+    if (listener->commit) {
+        listener->commit(listener);
+    }
+    updating = FALSE;
+    g_ptr_array_remove(as->listeners, listener);
+    listener->as = NULL;
+}
+
+/* info mtree, in the shape of QEMU's mtree_info() */
+
+static const char *region_type(QmemMemoryRegion *mr)
+{
+    while (mr->kind == MR_ALIAS) {
+        mr = mr->alias;
+    }
+    if (mr->kind != MR_RAM) {
+        return "i/o";
+    }
+    return mr->readonly ? "rom" : "ram";
+}
+
+static void print_region(GString *out, QmemMemoryRegion *mr, guint level,
+                         guint64 base, GPtrArray *alias_queue)
+{
+    guint64 cur_start = base + mr->addr;
+    guint64 cur_end = cur_start + mr_last(mr);
+
+    if (cur_start < base || cur_end < cur_start) {
+        g_string_append(out, "[DETECTED OVERFLOW!] ");
+    }
+    for (guint i = 0; i < level; i++) {
+        g_string_append(out, "  ");
+    }
+    g_string_append_printf(out, "%016" PRIx64 "-%016" PRIx64
+                           " (prio 0, %s): ", cur_start, cur_end,
+                           region_type(mr));
+    if (mr->kind == MR_ALIAS) {
+        if (!g_ptr_array_find(alias_queue, mr->alias, NULL)) {
+            g_ptr_array_add(alias_queue, mr->alias);
+        }
+        g_string_append_printf(out, "alias %s @%s %016" PRIx64 "-%016" PRIx64
+                               "\n", mr->name, mr->alias->name,
+                               mr->alias_offset,
+                               mr->alias_offset + mr_last(mr));
+    } else {
+        g_string_append_printf(out, "%s\n", mr->name);
+    }
+
+    if (mr->kind == MR_CONTAINER) {
+        for (guint i = 0; i < mr->subregions->len; i++) {
+            print_region(out, g_ptr_array_index(mr->subregions, i), level + 1,
+                         cur_start, alias_queue);
+        }
+    }
+}
+
+static gint address_space_compare_name(gconstpointer a, gconstpointer b)
+{
+    const QmemAddressSpace *as_a = *(QmemAddressSpace *const *)a;
+    const QmemAddressSpace *as_b = *(QmemAddressSpace *const *)b;
+
+    return strcmp(as_a->name, as_b->name);
+}
+
+void qmem_memory_print_mtree(GString *out)
+{
+    g_autoptr(GPtrArray) alias_queue = g_ptr_array_new();
+    g_autoptr(GPtrArray) roots = g_ptr_array_new();
+    guint n_as = address_spaces ? address_spaces->len : 0;
+
+    g_return_if_fail(out != NULL);
+
+    /*
+     * Address spaces that share a root print one tree under all their
+     * names, sorted; the trees come in order of their first address space.
+     */
+    for (guint i = 0; i < n_as; i++) {
+        QmemAddressSpace *as = g_ptr_array_index(address_spaces, i);
+        g_autoptr(GPtrArray) same_root = NULL;
+
+        if (g_ptr_array_find(roots, as->root, NULL)) {
+            continue;
+        }
+        g_ptr_array_add(roots, as->root);
+        same_root = g_ptr_array_new();
+        for (guint j = i; j < n_as; j++) {
+            QmemAddressSpace *other = g_ptr_array_index(address_spaces, j);
+
+            if (other->root == as->root) {
+                g_ptr_array_add(same_root, other);
+            }
+        }
+        g_ptr_array_sort(same_root, address_space_compare_name);
+        for (guint j = 0; j < same_root->len; j++) {
+            QmemAddressSpace *other = g_ptr_array_index(same_root, j);
+
+            g_string_append_printf(out, "address-space: %s\n", other->name);
+        }
+        print_region(out, as->root, 1, 0, alias_queue);
+        g_string_append_c(out, '\n');
+    }
+
+    /* The queue grows while it is printed: aliases inside alias targets. */
+    for (guint i = 0; i < alias_queue->len; i++) {
+        QmemMemoryRegion *mr = g_ptr_array_index(alias_queue, i);
+
+        g_string_append_printf(out, "memory-region: %s\n", mr->name);
+        print_region(out, mr, 1, 0, alias_queue);
+        g_string_append_c(out, '\n');
+    }
+}
