@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "monitor/hmp.h"
+#include "monitor/monitor-internal.h"
 #include "util/error.h"
 
 typedef struct {
@@ -11,6 +11,7 @@ typedef struct {
     char *params;
     char *help;
     QmemHmpFunc fn;
+    gboolean no_args;           /* the monitor refuses any */
 } HmpCommand;
 
 static GHashTable *hmp_commands;        /* "info memdev" -> HmpCommand */
@@ -25,28 +26,49 @@ static void hmp_command_free(gpointer p)
     g_free(cmd);
 }
 
-void qmem_hmp_register(const char *name, QmemHmpFunc handler)
+static GHashTable *command_table(void)
 {
-    HmpCommand *cmd;
-
-    g_return_if_fail(name != NULL && handler != NULL);
     if (!hmp_commands) {
         hmp_commands = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                              hmp_command_free);
+        qmem_monitor_register_hmp_commands();
     }
-    g_return_if_fail(!g_hash_table_contains(hmp_commands, name));
+    return hmp_commands;
+}
+
+static HmpCommand *command_add(const char *name, QmemHmpFunc handler)
+{
+    GHashTable *table = command_table();
+    HmpCommand *cmd;
+
+    g_return_val_if_fail(name != NULL && handler != NULL, NULL);
+    g_return_val_if_fail(!g_hash_table_contains(table, name), NULL);
 
     cmd = g_new0(HmpCommand, 1);
     cmd->name = g_strdup(name);
     cmd->fn = handler;
-    g_hash_table_insert(hmp_commands, cmd->name, cmd);
+    g_hash_table_insert(table, cmd->name, cmd);
+    return cmd;
+}
+
+void qmem_hmp_register(const char *name, QmemHmpFunc handler)
+{
+    command_add(name, handler);
+}
+
+void qmem_hmp_register_def(const HmpCommandDef *def)
+{
+    HmpCommand *cmd = command_add(def->name, def->fn);
+
+    cmd->params = g_strdup(def->params);
+    cmd->help = g_strdup(def->help);
+    cmd->no_args = def->params == NULL;
 }
 
 void qmem_hmp_set_help(const char *name, const char *params,
                        const char *help)
 {
-    HmpCommand *cmd = hmp_commands ?
-        g_hash_table_lookup(hmp_commands, name) : NULL;
+    HmpCommand *cmd = g_hash_table_lookup(command_table(), name);
 
     g_return_if_fail(cmd != NULL);
     g_free(cmd->params);
@@ -86,17 +108,15 @@ static void hmp_info_help(GString *out)
     HmpCommand *cmd;
     guint i;
 
-    if (hmp_commands) {
-        g_hash_table_iter_init(&iter, hmp_commands);
-        while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cmd)) {
-            if (g_str_has_prefix(cmd->name, "info ")) {
-                g_ptr_array_add(names, cmd->name);
-            }
+    g_hash_table_iter_init(&iter, command_table());
+    while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&cmd)) {
+        if (g_str_has_prefix(cmd->name, "info ")) {
+            g_ptr_array_add(names, cmd->name);
         }
     }
     g_ptr_array_sort(names, hmp_name_cmp);
     for (i = 0; i < names->len; i++) {
-        cmd = g_hash_table_lookup(hmp_commands, names->pdata[i]);
+        cmd = g_hash_table_lookup(command_table(), names->pdata[i]);
         g_string_append_printf(out, "%s %s -- %s\n", cmd->name,
                                cmd->params ? cmd->params : "",
                                cmd->help ? cmd->help : "");
@@ -131,7 +151,7 @@ static void hmp_execute(const char *line, GString *out)
         full = g_strdup(name);
     }
 
-    cmd = hmp_commands ? g_hash_table_lookup(hmp_commands, full) : NULL;
+    cmd = g_hash_table_lookup(command_table(), full);
     if (!cmd) {
         g_string_append_printf(out, "unknown command: '%.*s'\n",
                                (int)(p - line), line);
@@ -139,6 +159,21 @@ static void hmp_execute(const char *line, GString *out)
     }
     while (g_ascii_isspace(*p)) {
         p++;
+    }
+    if (cmd->no_args && *p) {
+        const char *end = p;
+
+        /* QEMU's monitor_parse_arguments(), then its hint. */
+        while (end > line && g_ascii_isspace(end[-1])) {
+            end--;
+        }
+        g_string_append_printf(out, "%s: extraneous characters at the end of "
+                               "line\nTry \"help %.*s\" for more "
+                               "information\n",
+                               g_str_has_prefix(full, "info ") ? full + 5
+                                                               : full,
+                               (int)(end - line), line);
+        return;
     }
     if (!cmd->fn(p, out, &err)) {
         const char *hint = err ? qmem_error_get_hint(err) : NULL;

@@ -4,6 +4,7 @@
 #ifndef QMEM_MONITOR_MONITOR_INTERNAL_H
 #define QMEM_MONITOR_MONITOR_INTERNAL_H
 
+#include "monitor/hmp.h"
 #include "monitor/qmp.h"
 #include "qobject/json.h"
 #include "util/chardev.h"
@@ -14,6 +15,20 @@ typedef struct {
     QmemQmpCommandFlags flags;
 } QmpCommand;
 
+/* An entry of the command tables (monitor/commands.c). */
+typedef struct {
+    const char *name;
+    QmemQmpCommandFunc fn;
+    QmemQmpCommandFlags flags;
+} QmpCommandDef;
+
+typedef struct {
+    const char *name;           /* "info memdev", "object_add" */
+    QmemHmpFunc fn;
+    const char *params;         /* the synopsis; NULL: takes no arguments */
+    const char *help;
+} HmpCommandDef;
+
 typedef struct {
     QmemQmpServer *server;
     QmemChardev *chr;
@@ -21,10 +36,23 @@ typedef struct {
     gboolean negotiated;
 } QmpClient;
 
-/* Registers qmp_capabilities, query-version, query-commands and
- * human-monitor-command (monitor/qmp-cmds.c); the registry calls it when
- * it is first used. */
-void qmem_qmp_register_builtins(void);
+/*
+ * Register every command of the tree (monitor/commands.c); the QMP and
+ * HMP registries call them when they are first used.
+ */
+void qmem_monitor_register_qmp_commands(void);
+void qmem_monitor_register_hmp_commands(void);
+
+/* Adds an HMP command of the table. */
+void qmem_hmp_register_def(const HmpCommandDef *def);
+
+/* The monitor's own commands (monitor/qmp-cmds.c, monitor/hmp-cmds.c). */
+JsonNode *qmem_qmp_qmp_capabilities(JsonObject *args, GError **error);
+JsonNode *qmem_qmp_query_version(JsonObject *args, GError **error);
+JsonNode *qmem_qmp_query_commands(JsonObject *args, GError **error);
+JsonNode *qmem_qmp_human_monitor_command(JsonObject *args, GError **error);
+JsonNode *qmem_qmp_cont(JsonObject *args, GError **error);
+gboolean qmem_hmp_info_mtree(const char *args, GString *out, GError **error);
 
 /* The registered commands (QmpCommand), newest first. */
 GList *qmem_qmp_command_list(void);

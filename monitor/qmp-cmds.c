@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The monitor's own commands: capabilities, version, commands, HMP, quit. */
+/* The monitor's own commands: capabilities, version, commands, HMP, cont,
+ * quit. */
 
 #include <stdio.h>
 #include <string.h>
@@ -8,44 +9,28 @@
 #include "monitor/monitor-internal.h"
 #include "qmem-config.h"
 #include "qobject/json.h"
+#include "system/accel.h"
 #include "util/error.h"
 
 static QmemQmpQuitFunc quit_func;
 static gpointer quit_data;
 
-static JsonNode *qmp_capabilities(JsonObject *args, GError **error)
+JsonNode *qmem_qmp_qmp_capabilities(JsonObject *args, GError **error)
 {
-    static const char *const allowed[] = { "enable", NULL };
-    g_autoptr(GString) unavailable = NULL;
+    /* QMPCapability has the one value "oob". */
+    static const char *const capabilities[] = { "oob", NULL };
     JsonArray *enable = NULL;
     gboolean has_enable;
+    const QmemQmpArg members[] = {
+        { "enable", QMEM_QMP_ARG_ENUM_LIST, &enable, &has_enable,
+          .values = capabilities },
+        { NULL }
+    };
+    g_autoptr(GString) unavailable = NULL;
     QmpClient *client;
     guint i;
 
-    if (!qmem_qmp_arg_array(args, "enable", &has_enable, &enable, error)) {
-        return NULL;
-    }
-    for (i = 0; has_enable && i < json_array_get_length(enable); i++) {
-        JsonNode *elt = json_array_get_element(enable, i);
-        const char *cap;
-
-        if (!qmem_json_node_holds(elt, G_TYPE_STRING)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Invalid parameter type for 'enable[%u]', "
-                        "expected: string",
-                        i);
-            return NULL;
-        }
-        /* QMPCapability has the one value "oob"; QEMU names list elements
-         * of an enum "null" here. */
-        cap = json_node_get_string(elt);
-        if (strcmp(cap, "oob") != 0) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter 'null' does not accept value '%s'", cap);
-            return NULL;
-        }
-    }
-    if (!qmem_qmp_check_args(args, allowed, error)) {
+    if (!qmem_qmp_args_visit(args, members, error)) {
         return NULL;
     }
 
@@ -76,12 +61,12 @@ static JsonNode *qmp_capabilities(JsonObject *args, GError **error)
     return NULL;
 }
 
-static JsonNode *qmp_query_version(JsonObject *args, GError **error)
+JsonNode *qmem_qmp_query_version(JsonObject *args, GError **error)
 {
     JsonObject *qemu, *ret;
     int major = 0, minor = 0, micro = 0;
 
-    if (!qmem_qmp_check_args(args, NULL, error)) {
+    if (!qmem_qmp_args_visit(args, NULL, error)) {
         return NULL;
     }
     sscanf(QMEM_VERSION, "%d.%d.%d", &major, &minor, &micro);
@@ -95,12 +80,12 @@ static JsonNode *qmp_query_version(JsonObject *args, GError **error)
     return qmem_json_node_new_object(ret);
 }
 
-static JsonNode *qmp_query_commands(JsonObject *args, GError **error)
+JsonNode *qmem_qmp_query_commands(JsonObject *args, GError **error)
 {
     JsonArray *list;
     GList *l;
 
-    if (!qmem_qmp_check_args(args, NULL, error)) {
+    if (!qmem_qmp_args_visit(args, NULL, error)) {
         return NULL;
     }
     list = json_array_new();
@@ -114,31 +99,38 @@ static JsonNode *qmp_query_commands(JsonObject *args, GError **error)
     return qmem_json_node_new_array(list);
 }
 
-static JsonNode *qmp_human_monitor_command(JsonObject *args, GError **error)
+JsonNode *qmem_qmp_human_monitor_command(JsonObject *args, GError **error)
 {
-    static const char *const allowed[] = { "command-line", "cpu-index",
-                                           NULL };
     const char *line;
     gint64 cpu_index;
     gboolean has_cpu_index;
-    JsonNode *ret;
-    char *text;
+    const QmemQmpArg members[] = {
+        { "command-line", QMEM_QMP_ARG_STR, &line },
+        { "cpu-index", QMEM_QMP_ARG_INT, &cpu_index, &has_cpu_index },
+        { NULL }
+    };
+    g_autofree char *text = NULL;
 
-    if (!qmem_qmp_arg_str(args, "command-line", NULL, &line, error) ||
-        !qmem_qmp_arg_int(args, "cpu-index", &has_cpu_index, &cpu_index,
-                          error) ||
-        !qmem_qmp_check_args(args, allowed, error)) {
+    if (!qmem_qmp_args_visit(args, members, error)) {
         return NULL;
     }
     text = qmem_hmp_run(line);
-    ret = json_node_init_string(json_node_alloc(), text);
-    g_free(text);
-    return ret;
+    return json_node_init_string(json_node_alloc(), text);
+}
+
+JsonNode *qmem_qmp_cont(JsonObject *args, GError **error)
+{
+    QmemAccel *accel = qmem_accel_get_current();
+
+    if (qmem_qmp_args_visit(args, NULL, error) && accel) {
+        qmem_accel_start(accel);
+    }
+    return NULL;
 }
 
 static JsonNode *qmp_quit(JsonObject *args, GError **error)
 {
-    if (!qmem_qmp_check_args(args, NULL, error)) {
+    if (!qmem_qmp_args_visit(args, NULL, error)) {
         return NULL;
     }
     if (quit_func) {
@@ -158,17 +150,4 @@ void qmem_qmp_set_quit_handler(QmemQmpQuitFunc func, gpointer user_data)
     } else if (!func && had) {
         qmem_qmp_unregister_command("quit");
     }
-}
-
-void qmem_qmp_register_builtins(void)
-{
-    qmem_qmp_register_command("qmp_capabilities", qmp_capabilities,
-                              QMEM_QMP_COMMAND_NONE);
-    qmem_qmp_register_command("query-version", qmp_query_version,
-                              QMEM_QMP_COMMAND_NONE);
-    qmem_qmp_register_command("query-commands", qmp_query_commands,
-                              QMEM_QMP_COMMAND_NONE);
-    qmem_qmp_register_command("human-monitor-command",
-                              qmp_human_monitor_command,
-                              QMEM_QMP_COMMAND_NONE);
 }

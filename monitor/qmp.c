@@ -33,7 +33,7 @@ static GHashTable *command_table(void)
     if (!qmp_commands) {
         qmp_commands = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
                                              qmp_command_free);
-        qmem_qmp_register_builtins();
+        qmem_monitor_register_qmp_commands();
     }
     return qmp_commands;
 }

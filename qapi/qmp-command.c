@@ -1,170 +1,188 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* QMP command arguments: QEMU's strict QObject input visitor. */
 
+#include <string.h>
+
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
 #include "util/error.h"
 
-static JsonNode *arg_lookup(JsonObject *args, const char *name, gboolean *has,
-                            gboolean *ok, GError **error)
-{
-    JsonNode *node = json_object_get_member(args, name);
-
-    *ok = TRUE;
-    if (has) {
-        *has = node != NULL;
-    } else if (!node) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Parameter '%s' is missing", name);
-        *ok = FALSE;
-    }
-    return node;
-}
-
 gboolean qmem_json_node_holds(JsonNode *node, GType type)
 {
-    return JSON_NODE_HOLDS_VALUE(node)
-           && json_node_get_value_type(node) == type;
+    return JSON_NODE_HOLDS_VALUE(node) &&
+           json_node_get_value_type(node) == type;
 }
 
-gboolean qmem_qmp_arg_str(JsonObject *args, const char *name, gboolean *has,
-                          const char **value, GError **error)
+static gboolean wrong_type(const QmemQmpArg *arg, const char *expected,
+                           GError **error)
 {
-    gboolean ok;
-    JsonNode *node = arg_lookup(args, name, has, &ok, error);
-
-    if (!node) {
-        return ok;
-    }
-    if (!qmem_json_node_holds(node, G_TYPE_STRING)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Invalid parameter type for '%s', expected: %s", name,
-                    "string");
-        return FALSE;
-    }
-    *value = json_node_get_string(node);
-    return TRUE;
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "Invalid parameter type for '%s', expected: %s", arg->name,
+                expected);
+    return FALSE;
 }
 
-gboolean qmem_qmp_arg_int(JsonObject *args, const char *name, gboolean *has,
-                          gint64 *value, GError **error)
+/* The C type name QEMU's visit_type_uintN() puts in its message. */
+static const char *uint_type_name(guint64 max)
 {
-    gboolean ok;
-    JsonNode *node = arg_lookup(args, name, has, &ok, error);
-
-    if (!node) {
-        return ok;
-    }
-    if (!qmem_json_node_holds(node, G_TYPE_INT64)
-        || qmem_json_node_is_uint64(node)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Invalid parameter type for '%s', expected: %s", name,
-                    "integer");
-        return FALSE;
-    }
-    *value = json_node_get_int(node);
-    return TRUE;
+    return max == G_MAXUINT8 ? "uint8_t" :
+           max == G_MAXUINT16 ? "uint16_t" :
+           max == G_MAXUINT32 ? "uint32_t" : "uint64";
 }
 
-gboolean qmem_qmp_arg_uint64(JsonObject *args, const char *name, gboolean *has,
-                             guint64 *value, GError **error)
+static gboolean visit_uint(const QmemQmpArg *arg, JsonNode *node,
+                           GError **error)
 {
-    gboolean ok;
-    JsonNode *node = arg_lookup(args, name, has, &ok, error);
+    guint64 max = arg->max ? arg->max : G_MAXUINT64;
+    guint64 value;
 
-    if (!node) {
-        return ok;
-    }
+    /* Strings and fractions get the number visitor's message. */
     if (!qmem_json_node_holds(node, G_TYPE_INT64)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Parameter '%s' expects %s", name, "uint64");
+                    "Parameter '%s' expects %s", arg->name, "uint64");
         return FALSE;
     }
-    *value = (guint64)json_node_get_int(node);
-    return TRUE;
-}
-
-gboolean qmem_qmp_arg_bool(JsonObject *args, const char *name, gboolean *has,
-                           gboolean *value, GError **error)
-{
-    gboolean ok;
-    JsonNode *node = arg_lookup(args, name, has, &ok, error);
-
-    if (!node) {
-        return ok;
-    }
-    if (!qmem_json_node_holds(node, G_TYPE_BOOLEAN)) {
+    value = (guint64)json_node_get_int(node);
+    if (value > max) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Invalid parameter type for '%s', expected: %s", name,
-                    "boolean");
+                    "Parameter '%s' expects %s", arg->name,
+                    uint_type_name(max));
         return FALSE;
     }
-    *value = json_node_get_boolean(node);
+    *(guint64 *)arg->value = value;
     return TRUE;
 }
 
-gboolean qmem_qmp_arg_object(JsonObject *args, const char *name, gboolean *has,
-                             JsonObject **value, GError **error)
+/* The index of @str in @values, or -1 with QEMU's message. */
+static int enum_lookup(const char *const *values, const char *name,
+                       const char *str, GError **error)
 {
-    gboolean ok;
-    JsonNode *node = arg_lookup(args, name, has, &ok, error);
-
-    if (!node) {
-        return ok;
+    for (int i = 0; values[i]; i++) {
+        if (!strcmp(values[i], str)) {
+            return i;
+        }
     }
-    if (!JSON_NODE_HOLDS_OBJECT(node)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Invalid parameter type for '%s', expected: %s", name,
-                    "object");
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "Parameter '%s' does not accept value '%s'", name, str);
+    return -1;
+}
+
+static gboolean visit_enum(const QmemQmpArg *arg, JsonNode *node,
+                           GError **error)
+{
+    int value;
+
+    if (!qmem_json_node_holds(node, G_TYPE_STRING)) {
+        return wrong_type(arg, "string", error);
+    }
+    value = enum_lookup(arg->values, arg->name, json_node_get_string(node),
+                        error);
+    if (value < 0) {
         return FALSE;
     }
-    *value = json_node_get_object(node);
+    *(int *)arg->value = value;
     return TRUE;
 }
 
-gboolean qmem_qmp_arg_array(JsonObject *args, const char *name, gboolean *has,
-                            JsonArray **value, GError **error)
+/* QEMU names a list element "NAME[i]" for its type, "null" for its value. */
+static gboolean visit_enum_list(const QmemQmpArg *arg, JsonNode *node,
+                                GError **error)
 {
-    gboolean ok;
-    JsonNode *node = arg_lookup(args, name, has, &ok, error);
+    JsonArray *list;
 
-    if (!node) {
-        return ok;
-    }
     if (!JSON_NODE_HOLDS_ARRAY(node)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Invalid parameter type for '%s', expected: %s", name,
-                    "array");
-        return FALSE;
+        return wrong_type(arg, "array", error);
     }
-    *value = json_node_get_array(node);
+    list = json_node_get_array(node);
+    for (guint i = 0; i < json_array_get_length(list); i++) {
+        JsonNode *elt = json_array_get_element(list, i);
+
+        if (!qmem_json_node_holds(elt, G_TYPE_STRING)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Invalid parameter type for '%s[%u]', expected: "
+                        "string", arg->name, i);
+            return FALSE;
+        }
+        if (enum_lookup(arg->values, "null", json_node_get_string(elt),
+                        error) < 0) {
+            return FALSE;
+        }
+    }
+    *(JsonArray **)arg->value = list;
     return TRUE;
 }
 
-gboolean qmem_qmp_check_args(JsonObject *args, const char *const *allowed,
+static gboolean visit_member(const QmemQmpArg *arg, JsonNode *node,
                              GError **error)
 {
+    switch (arg->type) {
+    case QMEM_QMP_ARG_STR:
+        if (!qmem_json_node_holds(node, G_TYPE_STRING)) {
+            return wrong_type(arg, "string", error);
+        }
+        *(const char **)arg->value = json_node_get_string(node);
+        return TRUE;
+    case QMEM_QMP_ARG_INT:
+        if (!qmem_json_node_holds(node, G_TYPE_INT64) ||
+            qmem_json_node_is_uint64(node)) {
+            return wrong_type(arg, "integer", error);
+        }
+        *(gint64 *)arg->value = json_node_get_int(node);
+        return TRUE;
+    case QMEM_QMP_ARG_UINT:
+        return visit_uint(arg, node, error);
+    case QMEM_QMP_ARG_BOOL:
+        if (!qmem_json_node_holds(node, G_TYPE_BOOLEAN)) {
+            return wrong_type(arg, "boolean", error);
+        }
+        *(gboolean *)arg->value = json_node_get_boolean(node);
+        return TRUE;
+    case QMEM_QMP_ARG_ENUM:
+        return visit_enum(arg, node, error);
+    case QMEM_QMP_ARG_ENUM_LIST:
+        return visit_enum_list(arg, node, error);
+    case QMEM_QMP_ARG_OBJECT:
+        if (!JSON_NODE_HOLDS_OBJECT(node)) {
+            return wrong_type(arg, "object", error);
+        }
+        *(JsonObject **)arg->value = json_node_get_object(node);
+        return TRUE;
+    case QMEM_QMP_ARG_ARRAY:
+        if (!JSON_NODE_HOLDS_ARRAY(node)) {
+            return wrong_type(arg, "array", error);
+        }
+        *(JsonArray **)arg->value = json_node_get_array(node);
+        return TRUE;
+    case QMEM_QMP_ARG_ANY:
+        *(JsonNode **)arg->value = node;
+        return TRUE;
+    }
+    g_assert_not_reached();
+}
+
+/*
+ * QEMU's visitor puts the members into a GHashTable in QDict order, removes
+ * each one it visits and complains about the first one its iterator still
+ * finds; doing the same names the same member.
+ */
+static gboolean check_unexpected(JsonObject *args, const QmemQmpArg *members,
+                                 GError **error)
+{
+    g_autoptr(GPtrArray) names = NULL;
     g_autoptr(GHashTable) left = NULL;
-    g_autoptr(GPtrArray) members = NULL;
     GHashTableIter iter;
     const char *name;
-    guint i;
 
     if (json_object_get_size(args) == 0) {
         return TRUE;
     }
-    /*
-     * QEMU's visitor puts the members into a GHashTable in QDict order,
-     * removes each one it visits and complains about the first one its
-     * iterator still finds; doing the same picks the same name.
-     */
-    members = qmem_json_object_qdict_order(args);
+    names = qmem_json_object_qdict_order(args);
     left = g_hash_table_new(g_str_hash, g_str_equal);
-    for (i = 0; i < members->len; i++) {
-        g_hash_table_add(left, g_ptr_array_index(members, i));
+    for (guint i = 0; i < names->len; i++) {
+        g_hash_table_add(left, g_ptr_array_index(names, i));
     }
-    for (i = 0; allowed && allowed[i]; i++) {
-        g_hash_table_remove(left, allowed[i]);
+    for (const QmemQmpArg *arg = members; arg && arg->name; arg++) {
+        g_hash_table_remove(left, arg->name);
     }
     g_hash_table_iter_init(&iter, left);
     if (g_hash_table_iter_next(&iter, (gpointer *)&name, NULL)) {
@@ -173,4 +191,81 @@ gboolean qmem_qmp_check_args(JsonObject *args, const char *const *allowed,
         return FALSE;
     }
     return TRUE;
+}
+
+gboolean qmem_qmp_args_visit(JsonObject *args, const QmemQmpArg *members,
+                             GError **error)
+{
+    g_return_val_if_fail(args != NULL, FALSE);
+
+    for (const QmemQmpArg *arg = members; arg && arg->name; arg++) {
+        JsonNode *node = json_object_get_member(args, arg->name);
+
+        if (arg->has) {
+            *arg->has = node != NULL;
+        }
+        if (!node) {
+            if (!arg->has) {
+                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "Parameter '%s' is missing", arg->name);
+                return FALSE;
+            }
+            continue;
+        }
+        if (!visit_member(arg, node, error)) {
+            return FALSE;
+        }
+    }
+    return check_unexpected(args, members, error);
+}
+
+/* TEMPORARY: the member-by-member helpers, until every command uses
+ * qmem_qmp_args_visit(). */
+
+static gboolean visit_one(JsonObject *args, const QmemQmpArg *arg,
+                          GError **error)
+{
+    JsonNode *node = json_object_get_member(args, arg->name);
+
+    if (arg->has) {
+        *arg->has = node != NULL;
+    }
+    if (!node) {
+        if (!arg->has) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s' is missing", arg->name);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    return visit_member(arg, node, error);
+}
+
+gboolean qmem_qmp_arg_str(JsonObject *args, const char *name, gboolean *has,
+                          const char **value, GError **error)
+{
+    QmemQmpArg arg = { name, QMEM_QMP_ARG_STR, value, has };
+
+    return visit_one(args, &arg, error);
+}
+
+gboolean qmem_qmp_arg_uint64(JsonObject *args, const char *name,
+                             gboolean *has, guint64 *value, GError **error)
+{
+    QmemQmpArg arg = { name, QMEM_QMP_ARG_UINT, value, has };
+
+    return visit_one(args, &arg, error);
+}
+
+gboolean qmem_qmp_check_args(JsonObject *args, const char *const *allowed,
+                             GError **error)
+{
+    g_autoptr(GArray) members = g_array_new(TRUE, TRUE, sizeof(QmemQmpArg));
+
+    for (guint i = 0; allowed && allowed[i]; i++) {
+        QmemQmpArg arg = { allowed[i] };
+
+        g_array_append_val(members, arg);
+    }
+    return check_unexpected(args, (const QmemQmpArg *)members->data, error);
 }

@@ -2,14 +2,11 @@
 /* QMP and HMP commands over the object tree (qom-*, object-add/del). */
 
 #include <string.h>
-#include "monitor/hmp.h"
-#include "monitor/qmp.h"
 #include "qapi/opts.h"
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
 #include "qom/qom-qmp-cmds.h"
 #include "qom/user-creatable.h"
-#include "system/hostmem.h"
 #include "util/error.h"
 
 /* QEMU's qom-* path lookup: absolute or partial, with its two errors. */
@@ -39,18 +36,20 @@ static JsonNode *property_info(const char *name, const char *type)
     return qmem_json_node_new_object(info);
 }
 
-static JsonNode *qmp_qom_list(JsonObject *args, GError **error)
+JsonNode *qmem_qmp_qom_list(JsonObject *args, GError **error)
 {
-    static const char *const allowed[] = { "path", NULL };
     const char *path;
+    const QmemQmpArg members[] = {
+        { "path", QMEM_QMP_ARG_STR, &path },
+        { NULL }
+    };
     QmemObject *obj;
     g_autofree GParamSpec **pspecs = NULL;
     g_autoptr(GPtrArray) children = NULL;
     JsonArray *list;
     guint n;
 
-    if (!qmem_qmp_arg_str(args, "path", NULL, &path, error) ||
-        !qmem_qmp_check_args(args, allowed, error) ||
+    if (!qmem_qmp_args_visit(args, members, error) ||
         !(obj = find_object(path, error))) {
         return NULL;
     }
@@ -91,39 +90,36 @@ static JsonNode *get_json(QmemObject *obj, const char *name, GError **error)
     return qmem_property_get_json(obj, name, error);
 }
 
-static JsonNode *qmp_qom_get(JsonObject *args, GError **error)
+JsonNode *qmem_qmp_qom_get(JsonObject *args, GError **error)
 {
-    static const char *const allowed[] = { "path", "property", NULL };
     const char *path, *property;
+    const QmemQmpArg members[] = {
+        { "path", QMEM_QMP_ARG_STR, &path },
+        { "property", QMEM_QMP_ARG_STR, &property },
+        { NULL }
+    };
     QmemObject *obj;
 
-    if (!qmem_qmp_arg_str(args, "path", NULL, &path, error) ||
-        !qmem_qmp_arg_str(args, "property", NULL, &property, error) ||
-        !qmem_qmp_check_args(args, allowed, error) ||
+    if (!qmem_qmp_args_visit(args, members, error) ||
         !(obj = find_object(path, error))) {
         return NULL;
     }
     return get_json(obj, property, error);
 }
 
-static JsonNode *qmp_qom_set(JsonObject *args, GError **error)
+JsonNode *qmem_qmp_qom_set(JsonObject *args, GError **error)
 {
-    static const char *const allowed[] = { "path", "property", "value", NULL };
     const char *path, *property;
     JsonNode *value;
+    const QmemQmpArg members[] = {
+        { "path", QMEM_QMP_ARG_STR, &path },
+        { "property", QMEM_QMP_ARG_STR, &property },
+        { "value", QMEM_QMP_ARG_ANY, &value },
+        { NULL }
+    };
     QmemObject *obj;
 
-    if (!qmem_qmp_arg_str(args, "path", NULL, &path, error) ||
-        !qmem_qmp_arg_str(args, "property", NULL, &property, error)) {
-        return NULL;
-    }
-    value = json_object_get_member(args, "value");
-    if (!value) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Parameter 'value' is missing");
-        return NULL;
-    }
-    if (!qmem_qmp_check_args(args, allowed, error) ||
+    if (!qmem_qmp_args_visit(args, members, error) ||
         !(obj = find_object(path, error))) {
         return NULL;
     }
@@ -137,43 +133,28 @@ static JsonNode *qmp_qom_set(JsonObject *args, GError **error)
     return NULL;
 }
 
-static JsonNode *qmp_object_add(JsonObject *args, GError **error)
+JsonNode *qmem_qmp_object_add(JsonObject *args, GError **error)
 {
     qmem_user_creatable_add(args, QMEM_INPUT_JSON, error);
     return NULL;
 }
 
-static JsonNode *qmp_object_del(JsonObject *args, GError **error)
+JsonNode *qmem_qmp_object_del(JsonObject *args, GError **error)
 {
-    static const char *const allowed[] = { "id", NULL };
     const char *id;
+    const QmemQmpArg members[] = {
+        { "id", QMEM_QMP_ARG_STR, &id },
+        { NULL }
+    };
 
-    if (qmem_qmp_arg_str(args, "id", NULL, &id, error) &&
-        qmem_qmp_check_args(args, allowed, error)) {
+    if (qmem_qmp_args_visit(args, members, error)) {
         qmem_user_creatable_del(id, error);
     }
     return NULL;
 }
 
-static JsonNode *qmp_query_memdev(JsonObject *args, GError **error)
-{
-    static const char *const allowed[] = { NULL };
-
-    if (!qmem_qmp_check_args(args, allowed, error)) {
-        return NULL;
-    }
-    return qmem_host_memory_backend_query();
-}
-
-static gboolean hmp_info_memdev(const char *args, GString *out,
-                                GError **error)
-{
-    qmem_host_memory_backend_info(out);
-    return TRUE;
-}
-
 /* "qom-set PATH PROPERTY VALUE": the value in the string visitor's syntax. */
-static gboolean hmp_qom_set(const char *args, GString *out, GError **error)
+gboolean qmem_hmp_qom_set(const char *args, GString *out, GError **error)
 {
     g_auto(GStrv) words = g_strsplit_set(args, " \t", 3);
     QmemObject *obj;
@@ -187,8 +168,7 @@ static gboolean hmp_qom_set(const char *args, GString *out, GError **error)
     return obj && qmem_property_parse(obj, words[1], words[2], error);
 }
 
-static gboolean hmp_object_add(const char *args, GString *out,
-                               GError **error)
+gboolean qmem_hmp_object_add(const char *args, GString *out, GError **error)
 {
     g_autoptr(JsonObject) options = qmem_keyval_parse(args, "qom-type", NULL,
                                                       error);
@@ -197,29 +177,7 @@ static gboolean hmp_object_add(const char *args, GString *out,
            qmem_user_creatable_add(options, QMEM_INPUT_KEYVAL, error);
 }
 
-static gboolean hmp_object_del(const char *args, GString *out,
-                               GError **error)
+gboolean qmem_hmp_object_del(const char *args, GString *out, GError **error)
 {
     return qmem_user_creatable_del(args, error);
-}
-
-void qmem_qom_qmp_register(void)
-{
-    qmem_qmp_register_command("qom-list", qmp_qom_list, 0);
-    qmem_qmp_register_command("qom-get", qmp_qom_get, 0);
-    qmem_qmp_register_command("qom-set", qmp_qom_set, 0);
-    qmem_qmp_register_command("object-add", qmp_object_add, 0);
-    qmem_qmp_register_command("object-del", qmp_object_del, 0);
-    qmem_qmp_register_command("query-memdev", qmp_query_memdev, 0);
-
-    qmem_hmp_register("info memdev", hmp_info_memdev);
-    qmem_hmp_set_help("info memdev", NULL, "show memory backends");
-    qmem_hmp_register("qom-set", hmp_qom_set);
-    qmem_hmp_set_help("qom-set", "path property value",
-                      "set QOM property");
-    qmem_hmp_register("object_add", hmp_object_add);
-    qmem_hmp_set_help("object_add", "[qom-type=]type,id=str[,prop=value][,...]",
-                      "create QOM object");
-    qmem_hmp_register("object_del", hmp_object_del);
-    qmem_hmp_set_help("object_del", "id", "destroy QOM object");
 }

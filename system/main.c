@@ -11,18 +11,14 @@
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
 #include "hw/core/qdev.h"
-#include "hw/mem/memory-device.h"
-#include "monitor/hmp.h"
 #include "monitor/qmp.h"
 #include "qapi/opts.h"
-#include "qapi/qmp-command.h"
+#include "qapi/qmp-event.h"
 #include "qmem-config.h"
 #include "qobject/json.h"
 #include "qom/module.h"
-#include "qom/qom-qmp-cmds.h"
 #include "qom/user-creatable.h"
 #include "system/accel.h"
-#include "system/memory-map.h"
 #include "util/cutils.h"
 #include "util/error.h"
 
@@ -524,44 +520,9 @@ static gboolean on_signal(gpointer opaque)
 static void on_quit(gpointer opaque)
 {
     Runner *r = opaque;
-    g_autoptr(JsonObject) data = json_object_new();
 
-    json_object_set_boolean_member(data, "guest", FALSE);
-    json_object_set_string_member(data, "reason", "host-qmp-quit");
-    qmem_qmp_emit_event("SHUTDOWN", data);
+    qmem_qapi_event_send_shutdown(FALSE, "host-qmp-quit");
     g_main_loop_quit(r->loop);
-}
-
-static JsonNode *qmp_cont(JsonObject *args, GError **error)
-{
-    static const char *const allowed[] = { NULL };
-    QmemAccel *accel = qmem_accel_get_current();
-
-    if (qmem_qmp_check_args(args, allowed, error) && accel) {
-        qmem_accel_start(accel);
-    }
-    return NULL;
-}
-
-static gboolean hmp_info_mtree(const char *args, GString *out,
-                               GError **error)
-{
-    qmem_memory_print_mtree(out);
-    return TRUE;
-}
-
-static void register_commands(Runner *r)
-{
-    qmem_qmp_set_quit_handler(on_quit, r);
-    qmem_qmp_register_command("cont", qmp_cont, 0);
-    qmem_qom_qmp_register();
-    qmem_accel_qmp_register();
-    qmem_qdev_qmp_register();
-    qmem_memory_device_qmp_register();
-    qmem_memory_map_qmp_register();
-    qmem_numa_qmp_register();
-    qmem_hmp_register("info mtree", hmp_info_mtree);
-    qmem_hmp_set_help("info mtree", NULL, "show memory tree");
 }
 
 static gboolean start_monitors(Runner *r, GError **error)
@@ -612,7 +573,7 @@ int main(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     int status = 0;
 
-    register_commands(&r);
+    qmem_qmp_set_quit_handler(on_quit, &r);
     if (qmem_modules_init(&error) &&
         parse_command_line(&r, argc, argv, &error) &&
         early_exit_options(&r, &error) &&

@@ -4,7 +4,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "accel/qtest/qtest.h"
+#include "accel/qtest/qtest-internal.h"
 #include "util/chardev.h"
 #include "util/cutils.h"
 #include "util/error.h"
@@ -36,6 +36,24 @@ static const char *const builtin_names[] = {
     "read", "write", "b64read", "b64write", "memset", "endianness",
 };
 
+/* qmem's own commands, beyond QEMU's. */
+static const struct {
+    const char *name;
+    QmemQtestCommandFunc fn;
+} qmem_commands[] = {
+    { "virtio-mem-request", qmem_qtest_virtio_mem_request },
+};
+
+static QmemQtestCommandFunc qmem_command(const char *name)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(qmem_commands); i++) {
+        if (!strcmp(qmem_commands[i].name, name)) {
+            return qmem_commands[i].fn;
+        }
+    }
+    return NULL;
+}
+
 static gboolean is_builtin(const char *name)
 {
     for (gsize i = 0; i < G_N_ELEMENTS(builtin_names); i++) {
@@ -43,7 +61,7 @@ static gboolean is_builtin(const char *name)
             return TRUE;
         }
     }
-    return FALSE;
+    return qmem_command(name) != NULL;
 }
 
 /*
@@ -305,8 +323,9 @@ static void process_command(QmemQtestServer *s, char **argv, GString *reply)
     } else if (!strcmp(cmd, "endianness")) {
         g_string_append(reply, G_BYTE_ORDER == G_LITTLE_ENDIAN ?
                         "OK little" : "OK big");
-    } else if (extra_commands &&
-               (handler = g_hash_table_lookup(extra_commands, cmd))) {
+    } else if ((handler = qmem_command(cmd)) ||
+               (extra_commands &&
+                (handler = g_hash_table_lookup(extra_commands, cmd)))) {
         gsize before = reply->len;
 
         handler(s, argv, reply);

@@ -5,8 +5,6 @@
 #include <unistd.h>
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
-#include "monitor/hmp.h"
-#include "monitor/qmp.h"
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
 #include "qom/property.h"
@@ -1290,52 +1288,4 @@ void qmem_numa_info(QmemMachine *machine, GString *out)
         g_string_append_printf(out, "node %u plugged: %" G_GUINT64_FORMAT
                                " MB\n", i, node_mem[i].node_plugged_mem >> 20);
     }
-}
-
-static JsonNode *qmp_query_cpus_fast(JsonObject *args, GError **error)
-{
-    static const char *const allowed[] = { NULL };
-
-    if (!qmem_qmp_check_args(args, allowed, error)) {
-        return NULL;
-    }
-    return qmem_numa_query_cpus_fast(qmem_machine_get_current());
-}
-
-static JsonNode *qmp_x_query_numa(JsonObject *args, GError **error)
-{
-    static const char *const allowed[] = { NULL };
-    g_autoptr(GString) text = g_string_new(NULL);
-    JsonObject *ret;
-
-    if (!qmem_qmp_check_args(args, allowed, error)) {
-        return NULL;
-    }
-    qmem_numa_info(qmem_machine_get_current(), text);
-    ret = json_object_new();
-    json_object_set_string_member(ret, "human-readable-text", text->str);
-    return qmem_json_node_new_object(ret);
-}
-
-static gboolean hmp_info_numa(const char *args, GString *out, GError **error)
-{
-    g_autofree char *rest = g_strstrip(g_strdup(args));
-
-    /* QEMU's monitor refuses arguments to commands that take none. */
-    if (*rest) {
-        g_string_append(out, "numa: extraneous characters at the end of "
-                        "line\nTry \"help info numa\" for more "
-                        "information\n");
-        return TRUE;
-    }
-    qmem_numa_info(qmem_machine_get_current(), out);
-    return TRUE;
-}
-
-void qmem_numa_qmp_register(void)
-{
-    qmem_qmp_register_command("query-cpus-fast", qmp_query_cpus_fast, 0);
-    qmem_qmp_register_command("x-query-numa", qmp_x_query_numa, 0);
-    qmem_hmp_register("info numa", hmp_info_numa);
-    qmem_hmp_set_help("info numa", NULL, "show NUMA information");
 }

@@ -4,8 +4,7 @@
 #include <string.h>
 #include "hw/core/boards.h"
 #include "hw/core/qdev.h"
-#include "monitor/hmp.h"
-#include "monitor/qmp.h"
+#include "qapi/qmp-event.h"
 #include "qapi/opts.h"
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
@@ -278,16 +277,14 @@ gboolean qmem_device_del(const char *id, GError **error)
 {
     QmemDevice *dev = find_device(id);
     QmemMachine *machine = qmem_machine_get_current();
-    g_autoptr(JsonObject) data = NULL;
+    g_autofree char *dev_id = NULL;
     g_autofree char *path = NULL;
-    const char *dev_id;
 
     if (!dev) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_DEVICE_NOT_FOUND,
                     "Device '%s' not found", id);
         return FALSE;
     }
-    dev_id = qmem_device_get_id(dev);
     if (!QMEM_DEVICE_GET_CLASS(dev)->hotpluggable) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Device '%s' does not support hotplugging",
@@ -304,14 +301,11 @@ gboolean qmem_device_del(const char *id, GError **error)
         return FALSE;
     }
 
-    data = json_object_new();
-    if (dev_id) {
-        json_object_set_string_member(data, "device", dev_id);
-    }
+    /* The event names what is about to go. */
+    dev_id = g_strdup(qmem_device_get_id(dev));
     path = qmem_object_get_canonical_path(QMEM_OBJECT(dev));
-    json_object_set_string_member(data, "path", path);
     device_remove(dev);
-    qmem_qmp_emit_event("DEVICE_DELETED", data);
+    qmem_qapi_event_send_device_deleted(dev_id, path);
     return TRUE;
 }
 
@@ -372,52 +366,4 @@ gboolean qmem_device_print_help(const char *driver, GString *out)
     }
     qmem_type_print_help(type, out);
     return TRUE;
-}
-
-static JsonNode *qmp_device_add(JsonObject *args, GError **error)
-{
-    QmemMachine *machine = qmem_machine_get_current();
-
-    qmem_device_add(args, QMEM_INPUT_JSON,
-                    machine && qmem_machine_is_running(machine), error);
-    return NULL;
-}
-
-static JsonNode *qmp_device_del(JsonObject *args, GError **error)
-{
-    static const char *const allowed[] = { "id", NULL };
-    const char *id;
-
-    if (qmem_qmp_arg_str(args, "id", NULL, &id, error) &&
-        qmem_qmp_check_args(args, allowed, error)) {
-        qmem_device_del(id, error);
-    }
-    return NULL;
-}
-
-static gboolean hmp_device_add(const char *args, GString *out,
-                               GError **error)
-{
-    g_autoptr(JsonObject) options = qmem_keyval_parse(args, "driver", NULL,
-                                                      error);
-
-    return options && qmem_device_add(options, QMEM_INPUT_KEYVAL, TRUE,
-                                      error);
-}
-
-static gboolean hmp_device_del(const char *args, GString *out,
-                               GError **error)
-{
-    return qmem_device_del(args, error);
-}
-
-void qmem_qdev_qmp_register(void)
-{
-    qmem_qmp_register_command("device_add", qmp_device_add, 0);
-    qmem_qmp_register_command("device_del", qmp_device_del, 0);
-    qmem_hmp_register("device_add", hmp_device_add);
-    qmem_hmp_set_help("device_add", "driver[,prop=value][,...]",
-                      "add device, like -device on the command line");
-    qmem_hmp_register("device_del", hmp_device_del);
-    qmem_hmp_set_help("device_del", "device", "remove device");
 }

@@ -8,8 +8,6 @@
 
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
-#include "monitor/hmp.h"
-#include "monitor/qmp.h"
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
 #include "system/accel.h"
@@ -685,7 +683,6 @@ JsonNode *qmem_memory_devices_query(void)
 {
     g_autoptr(GPtrArray) list = memory_device_list();
     JsonArray *array = json_array_new();
-    JsonNode *node = json_node_new(JSON_NODE_ARRAY);
 
     /* Empty devices are listed too. */
     for (guint i = 0; i < list->len; i++) {
@@ -693,8 +690,7 @@ JsonNode *qmem_memory_devices_query(void)
 
         json_array_add_element(array, MD_IFACE(md)->fill_device_info(md));
     }
-    json_node_take_array(node, array);
-    return node;
+    return qmem_json_node_new_array(array);
 }
 
 /* How `info memory-devices` prints one field of a MemoryDeviceInfo. */
@@ -806,94 +802,4 @@ void qmem_memory_devices_info(GString *out)
     for (guint i = 0; i < json_array_get_length(array); i++) {
         info_one(out, json_array_get_object_element(array, i));
     }
-}
-
-/* QMP and HMP commands */
-
-static JsonNode *qmp_query_memory_devices(JsonObject *args, GError **error)
-{
-    static const char *const allowed[] = { NULL };
-
-    if (!qmem_qmp_check_args(args, allowed, error)) {
-        return NULL;
-    }
-    return qmem_memory_devices_query();
-}
-
-static guint64 base_memory(void)
-{
-    QmemMachine *machine = qmem_machine_get_current();
-
-    return machine ? qmem_machine_get_ram_size(machine) : 0;
-}
-
-static JsonNode *qmp_query_memory_size_summary(JsonObject *args,
-                                               GError **error)
-{
-    static const char *const allowed[] = { NULL };
-    JsonObject *info;
-    JsonNode *node;
-
-    if (!qmem_qmp_check_args(args, allowed, error)) {
-        return NULL;
-    }
-    info = json_object_new();
-    json_object_set_member(info, "base-memory",
-                           qmem_json_node_new_uint64(base_memory()));
-    json_object_set_member(info, "plugged-memory",
-                           qmem_json_node_new_uint64(
-                               qmem_memory_devices_get_plugged_size()));
-    node = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(node, info);
-    return node;
-}
-
-/* QEMU's monitor refuses arguments to commands that take none. */
-static gboolean hmp_no_args(const char *name, const char *args, GString *out)
-{
-    g_autofree char *rest = g_strstrip(g_strdup(args));
-
-    if (*rest) {
-        g_string_append_printf(out, "%s: extraneous characters at the end of "
-                               "line\nTry \"help info %s\" for more "
-                               "information\n", name, name);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static gboolean hmp_info_memory_devices(const char *args, GString *out,
-                                        GError **error)
-{
-    if (hmp_no_args("memory-devices", args, out)) {
-        qmem_memory_devices_info(out);
-    }
-    return TRUE;
-}
-
-static gboolean hmp_info_memory_size_summary(const char *args, GString *out,
-                                             GError **error)
-{
-    if (hmp_no_args("memory_size_summary", args, out)) {
-        g_string_append_printf(out, "base memory: %" PRIu64 "\n",
-                               base_memory());
-        g_string_append_printf(out, "plugged memory: %" PRIu64 "\n",
-                               qmem_memory_devices_get_plugged_size());
-    }
-    return TRUE;
-}
-
-void qmem_memory_device_qmp_register(void)
-{
-    qmem_qmp_register_command("query-memory-devices",
-                              qmp_query_memory_devices, 0);
-    qmem_qmp_register_command("query-memory-size-summary",
-                              qmp_query_memory_size_summary, 0);
-    qmem_hmp_register("info memory-devices", hmp_info_memory_devices);
-    qmem_hmp_set_help("info memory-devices", NULL, "show memory devices");
-    qmem_hmp_register("info memory_size_summary",
-                      hmp_info_memory_size_summary);
-    qmem_hmp_set_help("info memory_size_summary", NULL,
-                      "show the amount of initially allocated and present "
-                      "hotpluggable (if enabled) memory in bytes.");
 }

@@ -7,6 +7,7 @@
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
 #include "hw/mem/pc-dimm.h"
+#include "qobject/json.h"
 #include "qom/module.h"
 #include "qom/property.h"
 #include "system/hostmem.h"
@@ -239,7 +240,6 @@ static JsonNode *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
         qmem_object_get_canonical_path(QMEM_OBJECT(dimm->hostmem)) : NULL;
     JsonObject *data = json_object_new();
     JsonObject *info = json_object_new();
-    JsonNode *node;
 
     if (id) {
         json_object_set_string_member(data, "id", id);
@@ -257,9 +257,7 @@ static JsonNode *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
 
     json_object_set_string_member(info, "type", "dimm");
     json_object_set_object_member(info, "data", data);
-    node = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(node, info);
-    return node;
+    return qmem_json_node_new_object(info);
 }
 
 static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface)

@@ -7,6 +7,8 @@
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
 #include "hw/virtio/virtio-mem.h"
+#include "qapi/qmp-event.h"
+#include "qobject/json.h"
 #include "qom/module.h"
 #include "qom/property.h"
 #include "system/hostmem.h"
@@ -248,8 +250,8 @@ static void virtio_mem_pci_size_changed(QmemVirtioMem *vmem, guint64 size,
 
     /* A device outside the tree has no path and nobody to tell. */
     if (qom_path) {
-        qmem_virtio_mem_send_size_change_event(qmem_device_get_id(dev), size,
-                                               qom_path);
+        qmem_qapi_event_send_memory_device_size_change(
+            qmem_device_get_id(dev), size, qom_path);
     }
 }
 
@@ -336,16 +338,13 @@ static guint virtio_mem_pci_md_get_memslots(QmemMemoryDevice *md)
 static JsonNode *virtio_mem_pci_md_fill_device_info(QmemMemoryDevice *md)
 {
     JsonObject *info = json_object_new();
-    JsonNode *node;
 
     json_object_set_string_member(info, "type", "virtio-mem");
     json_object_set_object_member(info, "data",
         qmem_virtio_mem_fill_device_info(
             QMEM_VIRTIO_MEM_PCI(md)->vmem,
             qmem_device_get_id(QMEM_DEVICE(md))));
-    node = json_node_new(JSON_NODE_OBJECT);
-    json_node_take_object(node, info);
-    return node;
+    return qmem_json_node_new_object(info);
 }
 
 static void virtio_mem_pci_md_init(QmemMemoryDeviceInterface *iface)
@@ -458,5 +457,4 @@ G_MODULE_EXPORT void qmem_module_virtio_mem_pci_register(GTypeModule *module)
     qmem_virtio_mem_pci_register_type(module);
     qmem_type_register_name(QMEM_TYPE_NAME_VIRTIO_MEM_PCI,
                             qmem_virtio_mem_pci_type_id);
-    qmem_virtio_mem_register_commands();
 }

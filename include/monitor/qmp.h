@@ -10,11 +10,11 @@
 G_BEGIN_DECLS
 
 /*
- * Setting up a server (what qmem-run does):
+ * Every command of the tree is in the registry from its first use
+ * (monitor/commands.c holds the one table); a program adds only its
+ * reaction to "quit".  Setting up a server (what qmem-run does):
  *
  *     qmem_qmp_set_quit_handler(on_quit, loop);  // registers "quit"
- *     qmem_hmp_register("info memdev", hmp_info_memdev);
- *     qmem_qmp_register_command("query-memdev", qmp_query_memdev, 0);
  *
  *     QmemQmpServer *server = qmem_qmp_server_new();
  *     if (!qmem_qmp_server_listen(server,
@@ -25,9 +25,9 @@ G_BEGIN_DECLS
  *     g_main_loop_run(loop);       // commands run here, on this thread
  *     qmem_qmp_server_free(server);  // flushes pending replies, closes
  *
- * on_quit() must not exit: it emits QEMU's SHUTDOWN event
- * ({"guest": false, "reason": "host-qmp-quit"}) with
- * qmem_qmp_emit_event() if it wants QEMU's exact stream, and makes the main
+ * on_quit() must not exit: it sends QEMU's SHUTDOWN event
+ * (qmem_qapi_event_send_shutdown(FALSE, "host-qmp-quit")) if it wants
+ * QEMU's exact stream, and makes the main
  * loop return (g_main_loop_quit()); the "quit" reply is queued right after
  * the callback returns and qmem_qmp_server_free() writes it out.
  *
@@ -44,10 +44,10 @@ G_BEGIN_DECLS
  * @handler: the command
  * @flags: #QmemQmpCommandFlags
  *
- * Adds @name to the process-wide command table.  Registering a name twice
- * is a programmer error.  The built-ins qmp_capabilities, query-commands,
- * query-version and human-monitor-command are always there; "quit" comes
- * with qmem_qmp_set_quit_handler().
+ * Adds @name to the process-wide command table, which starts out with
+ * every command of monitor/commands.c; "quit" comes with
+ * qmem_qmp_set_quit_handler().  Registering a name twice is a programmer
+ * error.  For commands a test or a program adds of its own.
  */
 void qmem_qmp_register_command(const char *name, QmemQmpCommandFunc handler,
                                QmemQmpCommandFlags flags);
@@ -93,11 +93,29 @@ void qmem_qmp_set_quit_handler(QmemQmpQuitFunc func, gpointer user_data);
  *
  * Sends {"timestamp": {"seconds": S, "microseconds": U}, "event": NAME,
  * "data": {...}} (wall-clock time) to every client that has completed
- * capabilities negotiation.  Clients still negotiating get nothing, as
- * in QEMU.  May be called from a command handler: the event then goes
- * out before that command's reply.
+ * capabilities negotiation, now and without rate limit (code outside the
+ * monitor sends events through include/qapi/qmp-event.h, which applies
+ * QEMU's limits).  Clients still negotiating get nothing, as in QEMU.  May
+ * be called from a command handler: the event then goes out before that
+ * command's reply.
  */
 void qmem_qmp_emit_event(const char *name, JsonObject *data);
+
+/**
+ * qmem_monitor_set_event_rate:
+ * @event: a rate-limited event ("MEMORY_DEVICE_SIZE_CHANGE")
+ * @rate_ms: its interval (QEMU's: 1000 ms); 0 sends every one at once
+ *
+ * For tests.  Applies to intervals that start from now on.
+ */
+void qmem_monitor_set_event_rate(const char *event, guint rate_ms);
+
+/**
+ * qmem_monitor_reset_events:
+ *
+ * Drops held-back events and their timers (between tests, at exit).
+ */
+void qmem_monitor_reset_events(void);
 
 /**
  * QmemQmpServer:

@@ -19,12 +19,10 @@ G_BEGIN_DECLS
  * @args: the "arguments" member (an empty object when absent); borrowed
  * @error: return location for an error
  *
- * A QMP command.  It checks its own arguments, with the
- * qmem_qmp_arg_*() helpers (QEMU's strict-visitor messages) or with the
- * property layer, in the order of its QAPI schema, and calls
- * qmem_qmp_check_args() last (QEMU reports unexpected members after the
- * known ones).  The error's code picks the QMP class
- * (qmem_error_class_name()); its message becomes "desc".
+ * A QMP command.  It checks its own arguments, with
+ * qmem_qmp_args_visit() (QEMU's strict-visitor messages) or with the
+ * property layer, in the order of its QAPI schema.  The error's code picks
+ * the QMP class (qmem_error_class_name()); its message becomes "desc".
  *
  * Returns: (transfer full) (nullable): the "return" value; NULL with
  * @error set on failure.  NULL without an error means {}, as a QAPI
@@ -54,74 +52,100 @@ typedef enum {
  * An HMP command run through human-monitor-command.  A failure is not a
  * QMP error: QEMU's HMP prints "Error: <message>\n" into the text and the
  * QMP command still succeeds, and so does qmem.  The handler parses
- * @args itself (e.g. "extraneous characters at the end of line").
+ * @args itself; the monitor refuses any for a command registered as
+ * taking none.
  *
  * Returns: %FALSE with @error set on failure.
  */
 typedef gboolean (*QmemHmpFunc)(const char *args, GString *out,
                                 GError **error);
 
-
-/*
- * Argument helpers: QEMU's strict QObject input visitor, member by member.
+/**
+ * QmemQmpArgType:
+ * @QMEM_QMP_ARG_STR: a string; the value is a `const char *`, borrowed
+ *   from the arguments ("Invalid parameter type for '%s', expected:
+ *   string")
+ * @QMEM_QMP_ARG_INT: a QAPI "int", a JSON integer in the int64 range; a
+ *   `gint64` ("... expected: integer")
+ * @QMEM_QMP_ARG_UINT: a QAPI "uint64", "size" or, with @max, a narrower
+ *   unsigned type: any JSON integer from -2^63 to 2^64-1 (negative ones
+ *   wrap, for QEMU's backward compatibility); a `guint64` ("Parameter '%s'
+ *   expects uint64", or "... expects uint16_t" above @max)
+ * @QMEM_QMP_ARG_BOOL: a boolean; a `gboolean` ("... expected: boolean")
+ * @QMEM_QMP_ARG_ENUM: a string among @values; an `int`, its index
+ *   ("... expected: string", "Parameter '%s' does not accept value '%s'")
+ * @QMEM_QMP_ARG_ENUM_LIST: an array of strings among @values; a
+ *   `JsonArray *`, borrowed ("Invalid parameter type for '%s[%u]',
+ *   expected: string", "Parameter 'null' does not accept value '%s'")
+ * @QMEM_QMP_ARG_OBJECT: an object; a `JsonObject *`, borrowed
+ * @QMEM_QMP_ARG_ARRAY: an array; a `JsonArray *`, borrowed
+ * @QMEM_QMP_ARG_ANY: any value (QAPI "any"); a `JsonNode *`, borrowed
  *
- * @has: (out) (optional): for an optional member, where to say whether it
- *   was given; NULL makes the member mandatory ("Parameter '%s' is
- *   missing").  A member given as JSON null is present and has the wrong
- *   type, as in QEMU.
- * On success *value is set (left alone when an optional member is absent)
- * and %TRUE returned; strings and containers are borrowed from @args.
+ * What a member of a command's arguments is, with the message QEMU's
+ * strict input visitor gives for a value of another type.
  */
-
-/** qmem_qmp_arg_str: "Invalid parameter type for '%s', expected: string" */
-gboolean qmem_qmp_arg_str(JsonObject *args, const char *name, gboolean *has,
-                          const char **value, GError **error);
+typedef enum {
+    QMEM_QMP_ARG_STR,
+    QMEM_QMP_ARG_INT,
+    QMEM_QMP_ARG_UINT,
+    QMEM_QMP_ARG_BOOL,
+    QMEM_QMP_ARG_ENUM,
+    QMEM_QMP_ARG_ENUM_LIST,
+    QMEM_QMP_ARG_OBJECT,
+    QMEM_QMP_ARG_ARRAY,
+    QMEM_QMP_ARG_ANY,
+} QmemQmpArgType;
 
 /**
- * qmem_qmp_arg_int:
+ * QmemQmpArg:
+ * @name: the member's name
+ * @type: its type
+ * @value: where its value goes, of the C type @type says; left alone when
+ *   an optional member is absent
+ * @has: (nullable): for an optional member, where to say whether it was
+ *   given; %NULL makes the member mandatory ("Parameter '%s' is missing").
+ *   A member given as JSON null is present and has the wrong type, as in
+ *   QEMU.
+ * @values: (array zero-terminated=1): the names of an enum's values
+ * @max: the largest value of a QMEM_QMP_ARG_UINT member; 0 means
+ *   G_MAXUINT64.  G_MAXUINT8, G_MAXUINT16 and G_MAXUINT32 name the type in
+ *   the message ("uint16_t").
  *
- * A QAPI "int": a JSON integer in the int64 range, else "Invalid parameter
- * type for '%s', expected: integer".
+ * One member of a command's QAPI schema.
  */
-gboolean qmem_qmp_arg_int(JsonObject *args, const char *name, gboolean *has,
-                          gint64 *value, GError **error);
+typedef struct {
+    const char *name;
+    QmemQmpArgType type;
+    gpointer value;
+    gboolean *has;
+    const char *const *values;
+    guint64 max;
+} QmemQmpArg;
 
 /**
- * qmem_qmp_arg_uint64:
- *
- * A QAPI "uint64" or "size": any JSON integer from -2^63 to 2^64-1
- * (negative numbers wrap, for QEMU's backward compatibility), else
- * "Parameter '%s' expects uint64" (strings and fractions included).
- */
-gboolean qmem_qmp_arg_uint64(JsonObject *args, const char *name,
-                             gboolean *has, guint64 *value, GError **error);
-
-/** qmem_qmp_arg_bool: "Invalid parameter type for '%s', expected: boolean" */
-gboolean qmem_qmp_arg_bool(JsonObject *args, const char *name, gboolean *has,
-                           gboolean *value, GError **error);
-
-/** qmem_qmp_arg_object: "Invalid parameter type for '%s', expected: object" */
-gboolean qmem_qmp_arg_object(JsonObject *args, const char *name,
-                             gboolean *has, JsonObject **value,
-                             GError **error);
-
-/** qmem_qmp_arg_array: "Invalid parameter type for '%s', expected: array" */
-gboolean qmem_qmp_arg_array(JsonObject *args, const char *name,
-                            gboolean *has, JsonArray **value,
-                            GError **error);
-
-/**
- * qmem_qmp_check_args:
+ * qmem_qmp_args_visit:
  * @args: a command's arguments
- * @allowed: (array zero-terminated=1): the members the command knows, in
- *   schema order
+ * @members: (array zero-terminated=1) (nullable): the command's members in
+ *   schema order, ended by one whose @name is %NULL; %NULL for a command
+ *   without arguments
  * @error: return location for an error
  *
- * Fails with "Parameter '%s' is unexpected" for a member not in @allowed;
- * when there are several, it names the one QEMU would.
+ * QEMU's strict QObject input visitor over a command's arguments: visits
+ * @members in order, stopping at the first bad one, then fails with
+ * "Parameter '%s' is unexpected" for a member @members does not name
+ * (when there are several, the one QEMU would name).
  *
- * Returns: %TRUE when every member is allowed.
+ * Returns: %TRUE when every value is stored.
  */
+gboolean qmem_qmp_args_visit(JsonObject *args, const QmemQmpArg *members,
+                             GError **error);
+
+/* TEMPORARY: the member-by-member helpers, until every command uses
+ * qmem_qmp_args_visit(). */
+gboolean qmem_qmp_arg_str(JsonObject *args, const char *name, gboolean *has,
+                          const char **value, GError **error);
+gboolean qmem_qmp_arg_uint64(JsonObject *args, const char *name,
+                             gboolean *has, guint64 *value, GError **error);
 gboolean qmem_qmp_check_args(JsonObject *args, const char *const *allowed,
                              GError **error);
 

@@ -139,7 +139,6 @@ static JsonNode *test_md_fill_device_info(QmemMemoryDevice *md)
     const char *id = qmem_device_get_id(QMEM_DEVICE(md));
     JsonObject *data = json_object_new();
     JsonObject *info = json_object_new();
-    JsonNode *node = json_node_new(JSON_NODE_OBJECT);
 
     if (id) {
         json_object_set_string_member(data, "id", id);
@@ -149,8 +148,7 @@ static JsonNode *test_md_fill_device_info(QmemMemoryDevice *md)
     json_object_set_string_member(data, "memdev", "x-test-md");
     json_object_set_string_member(info, "type", "virtio-pmem");
     json_object_set_object_member(info, "data", data);
-    json_node_take_object(node, info);
-    return node;
+    return qmem_json_node_new_object(info);
 }
 
 static void test_md_iface_init(QmemMemoryDeviceInterface *iface)
@@ -1330,9 +1328,6 @@ int main(int argc, char **argv)
         return 1;
     }
     qmem_type_register_name("x-test-md", TEST_TYPE_MD);
-    qmem_qom_qmp_register();
-    qmem_qdev_qmp_register();
-    qmem_memory_device_qmp_register();
 
     g_test_add_func("/hw/mem/pc-dimm/type", test_type);
     g_test_add_func("/hw/mem/pc-dimm/help", test_help);

@@ -954,10 +954,6 @@ int main(int argc, char **argv)
         g_printerr("cannot load modules: %s\n", error->message);
         return 1;
     }
-    qmem_qom_qmp_register();
-    qmem_qdev_qmp_register();
-    qmem_memory_device_qmp_register();
-    qmem_memory_map_qmp_register();
 
     for (gsize i = 0; i < G_N_ELEMENTS(map_cases); i++) {
         g_autofree char *text = g_strdup_printf(

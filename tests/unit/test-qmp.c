@@ -203,12 +203,14 @@ static void fx_setup_negotiated(Fixture *f, gconstpointer data)
 
 static JsonNode *cmd_test_add(JsonObject *args, GError **error)
 {
-    static const char *const allowed[] = { "a", "b", NULL };
     gint64 a, b;
+    const QmemQmpArg members[] = {
+        { "a", QMEM_QMP_ARG_INT, &a },
+        { "b", QMEM_QMP_ARG_INT, &b },
+        { NULL }
+    };
 
-    if (!qmem_qmp_arg_int(args, "a", NULL, &a, error) ||
-        !qmem_qmp_arg_int(args, "b", NULL, &b, error) ||
-        !qmem_qmp_check_args(args, allowed, error)) {
+    if (!qmem_qmp_args_visit(args, members, error)) {
         return NULL;
     }
     return json_node_init_int(json_node_alloc(), a + b);
@@ -244,25 +246,33 @@ static JsonNode *cmd_test_event(JsonObject *args, GError **error)
     return NULL;
 }
 
-/* Every helper, in schema order; echoes what it got. */
+/* Every member type, in schema order; echoes what it got. */
 static JsonNode *cmd_test_args(JsonObject *args, GError **error)
 {
-    static const char *const allowed[] = { "s", "i", "u", "b", "o", "l",
-                                           NULL };
+    static const char *const colours[] = { "red", "green", NULL };
     const char *s;
     gint64 i;
-    guint64 u;
-    gboolean b, has_o, has_l;
+    guint64 u, u16 = 0;
+    gboolean b, has_o, has_l, has_e, has_u16, has_el, has_any;
+    int e = -1;
     JsonObject *o = NULL, *ret;
-    JsonArray *l = NULL;
+    JsonArray *l = NULL, *el = NULL;
+    JsonNode *any = NULL;
+    const QmemQmpArg members[] = {
+        { "s", QMEM_QMP_ARG_STR, &s },
+        { "i", QMEM_QMP_ARG_INT, &i },
+        { "u", QMEM_QMP_ARG_UINT, &u },
+        { "b", QMEM_QMP_ARG_BOOL, &b },
+        { "o", QMEM_QMP_ARG_OBJECT, &o, &has_o },
+        { "l", QMEM_QMP_ARG_ARRAY, &l, &has_l },
+        { "e", QMEM_QMP_ARG_ENUM, &e, &has_e, .values = colours },
+        { "u16", QMEM_QMP_ARG_UINT, &u16, &has_u16, .max = G_MAXUINT16 },
+        { "el", QMEM_QMP_ARG_ENUM_LIST, &el, &has_el, .values = colours },
+        { "any", QMEM_QMP_ARG_ANY, &any, &has_any },
+        { NULL }
+    };
 
-    if (!qmem_qmp_arg_str(args, "s", NULL, &s, error) ||
-        !qmem_qmp_arg_int(args, "i", NULL, &i, error) ||
-        !qmem_qmp_arg_uint64(args, "u", NULL, &u, error) ||
-        !qmem_qmp_arg_bool(args, "b", NULL, &b, error) ||
-        !qmem_qmp_arg_object(args, "o", &has_o, &o, error) ||
-        !qmem_qmp_arg_array(args, "l", &has_l, &l, error) ||
-        !qmem_qmp_check_args(args, allowed, error)) {
+    if (!qmem_qmp_args_visit(args, members, error)) {
         return NULL;
     }
     ret = json_object_new();
@@ -273,6 +283,18 @@ static JsonNode *cmd_test_args(JsonObject *args, GError **error)
     json_object_set_boolean_member(ret, "has-o", has_o);
     json_object_set_int_member(ret, "n-l",
                                l ? (gint64)json_array_get_length(l) : -1);
+    if (has_e) {
+        json_object_set_string_member(ret, "e", colours[e]);
+    }
+    if (has_u16) {
+        json_object_set_int_member(ret, "u16", u16);
+    }
+    if (has_el) {
+        json_object_set_int_member(ret, "n-el", json_array_get_length(el));
+    }
+    if (has_any) {
+        json_object_set_member(ret, "any", json_node_copy(any));
+    }
     return qmem_json_node_new_object(ret);
 }
 
@@ -711,6 +733,35 @@ static void test_arg_helpers(Fixture *f, gconstpointer data)
           GENERIC("Invalid parameter type for 'l', expected: array") },
         { "{\"s\":\"x\",\"i\":1,\"u\":1,\"b\":true,\"z\":{}}",
           GENERIC("Parameter 'z' is unexpected") },
+#define BASE "\"s\":\"x\",\"i\":1,\"u\":1,\"b\":true"
+        { "{" BASE ",\"e\":\"green\",\"u16\":65535,\"el\":[\"red\",\"red\"],"
+          "\"any\":{\"x\":[1,null]}}",
+          "{\"return\": {\"i\": 1, \"s\": \"x\", "
+          "\"any\": {\"x\": [1, null]}, \"n-l\": -1, \"e\": \"green\", "
+          "\"n-el\": 2, \"u16\": 65535, "
+          "\"u\": 1, \"b\": true, \"has-o\": false}}" },
+        { "{" BASE ",\"e\":1}",
+          GENERIC("Invalid parameter type for 'e', expected: string") },
+        { "{" BASE ",\"e\":\"blue\"}",
+          GENERIC("Parameter 'e' does not accept value 'blue'") },
+        /* A member is visited before the unexpected ones are looked for. */
+        { "{" BASE ",\"e\":\"blue\",\"z\":1}",
+          GENERIC("Parameter 'e' does not accept value 'blue'") },
+        { "{" BASE ",\"u16\":65536}",
+          GENERIC("Parameter 'u16' expects uint16_t") },
+        { "{" BASE ",\"u16\":\"1\"}",
+          GENERIC("Parameter 'u16' expects uint64") },
+        { "{" BASE ",\"el\":{}}",
+          GENERIC("Invalid parameter type for 'el', expected: array") },
+        { "{" BASE ",\"el\":[\"red\",1]}",
+          GENERIC("Invalid parameter type for 'el[1]', expected: string") },
+        /* QEMU names an enum list's elements "null". */
+        { "{" BASE ",\"el\":[\"red\",\"blue\"]}",
+          GENERIC("Parameter 'null' does not accept value 'blue'") },
+        { "{" BASE ",\"any\":null}",
+          "{\"return\": {\"i\": 1, \"s\": \"x\", \"any\": null, "
+          "\"n-l\": -1, \"u\": 1, \"b\": true, \"has-o\": false}}" },
+#undef BASE
     };
     guint i;
 
@@ -743,7 +794,10 @@ static void test_hmp(Fixture *f, gconstpointer data)
         { "\\u00e9\\u0001", "unknown command: '\\u00E9\\u0001'\\r\\n" },
         { "", "" },
         { "   ", "" },
-        { "info", "info test [x] -- show the test\\r\\n" },
+        /* A command of the table that takes no arguments refuses them. */
+        { "info numa x", "numa: extraneous characters at the end of "
+          "line\\r\\nTry \\\"help info numa\\\" for more information\\r\\n" },
+        { " device_add", "Error: Parameter 'driver' is missing\\r\\n" },
     };
     guint i;
 
@@ -755,6 +809,21 @@ static void test_hmp(Fixture *f, gconstpointer data)
                                                  cases[i].text);
 
         fx_cmd(f, req, reply);
+    }
+    /* "info" lists the info commands by name, every one of the tree. */
+    {
+        g_autofree char *text = qmem_hmp_run("info");
+        g_auto(GStrv) lines = g_strsplit(text, "\r\n", -1);
+        guint n = g_strv_length(lines);
+
+        g_assert_cmpstr(lines[n - 1], ==, "");
+        for (i = 1; i + 1 < n; i++) {
+            g_assert_cmpint(strcmp(lines[i - 1], lines[i]), <, 0);
+        }
+        g_assert_true(g_strv_contains((const char *const *)lines,
+                                      "info test [x] -- show the test"));
+        g_assert_true(g_strv_contains((const char *const *)lines,
+                                      "info numa  -- show NUMA information"));
     }
     /* A failing HMP command is text, not a QMP error. */
     {
@@ -1308,8 +1377,8 @@ int main(int argc, char **argv)
     g_test_add_func("/monitor/qmp/transport/unix-connect", test_connect_unix);
     g_test_add_func("/monitor/qmp/transport/stdio", test_stdio);
     for (i = 0; i < G_N_ELEMENTS(spec_cases); i++) {
-        g_autofree char *path = g_strdup_printf("/monitor/qmp/transport/error/%u",
-                                                i);
+        g_autofree char *path =
+            g_strdup_printf("/monitor/qmp/transport/error/%u", i);
 
         g_test_add_data_func(path, &spec_cases[i], test_listen_error);
     }

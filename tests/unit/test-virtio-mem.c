@@ -1591,12 +1591,12 @@ static void machine_setup(MachineFixture *f, gconstpointer data)
     f->qtest = qmem_qtest_server_new(
         qmem_machine_get_address_space(f->machine));
     qmp_test_open(&f->qmp);
-    qmem_virtio_mem_set_event_interval(1000);
+    qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", 1000);
 }
 
 static void machine_teardown(MachineFixture *f, gconstpointer data)
 {
-    qmem_virtio_mem_flush_events();
+    qmem_monitor_reset_events();
     qmp_test_close(&f->qmp);
     qmem_qtest_server_free(f->qtest);
     qmem_accel_shutdown(f->accel);
@@ -2016,7 +2016,7 @@ static void test_pci_device_del(MachineFixture *f, gconstpointer data)
                         "\"/machine/peripheral/vm\"}}");
     }
     /* The held-back event of the unplug died with the device's timer. */
-    qmem_virtio_mem_flush_events();
+    qmem_monitor_reset_events();
     /* The backend is free again. */
     m_add_device(f, "virtio-mem-pci,id=vm2,memdev=m0");
 }
@@ -2067,7 +2067,7 @@ static void test_pci_qmp_command(MachineFixture *f, gconstpointer data)
 {
     m_add_object(f, "memory-backend-ram,id=m0,size=1G");
     m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=8M");
-    qmem_virtio_mem_set_event_interval(60000);
+    qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", 60000);
 
 #define XREQ(args) "{\"execute\": \"x-virtio-mem-request\", " \
                    "\"arguments\": {" args "}}"
@@ -2124,7 +2124,7 @@ static void test_pci_event_throttle(MachineFixture *f, gconstpointer data)
     g_autofree char *ev = NULL;
     gint64 start;
 
-    qmem_virtio_mem_set_event_interval(interval);
+    qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", interval);
     m_add_object(f, "memory-backend-ram,id=m0,size=1G");
     m_add_object(f, "memory-backend-ram,id=m1,size=1G");
     m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=64M");
@@ -2184,9 +2184,6 @@ int main(int argc, char **argv)
         g_printerr("cannot load modules: %s\n", error->message);
         return 1;
     }
-    qmem_qom_qmp_register();
-    qmem_qdev_qmp_register();
-    qmem_memory_device_qmp_register();
 
 #define ADD(path, data, fn) \
     g_test_add(path, Fixture, data, fixture_setup, fn, fixture_teardown)

@@ -136,12 +136,12 @@ typedef void (*QmemQtestCommandFunc)(QmemQtestServer *server, char **argv,
 
 /**
  * qmem_qtest_register_command:
- * @name: the command's first word ("virtio-mem-request")
+ * @name: the command's first word
  * @handler: its implementation
  *
  * Adds a command to the process-wide table every server consults after
- * its built-in commands.  Registering a name twice, or a built-in name, is
- * a programmer error.
+ * its built-in commands (QEMU's, and qmem's own virtio-mem-request).
+ * Registering a name twice, or a built-in name, is a programmer error.
  */
 void qmem_qtest_register_command(const char *name,
                                  QmemQtestCommandFunc handler);

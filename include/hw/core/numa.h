@@ -403,13 +403,6 @@ JsonNode *qmem_numa_query_cpus_fast(QmemMachine *machine);
  */
 void qmem_numa_info(QmemMachine *machine, GString *out);
 
-/**
- * qmem_numa_qmp_register:
- *
- * Registers QMP query-cpus-fast and x-query-numa and HMP info numa.
- */
-void qmem_numa_qmp_register(void);
-
 G_END_DECLS
 
 #endif

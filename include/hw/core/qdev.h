@@ -93,7 +93,7 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
  * QEMU's qmp_device_del(): asks the machine to unplug the device.  qmem's
  * guests have no ACPI hotplug, so an accepted request completes at once:
  * the device is unplugged, unrealized and removed, and DEVICE_DELETED is
- * emitted.
+ * sent.
  */
 gboolean qmem_device_del(const char *id, GError **error);
 
@@ -124,12 +124,6 @@ gboolean qmem_device_print_help(const char *driver, GString *out);
 void qmem_device_foreach(gboolean (*fn)(QmemDevice *dev, gpointer opaque),
                          gpointer opaque);
 
-/**
- * qmem_qdev_qmp_register:
- *
- * Registers QMP device_add and device_del and their HMP forms.
- */
-void qmem_qdev_qmp_register(void);
 
 G_END_DECLS
 

@@ -184,14 +184,6 @@ gboolean qmem_memory_device_assign_slot(QmemDevice *dev,
  */
 void qmem_memory_devices_init_listener(QmemDeviceMemoryState *dms);
 
-/**
- * qmem_memory_device_qmp_register:
- *
- * Registers the QMP commands query-memory-devices and
- * query-memory-size-summary and the HMP commands info memory-devices and
- * info memory_size_summary.  Call once.
- */
-void qmem_memory_device_qmp_register(void);
 
 G_END_DECLS
 

@@ -26,7 +26,7 @@ G_BEGIN_DECLS
  *
  * Until a virtio transport exists, guest requests come from the qtest
  * command "virtio-mem-request" and the QMP command "x-virtio-mem-request"
- * (qmem_virtio_mem_register_commands()).
+ * (hw/virtio/virtio-mem-qmp-cmds.h).
  */
 
 /* The proxy's user-facing type name; its GType exists once the module is
@@ -565,50 +565,6 @@ void qmem_virtio_mem_attach(QmemDevice *dev, QmemVirtioMem *vmem);
  */
 QmemVirtioMem *qmem_virtio_mem_from_device(QmemDevice *dev);
 
-/**
- * qmem_virtio_mem_send_size_change_event:
- * @id: (nullable): the device id
- * @size: the new plugged size
- * @qom_path: the device's canonical path
- *
- * Emits MEMORY_DEVICE_SIZE_CHANGE with QEMU's rate limit: per @qom_path
- * the first event goes out at once, later ones within the interval are
- * held back and only the latest is sent when the interval ends (which
- * starts the next interval).  Timers run on the thread-default main
- * context.
- */
-void qmem_virtio_mem_send_size_change_event(const char *id, guint64 size,
-                                            const char *qom_path);
-
-/**
- * qmem_virtio_mem_set_event_interval:
- * @ms: the rate limit's interval (QEMU: 1000 ms); for tests
- *
- * Applies to intervals that start from now on.
- */
-void qmem_virtio_mem_set_event_interval(guint ms);
-
-/**
- * qmem_virtio_mem_flush_events:
- *
- * Drops held-back events and their timers (at exit, or between tests).
- */
-void qmem_virtio_mem_flush_events(void);
-
-/**
- * qmem_virtio_mem_register_commands:
- *
- * Registers the qtest command
- *   virtio-mem-request QOM_PATH plug|unplug|unplug-all|state ADDR NB_BLOCKS
- * answering "OK ack|nack|busy|error", with " plugged|unplugged|mixed"
- * after an ACKed state request (ADDR and NB_BLOCKS may be left out for
- * unplug-all), and the QMP command x-virtio-mem-request (qom-path, type,
- * addr, nb-blocks) returning {"response": "ack", "state": "plugged"}.
- * Both build a well-formed request and pass it to
- * qmem_virtio_mem_handle_request() as the guest would.  Safe to call more
- * than once; the virtio-mem-pci module calls it when it is loaded.
- */
-void qmem_virtio_mem_register_commands(void);
 
 G_END_DECLS
 

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* QMP and HMP commands about memory devices and the memory they plug. */
+
+#ifndef QMEM_HW_MEM_MEMORY_DEVICE_QMP_CMDS_H
+#define QMEM_HW_MEM_MEMORY_DEVICE_QMP_CMDS_H
+
+#include "qapi/qmp-command.h"
+
+G_BEGIN_DECLS
+
+/*
+ * QEMU's commands of the same names, with its replies and texts; the
+ * monitor registers them (monitor/commands.c).
+ */
+JsonNode *qmem_qmp_query_memory_devices(JsonObject *args, GError **error);
+JsonNode *qmem_qmp_query_memory_size_summary(JsonObject *args,
+                                             GError **error);
+
+gboolean qmem_hmp_info_memory_devices(const char *args, GString *out,
+                                      GError **error);
+gboolean qmem_hmp_info_memory_size_summary(const char *args, GString *out,
+                                           GError **error);
+
+G_END_DECLS
+
+#endif

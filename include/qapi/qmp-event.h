@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* QMP events as QEMU's generated qapi_event_send_*() send them. */
+
+#ifndef QMEM_QAPI_QMP_EVENT_H
+#define QMEM_QAPI_QMP_EVENT_H
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/*
+ * Code anywhere in the tree reports an event with one of the typed
+ * senders below; the monitor (monitor/monitor.c) applies QEMU's rate
+ * limits and sends it to every QMP client, as QEMU's qapi_event_emit().
+ */
+
+/**
+ * qmem_qapi_event_emit:
+ * @event: the event name ("MEMORY_DEVICE_SIZE_CHANGE")
+ * @data: (nullable): its "data" member, borrowed; %NULL for none
+ *
+ * Hands an event to the monitor, which sends it now or, for a rate-limited
+ * event, within its interval (monitor/monitor.c).  Defined by the monitor.
+ */
+void qmem_qapi_event_emit(const char *event, JsonObject *data);
+
+/**
+ * qmem_qapi_event_send_device_deleted:
+ * @device: (nullable): the device's id
+ * @path: its canonical QOM path
+ *
+ * DEVICE_DELETED: a device went away.
+ */
+void qmem_qapi_event_send_device_deleted(const char *device,
+                                         const char *path);
+
+/**
+ * qmem_qapi_event_send_memory_device_size_change:
+ * @id: (nullable): the device's id
+ * @size: the bytes now plugged
+ * @qom_path: the device's canonical QOM path (for virtio-mem-pci: the
+ *   PCI proxy's)
+ *
+ * MEMORY_DEVICE_SIZE_CHANGE, rate-limited per @qom_path.
+ */
+void qmem_qapi_event_send_memory_device_size_change(const char *id,
+                                                    guint64 size,
+                                                    const char *qom_path);
+
+/**
+ * qmem_qapi_event_send_shutdown:
+ * @guest: whether the guest asked for it
+ * @reason: QEMU's ShutdownCause name ("host-qmp-quit", "host-signal")
+ *
+ * SHUTDOWN.
+ */
+void qmem_qapi_event_send_shutdown(gboolean guest, const char *reason);
+
+G_END_DECLS
+
+#endif

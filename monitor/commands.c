@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Every QMP and HMP command of the tree, registered from one place. */
+
+/*
+ * The commands live beside what they act on, in the *-qmp-cmds.c files of
+ * their folders; this is the one table that puts them into the monitor,
+ * as QEMU's generated qmp_init_marshal() and hmp-commands.hx do.  The
+ * registries fill themselves from it when they are first used.
+ */
+
+#include "hw/core/machine-qmp-cmds.h"
+#include "hw/core/qdev-qmp-cmds.h"
+#include "hw/mem/memory-device-qmp-cmds.h"
+#include "hw/virtio/virtio-mem-qmp-cmds.h"
+#include "monitor/monitor-internal.h"
+#include "qom/qom-qmp-cmds.h"
+#include "system/accel.h"
+#include "system/memory-map.h"
+
+static const QmpCommandDef qmp_commands[] = {
+    /* monitor/qmp-cmds.c */
+    { "qmp_capabilities", qmem_qmp_qmp_capabilities },
+    { "query-version", qmem_qmp_query_version },
+    { "query-commands", qmem_qmp_query_commands },
+    { "human-monitor-command", qmem_qmp_human_monitor_command },
+    { "cont", qmem_qmp_cont },
+    /* qom/qom-qmp-cmds.c */
+    { "qom-list", qmem_qmp_qom_list },
+    { "qom-get", qmem_qmp_qom_get },
+    { "qom-set", qmem_qmp_qom_set },
+    { "object-add", qmem_qmp_object_add },
+    { "object-del", qmem_qmp_object_del },
+    /* hw/core/machine-qmp-cmds.c */
+    { "query-memdev", qmem_qmp_query_memdev },
+    { "query-cpus-fast", qmem_qmp_query_cpus_fast },
+    { "x-query-numa", qmem_qmp_x_query_numa },
+    /* hw/core/qdev-qmp-cmds.c */
+    { "device_add", qmem_qmp_device_add },
+    { "device_del", qmem_qmp_device_del },
+    /* hw/mem/memory-device-qmp-cmds.c */
+    { "query-memory-devices", qmem_qmp_query_memory_devices },
+    { "query-memory-size-summary", qmem_qmp_query_memory_size_summary },
+    /* hw/virtio/virtio-mem-qmp-cmds.c */
+    { "x-virtio-mem-request", qmem_qmp_x_virtio_mem_request },
+};
+
+/* A command without @params takes no arguments. */
+static const HmpCommandDef hmp_commands[] = {
+    /* monitor/hmp-cmds.c */
+    { "info mtree", qmem_hmp_info_mtree, "[-f][-d][-o][-D]",
+      "show memory tree" },
+    /* qom/qom-qmp-cmds.c */
+    { "qom-set", qmem_hmp_qom_set, "path property value",
+      "set QOM property" },
+    { "object_add", qmem_hmp_object_add,
+      "[qom-type=]type,id=str[,prop=value][,...]", "create QOM object" },
+    { "object_del", qmem_hmp_object_del, "id", "destroy QOM object" },
+    /* hw/core/machine-qmp-cmds.c */
+    { "info memdev", qmem_hmp_info_memdev, NULL, "show memory backends" },
+    { "info numa", qmem_hmp_info_numa, NULL, "show NUMA information" },
+    /* hw/core/qdev-qmp-cmds.c */
+    { "device_add", qmem_hmp_device_add, "driver[,prop=value][,...]",
+      "add device, like -device on the command line" },
+    { "device_del", qmem_hmp_device_del, "device", "remove device" },
+    /* hw/mem/memory-device-qmp-cmds.c */
+    { "info memory-devices", qmem_hmp_info_memory_devices, NULL,
+      "show memory devices" },
+    { "info memory_size_summary", qmem_hmp_info_memory_size_summary, NULL,
+      "show the amount of initially allocated and present hotpluggable (if "
+      "enabled) memory in bytes." },
+};
+
+void qmem_monitor_register_qmp_commands(void)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(qmp_commands); i++) {
+        qmem_qmp_register_command(qmp_commands[i].name, qmp_commands[i].fn,
+                                  qmp_commands[i].flags);
+    }
+    qmem_accel_qmp_register();
+    qmem_memory_map_qmp_register();
+}
+
+void qmem_monitor_register_hmp_commands(void)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(hmp_commands); i++) {
+        qmem_hmp_register_def(&hmp_commands[i]);
+    }
+}
