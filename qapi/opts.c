@@ -7,6 +7,7 @@
 #include "qapi/opts.h"
 #include "qobject/json.h"
 #include "util/cutils.h"
+#include "util/error-report.h"
 #include "util/error.h"
 
 /* ------------------------------------------------------------------ */
@@ -82,22 +83,15 @@ static const char *opts_get_name_value(const char *params,
                 *value = g_strdup("on");
                 *is_help = is_help_option(*name);
             }
-            /*
-             * Printed rather than logged: this is the command line's own
-             * two-line warning, and a g_warning() would be fatal under
-             * G_DEBUG=fatal-warnings.
-             */
             if (!*is_help && warn) {
+                qmem_warn_report("short-form boolean option '%s%s' "
+                                 "deprecated", prefix, *name);
                 if (g_str_equal(*name, "delay")) {
-                    g_printerr("warning: short-form boolean option '%s%s' "
-                               "deprecated\n"
-                               "Please use nodelay=%s instead\n",
-                               prefix, *name, prefix[0] ? "on" : "off");
+                    qmem_error_printf("Please use nodelay=%s instead\n",
+                                      prefix[0] ? "on" : "off");
                 } else {
-                    g_printerr("warning: short-form boolean option '%s%s' "
-                               "deprecated\n"
-                               "Please use %s=%s instead\n",
-                               prefix, *name, *name, *value);
+                    qmem_error_printf("Please use %s=%s instead\n", *name,
+                                      *value);
                 }
             }
         }
@@ -156,9 +150,9 @@ static void opts_append(JsonObject *obj, const char *name, const char *value)
  * of being stored (and an implied value "help" or "?" sets @help too, as
  * "-object help" asks for the list of types); without @help it stays an
  * ordinary flag, as in QemuOpts without a help_wanted pointer.
- * The deprecation warning for short-form booleans goes to g_printerr()
- * as QEMU's two lines, "warning: short-form boolean option '%s%s'
- * deprecated" and "Please use %s=%s instead".
+ * The deprecation warning for short-form booleans is QEMU's two lines,
+ * qmem_warn_report()'s "short-form boolean option '%s%s' deprecated"
+ * and "Please use %s=%s instead".
  */
 JsonObject *qmem_opts_parse(const char *str, const char *implied_key,
                             gboolean *help, GError **error)

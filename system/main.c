@@ -20,6 +20,7 @@
 #include "qom/user-creatable.h"
 #include "system/accel.h"
 #include "util/cutils.h"
+#include "util/error-report.h"
 #include "util/error.h"
 
 /* One option as given, kept for the messages that name it. */
@@ -38,7 +39,6 @@ typedef struct {
     QmemQtestServer *qtest;
     QmemQmpServer *qmp;
 
-    char *location;         /* the option an error is about, or NULL */
     GString *help;          /* help text to print instead of running */
 } Runner;
 
@@ -100,9 +100,10 @@ static const char usage_text[] =
     "  -version              print the version\n";
 
 /*
- * Every step returns FALSE with an error, having set r->location to the
- * option it is about; only main() prints and exits, after tearing down
- * whatever was built (so that leak checkers see nothing left).  A step that
+ * Every step returns FALSE with an error, having set the location
+ * (qmem_loc_set()) to the option it is about; only main() prints and
+ * exits, after tearing down whatever was built (so that leak checkers see
+ * nothing left).  A step that
  * answers a help request fills r->help and returns TRUE.
  */
 
@@ -119,12 +120,14 @@ static gboolean fail(GError **error, const char *fmt, ...)
     return FALSE;
 }
 
+/* Messages name the option they are about, as QEMU's Location does. */
 static void locate(Runner *r, const RunnerOption *opt)
 {
-    g_free(r->location);
-    r->location = !opt ? NULL :
-                  opt->arg ? g_strdup_printf("-%s %s", opt->name, opt->arg)
-                           : g_strdup_printf("-%s", opt->name);
+    g_autofree char *loc = !opt ? NULL :
+        opt->arg ? g_strdup_printf("-%s %s", opt->name, opt->arg)
+                 : g_strdup_printf("-%s", opt->name);
+
+    qmem_loc_set(loc);
 }
 
 static gboolean parse_command_line(Runner *r, int argc, char **argv,
@@ -135,8 +138,7 @@ static gboolean parse_command_line(Runner *r, int argc, char **argv,
         RunnerOption opt = { 0 };
         gsize k;
 
-        g_free(r->location);
-        r->location = g_strdup(arg);
+        qmem_loc_set(arg);
         if (arg[0] != '-') {
             return fail(error, "invalid option");
         }
@@ -531,8 +533,9 @@ static gboolean start_monitors(Runner *r, GError **error)
     for (guint i = 0; i < r->qmp_specs->len; i++) {
         const char *spec = g_ptr_array_index(r->qmp_specs, i);
 
-        g_free(r->location);
-        r->location = g_strdup_printf("-qmp %s", spec);
+        g_autofree char *loc = g_strdup_printf("-qmp %s", spec);
+
+        qmem_loc_set(loc);
         if (!qmem_qmp_server_listen(r->qmp, spec, error)) {
             return FALSE;
         }
@@ -558,7 +561,7 @@ static void runner_teardown(Runner *r)
     g_clear_pointer(&r->loop, g_main_loop_unref);
     g_ptr_array_unref(r->qmp_specs);
     g_array_unref(r->options);
-    g_free(r->location);
+    qmem_loc_set(NULL);
     if (r->help) {
         g_string_free(r->help, TRUE);
     }
@@ -573,6 +576,7 @@ int main(int argc, char **argv)
     g_autoptr(GError) error = NULL;
     int status = 0;
 
+    g_set_prgname(argv[0]);
     qmem_qmp_set_quit_handler(on_quit, &r);
     if (qmem_modules_init(&error) &&
         parse_command_line(&r, argc, argv, &error) &&
@@ -592,16 +596,7 @@ int main(int argc, char **argv)
             g_main_loop_run(r.loop);
         }
     } else {
-        const char *hint = qmem_error_get_hint(error);
-
-        if (r.location) {
-            g_printerr("qmem-run: %s: %s\n", r.location, error->message);
-        } else {
-            g_printerr("qmem-run: %s\n", error->message);
-        }
-        if (hint) {
-            g_printerr("%s", hint);
-        }
+        qmem_error_report_err(error);
         status = 1;
     }
     runner_teardown(&r);

@@ -7,11 +7,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/vfs.h>
 #include <unistd.h>
-#include <linux/magic.h>
 
 #include "util/error.h"
+#include "util/osdep.h"
 #include "util/prealloc.h"
 
 #ifndef MADV_POPULATE_WRITE
@@ -268,23 +267,6 @@ static int touch_all_pages(char *area, size_t page_size, size_t numpages,
     return ret;
 }
 
-static size_t fd_page_size(int fd)
-{
-    if (fd >= 0) {
-        struct statfs fs;
-        int ret;
-
-        do {
-            ret = fstatfs(fd, &fs);
-        } while (ret != 0 && errno == EINTR);
-
-        if (ret == 0 && fs.f_type == HUGETLBFS_MAGIC) {
-            return fs.f_bsize;
-        }
-    }
-    return sysconf(_SC_PAGESIZE);
-}
-
 static gboolean populate_write_possible(void *area, size_t page_size)
 {
     /*
@@ -311,7 +293,7 @@ gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
         return TRUE;
     }
 
-    page_size = fd_page_size(fd);
+    page_size = qmem_fd_getpagesize(fd);
     numpages = size / page_size + (size % page_size != 0);
     use_populate = !g_atomic_int_get(&force_touch)
                    && populate_write_possible(area, page_size);

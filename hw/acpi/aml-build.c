@@ -4,6 +4,7 @@
 #include <string.h>
 #include "hw/acpi/acpi.h"
 #include "util/error.h"
+#include "util/range.h"
 
 guint8 qmem_acpi_checksum(const guint8 *data, gsize len)
 {
@@ -153,11 +154,6 @@ static GByteArray *build_sdt(const char *sig, const guint64 *addrs, guint n,
     return t;
 }
 
-static guint64 align_up(guint64 v, guint64 align)
-{
-    return (v + align - 1) & ~(align - 1);
-}
-
 gboolean qmem_acpi_install(QmemAddressSpace *as, guint64 base, guint64 limit,
                            GPtrArray *tables, GError **error)
 {
@@ -171,16 +167,16 @@ gboolean qmem_acpi_install(QmemAddressSpace *as, guint64 base, guint64 limit,
     g_return_val_if_fail(base % 16 == 0, FALSE);
 
     /* Addresses first: the RSDT and XSDT sizes depend only on the count. */
-    rsdt_addr = align_up(base + QMEM_ACPI_RSDP_SIZE, 16);
-    xsdt_addr = align_up(rsdt_addr + QMEM_ACPI_TABLE_HEADER_SIZE +
+    rsdt_addr = qmem_align_up(base + QMEM_ACPI_RSDP_SIZE, 16);
+    xsdt_addr = qmem_align_up(rsdt_addr + QMEM_ACPI_TABLE_HEADER_SIZE +
                          4 * tables->len, 8);
-    next = align_up(xsdt_addr + QMEM_ACPI_TABLE_HEADER_SIZE +
+    next = qmem_align_up(xsdt_addr + QMEM_ACPI_TABLE_HEADER_SIZE +
                     8 * tables->len, 8);
     for (guint i = 0; i < tables->len; i++) {
         GByteArray *t = g_ptr_array_index(tables, i);
 
         addrs[i] = next;
-        next = align_up(next + t->len, 8);
+        next = qmem_align_up(next + t->len, 8);
     }
     if (next > limit || xsdt_addr > G_MAXUINT32) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,

@@ -8,6 +8,7 @@
 #include "hw/mem/memory-device.h"
 #include "qom/user-creatable.h"
 #include "util/cutils.h"
+#include "util/error-report.h"
 #include "util/error.h"
 
 typedef struct {
@@ -484,8 +485,8 @@ static QmemObject *create_default_backend(QmemMachine *machine,
         g_propagate_error(error, g_steal_pointer(&file_error));
         return NULL;
     }
-    g_printerr("qmem-run: warning: falling back to regular RAM allocation: "
-               "%s\n", file_error->message);
+    qmem_warn_report("falling back to regular RAM allocation: %s",
+                     file_error->message);
     json_object_remove_member(props, "mem-path");
     return qmem_user_creatable_add_type("memory-backend-ram", id, props,
                                         QMEM_INPUT_JSON, error);

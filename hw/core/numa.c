@@ -10,6 +10,7 @@
 #include "qom/property.h"
 #include "system/accel.h"
 #include "util/cutils.h"
+#include "util/error-report.h"
 #include "util/error.h"
 
 G_DEFINE_INTERFACE(QmemNumaMachine, qmem_numa_machine, QMEM_TYPE_MACHINE)
@@ -36,18 +37,6 @@ static void qmem_numa_machine_default_init(QmemNumaMachineInterface *iface)
     iface->numa_mem_align_shift = 23;
     iface->get_numa_state = numa_machine_get_numa_state;
     iface->cpu_index_to_props = numa_machine_cpu_index_to_props;
-}
-
-/* QEMU's warn_report(), with the runner's name in front. */
-static void G_GNUC_PRINTF(1, 2) numa_warn_report(const char *fmt, ...)
-{
-    g_autofree char *msg = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_printerr("qmem-run: warning: %s\n", msg);
 }
 
 /* QEMU's qtest_enabled(): deprecation warnings stay quiet under qtest. */
@@ -637,7 +626,7 @@ static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
         qmem_strtosz_MiB(opts_last(opts, "mem"), NULL, &mem);
         info->node_mem = mem;
         if (!qtest_enabled()) {
-            numa_warn_report("Parameter -numa node,mem is deprecated, use "
+            qmem_warn_report("Parameter -numa node,mem is deprecated, use "
                              "-numa node,memdev instead");
         }
     }
@@ -921,8 +910,8 @@ static void numa_finish_cpu_init(QmemMachine *machine, QmemNumaState *state)
     }
 
     if (s->len && !qtest_enabled()) {
-        numa_warn_report("CPU(s) not present in any NUMA nodes: %s", s->str);
-        numa_warn_report("All CPU(s) up to maxcpus should be described in "
+        qmem_warn_report("CPU(s) not present in any NUMA nodes: %s", s->str);
+        qmem_warn_report("All CPU(s) up to maxcpus should be described in "
                          "NUMA config, ability to start up with partial NUMA "
                          "mappings is obsoleted and will be removed in "
                          "future");
@@ -988,7 +977,7 @@ gboolean qmem_numa_complete_configuration(QmemMachine *machine,
         iface->numa_auto_assign_ram(iface, state->nodes, state->num_nodes,
                                     ram_size);
         if (!qtest_enabled()) {
-            numa_warn_report("Default splitting of RAM between nodes is "
+            qmem_warn_report("Default splitting of RAM between nodes is "
                              "deprecated, Use '-numa node,memdev' to "
                              "explictly define RAM allocation per node");
         }

@@ -11,24 +11,14 @@
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
 #include "system/accel.h"
+#include "util/error-report.h"
 #include "util/error.h"
+#include "util/range.h"
 
 G_DEFINE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM_TYPE_DEVICE)
 
 static void qmem_memory_device_default_init(QmemMemoryDeviceInterface *iface)
 {
-}
-
-/* QEMU's warn_report(), with the runner's name in front. */
-static void G_GNUC_PRINTF(1, 2) md_warn_report(const char *fmt, ...)
-{
-    g_autofree char *msg = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_printerr("qmem-run: warning: %s\n", msg);
 }
 
 #define MD_IFACE(md) QMEM_MEMORY_DEVICE_GET_IFACE(md)
@@ -215,57 +205,7 @@ static gboolean memory_device_check_addable(QmemMachine *machine,
     return TRUE;
 }
 
-/* Free address search, over QEMU's inclusive ranges (qemu/range.h). */
-
-typedef struct {
-    guint64 lob;
-    guint64 upb;
-} Range;
-
-static const Range range_empty = { .lob = 1, .upb = 0 };
-
-static gboolean range_is_empty(const Range *r)
-{
-    return r->lob > r->upb;
-}
-
-/* FALSE when lob + size wraps; size 0 makes an empty range. */
-static gboolean range_init(Range *r, guint64 lob, guint64 size)
-{
-    if (lob + size < lob) {
-        return FALSE;
-    }
-    r->lob = lob;
-    r->upb = lob + size - 1;
-    return TRUE;
-}
-
-static guint64 range_size(const Range *r)
-{
-    return r->upb - r->lob + 1;
-}
-
-static gboolean range_contains_range(const Range *r1, const Range *r2)
-{
-    if (range_is_empty(r1) || range_is_empty(r2)) {
-        return FALSE;
-    }
-    return r1->lob <= r2->lob && r1->upb >= r2->upb;
-}
-
-static gboolean range_overlaps_range(const Range *r1, const Range *r2)
-{
-    if (range_is_empty(r1) || range_is_empty(r2)) {
-        return FALSE;
-    }
-    return !(r2->upb < r1->lob || r1->upb < r2->lob);
-}
-
-/* QEMU_ALIGN_UP: wraps to 0 when the result does not fit. */
-static guint64 align_up(guint64 n, guint64 m)
-{
-    return (n + m - 1) / m * m;
-}
+/* Free address search, over QEMU's inclusive ranges. */
 
 /* What a plugged device occupies. */
 typedef struct {
@@ -283,17 +223,17 @@ static gboolean find_free_addr(guint64 as_base, guint64 as_size,
                                guint64 size, const UsedRange *used,
                                guint n_used, guint64 *addr, GError **error)
 {
-    Range as, new = range_empty;
+    QmemRange as, new = QMEM_RANGE_EMPTY;
     gboolean ok;
 
-    ok = range_init(&as, as_base, as_size);
+    ok = qmem_range_init(&as, as_base, as_size);
     g_assert(ok);
     /* Our regions may have no alignment (0); QEMU's always have one. */
     align = MAX(align, 1);
 
     /* The area's start says which alignment the board expected at most. */
     if (as_base % align) {
-        md_warn_report("the alignment (0x%" PRIx64 ") exceeds the expected"
+        qmem_warn_report("the alignment (0x%" PRIx64 ") exceeds the expected"
                        " maximum alignment, memory will get fragmented and"
                        " not all 'maxmem' might be usable for memory"
                        " devices.", align);
@@ -306,16 +246,16 @@ static gboolean find_free_addr(guint64 as_base, guint64 as_size,
     }
 
     if (hint) {
-        if (!range_init(&new, *hint, size) ||
-            !range_contains_range(&as, &new)) {
+        if (!qmem_range_init(&new, *hint, size) ||
+            !qmem_range_contains_range(&as, &new)) {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                         "can't add memory device [0x%" PRIx64 ":0x%" PRIx64
                         "], usable range for memory devices [0x%" PRIx64
                         ":0x%" PRIx64 "]", *hint, size, as.lob,
-                        range_size(&as));
+                        qmem_range_size(&as));
             return FALSE;
         }
-    } else if (!range_init(&new, align_up(as.lob, align), size)) {
+    } else if (!qmem_range_init(&new, qmem_align_up(as.lob, align), size)) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "can't add memory device, device too big");
         return FALSE;
@@ -323,21 +263,22 @@ static gboolean find_free_addr(guint64 as_base, guint64 as_size,
 
     /* @used is sorted by address: first fit. */
     for (guint i = 0; i < n_used; i++) {
-        Range tmp;
+        QmemRange tmp;
         guint64 next_addr;
 
-        ok = range_init(&tmp, used[i].addr, used[i].size);
+        ok = qmem_range_init(&tmp, used[i].addr, used[i].size);
         g_assert(ok);
-        if (range_overlaps_range(&tmp, &new)) {
+        if (qmem_range_overlaps_range(&tmp, &new)) {
             if (hint) {
                 g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "address range conflicts with memory device "
                             "id='%s'", used[i].id ? used[i].id : "(unnamed)");
                 return FALSE;
             }
-            next_addr = align_up(tmp.upb + 1, align);
-            if (!next_addr || !range_init(&new, next_addr, range_size(&new))) {
-                new = range_empty;
+            next_addr = qmem_align_up(tmp.upb + 1, align);
+            if (!next_addr ||
+                !qmem_range_init(&new, next_addr, qmem_range_size(&new))) {
+                new = QMEM_RANGE_EMPTY;
                 break;
             }
         } else if (tmp.lob > new.upb) {
@@ -345,7 +286,7 @@ static gboolean find_free_addr(guint64 as_base, guint64 as_size,
         }
     }
 
-    if (!range_contains_range(&as, &new)) {
+    if (!qmem_range_contains_range(&as, &new)) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "could not find position in guest address space "
                             "for memory device - memory fragmented due to "
@@ -635,7 +576,7 @@ static void memory_devices_region_mod(QmemMemoryListener *listener,
         ((char *)listener - G_STRUCT_OFFSET(QmemDeviceMemoryState, listener));
 
     if (!qmem_memory_region_is_ram(section->mr)) {
-        md_warn_report("Unexpected memory region mapped into device memory "
+        qmem_warn_report("Unexpected memory region mapped into device memory "
                        "region.");
         return;
     }
@@ -650,7 +591,7 @@ static void memory_devices_region_mod(QmemMemoryListener *listener,
         dms->used_memslots--;
     }
     if (dms->used_memslots > dms->required_memslots) {
-        md_warn_report("Memory devices use more memory slots than indicated "
+        qmem_warn_report("Memory devices use more memory slots than indicated "
                        "as required.");
     }
 }

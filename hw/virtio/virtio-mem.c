@@ -13,8 +13,12 @@
 #include "hw/virtio/virtio-mem.h"
 #include "qobject/json.h"
 #include "util/cutils.h"
+#include "util/bitmap.h"
+#include "util/error-report.h"
 #include "util/error.h"
+#include "util/osdep.h"
 #include "util/prealloc.h"
+#include "util/range.h"
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 
@@ -59,90 +63,6 @@ G_DEFINE_ENUM_TYPE(QmemVirtioMemOnOffAuto, qmem_virtio_mem_on_off_auto,
                    G_DEFINE_ENUM_VALUE(QMEM_VIRTIO_MEM_ON_OFF_AUTO_OFF,
                                        "off"))
 
-/* QEMU's warn_report() and error_report(), with the runner's name. */
-static void G_GNUC_PRINTF(1, 2) vmem_warn_report(const char *fmt, ...)
-{
-    g_autofree char *msg = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_printerr("qmem-run: warning: %s\n", msg);
-}
-
-static void G_GNUC_PRINTF(1, 2) vmem_error_report(const char *fmt, ...)
-{
-    g_autofree char *msg = NULL;
-    va_list ap;
-
-    va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    g_printerr("qmem-run: %s\n", msg);
-}
-
-static gsize host_page_size(void)
-{
-    static gsize size;
-
-    if (!size) {
-        size = sysconf(_SC_PAGESIZE);
-    }
-    return size;
-}
-
-static gboolean is_power_of_2(guint64 value)
-{
-    return value && !(value & (value - 1));
-}
-
-/* QEMU_ALIGN_UP, wrapping to 0 like it when the result does not fit. */
-static guint64 align_up(guint64 n, guint64 m)
-{
-    return (n + m - 1) / m * m;
-}
-
-/* Bitmap, 64 bits a word; bits past bitmap_size stay clear. */
-
-#define BITS_PER_WORD 64
-
-static guint64 find_next_bit(const guint64 *map, guint64 size,
-                             guint64 start, gboolean value)
-{
-    guint64 idx, word;
-
-    if (start >= size) {
-        return size;
-    }
-    idx = start / BITS_PER_WORD;
-    word = (value ? map[idx] : ~map[idx]) &
-           (~G_GUINT64_CONSTANT(0) << (start % BITS_PER_WORD));
-    while (!word) {
-        if (++idx * BITS_PER_WORD >= size) {
-            return size;
-        }
-        word = value ? map[idx] : ~map[idx];
-    }
-    return MIN(idx * BITS_PER_WORD + __builtin_ctzll(word), size);
-}
-
-static void bitmap_change(guint64 *map, guint64 start, guint64 nbits,
-                          gboolean set)
-{
-    while (nbits) {
-        guint64 idx = start / BITS_PER_WORD;
-        guint shift = start % BITS_PER_WORD;
-        guint64 n = MIN(nbits, (guint64)(BITS_PER_WORD - shift));
-        guint64 mask = (n == BITS_PER_WORD ? ~G_GUINT64_CONSTANT(0) :
-                        ((G_GUINT64_CONSTANT(1) << n) - 1)) << shift;
-
-        map[idx] = set ? map[idx] | mask : map[idx] & ~mask;
-        start += n;
-        nbits -= n;
-    }
-}
-
 /* The THP size and the default block size */
 
 guint64 qmem_virtio_mem_probe_thp_size(const char *dir)
@@ -166,8 +86,8 @@ guint64 qmem_virtio_mem_probe_thp_size(const char *dir)
             *end = '\0';
         }
         if (qmem_strtou64(content, 0, &tmp) == 0) {
-            if (!is_power_of_2(tmp)) {
-                vmem_warn_report("Read unsupported THP size: %" PRIx64, tmp);
+            if (!qmem_is_power_of_2(tmp)) {
+                qmem_warn_report("Read unsupported THP size: %" PRIx64, tmp);
             } else {
                 size = tmp;
             }
@@ -175,7 +95,7 @@ guint64 qmem_virtio_mem_probe_thp_size(const char *dir)
     }
     if (!size) {
         size = fallback;
-        vmem_warn_report("Could not detect THP size, falling back to %" PRIx64
+        qmem_warn_report("Could not detect THP size, falling back to %" PRIx64
                          "  MiB.", size / MiB);
     }
     return size;
@@ -196,7 +116,7 @@ guint64 qmem_virtio_mem_default_block_size(QmemRamBlock *block)
     const guint64 page_size = block->page_size;
 
     /* hugetlbfs pages may be smaller than THPs: then the page size rules. */
-    if (page_size == host_page_size()) {
+    if (page_size == qmem_host_page_size()) {
         return MAX(page_size, qmem_virtio_mem_thp_size());
     }
     return MAX(page_size, QMEM_VIRTIO_MEM_MIN_BLOCK_SIZE);
@@ -206,7 +126,7 @@ guint64 qmem_virtio_mem_default_block_size(QmemRamBlock *block)
 static gboolean has_shared_zeropage(QmemRamBlock *block)
 {
     return !(block->flags & QMEM_RAM_SHARED) && block->fd < 0 &&
-           block->page_size == host_page_size();
+           block->page_size == qmem_host_page_size();
 }
 
 /*
@@ -224,34 +144,34 @@ static int ram_block_discard_range(QmemRamBlock *rb, guint64 start,
     int ret = -1;
 
     if ((guintptr)host % rb->page_size) {
-        vmem_error_report("ram_block_discard_range: Unaligned start "
+        qmem_error_report("ram_block_discard_range: Unaligned start "
                           "address: %p", host);
         return ret;
     }
     if (start > rb->size || length > rb->size - start) {
-        vmem_error_report("ram_block_discard_range: Overrun block '%s' (%"
+        qmem_error_report("ram_block_discard_range: Overrun block '%s' (%"
                           PRIu64 "/%zx/%" PRIx64 ")", rb->name, start,
                           length, rb->size);
         return ret;
     }
     if (length % rb->page_size) {
-        vmem_error_report("ram_block_discard_range: Unaligned length: %zx",
+        qmem_error_report("ram_block_discard_range: Unaligned length: %zx",
                           length);
         return ret;
     }
 
     errno = ENOTSUP;
-    need_madvise = rb->page_size == host_page_size();
+    need_madvise = rb->page_size == qmem_host_page_size();
     need_fallocate = rb->fd != -1;
     if (need_fallocate) {
         if (rb->flags & QMEM_RAM_READONLY_FD) {
-            vmem_error_report("ram_block_discard_range: Discarding RAM with "
+            qmem_error_report("ram_block_discard_range: Discarding RAM with "
                               "readonly files is not supported");
             return ret;
         }
         if (!(rb->flags & QMEM_RAM_SHARED) && !warned_private_file) {
             warned_private_file = TRUE;
-            vmem_warn_report("ram_block_discard_range: Discarding RAM in "
+            qmem_warn_report("ram_block_discard_range: Discarding RAM in "
                              "private file mappings is possibly dangerous, "
                              "because it will modify the underlying file and "
                              "will affect other users of the file");
@@ -260,7 +180,7 @@ static int ram_block_discard_range(QmemRamBlock *rb, guint64 start,
                         start + rb->fd_offset, length);
         if (ret) {
             ret = -errno;
-            vmem_error_report("ram_block_discard_range: Failed to fallocate "
+            qmem_error_report("ram_block_discard_range: Failed to fallocate "
                               "%s:%" PRIx64 "+%" PRIx64 " +%zx (%d)",
                               rb->name, start, rb->fd_offset, length, ret);
             return ret;
@@ -275,7 +195,7 @@ static int ram_block_discard_range(QmemRamBlock *rb, guint64 start,
         }
         if (ret) {
             ret = -errno;
-            vmem_error_report("ram_block_discard_range: Failed to discard "
+            qmem_error_report("ram_block_discard_range: Failed to discard "
                               "range %s:%" PRIx64 " +%zx (%d)", rb->name,
                               start, length, ret);
             return ret;
@@ -451,7 +371,7 @@ gboolean qmem_virtio_mem_set_block_size(QmemVirtioMem *vmem, guint64 value,
                     (guint32)QMEM_VIRTIO_MEM_MIN_BLOCK_SIZE);
         return FALSE;
     }
-    if (!is_power_of_2(value)) {
+    if (!qmem_is_power_of_2(value)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "'%s' property has to be a power of two",
                     QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE);
@@ -490,7 +410,7 @@ static void resize_usable_region(QmemVirtioMem *vmem, guint64 requested_size,
     guint64 newsize = MIN(qmem_virtio_mem_get_region_size(vmem),
                           requested_size + QMEM_VIRTIO_MEM_USABLE_EXTENT);
 
-    newsize = align_up(newsize, vmem->block_size);
+    newsize = qmem_align_up(newsize, vmem->block_size);
     if (!requested_size) {
         newsize = 0;
     }
@@ -722,12 +642,12 @@ void qmem_virtio_mem_decide_memslots(QmemVirtioMem *vmem, guint limit)
         return;
     }
 
-    memslot_size = align_up(region_size / limit, vmem->block_size);
+    memslot_size = qmem_align_up(region_size / limit, vmem->block_size);
     min_memslot_size = MAX(vmem->block_size,
                            QMEM_VIRTIO_MEM_MIN_MEMSLOT_SIZE);
     memslot_size = MAX(memslot_size, min_memslot_size);
 
-    memslots = align_up(region_size, memslot_size) / memslot_size;
+    memslots = qmem_align_up(region_size, memslot_size) / memslot_size;
     if (memslots != 1) {
         vmem->memslot_size = memslot_size;
     }
@@ -835,7 +755,7 @@ gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
         break;
     case QMEM_VIRTIO_MEM_ON_OFF_AUTO_OFF:
         if (!has_shared_zeropage(rb)) {
-            vmem_warn_report("'%s' property set to 'off' with a memdev that "
+            qmem_warn_report("'%s' property set to 'off' with a memdev that "
                              "does not support the shared zeropage.",
                              QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE);
         }
@@ -864,7 +784,7 @@ gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
                     PRIx64 ")", QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE, page_size);
         return FALSE;
     } else if (vmem->block_size < default_block_size) {
-        vmem_warn_report("'%s' property is smaller than the default block "
+        qmem_warn_report("'%s' property is smaller than the default block "
                          "size (%" PRIx64 " MiB)",
                          QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE,
                          default_block_size / MiB);
@@ -912,8 +832,7 @@ gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
 
     resize_usable_region(vmem, vmem->requested_size, TRUE);
     vmem->bitmap_size = rb->size / vmem->block_size;
-    vmem->bitmap = g_new0(guint64, (vmem->bitmap_size + BITS_PER_WORD - 1) /
-                                   BITS_PER_WORD);
+    vmem->bitmap = qmem_bitmap_new(vmem->bitmap_size);
     vmem->size = 0;
 
     /* Without dynamic memslots the backend is mapped whole. */
@@ -975,7 +894,7 @@ gboolean qmem_virtio_mem_is_range_plugged(QmemVirtioMem *vmem, guint64 addr,
 
     g_return_val_if_fail(vmem->realized, FALSE);
     /* A shorter bitmap keeps the search inside the range. */
-    return find_next_bit(vmem->bitmap, last_bit + 1, first_bit, FALSE) >
+    return qmem_find_next_zero_bit(vmem->bitmap, last_bit + 1, first_bit) >
            last_bit;
 }
 
@@ -986,15 +905,21 @@ gboolean qmem_virtio_mem_is_range_unplugged(QmemVirtioMem *vmem,
     const guint64 last_bit = first_bit + size / vmem->block_size - 1;
 
     g_return_val_if_fail(vmem->realized, FALSE);
-    return find_next_bit(vmem->bitmap, last_bit + 1, first_bit, TRUE) >
+    return qmem_find_next_bit(vmem->bitmap, last_bit + 1, first_bit) >
            last_bit;
 }
 
 static void set_range(QmemVirtioMem *vmem, guint64 addr, guint64 size,
                       gboolean plugged)
 {
-    bitmap_change(vmem->bitmap, (addr - vmem->addr) / vmem->block_size,
-                  size / vmem->block_size, plugged);
+    guint64 first = (addr - vmem->addr) / vmem->block_size;
+    guint64 n = size / vmem->block_size;
+
+    if (plugged) {
+        qmem_bitmap_set(vmem->bitmap, first, n);
+    } else {
+        qmem_bitmap_clear(vmem->bitmap, first, n);
+    }
 }
 
 /* The guest sends any numbers: only whole blocks of the usable region. */
@@ -1047,7 +972,7 @@ static int set_block_state(QmemVirtioMem *vmem, guint64 start_gpa,
                                &local_err)) {
             /* Once: a guest retrying must not fill the log. */
             if (!warned) {
-                vmem_warn_report("%s", local_err->message);
+                qmem_warn_report("%s", local_err->message);
                 warned = TRUE;
             }
             ret = -EBUSY;
@@ -1117,7 +1042,7 @@ static int unplug_all(QmemVirtioMem *vmem)
         if (ram_block_discard_range(rb, 0, rb->size)) {
             return -EBUSY;
         }
-        bitmap_change(vmem->bitmap, 0, vmem->bitmap_size, FALSE);
+        qmem_bitmap_clear(vmem->bitmap, 0, vmem->bitmap_size);
         vmem->size = 0;
         notify_size_change(vmem);
         if (vmem->dynamic_memslots) {

@@ -22,9 +22,9 @@ G_BEGIN_DECLS
  * inside a value is written ",,", a key may be repeated.  A bare element
  * "key" means "key=on" and "nokey" means "key=off" (the deprecated short
  * form), except where @implied_key takes it (the first element only).
- * The deprecation warning is QEMU's two lines, printed with one
- * g_printerr() call: "warning: short-form boolean option 'KEY'
- * deprecated\nPlease use KEY=on instead\n".
+ * The deprecation warning is QEMU's two lines: qmem_warn_report()'s
+ * "short-form boolean option 'KEY' deprecated", then "Please use KEY=on
+ * instead".
  *
  * "id" is handled as QemuOpts does: the first occurrence is the id, it
  * must be well-formed (qmem_id_wellformed()) or the whole string fails

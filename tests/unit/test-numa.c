@@ -1125,6 +1125,8 @@ int main(int argc, char **argv)
     g_autoptr(GError) error = NULL;
 
     g_test_init(&argc, &argv, NULL);
+    /* Warnings name the program, as qmem-run's do. */
+    g_set_prgname("qmem-run");
     if (!qmem_modules_init(&error)) {
         g_printerr("cannot load modules: %s\n", error->message);
         return 1;

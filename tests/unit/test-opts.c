@@ -11,8 +11,8 @@
     "Identifiers consist of letters, digits, '-', '.', '_', " \
     "starting with a letter.\n"
 
-#define WARN_FLAG(flag, key, val)                                \
-    "warning: short-form boolean option '" flag "' deprecated\n" \
+#define WARN_FLAG(flag, key, val)                                          \
+    "qmem-run: warning: short-form boolean option '" flag "' deprecated\n" \
     "Please use " key "=" val " instead\n"
 
 /* 127 and 128 characters */
@@ -427,6 +427,8 @@ static void test_json_parse(gconstpointer opaque)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    /* Warnings name the program, as qmem-run's do. */
+    g_set_prgname("qmem-run");
 
     ADD_CASES("/qapi/opts/opts-parse", opts_cases, test_opts_parse);
     ADD_CASES("/qapi/opts/keyval-parse", keyval_cases, test_keyval_parse);

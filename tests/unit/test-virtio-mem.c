@@ -2180,6 +2180,8 @@ int main(int argc, char **argv)
     char name[128];
 
     g_test_init(&argc, &argv, NULL);
+    /* Warnings name the program, as qmem-run's do. */
+    g_set_prgname("qmem-run");
     if (!qmem_modules_init(&error)) {
         g_printerr("cannot load modules: %s\n", error->message);
         return 1;

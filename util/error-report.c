@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Messages for the user on stderr, as QEMU's error_report() prints them. */
+
+#include <stdarg.h>
+
+#include "util/error-report.h"
+#include "util/error.h"
+
+static char *location;
+
+void qmem_loc_set(const char *loc)
+{
+    g_free(location);
+    location = g_strdup(loc);
+}
+
+const char *qmem_loc_get(void)
+{
+    return location;
+}
+
+static void G_GNUC_PRINTF(2, 0) vreport(const char *type, const char *fmt,
+                                       va_list ap)
+{
+    const char *prgname = g_get_prgname();
+    g_autofree char *program = g_path_get_basename(prgname ? prgname
+                                                           : "qmem");
+    g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+
+    g_printerr("%s: %s%s%s%s\n", program, location ? location : "",
+               location ? ": " : "", type, msg);
+}
+
+void qmem_error_report(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport("", fmt, ap);
+    va_end(ap);
+}
+
+void qmem_warn_report(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vreport("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void qmem_error_printf(const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_printerr("%s", msg);
+}
+
+void qmem_error_report_err(const GError *error)
+{
+    const char *hint = qmem_error_get_hint(error);
+
+    qmem_error_report("%s", error->message);
+    if (hint) {
+        qmem_error_printf("%s", hint);
+    }
+}
