@@ -548,18 +548,6 @@ void qmem_address_space_free(QmemAddressSpace *as)
     g_free(as);
 }
 
-const char *qmem_address_space_get_name(QmemAddressSpace *as)
-{
-    g_return_val_if_fail(as != NULL, NULL);
-    return as->name;
-}
-
-QmemMemoryRegion *qmem_address_space_get_root(QmemAddressSpace *as)
-{
-    g_return_val_if_fail(as != NULL, NULL);
-    return as->root;
-}
-
 const QmemMemorySection *qmem_address_space_get_sections(QmemAddressSpace *as,
                                                          guint *n)
 {

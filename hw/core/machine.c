@@ -390,14 +390,6 @@ gboolean qmem_machine_set_memory(QmemMachine *machine, JsonObject *options,
     return TRUE;
 }
 
-gboolean qmem_machine_set_smp(QmemMachine *machine, guint cpus,
-                              GError **error)
-{
-    QmemSmpConfig config = { .has_cpus = TRUE, .cpus = cpus };
-
-    return qmem_machine_set_smp_config(machine, &config, error);
-}
-
 gboolean qmem_machine_set_smp_config(QmemMachine *machine,
                                      const QmemSmpConfig *config,
                                      GError **error)

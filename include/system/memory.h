@@ -206,9 +206,6 @@ QmemAddressSpace *qmem_address_space_new(const char *name,
  */
 void qmem_address_space_free(QmemAddressSpace *as);
 
-const char *qmem_address_space_get_name(QmemAddressSpace *as);
-QmemMemoryRegion *qmem_address_space_get_root(QmemAddressSpace *as);
-
 /**
  * qmem_address_space_get_sections:
  * @n: (out): the number of sections

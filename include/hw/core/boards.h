@@ -139,15 +139,6 @@ gboolean qmem_machine_set_memory(QmemMachine *machine, JsonObject *options,
                                  GError **error);
 
 /**
- * qmem_machine_set_smp:
- * @cpus: the boot vCPU count (> 0, at most the class's max_cpus)
- *
- * qmem_machine_set_smp_config() with only cpus given.
- */
-gboolean qmem_machine_set_smp(QmemMachine *machine, guint cpus,
-                              GError **error);
-
-/**
  * qmem_machine_set_smp_config:
  * @config: -smp (qmem_smp_config_from_keyval())
  *

@@ -22,11 +22,13 @@ G_BEGIN_DECLS
  *   qmem_machine_new()               the machine allocates its state
  *   -smp                             qmem_machine_set_smp_config()
  *   -numa node|dist|cpu, in order    qmem_numa_set_options()
- *   qmem_machine_init_board()        qmem_numa_complete_configuration(),
- *                                    qmem_numa_finish_cpu_init(), the
- *                                    per-node RAM container, then after
- *                                    the board's init the address map of
- *                                    boot RAM (qmem_numa_map_boot_ram())
+ *   qmem_machine_init_board()        qmem_numa_complete_configuration()
+ *                                    (which also maps CPUs without a
+ *                                    node, QEMU's machine_numa_finish_
+ *                                    cpu_init()), the per-node RAM
+ *                                    container, then after the board's
+ *                                    init the address map of boot RAM
+ *                                    (qmem_numa_map_boot_ram())
  *   memory-device plug/unplug        qmem_numa_add_range() / _remove_range()
  *
  *     static void my_numa_init(QmemNumaMachineInterface *iface)
