@@ -11,6 +11,7 @@
 #include "qom/property.h"
 #include "qom/user-creatable.h"
 #include "system/hostmem.h"
+#include "system/numa.h"
 #include "util/cutils.h"
 #include "util/error.h"
 #include "util/prealloc.h"
@@ -24,12 +25,10 @@ G_STATIC_ASSERT(QMEM_HOST_MEM_POLICY_BIND == MPOL_BIND);
 G_STATIC_ASSERT(QMEM_HOST_MEM_POLICY_INTERLEAVE == MPOL_INTERLEAVE);
 #endif
 
-/* QEMU's MAX_NODES: host-nodes values must be below it. */
-#define HOSTMEM_MAX_NODES 128
 #define BITS_PER_ULONG (8 * sizeof(unsigned long))
 /* One spare bit: mbind() gets maxnode + 1 (see complete). */
 #define HOST_NODES_LONGS \
-    ((HOSTMEM_MAX_NODES + 1 + BITS_PER_ULONG - 1) / BITS_PER_ULONG)
+    ((QMEM_MAX_NODES + 1 + BITS_PER_ULONG - 1) / BITS_PER_ULONG)
 
 typedef struct {
     guint64 size;
@@ -162,7 +161,7 @@ static GArray *host_nodes_to_list(const unsigned long *bits)
 {
     GArray *list = qmem_uint_list_new();
 
-    for (guint n = 0; n < HOSTMEM_MAX_NODES; n++) {
+    for (guint n = 0; n < QMEM_MAX_NODES; n++) {
         if (host_nodes_test(bits, n)) {
             guint64 v = n;
 
@@ -221,7 +220,7 @@ static void qmem_host_memory_backend_set_property(GObject *gobj,
         for (guint i = 0; list && i < list->len; i++) {
             guint64 node = g_array_index(list, guint64, i);
 
-            g_return_if_fail(node < HOSTMEM_MAX_NODES);
+            g_return_if_fail(node < QMEM_MAX_NODES);
             if (!host_nodes_test(priv->host_nodes, node)) {
                 host_nodes_set(priv->host_nodes, node);
                 changed = TRUE;
@@ -400,7 +399,7 @@ qmem_host_memory_backend_set_property_checked(QmemObject *obj,
         for (guint i = 0; list && i < list->len; i++) {
             guint64 node = g_array_index(list, guint64, i);
 
-            if (node >= HOSTMEM_MAX_NODES) {
+            if (node >= QMEM_MAX_NODES) {
                 g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "Invalid host-nodes value: %d", (int)node);
                 return FALSE;
@@ -465,7 +464,7 @@ static void qmem_host_memory_backend_free_block(QmemHostMemoryBackend *backend)
 /* Index of the highest node set, or -1. */
 static int host_nodes_last(const unsigned long *bits)
 {
-    for (int n = HOSTMEM_MAX_NODES - 1; n >= 0; n--) {
+    for (int n = QMEM_MAX_NODES - 1; n >= 0; n--) {
         if (host_nodes_test(bits, n)) {
             return n;
         }
@@ -766,7 +765,7 @@ JsonNode *qmem_host_memory_backend_query(void)
         JsonObject *m = json_object_new();
         JsonArray *nodes = json_array_new();
 
-        for (guint n = 0; n < HOSTMEM_MAX_NODES; n++) {
+        for (guint n = 0; n < QMEM_MAX_NODES; n++) {
             if (host_nodes_test(priv->host_nodes, n)) {
                 json_array_add_int_element(nodes, n);
             }
