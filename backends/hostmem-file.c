@@ -155,8 +155,8 @@ static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
                             "mem-path property not set");
         return FALSE;
     }
-    g_object_get(backend, QMEM_HOSTMEM_PROP_SHARE, &share,
-                 QMEM_HOSTMEM_PROP_RESERVE, &reserve, NULL);
+    share = qmem_host_memory_backend_get_share(backend);
+    reserve = qmem_host_memory_backend_get_reserve(backend);
 
     switch (fb->rom) {
     case FILE_ROM_AUTO:

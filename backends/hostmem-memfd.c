@@ -129,8 +129,8 @@ static gboolean memfd_backend_alloc(QmemHostMemoryBackend *backend,
     if (fd < 0) {
         return FALSE;
     }
-    g_object_get(backend, QMEM_HOSTMEM_PROP_SHARE, &share,
-                 QMEM_HOSTMEM_PROP_RESERVE, &reserve, NULL);
+    share = qmem_host_memory_backend_get_share(backend);
+    reserve = qmem_host_memory_backend_get_reserve(backend);
     name = qmem_host_memory_backend_ram_block_name(backend);
     block = qmem_ram_block_new_from_fd(name, size, 0, fd, 0,
                                        (share ? QMEM_RAM_SHARED : 0) |

@@ -33,8 +33,8 @@ static gboolean ram_backend_alloc(QmemHostMemoryBackend *backend,
                             "can't create backend with size 0");
         return FALSE;
     }
-    g_object_get(backend, QMEM_HOSTMEM_PROP_SHARE, &share,
-                 QMEM_HOSTMEM_PROP_RESERVE, &reserve, NULL);
+    share = qmem_host_memory_backend_get_share(backend);
+    reserve = qmem_host_memory_backend_get_reserve(backend);
     name = qmem_host_memory_backend_ram_block_name(backend);
     block = qmem_ram_block_new_anon(name, size,
                                     (share ? QMEM_RAM_SHARED : 0) |

@@ -692,6 +692,57 @@ guint64 qmem_host_memory_backend_get_size(QmemHostMemoryBackend *backend)
     return GET_PRIV(backend)->size;
 }
 
+gboolean qmem_host_memory_backend_get_merge(QmemHostMemoryBackend *backend)
+{
+    g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), FALSE);
+    return GET_PRIV(backend)->merge;
+}
+
+gboolean qmem_host_memory_backend_get_dump(QmemHostMemoryBackend *backend)
+{
+    g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), FALSE);
+    return GET_PRIV(backend)->dump;
+}
+
+gboolean qmem_host_memory_backend_get_prealloc(QmemHostMemoryBackend *backend)
+{
+    g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), FALSE);
+    return GET_PRIV(backend)->prealloc;
+}
+
+guint qmem_host_memory_backend_get_prealloc_threads(
+    QmemHostMemoryBackend *backend)
+{
+    g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), 1);
+    return GET_PRIV(backend)->prealloc_threads;
+}
+
+GArray *qmem_host_memory_backend_get_host_nodes(QmemHostMemoryBackend *backend)
+{
+    g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), NULL);
+    return host_nodes_to_list(GET_PRIV(backend)->host_nodes);
+}
+
+QmemHostMemPolicy qmem_host_memory_backend_get_policy(
+    QmemHostMemoryBackend *backend)
+{
+    g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend),
+                         QMEM_HOST_MEM_POLICY_DEFAULT);
+    return GET_PRIV(backend)->policy;
+}
+
+gboolean qmem_host_memory_backend_get_share(QmemHostMemoryBackend *backend)
+{
+    g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), FALSE);
+    return GET_PRIV(backend)->share;
+}
+
+gboolean qmem_host_memory_backend_get_reserve(QmemHostMemoryBackend *backend)
+{
+    g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), TRUE);
+    return GET_PRIV(backend)->reserve;
+}
+
 const char *qmem_host_memory_backend_get_id(QmemHostMemoryBackend *backend)
 {
     g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), NULL);
@@ -754,6 +805,28 @@ static GPtrArray *list_backends(void)
     return backends;
 }
 
+/* "0-2,5": the range-compressed list of QEMU's string output visitor. */
+static void append_node_ranges(GString *out, GArray *nodes)
+{
+    for (guint i = 0; i < nodes->len;) {
+        guint64 first = g_array_index(nodes, guint64, i);
+        guint j = i;
+
+        while (j + 1 < nodes->len &&
+               g_array_index(nodes, guint64, j + 1) ==
+                   g_array_index(nodes, guint64, j) + 1) {
+            j++;
+        }
+        g_string_append_printf(out, "%s%" G_GUINT64_FORMAT, i ? "," : "",
+                               first);
+        if (j > i) {
+            g_string_append_printf(out, "-%" G_GUINT64_FORMAT,
+                                   g_array_index(nodes, guint64, j));
+        }
+        i = j + 1;
+    }
+}
+
 JsonNode *qmem_host_memory_backend_query(void)
 {
     g_autoptr(GPtrArray) backends = list_backends();
@@ -761,29 +834,42 @@ JsonNode *qmem_host_memory_backend_query(void)
 
     for (guint i = 0; i < backends->len; i++) {
         QmemHostMemoryBackend *backend = g_ptr_array_index(backends, i);
-        QmemHostMemoryBackendPrivate *priv = GET_PRIV(backend);
+        g_autoptr(GArray) nodes =
+            qmem_host_memory_backend_get_host_nodes(backend);
         JsonObject *m = json_object_new();
-        JsonArray *nodes = json_array_new();
+        JsonArray *node_list = json_array_new();
 
-        for (guint n = 0; n < QMEM_MAX_NODES; n++) {
-            if (host_nodes_test(priv->host_nodes, n)) {
-                json_array_add_int_element(nodes, n);
-            }
+        for (guint n = 0; n < nodes->len; n++) {
+            json_array_add_int_element(node_list,
+                                       g_array_index(nodes, guint64, n));
         }
         /* Members in the order of QEMU's Memdev schema. */
         json_object_set_string_member(
-            m, "id", qmem_object_get_name(QMEM_OBJECT(backend)));
-        json_object_set_int_member(m, "size", (gint64)priv->size);
-        json_object_set_boolean_member(m, "merge", priv->merge);
-        json_object_set_boolean_member(m, "dump", priv->dump);
-        json_object_set_boolean_member(m, "prealloc", priv->prealloc);
-        json_object_set_boolean_member(m, "share", priv->share);
-        json_object_set_boolean_member(m, "reserve", priv->reserve);
-        json_object_set_array_member(m, "host-nodes", nodes);
-        json_object_set_string_member(m, "policy", policy_nick(priv->policy));
+            m, "id", qmem_host_memory_backend_get_id(backend));
+        json_object_set_int_member(
+            m, "size", (gint64)qmem_host_memory_backend_get_size(backend));
+        json_object_set_boolean_member(
+            m, "merge", qmem_host_memory_backend_get_merge(backend));
+        json_object_set_boolean_member(
+            m, "dump", qmem_host_memory_backend_get_dump(backend));
+        json_object_set_boolean_member(
+            m, "prealloc", qmem_host_memory_backend_get_prealloc(backend));
+        json_object_set_boolean_member(
+            m, "share", qmem_host_memory_backend_get_share(backend));
+        json_object_set_boolean_member(
+            m, "reserve", qmem_host_memory_backend_get_reserve(backend));
+        json_object_set_array_member(m, "host-nodes", node_list);
+        json_object_set_string_member(
+            m, "policy",
+            policy_nick(qmem_host_memory_backend_get_policy(backend)));
         json_array_add_object_element(list, m);
     }
     return qmem_json_node_new_array(list);
+}
+
+static const char *bool_str(gboolean b)
+{
+    return b ? "true" : "false";
 }
 
 void qmem_host_memory_backend_info(GString *out)
@@ -792,29 +878,36 @@ void qmem_host_memory_backend_info(GString *out)
 
     for (guint i = 0; i < backends->len; i++) {
         QmemHostMemoryBackend *backend = g_ptr_array_index(backends, i);
-        /* The string output visitor's range-compressed list, "0-2,5". */
-        g_autofree char *nodes = qmem_property_print(
-            QMEM_OBJECT(backend), QMEM_HOSTMEM_PROP_HOST_NODES, NULL);
+        g_autoptr(GArray) nodes =
+            qmem_host_memory_backend_get_host_nodes(backend);
 
         g_string_append_printf(out, "memory backend: %s\n",
-                               qmem_object_get_name(QMEM_OBJECT(backend)));
+                               qmem_host_memory_backend_get_id(backend));
         /* QEMU prints the size as a signed number. */
-        g_string_append_printf(out, "  size:  %" G_GINT64_FORMAT "\n",
-                               (gint64)GET_PRIV(backend)->size);
-        g_string_append_printf(out, "  merge: %s\n",
-                               GET_PRIV(backend)->merge ? "true" : "false");
-        g_string_append_printf(out, "  dump: %s\n",
-                               GET_PRIV(backend)->dump ? "true" : "false");
-        g_string_append_printf(out, "  prealloc: %s\n",
-                               GET_PRIV(backend)->prealloc ? "true"
-                                                           : "false");
-        g_string_append_printf(out, "  share: %s\n",
-                               GET_PRIV(backend)->share ? "true" : "false");
-        g_string_append_printf(out, "  reserve: %s\n",
-                               GET_PRIV(backend)->reserve ? "true" : "false");
-        g_string_append_printf(out, "  policy: %s\n",
-                               policy_nick(GET_PRIV(backend)->policy));
-        g_string_append_printf(out, "  host nodes: %s\n", nodes);
+        g_string_append_printf(
+            out, "  size:  %" G_GINT64_FORMAT "\n",
+            (gint64)qmem_host_memory_backend_get_size(backend));
+        g_string_append_printf(
+            out, "  merge: %s\n",
+            bool_str(qmem_host_memory_backend_get_merge(backend)));
+        g_string_append_printf(
+            out, "  dump: %s\n",
+            bool_str(qmem_host_memory_backend_get_dump(backend)));
+        g_string_append_printf(
+            out, "  prealloc: %s\n",
+            bool_str(qmem_host_memory_backend_get_prealloc(backend)));
+        g_string_append_printf(
+            out, "  share: %s\n",
+            bool_str(qmem_host_memory_backend_get_share(backend)));
+        g_string_append_printf(
+            out, "  reserve: %s\n",
+            bool_str(qmem_host_memory_backend_get_reserve(backend)));
+        g_string_append_printf(
+            out, "  policy: %s\n",
+            policy_nick(qmem_host_memory_backend_get_policy(backend)));
+        g_string_append(out, "  host nodes: ");
+        append_node_ranges(out, nodes);
+        g_string_append(out, "\n");
     }
     g_string_append(out, "\n");
 }

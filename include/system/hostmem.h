@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include "qom/object.h"
+#include "system/numa.h"
 #include "system/ram-block.h"
 
 G_BEGIN_DECLS
@@ -86,11 +87,70 @@ void qmem_host_memory_backend_set_ram_block(QmemHostMemoryBackend *backend,
 QmemRamBlock *qmem_host_memory_backend_get_ram_block(
     QmemHostMemoryBackend *backend);
 
+/*
+ * Typed getters: what other code reads of a backend, without going through
+ * its properties by name.  Each returns the property of the same name.
+ */
+
 /**
  * qmem_host_memory_backend_get_size:
- * Returns: the size property (0 until set).
+ * Returns: "size" in bytes (0 until set).
  */
 guint64 qmem_host_memory_backend_get_size(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_merge:
+ * Returns: "merge": whether the memory is marked mergeable (KSM).
+ */
+gboolean qmem_host_memory_backend_get_merge(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_dump:
+ * Returns: "dump": whether the memory goes into core dumps.
+ */
+gboolean qmem_host_memory_backend_get_dump(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_prealloc:
+ * Returns: "prealloc": whether the memory is (to be) preallocated.  Once
+ *   the memory exists and is preallocated this stays %TRUE.
+ */
+gboolean qmem_host_memory_backend_get_prealloc(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_prealloc_threads:
+ * Returns: "prealloc-threads": how many threads preallocation may use (> 0).
+ */
+guint qmem_host_memory_backend_get_prealloc_threads(
+    QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_host_nodes:
+ * Returns: (transfer full) (element-type guint64): "host-nodes": the host
+ *   NUMA nodes the memory is bound to, ascending, each below
+ *   %QMEM_MAX_NODES; empty when none was given.
+ */
+GArray *qmem_host_memory_backend_get_host_nodes(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_policy:
+ * Returns: "policy": the NUMA policy the memory is bound with.
+ */
+QmemHostMemPolicy qmem_host_memory_backend_get_policy(
+    QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_share:
+ * Returns: "share": whether the memory is mapped shared (MAP_SHARED).
+ */
+gboolean qmem_host_memory_backend_get_share(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_reserve:
+ * Returns: "reserve": whether swap space (or huge pages) is reserved; %FALSE
+ *   maps the memory MAP_NORESERVE.
+ */
+gboolean qmem_host_memory_backend_get_reserve(QmemHostMemoryBackend *backend);
 
 /**
  * qmem_host_memory_backend_get_id:

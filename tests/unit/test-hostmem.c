@@ -1226,6 +1226,66 @@ static void test_memfd_seals(Fixture *f, gconstpointer data)
     }
 }
 
+/* Typed getters: what consumers read instead of properties by name. */
+
+static void test_getters(Fixture *f, gconstpointer data)
+{
+    QmemHostMemoryBackend *plain = QMEM_HOST_MEMORY_BACKEND(
+        add(f, "memory-backend-ram,id=m0,size=1M"));
+    QmemObject *obj = add(f, CONFIG_NUMA
+        ? "memory-backend-memfd,id=m1,size=2M,merge=off,dump=off,"
+          "prealloc=on,prealloc-threads=3,host-nodes=0,policy=bind"
+        : "memory-backend-memfd,id=m1,size=2M,merge=off,dump=off,"
+          "prealloc=on,prealloc-threads=3");
+    QmemHostMemoryBackend *set = QMEM_HOST_MEMORY_BACKEND(obj);
+    g_autoptr(GArray) none = qmem_host_memory_backend_get_host_nodes(plain);
+    g_autoptr(GArray) nodes = NULL;
+
+    g_assert_cmpstr(qmem_host_memory_backend_get_id(plain), ==, "m0");
+    g_assert_cmpuint(qmem_host_memory_backend_get_size(plain), ==, MiB);
+    g_assert_cmpint(qmem_host_memory_backend_get_merge(plain), ==,
+                    host_has_ksm);
+    g_assert_true(qmem_host_memory_backend_get_dump(plain));
+    g_assert_false(qmem_host_memory_backend_get_prealloc(plain));
+    g_assert_cmpuint(qmem_host_memory_backend_get_prealloc_threads(plain), ==,
+                     1);
+    g_assert_cmpuint(none->len, ==, 0);
+    g_assert_cmpint(qmem_host_memory_backend_get_policy(plain), ==,
+                    QMEM_HOST_MEM_POLICY_DEFAULT);
+    g_assert_false(qmem_host_memory_backend_get_share(plain));
+    g_assert_true(qmem_host_memory_backend_get_reserve(plain));
+    g_assert_true(qmem_host_memory_backend_get_ram_block(plain) ==
+                  block_of(QMEM_OBJECT(plain)));
+    g_assert_false(qmem_host_memory_backend_is_mapped(plain));
+
+#if CONFIG_NUMA
+    /* Accepted after complete, and only added to the set. */
+    g_assert_true(qmem_property_parse(obj, "host-nodes", "2-3", NULL));
+#endif
+    nodes = qmem_host_memory_backend_get_host_nodes(set);
+    g_assert_cmpstr(qmem_host_memory_backend_get_id(set), ==, "m1");
+    g_assert_cmpuint(qmem_host_memory_backend_get_size(set), ==, 2 * MiB);
+    g_assert_false(qmem_host_memory_backend_get_merge(set));
+    g_assert_false(qmem_host_memory_backend_get_dump(set));
+    g_assert_true(qmem_host_memory_backend_get_prealloc(set));
+    g_assert_cmpuint(qmem_host_memory_backend_get_prealloc_threads(set), ==,
+                     3);
+    g_assert_true(qmem_host_memory_backend_get_share(set));
+    g_assert_true(qmem_host_memory_backend_get_reserve(set));
+#if CONFIG_NUMA
+    g_assert_cmpint(qmem_host_memory_backend_get_policy(set), ==,
+                    QMEM_HOST_MEM_POLICY_BIND);
+    g_assert_cmpuint(nodes->len, ==, 3);
+    g_assert_cmpuint(g_array_index(nodes, guint64, 0), ==, 0);
+    g_assert_cmpuint(g_array_index(nodes, guint64, 1), ==, 2);
+    g_assert_cmpuint(g_array_index(nodes, guint64, 2), ==, 3);
+#else
+    g_assert_cmpint(qmem_host_memory_backend_get_policy(set), ==,
+                    QMEM_HOST_MEM_POLICY_DEFAULT);
+    g_assert_cmpuint(nodes->len, ==, 0);
+#endif
+}
+
 /* Deletion */
 
 static void test_delete_in_use(Fixture *f, gconstpointer data)
@@ -1547,6 +1607,7 @@ int main(int argc, char **argv)
         test_memfd_seals);
     ADD("/backends/hostmem/memfd/seal-off", GINT_TO_POINTER(FALSE),
         test_memfd_seals);
+    ADD("/backends/hostmem/getters", NULL, test_getters);
     ADD("/backends/hostmem/delete-in-use", NULL, test_delete_in_use);
     ADD("/backends/hostmem/query-memdev", NULL, test_query);
     ADD("/backends/hostmem/info-memdev", NULL, test_info);
