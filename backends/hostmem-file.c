@@ -134,8 +134,8 @@ static int file_ram_open(const char *path, const char *region_name,
     }
 }
 
-static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
-                                   GError **error)
+static QmemRamBlock *file_backend_alloc(QmemHostMemoryBackend *backend,
+                                        GError **error)
 {
     QmemHostMemoryBackendFile *fb = BACKEND_FILE(backend);
     guint64 size = qmem_host_memory_backend_get_size(backend);
@@ -148,12 +148,12 @@ static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
     if (!size) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "can't create backend with size 0");
-        return FALSE;
+        return NULL;
     }
     if (!fb->mem_path) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "mem-path property not set");
-        return FALSE;
+        return NULL;
     }
     share = qmem_host_memory_backend_get_share(backend);
     reserve = qmem_host_memory_backend_get_reserve(backend);
@@ -169,7 +169,7 @@ static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
             g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                                 "property 'rom' = 'on' is not supported with"
                                 " 'readonly' = 'off'");
-            return FALSE;
+            return NULL;
         }
         break;
     case FILE_ROM_OFF:
@@ -177,7 +177,7 @@ static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
             g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                                 "property 'rom' = 'off' is incompatible with"
                                 " 'readonly' = 'on' and 'share' = 'on'");
-            return FALSE;
+            return NULL;
         }
         break;
     default:
@@ -211,19 +211,15 @@ static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
                     "templating\" documentation)\n");
             }
         }
-        return FALSE;
+        return NULL;
     }
 
     block = qmem_ram_block_new_from_fd(name, size, fb->align, fd, fb->offset,
                                        flags, error);
-    if (!block) {
-        if (created) {
-            unlink(fb->mem_path);
-        }
-        return FALSE;
+    if (!block && created) {
+        unlink(fb->mem_path);
     }
-    qmem_host_memory_backend_set_ram_block(backend, block, TRUE);
-    return TRUE;
+    return block;
 }
 
 static void qmem_host_memory_backend_file_set_property(GObject *gobj,
@@ -387,6 +383,7 @@ qmem_host_memory_backend_file_class_init(QmemHostMemoryBackendFileClass *klass)
     object_class->set_property_checked = file_backend_set_property_checked;
     object_class->unparent = file_backend_unparent;
     QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->alloc = file_backend_alloc;
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->aligned = TRUE;
 
     /*
      * QEMU describes only offset and rom; the other blurbs are ours.  pmem

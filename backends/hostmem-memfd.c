@@ -108,39 +108,34 @@ static int memfd_create_sized(const char *name, guint64 size,
     return fd;
 }
 
-static gboolean memfd_backend_alloc(QmemHostMemoryBackend *backend,
-                                    GError **error)
+static QmemRamBlock *memfd_backend_alloc(QmemHostMemoryBackend *backend,
+                                         GError **error)
 {
     QmemHostMemoryBackendMemfd *m = BACKEND_MEMFD(backend);
     guint64 size = qmem_host_memory_backend_get_size(backend);
     g_autofree char *name = NULL;
-    gboolean share, reserve;
-    QmemRamBlock *block;
+    guint flags = 0;
     int fd;
 
     if (!size) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "can't create backend with size 0");
-        return FALSE;
+        return NULL;
     }
     fd = memfd_create_sized(QMEM_TYPE_NAME_MEMORY_BACKEND_MEMFD, size,
                             m->hugetlb, m->hugetlbsize,
                             m->seal ? MEMFD_SEALS : 0, error);
     if (fd < 0) {
-        return FALSE;
+        return NULL;
     }
-    share = qmem_host_memory_backend_get_share(backend);
-    reserve = qmem_host_memory_backend_get_reserve(backend);
+    if (qmem_host_memory_backend_get_share(backend)) {
+        flags |= QMEM_RAM_SHARED;
+    }
+    if (!qmem_host_memory_backend_get_reserve(backend)) {
+        flags |= QMEM_RAM_NORESERVE;
+    }
     name = qmem_host_memory_backend_ram_block_name(backend);
-    block = qmem_ram_block_new_from_fd(name, size, 0, fd, 0,
-                                       (share ? QMEM_RAM_SHARED : 0) |
-                                       (reserve ? 0 : QMEM_RAM_NORESERVE),
-                                       error);
-    if (!block) {
-        return FALSE;
-    }
-    qmem_host_memory_backend_set_ram_block(backend, block, TRUE);
-    return TRUE;
+    return qmem_ram_block_new_from_fd(name, size, 0, fd, 0, flags, error);
 }
 
 static void qmem_host_memory_backend_memfd_set_property(GObject *gobj,
@@ -238,6 +233,7 @@ static void qmem_host_memory_backend_memfd_class_init(
     QMEM_OBJECT_CLASS(klass)->set_property_checked =
         memfd_backend_set_property_checked;
     QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->alloc = memfd_backend_alloc;
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->aligned = TRUE;
 
     props[PROP_SEAL] = g_param_spec_boolean(
         "seal", NULL, "Seal growing & shrinking", TRUE, flags);

@@ -43,7 +43,6 @@ typedef struct {
     gboolean use_canonical_path;
 
     QmemRamBlock *block;        /* non-NULL once complete succeeded */
-    gboolean aligned;
     gboolean mapped;
 } QmemHostMemoryBackendPrivate;
 
@@ -454,10 +453,7 @@ chain:
 
 static void qmem_host_memory_backend_free_block(QmemHostMemoryBackend *backend)
 {
-    QmemHostMemoryBackendPrivate *priv = GET_PRIV(backend);
-
-    g_clear_pointer(&priv->block, qmem_ram_block_free);
-    priv->aligned = FALSE;
+    g_clear_pointer(&GET_PRIV(backend)->block, qmem_ram_block_free);
 }
 
 #if CONFIG_NUMA
@@ -532,14 +528,13 @@ static gboolean qmem_host_memory_backend_complete(QmemUserCreatable *uc,
         return TRUE;
     }
     g_return_val_if_fail(priv->block == NULL, FALSE);
-    if (!klass->alloc(backend, error)) {
-        g_return_val_if_fail(priv->block == NULL, FALSE);
+    block = klass->alloc(backend, error);
+    if (!block) {
         return FALSE;
     }
-    block = priv->block;
-    g_assert(block != NULL);
+    priv->block = block;
 
-    if (priv->aligned && block->size % block->page_size) {
+    if (klass->aligned && block->size % block->page_size) {
         g_autofree char *page_str = qmem_size_to_str(block->page_size);
 
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -663,21 +658,6 @@ static void qmem_host_memory_backend_init(QmemHostMemoryBackend *backend)
 }
 
 /* Public API */
-
-void qmem_host_memory_backend_set_ram_block(QmemHostMemoryBackend *backend,
-                                            QmemRamBlock *block,
-                                            gboolean aligned)
-{
-    QmemHostMemoryBackendPrivate *priv;
-
-    g_return_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend));
-    g_return_if_fail(block != NULL);
-    priv = GET_PRIV(backend);
-    g_return_if_fail(priv->block == NULL);
-
-    priv->block = block;
-    priv->aligned = aligned;
-}
 
 QmemRamBlock *qmem_host_memory_backend_get_ram_block(
     QmemHostMemoryBackend *backend)

@@ -55,34 +55,33 @@ GType qmem_host_mem_policy_get_type(void);
 
 /**
  * QmemHostMemoryBackendClass:
- * @alloc: allocates the backend's memory into a RAM block (see
- *   qmem_host_memory_backend_set_ram_block()).  Called once from complete,
- *   after every property is set; reads the properties it needs.  Required
- *   for instantiable subclasses.  On failure it must leave no RAM block and
- *   no open file descriptor behind.
+ * @alloc: allocates the backend's memory.  Called from complete, after
+ *   every property is set, once per complete (again only after a complete
+ *   that failed, whose block was freed); reads the properties it needs
+ *   through the getters below.  Returns (transfer full) the RAM block, or
+ *   %NULL with @error set, in which case it leaves no mapping and no open
+ *   file descriptor behind.  May resolve properties of its own type (rom=auto
+ *   of memory-backend-file), but may not set those of the abstract backend.
+ *   Optional: a class without it allocates nothing and its complete does
+ *   nothing; every instantiable backend has one.
+ * @aligned: whether complete refuses a size that is not a multiple of the
+ *   page size of the block @alloc returns ("backend '%s' memory size must
+ *   be multiple of %s").  QEMU's `aligned`: %TRUE for file and memfd
+ *   memory, %FALSE (the default) for anonymous RAM, which takes any size.
  */
 struct _QmemHostMemoryBackendClass {
     QmemObjectClass parent_class;
 
-    gboolean (*alloc)(QmemHostMemoryBackend *backend, GError **error);
+    QmemRamBlock *(*alloc)(QmemHostMemoryBackend *backend, GError **error);
+    gboolean aligned;
 
-    gpointer padding[8];
+    gpointer padding[7];
 };
 
 /**
- * qmem_host_memory_backend_set_ram_block:
- * @backend: a backend inside its alloc hook
- * @block: (transfer full): the memory it allocated
- * @aligned: whether the size must be a multiple of @block's page size
- *   (QEMU's `aligned` flag, set by file and memfd)
- */
-void qmem_host_memory_backend_set_ram_block(QmemHostMemoryBackend *backend,
-                                            QmemRamBlock *block,
-                                            gboolean aligned);
-
-/**
  * qmem_host_memory_backend_get_ram_block:
- * Returns: (transfer none) (nullable): the RAM block, %NULL until complete.
+ * Returns: (transfer none) (nullable): the RAM block, %NULL until complete
+ *   succeeded (the block that the class's alloc returned).
  */
 QmemRamBlock *qmem_host_memory_backend_get_ram_block(
     QmemHostMemoryBackend *backend);

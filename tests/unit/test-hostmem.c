@@ -603,6 +603,75 @@ static void test_complete_failure(Fixture *f, gconstpointer data)
 #endif
 }
 
+/*
+ * A backend type of the test's own, anonymous memory with the class's
+ * aligned flag on: what complete does with the block its alloc returns.
+ */
+typedef struct {
+    QmemHostMemoryBackend parent_instance;
+} TestBackend;
+
+typedef struct {
+    QmemHostMemoryBackendClass parent_class;
+} TestBackendClass;
+
+G_DEFINE_TYPE(TestBackend, test_backend, QMEM_TYPE_HOST_MEMORY_BACKEND)
+
+static QmemRamBlock *test_backend_alloc(QmemHostMemoryBackend *backend,
+                                        GError **error)
+{
+    return qmem_ram_block_new_anon(
+        "test", qmem_host_memory_backend_get_size(backend), 0, error);
+}
+
+static void test_backend_class_init(TestBackendClass *klass)
+{
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->alloc = test_backend_alloc;
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->aligned = TRUE;
+}
+
+static void test_backend_init(TestBackend *self)
+{
+}
+
+static void test_alloc_hook(Fixture *f, gconstpointer data)
+{
+    static const struct {
+        const char *size;
+        const char *message;    /* NULL: complete succeeds */
+    } cases[] = {
+        { "1000", "backend 'test-backend' memory size must be multiple of "
+                  "4 KiB" },
+        { "8E", "cannot set up guest memory 'test': Cannot allocate memory" },
+        { "8k", NULL },
+    };
+
+    qmem_type_register_name("test-backend", test_backend_get_type());
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(QmemObject) obj = g_object_new(test_backend_get_type(),
+                                                 NULL);
+        QmemHostMemoryBackend *backend = QMEM_HOST_MEMORY_BACKEND(obj);
+        g_autoptr(GError) error = NULL;
+        gboolean ok;
+
+        track(f, obj);
+        g_assert_true(qmem_property_parse(obj, "size", cases[i].size, NULL));
+        ok = qmem_user_creatable_complete(QMEM_USER_CREATABLE(obj), &error);
+        if (cases[i].message) {
+            g_assert_false(ok);
+            assert_error(error, cases[i].message);
+            g_assert_null(qmem_host_memory_backend_get_ram_block(backend));
+            g_assert_cmpuint(smaps_scan(0, NULL), ==, 0);
+        } else {
+            g_assert_no_error(error);
+            g_assert_true(ok);
+            g_assert_cmpstr(block_of(obj)->name, ==, "test");
+            g_assert_cmpuint(block_of(obj)->size, ==, 8 * KiB);
+        }
+    }
+    qmem_type_unregister_name("test-backend");
+}
+
 /* Changes after creation: refused (pre-complete) or applied (any time) */
 
 typedef struct {
@@ -1552,6 +1621,7 @@ int main(int argc, char **argv)
         test_bind_missing_node);
     ADD("/backends/hostmem/alloc-unset", NULL, test_alloc_unset);
     ADD("/backends/hostmem/complete-failure", NULL, test_complete_failure);
+    ADD("/backends/hostmem/alloc-hook", NULL, test_alloc_hook);
     for (guint i = 0; i < G_N_ELEMENTS(live_cases); i++) {
         g_autofree char *path = case_path("/backends/hostmem/live/",
                                           live_cases[i].name);
