@@ -134,14 +134,85 @@ static int file_ram_open(const char *path, const char *region_name,
     }
 }
 
+/*
+ * QEMU's rules for rom against readonly and share.  rom=auto becomes
+ * readonly's value, and the property reads it so from now on (as QEMU's).
+ */
+static gboolean file_backend_resolve_rom(QmemHostMemoryBackendFile *fb,
+                                         gboolean share, GError **error)
+{
+    switch (fb->rom) {
+    case FILE_ROM_AUTO:
+        fb->rom = fb->readonly ? FILE_ROM_ON : FILE_ROM_OFF;
+        g_object_notify_by_pspec(G_OBJECT(fb), props[PROP_ROM]);
+        return TRUE;
+    case FILE_ROM_ON:
+        if (!fb->readonly) {
+            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                                "property 'rom' = 'on' is not supported with"
+                                " 'readonly' = 'off'");
+            return FALSE;
+        }
+        return TRUE;
+    case FILE_ROM_OFF:
+        if (fb->readonly && share) {
+            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                                "property 'rom' = 'off' is incompatible with"
+                                " 'readonly' = 'on' and 'share' = 'on'");
+            return FALSE;
+        }
+        return TRUE;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+/*
+ * Opens mem-path (file_ram_open()) with QEMU's message on failure.
+ * Returns the fd, or -1.
+ */
+static int file_backend_open(QmemHostMemoryBackendFile *fb, const char *name,
+                             gboolean share, gboolean *created,
+                             GError **error)
+{
+    gboolean unused;
+    int fd = file_ram_open(fb->mem_path, name, fb->readonly, created);
+
+    if (fd >= 0) {
+        return fd;
+    }
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "can't open backing store %s for guest RAM: %s",
+                fb->mem_path, g_strerror(-fd));
+    /*
+     * A private mapping of a file we may only read is still writable RAM:
+     * point the user at the option that does that.
+     */
+    if (!fb->readonly && !share && fd == -EACCES && error && *error) {
+        int rfd = file_ram_open(fb->mem_path, name, TRUE, &unused);
+
+        if (rfd >= 0) {
+            close(rfd);
+            qmem_error_set_hint(*error,
+                "Consider opening the backing store read-only but still "
+                "creating writable RAM using '-object "
+                "memory-backend-file,readonly=on,rom=off...' (see \"VM "
+                "templating\" documentation)\n");
+        }
+    }
+    return -1;
+}
+
 static QmemRamBlock *file_backend_alloc(QmemHostMemoryBackend *backend,
                                         GError **error)
 {
     QmemHostMemoryBackendFile *fb = BACKEND_FILE(backend);
     guint64 size = qmem_host_memory_backend_get_size(backend);
+    gboolean share = qmem_host_memory_backend_get_share(backend);
+    gboolean reserve = qmem_host_memory_backend_get_reserve(backend);
     g_autofree char *name = NULL;
-    gboolean share, reserve, created;
     QmemRamBlock *block;
+    gboolean created;
     guint flags;
     int fd;
 
@@ -155,65 +226,19 @@ static QmemRamBlock *file_backend_alloc(QmemHostMemoryBackend *backend,
                             "mem-path property not set");
         return NULL;
     }
-    share = qmem_host_memory_backend_get_share(backend);
-    reserve = qmem_host_memory_backend_get_reserve(backend);
-
-    switch (fb->rom) {
-    case FILE_ROM_AUTO:
-        /* As QEMU, the property reads the resolved value from now on. */
-        fb->rom = fb->readonly ? FILE_ROM_ON : FILE_ROM_OFF;
-        g_object_notify_by_pspec(G_OBJECT(fb), props[PROP_ROM]);
-        break;
-    case FILE_ROM_ON:
-        if (!fb->readonly) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "property 'rom' = 'on' is not supported with"
-                                " 'readonly' = 'off'");
-            return NULL;
-        }
-        break;
-    case FILE_ROM_OFF:
-        if (fb->readonly && share) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "property 'rom' = 'off' is incompatible with"
-                                " 'readonly' = 'on' and 'share' = 'on'");
-            return NULL;
-        }
-        break;
-    default:
-        g_assert_not_reached();
+    if (!file_backend_resolve_rom(fb, share, error)) {
+        return NULL;
     }
 
     name = qmem_host_memory_backend_ram_block_name(backend);
+    fd = file_backend_open(fb, name, share, &created, error);
+    if (fd < 0) {
+        return NULL;
+    }
     flags = share ? QMEM_RAM_SHARED : 0;
     flags |= fb->readonly ? QMEM_RAM_READONLY_FD : 0;
     flags |= fb->rom == FILE_ROM_ON ? QMEM_RAM_READONLY : 0;
     flags |= reserve ? 0 : QMEM_RAM_NORESERVE;
-
-    fd = file_ram_open(fb->mem_path, name, fb->readonly, &created);
-    if (fd < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "can't open backing store %s for guest RAM: %s",
-                    fb->mem_path, g_strerror(-fd));
-        /*
-         * A private mapping of a file we may only read is still writable
-         * RAM: point the user at the option that does that.
-         */
-        if (!fb->readonly && !share && fd == -EACCES && error && *error) {
-            int rfd = file_ram_open(fb->mem_path, name, TRUE, &created);
-
-            if (rfd >= 0) {
-                close(rfd);
-                qmem_error_set_hint(*error,
-                    "Consider opening the backing store read-only but still "
-                    "creating writable RAM using '-object "
-                    "memory-backend-file,readonly=on,rom=off...' (see \"VM "
-                    "templating\" documentation)\n");
-            }
-        }
-        return NULL;
-    }
-
     block = qmem_ram_block_new_from_fd(name, size, fb->align, fd, fb->offset,
                                        flags, error);
     if (!block && created) {
