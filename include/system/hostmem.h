@@ -55,15 +55,16 @@ GType qmem_host_mem_policy_get_type(void);
 
 /**
  * QmemHostMemoryBackendClass:
- * @alloc: allocates the backend's memory.  Called from complete, after
- *   every property is set, once per complete (again only after a complete
- *   that failed, whose block was freed); reads the properties it needs
- *   through the getters below.  Returns (transfer full) the RAM block, or
- *   %NULL with @error set, in which case it leaves no mapping and no open
- *   file descriptor behind.  May resolve properties of its own type (rom=auto
- *   of memory-backend-file), but may not set those of the abstract backend.
- *   Optional: a class without it allocates nothing and its complete does
- *   nothing; every instantiable backend has one.
+ * @alloc: allocates the backend's memory and returns it (transfer full),
+ *   or %NULL with @error set.  Called by complete once every property is
+ *   set; called again only if that complete failed (complete then freed
+ *   the block).  Reads the properties it needs through the getters below.
+ *   On failure it leaves no mapping and no open file descriptor behind.  It
+ *   may resolve properties of its own type (rom=auto of
+ *   memory-backend-file) but may not set those of the abstract backend,
+ *   and does not apply merge, dump, NUMA policy or prealloc: complete does.
+ *   Required of every instantiable backend (without it complete does
+ *   nothing).
  * @aligned: whether complete refuses a size that is not a multiple of the
  *   page size of the block @alloc returns ("backend '%s' memory size must
  *   be multiple of %s").  QEMU's `aligned`: %TRUE for file and memfd
