@@ -134,36 +134,18 @@ static int file_ram_open(const char *path, const char *region_name,
     }
 }
 
-static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
-                                   GError **error)
+/*
+ * QEMU's rules for rom against readonly and share.  rom=auto becomes
+ * readonly's value, and the property reads it so from now on (as QEMU's).
+ */
+static gboolean file_backend_resolve_rom(QmemHostMemoryBackendFile *fb,
+                                         gboolean share, GError **error)
 {
-    QmemHostMemoryBackendFile *fb = BACKEND_FILE(backend);
-    guint64 size = qmem_host_memory_backend_get_size(backend);
-    g_autofree char *name = NULL;
-    gboolean share, reserve, created;
-    QmemRamBlock *block;
-    guint flags;
-    int fd;
-
-    if (!size) {
-        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "can't create backend with size 0");
-        return FALSE;
-    }
-    if (!fb->mem_path) {
-        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "mem-path property not set");
-        return FALSE;
-    }
-    g_object_get(backend, QMEM_HOSTMEM_PROP_SHARE, &share,
-                 QMEM_HOSTMEM_PROP_RESERVE, &reserve, NULL);
-
     switch (fb->rom) {
     case FILE_ROM_AUTO:
-        /* As QEMU, the property reads the resolved value from now on. */
         fb->rom = fb->readonly ? FILE_ROM_ON : FILE_ROM_OFF;
         g_object_notify_by_pspec(G_OBJECT(fb), props[PROP_ROM]);
-        break;
+        return TRUE;
     case FILE_ROM_ON:
         if (!fb->readonly) {
             g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -171,7 +153,7 @@ static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
                                 " 'readonly' = 'off'");
             return FALSE;
         }
-        break;
+        return TRUE;
     case FILE_ROM_OFF:
         if (fb->readonly && share) {
             g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -179,103 +161,384 @@ static gboolean file_backend_alloc(QmemHostMemoryBackend *backend,
                                 " 'readonly' = 'on' and 'share' = 'on'");
             return FALSE;
         }
-        break;
+        return TRUE;
     default:
         g_assert_not_reached();
     }
+}
+
+/*
+ * Opens mem-path (file_ram_open()) with QEMU's message on failure.
+ * Returns the fd, or -1.
+ */
+static int file_backend_open(QmemHostMemoryBackendFile *fb, const char *name,
+                             gboolean share, gboolean *created,
+                             GError **error)
+{
+    gboolean unused;
+    int fd = file_ram_open(fb->mem_path, name, fb->readonly, created);
+
+    if (fd >= 0) {
+        return fd;
+    }
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "can't open backing store %s for guest RAM: %s",
+                fb->mem_path, g_strerror(-fd));
+    /*
+     * A private mapping of a file we may only read is still writable RAM:
+     * point the user at the option that does that.
+     */
+    if (!fb->readonly && !share && fd == -EACCES && error && *error) {
+        int rfd = file_ram_open(fb->mem_path, name, TRUE, &unused);
+
+        if (rfd >= 0) {
+            close(rfd);
+            qmem_error_set_hint(*error,
+                "Consider opening the backing store read-only but still "
+                "creating writable RAM using '-object "
+                "memory-backend-file,readonly=on,rom=off...' (see \"VM "
+                "templating\" documentation)\n");
+        }
+    }
+    return -1;
+}
+
+static QmemRamBlock *file_backend_alloc(QmemHostMemoryBackend *backend,
+                                        GError **error)
+{
+    QmemHostMemoryBackendFile *fb = BACKEND_FILE(backend);
+    guint64 size = qmem_host_memory_backend_get_size(backend);
+    gboolean share = qmem_host_memory_backend_get_share(backend);
+    gboolean reserve = qmem_host_memory_backend_get_reserve(backend);
+    g_autofree char *name = NULL;
+    QmemRamBlock *block;
+    gboolean created;
+    guint flags;
+    int fd;
+
+    if (!size) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "can't create backend with size 0");
+        return NULL;
+    }
+    if (!fb->mem_path) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "mem-path property not set");
+        return NULL;
+    }
+    if (!file_backend_resolve_rom(fb, share, error)) {
+        return NULL;
+    }
 
     name = qmem_host_memory_backend_ram_block_name(backend);
+    fd = file_backend_open(fb, name, share, &created, error);
+    if (fd < 0) {
+        return NULL;
+    }
     flags = share ? QMEM_RAM_SHARED : 0;
     flags |= fb->readonly ? QMEM_RAM_READONLY_FD : 0;
     flags |= fb->rom == FILE_ROM_ON ? QMEM_RAM_READONLY : 0;
     flags |= reserve ? 0 : QMEM_RAM_NORESERVE;
-
-    fd = file_ram_open(fb->mem_path, name, fb->readonly, &created);
-    if (fd < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "can't open backing store %s for guest RAM: %s",
-                    fb->mem_path, g_strerror(-fd));
-        /*
-         * A private mapping of a file we may only read is still writable
-         * RAM: point the user at the option that does that.
-         */
-        if (!fb->readonly && !share && fd == -EACCES && error && *error) {
-            int rfd = file_ram_open(fb->mem_path, name, TRUE, &created);
-
-            if (rfd >= 0) {
-                close(rfd);
-                qmem_error_set_hint(*error,
-                    "Consider opening the backing store read-only but still "
-                    "creating writable RAM using '-object "
-                    "memory-backend-file,readonly=on,rom=off...' (see \"VM "
-                    "templating\" documentation)\n");
-            }
-        }
-        return FALSE;
-    }
-
     block = qmem_ram_block_new_from_fd(name, size, fb->align, fd, fb->offset,
                                        flags, error);
-    if (!block) {
-        if (created) {
-            unlink(fb->mem_path);
-        }
+    if (!block && created) {
+        unlink(fb->mem_path);
+    }
+    return block;
+}
+
+/*
+ * Properties, one table entry each, as for the abstract backend
+ * (hostmem-properties.c): a value from outside goes through @set_checked
+ * and then @set; g_object_set() from code runs @set alone.  Everything but
+ * discard-data is fixed once the file is mapped.
+ */
+
+#define PROP_FLAGS \
+    (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY)
+
+typedef struct {
+    /* The GParamSpec: name, blurb (what help prints), range, default. */
+    GParamSpec *(*spec)(void);
+    /*
+     * QEMU's setter rules: refuses a value the backend cannot take now,
+     * leaving it as it was.  %NULL: any valid value, any time.
+     */
+    gboolean (*set_checked)(QmemHostMemoryBackendFile *fb, GParamSpec *pspec,
+                            const GValue *value, GError **error);
+    /* Stores @value; returns whether the property changed. */
+    gboolean (*set)(QmemHostMemoryBackendFile *fb, const GValue *value);
+    void (*get)(QmemHostMemoryBackendFile *fb, GValue *value);
+} FileProperty;
+
+static gboolean is_allocated(QmemHostMemoryBackendFile *fb)
+{
+    return qmem_host_memory_backend_get_ram_block(
+               QMEM_HOST_MEMORY_BACKEND(fb)) != NULL;
+}
+
+static const char *type_of(QmemHostMemoryBackendFile *fb)
+{
+    return qmem_object_get_typename(QMEM_OBJECT(fb));
+}
+
+static GParamSpec *int_typed(GParamSpec *pspec)
+{
+    qmem_param_spec_set_qom_type(pspec, "int");
+    return pspec;
+}
+
+static gboolean store_boolean(gboolean *field, const GValue *value)
+{
+    gboolean v = g_value_get_boolean(value);
+
+    if (*field == v) {
         return FALSE;
     }
-    qmem_host_memory_backend_set_ram_block(backend, block, TRUE);
+    *field = v;
     return TRUE;
 }
+
+static gboolean store_uint64(guint64 *field, const GValue *value)
+{
+    guint64 v = g_value_get_uint64(value);
+
+    if (*field == v) {
+        return FALSE;
+    }
+    *field = v;
+    return TRUE;
+}
+
+/* mem-path: mandatory, fixed once mapped. */
+
+static GParamSpec *mem_path_spec(void)
+{
+    GParamSpec *pspec = g_param_spec_string(
+        "mem-path", NULL,
+        "File or directory (for a temporary file) that backs the memory",
+        NULL, PROP_FLAGS);
+
+    qmem_param_spec_set_qom_type(pspec, "string");
+    qmem_param_spec_set_mandatory(pspec);
+    return pspec;
+}
+
+static gboolean mem_path_set_checked(QmemHostMemoryBackendFile *fb,
+                                     GParamSpec *pspec, const GValue *value,
+                                     GError **error)
+{
+    if (is_allocated(fb)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "cannot change property 'mem-path' of %s", type_of(fb));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean mem_path_set(QmemHostMemoryBackendFile *fb,
+                             const GValue *value)
+{
+    if (g_strcmp0(fb->mem_path, g_value_get_string(value)) == 0) {
+        return FALSE;
+    }
+    g_free(fb->mem_path);
+    fb->mem_path = g_value_dup_string(value);
+    return TRUE;
+}
+
+static void mem_path_get(QmemHostMemoryBackendFile *fb, GValue *value)
+{
+    g_value_set_string(value, fb->mem_path);
+}
+
+/* align: 0 = the file's page size; fixed once mapped. */
+
+static GParamSpec *align_spec(void)
+{
+    return int_typed(qmem_param_spec_size(
+        "align", "Alignment of the mapping (ex: 2M; default: page size)", 0,
+        G_MAXUINT64, 0, PROP_FLAGS));
+}
+
+static gboolean align_set_checked(QmemHostMemoryBackendFile *fb,
+                                  GParamSpec *pspec, const GValue *value,
+                                  GError **error)
+{
+    if (is_allocated(fb)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "cannot change property '%s' of %s", pspec->name,
+                    type_of(fb));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean align_set(QmemHostMemoryBackendFile *fb, const GValue *value)
+{
+    return store_uint64(&fb->align, value);
+}
+
+static void align_get(QmemHostMemoryBackendFile *fb, GValue *value)
+{
+    g_value_set_uint64(value, fb->align);
+}
+
+/* offset: where in the file the memory starts; fixed once mapped. */
+
+static GParamSpec *offset_spec(void)
+{
+    return int_typed(qmem_param_spec_size(
+        "offset", "Offset into the target file (ex: 1G)", 0, G_MAXUINT64, 0,
+        PROP_FLAGS));
+}
+
+static gboolean offset_set_checked(QmemHostMemoryBackendFile *fb,
+                                   GParamSpec *pspec, const GValue *value,
+                                   GError **error)
+{
+    if (is_allocated(fb)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "cannot change property '%s' of %s", pspec->name,
+                    type_of(fb));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean offset_set(QmemHostMemoryBackendFile *fb, const GValue *value)
+{
+    return store_uint64(&fb->offset, value);
+}
+
+static void offset_get(QmemHostMemoryBackendFile *fb, GValue *value)
+{
+    g_value_set_uint64(value, fb->offset);
+}
+
+/* discard-data: any time (read when the backend goes away). */
+
+static GParamSpec *discard_data_spec(void)
+{
+    return g_param_spec_boolean(
+        "discard-data", NULL,
+        "Discard the file's contents when the backend goes away", FALSE,
+        PROP_FLAGS);
+}
+
+static gboolean discard_data_set(QmemHostMemoryBackendFile *fb,
+                                 const GValue *value)
+{
+    return store_boolean(&fb->discard_data, value);
+}
+
+static void discard_data_get(QmemHostMemoryBackendFile *fb, GValue *value)
+{
+    g_value_set_boolean(value, fb->discard_data);
+}
+
+/* readonly: open the file O_RDONLY; fixed once mapped. */
+
+static GParamSpec *readonly_spec(void)
+{
+    return g_param_spec_boolean("readonly", NULL, "Open the file read-only",
+                                FALSE, PROP_FLAGS);
+}
+
+static gboolean readonly_set_checked(QmemHostMemoryBackendFile *fb,
+                                     GParamSpec *pspec, const GValue *value,
+                                     GError **error)
+{
+    if (is_allocated(fb)) {
+        /* The trailing period is QEMU's. */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "cannot change property 'readonly' of %s.", type_of(fb));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean readonly_set(QmemHostMemoryBackendFile *fb,
+                             const GValue *value)
+{
+    return store_boolean(&fb->readonly, value);
+}
+
+static void readonly_get(QmemHostMemoryBackendFile *fb, GValue *value)
+{
+    g_value_set_boolean(value, fb->readonly);
+}
+
+/* rom: auto = as readonly, resolved at alloc; fixed once mapped. */
+
+static GParamSpec *rom_spec(void)
+{
+    GParamSpec *pspec = g_param_spec_enum(
+        "rom", NULL, "Whether to create Read Only Memory (ROM)",
+        file_rom_type, FILE_ROM_AUTO, PROP_FLAGS);
+
+    qmem_param_spec_set_qom_type(pspec, "OnOffAuto");
+    return pspec;
+}
+
+static gboolean rom_set_checked(QmemHostMemoryBackendFile *fb,
+                                GParamSpec *pspec, const GValue *value,
+                                GError **error)
+{
+    if (is_allocated(fb)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "cannot change property '%s' of %s.", pspec->name,
+                    type_of(fb));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean rom_set(QmemHostMemoryBackendFile *fb, const GValue *value)
+{
+    FileRom rom = g_value_get_enum(value);
+
+    if (fb->rom == rom) {
+        return FALSE;
+    }
+    fb->rom = rom;
+    return TRUE;
+}
+
+static void rom_get(QmemHostMemoryBackendFile *fb, GValue *value)
+{
+    g_value_set_enum(value, fb->rom);
+}
+
+/*
+ * QEMU describes only offset and rom; the other blurbs are ours.  pmem is
+ * left out, as QEMU does when built without libpmem.
+ */
+static const FileProperty properties[N_PROPS] = {
+    [PROP_MEM_PATH] = { mem_path_spec, mem_path_set_checked, mem_path_set,
+                        mem_path_get },
+    [PROP_ALIGN] = { align_spec, align_set_checked, align_set, align_get },
+    [PROP_OFFSET] = { offset_spec, offset_set_checked, offset_set,
+                      offset_get },
+    [PROP_DISCARD_DATA] = { discard_data_spec, NULL, discard_data_set,
+                            discard_data_get },
+    [PROP_READONLY] = { readonly_spec, readonly_set_checked, readonly_set,
+                        readonly_get },
+    [PROP_ROM] = { rom_spec, rom_set_checked, rom_set, rom_get },
+};
 
 static void qmem_host_memory_backend_file_set_property(GObject *gobj,
                                                        guint prop_id,
                                                        const GValue *value,
                                                        GParamSpec *pspec)
 {
-    QmemHostMemoryBackendFile *fb = BACKEND_FILE(gobj);
-
-    switch (prop_id) {
-    case PROP_MEM_PATH:
-        if (g_strcmp0(fb->mem_path, g_value_get_string(value)) == 0) {
-            return;
-        }
-        g_free(fb->mem_path);
-        fb->mem_path = g_value_dup_string(value);
-        break;
-    case PROP_ALIGN:
-        if (fb->align == g_value_get_uint64(value)) {
-            return;
-        }
-        fb->align = g_value_get_uint64(value);
-        break;
-    case PROP_OFFSET:
-        if (fb->offset == g_value_get_uint64(value)) {
-            return;
-        }
-        fb->offset = g_value_get_uint64(value);
-        break;
-    case PROP_DISCARD_DATA:
-        if (fb->discard_data == g_value_get_boolean(value)) {
-            return;
-        }
-        fb->discard_data = g_value_get_boolean(value);
-        break;
-    case PROP_READONLY:
-        if (fb->readonly == g_value_get_boolean(value)) {
-            return;
-        }
-        fb->readonly = g_value_get_boolean(value);
-        break;
-    case PROP_ROM:
-        if (fb->rom == (FileRom)g_value_get_enum(value)) {
-            return;
-        }
-        fb->rom = g_value_get_enum(value);
-        break;
-    default:
+    if (prop_id == PROP_0 || prop_id >= N_PROPS) {
         G_OBJECT_WARN_INVALID_PROPERTY_ID(gobj, prop_id, pspec);
         return;
     }
-    g_object_notify_by_pspec(gobj, pspec);
+    if (properties[prop_id].set(BACKEND_FILE(gobj), value)) {
+        g_object_notify_by_pspec(gobj, pspec);
+    }
 }
 
 static void qmem_host_memory_backend_file_get_property(GObject *gobj,
@@ -283,67 +546,24 @@ static void qmem_host_memory_backend_file_get_property(GObject *gobj,
                                                        GValue *value,
                                                        GParamSpec *pspec)
 {
-    QmemHostMemoryBackendFile *fb = BACKEND_FILE(gobj);
-
-    switch (prop_id) {
-    case PROP_MEM_PATH:
-        g_value_set_string(value, fb->mem_path);
-        break;
-    case PROP_ALIGN:
-        g_value_set_uint64(value, fb->align);
-        break;
-    case PROP_OFFSET:
-        g_value_set_uint64(value, fb->offset);
-        break;
-    case PROP_DISCARD_DATA:
-        g_value_set_boolean(value, fb->discard_data);
-        break;
-    case PROP_READONLY:
-        g_value_set_boolean(value, fb->readonly);
-        break;
-    case PROP_ROM:
-        g_value_set_enum(value, fb->rom);
-        break;
-    default:
+    if (prop_id == PROP_0 || prop_id >= N_PROPS) {
         G_OBJECT_WARN_INVALID_PROPERTY_ID(gobj, prop_id, pspec);
-        break;
+        return;
     }
+    properties[prop_id].get(BACKEND_FILE(gobj), value);
 }
 
-/* Everything but discard-data is fixed once the file is mapped. */
 static gboolean file_backend_set_property_checked(QmemObject *obj,
                                                   GParamSpec *pspec,
                                                   const GValue *value,
                                                   GError **error)
 {
-    QmemHostMemoryBackend *backend = QMEM_HOST_MEMORY_BACKEND(obj);
-    const char *type = qmem_object_get_typename(obj);
-    gboolean inited = qmem_host_memory_backend_get_ram_block(backend) != NULL;
+    if (pspec->owner_type == qmem_host_memory_backend_file_type_id) {
+        const FileProperty *prop = &properties[pspec->param_id];
 
-    if (pspec->owner_type == qmem_host_memory_backend_file_type_id &&
-        inited) {
-        switch (pspec->param_id) {
-        case PROP_MEM_PATH:
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "cannot change property 'mem-path' of %s", type);
+        if (prop->set_checked &&
+            !prop->set_checked(BACKEND_FILE(obj), pspec, value, error)) {
             return FALSE;
-        case PROP_ALIGN:
-        case PROP_OFFSET:
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "cannot change property '%s' of %s", pspec->name,
-                        type);
-            return FALSE;
-        case PROP_READONLY:
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "cannot change property 'readonly' of %s.", type);
-            return FALSE;
-        case PROP_ROM:
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "cannot change property '%s' of %s.", pspec->name,
-                        type);
-            return FALSE;
-        default:
-            break;
         }
     }
     return QMEM_OBJECT_CLASS(qmem_host_memory_backend_file_parent_class)
@@ -378,8 +598,6 @@ qmem_host_memory_backend_file_class_init(QmemHostMemoryBackendFileClass *klass)
 {
     GObjectClass *gobject_class = G_OBJECT_CLASS(klass);
     QmemObjectClass *object_class = QMEM_OBJECT_CLASS(klass);
-    const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                              G_PARAM_EXPLICIT_NOTIFY;
 
     gobject_class->set_property = qmem_host_memory_backend_file_set_property;
     gobject_class->get_property = qmem_host_memory_backend_file_get_property;
@@ -387,36 +605,11 @@ qmem_host_memory_backend_file_class_init(QmemHostMemoryBackendFileClass *klass)
     object_class->set_property_checked = file_backend_set_property_checked;
     object_class->unparent = file_backend_unparent;
     QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->alloc = file_backend_alloc;
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->aligned = TRUE;
 
-    /*
-     * QEMU describes only offset and rom; the other blurbs are ours.  pmem
-     * is left out, as QEMU does when built without libpmem.
-     */
-    props[PROP_MEM_PATH] = g_param_spec_string(
-        "mem-path", NULL,
-        "File or directory (for a temporary file) that backs the memory",
-        NULL, flags);
-    qmem_param_spec_set_qom_type(props[PROP_MEM_PATH], "string");
-    qmem_param_spec_set_mandatory(props[PROP_MEM_PATH]);
-    props[PROP_ALIGN] = qmem_param_spec_size(
-        "align", "Alignment of the mapping (ex: 2M; default: page size)",
-        0, G_MAXUINT64, 0, flags);
-    qmem_param_spec_set_qom_type(props[PROP_ALIGN], "int");
-    props[PROP_OFFSET] = qmem_param_spec_size(
-        "offset", "Offset into the target file (ex: 1G)", 0, G_MAXUINT64, 0,
-        flags);
-    qmem_param_spec_set_qom_type(props[PROP_OFFSET], "int");
-    props[PROP_DISCARD_DATA] = g_param_spec_boolean(
-        "discard-data", NULL,
-        "Discard the file's contents when the backend goes away", FALSE,
-        flags);
-    props[PROP_READONLY] = g_param_spec_boolean(
-        "readonly", NULL, "Open the file read-only", FALSE, flags);
-    props[PROP_ROM] = g_param_spec_enum(
-        "rom", NULL, "Whether to create Read Only Memory (ROM)",
-        file_rom_type, FILE_ROM_AUTO, flags);
-    qmem_param_spec_set_qom_type(props[PROP_ROM], "OnOffAuto");
-
+    for (guint id = PROP_0 + 1; id < N_PROPS; id++) {
+        props[id] = properties[id].spec();
+    }
     g_object_class_install_properties(gobject_class, N_PROPS, props);
 }
 

@@ -108,72 +108,179 @@ static int memfd_create_sized(const char *name, guint64 size,
     return fd;
 }
 
-static gboolean memfd_backend_alloc(QmemHostMemoryBackend *backend,
-                                    GError **error)
+static QmemRamBlock *memfd_backend_alloc(QmemHostMemoryBackend *backend,
+                                         GError **error)
 {
     QmemHostMemoryBackendMemfd *m = BACKEND_MEMFD(backend);
     guint64 size = qmem_host_memory_backend_get_size(backend);
     g_autofree char *name = NULL;
-    gboolean share, reserve;
-    QmemRamBlock *block;
+    guint flags = 0;
     int fd;
 
     if (!size) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "can't create backend with size 0");
-        return FALSE;
+        return NULL;
     }
     fd = memfd_create_sized(QMEM_TYPE_NAME_MEMORY_BACKEND_MEMFD, size,
                             m->hugetlb, m->hugetlbsize,
                             m->seal ? MEMFD_SEALS : 0, error);
     if (fd < 0) {
-        return FALSE;
+        return NULL;
     }
-    g_object_get(backend, QMEM_HOSTMEM_PROP_SHARE, &share,
-                 QMEM_HOSTMEM_PROP_RESERVE, &reserve, NULL);
+    if (qmem_host_memory_backend_get_share(backend)) {
+        flags |= QMEM_RAM_SHARED;
+    }
+    if (!qmem_host_memory_backend_get_reserve(backend)) {
+        flags |= QMEM_RAM_NORESERVE;
+    }
     name = qmem_host_memory_backend_ram_block_name(backend);
-    block = qmem_ram_block_new_from_fd(name, size, 0, fd, 0,
-                                       (share ? QMEM_RAM_SHARED : 0) |
-                                       (reserve ? 0 : QMEM_RAM_NORESERVE),
-                                       error);
-    if (!block) {
+    return qmem_ram_block_new_from_fd(name, size, 0, fd, 0, flags, error);
+}
+
+/*
+ * Properties, one table entry each, as for the abstract backend
+ * (hostmem-properties.c): a value from outside goes through @set_checked
+ * and then @set; g_object_set() from code runs @set alone.
+ */
+
+#define PROP_FLAGS \
+    (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY)
+
+typedef struct {
+    /* The GParamSpec: name, blurb (what help prints), range, default. */
+    GParamSpec *(*spec)(void);
+    /*
+     * QEMU's setter rules: refuses a value the backend cannot take now,
+     * leaving it as it was.  %NULL: any valid value, any time.
+     */
+    gboolean (*set_checked)(QmemHostMemoryBackendMemfd *m, GParamSpec *pspec,
+                            const GValue *value, GError **error);
+    /* Stores @value; returns whether the property changed. */
+    gboolean (*set)(QmemHostMemoryBackendMemfd *m, const GValue *value);
+    void (*get)(QmemHostMemoryBackendMemfd *m, GValue *value);
+} MemfdProperty;
+
+static gboolean store_boolean(gboolean *field, const GValue *value)
+{
+    gboolean v = g_value_get_boolean(value);
+
+    if (*field == v) {
         return FALSE;
     }
-    qmem_host_memory_backend_set_ram_block(backend, block, TRUE);
+    *field = v;
     return TRUE;
 }
+
+/* hugetlb: any time (QEMU has no guard; read at alloc). */
+
+static GParamSpec *hugetlb_spec(void)
+{
+    return g_param_spec_boolean("hugetlb", NULL, "Use huge pages", FALSE,
+                                PROP_FLAGS);
+}
+
+static gboolean hugetlb_set(QmemHostMemoryBackendMemfd *m,
+                            const GValue *value)
+{
+    return store_boolean(&m->hugetlb, value);
+}
+
+static void hugetlb_get(QmemHostMemoryBackendMemfd *m, GValue *value)
+{
+    g_value_set_boolean(value, m->hugetlb);
+}
+
+/*
+ * hugetlbsize: 0 (the default) means the host's default huge page size,
+ * but cannot be set; fixed once the memory exists.
+ */
+
+static GParamSpec *hugetlbsize_spec(void)
+{
+    GParamSpec *pspec = qmem_param_spec_size(
+        "hugetlbsize", "Huge pages size (ex: 2M, 1G)", 0, G_MAXUINT64, 0,
+        PROP_FLAGS);
+
+    qmem_param_spec_set_qom_type(pspec, "int");
+    return pspec;
+}
+
+static gboolean hugetlbsize_set_checked(QmemHostMemoryBackendMemfd *m,
+                                        GParamSpec *pspec,
+                                        const GValue *value, GError **error)
+{
+    if (qmem_host_memory_backend_get_ram_block(
+            QMEM_HOST_MEMORY_BACKEND(m))) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "cannot change property value");
+        return FALSE;
+    }
+    if (!g_value_get_uint64(value)) {
+        /* Not worded as size's refusal of 0: QEMU's memfd says it so. */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Property '%s.%s' doesn't take value '%" PRIu64 "'",
+                    qmem_object_get_typename(QMEM_OBJECT(m)), pspec->name,
+                    g_value_get_uint64(value));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean hugetlbsize_set(QmemHostMemoryBackendMemfd *m,
+                                const GValue *value)
+{
+    guint64 size = g_value_get_uint64(value);
+
+    if (m->hugetlbsize == size) {
+        return FALSE;
+    }
+    m->hugetlbsize = size;
+    return TRUE;
+}
+
+static void hugetlbsize_get(QmemHostMemoryBackendMemfd *m, GValue *value)
+{
+    g_value_set_uint64(value, m->hugetlbsize);
+}
+
+/* seal: any time (QEMU has no guard; read at alloc). */
+
+static GParamSpec *seal_spec(void)
+{
+    return g_param_spec_boolean("seal", NULL, "Seal growing & shrinking",
+                                TRUE, PROP_FLAGS);
+}
+
+static gboolean seal_set(QmemHostMemoryBackendMemfd *m, const GValue *value)
+{
+    return store_boolean(&m->seal, value);
+}
+
+static void seal_get(QmemHostMemoryBackendMemfd *m, GValue *value)
+{
+    g_value_set_boolean(value, m->seal);
+}
+
+static const MemfdProperty properties[N_PROPS] = {
+    [PROP_HUGETLB] = { hugetlb_spec, NULL, hugetlb_set, hugetlb_get },
+    [PROP_HUGETLBSIZE] = { hugetlbsize_spec, hugetlbsize_set_checked,
+                           hugetlbsize_set, hugetlbsize_get },
+    [PROP_SEAL] = { seal_spec, NULL, seal_set, seal_get },
+};
 
 static void qmem_host_memory_backend_memfd_set_property(GObject *gobj,
                                                         guint prop_id,
                                                         const GValue *value,
                                                         GParamSpec *pspec)
 {
-    QmemHostMemoryBackendMemfd *m = BACKEND_MEMFD(gobj);
-
-    switch (prop_id) {
-    case PROP_HUGETLB:
-        if (m->hugetlb == g_value_get_boolean(value)) {
-            return;
-        }
-        m->hugetlb = g_value_get_boolean(value);
-        break;
-    case PROP_HUGETLBSIZE:
-        if (m->hugetlbsize == g_value_get_uint64(value)) {
-            return;
-        }
-        m->hugetlbsize = g_value_get_uint64(value);
-        break;
-    case PROP_SEAL:
-        if (m->seal == g_value_get_boolean(value)) {
-            return;
-        }
-        m->seal = g_value_get_boolean(value);
-        break;
-    default:
+    if (prop_id == PROP_0 || prop_id >= N_PROPS) {
         G_OBJECT_WARN_INVALID_PROPERTY_ID(gobj, prop_id, pspec);
         return;
     }
-    g_object_notify_by_pspec(gobj, pspec);
+    if (properties[prop_id].set(BACKEND_MEMFD(gobj), value)) {
+        g_object_notify_by_pspec(gobj, pspec);
+    }
 }
 
 static void qmem_host_memory_backend_memfd_get_property(GObject *gobj,
@@ -181,44 +288,23 @@ static void qmem_host_memory_backend_memfd_get_property(GObject *gobj,
                                                         GValue *value,
                                                         GParamSpec *pspec)
 {
-    QmemHostMemoryBackendMemfd *m = BACKEND_MEMFD(gobj);
-
-    switch (prop_id) {
-    case PROP_HUGETLB:
-        g_value_set_boolean(value, m->hugetlb);
-        break;
-    case PROP_HUGETLBSIZE:
-        g_value_set_uint64(value, m->hugetlbsize);
-        break;
-    case PROP_SEAL:
-        g_value_set_boolean(value, m->seal);
-        break;
-    default:
+    if (prop_id == PROP_0 || prop_id >= N_PROPS) {
         G_OBJECT_WARN_INVALID_PROPERTY_ID(gobj, prop_id, pspec);
-        break;
+        return;
     }
+    properties[prop_id].get(BACKEND_MEMFD(gobj), value);
 }
 
-/* hugetlb and seal have no guard in QEMU: they only matter at alloc. */
 static gboolean memfd_backend_set_property_checked(QmemObject *obj,
                                                    GParamSpec *pspec,
                                                    const GValue *value,
                                                    GError **error)
 {
-    QmemHostMemoryBackend *backend = QMEM_HOST_MEMORY_BACKEND(obj);
+    if (pspec->owner_type == qmem_host_memory_backend_memfd_type_id) {
+        const MemfdProperty *prop = &properties[pspec->param_id];
 
-    if (pspec->owner_type == qmem_host_memory_backend_memfd_type_id &&
-        pspec->param_id == PROP_HUGETLBSIZE) {
-        if (qmem_host_memory_backend_get_ram_block(backend)) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "cannot change property value");
-            return FALSE;
-        }
-        if (!g_value_get_uint64(value)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Property '%s.%s' doesn't take value '%" PRIu64 "'",
-                        qmem_object_get_typename(obj), pspec->name,
-                        g_value_get_uint64(value));
+        if (prop->set_checked &&
+            !prop->set_checked(BACKEND_MEMFD(obj), pspec, value, error)) {
             return FALSE;
         }
     }
@@ -230,32 +316,22 @@ static void qmem_host_memory_backend_memfd_class_init(
     QmemHostMemoryBackendMemfdClass *klass)
 {
     GObjectClass *gobject_class = G_OBJECT_CLASS(klass);
-    const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                              G_PARAM_EXPLICIT_NOTIFY;
+    /* As QEMU: the huge page properties exist only where the host has them. */
+    gboolean has_hugetlb = memfd_check(MFD_HUGETLB);
 
     gobject_class->set_property = qmem_host_memory_backend_memfd_set_property;
     gobject_class->get_property = qmem_host_memory_backend_memfd_get_property;
     QMEM_OBJECT_CLASS(klass)->set_property_checked =
         memfd_backend_set_property_checked;
     QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->alloc = memfd_backend_alloc;
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->aligned = TRUE;
 
-    props[PROP_SEAL] = g_param_spec_boolean(
-        "seal", NULL, "Seal growing & shrinking", TRUE, flags);
-    g_object_class_install_property(gobject_class, PROP_SEAL,
-                                    props[PROP_SEAL]);
-
-    /* As QEMU: the huge page properties exist only where the host has them. */
-    if (memfd_check(MFD_HUGETLB)) {
-        props[PROP_HUGETLB] = g_param_spec_boolean(
-            "hugetlb", NULL, "Use huge pages", FALSE, flags);
-        props[PROP_HUGETLBSIZE] = qmem_param_spec_size(
-            "hugetlbsize", "Huge pages size (ex: 2M, 1G)", 0, G_MAXUINT64, 0,
-            flags);
-        qmem_param_spec_set_qom_type(props[PROP_HUGETLBSIZE], "int");
-        g_object_class_install_property(gobject_class, PROP_HUGETLB,
-                                        props[PROP_HUGETLB]);
-        g_object_class_install_property(gobject_class, PROP_HUGETLBSIZE,
-                                        props[PROP_HUGETLBSIZE]);
+    for (guint id = PROP_0 + 1; id < N_PROPS; id++) {
+        if (!has_hugetlb && (id == PROP_HUGETLB || id == PROP_HUGETLBSIZE)) {
+            continue;
+        }
+        props[id] = properties[id].spec();
+        g_object_class_install_property(gobject_class, id, props[id]);
     }
 }
 

@@ -20,38 +20,37 @@ G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemHostMemoryBackendRam,
                                QMEM_TYPE_HOST_MEMORY_BACKEND,
                                G_TYPE_FLAG_FINAL, {})
 
-static gboolean ram_backend_alloc(QmemHostMemoryBackend *backend,
-                                  GError **error)
+static QmemRamBlock *ram_backend_alloc(QmemHostMemoryBackend *backend,
+                                       GError **error)
 {
     guint64 size = qmem_host_memory_backend_get_size(backend);
     g_autofree char *name = NULL;
-    gboolean share, reserve;
-    QmemRamBlock *block;
+    guint flags = 0;
 
     if (!size) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "can't create backend with size 0");
-        return FALSE;
+        return NULL;
     }
-    g_object_get(backend, QMEM_HOSTMEM_PROP_SHARE, &share,
-                 QMEM_HOSTMEM_PROP_RESERVE, &reserve, NULL);
+    if (qmem_host_memory_backend_get_share(backend)) {
+        flags |= QMEM_RAM_SHARED;
+    }
+    if (!qmem_host_memory_backend_get_reserve(backend)) {
+        flags |= QMEM_RAM_NORESERVE;
+    }
     name = qmem_host_memory_backend_ram_block_name(backend);
-    block = qmem_ram_block_new_anon(name, size,
-                                    (share ? QMEM_RAM_SHARED : 0) |
-                                    (reserve ? 0 : QMEM_RAM_NORESERVE),
-                                    error);
-    if (!block) {
-        return FALSE;
-    }
-    /* The page size is the host's, so any size is accepted (QEMU). */
-    qmem_host_memory_backend_set_ram_block(backend, block, FALSE);
-    return TRUE;
+    return qmem_ram_block_new_anon(name, size, flags, error);
 }
 
 static void
 qmem_host_memory_backend_ram_class_init(QmemHostMemoryBackendRamClass *klass)
 {
-    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->alloc = ram_backend_alloc;
+    QmemHostMemoryBackendClass *backend_class =
+        QMEM_HOST_MEMORY_BACKEND_CLASS(klass);
+
+    backend_class->alloc = ram_backend_alloc;
+    /* The page size is the host's, so any size is accepted (QEMU). */
+    backend_class->aligned = FALSE;
 }
 
 static void qmem_host_memory_backend_ram_class_finalize(

@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The abstract memory-backend: properties, allocation order, NUMA, queries. */
+/* The abstract memory-backend: the type, complete, NUMA binding, queries. */
 
 #include <errno.h>
-#include <inttypes.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "hostmem-internal.h"
 #include "qmem-config.h"
 #include "qobject/json.h"
-#include "qom/property.h"
 #include "qom/user-creatable.h"
-#include "system/hostmem.h"
 #include "util/cutils.h"
 #include "util/error.h"
 #include "util/prealloc.h"
@@ -23,47 +21,6 @@ G_STATIC_ASSERT(QMEM_HOST_MEM_POLICY_PREFERRED == MPOL_PREFERRED);
 G_STATIC_ASSERT(QMEM_HOST_MEM_POLICY_BIND == MPOL_BIND);
 G_STATIC_ASSERT(QMEM_HOST_MEM_POLICY_INTERLEAVE == MPOL_INTERLEAVE);
 #endif
-
-/* QEMU's MAX_NODES: host-nodes values must be below it. */
-#define HOSTMEM_MAX_NODES 128
-#define BITS_PER_ULONG (8 * sizeof(unsigned long))
-/* One spare bit: mbind() gets maxnode + 1 (see complete). */
-#define HOST_NODES_LONGS \
-    ((HOSTMEM_MAX_NODES + 1 + BITS_PER_ULONG - 1) / BITS_PER_ULONG)
-
-typedef struct {
-    guint64 size;
-    gboolean merge;
-    gboolean dump;
-    gboolean prealloc;
-    guint prealloc_threads;
-    unsigned long host_nodes[HOST_NODES_LONGS];
-    QmemHostMemPolicy policy;
-    gboolean share;
-    gboolean reserve;
-    gboolean use_canonical_path;
-
-    QmemRamBlock *block;        /* non-NULL once complete succeeded */
-    gboolean aligned;
-    gboolean mapped;
-} QmemHostMemoryBackendPrivate;
-
-enum {
-    PROP_0,
-    PROP_SIZE,
-    PROP_MERGE,
-    PROP_DUMP,
-    PROP_PREALLOC,
-    PROP_PREALLOC_THREADS,
-    PROP_HOST_NODES,
-    PROP_POLICY,
-    PROP_SHARE,
-    PROP_RESERVE,
-    PROP_CANONICAL_PATH,
-    N_PROPS
-};
-
-static GParamSpec *props[N_PROPS];
 
 static void qmem_host_memory_backend_uc_init(QmemUserCreatableInterface *iface);
 
@@ -89,17 +46,15 @@ G_DEFINE_ABSTRACT_TYPE_WITH_CODE(QmemHostMemoryBackend,
     ((QmemHostMemoryBackendPrivate *) \
      qmem_host_memory_backend_get_instance_private(b))
 
-/* Host capabilities, probed once. */
-
-typedef struct {
-    gboolean has_ksm;
-    gboolean has_dontdump;
-    gboolean has_preferred_many;
-} HostCaps;
-
-static const HostCaps *host_caps(void)
+QmemHostMemoryBackendPrivate *
+qmem_host_memory_backend_get_private(QmemHostMemoryBackend *backend)
 {
-    static HostCaps caps;
+    return GET_PRIV(backend);
+}
+
+const QmemHostMemCaps *qmem_host_mem_caps(void)
+{
+    static QmemHostMemCaps caps;
     static gsize done;
 
     if (g_once_init_enter(&done)) {
@@ -145,33 +100,6 @@ void qmem_host_memory_backend_set_defaults(gboolean merge, gboolean dump,
     G_UNLOCK(defaults);
 }
 
-/* Host-node bitmap helpers. */
-
-static void host_nodes_set(unsigned long *bits, guint node)
-{
-    bits[node / BITS_PER_ULONG] |= 1UL << (node % BITS_PER_ULONG);
-}
-
-static gboolean host_nodes_test(const unsigned long *bits, guint node)
-{
-    return bits[node / BITS_PER_ULONG] & (1UL << (node % BITS_PER_ULONG));
-}
-
-
-static GArray *host_nodes_to_list(const unsigned long *bits)
-{
-    GArray *list = qmem_uint_list_new();
-
-    for (guint n = 0; n < HOSTMEM_MAX_NODES; n++) {
-        if (host_nodes_test(bits, n)) {
-            guint64 v = n;
-
-            g_array_append_val(list, v);
-        }
-    }
-    return list;
-}
-
 static const char *policy_nick(QmemHostMemPolicy policy)
 {
     g_autoptr(GEnumClass) klass = g_type_class_ref(QMEM_TYPE_HOST_MEM_POLICY);
@@ -181,292 +109,17 @@ static const char *policy_nick(QmemHostMemPolicy policy)
     return ev ? ev->value_nick : "";
 }
 
-/* GObject property plumbing: stores only; checks are in the hook below. */
-
-static void qmem_host_memory_backend_set_property(GObject *gobj,
-                                                  guint prop_id,
-                                                  const GValue *value,
-                                                  GParamSpec *pspec)
-{
-    QmemHostMemoryBackendPrivate *priv =
-        GET_PRIV(QMEM_HOST_MEMORY_BACKEND(gobj));
-    gboolean changed = TRUE;
-
-    switch (prop_id) {
-    case PROP_SIZE:
-        changed = priv->size != g_value_get_uint64(value);
-        priv->size = g_value_get_uint64(value);
-        break;
-    case PROP_MERGE:
-        changed = priv->merge != g_value_get_boolean(value);
-        priv->merge = g_value_get_boolean(value);
-        break;
-    case PROP_DUMP:
-        changed = priv->dump != g_value_get_boolean(value);
-        priv->dump = g_value_get_boolean(value);
-        break;
-    case PROP_PREALLOC:
-        changed = priv->prealloc != g_value_get_boolean(value);
-        priv->prealloc = g_value_get_boolean(value);
-        break;
-    case PROP_PREALLOC_THREADS:
-        changed = priv->prealloc_threads != g_value_get_uint(value);
-        priv->prealloc_threads = g_value_get_uint(value);
-        break;
-    case PROP_HOST_NODES: {
-        /* QEMU's setter adds nodes to the set; it never removes any. */
-        GArray *list = g_value_get_boxed(value);
-
-        changed = FALSE;
-        for (guint i = 0; list && i < list->len; i++) {
-            guint64 node = g_array_index(list, guint64, i);
-
-            g_return_if_fail(node < HOSTMEM_MAX_NODES);
-            if (!host_nodes_test(priv->host_nodes, node)) {
-                host_nodes_set(priv->host_nodes, node);
-                changed = TRUE;
-            }
-        }
-        break;
-    }
-    case PROP_POLICY:
-        changed = priv->policy != (QmemHostMemPolicy)g_value_get_enum(value);
-        priv->policy = g_value_get_enum(value);
-        break;
-    case PROP_SHARE:
-        changed = priv->share != g_value_get_boolean(value);
-        priv->share = g_value_get_boolean(value);
-        break;
-    case PROP_RESERVE:
-        changed = priv->reserve != g_value_get_boolean(value);
-        priv->reserve = g_value_get_boolean(value);
-        break;
-    case PROP_CANONICAL_PATH:
-        changed = priv->use_canonical_path != g_value_get_boolean(value);
-        priv->use_canonical_path = g_value_get_boolean(value);
-        break;
-    default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID(gobj, prop_id, pspec);
-        return;
-    }
-    if (changed) {
-        g_object_notify_by_pspec(gobj, pspec);
-    }
-}
-
-static void qmem_host_memory_backend_get_property(GObject *gobj,
-                                                  guint prop_id,
-                                                  GValue *value,
-                                                  GParamSpec *pspec)
-{
-    QmemHostMemoryBackendPrivate *priv =
-        GET_PRIV(QMEM_HOST_MEMORY_BACKEND(gobj));
-
-    switch (prop_id) {
-    case PROP_SIZE:
-        g_value_set_uint64(value, priv->size);
-        break;
-    case PROP_MERGE:
-        g_value_set_boolean(value, priv->merge);
-        break;
-    case PROP_DUMP:
-        g_value_set_boolean(value, priv->dump);
-        break;
-    case PROP_PREALLOC:
-        g_value_set_boolean(value, priv->prealloc);
-        break;
-    case PROP_PREALLOC_THREADS:
-        g_value_set_uint(value, priv->prealloc_threads);
-        break;
-    case PROP_HOST_NODES:
-        g_value_take_boxed(value, host_nodes_to_list(priv->host_nodes));
-        break;
-    case PROP_POLICY:
-        g_value_set_enum(value, priv->policy);
-        break;
-    case PROP_SHARE:
-        g_value_set_boolean(value, priv->share);
-        break;
-    case PROP_RESERVE:
-        g_value_set_boolean(value, priv->reserve);
-        break;
-    case PROP_CANONICAL_PATH:
-        g_value_set_boolean(value, priv->use_canonical_path);
-        break;
-    default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID(gobj, prop_id, pspec);
-        break;
-    }
-}
-
-/*
- * Every value from outside: QEMU's per-property setter rules ("when
- * settable", live changes after allocation).  Refusals leave the object
- * as it was.
- */
-static gboolean
-qmem_host_memory_backend_set_property_checked(QmemObject *obj,
-                                              GParamSpec *pspec,
-                                              const GValue *value,
-                                              GError **error)
-{
-    QmemHostMemoryBackend *backend = QMEM_HOST_MEMORY_BACKEND(obj);
-    QmemHostMemoryBackendPrivate *priv = GET_PRIV(backend);
-    const char *type = qmem_object_get_typename(obj);
-    QmemRamBlock *block = priv->block;
-
-    if (pspec->owner_type != QMEM_TYPE_HOST_MEMORY_BACKEND) {
-        goto chain;
-    }
-
-    switch (pspec->param_id) {
-    case PROP_SIZE:
-        if (block) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "cannot change property %s of %s ", pspec->name,
-                        type);
-            return FALSE;
-        }
-        if (!g_value_get_uint64(value)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "property '%s' of %s doesn't take value '%" PRIu64
-                        "'", pspec->name, type, g_value_get_uint64(value));
-            return FALSE;
-        }
-        break;
-    case PROP_MERGE: {
-        gboolean merge = g_value_get_boolean(value);
-
-        if (merge && !host_caps()->has_ksm) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "Memory merging is not supported on this "
-                                "host");
-            return FALSE;
-        }
-        if (block && merge != priv->merge) {
-            madvise(block->host, block->size,
-                    merge ? MADV_MERGEABLE : MADV_UNMERGEABLE);
-        }
-        break;
-    }
-    case PROP_DUMP: {
-        gboolean dump = g_value_get_boolean(value);
-
-        if (!dump && !host_caps()->has_dontdump) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "Dumping guest memory cannot be disabled on "
-                                "this host");
-            return FALSE;
-        }
-        if (block && dump != priv->dump) {
-            madvise(block->host, block->size,
-                    dump ? MADV_DODUMP : MADV_DONTDUMP);
-        }
-        break;
-    }
-    case PROP_PREALLOC: {
-        gboolean prealloc = g_value_get_boolean(value);
-
-        if (prealloc && !priv->reserve) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "'prealloc=on' and 'reserve=off' are "
-                                "incompatible");
-            return FALSE;
-        }
-        if (block) {
-            /* Memory once preallocated stays so: "off" is ignored. */
-            if (!prealloc || priv->prealloc) {
-                return TRUE;
-            }
-            if (!qmem_prealloc_mem(block->fd, block->host, block->size,
-                                   priv->prealloc_threads, error)) {
-                return FALSE;
-            }
-        }
-        break;
-    }
-    case PROP_PREALLOC_THREADS:
-        if (g_value_get_uint(value) == 0) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "property '%s' of %s doesn't take value '%u'",
-                        pspec->name, type, g_value_get_uint(value));
-            return FALSE;
-        }
-        break;
-    case PROP_HOST_NODES: {
-#if CONFIG_NUMA
-        GArray *list = g_value_get_boxed(value);
-
-        for (guint i = 0; list && i < list->len; i++) {
-            guint64 node = g_array_index(list, guint64, i);
-
-            if (node >= HOSTMEM_MAX_NODES) {
-                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "Invalid host-nodes value: %d", (int)node);
-                return FALSE;
-            }
-        }
-        break;
-#else
-        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "NUMA node binding are not supported by this "
-                            "QEMU");
-        return FALSE;
-#endif
-    }
-    case PROP_POLICY:
-#if !CONFIG_NUMA
-        if (g_value_get_enum(value) != QMEM_HOST_MEM_POLICY_DEFAULT) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "NUMA policies are not supported by this "
-                                "QEMU");
-            return FALSE;
-        }
-#endif
-        break;
-    case PROP_SHARE:
-        if (block) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "cannot change property value");
-            return FALSE;
-        }
-        break;
-    case PROP_RESERVE:
-        if (block) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "cannot change property value");
-            return FALSE;
-        }
-        if (priv->prealloc && !g_value_get_boolean(value)) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "'prealloc=on' and 'reserve=off' are "
-                                "incompatible");
-            return FALSE;
-        }
-        break;
-    default:
-        break;
-    }
-
-chain:
-    return QMEM_OBJECT_CLASS(qmem_host_memory_backend_parent_class)
-        ->set_property_checked(obj, pspec, value, error);
-}
-
 static void qmem_host_memory_backend_free_block(QmemHostMemoryBackend *backend)
 {
-    QmemHostMemoryBackendPrivate *priv = GET_PRIV(backend);
-
-    g_clear_pointer(&priv->block, qmem_ram_block_free);
-    priv->aligned = FALSE;
+    g_clear_pointer(&GET_PRIV(backend)->block, qmem_ram_block_free);
 }
 
 #if CONFIG_NUMA
 /* Index of the highest node set, or -1. */
 static int host_nodes_last(const unsigned long *bits)
 {
-    for (int n = HOSTMEM_MAX_NODES - 1; n >= 0; n--) {
-        if (host_nodes_test(bits, n)) {
+    for (int n = QMEM_MAX_NODES - 1; n >= 0; n--) {
+        if (host_nodes_test_bit(bits, n)) {
             return n;
         }
     }
@@ -496,7 +149,7 @@ static gboolean host_memory_backend_bind(QmemHostMemoryBackend *backend,
 
 #ifdef MPOL_PREFERRED_MANY
     /* Plain MPOL_PREFERRED silently honours only the first node. */
-    if (mode == MPOL_PREFERRED && host_caps()->has_preferred_many) {
+    if (mode == MPOL_PREFERRED && qmem_host_mem_caps()->has_preferred_many) {
         mode = MPOL_PREFERRED_MANY;
     }
 #endif
@@ -533,14 +186,13 @@ static gboolean qmem_host_memory_backend_complete(QmemUserCreatable *uc,
         return TRUE;
     }
     g_return_val_if_fail(priv->block == NULL, FALSE);
-    if (!klass->alloc(backend, error)) {
-        g_return_val_if_fail(priv->block == NULL, FALSE);
+    block = klass->alloc(backend, error);
+    if (!block) {
         return FALSE;
     }
-    block = priv->block;
-    g_assert(block != NULL);
+    priv->block = block;
 
-    if (priv->aligned && block->size % block->page_size) {
+    if (klass->aligned && block->size % block->page_size) {
         g_autofree char *page_str = qmem_size_to_str(block->page_size);
 
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -590,62 +242,11 @@ static void qmem_host_memory_backend_finalize(GObject *gobj)
     G_OBJECT_CLASS(qmem_host_memory_backend_parent_class)->finalize(gobj);
 }
 
-static GParamSpec *int_typed(GParamSpec *pspec)
-{
-    qmem_param_spec_set_qom_type(pspec, "int");
-    return pspec;
-}
-
 static void
 qmem_host_memory_backend_class_init(QmemHostMemoryBackendClass *klass)
 {
-    GObjectClass *gobject_class = G_OBJECT_CLASS(klass);
-    QmemObjectClass *object_class = QMEM_OBJECT_CLASS(klass);
-    const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
-                              G_PARAM_EXPLICIT_NOTIFY;
-
-    gobject_class->set_property = qmem_host_memory_backend_set_property;
-    gobject_class->get_property = qmem_host_memory_backend_get_property;
-    gobject_class->finalize = qmem_host_memory_backend_finalize;
-    object_class->set_property_checked =
-        qmem_host_memory_backend_set_property_checked;
-
-    /* Blurbs are QEMU's descriptions, as `-object TYPE,help` shows them. */
-    props[PROP_SIZE] = int_typed(qmem_param_spec_size(
-        QMEM_HOSTMEM_PROP_SIZE, "Size of the memory region (ex: 500M)",
-        0, G_MAXUINT64, 0, flags));
-    qmem_param_spec_set_mandatory(props[PROP_SIZE]);
-    props[PROP_MERGE] = g_param_spec_boolean(
-        QMEM_HOSTMEM_PROP_MERGE, NULL, "Mark memory as mergeable", FALSE,
-        flags);
-    props[PROP_DUMP] = g_param_spec_boolean(
-        QMEM_HOSTMEM_PROP_DUMP, NULL, "Set to 'off' to exclude from core dump",
-        TRUE, flags);
-    props[PROP_PREALLOC] = g_param_spec_boolean(
-        QMEM_HOSTMEM_PROP_PREALLOC, NULL, "Preallocate memory", FALSE, flags);
-    props[PROP_PREALLOC_THREADS] = int_typed(g_param_spec_uint(
-        QMEM_HOSTMEM_PROP_PREALLOC_THREADS, NULL,
-        "Number of CPU threads to use for prealloc", 0, G_MAXUINT32, 1,
-        flags));
-    props[PROP_HOST_NODES] = int_typed(qmem_param_spec_uint_list(
-        QMEM_HOSTMEM_PROP_HOST_NODES,
-        "Binds memory to the list of NUMA host nodes", G_MAXUINT16, flags));
-    props[PROP_POLICY] = g_param_spec_enum(
-        QMEM_HOSTMEM_PROP_POLICY, NULL, "Set the NUMA policy",
-        QMEM_TYPE_HOST_MEM_POLICY, QMEM_HOST_MEM_POLICY_DEFAULT, flags);
-    props[PROP_SHARE] = g_param_spec_boolean(
-        QMEM_HOSTMEM_PROP_SHARE, NULL,
-        "Mark the memory as private to QEMU or shared", FALSE, flags);
-    props[PROP_RESERVE] = g_param_spec_boolean(
-        QMEM_HOSTMEM_PROP_RESERVE, NULL,
-        "Reserve swap space (or huge pages) if applicable", TRUE, flags);
-    /* QEMU has no description for this one. */
-    props[PROP_CANONICAL_PATH] = g_param_spec_boolean(
-        QMEM_HOSTMEM_PROP_CANONICAL_PATH, NULL,
-        "Name the RAM block after the canonical path, not the id", FALSE,
-        flags);
-
-    g_object_class_install_properties(gobject_class, N_PROPS, props);
+    G_OBJECT_CLASS(klass)->finalize = qmem_host_memory_backend_finalize;
+    qmem_host_memory_backend_class_add_properties(klass);
 }
 
 static void qmem_host_memory_backend_init(QmemHostMemoryBackend *backend)
@@ -654,8 +255,8 @@ static void qmem_host_memory_backend_init(QmemHostMemoryBackend *backend)
 
     G_LOCK(defaults);
     priv->merge = (defaults_set ? default_merge : TRUE) &&
-                  host_caps()->has_ksm;
-    priv->dump = default_dump || !host_caps()->has_dontdump;
+                  qmem_host_mem_caps()->has_ksm;
+    priv->dump = default_dump || !qmem_host_mem_caps()->has_dontdump;
     priv->prealloc_threads = default_prealloc_threads;
     priv->prealloc = default_prealloc;
     G_UNLOCK(defaults);
@@ -665,32 +266,11 @@ static void qmem_host_memory_backend_init(QmemHostMemoryBackend *backend)
 
 /* Public API */
 
-void qmem_host_memory_backend_set_ram_block(QmemHostMemoryBackend *backend,
-                                            QmemRamBlock *block,
-                                            gboolean aligned)
-{
-    QmemHostMemoryBackendPrivate *priv;
-
-    g_return_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend));
-    g_return_if_fail(block != NULL);
-    priv = GET_PRIV(backend);
-    g_return_if_fail(priv->block == NULL);
-
-    priv->block = block;
-    priv->aligned = aligned;
-}
-
 QmemRamBlock *qmem_host_memory_backend_get_ram_block(
     QmemHostMemoryBackend *backend)
 {
     g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), NULL);
     return GET_PRIV(backend)->block;
-}
-
-guint64 qmem_host_memory_backend_get_size(QmemHostMemoryBackend *backend)
-{
-    g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), 0);
-    return GET_PRIV(backend)->size;
 }
 
 const char *qmem_host_memory_backend_get_id(QmemHostMemoryBackend *backend)
@@ -755,6 +335,28 @@ static GPtrArray *list_backends(void)
     return backends;
 }
 
+/* "0-2,5": the range-compressed list of QEMU's string output visitor. */
+static void append_node_ranges(GString *out, GArray *nodes)
+{
+    for (guint i = 0; i < nodes->len;) {
+        guint64 first = g_array_index(nodes, guint64, i);
+        guint j = i;
+
+        while (j + 1 < nodes->len &&
+               g_array_index(nodes, guint64, j + 1) ==
+                   g_array_index(nodes, guint64, j) + 1) {
+            j++;
+        }
+        g_string_append_printf(out, "%s%" G_GUINT64_FORMAT, i ? "," : "",
+                               first);
+        if (j > i) {
+            g_string_append_printf(out, "-%" G_GUINT64_FORMAT,
+                                   g_array_index(nodes, guint64, j));
+        }
+        i = j + 1;
+    }
+}
+
 JsonNode *qmem_host_memory_backend_query(void)
 {
     g_autoptr(GPtrArray) backends = list_backends();
@@ -762,29 +364,42 @@ JsonNode *qmem_host_memory_backend_query(void)
 
     for (guint i = 0; i < backends->len; i++) {
         QmemHostMemoryBackend *backend = g_ptr_array_index(backends, i);
-        QmemHostMemoryBackendPrivate *priv = GET_PRIV(backend);
+        g_autoptr(GArray) nodes =
+            qmem_host_memory_backend_get_host_nodes(backend);
         JsonObject *m = json_object_new();
-        JsonArray *nodes = json_array_new();
+        JsonArray *node_list = json_array_new();
 
-        for (guint n = 0; n < HOSTMEM_MAX_NODES; n++) {
-            if (host_nodes_test(priv->host_nodes, n)) {
-                json_array_add_int_element(nodes, n);
-            }
+        for (guint n = 0; n < nodes->len; n++) {
+            json_array_add_int_element(node_list,
+                                       g_array_index(nodes, guint64, n));
         }
         /* Members in the order of QEMU's Memdev schema. */
         json_object_set_string_member(
-            m, "id", qmem_object_get_name(QMEM_OBJECT(backend)));
-        json_object_set_int_member(m, "size", (gint64)priv->size);
-        json_object_set_boolean_member(m, "merge", priv->merge);
-        json_object_set_boolean_member(m, "dump", priv->dump);
-        json_object_set_boolean_member(m, "prealloc", priv->prealloc);
-        json_object_set_boolean_member(m, "share", priv->share);
-        json_object_set_boolean_member(m, "reserve", priv->reserve);
-        json_object_set_array_member(m, "host-nodes", nodes);
-        json_object_set_string_member(m, "policy", policy_nick(priv->policy));
+            m, "id", qmem_host_memory_backend_get_id(backend));
+        json_object_set_int_member(
+            m, "size", (gint64)qmem_host_memory_backend_get_size(backend));
+        json_object_set_boolean_member(
+            m, "merge", qmem_host_memory_backend_get_merge(backend));
+        json_object_set_boolean_member(
+            m, "dump", qmem_host_memory_backend_get_dump(backend));
+        json_object_set_boolean_member(
+            m, "prealloc", qmem_host_memory_backend_get_prealloc(backend));
+        json_object_set_boolean_member(
+            m, "share", qmem_host_memory_backend_get_share(backend));
+        json_object_set_boolean_member(
+            m, "reserve", qmem_host_memory_backend_get_reserve(backend));
+        json_object_set_array_member(m, "host-nodes", node_list);
+        json_object_set_string_member(
+            m, "policy",
+            policy_nick(qmem_host_memory_backend_get_policy(backend)));
         json_array_add_object_element(list, m);
     }
     return qmem_json_node_new_array(list);
+}
+
+static const char *bool_str(gboolean b)
+{
+    return b ? "true" : "false";
 }
 
 void qmem_host_memory_backend_info(GString *out)
@@ -793,29 +408,36 @@ void qmem_host_memory_backend_info(GString *out)
 
     for (guint i = 0; i < backends->len; i++) {
         QmemHostMemoryBackend *backend = g_ptr_array_index(backends, i);
-        /* The string output visitor's range-compressed list, "0-2,5". */
-        g_autofree char *nodes = qmem_property_print(
-            QMEM_OBJECT(backend), QMEM_HOSTMEM_PROP_HOST_NODES, NULL);
+        g_autoptr(GArray) nodes =
+            qmem_host_memory_backend_get_host_nodes(backend);
 
         g_string_append_printf(out, "memory backend: %s\n",
-                               qmem_object_get_name(QMEM_OBJECT(backend)));
+                               qmem_host_memory_backend_get_id(backend));
         /* QEMU prints the size as a signed number. */
-        g_string_append_printf(out, "  size:  %" G_GINT64_FORMAT "\n",
-                               (gint64)GET_PRIV(backend)->size);
-        g_string_append_printf(out, "  merge: %s\n",
-                               GET_PRIV(backend)->merge ? "true" : "false");
-        g_string_append_printf(out, "  dump: %s\n",
-                               GET_PRIV(backend)->dump ? "true" : "false");
-        g_string_append_printf(out, "  prealloc: %s\n",
-                               GET_PRIV(backend)->prealloc ? "true"
-                                                           : "false");
-        g_string_append_printf(out, "  share: %s\n",
-                               GET_PRIV(backend)->share ? "true" : "false");
-        g_string_append_printf(out, "  reserve: %s\n",
-                               GET_PRIV(backend)->reserve ? "true" : "false");
-        g_string_append_printf(out, "  policy: %s\n",
-                               policy_nick(GET_PRIV(backend)->policy));
-        g_string_append_printf(out, "  host nodes: %s\n", nodes);
+        g_string_append_printf(
+            out, "  size:  %" G_GINT64_FORMAT "\n",
+            (gint64)qmem_host_memory_backend_get_size(backend));
+        g_string_append_printf(
+            out, "  merge: %s\n",
+            bool_str(qmem_host_memory_backend_get_merge(backend)));
+        g_string_append_printf(
+            out, "  dump: %s\n",
+            bool_str(qmem_host_memory_backend_get_dump(backend)));
+        g_string_append_printf(
+            out, "  prealloc: %s\n",
+            bool_str(qmem_host_memory_backend_get_prealloc(backend)));
+        g_string_append_printf(
+            out, "  share: %s\n",
+            bool_str(qmem_host_memory_backend_get_share(backend)));
+        g_string_append_printf(
+            out, "  reserve: %s\n",
+            bool_str(qmem_host_memory_backend_get_reserve(backend)));
+        g_string_append_printf(
+            out, "  policy: %s\n",
+            policy_nick(qmem_host_memory_backend_get_policy(backend)));
+        g_string_append(out, "  host nodes: ");
+        append_node_ranges(out, nodes);
+        g_string_append(out, "\n");
     }
     g_string_append(out, "\n");
 }

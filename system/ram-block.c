@@ -249,6 +249,113 @@ QmemRamBlock *qmem_ram_block_new_anon(const char *name, guint64 size,
                          mapped);
 }
 
+/*
+ * QEMU's qemu_ram_alloc_from_fd() checks: a file that is not empty must
+ * already hold offset + @max_size bytes (it is never grown or shrunk), and
+ * a device-DAX file may demand a larger alignment than @align.  Sets
+ * *@file_size (0: empty, negative: unknown).
+ */
+static gboolean check_backing_store(const char *name, int fd,
+                                    guint64 max_size, guint64 align,
+                                    guint64 offset, gint64 *file_size,
+                                    GError **error)
+{
+    gint64 file_align;
+
+    *file_size = get_file_size(fd);
+    if (*file_size > 0 && (offset > G_MAXUINT64 - max_size ||
+                           (guint64)*file_size < offset + max_size)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "%s backing store size 0x%" PRIx64
+                    " is too small for 'size' option 0x%" PRIx64
+                    " plus 'offset' option 0x%" PRIx64,
+                    name, (guint64)*file_size, max_size, offset);
+        return FALSE;
+    }
+
+    file_align = get_file_align(fd);
+    if (file_align > 0 && (guint64)file_align > align) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "backing store align 0x%" PRIx64
+                    " is larger than 'align' option 0x%" PRIx64,
+                    (guint64)file_align, align);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * QEMU's file_ram_alloc() checks against the page size of the file system
+ * behind @fd (hugetlbfs pages): @align and @offset must be multiples of
+ * it, and the memory at least one page.  Sets *@page_size.
+ */
+static gboolean check_page_size(int fd, guint64 max_size, guint64 align,
+                                guint64 offset, gsize *page_size,
+                                GError **error)
+{
+    *page_size = qmem_fd_get_page_size(fd);
+    if (align % *page_size) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "alignment 0x%" PRIx64
+                    " must be multiples of page size 0x%zx",
+                    align, *page_size);
+        return FALSE;
+    } else if (align && !is_power_of_2(align)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "alignment 0x%" PRIx64 " must be a power of two", align);
+        return FALSE;
+    } else if (offset % *page_size) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "offset 0x%" PRIx64
+                    " must be multiples of page size 0x%zx",
+                    offset, *page_size);
+        return FALSE;
+    } else if (max_size < *page_size) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "memory size 0x%" PRIx64
+                    " must be equal to or larger than page size 0x%zx",
+                    max_size, *page_size);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/*
+ * Maps @memory bytes of @fd at @offset, @align aligned.  Only an empty
+ * (e.g. freshly created) file is sized first.  hugetlbfs on old hosts
+ * refuses ftruncate; mmap reports anything that really matters.
+ */
+static void *map_fd(const char *name, int fd, gint64 file_size,
+                    guint64 memory, guint64 align, guint64 offset,
+                    guint flags, gsize *mapped, GError **error)
+{
+    void *host;
+
+    if (file_size == 0 && offset <= G_MAXINT64 - memory &&
+        ftruncate(fd, offset + memory) < 0) {
+        g_debug("ftruncate of '%s' backing store: %s", name,
+                g_strerror(errno));
+    }
+
+    if ((flags & QMEM_RAM_NORESERVE) &&
+        !noreserve_effective(fd, flags, error)) {
+        return NULL;
+    }
+    if (memory > G_MAXSIZE) {
+        host = MAP_FAILED;
+        errno = ENOMEM;
+    } else {
+        host = ram_mmap(fd, memory, align, flags, offset, mapped);
+    }
+    if (host == MAP_FAILED) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "unable to map backing store for guest RAM: %s",
+                    g_strerror(errno));
+        return NULL;
+    }
+    return host;
+}
+
 /* QEMU's qemu_ram_alloc_from_fd() + file_ram_alloc(), in their order. */
 QmemRamBlock *qmem_ram_block_new_from_fd(const char *name, guint64 size,
                                          guint64 align, int fd, guint64 offset,
@@ -256,7 +363,7 @@ QmemRamBlock *qmem_ram_block_new_from_fd(const char *name, guint64 size,
 {
     const gsize host_page = host_page_size();
     guint64 max_size, memory;
-    gint64 file_size, file_align;
+    gint64 file_size;
     gsize page_size, mapped;
     void *host;
 
@@ -270,85 +377,21 @@ QmemRamBlock *qmem_ram_block_new_from_fd(const char *name, guint64 size,
         goto fail;
     }
     max_size = (size + host_page - 1) / host_page * host_page;
-
-    /* A non-empty file is used as it is: never grown, never shrunk. */
-    file_size = get_file_size(fd);
-    if (file_size > 0 && (offset > G_MAXUINT64 - max_size ||
-                          (guint64)file_size < offset + max_size)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "%s backing store size 0x%" PRIx64
-                    " is too small for 'size' option 0x%" PRIx64
-                    " plus 'offset' option 0x%" PRIx64,
-                    name, (guint64)file_size, max_size, offset);
-        goto fail;
-    }
-
-    file_align = get_file_align(fd);
-    if (file_align > 0 && (guint64)file_align > align) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "backing store align 0x%" PRIx64
-                    " is larger than 'align' option 0x%" PRIx64,
-                    (guint64)file_align, align);
-        goto fail;
-    }
-
-    page_size = qmem_fd_get_page_size(fd);
-    if (align % page_size) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "alignment 0x%" PRIx64
-                    " must be multiples of page size 0x%zx",
-                    align, page_size);
-        goto fail;
-    } else if (align && !is_power_of_2(align)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "alignment 0x%" PRIx64 " must be a power of two", align);
-        goto fail;
-    } else if (offset % page_size) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "offset 0x%" PRIx64
-                    " must be multiples of page size 0x%zx",
-                    offset, page_size);
+    if (!check_backing_store(name, fd, max_size, align, offset, &file_size,
+                             error) ||
+        !check_page_size(fd, max_size, align, offset, &page_size, error)) {
         goto fail;
     }
     align = MAX(page_size, align);
-
-    if (max_size < page_size) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "memory size 0x%" PRIx64
-                    " must be equal to or larger than page size 0x%zx",
-                    max_size, page_size);
-        goto fail;
-    }
     if (max_size > G_MAXUINT64 - page_size) {
         memory = G_MAXUINT64;
     } else {
         memory = (max_size + page_size - 1) / page_size * page_size;
     }
 
-    /*
-     * Only an empty (e.g. freshly created) file is sized.  hugetlbfs on old
-     * hosts refuses ftruncate; mmap reports anything that really matters.
-     */
-    if (file_size == 0 && offset <= G_MAXINT64 - memory &&
-        ftruncate(fd, offset + memory) < 0) {
-        g_debug("ftruncate of '%s' backing store: %s", name,
-                g_strerror(errno));
-    }
-
-    if ((flags & QMEM_RAM_NORESERVE) &&
-        !noreserve_effective(fd, flags, error)) {
-        goto fail;
-    }
-    if (memory > G_MAXSIZE) {
-        host = MAP_FAILED;
-        errno = ENOMEM;
-    } else {
-        host = ram_mmap(fd, memory, align, flags, offset, &mapped);
-    }
-    if (host == MAP_FAILED) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "unable to map backing store for guest RAM: %s",
-                    g_strerror(errno));
+    host = map_fd(name, fd, file_size, memory, align, offset, flags, &mapped,
+                  error);
+    if (!host) {
         goto fail;
     }
     return ram_block_new(name, host, size, fd, offset, page_size, align, flags,

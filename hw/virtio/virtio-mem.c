@@ -701,8 +701,7 @@ gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
 
     rb = vmem_block(vmem);
     if (vmem->memdev) {
-        g_object_get(vmem->memdev, QMEM_HOSTMEM_PROP_PREALLOC,
-                     &memdev_prealloc, NULL);
+        memdev_prealloc = qmem_host_memory_backend_get_prealloc(vmem->memdev);
     }
     if (!vmem->memdev) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include "qom/object.h"
+#include "system/numa.h"
 #include "system/ram-block.h"
 
 G_BEGIN_DECLS
@@ -54,43 +55,102 @@ GType qmem_host_mem_policy_get_type(void);
 
 /**
  * QmemHostMemoryBackendClass:
- * @alloc: allocates the backend's memory into a RAM block (see
- *   qmem_host_memory_backend_set_ram_block()).  Called once from complete,
- *   after every property is set; reads the properties it needs.  Required
- *   for instantiable subclasses.  On failure it must leave no RAM block and
- *   no open file descriptor behind.
+ * @alloc: allocates the backend's memory and returns it (transfer full),
+ *   or %NULL with @error set.  Called by complete once every property is
+ *   set; called again only if that complete failed (complete then freed
+ *   the block).  Reads the properties it needs through the getters below.
+ *   On failure it leaves no mapping and no open file descriptor behind.  It
+ *   may resolve properties of its own type (rom=auto of
+ *   memory-backend-file) but may not set those of the abstract backend,
+ *   and does not apply merge, dump, NUMA policy or prealloc: complete does.
+ *   Required of every instantiable backend (without it complete does
+ *   nothing).
+ * @aligned: whether complete refuses a size that is not a multiple of the
+ *   page size of the block @alloc returns ("backend '%s' memory size must
+ *   be multiple of %s").  QEMU's `aligned`: %TRUE for file and memfd
+ *   memory, %FALSE (the default) for anonymous RAM, which takes any size.
  */
 struct _QmemHostMemoryBackendClass {
     QmemObjectClass parent_class;
 
-    gboolean (*alloc)(QmemHostMemoryBackend *backend, GError **error);
+    QmemRamBlock *(*alloc)(QmemHostMemoryBackend *backend, GError **error);
+    gboolean aligned;
 
-    gpointer padding[8];
+    gpointer padding[7];
 };
 
 /**
- * qmem_host_memory_backend_set_ram_block:
- * @backend: a backend inside its alloc hook
- * @block: (transfer full): the memory it allocated
- * @aligned: whether the size must be a multiple of @block's page size
- *   (QEMU's `aligned` flag, set by file and memfd)
- */
-void qmem_host_memory_backend_set_ram_block(QmemHostMemoryBackend *backend,
-                                            QmemRamBlock *block,
-                                            gboolean aligned);
-
-/**
  * qmem_host_memory_backend_get_ram_block:
- * Returns: (transfer none) (nullable): the RAM block, %NULL until complete.
+ * Returns: (transfer none) (nullable): the RAM block, %NULL until complete
+ *   succeeded (the block that the class's alloc returned).
  */
 QmemRamBlock *qmem_host_memory_backend_get_ram_block(
     QmemHostMemoryBackend *backend);
 
+/*
+ * Typed getters: what other code reads of a backend, without going through
+ * its properties by name.  Each returns the property of the same name.
+ */
+
 /**
  * qmem_host_memory_backend_get_size:
- * Returns: the size property (0 until set).
+ * Returns: "size" in bytes (0 until set).
  */
 guint64 qmem_host_memory_backend_get_size(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_merge:
+ * Returns: "merge": whether the memory is marked mergeable (KSM).
+ */
+gboolean qmem_host_memory_backend_get_merge(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_dump:
+ * Returns: "dump": whether the memory goes into core dumps.
+ */
+gboolean qmem_host_memory_backend_get_dump(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_prealloc:
+ * Returns: "prealloc": whether the memory is (to be) preallocated.  Once
+ *   the memory exists and is preallocated this stays %TRUE.
+ */
+gboolean qmem_host_memory_backend_get_prealloc(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_prealloc_threads:
+ * Returns: "prealloc-threads": how many threads preallocation may use (> 0).
+ */
+guint qmem_host_memory_backend_get_prealloc_threads(
+    QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_host_nodes:
+ * Returns: (transfer full) (element-type guint64): "host-nodes": the host
+ *   NUMA nodes the memory is bound to, ascending, each below
+ *   %QMEM_MAX_NODES; empty when none was given.
+ */
+GArray *qmem_host_memory_backend_get_host_nodes(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_policy:
+ * Returns: "policy": the NUMA policy the memory is bound with.
+ */
+QmemHostMemPolicy qmem_host_memory_backend_get_policy(
+    QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_share:
+ * Returns: "share": whether the memory is mapped shared (MAP_SHARED).
+ */
+gboolean qmem_host_memory_backend_get_share(QmemHostMemoryBackend *backend);
+
+/**
+ * qmem_host_memory_backend_get_reserve:
+ * Returns: "reserve": whether swap space (or huge pages) is reserved; %FALSE
+ *   maps the memory MAP_NORESERVE.
+ */
+gboolean qmem_host_memory_backend_get_reserve(QmemHostMemoryBackend *backend);
 
 /**
  * qmem_host_memory_backend_get_id:

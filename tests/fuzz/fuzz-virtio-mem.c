@@ -44,18 +44,12 @@ typedef struct {
 
 G_DEFINE_TYPE(FuzzBackend, fuzz_backend, QMEM_TYPE_HOST_MEMORY_BACKEND)
 
-static gboolean fuzz_backend_alloc(QmemHostMemoryBackend *backend,
-                                   GError **error)
+static QmemRamBlock *fuzz_backend_alloc(QmemHostMemoryBackend *backend,
+                                        GError **error)
 {
-    QmemRamBlock *block = qmem_ram_block_new_anon(
+    return qmem_ram_block_new_anon(
         "fuzz", qmem_host_memory_backend_get_size(backend),
         QMEM_RAM_NORESERVE, error);
-
-    if (!block) {
-        return FALSE;
-    }
-    qmem_host_memory_backend_set_ram_block(backend, block, FALSE);
-    return TRUE;
 }
 
 static void fuzz_backend_class_init(FuzzBackendClass *klass)

@@ -603,6 +603,75 @@ static void test_complete_failure(Fixture *f, gconstpointer data)
 #endif
 }
 
+/*
+ * A backend type of the test's own, anonymous memory with the class's
+ * aligned flag on: what complete does with the block its alloc returns.
+ */
+typedef struct {
+    QmemHostMemoryBackend parent_instance;
+} TestBackend;
+
+typedef struct {
+    QmemHostMemoryBackendClass parent_class;
+} TestBackendClass;
+
+G_DEFINE_TYPE(TestBackend, test_backend, QMEM_TYPE_HOST_MEMORY_BACKEND)
+
+static QmemRamBlock *test_backend_alloc(QmemHostMemoryBackend *backend,
+                                        GError **error)
+{
+    return qmem_ram_block_new_anon(
+        "test", qmem_host_memory_backend_get_size(backend), 0, error);
+}
+
+static void test_backend_class_init(TestBackendClass *klass)
+{
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->alloc = test_backend_alloc;
+    QMEM_HOST_MEMORY_BACKEND_CLASS(klass)->aligned = TRUE;
+}
+
+static void test_backend_init(TestBackend *self)
+{
+}
+
+static void test_alloc_hook(Fixture *f, gconstpointer data)
+{
+    static const struct {
+        const char *size;
+        const char *message;    /* NULL: complete succeeds */
+    } cases[] = {
+        { "1000", "backend 'test-backend' memory size must be multiple of "
+                  "4 KiB" },
+        { "8E", "cannot set up guest memory 'test': Cannot allocate memory" },
+        { "8k", NULL },
+    };
+
+    qmem_type_register_name("test-backend", test_backend_get_type());
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(QmemObject) obj = g_object_new(test_backend_get_type(),
+                                                 NULL);
+        QmemHostMemoryBackend *backend = QMEM_HOST_MEMORY_BACKEND(obj);
+        g_autoptr(GError) error = NULL;
+        gboolean ok;
+
+        track(f, obj);
+        g_assert_true(qmem_property_parse(obj, "size", cases[i].size, NULL));
+        ok = qmem_user_creatable_complete(QMEM_USER_CREATABLE(obj), &error);
+        if (cases[i].message) {
+            g_assert_false(ok);
+            assert_error(error, cases[i].message);
+            g_assert_null(qmem_host_memory_backend_get_ram_block(backend));
+            g_assert_cmpuint(smaps_scan(0, NULL), ==, 0);
+        } else {
+            g_assert_no_error(error);
+            g_assert_true(ok);
+            g_assert_cmpstr(block_of(obj)->name, ==, "test");
+            g_assert_cmpuint(block_of(obj)->size, ==, 8 * KiB);
+        }
+    }
+    qmem_type_unregister_name("test-backend");
+}
+
 /* Changes after creation: refused (pre-complete) or applied (any time) */
 
 typedef struct {
@@ -1226,6 +1295,66 @@ static void test_memfd_seals(Fixture *f, gconstpointer data)
     }
 }
 
+/* Typed getters: what consumers read instead of properties by name. */
+
+static void test_getters(Fixture *f, gconstpointer data)
+{
+    QmemHostMemoryBackend *plain = QMEM_HOST_MEMORY_BACKEND(
+        add(f, "memory-backend-ram,id=m0,size=1M"));
+    QmemObject *obj = add(f, CONFIG_NUMA
+        ? "memory-backend-memfd,id=m1,size=2M,merge=off,dump=off,"
+          "prealloc=on,prealloc-threads=3,host-nodes=0,policy=bind"
+        : "memory-backend-memfd,id=m1,size=2M,merge=off,dump=off,"
+          "prealloc=on,prealloc-threads=3");
+    QmemHostMemoryBackend *set = QMEM_HOST_MEMORY_BACKEND(obj);
+    g_autoptr(GArray) none = qmem_host_memory_backend_get_host_nodes(plain);
+    g_autoptr(GArray) nodes = NULL;
+
+    g_assert_cmpstr(qmem_host_memory_backend_get_id(plain), ==, "m0");
+    g_assert_cmpuint(qmem_host_memory_backend_get_size(plain), ==, MiB);
+    g_assert_cmpint(qmem_host_memory_backend_get_merge(plain), ==,
+                    host_has_ksm);
+    g_assert_true(qmem_host_memory_backend_get_dump(plain));
+    g_assert_false(qmem_host_memory_backend_get_prealloc(plain));
+    g_assert_cmpuint(qmem_host_memory_backend_get_prealloc_threads(plain), ==,
+                     1);
+    g_assert_cmpuint(none->len, ==, 0);
+    g_assert_cmpint(qmem_host_memory_backend_get_policy(plain), ==,
+                    QMEM_HOST_MEM_POLICY_DEFAULT);
+    g_assert_false(qmem_host_memory_backend_get_share(plain));
+    g_assert_true(qmem_host_memory_backend_get_reserve(plain));
+    g_assert_true(qmem_host_memory_backend_get_ram_block(plain) ==
+                  block_of(QMEM_OBJECT(plain)));
+    g_assert_false(qmem_host_memory_backend_is_mapped(plain));
+
+#if CONFIG_NUMA
+    /* Accepted after complete, and only added to the set. */
+    g_assert_true(qmem_property_parse(obj, "host-nodes", "2-3", NULL));
+#endif
+    nodes = qmem_host_memory_backend_get_host_nodes(set);
+    g_assert_cmpstr(qmem_host_memory_backend_get_id(set), ==, "m1");
+    g_assert_cmpuint(qmem_host_memory_backend_get_size(set), ==, 2 * MiB);
+    g_assert_false(qmem_host_memory_backend_get_merge(set));
+    g_assert_false(qmem_host_memory_backend_get_dump(set));
+    g_assert_true(qmem_host_memory_backend_get_prealloc(set));
+    g_assert_cmpuint(qmem_host_memory_backend_get_prealloc_threads(set), ==,
+                     3);
+    g_assert_true(qmem_host_memory_backend_get_share(set));
+    g_assert_true(qmem_host_memory_backend_get_reserve(set));
+#if CONFIG_NUMA
+    g_assert_cmpint(qmem_host_memory_backend_get_policy(set), ==,
+                    QMEM_HOST_MEM_POLICY_BIND);
+    g_assert_cmpuint(nodes->len, ==, 3);
+    g_assert_cmpuint(g_array_index(nodes, guint64, 0), ==, 0);
+    g_assert_cmpuint(g_array_index(nodes, guint64, 1), ==, 2);
+    g_assert_cmpuint(g_array_index(nodes, guint64, 2), ==, 3);
+#else
+    g_assert_cmpint(qmem_host_memory_backend_get_policy(set), ==,
+                    QMEM_HOST_MEM_POLICY_DEFAULT);
+    g_assert_cmpuint(nodes->len, ==, 0);
+#endif
+}
+
 /* Deletion */
 
 static void test_delete_in_use(Fixture *f, gconstpointer data)
@@ -1492,6 +1621,7 @@ int main(int argc, char **argv)
         test_bind_missing_node);
     ADD("/backends/hostmem/alloc-unset", NULL, test_alloc_unset);
     ADD("/backends/hostmem/complete-failure", NULL, test_complete_failure);
+    ADD("/backends/hostmem/alloc-hook", NULL, test_alloc_hook);
     for (guint i = 0; i < G_N_ELEMENTS(live_cases); i++) {
         g_autofree char *path = case_path("/backends/hostmem/live/",
                                           live_cases[i].name);
@@ -1547,6 +1677,7 @@ int main(int argc, char **argv)
         test_memfd_seals);
     ADD("/backends/hostmem/memfd/seal-off", GINT_TO_POINTER(FALSE),
         test_memfd_seals);
+    ADD("/backends/hostmem/getters", NULL, test_getters);
     ADD("/backends/hostmem/delete-in-use", NULL, test_delete_in_use);
     ADD("/backends/hostmem/query-memdev", NULL, test_query);
     ADD("/backends/hostmem/info-memdev", NULL, test_info);

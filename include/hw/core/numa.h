@@ -8,6 +8,7 @@
 #include "hw/core/boards.h"
 #include "hw/core/cpu-topology.h"
 #include "system/hostmem.h"
+#include "system/numa.h"
 
 G_BEGIN_DECLS
 
@@ -44,8 +45,7 @@ G_BEGIN_DECLS
  *                                       my_numa_init))
  */
 
-/* QEMU's limits (include/system/numa.h). */
-#define QMEM_MAX_NODES 128
+/* QEMU's NUMA distances (include/system/numa.h, beside MAX_NODES). */
 #define QMEM_NUMA_DISTANCE_MIN 10
 #define QMEM_NUMA_DISTANCE_DEFAULT 20
 #define QMEM_NUMA_DISTANCE_MAX 254
