@@ -11,6 +11,7 @@
 #include "qom/user-creatable.h"
 #include "util/cutils.h"
 #include "util/error.h"
+#include "util/osdep.h"
 #include "util/prealloc.h"
 
 #if CONFIG_NUMA
@@ -58,7 +59,7 @@ const QmemHostMemCaps *qmem_host_mem_caps(void)
     static gsize done;
 
     if (g_once_init_enter(&done)) {
-        gsize page = sysconf(_SC_PAGESIZE);
+        gsize page = qmem_host_page_size();
         void *p = mmap(NULL, page, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -335,28 +336,6 @@ static GPtrArray *list_backends(void)
     return backends;
 }
 
-/* "0-2,5": the range-compressed list of QEMU's string output visitor. */
-static void append_node_ranges(GString *out, GArray *nodes)
-{
-    for (guint i = 0; i < nodes->len;) {
-        guint64 first = g_array_index(nodes, guint64, i);
-        guint j = i;
-
-        while (j + 1 < nodes->len &&
-               g_array_index(nodes, guint64, j + 1) ==
-                   g_array_index(nodes, guint64, j) + 1) {
-            j++;
-        }
-        g_string_append_printf(out, "%s%" G_GUINT64_FORMAT, i ? "," : "",
-                               first);
-        if (j > i) {
-            g_string_append_printf(out, "-%" G_GUINT64_FORMAT,
-                                   g_array_index(nodes, guint64, j));
-        }
-        i = j + 1;
-    }
-}
-
 JsonNode *qmem_host_memory_backend_query(void)
 {
     g_autoptr(GPtrArray) backends = list_backends();
@@ -410,6 +389,7 @@ void qmem_host_memory_backend_info(GString *out)
         QmemHostMemoryBackend *backend = g_ptr_array_index(backends, i);
         g_autoptr(GArray) nodes =
             qmem_host_memory_backend_get_host_nodes(backend);
+        g_autofree char *node_list = qmem_uint_list_to_string(nodes);
 
         g_string_append_printf(out, "memory backend: %s\n",
                                qmem_host_memory_backend_get_id(backend));
@@ -435,9 +415,7 @@ void qmem_host_memory_backend_info(GString *out)
         g_string_append_printf(
             out, "  policy: %s\n",
             policy_nick(qmem_host_memory_backend_get_policy(backend)));
-        g_string_append(out, "  host nodes: ");
-        append_node_ranges(out, nodes);
-        g_string_append(out, "\n");
+        g_string_append_printf(out, "  host nodes: %s\n", node_list);
     }
     g_string_append(out, "\n");
 }

@@ -73,6 +73,30 @@ GArray *qmem_uint_list_new(void)
     return g_array_new(FALSE, FALSE, sizeof(guint64));
 }
 
+char *qmem_uint_list_to_string(GArray *list)
+{
+    GString *out = g_string_new(NULL);
+
+    for (guint i = 0; list && i < list->len;) {
+        guint64 first = g_array_index(list, guint64, i);
+        guint j = i;
+
+        while (j + 1 < list->len &&
+               g_array_index(list, guint64, j + 1) ==
+                   g_array_index(list, guint64, j) + 1) {
+            j++;
+        }
+        g_string_append_printf(out, "%s%" G_GUINT64_FORMAT, i ? "," : "",
+                               first);
+        if (j > i) {
+            g_string_append_printf(out, "-%" G_GUINT64_FORMAT,
+                                   g_array_index(list, guint64, j));
+        }
+        i = j + 1;
+    }
+    return g_string_free(out, FALSE);
+}
+
 /* The C type name QEMU's visit_type_uintN/intN put in messages. */
 static const char *uint_type_name(guint64 max)
 {

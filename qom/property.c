@@ -234,40 +234,13 @@ gboolean qmem_property_parse(QmemObject *obj, const char *name,
     return qmem_property_set_input(obj, name, node, QMEM_INPUT_STRING, error);
 }
 
-/* "0-2,5": the string output visitor's range-compressed list. */
-static void print_uint_list(GString *out, GArray *list)
-{
-    for (guint i = 0; list && i < list->len;) {
-        guint64 lo = g_array_index(list, guint64, i);
-        guint j = i;
-
-        while (j + 1 < list->len &&
-               g_array_index(list, guint64, j + 1) ==
-                   g_array_index(list, guint64, j) + 1) {
-            j++;
-        }
-        if (out->len) {
-            g_string_append_c(out, ',');
-        }
-        g_string_append_printf(out, "%" G_GUINT64_FORMAT, lo);
-        if (j > i) {
-            g_string_append_printf(out, "-%" G_GUINT64_FORMAT,
-                                   g_array_index(list, guint64, j));
-        }
-        i = j + 1;
-    }
-}
-
 /* The string form of a value: what qmem_value_from_input(STRING) reads. */
 static char *value_to_string(GParamSpec *pspec, const GValue *value)
 {
     GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
 
     if (qmem_param_spec_is_uint_list(pspec)) {
-        GString *out = g_string_new(NULL);
-
-        print_uint_list(out, g_value_get_boxed(value));
-        return g_string_free(out, FALSE);
+        return qmem_uint_list_to_string(g_value_get_boxed(value));
     }
     switch (G_TYPE_FUNDAMENTAL(type)) {
     case G_TYPE_BOOLEAN:

@@ -7,16 +7,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "system/ram-block.h"
 #include "util/error.h"
+#include "util/osdep.h"
+#include "util/range.h"
 
-#ifndef HUGETLBFS_MAGIC
-#define HUGETLBFS_MAGIC 0x958458f6
-#endif
 
 /*
  * QEMU_VMALLOC_ALIGN: anonymous guest RAM starts on a boundary that lets
@@ -28,35 +26,8 @@
 #elif defined(__linux__) && defined(__s390x__)
 #define RAM_ANON_ALIGN ((gsize)1024 * 1024)
 #else
-#define RAM_ANON_ALIGN ((gsize)host_page_size())
+#define RAM_ANON_ALIGN ((gsize)qmem_host_page_size())
 #endif
-
-static gsize host_page_size(void)
-{
-    return (gsize)sysconf(_SC_PAGESIZE);
-}
-
-static gboolean is_power_of_2(guint64 v)
-{
-    return v && !(v & (v - 1));
-}
-
-gsize qmem_fd_get_page_size(int fd)
-{
-    struct statfs fs;
-    int ret;
-
-    if (fd >= 0) {
-        do {
-            ret = fstatfs(fd, &fs);
-        } while (ret != 0 && errno == EINTR);
-
-        if (ret == 0 && fs.f_type == HUGETLBFS_MAGIC) {
-            return fs.f_bsize;
-        }
-    }
-    return host_page_size();
-}
 
 /* A device-DAX character device reports its size and alignment in sysfs. */
 static char *dax_sysfs_attr(int fd, const char *attr)
@@ -115,7 +86,7 @@ static gboolean noreserve_effective(int fd, guint flags, GError **error)
     guint64 mode;
     char *end;
 
-    if (qmem_fd_get_page_size(fd) != host_page_size() ||
+    if (qmem_fd_getpagesize(fd) != qmem_host_page_size() ||
         (flags & QMEM_RAM_READONLY) ||
         ((flags & QMEM_RAM_SHARED) && fd >= 0)) {
         return TRUE;
@@ -147,13 +118,13 @@ static gboolean noreserve_effective(int fd, guint flags, GError **error)
 static void *ram_mmap(int fd, gsize size, gsize align, guint flags,
                       guint64 offset, gsize *mapped)
 {
-    const gsize guard = host_page_size();
+    const gsize guard = qmem_host_page_size();
     gsize total, head;
     char *reserved, *ptr;
     int prot = PROT_READ | ((flags & QMEM_RAM_READONLY) ? 0 : PROT_WRITE);
     int mflags = MAP_FIXED;
 
-    g_assert(is_power_of_2(align) && align >= guard);
+    g_assert(qmem_is_power_of_2(align) && align >= guard);
     if (size > G_MAXSIZE - align) {
         errno = ENOMEM;
         return MAP_FAILED;
@@ -220,7 +191,7 @@ static QmemRamBlock *ram_block_new(const char *name, void *host, guint64 size,
 QmemRamBlock *qmem_ram_block_new_anon(const char *name, guint64 size,
                                       guint flags, GError **error)
 {
-    const gsize page = host_page_size();
+    const gsize page = qmem_host_page_size();
     gsize len, mapped;
     void *host;
 
@@ -293,14 +264,14 @@ static gboolean check_page_size(int fd, guint64 max_size, guint64 align,
                                 guint64 offset, gsize *page_size,
                                 GError **error)
 {
-    *page_size = qmem_fd_get_page_size(fd);
+    *page_size = qmem_fd_getpagesize(fd);
     if (align % *page_size) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "alignment 0x%" PRIx64
                     " must be multiples of page size 0x%zx",
                     align, *page_size);
         return FALSE;
-    } else if (align && !is_power_of_2(align)) {
+    } else if (align && !qmem_is_power_of_2(align)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "alignment 0x%" PRIx64 " must be a power of two", align);
         return FALSE;
@@ -361,7 +332,7 @@ QmemRamBlock *qmem_ram_block_new_from_fd(const char *name, guint64 size,
                                          guint64 align, int fd, guint64 offset,
                                          guint flags, GError **error)
 {
-    const gsize host_page = host_page_size();
+    const gsize host_page = qmem_host_page_size();
     guint64 max_size, memory;
     gint64 file_size;
     gsize page_size, mapped;

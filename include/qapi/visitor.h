@@ -68,6 +68,17 @@ guint64 qmem_param_spec_get_uint_max(GParamSpec *pspec);
 GArray *qmem_uint_list_new(void);
 
 /**
+ * qmem_uint_list_to_string:
+ * @list: (nullable): a #GArray of guint64, ascending
+ *
+ * The string output visitor's form of an integer list, runs of
+ * consecutive values compressed: "0-2,5" ("" for none).
+ *
+ * Returns: (transfer full): the text.
+ */
+char *qmem_uint_list_to_string(GArray *list);
+
+/**
  * qmem_visit_input:
  * @pspec: the property the value is for
  * @name: the parameter name used in messages (usually @pspec's name)

@@ -90,13 +90,6 @@ QmemRamBlock *qmem_ram_block_new_from_fd(const char *name, guint64 size,
  */
 void qmem_ram_block_free(QmemRamBlock *block);
 
-/**
- * qmem_fd_get_page_size:
- * Returns: the page size of the file system behind @fd (hugetlbfs pages),
- *   or the host page size.
- */
-gsize qmem_fd_get_page_size(int fd);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmemRamBlock, qmem_ram_block_free)
 
 /**
