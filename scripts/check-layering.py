@@ -53,10 +53,6 @@ EXCEPTIONS = {
     ("qom/qom-qmp-cmds.c", "monitor/qmp.h"): "TEMPORARY",
     ("qom/qom-qmp-cmds.c", "system/hostmem.h"): "TEMPORARY",
     ("system/accel.c", "monitor/qmp.h"): "TEMPORARY",
-    ("system/memory-map.c", "hw/core/numa.h"): "TEMPORARY",
-    ("system/memory-map.c", "hw/mem/memory-device.h"): "TEMPORARY",
-    ("system/memory-map.c", "monitor/hmp.h"): "TEMPORARY",
-    ("system/memory-map.c", "monitor/qmp.h"): "TEMPORARY",
     ("hw/virtio/virtio-mem.c", "accel/qtest/qtest.h"): "TEMPORARY",
     ("hw/virtio/virtio-mem.c", "monitor/qmp.h"): "TEMPORARY",
     ("hw/mem/memory-device.c", "monitor/hmp.h"): "TEMPORARY",
@@ -68,7 +64,6 @@ EXCEPTIONS = {
     ("hw/core/qdev.c", "monitor/hmp.h"): "TEMPORARY",
     ("hw/core/qdev.c", "monitor/qmp.h"): "TEMPORARY",
     ("accel/kvm/kvm-all.c", "monitor/qmp.h"): "TEMPORARY",
-    ("include/system/memory-map.h", "hw/core/boards.h"): "TEMPORARY",
 }
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

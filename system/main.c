@@ -12,6 +12,7 @@
 #include "hw/core/numa.h"
 #include "hw/core/qdev.h"
 #include "hw/mem/memory-device.h"
+#include "hw/mem/memory-map-qmp-cmds.h"
 #include "monitor/hmp.h"
 #include "monitor/qmp.h"
 #include "qapi/opts.h"
@@ -22,7 +23,6 @@
 #include "qom/qom-qmp-cmds.h"
 #include "qom/user-creatable.h"
 #include "system/accel.h"
-#include "system/memory-map.h"
 #include "util/cutils.h"
 #include "util/error.h"
 
@@ -558,7 +558,11 @@ static void register_commands(Runner *r)
     qmem_accel_qmp_register();
     qmem_qdev_qmp_register();
     qmem_memory_device_qmp_register();
-    qmem_memory_map_qmp_register();
+    qmem_qmp_register_command("x-query-memory-map",
+                              qmem_qmp_x_query_memory_map, 0);
+    qmem_hmp_register("info memory-map", qmem_hmp_info_memory_map);
+    qmem_hmp_set_help("info memory-map", NULL,
+                      "show the guest-physical memory map");
     qmem_numa_qmp_register();
     qmem_hmp_register("info mtree", hmp_info_mtree);
     qmem_hmp_set_help("info mtree", NULL, "show memory tree");
