@@ -11,11 +11,11 @@
 #include "hw/core/machine-qmp-cmds.h"
 #include "hw/core/qdev-qmp-cmds.h"
 #include "hw/mem/memory-device-qmp-cmds.h"
+#include "hw/mem/memory-map-qmp-cmds.h"
 #include "hw/virtio/virtio-mem-qmp-cmds.h"
 #include "monitor/monitor-internal.h"
 #include "qom/qom-qmp-cmds.h"
 #include "system/accel.h"
-#include "system/memory-map.h"
 
 static const QmpCommandDef qmp_commands[] = {
     /* monitor/qmp-cmds.c */
@@ -40,6 +40,8 @@ static const QmpCommandDef qmp_commands[] = {
     /* hw/mem/memory-device-qmp-cmds.c */
     { "query-memory-devices", qmem_qmp_query_memory_devices },
     { "query-memory-size-summary", qmem_qmp_query_memory_size_summary },
+    /* hw/mem/memory-map-qmp-cmds.c */
+    { "x-query-memory-map", qmem_qmp_x_query_memory_map },
     /* hw/virtio/virtio-mem-qmp-cmds.c */
     { "x-virtio-mem-request", qmem_qmp_x_virtio_mem_request },
 };
@@ -68,6 +70,9 @@ static const HmpCommandDef hmp_commands[] = {
     { "info memory_size_summary", qmem_hmp_info_memory_size_summary, NULL,
       "show the amount of initially allocated and present hotpluggable (if "
       "enabled) memory in bytes." },
+    /* hw/mem/memory-map-qmp-cmds.c */
+    { "info memory-map", qmem_hmp_info_memory_map, NULL,
+      "show the guest-physical memory map" },
 };
 
 void qmem_monitor_register_qmp_commands(void)
@@ -77,7 +82,6 @@ void qmem_monitor_register_qmp_commands(void)
                                   qmp_commands[i].flags);
     }
     qmem_accel_qmp_register();
-    qmem_memory_map_qmp_register();
 }
 
 void qmem_monitor_register_hmp_commands(void)

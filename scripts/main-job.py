@@ -7,11 +7,13 @@ backend per node), a cold-plugged DIMM and a 16 GiB virtio-mem device with
 dynamic memslots, on KVM where /dev/kvm works (else the qtest
 accelerator), then over QMP hot-plugs and unplugs a DIMM, grows and
 shrinks the virtio-mem device as a guest driver would, has the guest check
-the memory (on KVM), and prints what it did, the NUMA layout, the memory
-map as a table and the path of the memory-map picture.
+the memory (on KVM), and prints what it did, the NUMA layout and the memory
+map as a table.  Last it hands the map (x-query-memory-map) to the
+picture tool, BUILD_DIR/tools/memory-map/qmem-memory-map, which writes
+BUILD_DIR/memory-map.png.
 
 Usage: scripts/main-job.py [BUILD_DIR]   (default: $QMEM_BUILD or build)
-Exits non-zero if qmem-run or any QMP command fails.
+Exits non-zero if qmem-run, any QMP command or the picture tool fails.
 """
 
 import json
@@ -110,6 +112,17 @@ def memtest(qmp, addr, length, what):
         raise RuntimeError(f"memtest of {what} failed: {r}")
 
 
+def draw_map(tool, bands, picture):
+    """Has qmem-memory-map draw @bands (x-query-memory-map's reply)."""
+    print(f"$ {tool} -o {picture}   (the map on stdin)")
+    r = subprocess.run([tool, "-o", picture], input=json.dumps(bands),
+                       text=True, check=False)
+    if r.returncode != 0:
+        raise RuntimeError(f"qmem-memory-map exited with status "
+                           f"{r.returncode}")
+    print(f"   picture written to {picture}")
+
+
 def main():
     build = os.path.abspath(sys.argv[1] if len(sys.argv) > 1
                             else os.environ.get("QMEM_BUILD", "build"))
@@ -119,6 +132,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="qmem-main-job-")
     qmp_path = os.path.join(tmp, "qmp.sock")
     picture = os.path.join(build, "memory-map.png")
+    tool = os.path.join(build, "tools", "memory-map", "qmem-memory-map")
 
     args = [runner, "-accel", accel, "-S", "-display", "none",
             "-M", "pc", "-m", "2G,slots=8,maxmem=64G",
@@ -227,8 +241,9 @@ def main():
 
         print("\nThe memory map:")
         show(qmp.hmp("info memory-map"))
-        qmp.cmd("x-memory-map-png", filename=picture)
-        print(f"   picture written to {picture}")
+        bands = qmp.cmd("x-query-memory-map")
+        print(f"   {len(bands)} bands")
+        draw_map(tool, bands, picture)
 
         qmp.cmd("quit")
     finally:

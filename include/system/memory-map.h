@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The guest-physical memory map as a table, as JSON and as a PNG picture. */
+/* The guest-physical memory map: its bands, as a table and as JSON. */
 
 #ifndef QMEM_SYSTEM_MEMORY_MAP_H
 #define QMEM_SYSTEM_MEMORY_MAP_H
 
 #include <json-glib/json-glib.h>
-#include "hw/core/boards.h"
 
 G_BEGIN_DECLS
 
@@ -16,13 +15,16 @@ G_BEGIN_DECLS
  * free space between them.  It is a snapshot: it does not follow later
  * plugs; build a new one.
  *
+ * A map comes from plain data (qmem_memory_map_new_from(): flat-view
+ * sections, the device-memory range, the memory devices), from a running
+ * machine (qmem_memory_map_new() in "hw/mem/memory-map-qmp-cmds.h", which
+ * gathers that data), or from what x-query-memory-map returned
+ * (qmem_memory_map_new_from_json(), for programs without a machine such
+ * as the picture tool, tools/memory-map/).
+ *
  *     g_autoptr(QmemMemoryMap) map = qmem_memory_map_new(machine);
  *     g_autofree char *text = qmem_memory_map_to_text(map);
- *
- *     fputs(text, stdout);
- *     if (!qmem_memory_map_write_png(map, "map.png", &error)) {
- *         ...
- *     }
+ *     g_autoptr(JsonNode) json = qmem_memory_map_to_json(map);
  */
 
 /**
@@ -66,10 +68,11 @@ typedef struct {
  * @plugged_size: for a device, the bytes the guest can use now (virtio-mem:
  *   its plugged blocks); else @size
  * @mapped: (element-type QmemMemoryMapRange) (nullable): for virtio-mem
- *   (and only for it), the RAM sections mapped inside the device, in
- *   address order, possibly none.  With dynamic memslots these are the
- *   memslots that hold plugged blocks; without, the whole device is one
- *   section and only @plugged_size tells how much is plugged.
+ *   (a device with @list_mapped) and only for it, the RAM sections mapped
+ *   inside the device, in address order, possibly none.  With dynamic
+ *   memslots these are the memslots that hold plugged blocks; without,
+ *   the whole device is one section and only @plugged_size tells how much
+ *   is plugged.
  */
 typedef struct {
     QmemMemoryMapBandKind kind;
@@ -90,7 +93,7 @@ typedef struct {
  * @name: its memory region's name
  * @node: the NUMA node owning it, -1 when unknown
  *
- * A plain-data flat-view section, the input of qmem_memory_map_new_from().
+ * A plain-data flat-view section, an input of qmem_memory_map_new_from().
  */
 typedef struct {
     guint64 start;
@@ -98,6 +101,31 @@ typedef struct {
     const char *name;
     int node;
 } QmemMemoryMapSection;
+
+/**
+ * QmemMemoryMapDevice:
+ * @type: the device's kind as query-memory-devices names it ("dimm",
+ *   "virtio-mem"); the band's @type
+ * @id: (nullable): the device's id
+ * @start: guest-physical address
+ * @size: the bytes the device spans (virtio-mem: its max-size); 0 for a
+ *   device without memory, which the map leaves out
+ * @plugged_size: the bytes the guest can use now
+ * @node: the NUMA node, -1 when the device has none
+ * @list_mapped: whether the RAM sections inside the device are listed as
+ *   its band's @mapped ranges (virtio-mem, whose memslots come and go)
+ *
+ * A plain-data memory device, an input of qmem_memory_map_new_from().
+ */
+typedef struct {
+    const char *type;
+    const char *id;
+    guint64 start;
+    guint64 size;
+    guint64 plugged_size;
+    int node;
+    gboolean list_mapped;
+} QmemMemoryMapDevice;
 
 typedef struct QmemMemoryMap QmemMemoryMap;
 
@@ -108,13 +136,14 @@ typedef struct QmemMemoryMap QmemMemoryMap;
  * @n_sections: the number of @sections
  * @device_memory_base: the device-memory region's address
  * @device_memory_size: its size; 0 when the machine has none
- * @devices: (nullable): the query-memory-devices list (borrowed)
+ * @devices: (array length=n_devices): the memory devices, in address order
+ * @n_devices: the number of @devices
  *
  * Computes the bands: sections outside device memory become RAM bands,
  * unmapped ranges between them gaps, device memory one band with the
- * devices (and free space) inside; a virtio-mem device's @mapped ranges
- * are the sections inside its range.  Devices without memory (size 0) are
- * left out.
+ * devices (and free space) inside; the sections inside a device are its
+ * memory, not RAM bands.  Devices without memory (size 0) are left out.
+ * Every string is copied.
  *
  * Returns: (transfer full): the map.
  */
@@ -122,18 +151,33 @@ QmemMemoryMap *qmem_memory_map_new_from(const QmemMemoryMapSection *sections,
                                         guint n_sections,
                                         guint64 device_memory_base,
                                         guint64 device_memory_size,
-                                        JsonNode *devices);
+                                        const QmemMemoryMapDevice *devices,
+                                        guint n_devices);
 
 /**
- * qmem_memory_map_new:
- * @machine: (nullable): the machine; %NULL gives an empty map
+ * qmem_memory_map_new_from_json:
+ * @bands: what x-query-memory-map returns (qmem_memory_map_to_json()):
+ *   a list of band objects; borrowed
+ * @error: return location for a #GError
  *
- * qmem_memory_map_new_from() over @machine's system address space, its
- * device memory and qmem_memory_devices_query().
+ * Takes the bands as they are, in the order given: the inverse of
+ * qmem_memory_map_to_json(), so that a program without a machine can
+ * print or draw the map of one that ran elsewhere.  The band's kind
+ * follows its "kind" ("ram", "gap", "device-memory", "free", anything
+ * else a device).  Fails (%QMEM_ERROR_GENERIC) when @bands is not a list
+ * ("the memory map must be a list of bands") or a band is not as
+ * qmem_memory_map_to_json() describes: "band %u is not an object",
+ * "band %u has no '%s'", "band %u: '%s' must be an unsigned integer",
+ * "band %u: '%s' must be a string", "band %u: 'depth' must be 0 or 1",
+ * "band %u: 'node' is out of range", "band %u is empty", "band %u
+ * reaches past the end of the address space", "band %u: 'mapped' must
+ * be a list", "band %u: mapped range %u is not a start and a size",
+ * "band %u: mapped range %u is outside the band"; bands count from 0.
  *
- * Returns: (transfer full): the map.
+ * Returns: (transfer full) (nullable): the map, or %NULL with @error set.
  */
-QmemMemoryMap *qmem_memory_map_new(QmemMachine *machine);
+QmemMemoryMap *qmem_memory_map_new_from_json(JsonNode *bands,
+                                             GError **error);
 
 void qmem_memory_map_free(QmemMemoryMap *map);
 
@@ -173,74 +217,6 @@ char *qmem_memory_map_to_text(QmemMemoryMap *map);
  *   "mapped": [{"start", "size"}, ...] for virtio-mem}.
  */
 JsonNode *qmem_memory_map_to_json(QmemMemoryMap *map);
-
-/**
- * QmemMemoryMapRect:
- *
- * A rectangle in the picture, in pixels from its top-left corner.
- */
-typedef struct {
-    int x;
-    int y;
-    int width;
-    int height;
-} QmemMemoryMapRect;
-
-/**
- * qmem_memory_map_get_image_size:
- * @width: (out): pixels
- * @height: (out): pixels
- *
- * The size of the picture qmem_memory_map_write_png() draws.
- */
-void qmem_memory_map_get_image_size(QmemMemoryMap *map, int *width,
-                                    int *height);
-
-/**
- * qmem_memory_map_get_band_area:
- * @index: a band
- * @rect: (out): where the picture shows it (border included; a
- *   device-memory band's area holds the bands inside it)
- *
- * For tools that annotate the picture (an HTML image map) and for tests.
- */
-void qmem_memory_map_get_band_area(QmemMemoryMap *map, guint index,
-                                   QmemMemoryMapRect *rect);
-
-/**
- * qmem_memory_map_get_mapped_area:
- * @index: a band with @mapped ranges
- * @range: < @mapped->len
- * @rect: (out): the strip that shows the range in the band's memslot
- *   gauge (at the band's right edge)
- */
-void qmem_memory_map_get_mapped_area(QmemMemoryMap *map, guint index,
-                                     guint range, QmemMemoryMapRect *rect);
-
-/**
- * qmem_memory_map_write_png:
- * @path: the file to (over)write
- * @error: return location for a #GError
- *
- * Draws the map (an address bar whose bands are sized by the logarithm of
- * their size, labelled with names, sizes and start addresses, and a
- * legend) and writes it as an 8-bit RGB PNG.  Fails with "failed to open
- * file '%s': %s" (QEMU's screendump text) or "failed to write file '%s':
- * %s"; a regular file left half-written is removed.
- *
- * Returns: %TRUE when the picture was written.
- */
-gboolean qmem_memory_map_write_png(QmemMemoryMap *map, const char *path,
-                                   GError **error);
-
-/**
- * qmem_memory_map_qmp_register:
- *
- * Registers the QMP commands x-query-memory-map (the bands of the current
- * machine as JSON) and x-memory-map-png {"filename": PATH} (the picture),
- * and the HMP command info memory-map (the table).  Call once.
- */
-void qmem_memory_map_qmp_register(void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmemMemoryMap, qmem_memory_map_free)
 
