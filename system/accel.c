@@ -133,6 +133,19 @@ guint qmem_accel_phys_bits(QmemAccel *accel)
     return klass->phys_bits ? klass->phys_bits(accel) : 52;
 }
 
+QmemAccelKind qmem_accel_get_kind(QmemAccel *accel)
+{
+    g_return_val_if_fail(QMEM_IS_ACCEL(accel), QMEM_ACCEL_KIND_OTHER);
+
+    return QMEM_ACCEL_GET_CLASS(accel)->kind;
+}
+
+gboolean qmem_qtest_enabled(void)
+{
+    return current_accel
+           && qmem_accel_get_kind(current_accel) == QMEM_ACCEL_KIND_QTEST;
+}
+
 /* x-query-memslots: the accelerator's memslot table, for tests and tools. */
 static JsonNode *qmp_x_query_memslots(JsonObject *args, GError **error)
 {

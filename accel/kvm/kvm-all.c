@@ -1043,6 +1043,7 @@ static void qmem_kvm_accel_class_init(QmemKvmAccelClass *klass)
     accel_class->start = kvm_start;
     accel_class->shutdown = kvm_shutdown;
     accel_class->phys_bits = kvm_phys_bits;
+    accel_class->kind = QMEM_ACCEL_KIND_KVM;
 
     props[PROP_DEVICE] =
         g_param_spec_string("device", NULL,

@@ -55,11 +55,7 @@ static void G_GNUC_PRINTF(1, 2) numa_warn_report(const char *fmt, ...)
 /* QEMU's qtest_enabled(): deprecation warnings stay quiet under qtest. */
 static gboolean qtest_enabled(void)
 {
-    QmemAccel *accel = qmem_accel_get_current();
-
-    return accel &&
-           !strcmp(qmem_object_get_typename(QMEM_OBJECT(accel)),
-                   "qtest-accel");
+    return qmem_qtest_enabled();
 }
 
 /* State */

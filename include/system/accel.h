@@ -14,6 +14,22 @@ G_BEGIN_DECLS
 G_DECLARE_DERIVABLE_TYPE(QmemAccel, qmem_accel, QMEM, ACCEL, QmemObject)
 
 /**
+ * QmemAccelKind:
+ * @QMEM_ACCEL_KIND_OTHER: none of the kinds below (the base's default)
+ * @QMEM_ACCEL_KIND_QTEST: the qtest accelerator: no vCPUs, a test drives
+ *   the machine (QEMU's qtest_enabled())
+ * @QMEM_ACCEL_KIND_KVM: Linux KVM (QEMU's kvm_enabled())
+ *
+ * What an accelerator is, for the few places that behave differently
+ * under one (deprecation warnings stay quiet under qtest, as in QEMU).
+ */
+typedef enum {
+    QMEM_ACCEL_KIND_OTHER,
+    QMEM_ACCEL_KIND_QTEST,
+    QMEM_ACCEL_KIND_KVM,
+} QmemAccelKind;
+
+/**
  * QmemAccelClass:
  * @init_machine: called once, after the machine has built its memory map
  *   and before any device is hot-plugged.  Opens the hypervisor, registers
@@ -28,6 +44,8 @@ G_DECLARE_DERIVABLE_TYPE(QmemAccel, qmem_accel, QMEM, ACCEL, QmemObject)
  *   the machine's memory goes away.  Optional.  May not fail.
  * @phys_bits: the guest's physical address width (host CPUID for KVM, as
  *   QEMU with -cpu host; 52 where nothing limits it).  Optional; default 52.
+ * @kind: what the accelerator is (qmem_accel_get_kind()); each class sets
+ *   it in its class_init.  Default %QMEM_ACCEL_KIND_OTHER.
  */
 struct _QmemAccelClass {
     QmemObjectClass parent_class;
@@ -38,8 +56,9 @@ struct _QmemAccelClass {
     void (*start)(QmemAccel *accel);
     void (*shutdown)(QmemAccel *accel);
     guint (*phys_bits)(QmemAccel *accel);
+    QmemAccelKind kind;
 
-    gpointer padding[8];
+    gpointer padding[7];
 };
 
 /**
@@ -68,6 +87,21 @@ void qmem_accel_get_memslots(QmemAccel *accel, guint *max, guint *free);
 void qmem_accel_start(QmemAccel *accel);
 void qmem_accel_shutdown(QmemAccel *accel);
 guint qmem_accel_phys_bits(QmemAccel *accel);
+
+/**
+ * qmem_accel_get_kind:
+ *
+ * Returns: what @accel is, from its class.
+ */
+QmemAccelKind qmem_accel_get_kind(QmemAccel *accel);
+
+/**
+ * qmem_qtest_enabled:
+ *
+ * Returns: whether the machine runs on the qtest accelerator (QEMU's
+ *   qtest_enabled()); %FALSE while there is no current accelerator.
+ */
+gboolean qmem_qtest_enabled(void);
 
 /**
  * qmem_accel_qmp_register:

@@ -319,6 +319,7 @@ static void test_properties(Fixture *f, gconstpointer data)
                  QMEM_KVM_ACCEL_PROP_MEMTEST_TIMEOUT, &timeout, NULL);
     g_assert_cmpstr(device, ==, "/dev/kvm");
     g_assert_cmpuint(timeout, ==, 250);
+    g_assert_cmpint(qmem_accel_get_kind(f->accel), ==, QMEM_ACCEL_KIND_KVM);
     g_assert_cmpuint(qmem_accel_phys_bits(f->accel), >=, 32);
     g_assert_cmpuint(qmem_accel_phys_bits(f->accel), <=, 52);
 }
