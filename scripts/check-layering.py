@@ -67,7 +67,6 @@ EXCEPTIONS = {
     ("hw/core/numa.c", "monitor/qmp.h"): "TEMPORARY",
     ("hw/core/qdev.c", "monitor/hmp.h"): "TEMPORARY",
     ("hw/core/qdev.c", "monitor/qmp.h"): "TEMPORARY",
-    ("accel/kvm/kvm-all.c", "monitor/qmp.h"): "TEMPORARY",
     ("include/system/memory-map.h", "hw/core/boards.h"): "TEMPORARY",
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The accelerator base type, its registry lookup and the current one. */
 
+#include <string.h>
+
 #include "monitor/qmp.h"
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
@@ -146,6 +148,27 @@ gboolean qmem_qtest_enabled(void)
            && qmem_accel_get_kind(current_accel) == QMEM_ACCEL_KIND_QTEST;
 }
 
+gboolean qmem_accel_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
+                                  guint64 seed, QmemAccelMemtestMode mode,
+                                  QmemAccelMemtestResult *result,
+                                  GError **error)
+{
+    QmemAccelClass *klass;
+
+    g_return_val_if_fail(QMEM_IS_ACCEL(accel), FALSE);
+    g_return_val_if_fail(result != NULL, FALSE);
+
+    memset(result, 0, sizeof(*result));
+    klass = QMEM_ACCEL_GET_CLASS(accel);
+    if (!klass->guest_memtest) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "accelerator '%s' cannot run a guest memory test",
+                    qmem_object_get_typename(QMEM_OBJECT(accel)));
+        return FALSE;
+    }
+    return klass->guest_memtest(accel, addr, size, seed, mode, result, error);
+}
+
 /* x-query-memslots: the accelerator's memslot table, for tests and tools. */
 static JsonNode *qmp_x_query_memslots(JsonObject *args, GError **error)
 {
@@ -167,7 +190,70 @@ static JsonNode *qmp_x_query_memslots(JsonObject *args, GError **error)
     return qmem_json_node_new_object(ret);
 }
 
+static gboolean memtest_mode_parse(JsonObject *args, QmemAccelMemtestMode *mode,
+                                   GError **error)
+{
+    const char *str = NULL;
+    gboolean has_mode;
+
+    *mode = QMEM_ACCEL_MEMTEST_WRITE_VERIFY;
+    if (!qmem_qmp_arg_str(args, "mode", &has_mode, &str, error)) {
+        return FALSE;
+    }
+    if (!has_mode || !strcmp(str, "write-verify")) {
+        return TRUE;
+    }
+    if (!strcmp(str, "verify")) {
+        *mode = QMEM_ACCEL_MEMTEST_VERIFY;
+        return TRUE;
+    }
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "Parameter 'mode' does not accept value '%s'", str);
+    return FALSE;
+}
+
+/* x-guest-memtest: the guest walks guest memory (docs/kvm.md). */
+static JsonNode *qmp_x_guest_memtest(JsonObject *args, GError **error)
+{
+    static const char *const allowed[] = { "addr", "size", "seed", "mode",
+                                           NULL };
+    QmemAccel *accel = qmem_accel_get_current();
+    QmemAccelMemtestMode mode;
+    QmemAccelMemtestResult result;
+    guint64 addr, size, seed = 0;
+    gboolean has_seed;
+    JsonObject *ret;
+
+    if (!qmem_qmp_arg_uint64(args, "addr", NULL, &addr, error)
+        || !qmem_qmp_arg_uint64(args, "size", NULL, &size, error)
+        || !qmem_qmp_arg_uint64(args, "seed", &has_seed, &seed, error)
+        || !memtest_mode_parse(args, &mode, error)
+        || !qmem_qmp_check_args(args, allowed, error)) {
+        return NULL;
+    }
+    if (!accel) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "the guest has no vCPU to run a memory test");
+        return NULL;
+    }
+    if (!qmem_accel_guest_memtest(accel, addr, size, seed, mode, &result,
+                                  error)) {
+        return NULL;
+    }
+    ret = json_object_new();
+    json_object_set_member(ret, "checked",
+                           qmem_json_node_new_uint64(result.checked));
+    json_object_set_member(ret, "mismatches",
+                           qmem_json_node_new_uint64(result.mismatches));
+    if (result.has_fault_addr) {
+        json_object_set_member(ret, "fault-addr",
+                               qmem_json_node_new_uint64(result.fault_addr));
+    }
+    return qmem_json_node_new_object(ret);
+}
+
 void qmem_accel_qmp_register(void)
 {
     qmem_qmp_register_command("x-query-memslots", qmp_x_query_memslots, 0);
+    qmem_qmp_register_command("x-guest-memtest", qmp_x_guest_memtest, 0);
 }

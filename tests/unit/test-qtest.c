@@ -866,10 +866,12 @@ static void test_accel_current(void)
     g_assert_null(qmem_accel_get_current());
 }
 
-/* What the qtest accelerator is. */
+/* What the qtest accelerator is, and what it cannot do: run a guest. */
 static void test_accel_kind(void)
 {
     g_autoptr(QmemAccel) accel = qmem_accel_new("qtest", NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    QmemAccelMemtestResult result = { .checked = 1 };
 
     g_assert_cmpint(qmem_accel_get_kind(accel), ==, QMEM_ACCEL_KIND_QTEST);
     g_assert_false(qmem_qtest_enabled());
@@ -877,6 +879,15 @@ static void test_accel_kind(void)
     g_assert_true(qmem_qtest_enabled());
     qmem_accel_set_current(NULL);
     g_assert_false(qmem_qtest_enabled());
+
+    g_assert_false(qmem_accel_guest_memtest(accel, 0, 8, 0,
+                                            QMEM_ACCEL_MEMTEST_VERIFY, &result,
+                                            &error));
+    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
+    g_assert_cmpstr(error->message, ==,
+                    "accelerator 'qtest-accel' cannot run a guest memory "
+                    "test");
+    g_assert_cmpuint(result.checked, ==, 0);
 }
 
 typedef struct {
