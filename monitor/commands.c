@@ -15,7 +15,7 @@
 #include "hw/virtio/virtio-mem-qmp-cmds.h"
 #include "monitor/monitor-internal.h"
 #include "qom/qom-qmp-cmds.h"
-#include "system/accel.h"
+#include "system/accel-qmp-cmds.h"
 
 static const QmpCommandDef qmp_commands[] = {
     /* monitor/qmp-cmds.c */
@@ -30,6 +30,9 @@ static const QmpCommandDef qmp_commands[] = {
     { "qom-set", qmem_qmp_qom_set },
     { "object-add", qmem_qmp_object_add },
     { "object-del", qmem_qmp_object_del },
+    /* system/accel-qmp-cmds.c */
+    { "x-query-memslots", qmem_qmp_x_query_memslots },
+    { "x-guest-memtest", qmem_qmp_x_guest_memtest },
     /* hw/core/machine-qmp-cmds.c */
     { "query-memdev", qmem_qmp_query_memdev },
     { "query-cpus-fast", qmem_qmp_query_cpus_fast },
@@ -81,7 +84,6 @@ void qmem_monitor_register_qmp_commands(void)
         qmem_qmp_register_command(qmp_commands[i].name, qmp_commands[i].fn,
                                   qmp_commands[i].flags);
     }
-    qmem_accel_qmp_register();
 }
 
 void qmem_monitor_register_hmp_commands(void)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The accelerator base type, its registry lookup and the current one. */
 
-#include "monitor/qmp.h"
-#include "qapi/qmp-command.h"
+#include <string.h>
+
 #include "qobject/json.h"
 #include "qom/property.h"
 #include "system/accel.h"
@@ -133,28 +133,36 @@ guint qmem_accel_phys_bits(QmemAccel *accel)
     return klass->phys_bits ? klass->phys_bits(accel) : 52;
 }
 
-/* x-query-memslots: the accelerator's memslot table, for tests and tools. */
-static JsonNode *qmp_x_query_memslots(JsonObject *args, GError **error)
+QmemAccelKind qmem_accel_get_kind(QmemAccel *accel)
 {
-    static const char *const allowed[] = { NULL };
-    QmemAccel *accel = qmem_accel_get_current();
-    JsonObject *ret;
-    guint max = 0, free = 0;
+    g_return_val_if_fail(QMEM_IS_ACCEL(accel), QMEM_ACCEL_KIND_OTHER);
 
-    if (!qmem_qmp_check_args(args, allowed, error)) {
-        return NULL;
-    }
-    if (accel) {
-        qmem_accel_get_memslots(accel, &max, &free);
-    }
-    ret = json_object_new();
-    json_object_set_int_member(ret, "max", max);
-    json_object_set_int_member(ret, "free", free);
-    json_object_set_int_member(ret, "used", max - free);
-    return qmem_json_node_new_object(ret);
+    return QMEM_ACCEL_GET_CLASS(accel)->kind;
 }
 
-void qmem_accel_qmp_register(void)
+gboolean qmem_qtest_enabled(void)
 {
-    qmem_qmp_register_command("x-query-memslots", qmp_x_query_memslots, 0);
+    return current_accel
+           && qmem_accel_get_kind(current_accel) == QMEM_ACCEL_KIND_QTEST;
+}
+
+gboolean qmem_accel_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
+                                  guint64 seed, QmemAccelMemtestMode mode,
+                                  QmemAccelMemtestResult *result,
+                                  GError **error)
+{
+    QmemAccelClass *klass;
+
+    g_return_val_if_fail(QMEM_IS_ACCEL(accel), FALSE);
+    g_return_val_if_fail(result != NULL, FALSE);
+
+    memset(result, 0, sizeof(*result));
+    klass = QMEM_ACCEL_GET_CLASS(accel);
+    if (!klass->guest_memtest) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "accelerator '%s' cannot run a guest memory test",
+                    qmem_object_get_typename(QMEM_OBJECT(accel)));
+        return FALSE;
+    }
+    return klass->guest_memtest(accel, addr, size, seed, mode, result, error);
 }

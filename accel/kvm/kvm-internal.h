@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The KVM accelerator's state, shared by the generic and the x86 code. */
+/* The KVM accelerator's state and the calls between its files. */
 
 #ifndef QMEM_ACCEL_KVM_KVM_INTERNAL_H
 #define QMEM_ACCEL_KVM_KVM_INTERNAL_H
@@ -18,9 +18,9 @@ typedef struct {
     guint32 flags;
 } QmemKvmSlot;
 
-/* One x-guest-memtest for vCPU 0, owned by the accelerator. */
+/* One guest memory test for vCPU 0, owned by the accelerator. */
 typedef struct {
-    guint64 op;                 /* QMEM_KVM_X86_OP_* */
+    QmemAccelMemtestMode mode;
     guint64 start;
     guint64 end;
     guint64 seed;
@@ -69,7 +69,6 @@ struct _QmemKvmAccel {
     guint n_slots;
     guint nr_slots_max;
     guint used_slots;
-    guint memslot_errors;
 
     QmemAddressSpace *as;
     QmemMemoryListener listener;
@@ -88,7 +87,7 @@ struct _QmemKvmAccel {
     gpointer arch;              /* QmemKvmX86State */
 };
 
-/* Provided by kvm.c for the architecture code. */
+/* kvm-memslots.c: the slot table and the memory listener. */
 
 /**
  * qmem_kvm_set_private_slot:
@@ -102,7 +101,61 @@ struct _QmemKvmAccel {
 int qmem_kvm_set_private_slot(QmemKvmAccel *s, guint64 gpa, guint64 size,
                               void *host, GError **error);
 
-/* Provided by the architecture (hw/kvm/x86/cpu.c). */
+/* Maps every RAM section of @as, now and as it changes. */
+void qmem_kvm_memory_listener_register(QmemKvmAccel *s, QmemAddressSpace *as);
+
+/* Unregisters the listener (if registered); the slots stay mapped. */
+void qmem_kvm_memory_listener_unregister(QmemKvmAccel *s);
+
+/* Forgets the slot table; called once the VM, and its slots, are gone. */
+void qmem_kvm_memslots_reset(QmemKvmAccel *s);
+
+/* kvm-vcpu.c: vCPU file descriptors, threads and KVM_RUN. */
+
+/* Creates @n_cpus vCPUs and maps their kvm_run; then the arch's set-up. */
+gboolean qmem_kvm_init_vcpus(QmemKvmAccel *s, guint n_cpus, GError **error);
+
+/* Starts one thread per vCPU; they wait for start (s->started). */
+gboolean qmem_kvm_start_vcpu_threads(QmemKvmAccel *s, GError **error);
+
+/*
+ * Cancels a request in flight, makes every vCPU leave KVM_RUN and joins
+ * the threads.
+ */
+void qmem_kvm_stop_vcpus(QmemKvmAccel *s);
+
+/* Unmaps and closes what qmem_kvm_init_vcpus() made. */
+void qmem_kvm_destroy_vcpus(QmemKvmAccel *s);
+
+/*
+ * Makes @cpu leave KVM_RUN, or not enter it again; called with s->lock
+ * held.
+ */
+void qmem_kvm_vcpu_kick(QmemKvmVcpu *cpu);
+
+/* One KVM_RUN; an interrupted one is a KVM_EXIT_INTR. */
+gboolean qmem_kvm_vcpu_run(QmemKvmVcpu *cpu, GError **error);
+
+/* The vCPU's last exit, which its caller had no use for, as an error. */
+void qmem_kvm_vcpu_exit_error(QmemKvmVcpu *cpu, GError **error);
+
+/* memtest.c: the guest memory test (QmemAccelClass.guest_memtest). */
+
+gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
+                                guint64 seed, QmemAccelMemtestMode mode,
+                                QmemAccelMemtestResult *result,
+                                GError **error);
+
+/*
+ * Runs @req on vCPU 0, in its thread, without s->lock; the outcome goes
+ * into @req.
+ */
+void qmem_kvm_memtest_run(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                          QmemKvmRequest *req);
+
+void qmem_kvm_request_free(QmemKvmRequest *req);
+
+/* Provided by the architecture (accel/kvm/x86/cpu.c). */
 
 /* The host's physical address width (CPUID 0x80000008). */
 guint qmem_kvm_arch_host_phys_bits(void);

@@ -212,6 +212,7 @@ static void qmem_qtest_accel_class_init(QmemQtestAccelClass *klass)
     accel_class->init_machine = qtest_accel_init_machine;
     accel_class->get_memslots = qtest_accel_get_memslots;
     accel_class->shutdown = qtest_accel_shutdown;
+    accel_class->kind = QMEM_ACCEL_KIND_QTEST;
 
     props[PROP_MEMSLOTS] =
         g_param_spec_uint(QMEM_QTEST_ACCEL_PROP_MEMSLOTS,

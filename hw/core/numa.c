@@ -39,16 +39,6 @@ static void qmem_numa_machine_default_init(QmemNumaMachineInterface *iface)
     iface->cpu_index_to_props = numa_machine_cpu_index_to_props;
 }
 
-/* QEMU's qtest_enabled(): deprecation warnings stay quiet under qtest. */
-static gboolean qtest_enabled(void)
-{
-    QmemAccel *accel = qmem_accel_get_current();
-
-    return accel &&
-           !strcmp(qmem_object_get_typename(QMEM_OBJECT(accel)),
-                   "qtest-accel");
-}
-
 /* State */
 
 QmemNumaState *qmem_numa_state_new(void)
@@ -625,7 +615,7 @@ static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
         /* The legacy suffix-less form means MiB ("512" is 512 MiB). */
         qmem_strtosz_MiB(opts_last(opts, "mem"), NULL, &mem);
         info->node_mem = mem;
-        if (!qtest_enabled()) {
+        if (!qmem_qtest_enabled()) {
             qmem_warn_report("Parameter -numa node,mem is deprecated, use "
                              "-numa node,memdev instead");
         }
@@ -909,7 +899,7 @@ static void numa_finish_cpu_init(QmemMachine *machine, QmemNumaState *state)
         }
     }
 
-    if (s->len && !qtest_enabled()) {
+    if (s->len && !qmem_qtest_enabled()) {
         qmem_warn_report("CPU(s) not present in any NUMA nodes: %s", s->str);
         qmem_warn_report("All CPU(s) up to maxcpus should be described in "
                          "NUMA config, ability to start up with partial NUMA "
@@ -976,7 +966,7 @@ gboolean qmem_numa_complete_configuration(QmemMachine *machine,
     if (!any_mem && iface->numa_auto_assign_ram) {
         iface->numa_auto_assign_ram(iface, state->nodes, state->num_nodes,
                                     ram_size);
-        if (!qtest_enabled()) {
+        if (!qmem_qtest_enabled()) {
             qmem_warn_report("Default splitting of RAM between nodes is "
                              "deprecated, Use '-numa node,memdev' to "
                              "explictly define RAM allocation per node");

@@ -140,15 +140,6 @@ typedef struct {
 gboolean qmem_qmp_args_visit(JsonObject *args, const QmemQmpArg *members,
                              GError **error);
 
-/* TEMPORARY: the member-by-member helpers, until every command uses
- * qmem_qmp_args_visit(). */
-gboolean qmem_qmp_arg_str(JsonObject *args, const char *name, gboolean *has,
-                          const char **value, GError **error);
-gboolean qmem_qmp_arg_uint64(JsonObject *args, const char *name,
-                             gboolean *has, guint64 *value, GError **error);
-gboolean qmem_qmp_check_args(JsonObject *args, const char *const *allowed,
-                             GError **error);
-
 /**
  * qmem_json_node_holds:
  * @node: a value

@@ -866,6 +866,30 @@ static void test_accel_current(void)
     g_assert_null(qmem_accel_get_current());
 }
 
+/* What the qtest accelerator is, and what it cannot do: run a guest. */
+static void test_accel_kind(void)
+{
+    g_autoptr(QmemAccel) accel = qmem_accel_new("qtest", NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    QmemAccelMemtestResult result = { .checked = 1 };
+
+    g_assert_cmpint(qmem_accel_get_kind(accel), ==, QMEM_ACCEL_KIND_QTEST);
+    g_assert_false(qmem_qtest_enabled());
+    qmem_accel_set_current(accel);
+    g_assert_true(qmem_qtest_enabled());
+    qmem_accel_set_current(NULL);
+    g_assert_false(qmem_qtest_enabled());
+
+    g_assert_false(qmem_accel_guest_memtest(accel, 0, 8, 0,
+                                            QMEM_ACCEL_MEMTEST_VERIFY, &result,
+                                            &error));
+    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
+    g_assert_cmpstr(error->message, ==,
+                    "accelerator 'qtest-accel' cannot run a guest memory "
+                    "test");
+    g_assert_cmpuint(result.checked, ==, 0);
+}
+
 typedef struct {
     QmemMemoryRegion *root;
     QmemAddressSpace *as;
@@ -1048,6 +1072,7 @@ int main(int argc, char **argv)
         g_test_add_data_func(path, &accel_error_cases[i], test_accel_error);
     }
     g_test_add_func("/accel/qtest/accel/current", test_accel_current);
+    g_test_add_func("/accel/qtest/accel/kind", test_accel_kind);
     g_test_add("/accel/qtest/accel/memslots", AccelFixture, NULL, accel_setup,
                test_accel_memslots, accel_teardown);
     g_test_add("/accel/qtest/accel/limit", AccelFixture, NULL, accel_setup,

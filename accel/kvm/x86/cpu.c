@@ -51,8 +51,7 @@
 /* QEMU's guess when the CPU does not report its address width. */
 #define DEFAULT_PHYS_BITS   36
 
-G_STATIC_ASSERT(QMEM_KVM_PATTERN_MULTIPLIER ==
-                G_GUINT64_CONSTANT(0x9e3779b97f4a7c15));
+G_STATIC_ASSERT(QMEM_KVM_PATTERN_MULTIPLIER == QMEM_ACCEL_MEMTEST_MULTIPLIER);
 G_STATIC_ASSERT(QMEM_KVM_X86_MB_SIZE <= PAGE_SIZE_4K);
 G_STATIC_ASSERT(QMEM_KVM_X86_TSS + TSS_LIMIT < QMEM_KVM_X86_MAILBOX);
 G_STATIC_ASSERT(QMEM_KVM_X86_MAILBOX + PAGE_SIZE_4K <=
@@ -386,6 +385,9 @@ void qmem_kvm_arch_memtest_prepare(QmemKvmAccel *s,
 {
     QmemKvmX86State *x = s->arch;
     guint8 *mb = x->priv + QMEM_KVM_X86_MAILBOX;
+    guint64 op = req->mode == QMEM_ACCEL_MEMTEST_VERIFY
+                     ? QMEM_KVM_X86_OP_VERIFY
+                     : QMEM_KVM_X86_OP_WRITE_VERIFY;
 
     g_assert(req->end <= x->limit);
     if (req->end > req->start) {
@@ -394,7 +396,7 @@ void qmem_kvm_arch_memtest_prepare(QmemKvmAccel *s,
             x86_map_gib(x, gib);
         }
     }
-    memcpy(mb + QMEM_KVM_X86_MB_OP, &req->op, 8);
+    memcpy(mb + QMEM_KVM_X86_MB_OP, &op, 8);
     memcpy(mb + QMEM_KVM_X86_MB_START, &req->start, 8);
     memcpy(mb + QMEM_KVM_X86_MB_END, &req->end, 8);
     memcpy(mb + QMEM_KVM_X86_MB_SEED, &req->seed, 8);
