@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "system/ram-block.h"
+#include "util/error-report.h"
 #include "util/error.h"
 #include "util/osdep.h"
 #include "util/range.h"
@@ -387,6 +388,76 @@ void qmem_ram_block_free(QmemRamBlock *block)
     }
     g_free(block->name);
     g_free(block);
+}
+
+int qmem_ram_block_discard_range(QmemRamBlock *rb, guint64 start,
+                                 gsize length)
+{
+    static gboolean warned_private_file;
+    guint8 *host = (guint8 *)rb->host + start;
+    gboolean need_madvise, need_fallocate;
+    int ret = -1;
+
+    if ((guintptr)host % rb->page_size) {
+        qmem_error_report("ram_block_discard_range: Unaligned start "
+                          "address: %p", host);
+        return ret;
+    }
+    if (start > rb->size || length > rb->size - start) {
+        qmem_error_report("ram_block_discard_range: Overrun block '%s' (%"
+                          PRIu64 "/%zx/%" PRIx64 ")", rb->name, start,
+                          length, rb->size);
+        return ret;
+    }
+    if (length % rb->page_size) {
+        qmem_error_report("ram_block_discard_range: Unaligned length: %zx",
+                          length);
+        return ret;
+    }
+
+    errno = ENOTSUP;
+    /* MADV_DONTNEED fails for huge pages; fallocate works for those. */
+    need_madvise = rb->page_size == qmem_host_page_size();
+    need_fallocate = rb->fd != -1;
+    if (need_fallocate) {
+        if (rb->flags & QMEM_RAM_READONLY_FD) {
+            qmem_error_report("ram_block_discard_range: Discarding RAM with "
+                              "readonly files is not supported");
+            return ret;
+        }
+        if (!(rb->flags & QMEM_RAM_SHARED) && !warned_private_file) {
+            warned_private_file = TRUE;
+            qmem_warn_report("ram_block_discard_range: Discarding RAM in "
+                             "private file mappings is possibly dangerous, "
+                             "because it will modify the underlying file and "
+                             "will affect other users of the file");
+        }
+        ret = fallocate(rb->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                        start + rb->fd_offset, length);
+        if (ret) {
+            ret = -errno;
+            qmem_error_report("ram_block_discard_range: Failed to fallocate "
+                              "%s:%" PRIx64 "+%" PRIx64 " +%zx (%d)",
+                              rb->name, start, rb->fd_offset, length, ret);
+            return ret;
+        }
+    }
+    if (need_madvise) {
+        /* Shared anonymous memory is shmem: only REMOVE frees it. */
+        if ((rb->flags & QMEM_RAM_SHARED) && rb->fd < 0) {
+            ret = madvise(host, length, MADV_REMOVE);
+        } else {
+            ret = madvise(host, length, MADV_DONTNEED);
+        }
+        if (ret) {
+            ret = -errno;
+            qmem_error_report("ram_block_discard_range: Failed to discard "
+                              "range %s:%" PRIx64 " +%zx (%d)", rb->name,
+                              start, length, ret);
+            return ret;
+        }
+    }
+    return ret;
 }
 
 /*

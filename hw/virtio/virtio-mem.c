@@ -2,11 +2,9 @@
 /* virtio-mem device logic: blocks, guest requests, discard, memslots. */
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "hw/core/qdev.h"
@@ -127,81 +125,6 @@ static gboolean has_shared_zeropage(QmemRamBlock *block)
 {
     return !(block->flags & QMEM_RAM_SHARED) && block->fd < 0 &&
            block->page_size == qmem_host_page_size();
-}
-
-/*
- * QEMU's ram_block_discard_range(): afterwards the range reads as zero and
- * its host memory is back with the host.  Files get a hole punched (the
- * only way for shared memory and hugetlbfs); memory of the host page size
- * is also dropped from our mapping.
- */
-static int ram_block_discard_range(QmemRamBlock *rb, guint64 start,
-                                   gsize length)
-{
-    static gboolean warned_private_file;
-    guint8 *host = (guint8 *)rb->host + start;
-    gboolean need_madvise, need_fallocate;
-    int ret = -1;
-
-    if ((guintptr)host % rb->page_size) {
-        qmem_error_report("ram_block_discard_range: Unaligned start "
-                          "address: %p", host);
-        return ret;
-    }
-    if (start > rb->size || length > rb->size - start) {
-        qmem_error_report("ram_block_discard_range: Overrun block '%s' (%"
-                          PRIu64 "/%zx/%" PRIx64 ")", rb->name, start,
-                          length, rb->size);
-        return ret;
-    }
-    if (length % rb->page_size) {
-        qmem_error_report("ram_block_discard_range: Unaligned length: %zx",
-                          length);
-        return ret;
-    }
-
-    errno = ENOTSUP;
-    need_madvise = rb->page_size == qmem_host_page_size();
-    need_fallocate = rb->fd != -1;
-    if (need_fallocate) {
-        if (rb->flags & QMEM_RAM_READONLY_FD) {
-            qmem_error_report("ram_block_discard_range: Discarding RAM with "
-                              "readonly files is not supported");
-            return ret;
-        }
-        if (!(rb->flags & QMEM_RAM_SHARED) && !warned_private_file) {
-            warned_private_file = TRUE;
-            qmem_warn_report("ram_block_discard_range: Discarding RAM in "
-                             "private file mappings is possibly dangerous, "
-                             "because it will modify the underlying file and "
-                             "will affect other users of the file");
-        }
-        ret = fallocate(rb->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-                        start + rb->fd_offset, length);
-        if (ret) {
-            ret = -errno;
-            qmem_error_report("ram_block_discard_range: Failed to fallocate "
-                              "%s:%" PRIx64 "+%" PRIx64 " +%zx (%d)",
-                              rb->name, start, rb->fd_offset, length, ret);
-            return ret;
-        }
-    }
-    if (need_madvise) {
-        /* Shared anonymous memory is shmem: only REMOVE frees it. */
-        if ((rb->flags & QMEM_RAM_SHARED) && rb->fd < 0) {
-            ret = madvise(host, length, MADV_REMOVE);
-        } else {
-            ret = madvise(host, length, MADV_DONTNEED);
-        }
-        if (ret) {
-            ret = -errno;
-            qmem_error_report("ram_block_discard_range: Failed to discard "
-                              "range %s:%" PRIx64 " +%zx (%d)", rb->name,
-                              start, length, ret);
-            return ret;
-        }
-    }
-    return ret;
 }
 
 /* Construction and properties */
@@ -820,7 +743,7 @@ gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
      * may still hold data.  An incoming migration brings the contents.
      */
     if (!env->incoming_migration) {
-        ret = ram_block_discard_range(rb, 0, rb->size);
+        ret = qmem_ram_block_discard_range(rb, 0, rb->size);
         if (ret) {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                         "Unexpected error discarding RAM: %s",
@@ -952,7 +875,7 @@ static int set_block_state(QmemVirtioMem *vmem, guint64 start_gpa,
     }
 
     if (!plug) {
-        if (ram_block_discard_range(rb, offset, size)) {
+        if (qmem_ram_block_discard_range(rb, offset, size)) {
             return -EBUSY;
         }
         set_range(vmem, start_gpa, size, FALSE);
@@ -985,7 +908,7 @@ static int set_block_state(QmemVirtioMem *vmem, guint64 start_gpa,
     }
     if (ret) {
         /* Preallocation may have populated part of it. */
-        ram_block_discard_range(rb, offset, size);
+        qmem_ram_block_discard_range(rb, offset, size);
         return -EBUSY;
     }
     set_range(vmem, start_gpa, size, TRUE);
@@ -1038,7 +961,7 @@ static int unplug_all(QmemVirtioMem *vmem)
         if (vmem->busy) {
             return -EBUSY;
         }
-        if (ram_block_discard_range(rb, 0, rb->size)) {
+        if (qmem_ram_block_discard_range(rb, 0, rb->size)) {
             return -EBUSY;
         }
         qmem_bitmap_clear(vmem->bitmap, 0, vmem->bitmap_size);

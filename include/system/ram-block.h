@@ -93,6 +93,31 @@ void qmem_ram_block_free(QmemRamBlock *block);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmemRamBlock, qmem_ram_block_free)
 
 /**
+ * qmem_ram_block_discard_range:
+ * @rb: a block
+ * @start: where the range starts in @rb; @rb->host + @start must be
+ *   aligned to @rb->page_size
+ * @length: its length, a multiple of @rb->page_size
+ *
+ * QEMU's ram_block_discard_range(): afterwards the range reads as zero and
+ * its memory is back with the host.  A hole is punched in the file behind
+ * fd-backed memory (the only way for shared memory and huge pages); memory
+ * of the host page size is also dropped from the mapping (MADV_DONTNEED,
+ * or MADV_REMOVE for shared anonymous memory, which is shmem).  A private
+ * mapping of a file gets QEMU's warning once per process, as discarding
+ * changes the file under it.  Failures are reported with QEMU's texts
+ * ("ram_block_discard_range: Unaligned start address: %p", "... Overrun
+ * block '%s' (%lu/%zx/%lx)", "... Unaligned length: %zx", "... Discarding
+ * RAM with readonly files is not supported", "... Failed to fallocate
+ * %s:%lx+%lx +%zx (%d)", "... Failed to discard range %s:%lx +%zx (%d)").
+ *
+ * Returns: 0, or a negative errno value (-1 for a range that does not fit
+ *   @rb or a read-only file).
+ */
+int qmem_ram_block_discard_range(QmemRamBlock *rb, guint64 start,
+                                 gsize length);
+
+/**
  * QmemRamBlockNotifier:
  * @ram_block_added: a RAM block was mapped (@host, @size as in the block)
  * @ram_block_removed: a RAM block is about to be unmapped
