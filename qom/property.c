@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Properties of objects from outside values: parse, print, links, help. */
+/* Properties from outside values: parse, print, links, aliases, help. */
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +13,7 @@
 static GQuark qom_type_quark;
 static GQuark mandatory_quark;
 static GQuark show_default_quark;
+static GQuark alias_quark;
 
 static void init_quarks(void)
 {
@@ -22,6 +23,7 @@ static void init_quarks(void)
         qom_type_quark = g_quark_from_static_string("qmem-qom-type");
         mandatory_quark = g_quark_from_static_string("qmem-mandatory");
         show_default_quark = g_quark_from_static_string("qmem-show-default");
+        alias_quark = g_quark_from_static_string("qmem-alias");
         g_once_init_leave(&done, 1);
     }
 }
@@ -51,12 +53,183 @@ gboolean qmem_param_spec_is_mandatory(GParamSpec *pspec)
     return g_param_spec_get_qdata(pspec, mandatory_quark) != NULL;
 }
 
+/* Aliases */
+
+/* What an alias stands for: the property @target of the child @child. */
+typedef struct {
+    char *child;
+    GParamSpec *target;
+} PropertyAlias;
+
+static void property_alias_free(gpointer data)
+{
+    PropertyAlias *alias = data;
+
+    g_param_spec_unref(alias->target);
+    g_free(alias->child);
+    g_free(alias);
+}
+
+static PropertyAlias *get_alias(GParamSpec *pspec)
+{
+    init_quarks();
+    return g_param_spec_get_qdata(pspec, alias_quark);
+}
+
+/*
+ * The property an alias stands for, through aliases of aliases: what its
+ * values are parsed, printed and described by.  Any other property is
+ * its own.
+ */
+static GParamSpec *property_target(GParamSpec *pspec)
+{
+    PropertyAlias *alias;
+
+    while ((alias = get_alias(pspec))) {
+        pspec = alias->target;
+    }
+    return pspec;
+}
+
+/* A #GParamSpec of @target's kind, value type, range and default. */
+static GParamSpec *param_spec_like(GParamSpec *target, const char *name)
+{
+    const GParamFlags flags = target->flags &
+                              (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY);
+    const char *blurb = g_param_spec_get_blurb(target);
+    GType ptype = G_PARAM_SPEC_TYPE(target);
+
+    if (ptype == G_TYPE_PARAM_BOOLEAN) {
+        return g_param_spec_boolean(name, NULL, blurb,
+                                    G_PARAM_SPEC_BOOLEAN(target)->default_value,
+                                    flags);
+    } else if (ptype == G_TYPE_PARAM_UINT) {
+        GParamSpecUInt *u = G_PARAM_SPEC_UINT(target);
+
+        return g_param_spec_uint(name, NULL, blurb, u->minimum, u->maximum,
+                                 u->default_value, flags);
+    } else if (ptype == G_TYPE_PARAM_UINT64) {
+        GParamSpecUInt64 *u = G_PARAM_SPEC_UINT64(target);
+
+        return g_param_spec_uint64(name, NULL, blurb, u->minimum, u->maximum,
+                                   u->default_value, flags);
+    } else if (ptype == G_TYPE_PARAM_INT) {
+        GParamSpecInt *i = G_PARAM_SPEC_INT(target);
+
+        return g_param_spec_int(name, NULL, blurb, i->minimum, i->maximum,
+                                i->default_value, flags);
+    } else if (ptype == G_TYPE_PARAM_INT64) {
+        GParamSpecInt64 *i = G_PARAM_SPEC_INT64(target);
+
+        return g_param_spec_int64(name, NULL, blurb, i->minimum, i->maximum,
+                                  i->default_value, flags);
+    } else if (ptype == G_TYPE_PARAM_ENUM) {
+        return g_param_spec_enum(name, NULL, blurb, target->value_type,
+                                 G_PARAM_SPEC_ENUM(target)->default_value,
+                                 flags);
+    } else if (ptype == G_TYPE_PARAM_STRING) {
+        return g_param_spec_string(name, NULL, blurb,
+                                   G_PARAM_SPEC_STRING(target)->default_value,
+                                   flags);
+    } else if (ptype == G_TYPE_PARAM_OBJECT) {
+        return g_param_spec_object(name, NULL, blurb, target->value_type,
+                                   flags);
+    } else if (ptype == G_TYPE_PARAM_BOXED) {
+        return g_param_spec_boxed(name, NULL, blurb, target->value_type, flags);
+    }
+    g_return_val_if_reached(NULL);
+}
+
+GParamSpec *qmem_object_class_install_alias(GObjectClass *oclass,
+                                            guint property_id, const char *name,
+                                            const char *child, GType child_type,
+                                            const char *target)
+{
+    g_autoptr(GTypeClass) child_class = NULL;
+    GParamSpec *target_pspec, *pspec;
+    PropertyAlias *alias;
+
+    g_return_val_if_fail(g_type_is_a(child_type, QMEM_TYPE_OBJECT), NULL);
+
+    child_class = g_type_class_ref(child_type);
+    target_pspec = g_object_class_find_property(G_OBJECT_CLASS(child_class),
+                                                target);
+    g_return_val_if_fail(target_pspec != NULL, NULL);
+    pspec = param_spec_like(target_pspec, name);
+    g_return_val_if_fail(pspec != NULL, NULL);
+
+    alias = g_new0(PropertyAlias, 1);
+    alias->child = g_strdup(child);
+    alias->target = g_param_spec_ref(target_pspec);
+    init_quarks();
+    g_param_spec_set_qdata_full(pspec, alias_quark, alias, property_alias_free);
+    g_object_class_install_property(oclass, property_id, pspec);
+    return pspec;
+}
+
+/*
+ * Moves *@obj and *@pspec from an alias to what it stands for, through
+ * aliases of aliases; anything else stays as it is.
+ */
+static gboolean resolve_alias(QmemObject **obj, GParamSpec **pspec,
+                              GError **error)
+{
+    PropertyAlias *alias;
+
+    while ((alias = get_alias(*pspec))) {
+        QmemObject *child = qmem_object_get_child(*obj, alias->child);
+
+        if (!child) {
+            /* The class promised this child to every instance. */
+            g_critical("alias '%s' of %s has no child '%s'", (*pspec)->name,
+                       qmem_object_get_typename(*obj), alias->child);
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Property '%s.%s' not found",
+                        qmem_object_get_typename(*obj), (*pspec)->name);
+            return FALSE;
+        }
+        *obj = child;
+        *pspec = alias->target;
+    }
+    return TRUE;
+}
+
+void qmem_object_alias_get_property(GObject *obj, guint property_id,
+                                    GValue *value, GParamSpec *pspec)
+{
+    QmemObject *target = QMEM_OBJECT(obj);
+
+    if (!get_alias(pspec)) {
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, property_id, pspec);
+        return;
+    }
+    if (resolve_alias(&target, &pspec, NULL)) {
+        g_object_get_property(G_OBJECT(target), pspec->name, value);
+    }
+}
+
+void qmem_object_alias_set_property(GObject *obj, guint property_id,
+                                    const GValue *value, GParamSpec *pspec)
+{
+    QmemObject *target = QMEM_OBJECT(obj);
+
+    if (!get_alias(pspec)) {
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, property_id, pspec);
+        return;
+    }
+    if (resolve_alias(&target, &pspec, NULL)) {
+        g_object_set_property(G_OBJECT(target), pspec->name, value);
+    }
+}
+
 const char *qmem_param_spec_get_qom_type(GParamSpec *pspec)
 {
     const char *name;
-    GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
+    GType type;
 
     init_quarks();
+    pspec = property_target(pspec);
+    type = G_PARAM_SPEC_VALUE_TYPE(pspec);
     name = g_param_spec_get_qdata(pspec, qom_type_quark);
     if (name) {
         return name;
@@ -137,6 +310,7 @@ gboolean qmem_value_from_input(GParamSpec *pspec, const char *name,
     g_auto(GValue) path = G_VALUE_INIT;
     QmemObject *target;
 
+    pspec = property_target(pspec);
     if (!qmem_visit_input(pspec, name, input, kind, value, error)) {
         return FALSE;
     }
@@ -196,6 +370,11 @@ gboolean qmem_property_set_value(QmemObject *obj, const char *name,
 
     if (!pspec) {
         return FALSE;
+    }
+    /* QEMU's alias setter: the target refuses or takes it, in its words. */
+    if (get_alias(pspec)) {
+        return resolve_alias(&obj, &pspec, error) &&
+               qmem_property_set_value(obj, pspec->name, value, error);
     }
     if (!(pspec->flags & G_PARAM_WRITABLE) ||
         (pspec->flags & G_PARAM_CONSTRUCT_ONLY)) {
@@ -278,17 +457,17 @@ static GParamSpec *find_readable(QmemObject *obj, const char *name,
 {
     GParamSpec *pspec = qmem_property_find(obj, name, error);
 
-    if (!pspec) {
+    if (!pspec || !resolve_alias(&obj, &pspec, error)) {
         return NULL;
     }
     if (!(pspec->flags & G_PARAM_READABLE)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Property '%s.%s' is not readable",
-                    qmem_object_get_typename(obj), name);
+                    qmem_object_get_typename(obj), pspec->name);
         return NULL;
     }
     g_value_init(value, G_PARAM_SPEC_VALUE_TYPE(pspec));
-    g_object_get_property(G_OBJECT(obj), name, value);
+    g_object_get_property(G_OBJECT(obj), pspec->name, value);
     return pspec;
 }
 
@@ -450,13 +629,14 @@ void qmem_type_print_help(GType type, GString *out)
 
     init_quarks();
     for (guint i = 0; i < n; i++) {
-        GParamSpec *pspec = pspecs[i];
+        /* An alias is described by what it stands for. */
+        GParamSpec *pspec = property_target(pspecs[i]);
         const char *blurb = g_param_spec_get_blurb(pspec);
         GString *line = g_string_new(NULL);
         gboolean show_default = GPOINTER_TO_INT(
             g_param_spec_get_qdata(pspec, show_default_quark));
 
-        g_string_append_printf(line, "  %s=<%s>", pspec->name,
+        g_string_append_printf(line, "  %s=<%s>", pspecs[i]->name,
                                qmem_param_spec_get_qom_type(pspec));
         if (blurb || show_default) {
             if (line->len < 24) {

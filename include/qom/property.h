@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Properties of objects from outside values: parse, print, links, help. */
+/* Properties from outside values: parse, print, links, aliases, help. */
 
 #ifndef QMEM_QOM_PROPERTY_H
 #define QMEM_QOM_PROPERTY_H
@@ -47,6 +47,59 @@ gboolean qmem_param_spec_is_mandatory(GParamSpec *pspec);
 const char *qmem_param_spec_get_qom_type(GParamSpec *pspec);
 
 /**
+ * qmem_object_class_install_alias:
+ * @oclass: the class that gets the alias
+ * @property_id: the id @oclass's get_property and set_property know it by
+ * @name: the alias's name
+ * @child: the name of a child (qmem_object_add_child()) that every
+ *   instance of @oclass has from its init function on
+ * @child_type: the child's type (a #QmemObject)
+ * @target: the property of @child_type that @name stands for
+ *
+ * QEMU's object_property_add_alias(), for a whole class: @name is @target
+ * of the instance's child @child.  It is installed as a #GParamSpec of
+ * @target's kind, value type, range, default, blurb and readability, and
+ * the property layer follows it to @target for everything: values are
+ * parsed as @target's (messages name @name), printed and read from the
+ * child, and set on the child through qmem_property_set_value(), so that
+ * the child's own checks and messages apply ("Property
+ * '<child type>.<target>' is not writable", its set_property_checked);
+ * help and qom-list show @target's type, blurb and default.  An alias may
+ * stand for another alias.  Whether an alias is mandatory is its own
+ * (qmem_param_spec_set_mandatory()), not @target's.
+ *
+ * For g_object_get() and g_object_set(), @oclass's get_property and
+ * set_property hand @property_id to qmem_object_alias_get_property() and
+ * qmem_object_alias_set_property() (or are those functions).
+ *
+ * Returns: (transfer none): the alias
+ */
+GParamSpec *qmem_object_class_install_alias(GObjectClass *oclass,
+                                            guint property_id, const char *name,
+                                            const char *child, GType child_type,
+                                            const char *target);
+
+/**
+ * qmem_object_alias_get_property:
+ *
+ * A #GObjectClass get_property for aliases: reads what @pspec, an alias
+ * of @obj's class, stands for (other properties get GLib's invalid
+ * property warning).
+ */
+void qmem_object_alias_get_property(GObject *obj, guint property_id,
+                                    GValue *value, GParamSpec *pspec);
+
+/**
+ * qmem_object_alias_set_property:
+ *
+ * A #GObjectClass set_property for aliases: g_object_set_property() on
+ * what @pspec stands for.  Like any set_property it skips the property
+ * layer's checks; outside values go through qmem_property_set_value().
+ */
+void qmem_object_alias_set_property(GObject *obj, guint property_id,
+                                    const GValue *value, GParamSpec *pspec);
+
+/**
  * qmem_value_from_input:
  * @pspec: the property the value is for
  * @name: the parameter name used in messages (usually @pspec's name)
@@ -56,7 +109,7 @@ const char *qmem_param_spec_get_qom_type(GParamSpec *pspec);
  * @error: return location for a #GError
  *
  * qmem_visit_input(), and a link is resolved by id or path to its
- * target.
+ * target.  An alias's value is converted as its target's.
  */
 gboolean qmem_value_from_input(GParamSpec *pspec, const char *name,
                                JsonNode *input, QmemInputKind kind,
@@ -75,7 +128,8 @@ GParamSpec *qmem_property_find(QmemObject *obj, const char *name,
  *
  * Sets an already converted value through the class's
  * set_property_checked hook.  Unknown and read-only properties are refused
- * with QEMU's messages.
+ * with QEMU's messages.  An alias hands the value on to what it stands
+ * for, on the child, which checks and refuses it itself.
  */
 gboolean qmem_property_set_value(QmemObject *obj, const char *name,
                                  const GValue *value, GError **error);

@@ -6,6 +6,7 @@
 #include "qapi/opts.h"
 #include "qobject/json.h"
 #include "qom/module.h"
+#include "qom/qom-qmp-cmds.h"
 #include "qom/user-creatable.h"
 #include "util/error.h"
 
@@ -254,6 +255,75 @@ static void test_thing_init(TestThing *t)
     t->small = 7;
 }
 
+/*
+ * A holder of a thing, its child "inner", whose properties it aliases
+ * under their own names, and "size" once more as "big".  A shell holds a
+ * holder ("holder") and aliases its alias "big" as "size".
+ */
+#define TEST_TYPE_HOLDER (test_holder_get_type())
+G_DECLARE_FINAL_TYPE(TestHolder, test_holder, TEST, HOLDER, QmemObject)
+
+struct _TestHolder {
+    QmemObject parent_instance;
+};
+
+G_DEFINE_TYPE(TestHolder, test_holder, QMEM_TYPE_OBJECT)
+
+static const char *const holder_aliases[] = {
+    "flag", "size", "count", "small", "offset", "nodes", "color", "label",
+    "link", "readonly",
+};
+
+static void test_holder_class_init(TestHolderClass *klass)
+{
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
+    guint i;
+
+    oc->get_property = qmem_object_alias_get_property;
+    oc->set_property = qmem_object_alias_set_property;
+    for (i = 0; i < G_N_ELEMENTS(holder_aliases); i++) {
+        qmem_object_class_install_alias(oc, i + 1, holder_aliases[i], "inner",
+                                        TEST_TYPE_THING, holder_aliases[i]);
+    }
+    qmem_object_class_install_alias(oc, i + 1, "big", "inner",
+                                    TEST_TYPE_THING, "size");
+}
+
+static void test_holder_init(TestHolder *h)
+{
+    g_autoptr(QmemObject) inner = g_object_new(TEST_TYPE_THING, NULL);
+
+    g_assert_true(qmem_object_add_child(QMEM_OBJECT(h), "inner", inner,
+                                        NULL));
+}
+
+#define TEST_TYPE_SHELL (test_shell_get_type())
+G_DECLARE_FINAL_TYPE(TestShell, test_shell, TEST, SHELL, QmemObject)
+
+struct _TestShell {
+    QmemObject parent_instance;
+};
+
+G_DEFINE_TYPE(TestShell, test_shell, QMEM_TYPE_OBJECT)
+
+static void test_shell_class_init(TestShellClass *klass)
+{
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
+
+    oc->get_property = qmem_object_alias_get_property;
+    oc->set_property = qmem_object_alias_set_property;
+    qmem_object_class_install_alias(oc, 1, "size", "holder",
+                                    TEST_TYPE_HOLDER, "big");
+}
+
+static void test_shell_init(TestShell *shell)
+{
+    g_autoptr(QmemObject) holder = g_object_new(TEST_TYPE_HOLDER, NULL);
+
+    g_assert_true(qmem_object_add_child(QMEM_OBJECT(shell), "holder", holder,
+                                        NULL));
+}
+
 /* Every test leaves an empty tree: objects left over are leaks. */
 static void tree_teardown(void)
 {
@@ -438,10 +508,10 @@ static JsonNode *case_input(const PropCase *c)
     }
 }
 
-static void test_property_case(gconstpointer data)
+/* One case on @obj; @inner, when not %NULL, is where @obj's value lives. */
+static void check_property_case(const PropCase *c, QmemObject *obj,
+                                QmemObject *inner)
 {
-    const PropCase *c = data;
-    QmemObject *obj = add_thing("thing", "size=1");
     g_autoptr(JsonNode) input = case_input(c);
     g_autoptr(GError) error = NULL;
     g_autofree char *before = NULL;
@@ -471,7 +541,48 @@ static void test_property_case(gconstpointer data)
         before = qmem_property_print(obj, c->prop, NULL);
         g_assert_cmpstr(before, ==, after);
     }
+    if (inner) {
+        g_free(before);
+        before = qmem_property_print(inner, c->prop, NULL);
+        g_assert_cmpstr(before, ==, after);
+    }
+}
+
+static void test_property_case(gconstpointer data)
+{
+    check_property_case(data, add_thing("thing", "size=1"), NULL);
     tree_teardown();
+}
+
+/* A holder in /objects, weakly watched with its thing. */
+static QmemObject *add_holder(GWeakRef *weak_holder, GWeakRef *weak_inner)
+{
+    g_autoptr(QmemObject) holder = g_object_new(TEST_TYPE_HOLDER, NULL);
+
+    g_assert_true(qmem_object_add_child(qmem_object_get_objects_root(),
+                                        "holder", holder, NULL));
+    g_weak_ref_init(weak_holder, holder);
+    g_weak_ref_init(weak_inner, qmem_object_get_child(holder, "inner"));
+    return holder;
+}
+
+static void holder_teardown(GWeakRef *weak_holder, GWeakRef *weak_inner)
+{
+    tree_teardown();
+    g_assert_null(g_weak_ref_get(weak_holder));
+    g_assert_null(g_weak_ref_get(weak_inner));
+    g_weak_ref_clear(weak_holder);
+    g_weak_ref_clear(weak_inner);
+}
+
+/* Every case again through an alias: the same values, texts and checks. */
+static void test_alias_case(gconstpointer data)
+{
+    GWeakRef weak_holder, weak_inner;
+    QmemObject *holder = add_holder(&weak_holder, &weak_inner);
+
+    check_property_case(data, holder, qmem_object_get_child(holder, "inner"));
+    holder_teardown(&weak_holder, &weak_inner);
 }
 
 static void test_property_json(void)
@@ -499,6 +610,170 @@ static void test_property_json(void)
         g_assert_cmpstr(text, ==, expected[i].json);
     }
     tree_teardown();
+}
+
+static void assert_error_text(GError *error, const char *message)
+{
+    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
+    g_assert_cmpstr(error->message, ==, message);
+}
+
+static guint64 thing_size(QmemObject *holder)
+{
+    return TEST_THING(qmem_object_get_child(holder, "inner"))->size;
+}
+
+/* An alias by another name: messages name the alias, the value is size's. */
+static void test_alias_renamed(void)
+{
+    GWeakRef weak_holder, weak_inner;
+    QmemObject *holder = add_holder(&weak_holder, &weak_inner);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *printed = NULL;
+    g_autoptr(JsonNode) node = NULL;
+    g_autoptr(JsonNode) input = json_node_init_int(json_node_alloc(), 7);
+
+    g_assert_false(qmem_property_parse(holder, "big", "1Q", &error));
+    assert_error_text(error, "Parameter 'big' expects a non-negative number "
+                      "below 2^64");
+    g_clear_error(&error);
+    g_assert_true(qmem_property_parse(holder, "big", "2M", &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(thing_size(holder), ==, 2 * 1024 * 1024);
+    printed = qmem_property_print(holder, "big", &error);
+    g_assert_cmpstr(printed, ==, "2097152");
+    g_assert_true(qmem_property_set_input(holder, "big", input,
+                                          QMEM_INPUT_JSON, &error));
+    node = qmem_property_get_json(holder, "size", &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(json_node_get_int(node), ==, 7);
+    holder_teardown(&weak_holder, &weak_inner);
+}
+
+/* An alias of an alias reaches the thing through the holder. */
+static void test_alias_chain(void)
+{
+    g_autoptr(QmemObject) shell = g_object_new(TEST_TYPE_SHELL, NULL);
+    QmemObject *holder = qmem_object_get_child(shell, "holder");
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *printed = NULL;
+
+    g_assert_true(qmem_property_parse(shell, "size", "4k", &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(thing_size(holder), ==, 4096);
+    printed = qmem_property_print(shell, "size", &error);
+    g_assert_cmpstr(printed, ==, "4096");
+    g_assert_false(qmem_property_parse(shell, "size", "x", &error));
+    assert_error_text(error, "Parameter 'size' expects a non-negative number "
+                      "below 2^64");
+    qmem_type_print_help(TEST_TYPE_SHELL, out);
+    g_assert_cmpstr(out->str, ==, "test-shell options:\n"
+                                  "  size=<size>            - A size\n");
+}
+
+/* Values from outside reach the thing's own checks, as -object gives them. */
+static void test_alias_set_props(void)
+{
+    GWeakRef weak_holder, weak_inner;
+    QmemObject *holder = add_holder(&weak_holder, &weak_inner);
+    TestThing *inner = TEST_THING(qmem_object_get_child(holder, "inner"));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) ok = qmem_opts_parse("count=3,nodes=1-2,label=x,"
+                                               "link=target", NULL, NULL,
+                                               NULL);
+    QmemObject *target = add_thing("target", "size=1");
+    g_autoptr(JsonObject) refused = qmem_opts_parse("count=13", NULL, NULL,
+                                                    NULL);
+    g_autoptr(JsonObject) readonly = qmem_json_parse_object(
+        "{\"readonly\": 1}", NULL);
+
+    /* The thing's "size" is mandatory; an alias is not because of it. */
+    g_assert_true(qmem_object_set_props(holder, ok, QMEM_INPUT_OPTS,
+                                        &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(inner->count, ==, 3);
+    g_assert_cmpuint(inner->nodes->len, ==, 2);
+    g_assert_cmpstr(inner->label, ==, "x");
+    g_assert_true(inner->link == target);
+    g_assert_false(qmem_object_set_props(holder, refused, QMEM_INPUT_OPTS,
+                                         &error));
+    assert_error_text(error, "count may not be 13");
+    g_clear_error(&error);
+    g_assert_false(qmem_object_set_props(holder, readonly, QMEM_INPUT_JSON,
+                                         &error));
+    assert_error_text(error, "Parameter 'readonly' is unexpected");
+    g_clear_error(&error);
+    g_assert_true(qmem_property_parse(holder, "link", "", &error));
+    g_assert_null(inner->link);
+    holder_teardown(&weak_holder, &weak_inner);
+}
+
+/* Help and qom-list show the alias as what it stands for. */
+static void test_alias_help(void)
+{
+    GWeakRef weak_holder, weak_inner;
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(JsonObject) args = qmem_json_parse_object(
+        "{\"path\": \"/objects/holder\"}", NULL);
+    g_autoptr(JsonNode) list = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *text = NULL;
+
+    qmem_type_print_help(TEST_TYPE_HOLDER, out);
+    g_assert_cmpstr(out->str, ==,
+        "test-holder options:\n"
+        "  big=<size>             - A size\n"
+        "  color=<TestColor>      - A color\n"
+        "  count=<uint32>         - A count\n"
+        "  flag=<bool>            - A flag\n"
+        "  label=<string>\n"
+        "  link=<link<test-thing>> - A link\n"
+        "  nodes=<int>            - A list\n"
+        "  offset=<int32>         - An int32\n"
+        "  readonly=<uint64>      - Fixed\n"
+        "  size=<size>            - A size\n"
+        "  small=<uint16>         - A uint16 (default: 7)\n");
+
+    add_holder(&weak_holder, &weak_inner);
+    list = qmem_qmp_qom_list(args, &error);
+    g_assert_no_error(error);
+    text = json_to_string(list, FALSE);
+    g_assert_nonnull(strstr(text, "{\"name\":\"big\",\"type\":\"size\"}"));
+    g_assert_nonnull(strstr(text, "{\"name\":\"link\",\"type\":"
+                                  "\"link<test-thing>\"}"));
+    g_assert_nonnull(strstr(text, "{\"name\":\"small\",\"type\":"
+                                  "\"uint16\"}"));
+    g_assert_nonnull(strstr(text, "{\"name\":\"inner\",\"type\":"
+                                  "\"child<test-thing>\"}"));
+    holder_teardown(&weak_holder, &weak_inner);
+}
+
+/* The GObject side: an alias's GParamSpec, g_object_get() and _set(). */
+static void test_alias_gobject(void)
+{
+    g_autoptr(QmemObject) holder = g_object_new(TEST_TYPE_HOLDER, NULL);
+    TestThing *inner = TEST_THING(qmem_object_get_child(holder, "inner"));
+    GParamSpec *pspec = g_object_class_find_property(
+        G_OBJECT_GET_CLASS(holder), "small");
+    guint small = 0;
+    TestColor color;
+
+    g_assert_true(G_IS_PARAM_SPEC_UINT(pspec));
+    g_assert_cmpuint(G_PARAM_SPEC_UINT(pspec)->maximum, ==, G_MAXUINT16);
+    g_assert_cmpuint(G_PARAM_SPEC_UINT(pspec)->default_value, ==, 7);
+    g_assert_cmpstr(g_param_spec_get_blurb(pspec), ==, "A uint16");
+    pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(holder),
+                                         "readonly");
+    g_assert_cmpint(pspec->flags & G_PARAM_READWRITE, ==, G_PARAM_READABLE);
+
+    g_object_set(holder, "small", 9, "color", TEST_COLOR_GREEN, NULL);
+    g_assert_cmpuint(inner->small, ==, 9);
+    g_assert_cmpint(inner->color, ==, TEST_COLOR_GREEN);
+    inner->small = 11;
+    g_object_get(holder, "small", &small, "color", &color, NULL);
+    g_assert_cmpuint(small, ==, 11);
+    g_assert_cmpint(color, ==, TEST_COLOR_GREEN);
 }
 
 typedef struct {
@@ -723,6 +998,8 @@ int main(int argc, char **argv)
 
     qmem_type_register_name("test-thing", TEST_TYPE_THING);
     qmem_type_register_name("test-abstract", TEST_TYPE_ABSTRACT);
+    qmem_type_register_name("test-holder", TEST_TYPE_HOLDER);
+    qmem_type_register_name("test-shell", TEST_TYPE_SHELL);
     g_type_ensure(QMEM_TYPE_CONTAINER);
 
     g_test_add_func("/qom/object/tree/paths", test_tree_paths);
@@ -736,6 +1013,25 @@ int main(int argc, char **argv)
         g_test_add_data_func(path, &prop_cases[i], test_property_case);
     }
     g_test_add_func("/qom/property/json", test_property_json);
+    for (gsize i = 0; i < G_N_ELEMENTS(prop_cases); i++) {
+        static const char *const kinds[] = { "opts", "keyval", "string",
+                                             "json" };
+        g_autofree char *path = NULL;
+
+        /* Not a question of aliases: the holder has no such property. */
+        if (!strcmp(prop_cases[i].prop, "nosuch")) {
+            continue;
+        }
+        path = g_strdup_printf("/qom/property/alias/%s/%s/%zu",
+                               kinds[prop_cases[i].kind], prop_cases[i].prop,
+                               i);
+        g_test_add_data_func(path, &prop_cases[i], test_alias_case);
+    }
+    g_test_add_func("/qom/property/alias/renamed", test_alias_renamed);
+    g_test_add_func("/qom/property/alias/chain", test_alias_chain);
+    g_test_add_func("/qom/property/alias/set-props", test_alias_set_props);
+    g_test_add_func("/qom/property/alias/help", test_alias_help);
+    g_test_add_func("/qom/property/alias/gobject", test_alias_gobject);
     for (gsize i = 0; i < G_N_ELEMENTS(add_cases); i++) {
         g_autofree char *path =
             g_strdup_printf("/qom/user-creatable/add/error/%zu", i);
