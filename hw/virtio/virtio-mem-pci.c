@@ -25,8 +25,6 @@ typedef struct {
     QmemDevice parent_instance;
 
     QmemVirtioMem *vmem;
-    gboolean ioeventfd;
-    guint32 vectors;
 } QmemVirtioMemPci;
 
 typedef struct {
@@ -53,14 +51,10 @@ enum {
     PROP_MEMDEV,
     PROP_PREALLOC,
     PROP_UNPLUGGED_INACCESSIBLE,
-    PROP_EARLY_MIGRATION,
     PROP_DYNAMIC_MEMSLOTS,
     PROP_SIZE,
     PROP_REQUESTED_SIZE,
     PROP_BLOCK_SIZE,
-    /* The proxy's */
-    PROP_IOEVENTFD,
-    PROP_VECTORS,
     N_PROPS
 };
 
@@ -89,9 +83,6 @@ static void qmem_virtio_mem_pci_get_property(GObject *obj, guint prop_id,
         g_value_set_enum(value,
                          qmem_virtio_mem_get_unplugged_inaccessible(vmem));
         break;
-    case PROP_EARLY_MIGRATION:
-        g_value_set_boolean(value, qmem_virtio_mem_get_early_migration(vmem));
-        break;
     case PROP_DYNAMIC_MEMSLOTS:
         g_value_set_boolean(value,
                             qmem_virtio_mem_get_dynamic_memslots(vmem));
@@ -104,12 +95,6 @@ static void qmem_virtio_mem_pci_get_property(GObject *obj, guint prop_id,
         break;
     case PROP_BLOCK_SIZE:
         g_value_set_uint64(value, qmem_virtio_mem_get_block_size(vmem));
-        break;
-    case PROP_IOEVENTFD:
-        g_value_set_boolean(value, pci->ioeventfd);
-        break;
-    case PROP_VECTORS:
-        g_value_set_uint(value, pci->vectors);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
@@ -145,9 +130,6 @@ static void qmem_virtio_mem_pci_set_property(GObject *obj, guint prop_id,
         qmem_virtio_mem_set_unplugged_inaccessible(vmem,
                                                    g_value_get_enum(value));
         break;
-    case PROP_EARLY_MIGRATION:
-        qmem_virtio_mem_set_early_migration(vmem, g_value_get_boolean(value));
-        break;
     case PROP_DYNAMIC_MEMSLOTS:
         qmem_virtio_mem_set_dynamic_memslots(vmem,
                                              g_value_get_boolean(value));
@@ -166,12 +148,6 @@ static void qmem_virtio_mem_pci_set_property(GObject *obj, guint prop_id,
             return;
         }
         break;
-    case PROP_IOEVENTFD:
-        pci->ioeventfd = g_value_get_boolean(value);
-        break;
-    case PROP_VECTORS:
-        pci->vectors = g_value_get_uint(value);
-        break;
     case PROP_SIZE:
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
@@ -185,7 +161,6 @@ static gboolean is_virtio_mem_qdev_prop(GParamSpec *pspec)
     return pspec == props[PROP_ADDR] || pspec == props[PROP_NODE] ||
            pspec == props[PROP_MEMDEV] || pspec == props[PROP_PREALLOC] ||
            pspec == props[PROP_UNPLUGGED_INACCESSIBLE] ||
-           pspec == props[PROP_EARLY_MIGRATION] ||
            pspec == props[PROP_DYNAMIC_MEMSLOTS];
 }
 
@@ -263,9 +238,6 @@ static gboolean virtio_mem_pci_realize(QmemDevice *dev, GError **error)
         .nb_numa_nodes = qmem_numa_get_num_nodes(qmem_machine_get_current()),
     };
 
-    if (pci->vectors == QMEM_VIRTIO_MEM_PCI_VECTORS_UNSPECIFIED) {
-        pci->vectors = 2;
-    }
     return qmem_virtio_mem_realize(pci->vmem, &env, error);
 }
 
@@ -400,8 +372,6 @@ static void qmem_virtio_mem_pci_class_init(QmemVirtioMemPciClass *klass)
         QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE, NULL,
         "on/off/auto (default: \"on\")", QMEM_TYPE_VIRTIO_MEM_ON_OFF_AUTO,
         QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON, rw);
-    props[PROP_EARLY_MIGRATION] = g_param_spec_boolean(
-        QMEM_VIRTIO_MEM_PROP_EARLY_MIGRATION, NULL, NULL, TRUE, rw);
     props[PROP_DYNAMIC_MEMSLOTS] = g_param_spec_boolean(
         QMEM_VIRTIO_MEM_PROP_DYNAMIC_MEMSLOTS, NULL, NULL, FALSE, rw);
     /*
@@ -414,11 +384,6 @@ static void qmem_virtio_mem_pci_class_init(QmemVirtioMemPciClass *klass)
         QMEM_VIRTIO_MEM_PROP_REQUESTED_SIZE, NULL, 0, G_MAXUINT64, 0, rw);
     props[PROP_BLOCK_SIZE] = qmem_param_spec_size(
         QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE, NULL, 0, G_MAXUINT64, 0, rw);
-    props[PROP_IOEVENTFD] = g_param_spec_boolean(
-        QMEM_VIRTIO_MEM_PCI_PROP_IOEVENTFD, NULL, "on/off", TRUE, rw);
-    props[PROP_VECTORS] = g_param_spec_uint(
-        QMEM_VIRTIO_MEM_PCI_PROP_VECTORS, NULL, NULL, 0, G_MAXUINT32,
-        QMEM_VIRTIO_MEM_PCI_VECTORS_UNSPECIFIED, rw);
     g_object_class_install_properties(oc, N_PROPS, props);
 
     qmem_param_spec_set_qom_type(props[PROP_UNPLUGGED_INACCESSIBLE],
@@ -426,10 +391,7 @@ static void qmem_virtio_mem_pci_class_init(QmemVirtioMemPciClass *klass)
     qmem_param_spec_set_show_default(props[PROP_ADDR], TRUE);
     qmem_param_spec_set_show_default(props[PROP_NODE], TRUE);
     qmem_param_spec_set_show_default(props[PROP_PREALLOC], TRUE);
-    qmem_param_spec_set_show_default(props[PROP_EARLY_MIGRATION], TRUE);
     qmem_param_spec_set_show_default(props[PROP_DYNAMIC_MEMSLOTS], TRUE);
-    qmem_param_spec_set_show_default(props[PROP_IOEVENTFD], TRUE);
-    qmem_param_spec_set_show_default(props[PROP_VECTORS], TRUE);
     /* Their setters decide themselves what may change after realize. */
     qmem_param_spec_set_runtime(props[PROP_REQUESTED_SIZE]);
     qmem_param_spec_set_runtime(props[PROP_BLOCK_SIZE]);
@@ -442,8 +404,6 @@ static void qmem_virtio_mem_pci_class_finalize(QmemVirtioMemPciClass *klass)
 static void qmem_virtio_mem_pci_init(QmemVirtioMemPci *pci)
 {
     pci->vmem = qmem_virtio_mem_new();
-    pci->ioeventfd = TRUE;
-    pci->vectors = QMEM_VIRTIO_MEM_PCI_VECTORS_UNSPECIFIED;
     qmem_virtio_mem_attach(QMEM_DEVICE(pci), pci->vmem);
     /* Both go together, so the callback is never removed. */
     qmem_virtio_mem_set_size_change_func(pci->vmem,

@@ -27,7 +27,6 @@ struct QmemVirtioMem {
     guint32 node;
     gboolean prealloc;
     gboolean dynamic_memslots;
-    gboolean early_migration;
     QmemVirtioMemOnOffAuto unplugged_inaccessible;
     guint64 block_size;             /* 0: the default, until realize */
     guint64 requested_size;
@@ -134,7 +133,6 @@ QmemVirtioMem *qmem_virtio_mem_new(void)
     QmemVirtioMem *vmem = g_new0(QmemVirtioMem, 1);
 
     vmem->unplugged_inaccessible = QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON;
-    vmem->early_migration = TRUE;
     return vmem;
 }
 
@@ -253,17 +251,6 @@ void qmem_virtio_mem_set_dynamic_memslots(QmemVirtioMem *vmem,
 gboolean qmem_virtio_mem_get_dynamic_memslots(QmemVirtioMem *vmem)
 {
     return vmem->dynamic_memslots;
-}
-
-void qmem_virtio_mem_set_early_migration(QmemVirtioMem *vmem,
-                                         gboolean early_migration)
-{
-    vmem->early_migration = early_migration;
-}
-
-gboolean qmem_virtio_mem_get_early_migration(QmemVirtioMem *vmem)
-{
-    return vmem->early_migration;
 }
 
 void qmem_virtio_mem_set_unplugged_inaccessible(QmemVirtioMem *vmem,

@@ -400,7 +400,6 @@ static void test_defaults(Fixture *f, gconstpointer data)
     g_assert_cmpuint(qmem_virtio_mem_get_node(vmem), ==, 0);
     g_assert_false(qmem_virtio_mem_get_prealloc(vmem));
     g_assert_false(qmem_virtio_mem_get_dynamic_memslots(vmem));
-    g_assert_true(qmem_virtio_mem_get_early_migration(vmem));
     g_assert_cmpint(qmem_virtio_mem_get_unplugged_inaccessible(vmem), ==,
                     QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON);
     g_assert_cmpuint(qmem_virtio_mem_get_size(vmem), ==, 0);
@@ -1693,7 +1692,6 @@ static void test_pci_type(void)
         "virtio-mem-pci options:\n"
         "  block-size=<size>\n"
         "  dynamic-memslots=<bool> -  (default: false)\n"
-        "  ioeventfd=<bool>       - on/off (default: true)\n"
         "  memaddr=<uint64>       -  (default: 0)\n"
         "  memdev=<link<memory-backend>>\n"
         "  node=<uint32>          -  (default: 0)\n"
@@ -1701,9 +1699,7 @@ static void test_pci_type(void)
         "  requested-size=<size>\n"
         "  size=<size>\n"
         "  unplugged-inaccessible=<OnOffAuto> - on/off/auto (default: "
-        "\"on\")\n"
-        "  vectors=<uint32>       -  (default: 4294967295)\n"
-        "  x-early-migration=<bool> -  (default: true)\n");
+        "\"on\")\n");
     g_string_truncate(out, 0);
     g_assert_true(qmem_device_print_help(NULL, out));
     g_assert_nonnull(strstr(out->str, "name \"virtio-mem-pci\"\n"));
@@ -1740,14 +1736,10 @@ static void test_pci_properties(MachineFixture *f, gconstpointer data)
     ASSERT_PROP(dev, "memdev", "\"/objects/m0\"");
     ASSERT_PROP(dev, "prealloc", "false");
     ASSERT_PROP(dev, "unplugged-inaccessible", "\"on\"");
-    ASSERT_PROP(dev, "x-early-migration", "true");
     ASSERT_PROP(dev, "dynamic-memslots", "false");
     ASSERT_PROP(dev, "size", "0");
     ASSERT_PROP(dev, "requested-size", "1073741824");
     ASSERT_PROP(dev, "block-size", "2097152");
-    ASSERT_PROP(dev, "ioeventfd", "true");
-    /* Unspecified becomes 2 at realize. */
-    ASSERT_PROP(dev, "vectors", "2");
     g_assert_true(qmem_host_memory_backend_is_mapped(
         QMEM_HOST_MEMORY_BACKEND(qmem_object_resolve_path("/objects/m0",
                                                           G_TYPE_NONE,
@@ -1760,6 +1752,18 @@ static void test_pci_properties(MachineFixture *f, gconstpointer data)
     g_clear_error(&error);
     g_assert_null(m_try_device(f, "virtio-mem-pci,size=1G", &error));
     assert_error(error, "Property 'virtio-mem.size' is not writable");
+    g_clear_error(&error);
+    /* Stored and never acted on: they come with the transport, migration. */
+    g_assert_null(m_try_device(f, "virtio-mem-pci,vectors=2", &error));
+    assert_error(error, "Property 'virtio-mem-pci.vectors' not found");
+    g_clear_error(&error);
+    g_assert_null(m_try_device(f, "virtio-mem-pci,ioeventfd=on", &error));
+    assert_error(error, "Property 'virtio-mem-pci.ioeventfd' not found");
+    g_clear_error(&error);
+    g_assert_null(m_try_device(f, "virtio-mem-pci,x-early-migration=on",
+                               &error));
+    assert_error(error, "Property 'virtio-mem-pci.x-early-migration' not "
+                 "found");
 }
 
 typedef struct {
@@ -1780,9 +1784,6 @@ static const AfterRealizeCase after_realize_cases[] = {
     { "dynamic-memslots", "on", "Attempt to set property "
       "'dynamic-memslots' on anonymous device (type 'virtio-mem') after it "
       "was realized" },
-    { "x-early-migration", "off", "Attempt to set property "
-      "'x-early-migration' on anonymous device (type 'virtio-mem') after it "
-      "was realized" },
     { "unplugged-inaccessible", "off", "Attempt to set property "
       "'unplugged-inaccessible' on anonymous device (type 'virtio-mem') "
       "after it was realized" },
@@ -1792,11 +1793,6 @@ static const AfterRealizeCase after_realize_cases[] = {
       "'block-size' (0x200000)" },
     { "requested-size", "8G", "'requested-size' cannot exceed the memory "
       "backend size(0x100000000)" },
-    /* The proxy's own, with qdev's text. */
-    { "ioeventfd", "off", "Attempt to set property 'ioeventfd' on device "
-      "'vm' (type 'virtio-mem-pci') after it was realized" },
-    { "vectors", "4", "Attempt to set property 'vectors' on device 'vm' "
-      "(type 'virtio-mem-pci') after it was realized" },
 };
 
 static void test_pci_after_realize(MachineFixture *f, gconstpointer data)

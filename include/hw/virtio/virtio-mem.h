@@ -44,14 +44,7 @@ G_BEGIN_DECLS
 #define QMEM_VIRTIO_MEM_PROP_REQUESTED_SIZE "requested-size"
 #define QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE "block-size"
 #define QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE "unplugged-inaccessible"
-#define QMEM_VIRTIO_MEM_PROP_EARLY_MIGRATION "x-early-migration"
 #define QMEM_VIRTIO_MEM_PROP_DYNAMIC_MEMSLOTS "dynamic-memslots"
-/* The proxy's own properties. */
-#define QMEM_VIRTIO_MEM_PCI_PROP_IOEVENTFD "ioeventfd"
-#define QMEM_VIRTIO_MEM_PCI_PROP_VECTORS "vectors"
-
-/* "vectors" before realize: unspecified (QEMU's DEV_NVECTORS_UNSPECIFIED). */
-#define QMEM_VIRTIO_MEM_PCI_VECTORS_UNSPECIFIED G_MAXUINT32
 
 /* The wire format of <linux/virtio_mem.h>, little-endian. */
 #define QMEM_VIRTIO_MEM_REQ_PLUG 0
@@ -171,8 +164,7 @@ typedef void (*QmemVirtioMemSizeChangeFunc)(QmemVirtioMem *vmem,
  * qmem_virtio_mem_new:
  *
  * Returns: (transfer full): an unrealized device with QEMU's defaults
- *   (unplugged-inaccessible=on, x-early-migration=on, everything else
- *   0/off).
+ *   (unplugged-inaccessible=on, everything else 0/off).
  */
 QmemVirtioMem *qmem_virtio_mem_new(void);
 
@@ -207,9 +199,6 @@ gboolean qmem_virtio_mem_get_prealloc(QmemVirtioMem *vmem);
 void qmem_virtio_mem_set_dynamic_memslots(QmemVirtioMem *vmem,
                                           gboolean dynamic_memslots);
 gboolean qmem_virtio_mem_get_dynamic_memslots(QmemVirtioMem *vmem);
-void qmem_virtio_mem_set_early_migration(QmemVirtioMem *vmem,
-                                         gboolean early_migration);
-gboolean qmem_virtio_mem_get_early_migration(QmemVirtioMem *vmem);
 
 /**
  * qmem_virtio_mem_set_unplugged_inaccessible:
