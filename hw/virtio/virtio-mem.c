@@ -20,7 +20,9 @@
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 
-struct QmemVirtioMem {
+struct _QmemVirtioMem {
+    QmemObject parent_instance;
+
     /* Properties: settable before realize (addr until plug). */
     QmemHostMemoryBackend *memdev;
     guint64 addr;
@@ -48,10 +50,27 @@ struct QmemVirtioMem {
     QmemMemoryRegion **memslots;
     guint nb_memslots;
     guint64 memslot_size;
-
-    QmemVirtioMemSizeChangeFunc size_change;
-    gpointer size_change_data;
 };
+
+enum {
+    PROP_0,
+    PROP_ADDR,
+    PROP_NODE,
+    PROP_MEMDEV,
+    PROP_PREALLOC,
+    PROP_SIZE,
+    PROP_REQUESTED_SIZE,
+    PROP_BLOCK_SIZE,
+    PROP_UNPLUGGED_INACCESSIBLE,
+    PROP_DYNAMIC_MEMSLOTS,
+    N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
+
+G_DEFINE_TYPE_WITH_CODE(QmemVirtioMem, qmem_virtio_mem, QMEM_TYPE_OBJECT,
+                        qmem_type_register_name(QMEM_TYPE_NAME_VIRTIO_MEM,
+                                                g_define_type_id))
 
 G_DEFINE_ENUM_TYPE(QmemVirtioMemOnOffAuto, qmem_virtio_mem_on_off_auto,
                    G_DEFINE_ENUM_VALUE(QMEM_VIRTIO_MEM_ON_OFF_AUTO_AUTO,
@@ -130,10 +149,7 @@ static gboolean has_shared_zeropage(QmemRamBlock *block)
 
 QmemVirtioMem *qmem_virtio_mem_new(void)
 {
-    QmemVirtioMem *vmem = g_new0(QmemVirtioMem, 1);
-
-    vmem->unplugged_inaccessible = QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON;
-    return vmem;
+    return g_object_new(QMEM_TYPE_VIRTIO_MEM, NULL);
 }
 
 static QmemRamBlock *vmem_block(QmemVirtioMem *vmem)
@@ -168,11 +184,10 @@ static void vmem_drop_regions(QmemVirtioMem *vmem)
     }
 }
 
-void qmem_virtio_mem_free(QmemVirtioMem *vmem)
+static void qmem_virtio_mem_dispose(GObject *obj)
 {
-    if (!vmem) {
-        return;
-    }
+    QmemVirtioMem *vmem = QMEM_VIRTIO_MEM(obj);
+
     if (vmem->realized) {
         qmem_virtio_mem_unrealize(vmem);
     }
@@ -181,7 +196,7 @@ void qmem_virtio_mem_free(QmemVirtioMem *vmem)
     g_clear_object(&vmem->mr);
     g_clear_object(&vmem->memdev_mr);
     g_clear_object(&vmem->memdev);
-    g_free(vmem);
+    G_OBJECT_CLASS(qmem_virtio_mem_parent_class)->dispose(obj);
 }
 
 void qmem_virtio_mem_set_memdev(QmemVirtioMem *vmem,
@@ -198,6 +213,7 @@ void qmem_virtio_mem_set_memdev(QmemVirtioMem *vmem,
     g_clear_object(&vmem->mr);
     g_clear_object(&vmem->memdev_mr);
     g_set_object(&vmem->memdev, memdev);
+    g_object_notify_by_pspec(G_OBJECT(vmem), props[PROP_MEMDEV]);
 }
 
 QmemHostMemoryBackend *qmem_virtio_mem_get_memdev(QmemVirtioMem *vmem)
@@ -207,7 +223,10 @@ QmemHostMemoryBackend *qmem_virtio_mem_get_memdev(QmemVirtioMem *vmem)
 
 void qmem_virtio_mem_set_addr(QmemVirtioMem *vmem, guint64 addr)
 {
-    vmem->addr = addr;
+    if (vmem->addr != addr) {
+        vmem->addr = addr;
+        g_object_notify_by_pspec(G_OBJECT(vmem), props[PROP_ADDR]);
+    }
 }
 
 guint64 qmem_virtio_mem_get_addr(QmemVirtioMem *vmem)
@@ -217,7 +236,10 @@ guint64 qmem_virtio_mem_get_addr(QmemVirtioMem *vmem)
 
 void qmem_virtio_mem_set_node(QmemVirtioMem *vmem, guint32 node)
 {
-    vmem->node = node;
+    if (vmem->node != node) {
+        vmem->node = node;
+        g_object_notify_by_pspec(G_OBJECT(vmem), props[PROP_NODE]);
+    }
 }
 
 guint32 qmem_virtio_mem_get_node(QmemVirtioMem *vmem)
@@ -227,7 +249,10 @@ guint32 qmem_virtio_mem_get_node(QmemVirtioMem *vmem)
 
 void qmem_virtio_mem_set_prealloc(QmemVirtioMem *vmem, gboolean prealloc)
 {
-    vmem->prealloc = prealloc;
+    if (vmem->prealloc != !!prealloc) {
+        vmem->prealloc = !!prealloc;
+        g_object_notify_by_pspec(G_OBJECT(vmem), props[PROP_PREALLOC]);
+    }
 }
 
 gboolean qmem_virtio_mem_get_prealloc(QmemVirtioMem *vmem)
@@ -240,11 +265,13 @@ void qmem_virtio_mem_set_dynamic_memslots(QmemVirtioMem *vmem,
 {
     g_return_if_fail(!vmem->realized);
 
-    if (vmem->dynamic_memslots != dynamic_memslots) {
+    if (vmem->dynamic_memslots != !!dynamic_memslots) {
         vmem->nb_memslots = 0;
         vmem_drop_regions(vmem);
         g_clear_object(&vmem->mr);
-        vmem->dynamic_memslots = dynamic_memslots;
+        vmem->dynamic_memslots = !!dynamic_memslots;
+        g_object_notify_by_pspec(G_OBJECT(vmem),
+                                 props[PROP_DYNAMIC_MEMSLOTS]);
     }
 }
 
@@ -256,7 +283,11 @@ gboolean qmem_virtio_mem_get_dynamic_memslots(QmemVirtioMem *vmem)
 void qmem_virtio_mem_set_unplugged_inaccessible(QmemVirtioMem *vmem,
                                                 QmemVirtioMemOnOffAuto value)
 {
-    vmem->unplugged_inaccessible = value;
+    if (vmem->unplugged_inaccessible != value) {
+        vmem->unplugged_inaccessible = value;
+        g_object_notify_by_pspec(G_OBJECT(vmem),
+                                 props[PROP_UNPLUGGED_INACCESSIBLE]);
+    }
 }
 
 QmemVirtioMemOnOffAuto qmem_virtio_mem_get_unplugged_inaccessible(
@@ -287,7 +318,10 @@ gboolean qmem_virtio_mem_set_block_size(QmemVirtioMem *vmem, guint64 value,
                     QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE);
         return FALSE;
     }
-    vmem->block_size = value;
+    if (vmem->block_size != value) {
+        vmem->block_size = value;
+        g_object_notify_by_pspec(G_OBJECT(vmem), props[PROP_BLOCK_SIZE]);
+    }
     return TRUE;
 }
 
@@ -335,16 +369,13 @@ gboolean qmem_virtio_mem_set_requested_size(QmemVirtioMem *vmem,
 {
     const char *name = QMEM_VIRTIO_MEM_PROP_REQUESTED_SIZE;
 
-    if (vmem->unplug_pending) {
-        /* Else the guest might plug memory before it handles the unplug. */
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "'%s' cannot be changed if the device is in the process "
-                    "of unplug", name);
-        return FALSE;
-    }
     /* Block size and memdev are fixed only once realized. */
     if (!vmem->realized) {
-        vmem->requested_size = value;
+        if (vmem->requested_size != value) {
+            vmem->requested_size = value;
+            g_object_notify_by_pspec(G_OBJECT(vmem),
+                                     props[PROP_REQUESTED_SIZE]);
+        }
         return TRUE;
     }
     if (value % vmem->block_size) {
@@ -362,6 +393,7 @@ gboolean qmem_virtio_mem_set_requested_size(QmemVirtioMem *vmem,
     if (value != vmem->requested_size) {
         resize_usable_region(vmem, value, FALSE);
         vmem->requested_size = value;
+        g_object_notify_by_pspec(G_OBJECT(vmem), props[PROP_REQUESTED_SIZE]);
     }
     /* QEMU notifies even without a change, which helps debugging. */
     vmem->config_changes++;
@@ -389,19 +421,15 @@ void qmem_virtio_mem_set_unplug_pending(QmemVirtioMem *vmem,
     vmem->unplug_pending = pending;
 }
 
-void qmem_virtio_mem_set_size_change_func(QmemVirtioMem *vmem,
-                                          QmemVirtioMemSizeChangeFunc func,
-                                          gpointer user_data)
+gboolean qmem_virtio_mem_is_unplug_pending(QmemVirtioMem *vmem)
 {
-    vmem->size_change = func;
-    vmem->size_change_data = user_data;
+    return vmem->unplug_pending;
 }
 
+/* QEMU's size-change notifiers: the proxy turns this into the event. */
 static void notify_size_change(QmemVirtioMem *vmem)
 {
-    if (vmem->size_change) {
-        vmem->size_change(vmem, vmem->size, vmem->size_change_data);
-    }
+    g_object_notify_by_pspec(G_OBJECT(vmem), props[PROP_SIZE]);
 }
 
 /* Memslots */
@@ -1195,23 +1223,202 @@ gboolean qmem_virtio_mem_unplug_request_check(QmemVirtioMem *vmem,
     return TRUE;
 }
 
-/* Finding a device's state */
-
-static GQuark vmem_quark(void)
-{
-    return g_quark_from_static_string("qmem-virtio-mem");
-}
-
-void qmem_virtio_mem_attach(QmemDevice *dev, QmemVirtioMem *vmem)
-{
-    g_return_if_fail(QMEM_IS_DEVICE(dev));
-
-    g_object_set_qdata(G_OBJECT(dev), vmem_quark(), vmem);
-}
+/* Finding a device's virtio-mem */
 
 QmemVirtioMem *qmem_virtio_mem_from_device(QmemDevice *dev)
 {
+    g_autoptr(GPtrArray) children = NULL;
+
     g_return_val_if_fail(QMEM_IS_DEVICE(dev), NULL);
 
-    return g_object_get_qdata(G_OBJECT(dev), vmem_quark());
+    children = qmem_object_get_children(QMEM_OBJECT(dev));
+    for (guint i = 0; i < children->len; i++) {
+        if (QMEM_IS_VIRTIO_MEM(g_ptr_array_index(children, i))) {
+            return g_ptr_array_index(children, i);
+        }
+    }
+    return NULL;
+}
+
+/* Properties */
+
+static void qmem_virtio_mem_get_property(GObject *obj, guint prop_id,
+                                         GValue *value, GParamSpec *pspec)
+{
+    QmemVirtioMem *vmem = QMEM_VIRTIO_MEM(obj);
+
+    switch (prop_id) {
+    case PROP_ADDR:
+        g_value_set_uint64(value, vmem->addr);
+        break;
+    case PROP_NODE:
+        g_value_set_uint(value, vmem->node);
+        break;
+    case PROP_MEMDEV:
+        g_value_set_object(value, vmem->memdev);
+        break;
+    case PROP_PREALLOC:
+        g_value_set_boolean(value, vmem->prealloc);
+        break;
+    case PROP_SIZE:
+        g_value_set_uint64(value, vmem->size);
+        break;
+    case PROP_REQUESTED_SIZE:
+        g_value_set_uint64(value, vmem->requested_size);
+        break;
+    case PROP_BLOCK_SIZE:
+        g_value_set_uint64(value, qmem_virtio_mem_get_block_size(vmem));
+        break;
+    case PROP_UNPLUGGED_INACCESSIBLE:
+        g_value_set_enum(value, vmem->unplugged_inaccessible);
+        break;
+    case PROP_DYNAMIC_MEMSLOTS:
+        g_value_set_boolean(value, vmem->dynamic_memslots);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
+    }
+}
+
+/* Values from outside come checked by set_property_checked. */
+static void qmem_virtio_mem_set_property(GObject *obj, guint prop_id,
+                                         const GValue *value,
+                                         GParamSpec *pspec)
+{
+    QmemVirtioMem *vmem = QMEM_VIRTIO_MEM(obj);
+    g_autoptr(GError) error = NULL;
+
+    switch (prop_id) {
+    case PROP_ADDR:
+        qmem_virtio_mem_set_addr(vmem, g_value_get_uint64(value));
+        break;
+    case PROP_NODE:
+        qmem_virtio_mem_set_node(vmem, g_value_get_uint(value));
+        break;
+    case PROP_MEMDEV:
+        qmem_virtio_mem_set_memdev(vmem, g_value_get_object(value));
+        break;
+    case PROP_PREALLOC:
+        qmem_virtio_mem_set_prealloc(vmem, g_value_get_boolean(value));
+        break;
+    case PROP_REQUESTED_SIZE:
+        if (!qmem_virtio_mem_set_requested_size(
+                vmem, g_value_get_uint64(value), &error)) {
+            g_critical("%s", error->message);
+        }
+        break;
+    case PROP_BLOCK_SIZE:
+        if (!qmem_virtio_mem_set_block_size(vmem, g_value_get_uint64(value),
+                                            &error)) {
+            g_critical("%s", error->message);
+        }
+        break;
+    case PROP_UNPLUGGED_INACCESSIBLE:
+        qmem_virtio_mem_set_unplugged_inaccessible(vmem,
+                                                   g_value_get_enum(value));
+        break;
+    case PROP_DYNAMIC_MEMSLOTS:
+        qmem_virtio_mem_set_dynamic_memslots(vmem,
+                                             g_value_get_boolean(value));
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
+    }
+}
+
+/*
+ * block-size and requested-size decide themselves what may change after
+ * realize; the others are QEMU's qdev properties, fixed then, with qdev's
+ * texts for a device without an id (QEMU prints the link's NULL id).
+ */
+static gboolean qmem_virtio_mem_set_property_checked(QmemObject *obj,
+                                                     GParamSpec *pspec,
+                                                     const GValue *value,
+                                                     GError **error)
+{
+    QmemVirtioMem *vmem = QMEM_VIRTIO_MEM(obj);
+
+    if (pspec == props[PROP_BLOCK_SIZE]) {
+        return qmem_virtio_mem_set_block_size(vmem, g_value_get_uint64(value),
+                                              error);
+    }
+    if (pspec == props[PROP_REQUESTED_SIZE]) {
+        return qmem_virtio_mem_set_requested_size(
+            vmem, g_value_get_uint64(value), error);
+    }
+    if (vmem->realized) {
+        if (pspec == props[PROP_MEMDEV]) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Attempt to set link property '%s' on device "
+                        "'(null)' (type '%s') after it was realized",
+                        pspec->name, qmem_object_get_typename(obj));
+        } else {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Attempt to set property '%s' on anonymous device "
+                        "(type '%s') after it was realized", pspec->name,
+                        qmem_object_get_typename(obj));
+        }
+        return FALSE;
+    }
+    return QMEM_OBJECT_CLASS(qmem_virtio_mem_parent_class)
+        ->set_property_checked(obj, pspec, value, error);
+}
+
+static void qmem_virtio_mem_class_init(QmemVirtioMemClass *klass)
+{
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
+    const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                           G_PARAM_EXPLICIT_NOTIFY;
+
+    oc->get_property = qmem_virtio_mem_get_property;
+    oc->set_property = qmem_virtio_mem_set_property;
+    oc->dispose = qmem_virtio_mem_dispose;
+    QMEM_OBJECT_CLASS(klass)->set_property_checked =
+        qmem_virtio_mem_set_property_checked;
+
+    /*
+     * Blurbs only where QEMU's qdev property types have a description
+     * ("on/off/auto" for OnOffAuto), so that help prints QEMU's lines;
+     * docs/virtio-mem-pci.md describes each property.
+     */
+    props[PROP_ADDR] = g_param_spec_uint64(QMEM_VIRTIO_MEM_PROP_ADDR, NULL,
+                                           NULL, 0, G_MAXUINT64, 0, rw);
+    props[PROP_NODE] = g_param_spec_uint(QMEM_VIRTIO_MEM_PROP_NODE, NULL, NULL,
+                                         0, G_MAXUINT32, 0, rw);
+    props[PROP_MEMDEV] = g_param_spec_object(QMEM_VIRTIO_MEM_PROP_MEMDEV, NULL,
+                                             NULL,
+                                             QMEM_TYPE_HOST_MEMORY_BACKEND,
+                                             rw);
+    props[PROP_PREALLOC] = g_param_spec_boolean(QMEM_VIRTIO_MEM_PROP_PREALLOC,
+                                                NULL, NULL, FALSE, rw);
+    props[PROP_SIZE] = qmem_param_spec_size(
+        QMEM_VIRTIO_MEM_PROP_SIZE, NULL, 0, G_MAXUINT64, 0,
+        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    props[PROP_REQUESTED_SIZE] = qmem_param_spec_size(
+        QMEM_VIRTIO_MEM_PROP_REQUESTED_SIZE, NULL, 0, G_MAXUINT64, 0, rw);
+    props[PROP_BLOCK_SIZE] = qmem_param_spec_size(
+        QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE, NULL, 0, G_MAXUINT64, 0, rw);
+    /*
+     * QEMU quotes an enum's default: the help line is the blurb, since
+     * the property layer prints enum defaults bare.
+     */
+    props[PROP_UNPLUGGED_INACCESSIBLE] = g_param_spec_enum(
+        QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE, NULL,
+        "on/off/auto (default: \"on\")", QMEM_TYPE_VIRTIO_MEM_ON_OFF_AUTO,
+        QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON, rw);
+    props[PROP_DYNAMIC_MEMSLOTS] = g_param_spec_boolean(
+        QMEM_VIRTIO_MEM_PROP_DYNAMIC_MEMSLOTS, NULL, NULL, FALSE, rw);
+    g_object_class_install_properties(oc, N_PROPS, props);
+
+    qmem_param_spec_set_qom_type(props[PROP_UNPLUGGED_INACCESSIBLE],
+                                 "OnOffAuto");
+    qmem_param_spec_set_show_default(props[PROP_ADDR], TRUE);
+    qmem_param_spec_set_show_default(props[PROP_NODE], TRUE);
+    qmem_param_spec_set_show_default(props[PROP_PREALLOC], TRUE);
+    qmem_param_spec_set_show_default(props[PROP_DYNAMIC_MEMSLOTS], TRUE);
+}
+
+static void qmem_virtio_mem_init(QmemVirtioMem *vmem)
+{
+    vmem->unplugged_inaccessible = QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON;
 }

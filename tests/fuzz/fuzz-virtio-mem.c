@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hw/virtio/virtio-mem.h"
+#include "qom/property.h"
 #include "qom/user-creatable.h"
 #include "system/hostmem.h"
 #include "system/memory.h"
@@ -122,6 +123,17 @@ static void check_invariants(QmemVirtioMem *vmem)
     }
 }
 
+/* As qom-set would: through the property layer and the device's checks. */
+static void set_requested_size(QmemVirtioMem *vmem, guint64 value)
+{
+    g_auto(GValue) v = G_VALUE_INIT;
+
+    g_value_init(&v, G_TYPE_UINT64);
+    g_value_set_uint64(&v, value);
+    qmem_property_set_value(QMEM_OBJECT(vmem),
+                            QMEM_VIRTIO_MEM_PROP_REQUESTED_SIZE, &v, NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -182,8 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             break;
         case 2:
-            qmem_virtio_mem_set_requested_size(
-                vmem, (guint64)(req[0] | req[1] << 8) * block, NULL);
+            set_requested_size(vmem, (guint64)(req[0] | req[1] << 8) * block);
             break;
         default:
             if (sel & 4) {

@@ -271,6 +271,15 @@ static void test_qmp(void)
                            "'virtio-mem') after it was realized",
                            "{'execute': 'qom-set', 'arguments': {'path': "
                            "'vm', 'property': 'memaddr', 'value': 0}}");
+    /* The device behind the proxy is its child, as in QEMU. */
+    assert_qmp(qts, "{\"return\": \"virtio-mem\"}",
+               "{'execute': 'qom-get', 'arguments': {'path': "
+               "'/machine/peripheral/vm/virtio-backend', 'property': "
+               "'type'}}");
+    assert_qmp(qts, "{\"return\": 1073741824}",
+               "{'execute': 'qom-get', 'arguments': {'path': "
+               "'/machine/peripheral/vm/virtio-backend', 'property': "
+               "'requested-size'}}");
 
     /* device_del only when empty. */
     qtest_qmp_expect_error(qts, "GenericError", "virtio-mem device cannot "

@@ -186,6 +186,7 @@ typedef struct {
     GPrintFunc old_printerr;
     const char *expect_printed;
     gpointer memdev_weak;
+    gpointer vmem_weak;
     guint size_changes;
     guint64 last_size;
 } Fixture;
@@ -197,6 +198,8 @@ static void fixture_setup(Fixture *f, gconstpointer data)
     printerr_capture = g_string_new(NULL);
     f->old_printerr = g_set_printerr_handler(capture_printerr);
     f->vmem = qmem_virtio_mem_new();
+    f->vmem_weak = f->vmem;
+    g_object_add_weak_pointer(G_OBJECT(f->vmem), &f->vmem_weak);
 }
 
 static void remove_dir(const char *dir)
@@ -214,7 +217,8 @@ static void remove_dir(const char *dir)
 
 static void fixture_teardown(Fixture *f, gconstpointer data)
 {
-    g_clear_pointer(&f->vmem, qmem_virtio_mem_free);
+    g_clear_object(&f->vmem);
+    g_assert_null(f->vmem_weak);
     qmem_object_reset_root();
     /* The backend went with the device and the tree. */
     g_assert_null(f->memdev_weak);
@@ -255,12 +259,14 @@ static void realize(Fixture *f)
     g_assert_no_error(error);
 }
 
-static void on_size_change(QmemVirtioMem *vmem, guint64 size, gpointer data)
+/* notify::size, QEMU's size-change notifier. */
+static void on_size_change(QmemVirtioMem *vmem, GParamSpec *pspec,
+                           gpointer data)
 {
     Fixture *f = data;
 
     f->size_changes++;
-    f->last_size = size;
+    f->last_size = qmem_virtio_mem_get_size(vmem);
 }
 
 /* 1 GiB of anonymous memory at ADDR, 32 MiB requested: 288 MiB usable. */
@@ -272,7 +278,7 @@ static void setup_requests(Fixture *f)
     qmem_virtio_mem_set_addr(f->vmem, ADDR);
     g_assert_true(qmem_virtio_mem_set_requested_size(f->vmem, 32 * MiB,
                                                      &error));
-    qmem_virtio_mem_set_size_change_func(f->vmem, on_size_change, f);
+    g_signal_connect(f->vmem, "notify::size", G_CALLBACK(on_size_change), f);
     realize(f);
     g_assert_cmpuint(qmem_virtio_mem_get_block_size(f->vmem), ==, BLK);
     g_assert_cmpuint(qmem_virtio_mem_get_usable_region_size(f->vmem), ==,
@@ -409,6 +415,86 @@ static void test_defaults(Fixture *f, gconstpointer data)
     g_assert_false(qmem_virtio_mem_is_realized(vmem));
     g_assert_null(qmem_virtio_mem_get_memory_region(vmem, &error));
     assert_error(error, "'memdev' property must be set");
+}
+
+/* The device's own properties, from outside: QEMU's lines and texts. */
+static void test_properties(Fixture *f, gconstpointer data)
+{
+    static const struct {
+        const char *name;
+        const char *value;
+        const char *error;
+    } after_realize[] = {
+        { "memaddr", "0", "Attempt to set property 'memaddr' on anonymous "
+          "device (type 'virtio-mem') after it was realized" },
+        { "node", "0", "Attempt to set property 'node' on anonymous device "
+          "(type 'virtio-mem') after it was realized" },
+        { "memdev", "m0", "Attempt to set link property 'memdev' on device "
+          "'(null)' (type 'virtio-mem') after it was realized" },
+        { "prealloc", "off", "Attempt to set property 'prealloc' on "
+          "anonymous device (type 'virtio-mem') after it was realized" },
+        { "dynamic-memslots", "off", "Attempt to set property "
+          "'dynamic-memslots' on anonymous device (type 'virtio-mem') after "
+          "it was realized" },
+        { "unplugged-inaccessible", "on", "Attempt to set property "
+          "'unplugged-inaccessible' on anonymous device (type 'virtio-mem') "
+          "after it was realized" },
+        { "block-size", "2M", "'block-size' cannot be changed" },
+        { "size", "0", "Property 'virtio-mem.size' is not writable" },
+        { "requested-size", "3", "'requested-size' has to be multiples of "
+          "'block-size' (0x200000)" },
+    };
+    QmemObject *obj = QMEM_OBJECT(f->vmem);
+    g_autoptr(GString) out = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *printed = NULL;
+
+    g_assert_cmpstr(qmem_object_get_typename(obj), ==, "virtio-mem");
+    /* QEMU 10.2's lines of `-device virtio-mem,help` that qmem has. */
+    qmem_type_print_help(QMEM_TYPE_VIRTIO_MEM, out);
+    g_assert_cmpstr(out->str, ==,
+        "virtio-mem options:\n"
+        "  block-size=<size>\n"
+        "  dynamic-memslots=<bool> -  (default: false)\n"
+        "  memaddr=<uint64>       -  (default: 0)\n"
+        "  memdev=<link<memory-backend>>\n"
+        "  node=<uint32>          -  (default: 0)\n"
+        "  prealloc=<bool>        -  (default: false)\n"
+        "  requested-size=<size>\n"
+        "  size=<size>\n"
+        "  unplugged-inaccessible=<OnOffAuto> - on/off/auto (default: "
+        "\"on\")\n");
+
+    add_backend(f, "memory-backend-ram,id=m0,size=64M");
+    g_assert_false(qmem_property_parse(obj, "block-size", "3M", &error));
+    assert_error(error, "'block-size' property has to be a power of two");
+    g_clear_error(&error);
+    g_assert_false(qmem_property_parse(obj, "size", "2M", &error));
+    assert_error(error, "Property 'virtio-mem.size' is not writable");
+    g_clear_error(&error);
+    g_assert_true(qmem_property_parse(obj, "memdev", "m0", &error));
+    g_assert_true(qmem_property_parse(obj, "memaddr", "0x100000000",
+                                      &error));
+    g_assert_true(qmem_property_parse(obj, "prealloc", "on", &error));
+    g_assert_true(qmem_property_parse(obj, "requested-size", "8M", &error));
+    g_assert_no_error(error);
+    g_assert_cmpuint(qmem_virtio_mem_get_addr(f->vmem), ==, ADDR);
+    g_assert_true(qmem_virtio_mem_get_prealloc(f->vmem));
+    realize(f);
+
+    for (guint i = 0; i < G_N_ELEMENTS(after_realize); i++) {
+        g_assert_false(qmem_property_parse(obj, after_realize[i].name,
+                                           after_realize[i].value, &error));
+        assert_error(error, after_realize[i].error);
+        g_clear_error(&error);
+    }
+    g_assert_true(qmem_property_parse(obj, "requested-size", "16M", &error));
+    g_assert_no_error(error);
+    printed = qmem_property_print(obj, "requested-size", &error);
+    g_assert_cmpstr(printed, ==, "16777216");
+    g_free(printed);
+    printed = qmem_property_print(obj, "memdev", &error);
+    g_assert_cmpstr(printed, ==, "/objects/m0");
 }
 
 /* ------------------------------------------------------------------ */
@@ -1008,13 +1094,6 @@ static void test_requested_size(Fixture *f, gconstpointer data)
     g_assert_cmpuint(qmem_virtio_mem_get_size(vmem), ==, 0);
     /* Everything is outside the usable region now. */
     g_assert_cmpuint(request(vmem, STATE, ADDR, 1, NULL), ==, ERROR);
-
-    /* While an unplug is pending, nothing changes it. */
-    qmem_virtio_mem_set_unplug_pending(vmem, TRUE);
-    g_assert_false(qmem_virtio_mem_set_requested_size(vmem, BLK, &error));
-    assert_error(error, "'requested-size' cannot be changed if the device "
-                 "is in the process of unplug");
-    qmem_virtio_mem_set_unplug_pending(vmem, FALSE);
 }
 
 /* Before realize anything is stored; realize checks it. */
@@ -1385,7 +1464,7 @@ static void test_prealloc_fails(Fixture *f, gconstpointer data)
     qmem_virtio_mem_set_prealloc(vmem, TRUE);
     qmem_virtio_mem_set_addr(vmem, ADDR);
     g_assert_true(qmem_virtio_mem_set_requested_size(vmem, 16 * MiB, NULL));
-    qmem_virtio_mem_set_size_change_func(vmem, on_size_change, f);
+    g_signal_connect(vmem, "notify::size", G_CALLBACK(on_size_change), f);
     realize(f);
     g_assert_cmpint(truncate(path, 4 * MiB), ==, 0);
 
@@ -1817,6 +1896,123 @@ static void test_pci_after_realize(MachineFixture *f, gconstpointer data)
     ASSERT_PROP(dev, "requested-size", "2147483648");
 }
 
+/* QEMU's special case: the proxy's requested-size, not the child's. */
+static void test_pci_unplug_pending(MachineFixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    QmemVirtioMem *vmem;
+    QmemDevice *dev;
+
+    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
+                       "requested-size=1G");
+    vmem = qmem_virtio_mem_from_device(dev);
+
+    /* While an unplug is pending, nothing changes it. */
+    qmem_virtio_mem_set_unplug_pending(vmem, TRUE);
+    g_assert_false(qmem_property_parse(QMEM_OBJECT(dev), "requested-size",
+                                       "2M", &error));
+    assert_error(error, "'requested-size' cannot be changed if the device "
+                 "is in the process of unplug");
+    g_clear_error(&error);
+    /* Even a value the device would refuse gets this text first. */
+    g_assert_false(qmem_property_parse(QMEM_OBJECT(dev), "requested-size",
+                                       "3", &error));
+    assert_error(error, "'requested-size' cannot be changed if the device "
+                 "is in the process of unplug");
+    g_clear_error(&error);
+    ASSERT_PROP(dev, "requested-size", "1073741824");
+    /* The child's own requested-size has no such check, as in QEMU. */
+    g_assert_true(qmem_property_parse(QMEM_OBJECT(vmem), "requested-size",
+                                      "2M", &error));
+    g_assert_no_error(error);
+    ASSERT_PROP(dev, "requested-size", "2097152");
+
+    qmem_virtio_mem_set_unplug_pending(vmem, FALSE);
+    g_assert_true(qmem_property_parse(QMEM_OBJECT(dev), "requested-size",
+                                      "0", &error));
+    g_assert_no_error(error);
+}
+
+#define QOM_SET(path, prop, value) \
+    "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"" path "\", " \
+    "\"property\": \"" prop "\", \"value\": " value "}}"
+#define QOM_GET(path, prop) \
+    "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"" path "\", " \
+    "\"property\": \"" prop "\"}}"
+#define CHILD "/machine/peripheral/vm/virtio-backend"
+
+/*
+ * The proxy's virtio-mem is its child "virtio-backend" (QEMU's name): QOM
+ * reads and writes the same properties through either.
+ */
+static void test_pci_child(MachineFixture *f, gconstpointer data)
+{
+    static const char *const names[] = {
+        "memaddr", "node", "memdev", "prealloc", "size", "requested-size",
+        "block-size", "unplugged-inaccessible", "dynamic-memslots",
+    };
+    g_autofree char *list = NULL;
+    QmemObject *child;
+    QmemDevice *dev;
+
+    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
+                       "requested-size=1G");
+    child = qmem_object_resolve_path(CHILD, G_TYPE_NONE, NULL);
+    g_assert_nonnull(child);
+    g_assert_true(child == QMEM_OBJECT(qmem_virtio_mem_from_device(dev)));
+    g_assert_true(qmem_object_get_child(QMEM_OBJECT(dev),
+                                        QMEM_VIRTIO_MEM_PCI_CHILD) == child);
+    ASSERT_QMP(f, "{\"return\": \"virtio-mem\"}", QOM_GET(CHILD, "type"));
+    ASSERT_QMP(f, "{\"return\": \"" CHILD "\"}",
+               QOM_GET("vm", "virtio-backend"));
+
+    /* The aliases show the child's types, the child shows up as QEMU's. */
+    list = qmp_test_command(&f->qmp, "{\"execute\": \"qom-list\", "
+                            "\"arguments\": {\"path\": \"vm\"}}");
+    g_assert_nonnull(strstr(list, "{\"name\": \"virtio-backend\", "
+                                  "\"type\": \"child<virtio-mem>\"}"));
+    g_assert_nonnull(strstr(list, "{\"name\": \"memdev\", \"type\": "
+                                  "\"link<memory-backend>\"}"));
+    g_assert_nonnull(strstr(list, "{\"name\": \"size\", \"type\": "
+                                  "\"size\"}"));
+    g_assert_nonnull(strstr(list, "{\"name\": \"unplugged-inaccessible\", "
+                                  "\"type\": \"OnOffAuto\"}"));
+    g_assert_null(strstr(list, "vectors"));
+
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *via_proxy = qom_get(dev, names[i]);
+        g_autoptr(JsonNode) node = qmem_property_get_json(child, names[i],
+                                                          NULL);
+        g_autofree char *via_child = qmem_json_to_string(node);
+
+        g_assert_cmpstr(via_child, ==, via_proxy);
+    }
+
+    /* Set through the child, read through the proxy, and back. */
+    ASSERT_QMP(f, "{\"return\": {}}",
+               QOM_SET(CHILD, "requested-size", "2147483648"));
+    ASSERT_PROP(dev, "requested-size", "2147483648");
+    ASSERT_QMP(f, "{\"return\": {}}", QOM_SET("vm", "requested-size", "0"));
+    ASSERT_QMP(f, "{\"return\": 0}", QOM_GET(CHILD, "requested-size"));
+    /* The same refusals, in the child's words, either way. */
+    ASSERT_QMP(f, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+               "\"Attempt to set property 'node' on anonymous device (type "
+               "'virtio-mem') after it was realized\"}}",
+               QOM_SET(CHILD, "node", "0"));
+    ASSERT_QMP(f, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+               "\"Attempt to set property 'node' on anonymous device (type "
+               "'virtio-mem') after it was realized\"}}",
+               QOM_SET("vm", "node", "0"));
+    ASSERT_QMP(f, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+               "\"Property 'virtio-mem.size' is not writable\"}}",
+               QOM_SET(CHILD, "size", "0"));
+}
+#undef QOM_SET
+#undef QOM_GET
+#undef CHILD
+
 static void test_pci_realize_errors(MachineFixture *f, gconstpointer data)
 {
     static const struct {
@@ -2197,6 +2393,7 @@ int main(int argc, char **argv)
 
     ADD_TABLE("thp", thp_cases, test_thp_probe);
     ADD("/hw/virtio/virtio-mem/defaults", NULL, test_defaults);
+    ADD("/hw/virtio/virtio-mem/properties", NULL, test_properties);
     ADD_TABLE("block-size/set", block_size_cases, test_block_size_set);
     ADD("/hw/virtio/virtio-mem/block-size/default", NULL,
         test_block_size_default);
@@ -2237,6 +2434,8 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/virtio/virtio-mem-pci/type", test_pci_type);
     ADD_M("properties", NULL, test_pci_properties);
     ADD_M("properties/after-realize", NULL, test_pci_after_realize);
+    ADD_M("properties/unplug-pending", NULL, test_pci_unplug_pending);
+    ADD_M("child", NULL, test_pci_child);
     ADD_M("realize/errors", NULL, test_pci_realize_errors);
     ADD_M("query", "1G,maxmem=9G", test_pci_query);
     ADD_M("memslots", NULL, test_pci_memslots);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* virtio-mem: the device logic (core) and the names of virtio-mem-pci. */
+/* virtio-mem: the device (core) and the names of virtio-mem-pci. */
 
 #ifndef QMEM_HW_VIRTIO_VIRTIO_MEM_H
 #define QMEM_HW_VIRTIO_VIRTIO_MEM_H
@@ -14,26 +14,38 @@ G_BEGIN_DECLS
 /*
  * virtio-mem is split as in QEMU, where the virtio device "virtio-mem"
  * holds the logic and a transport proxy ("virtio-mem-pci") is the memory
- * device.  qmem has no virtio transport yet, so the logic is not a device
- * but a #QmemVirtioMem object in the core library: the plugged-block
- * bitmap, the guest requests in the wire format of <linux/virtio_mem.h>,
- * the usable region, discard and preallocation of blocks, and dynamic
- * memslots.  It needs no machine, which is what the unit tests and the
- * fuzzer use.  The proxy lives in the loadable module "virtio-mem-pci"
- * (entry point qmem_module_virtio_mem_pci_register()): it owns one
- * #QmemVirtioMem, exposes its properties, implements the memory-device
- * interface with it and emits MEMORY_DEVICE_SIZE_CHANGE.
+ * device.  #QmemVirtioMem ("virtio-mem") is that device, an object of the
+ * core library: the plugged-block bitmap, the guest requests in the wire
+ * format of <linux/virtio_mem.h>, the usable region, discard and
+ * preallocation of blocks, and dynamic memslots.  It owns its properties
+ * (memaddr, node, memdev, prealloc, size, requested-size, block-size,
+ * unplugged-inaccessible, dynamic-memslots) with QEMU's checks, and needs
+ * no machine, which is what the unit tests and the fuzzer use.  Only a
+ * proxy creates one; it is not user-creatable.
+ *
+ * The proxy lives in the loadable module "virtio-mem-pci" (entry point
+ * qmem_module_virtio_mem_pci_register()): it creates its #QmemVirtioMem as
+ * its child "virtio-backend", exposes the child's properties as aliases
+ * (requested-size as a property of its own that refuses changes while the
+ * device is being unplugged), realizes it, implements the memory-device
+ * interface with it and emits MEMORY_DEVICE_SIZE_CHANGE when its "size"
+ * changes.
  *
  * Until a virtio transport exists, guest requests come from the qtest
  * command "virtio-mem-request" and the QMP command "x-virtio-mem-request"
  * (hw/virtio/virtio-mem-qmp-cmds.h).
  */
 
+#define QMEM_TYPE_NAME_VIRTIO_MEM "virtio-mem"
+
 /* The proxy's user-facing type name; its GType exists once the module is
  * loaded. */
 #define QMEM_TYPE_NAME_VIRTIO_MEM_PCI "virtio-mem-pci"
 #define QMEM_TYPE_VIRTIO_MEM_PCI \
     (qmem_type_from_name(QMEM_TYPE_NAME_VIRTIO_MEM_PCI))
+
+/* The proxy's child that is its virtio-mem (QEMU's name). */
+#define QMEM_VIRTIO_MEM_PCI_CHILD "virtio-backend"
 
 /* Property names (QEMU's VIRTIO_MEM_*_PROP). */
 #define QMEM_VIRTIO_MEM_PROP_ADDR "memaddr"
@@ -119,10 +131,14 @@ GType qmem_virtio_mem_on_off_auto_get_type(void);
 /**
  * QmemVirtioMem:
  *
- * One virtio-mem device's state.  Not thread-safe: everything runs on the
- * main thread, as memory-region changes must.
+ * One virtio-mem device.  Not thread-safe: everything runs on the main
+ * thread, as memory-region changes must.  Its "size" notifies (GObject's
+ * notify::size) after every successful PLUG, UNPLUG and UNPLUG_ALL that
+ * changed the plugged size, QEMU's size-change notifiers.
  */
-typedef struct QmemVirtioMem QmemVirtioMem;
+#define QMEM_TYPE_VIRTIO_MEM (qmem_virtio_mem_get_type())
+G_DECLARE_FINAL_TYPE(QmemVirtioMem, qmem_virtio_mem, QMEM, VIRTIO_MEM,
+                     QmemObject)
 
 /**
  * QmemVirtioMemEnv:
@@ -148,19 +164,6 @@ typedef struct {
 } QmemVirtioMemEnv;
 
 /**
- * QmemVirtioMemSizeChangeFunc:
- * @vmem: the device
- * @size: its new plugged size in bytes
- * @user_data: as given to qmem_virtio_mem_set_size_change_func()
- *
- * Called after every successful PLUG, UNPLUG and UNPLUG_ALL that changed
- * the plugged size (QEMU's size-change notifiers).  May not fail.
- */
-typedef void (*QmemVirtioMemSizeChangeFunc)(QmemVirtioMem *vmem,
-                                            guint64 size,
-                                            gpointer user_data);
-
-/**
  * qmem_virtio_mem_new:
  *
  * Returns: (transfer full): an unrealized device with QEMU's defaults
@@ -168,19 +171,13 @@ typedef void (*QmemVirtioMemSizeChangeFunc)(QmemVirtioMem *vmem,
  */
 QmemVirtioMem *qmem_virtio_mem_new(void);
 
-/**
- * qmem_virtio_mem_free:
- * @vmem: (nullable) (transfer full): a device; unrealized first if needed
- */
-void qmem_virtio_mem_free(QmemVirtioMem *vmem);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmemVirtioMem, qmem_virtio_mem_free)
-
 /*
- * Configuration.  These are the device's qdev properties: the setters
- * store a value before realize and must not be called after it (the
- * property layer refuses that with QEMU's messages); only the address may
- * change until plug, as pre_plug assigns it.
+ * Configuration, the properties from C.  Values from outside go through
+ * the property layer (qmem_property_parse(), ...), which refuses changes
+ * after realize with QEMU's qdev texts: "Attempt to set property '%s' on
+ * anonymous device (type 'virtio-mem') after it was realized".  These
+ * setters store a value before realize and must not be called after it;
+ * only the address may change until plug, as pre_plug assigns it.
  */
 
 /**
@@ -241,11 +238,9 @@ guint64 qmem_virtio_mem_get_block_size(QmemVirtioMem *vmem);
  * Before realize the value is only stored (realize checks it).  After
  * realize: not a multiple of the block size "'requested-size' has to be
  * multiples of 'block-size' (0x%lx)"; larger than the backend
- * "'requested-size' cannot exceed the memory backend size(0x%lx)"; while
- * an unplug of the device is pending "'requested-size' cannot be changed
- * if the device is in the process of unplug".  A change grows the usable
- * region (never shrinks it), and the guest always gets a config-change
- * interrupt, even when the value did not change.
+ * "'requested-size' cannot exceed the memory backend size(0x%lx)".  A
+ * change grows the usable region (never shrinks it), and the guest always
+ * gets a config-change interrupt, even when the value did not change.
  *
  * Returns: %TRUE when accepted.
  */
@@ -274,13 +269,16 @@ guint64 qmem_virtio_mem_get_region_size(QmemVirtioMem *vmem);
 /**
  * qmem_virtio_mem_set_unplug_pending:
  *
- * Marks the device as being unplugged, so that requested-size can no
- * longer change (QEMU's pending_deleted_event).  qmem's device_del
- * completes at once, so its proxy never needs this; a transport with
- * asynchronous unplug would set it once the unplug request was accepted.
+ * Marks the device as being unplugged (QEMU's pending_deleted_event of the
+ * proxy), so that the proxy's requested-size refuses changes: "'%s' cannot
+ * be changed if the device is in the process of unplug".  The device's own
+ * requested-size has no such check, as in QEMU.  qmem's device_del
+ * completes at once, so nothing sets it yet; a transport with asynchronous
+ * unplug would set it once the unplug request was accepted.
  */
 void qmem_virtio_mem_set_unplug_pending(QmemVirtioMem *vmem,
                                         gboolean pending);
+gboolean qmem_virtio_mem_is_unplug_pending(QmemVirtioMem *vmem);
 
 /* Realize */
 
@@ -391,14 +389,6 @@ JsonObject *qmem_virtio_mem_fill_device_info(QmemVirtioMem *vmem,
  */
 gboolean qmem_virtio_mem_unplug_request_check(QmemVirtioMem *vmem,
                                               GError **error);
-
-/**
- * qmem_virtio_mem_set_size_change_func:
- * @func: (nullable): called on every plugged-size change
- */
-void qmem_virtio_mem_set_size_change_func(QmemVirtioMem *vmem,
-                                          QmemVirtioMemSizeChangeFunc func,
-                                          gpointer user_data);
 
 /* The guest's side */
 
@@ -539,18 +529,9 @@ guint64 qmem_virtio_mem_thp_size(void);
 guint64 qmem_virtio_mem_default_block_size(QmemRamBlock *block);
 
 /**
- * qmem_virtio_mem_attach:
- * @dev: the device that holds @vmem (the proxy)
- * @vmem: (nullable): its virtio-mem state, or %NULL to detach
- *
- * Lets qmem_virtio_mem_from_device() and the request commands find @vmem.
- */
-void qmem_virtio_mem_attach(QmemDevice *dev, QmemVirtioMem *vmem);
-
-/**
  * qmem_virtio_mem_from_device:
- * Returns: (transfer none) (nullable): what qmem_virtio_mem_attach() gave
- *   @dev.
+ * Returns: (transfer none) (nullable): the virtio-mem child of @dev (a
+ *   proxy's), or %NULL when it has none.
  */
 QmemVirtioMem *qmem_virtio_mem_from_device(QmemDevice *dev);
 
