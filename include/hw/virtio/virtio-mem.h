@@ -299,7 +299,7 @@ gboolean qmem_virtio_mem_is_unplug_pending(QmemVirtioMem *vmem);
  * mapped.
  *
  * Returns: %TRUE when realized; on failure nothing changed but a resolved
- *   default block size.
+ *   default block size and unplugged-inaccessible, as in QEMU.
  */
 gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
                                  const QmemVirtioMemEnv *env,
