@@ -1,0 +1,810 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tests for hw/virtio/virtio-mem-pci.c: the proxy on a pc machine. */
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "accel/qtest/qtest.h"
+#include "hw/core/boards.h"
+#include "hw/core/qdev.h"
+#include "hw/mem/memory-device.h"
+#include "hw/virtio/virtio-mem.h"
+#include "monitor/qmp.h"
+#include "qapi/opts.h"
+#include "qobject/json.h"
+#include "qom/module.h"
+#include "qom/property.h"
+#include "qom/user-creatable.h"
+#include "system/accel.h"
+#include "system/hostmem.h"
+#include "tests/unit/qmp-test.h"
+#include "tests/unit/virtio-mem-test.h"
+#include "util/error.h"
+
+/* ------------------------------------------------------------------ */
+/* virtio-mem-pci on a pc machine (qtest accelerator) */
+
+typedef struct {
+    QmemAccel *accel;
+    QmemMachine *machine;
+    GPtrArray *weak;
+    GPrintFunc old_printerr;
+    const char *expect_printed;
+    QmpTestClient qmp;
+    QmemQtestServer *qtest;
+} MachineFixture;
+
+static void track(MachineFixture *f, gpointer obj)
+{
+    gpointer *slot = g_new(gpointer, 1);
+
+    *slot = obj;
+    g_object_add_weak_pointer(obj, slot);
+    g_ptr_array_add(f->weak, slot);
+}
+
+/* The event's text from "event" on, without the timestamp. */
+static const char *event_body(const char *line)
+{
+    const char *p = strstr(line, "\"event\": ");
+
+    g_assert_nonnull(p);
+    return p;
+}
+
+static void machine_setup(MachineFixture *f, gconstpointer data)
+{
+    const char *m = data ? data : "1G,maxmem=8G";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) type = opts("pc", "type");
+    g_autoptr(JsonObject) mem = opts(m, "size");
+
+    f->weak = g_ptr_array_new_with_free_func(g_free);
+    printerr_capture = g_string_new(NULL);
+    f->old_printerr = g_set_printerr_handler(capture_printerr);
+
+    f->accel = qmem_accel_new("qtest", NULL, &error);
+    g_assert_no_error(error);
+    track(f, f->accel);
+    qmem_accel_set_current(f->accel);
+    f->machine = qmem_machine_new(type, &error);
+    g_assert_no_error(error);
+    track(f, f->machine);
+    g_assert_true(qmem_machine_set_memory(f->machine, mem, &error));
+    g_assert_true(qmem_machine_init_board(f->machine, &error));
+    g_assert_true(qmem_accel_init_machine(
+        f->accel, qmem_machine_get_address_space(f->machine), 1, &error));
+    g_assert_no_error(error);
+    qmem_machine_set_running(f->machine);
+
+    f->qtest = qmem_qtest_server_new(
+        qmem_machine_get_address_space(f->machine));
+    qmp_test_open(&f->qmp);
+    qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", 1000);
+}
+
+static void machine_teardown(MachineFixture *f, gconstpointer data)
+{
+    qmem_monitor_reset_events();
+    qmp_test_close(&f->qmp);
+    qmem_qtest_server_free(f->qtest);
+    qmem_accel_shutdown(f->accel);
+    qmem_machine_destroy(f->machine);
+    qmem_accel_set_current(NULL);
+    g_clear_object(&f->accel);
+    qmem_object_reset_root();
+    for (guint i = 0; i < f->weak->len; i++) {
+        g_assert_null(*(gpointer *)g_ptr_array_index(f->weak, i));
+    }
+    g_ptr_array_unref(f->weak);
+    g_set_printerr_handler(f->old_printerr);
+    g_assert_cmpstr(printerr_capture->str, ==, f->expect_printed ?: "");
+    g_string_free(printerr_capture, TRUE);
+    printerr_capture = NULL;
+}
+
+static QmemObject *m_add_object(MachineFixture *f, const char *text)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonObject) o = opts(text, "qom-type");
+    QmemObject *obj = qmem_user_creatable_add(o, QMEM_INPUT_OPTS, &error);
+
+    g_assert_no_error(error);
+    track(f, obj);
+    return obj;
+}
+
+static QmemDevice *m_try_device(MachineFixture *f, const char *text,
+                                GError **error)
+{
+    g_autoptr(GError) parse_error = NULL;
+    g_autoptr(JsonObject) o = qmem_keyval_parse(text, "driver", NULL,
+                                                &parse_error);
+    QmemDevice *dev;
+
+    g_assert_no_error(parse_error);
+    dev = qmem_device_add(o, QMEM_INPUT_KEYVAL, TRUE, error);
+    if (dev) {
+        track(f, dev);
+    }
+    return dev;
+}
+
+static QmemDevice *m_add_device(MachineFixture *f, const char *text)
+{
+    g_autoptr(GError) error = NULL;
+    QmemDevice *dev = m_try_device(f, text, &error);
+
+    g_assert_no_error(error);
+    g_assert_nonnull(dev);
+    return dev;
+}
+
+static char *qtest_line(MachineFixture *f, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+static char *qtest_line(MachineFixture *f, const char *fmt, ...)
+{
+    g_autofree char *line = NULL;
+    GString *reply = g_string_new(NULL);
+    va_list ap;
+
+    va_start(ap, fmt);
+    line = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    qmem_qtest_server_process_line(f->qtest, line, reply);
+    return g_string_free(reply, FALSE);
+}
+
+#define ASSERT_QTEST(f, expected, ...) \
+    do { \
+        g_autofree char *reply_ = qtest_line(f, __VA_ARGS__); \
+        g_assert_cmpstr(reply_, ==, expected); \
+    } while (0)
+
+#define ASSERT_QMP(f, expected, command) \
+    do { \
+        g_autofree char *reply_ = qmp_test_command(&f->qmp, command); \
+        g_assert_cmpstr(reply_, ==, expected); \
+    } while (0)
+
+static void test_pci_type(void)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    GType type = QMEM_TYPE_VIRTIO_MEM_PCI;
+
+    g_assert_true(type != G_TYPE_INVALID);
+    g_assert_true(g_type_is_a(type, QMEM_TYPE_DEVICE));
+    g_assert_true(g_type_is_a(type, QMEM_TYPE_MEMORY_DEVICE));
+    g_assert_true(qmem_device_print_help("virtio-mem-pci", out));
+    /* QEMU 10.2's lines for the properties qmem has. */
+    g_assert_cmpstr(out->str, ==,
+        "virtio-mem-pci options:\n"
+        "  block-size=<size>\n"
+        "  dynamic-memslots=<bool> -  (default: false)\n"
+        "  memaddr=<uint64>       -  (default: 0)\n"
+        "  memdev=<link<memory-backend>>\n"
+        "  node=<uint32>          -  (default: 0)\n"
+        "  prealloc=<bool>        -  (default: false)\n"
+        "  requested-size=<size>\n"
+        "  size=<size>\n"
+        "  unplugged-inaccessible=<OnOffAuto> - on/off/auto (default: "
+        "\"on\")\n");
+    g_string_truncate(out, 0);
+    g_assert_true(qmem_device_print_help(NULL, out));
+    g_assert_nonnull(strstr(out->str, "name \"virtio-mem-pci\"\n"));
+    /* The module registered the request commands. */
+    g_assert_true(qmem_qmp_has_command("x-virtio-mem-request"));
+}
+
+static char *qom_get(QmemDevice *dev, const char *name)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) node = qmem_property_get_json(QMEM_OBJECT(dev), name,
+                                                      &error);
+
+    g_assert_no_error(error);
+    return qmem_json_to_string(node);
+}
+
+#define ASSERT_PROP(dev, name, expected) \
+    do { \
+        g_autofree char *value_ = qom_get(dev, name); \
+        g_assert_cmpstr(value_, ==, expected); \
+    } while (0)
+
+static void test_pci_properties(MachineFixture *f, gconstpointer data)
+{
+    QmemDevice *dev;
+    g_autoptr(GError) error = NULL;
+
+    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
+                       "requested-size=1G");
+    ASSERT_PROP(dev, "memaddr", "4294967296");
+    ASSERT_PROP(dev, "node", "0");
+    ASSERT_PROP(dev, "memdev", "\"/objects/m0\"");
+    ASSERT_PROP(dev, "prealloc", "false");
+    ASSERT_PROP(dev, "unplugged-inaccessible", "\"on\"");
+    ASSERT_PROP(dev, "dynamic-memslots", "false");
+    ASSERT_PROP(dev, "size", "0");
+    ASSERT_PROP(dev, "requested-size", "1073741824");
+    ASSERT_PROP(dev, "block-size", "2097152");
+    g_assert_true(qmem_host_memory_backend_is_mapped(
+        QMEM_HOST_MEMORY_BACKEND(qmem_object_resolve_path("/objects/m0",
+                                                          G_TYPE_NONE,
+                                                          NULL))));
+
+    /* Before realize: the block-size setter's checks. */
+    g_assert_null(m_try_device(f, "virtio-mem-pci,memdev=m0,block-size=3M",
+                               &error));
+    assert_error(error, "'block-size' property has to be a power of two");
+    g_clear_error(&error);
+    g_assert_null(m_try_device(f, "virtio-mem-pci,size=1G", &error));
+    assert_error(error, "Property 'virtio-mem.size' is not writable");
+    g_clear_error(&error);
+    /* Stored and never acted on: they come with the transport, migration. */
+    g_assert_null(m_try_device(f, "virtio-mem-pci,vectors=2", &error));
+    assert_error(error, "Property 'virtio-mem-pci.vectors' not found");
+    g_clear_error(&error);
+    g_assert_null(m_try_device(f, "virtio-mem-pci,ioeventfd=on", &error));
+    assert_error(error, "Property 'virtio-mem-pci.ioeventfd' not found");
+    g_clear_error(&error);
+    g_assert_null(m_try_device(f, "virtio-mem-pci,x-early-migration=on",
+                               &error));
+    assert_error(error, "Property 'virtio-mem-pci.x-early-migration' not "
+                 "found");
+}
+
+typedef struct {
+    const char *name;
+    const char *value;
+    const char *error;
+} AfterRealizeCase;
+
+static const AfterRealizeCase after_realize_cases[] = {
+    { "memaddr", "0", "Attempt to set property 'memaddr' on anonymous "
+      "device (type 'virtio-mem') after it was realized" },
+    { "node", "0", "Attempt to set property 'node' on anonymous device "
+      "(type 'virtio-mem') after it was realized" },
+    { "memdev", "m1", "Attempt to set link property 'memdev' on device "
+      "'(null)' (type 'virtio-mem') after it was realized" },
+    { "prealloc", "on", "Attempt to set property 'prealloc' on anonymous "
+      "device (type 'virtio-mem') after it was realized" },
+    { "dynamic-memslots", "on", "Attempt to set property "
+      "'dynamic-memslots' on anonymous device (type 'virtio-mem') after it "
+      "was realized" },
+    { "unplugged-inaccessible", "off", "Attempt to set property "
+      "'unplugged-inaccessible' on anonymous device (type 'virtio-mem') "
+      "after it was realized" },
+    { "block-size", "4M", "'block-size' cannot be changed" },
+    { "size", "0", "Property 'virtio-mem.size' is not writable" },
+    { "requested-size", "3", "'requested-size' has to be multiples of "
+      "'block-size' (0x200000)" },
+    { "requested-size", "8G", "'requested-size' cannot exceed the memory "
+      "backend size(0x100000000)" },
+};
+
+static void test_pci_after_realize(MachineFixture *f, gconstpointer data)
+{
+    QmemDevice *dev;
+
+    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    m_add_object(f, "memory-backend-ram,id=m1,size=4G,reserve=off");
+    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
+                       "requested-size=1G");
+    for (guint i = 0; i < G_N_ELEMENTS(after_realize_cases); i++) {
+        const AfterRealizeCase *c = &after_realize_cases[i];
+        g_autoptr(GError) error = NULL;
+
+        g_assert_false(qmem_property_parse(QMEM_OBJECT(dev), c->name,
+                                           c->value, &error));
+        assert_error(error, c->error);
+    }
+    /* requested-size may change at run time. */
+    g_assert_true(qmem_property_parse(QMEM_OBJECT(dev), "requested-size",
+                                      "2G", NULL));
+    ASSERT_PROP(dev, "requested-size", "2147483648");
+}
+
+/* QEMU's special case: the proxy's requested-size, not the child's. */
+static void test_pci_unplug_pending(MachineFixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    QmemVirtioMem *vmem;
+    QmemDevice *dev;
+
+    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
+                       "requested-size=1G");
+    vmem = qmem_virtio_mem_from_device(dev);
+
+    /* While an unplug is pending, nothing changes it. */
+    qmem_virtio_mem_set_unplug_pending(vmem, TRUE);
+    g_assert_false(qmem_property_parse(QMEM_OBJECT(dev), "requested-size",
+                                       "2M", &error));
+    assert_error(error, "'requested-size' cannot be changed if the device "
+                 "is in the process of unplug");
+    g_clear_error(&error);
+    /* Even a value the device would refuse gets this text first. */
+    g_assert_false(qmem_property_parse(QMEM_OBJECT(dev), "requested-size",
+                                       "3", &error));
+    assert_error(error, "'requested-size' cannot be changed if the device "
+                 "is in the process of unplug");
+    g_clear_error(&error);
+    ASSERT_PROP(dev, "requested-size", "1073741824");
+    /* The child's own requested-size has no such check, as in QEMU. */
+    g_assert_true(qmem_property_parse(QMEM_OBJECT(vmem), "requested-size",
+                                      "2M", &error));
+    g_assert_no_error(error);
+    ASSERT_PROP(dev, "requested-size", "2097152");
+
+    qmem_virtio_mem_set_unplug_pending(vmem, FALSE);
+    g_assert_true(qmem_property_parse(QMEM_OBJECT(dev), "requested-size",
+                                      "0", &error));
+    g_assert_no_error(error);
+}
+
+#define QOM_SET(path, prop, value) \
+    "{\"execute\": \"qom-set\", \"arguments\": {\"path\": \"" path "\", " \
+    "\"property\": \"" prop "\", \"value\": " value "}}"
+#define QOM_GET(path, prop) \
+    "{\"execute\": \"qom-get\", \"arguments\": {\"path\": \"" path "\", " \
+    "\"property\": \"" prop "\"}}"
+#define CHILD "/machine/peripheral/vm/virtio-backend"
+
+/*
+ * The proxy's virtio-mem is its child "virtio-backend" (QEMU's name): QOM
+ * reads and writes the same properties through either.
+ */
+static void test_pci_child(MachineFixture *f, gconstpointer data)
+{
+    static const char *const names[] = {
+        "memaddr", "node", "memdev", "prealloc", "size", "requested-size",
+        "block-size", "unplugged-inaccessible", "dynamic-memslots",
+    };
+    g_autofree char *list = NULL;
+    QmemObject *child;
+    QmemDevice *dev;
+
+    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
+                       "requested-size=1G");
+    child = qmem_object_resolve_path(CHILD, G_TYPE_NONE, NULL);
+    g_assert_nonnull(child);
+    g_assert_true(child == QMEM_OBJECT(qmem_virtio_mem_from_device(dev)));
+    g_assert_true(qmem_object_get_child(QMEM_OBJECT(dev),
+                                        QMEM_VIRTIO_MEM_PCI_CHILD) == child);
+    ASSERT_QMP(f, "{\"return\": \"virtio-mem\"}", QOM_GET(CHILD, "type"));
+    ASSERT_QMP(f, "{\"return\": \"" CHILD "\"}",
+               QOM_GET("vm", "virtio-backend"));
+
+    /* The aliases show the child's types, the child shows up as QEMU's. */
+    list = qmp_test_command(&f->qmp, "{\"execute\": \"qom-list\", "
+                            "\"arguments\": {\"path\": \"vm\"}}");
+    g_assert_nonnull(strstr(list, "{\"name\": \"virtio-backend\", "
+                                  "\"type\": \"child<virtio-mem>\"}"));
+    g_assert_nonnull(strstr(list, "{\"name\": \"memdev\", \"type\": "
+                                  "\"link<memory-backend>\"}"));
+    g_assert_nonnull(strstr(list, "{\"name\": \"size\", \"type\": "
+                                  "\"size\"}"));
+    g_assert_nonnull(strstr(list, "{\"name\": \"unplugged-inaccessible\", "
+                                  "\"type\": \"OnOffAuto\"}"));
+    g_assert_null(strstr(list, "vectors"));
+
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autofree char *via_proxy = qom_get(dev, names[i]);
+        g_autoptr(JsonNode) node = qmem_property_get_json(child, names[i],
+                                                          NULL);
+        g_autofree char *via_child = qmem_json_to_string(node);
+
+        g_assert_cmpstr(via_child, ==, via_proxy);
+    }
+
+    /* Set through the child, read through the proxy, and back. */
+    ASSERT_QMP(f, "{\"return\": {}}",
+               QOM_SET(CHILD, "requested-size", "2147483648"));
+    ASSERT_PROP(dev, "requested-size", "2147483648");
+    ASSERT_QMP(f, "{\"return\": {}}", QOM_SET("vm", "requested-size", "0"));
+    ASSERT_QMP(f, "{\"return\": 0}", QOM_GET(CHILD, "requested-size"));
+    /* The same refusals, in the child's words, either way. */
+    ASSERT_QMP(f, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+               "\"Attempt to set property 'node' on anonymous device (type "
+               "'virtio-mem') after it was realized\"}}",
+               QOM_SET(CHILD, "node", "0"));
+    ASSERT_QMP(f, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+               "\"Attempt to set property 'node' on anonymous device (type "
+               "'virtio-mem') after it was realized\"}}",
+               QOM_SET("vm", "node", "0"));
+    ASSERT_QMP(f, "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+               "\"Property 'virtio-mem.size' is not writable\"}}",
+               QOM_SET(CHILD, "size", "0"));
+}
+#undef QOM_SET
+#undef QOM_GET
+#undef CHILD
+
+static void test_pci_realize_errors(MachineFixture *f, gconstpointer data)
+{
+    static const struct {
+        const char *device;
+        const char *error;
+    } cases[] = {
+        { "virtio-mem-pci", "'memdev' property must be set" },
+        { "virtio-mem-pci,memdev=m1", "'memdev' property specifies a busy "
+          "memdev: m1" },
+        { "virtio-mem-pci,memdev=m0,node=1", "'node' property has value "
+          "'1', which exceedsthe number of numa nodes: 1" },
+        { "virtio-mem-pci,memdev=m0,requested-size=1M", "'requested-size' "
+          "property has to be multiples of 'block-size' (0x200000)" },
+        /* pre_plug checks the address before realize does. */
+        { "virtio-mem-pci,memdev=m0,memaddr=0x100100000", "address must be "
+          "aligned to 0x200000 bytes" },
+        { "virtio-mem-pci,memdev=m0,dynamic-memslots=on,"
+          "unplugged-inaccessible=off", "'dynamic-memslots' property set to "
+          "'on' requires 'unplugged-inaccessible' to be 'on'" },
+        { "virtio-mem-pci,memdev=m2", "not enough space, currently "
+          "0x40000000 in use of total space for memory devices "
+          "0x1c0000000" },
+    };
+
+    m_add_object(f, "memory-backend-ram,id=m0,size=64M");
+    m_add_object(f, "memory-backend-ram,id=m1,size=1G");
+    m_add_object(f, "memory-backend-ram,id=m2,size=7G,reserve=off");
+    m_add_device(f, "virtio-mem-pci,id=vm1,memdev=m1");
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(GError) error = NULL;
+
+        g_assert_null(m_try_device(f, cases[i].device, &error));
+        assert_error(error, cases[i].error);
+    }
+    /* Failed devices left nothing behind. */
+    g_assert_false(qmem_host_memory_backend_is_mapped(
+        QMEM_HOST_MEMORY_BACKEND(qmem_object_resolve_path("/objects/m0",
+                                                          G_TYPE_NONE,
+                                                          NULL))));
+    g_assert_cmpuint(qmem_machine_get_device_memory(f->machine)
+                         ->used_region_size, ==, GiB);
+}
+
+static void test_pci_query(MachineFixture *f, gconstpointer data)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    m_add_object(f, "memory-backend-ram,id=m1,size=1G,reserve=off");
+    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=1G");
+    m_add_device(f, "virtio-mem-pci,memdev=m1,node=0,block-size=4M,"
+                 "memaddr=0x200000000");
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 3");
+    /* QEMU 7.2's member order; sorted by address. */
+    ASSERT_QMP(f, "{\"return\": [{\"type\": \"virtio-mem\", \"data\": "
+               "{\"memdev\": \"/objects/m0\", \"memaddr\": 4294967296, "
+               "\"block-size\": 2097152, \"size\": 6291456, \"node\": 0, "
+               "\"max-size\": 4294967296, \"requested-size\": 1073741824, "
+               "\"id\": \"vm\"}}, {\"type\": \"virtio-mem\", \"data\": "
+               "{\"memdev\": \"/objects/m1\", \"memaddr\": 8589934592, "
+               "\"block-size\": 4194304, \"size\": 0, \"node\": 0, "
+               "\"max-size\": 1073741824, \"requested-size\": 0}}]}",
+               "{\"execute\": \"query-memory-devices\"}");
+    qmem_memory_devices_info(out);
+    g_assert_cmpstr(out->str, ==,
+                    "Memory device [virtio-mem]: \"vm\"\n"
+                    "  memaddr: 0x100000000\n"
+                    "  node: 0\n"
+                    "  requested-size: 1073741824\n"
+                    "  size: 6291456\n"
+                    "  max-size: 4294967296\n"
+                    "  block-size: 2097152\n"
+                    "  memdev: /objects/m0\n"
+                    "Memory device [virtio-mem]: \"\"\n"
+                    "  memaddr: 0x200000000\n"
+                    "  node: 0\n"
+                    "  requested-size: 0\n"
+                    "  size: 0\n"
+                    "  max-size: 1073741824\n"
+                    "  block-size: 4194304\n"
+                    "  memdev: /objects/m1\n");
+    g_assert_cmpuint(qmem_memory_devices_get_plugged_size(), ==, 6 * MiB);
+    /* The size-change event of the plug. */
+    {
+        g_autofree char *ev = qmp_test_event(&f->qmp, 0);
+
+        g_assert_cmpstr(event_body(ev), ==, "\"event\": "
+                        "\"MEMORY_DEVICE_SIZE_CHANGE\", \"data\": "
+                        "{\"size\": 6291456, \"qom-path\": "
+                        "\"/machine/peripheral/vm\", \"id\": \"vm\"}}");
+    }
+}
+
+/* The memory-device core's accounting follows the memslots. */
+static void test_pci_memslots(MachineFixture *f, gconstpointer data)
+{
+    QmemDeviceMemoryState *dms;
+    QmemDevice *dev;
+    QmemVirtioMem *vmem;
+    const QmemMemorySection *s;
+    QmemAddressSpace *as = qmem_machine_get_address_space(f->machine);
+    guint max, free0, free1;
+
+    qmem_accel_get_memslots(f->accel, &max, &free0);
+    m_add_object(f, "memory-backend-ram,id=m0,size=7G,reserve=off");
+    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
+                       "dynamic-memslots=on,requested-size=3G");
+    vmem = qmem_virtio_mem_from_device(dev);
+    g_assert_nonnull(vmem);
+    dms = qmem_machine_get_device_memory(f->machine);
+    /* The whole area: 256 memslots allowed, 1 GiB each at least. */
+    g_assert_cmpuint(qmem_virtio_mem_get_memslots(vmem), ==, 7);
+    g_assert_cmpuint(qmem_virtio_mem_get_memslot_size(vmem), ==, GiB);
+    g_assert_cmpuint(dms->required_memslots, ==, 7);
+    g_assert_cmpuint(dms->used_memslots, ==, 0);
+    g_assert_cmpuint(dms->memslot_auto_decision_active, ==, 1);
+    g_assert_null(qmem_address_space_lookup(as, 4 * GiB));
+
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x140000000 1");
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request /machine/peripheral/vm "
+                 "plug 0x1bfe00000 1");
+    g_assert_cmpuint(dms->used_memslots, ==, 2);
+    qmem_accel_get_memslots(f->accel, &max, &free1);
+    g_assert_cmpuint(free1, ==, free0 - 2);
+    s = qmem_address_space_lookup(as, 5 * GiB);
+    g_assert_nonnull(s);
+    g_assert_cmpuint(s->offset_within_address_space, ==, 5 * GiB);
+    g_assert_cmpuint(s->size, ==, GiB);
+    g_assert_null(qmem_address_space_lookup(as, 4 * GiB));
+    g_assert_null(qmem_address_space_lookup(as, 7 * GiB));
+    /* qtest reaches plugged memory through the memslots. */
+    ASSERT_QTEST(f, "OK", "writeq 0x1bfe00000 0x1122334455667788");
+    ASSERT_QTEST(f, "OK 0x1122334455667788", "readq 0x1bfe00000");
+
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm unplug-all");
+    g_assert_cmpuint(dms->used_memslots, ==, 0);
+    qmem_accel_get_memslots(f->accel, &max, &free1);
+    g_assert_cmpuint(free1, ==, free0);
+    g_assert_cmpuint(dms->required_memslots, ==, 7);
+}
+
+static void test_pci_device_del(MachineFixture *f, gconstpointer data)
+{
+    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(f->machine);
+    g_autoptr(GError) error = NULL;
+    QmemHostMemoryBackend *m0, *m1;
+
+    m0 = QMEM_HOST_MEMORY_BACKEND(m_add_object(
+        f, "memory-backend-ram,id=m0,size=4G,reserve=off"));
+    m1 = QMEM_HOST_MEMORY_BACKEND(m_add_object(
+        f, "memory-backend-ram,id=m1,size=1G"));
+    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,dynamic-memslots=on,"
+                 "requested-size=1G");
+    m_add_device(f, "virtio-mem-pci,id=legacy,memdev=m1,"
+                 "unplugged-inaccessible=auto");
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
+
+    g_assert_false(qmem_device_del("legacy", &error));
+    assert_error(error, "virtio-mem device cannot get unplugged while "
+                 "'unplugged-inaccessible' != 'on'");
+    g_clear_error(&error);
+    g_assert_false(qmem_device_del("vm", &error));
+    assert_error(error, "virtio-mem device cannot get unplugged while some "
+                 "of its memory is still plugged");
+    g_clear_error(&error);
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm unplug 0x100000000 1");
+    g_assert_false(qmem_device_del("vm", &error));
+    assert_error(error, "virtio-mem device cannot get unplugged while "
+                 "'requested-size' != '0'");
+    g_clear_error(&error);
+    g_assert_true(qmem_property_parse(qmem_object_resolve_path(
+                                          "vm", QMEM_TYPE_DEVICE, NULL),
+                                      "requested-size", "0", NULL));
+    g_assert_cmpuint(dms->required_memslots, ==, 5);
+    g_assert_true(qmem_device_del("vm", &error));
+    g_assert_no_error(error);
+    g_assert_false(qmem_host_memory_backend_is_mapped(m0));
+    g_assert_true(qmem_host_memory_backend_is_mapped(m1));
+    g_assert_cmpuint(dms->required_memslots, ==, 1);
+    g_assert_cmpuint(dms->used_region_size, ==, GiB);
+    g_assert_cmpuint(dms->memslot_auto_decision_active, ==, 0);
+    {
+        g_autofree char *ev = qmp_test_event(&f->qmp, 0);
+
+        g_assert_cmpstr(event_body(ev), ==, "\"event\": "
+                        "\"MEMORY_DEVICE_SIZE_CHANGE\", \"data\": "
+                        "{\"size\": 2097152, \"qom-path\": "
+                        "\"/machine/peripheral/vm\", \"id\": \"vm\"}}");
+        g_free(ev);
+        ev = qmp_test_event(&f->qmp, 0);
+        g_assert_cmpstr(event_body(ev), ==, "\"event\": \"DEVICE_DELETED\", "
+                        "\"data\": {\"device\": \"vm\", \"path\": "
+                        "\"/machine/peripheral/vm\"}}");
+    }
+    /* The held-back event of the unplug died with the device's timer. */
+    qmem_monitor_reset_events();
+    /* The backend is free again. */
+    m_add_device(f, "virtio-mem-pci,id=vm2,memdev=m0");
+}
+
+static void test_pci_qtest_command(MachineFixture *f, gconstpointer data)
+{
+    m_add_object(f, "memory-backend-ram,id=m0,size=1G");
+    m_add_object(f, "memory-backend-ram,id=d0,size=1G");
+    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=8M");
+    m_add_device(f, "pc-dimm,id=dimm,memdev=d0");
+
+    ASSERT_QTEST(f, "FAIL missing argument", "virtio-mem-request");
+    ASSERT_QTEST(f, "FAIL missing argument", "virtio-mem-request vm");
+    ASSERT_QTEST(f, "FAIL missing argument",
+                 "virtio-mem-request vm plug 0x100000000");
+    ASSERT_QTEST(f, "FAIL invalid request type 'grow'",
+                 "virtio-mem-request vm grow 0 1");
+    ASSERT_QTEST(f, "FAIL invalid address 'x'",
+                 "virtio-mem-request vm plug x 1");
+    ASSERT_QTEST(f, "FAIL invalid number of blocks '65536'",
+                 "virtio-mem-request vm plug 0x100000000 65536");
+    ASSERT_QTEST(f, "FAIL invalid number of blocks '-1'",
+                 "virtio-mem-request vm plug 0x100000000 -1");
+    ASSERT_QTEST(f, "FAIL Device 'nope' not found",
+                 "virtio-mem-request nope plug 0x100000000 1");
+    ASSERT_QTEST(f, "FAIL device 'dimm' is not a virtio-mem device",
+                 "virtio-mem-request dimm plug 0x100000000 1");
+    ASSERT_QTEST(f, "OK ack unplugged",
+                 "virtio-mem-request vm state 0x100000000 4");
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 2");
+    ASSERT_QTEST(f, "OK ack plugged",
+                 "virtio-mem-request vm state 4294967296 2");
+    ASSERT_QTEST(f, "OK ack mixed",
+                 "virtio-mem-request vm state 0x100000000 3");
+    ASSERT_QTEST(f, "OK nack", "virtio-mem-request vm plug 0x100400000 3");
+    ASSERT_QTEST(f, "OK error", "virtio-mem-request vm plug 0x100000000 1");
+    ASSERT_QTEST(f, "OK error", "virtio-mem-request vm state 0 1");
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm unplug 0x100200000 1");
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm unplug-all 0 0");
+    ASSERT_QTEST(f, "OK ack unplugged",
+                 "virtio-mem-request vm state 0x100000000 2 extra words");
+    qmem_virtio_mem_set_busy(qmem_virtio_mem_from_device(QMEM_DEVICE(
+        qmem_object_resolve_path("vm", QMEM_TYPE_DEVICE, NULL))), TRUE);
+    ASSERT_QTEST(f, "OK busy", "virtio-mem-request vm plug 0x100000000 1");
+}
+
+static void test_pci_qmp_command(MachineFixture *f, gconstpointer data)
+{
+    m_add_object(f, "memory-backend-ram,id=m0,size=1G");
+    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=8M");
+    qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", 60000);
+
+#define XREQ(args) "{\"execute\": \"x-virtio-mem-request\", " \
+                   "\"arguments\": {" args "}}"
+#define GENERIC(text) "{\"error\": {\"class\": \"GenericError\", " \
+                      "\"desc\": \"" text "\"}}"
+    ASSERT_QMP(f, GENERIC("Parameter 'qom-path' is missing"), XREQ(""));
+    ASSERT_QMP(f, GENERIC("Parameter 'type' is missing"),
+               XREQ("\"qom-path\": \"vm\""));
+    ASSERT_QMP(f, GENERIC("Parameter 'type' does not accept value 'x'"),
+               XREQ("\"qom-path\": \"vm\", \"type\": \"x\""));
+    ASSERT_QMP(f, GENERIC("Parameter 'addr' is missing"),
+               XREQ("\"qom-path\": \"vm\", \"type\": \"plug\""));
+    ASSERT_QMP(f, GENERIC("Parameter 'nb-blocks' is missing"),
+               XREQ("\"qom-path\": \"vm\", \"type\": \"plug\", "
+                    "\"addr\": 0"));
+    ASSERT_QMP(f, GENERIC("Parameter 'nb-blocks' expects uint16_t"),
+               XREQ("\"qom-path\": \"vm\", \"type\": \"plug\", "
+                    "\"addr\": 0, \"nb-blocks\": 65536"));
+    ASSERT_QMP(f, GENERIC("Parameter 'addr' expects uint64"),
+               XREQ("\"qom-path\": \"vm\", \"type\": \"plug\", "
+                    "\"addr\": \"0\", \"nb-blocks\": 1"));
+    ASSERT_QMP(f, GENERIC("Parameter 'x' is unexpected"),
+               XREQ("\"qom-path\": \"vm\", \"type\": \"unplug-all\", "
+                    "\"x\": 1"));
+    ASSERT_QMP(f, "{\"error\": {\"class\": \"DeviceNotFound\", \"desc\": "
+               "\"Device 'nope' not found\"}}",
+               XREQ("\"qom-path\": \"nope\", \"type\": \"unplug-all\""));
+    ASSERT_QMP(f, "{\"return\": {\"response\": \"ack\"}}",
+               XREQ("\"qom-path\": \"vm\", \"type\": \"plug\", "
+                    "\"addr\": 4294967296, \"nb-blocks\": 1"));
+    ASSERT_QMP(f, "{\"return\": {\"response\": \"ack\", \"state\": "
+               "\"mixed\"}}",
+               XREQ("\"qom-path\": \"/machine/peripheral/vm\", \"type\": "
+                    "\"state\", \"addr\": 4294967296, \"nb-blocks\": 2"));
+    ASSERT_QMP(f, "{\"return\": {\"response\": \"error\"}}",
+               XREQ("\"qom-path\": \"vm\", \"type\": \"state\", "
+                    "\"addr\": 0, \"nb-blocks\": 2"));
+    ASSERT_QMP(f, "{\"return\": {\"response\": \"nack\"}}",
+               XREQ("\"qom-path\": \"vm\", \"type\": \"plug\", "
+                    "\"addr\": 4297064448, \"nb-blocks\": 4"));
+    ASSERT_QMP(f, "{\"return\": {\"response\": \"ack\"}}",
+               XREQ("\"qom-path\": \"vm\", \"type\": \"unplug-all\""));
+#undef XREQ
+#undef GENERIC
+}
+
+/*
+ * MEMORY_DEVICE_SIZE_CHANGE: the first at once, then at most one per
+ * interval per qom-path, the latest size winning.
+ */
+static void test_pci_event_throttle(MachineFixture *f, gconstpointer data)
+{
+    const int interval = 200;
+    g_autofree char *ev = NULL;
+    gint64 start;
+
+    qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", interval);
+    m_add_object(f, "memory-backend-ram,id=m0,size=1G");
+    m_add_object(f, "memory-backend-ram,id=m1,size=1G");
+    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=64M");
+    m_add_device(f, "virtio-mem-pci,id=vm2,memdev=m1,requested-size=64M");
+
+#define EV(size, path, id) "\"event\": \"MEMORY_DEVICE_SIZE_CHANGE\", " \
+    "\"data\": {\"size\": " size ", \"qom-path\": \"" path "\"" id "}}"
+#define VM "/machine/peripheral/vm"
+
+    start = g_get_monotonic_time();
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
+    ev = qmp_test_event(&f->qmp, 0);
+    g_assert_cmpstr(event_body(ev), ==, EV("2097152", VM, ", \"id\": \"vm\""));
+    g_clear_pointer(&ev, g_free);
+
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100200000 1");
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100400000 1");
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm unplug 0x100000000 1");
+    /* Another device has its own interval. */
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm2 plug 0x140000000 2");
+    ev = qmp_test_event(&f->qmp, 0);
+    g_assert_cmpstr(event_body(ev), ==, EV("4194304", VM "2",
+                                           ", \"id\": \"vm2\""));
+    g_clear_pointer(&ev, g_free);
+    /* Held back: nothing yet. */
+    if (g_get_monotonic_time() - start < interval * 1000 / 2) {
+        g_assert_null(qmp_test_event(&f->qmp, 10));
+    }
+    /* One event for three changes, with the latest size. */
+    ev = qmp_test_event(&f->qmp, interval * 10);
+    g_assert_cmpstr(event_body(ev), ==, EV("4194304", VM, ", \"id\": \"vm\""));
+    g_assert_cmpint(g_get_monotonic_time() - start, >=, interval * 1000);
+    g_clear_pointer(&ev, g_free);
+
+    /* A quiet interval ends the throttling: the next goes out at once. */
+    g_assert_null(qmp_test_event(&f->qmp, interval * 3));
+    ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
+    ev = qmp_test_event(&f->qmp, 0);
+    g_assert_cmpstr(event_body(ev), ==, EV("6291456", VM, ", \"id\": \"vm\""));
+    g_clear_pointer(&ev, g_free);
+    /* Refused requests and queries send nothing. */
+    ASSERT_QTEST(f, "OK error", "virtio-mem-request vm plug 0x100000000 1");
+    ASSERT_QTEST(f, "OK ack plugged",
+                 "virtio-mem-request vm state 0x100000000 1");
+    g_assert_null(qmp_test_event(&f->qmp, interval * 3));
+#undef EV
+#undef VM
+}
+
+int main(int argc, char **argv)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_test_init(&argc, &argv, NULL);
+    /* Warnings name the program, as qmem-run's do. */
+    g_set_prgname("qmem-run");
+    if (!qmem_modules_init(&error)) {
+        g_printerr("cannot load modules: %s\n", error->message);
+        return 1;
+    }
+
+#define ADD_M(path, data, fn) \
+    g_test_add("/hw/virtio/virtio-mem-pci/" path, MachineFixture, data, \
+               machine_setup, fn, machine_teardown)
+
+    g_test_add_func("/hw/virtio/virtio-mem-pci/type", test_pci_type);
+    ADD_M("properties", NULL, test_pci_properties);
+    ADD_M("properties/after-realize", NULL, test_pci_after_realize);
+    ADD_M("properties/unplug-pending", NULL, test_pci_unplug_pending);
+    ADD_M("child", NULL, test_pci_child);
+    ADD_M("realize/errors", NULL, test_pci_realize_errors);
+    ADD_M("query", "1G,maxmem=9G", test_pci_query);
+    ADD_M("memslots", NULL, test_pci_memslots);
+    ADD_M("device-del", NULL, test_pci_device_del);
+    ADD_M("commands/qtest", "1G,slots=2,maxmem=8G", test_pci_qtest_command);
+    ADD_M("commands/qmp", NULL, test_pci_qmp_command);
+    ADD_M("event-throttle", NULL, test_pci_event_throttle);
+    return g_test_run();
+}

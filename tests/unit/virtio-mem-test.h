@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The virtio-mem tests' shared part: requests, a device and its backend. */
+
+#ifndef QMEM_TESTS_UNIT_VIRTIO_MEM_TEST_H
+#define QMEM_TESTS_UNIT_VIRTIO_MEM_TEST_H
+
+#include <json-glib/json-glib.h>
+#include "hw/virtio/virtio-mem.h"
+#include "system/hostmem.h"
+
+#define MiB (G_GUINT64_CONSTANT(1) << 20)
+#define GiB (G_GUINT64_CONSTANT(1) << 30)
+#define BLK (2 * MiB)
+
+/* Where the engine tests put the device, as a pc machine with 1G would. */
+#define ADDR (4 * GiB)
+
+/* Requests, responses and states, short. */
+#define PLUG QMEM_VIRTIO_MEM_REQ_PLUG
+#define UNPLUG QMEM_VIRTIO_MEM_REQ_UNPLUG
+#define UNPLUG_ALL QMEM_VIRTIO_MEM_REQ_UNPLUG_ALL
+#define STATE QMEM_VIRTIO_MEM_REQ_STATE
+#define ACK QMEM_VIRTIO_MEM_RESP_ACK
+#define NACK QMEM_VIRTIO_MEM_RESP_NACK
+#define BUSY QMEM_VIRTIO_MEM_RESP_BUSY
+#define ERROR QMEM_VIRTIO_MEM_RESP_ERROR
+#define S_PLUGGED QMEM_VIRTIO_MEM_STATE_PLUGGED
+#define S_UNPLUGGED QMEM_VIRTIO_MEM_STATE_UNPLUGGED
+#define S_MIXED QMEM_VIRTIO_MEM_STATE_MIXED
+
+/* What capture_printerr() collected (warnings, errors); see the fixture. */
+extern GString *printerr_capture;
+
+/* A g_set_printerr_handler() that appends to printerr_capture. */
+void capture_printerr(const char *text);
+
+/* @error is QMEM_ERROR_GENERIC with exactly @message. */
+void assert_error(GError *error, const char *message);
+
+/* QemuOpts text, parsed; @implied names the first key's value. */
+JsonObject *opts(const char *text, const char *implied);
+
+void put_le16(guint8 *p, guint16 v);
+void put_le64(guint8 *p, guint64 v);
+guint16 get_le16(const guint8 *p);
+guint64 get_le64(const guint8 *p);
+
+/* The 24 request bytes a guest driver writes. */
+void build_request(guint8 *req, guint16 type, guint64 addr,
+                   guint16 nb_blocks);
+
+/*
+ * A guest request that must get a response (checked for padding and
+ * size); returns its type, and the state of a STATE request in @state.
+ */
+guint16 request(QmemVirtioMem *vmem, guint16 type, guint64 addr,
+                guint16 nb_blocks, guint16 *state);
+void plug_ok(QmemVirtioMem *vmem, guint64 addr, guint16 nb);
+void unplug_ok(QmemVirtioMem *vmem, guint64 addr, guint16 nb);
+
+/*
+ * The engine fixture: a #QmemVirtioMem and its backend, no machine.
+ * Teardown checks that both were finalized and that printerr_capture
+ * holds exactly @expect_printed.
+ */
+typedef struct {
+    QmemVirtioMem *vmem;
+    QmemHostMemoryBackend *memdev;
+    char *dir;
+    GPrintFunc old_printerr;
+    const char *expect_printed;
+    gpointer memdev_weak;
+    gpointer vmem_weak;
+    guint size_changes;
+    guint64 last_size;
+} Fixture;
+
+void fixture_setup(Fixture *f, gconstpointer data);
+void fixture_teardown(Fixture *f, gconstpointer data);
+
+/* Removes @dir and the files in it. */
+void remove_dir(const char *dir);
+
+/* -object TEXT ("@DIR@" is the fixture's directory), the device's memdev. */
+QmemHostMemoryBackend *add_backend(Fixture *f, const char *text);
+
+/* Realizes the device on one NUMA node. */
+void realize(Fixture *f);
+
+/* notify::size: counts in @size_changes, the size in @last_size. */
+void on_size_change(QmemVirtioMem *vmem, GParamSpec *pspec, gpointer data);
+
+/* 1 GiB of anonymous memory at ADDR, 32 MiB requested: 288 MiB usable. */
+void setup_requests(Fixture *f);
+
+#endif
