@@ -100,7 +100,7 @@ static gboolean qmem_machine_device_pre_plug(QmemMachine *machine,
 {
     if (QMEM_IS_MEMORY_DEVICE(dev)) {
         return qmem_memory_device_pre_plug(QMEM_MEMORY_DEVICE(dev), machine,
-                                           NULL, error);
+                                           error);
     }
     return TRUE;
 }

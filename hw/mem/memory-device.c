@@ -324,7 +324,6 @@ static GArray *memory_device_used_ranges(void)
 
 gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
                                      QmemMachine *machine,
-                                     const guint64 *legacy_align,
                                      GError **error)
 {
     QmemMemoryDeviceInterface *iface;

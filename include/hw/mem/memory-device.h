@@ -19,7 +19,7 @@ G_BEGIN_DECLS
  *       qmem_memory_device_assign_slot(dev, "slot",
  *                                      qmem_machine_get_ram_slots(machine))
  *     every memory device:
- *       qmem_memory_device_pre_plug(md, machine, NULL)
+ *       qmem_memory_device_pre_plug(md, machine, error)
  *   device_plug hook, after realize (cannot fail):
  *     qmem_memory_device_plug(md, machine)
  *     a pc-dimm: dms->dimm_size += qmem_memory_device_get_region_size(md)
@@ -39,7 +39,23 @@ G_BEGIN_DECLS
 G_DECLARE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM,
                     MEMORY_DEVICE, QmemDevice)
 
-/* QEMU's heuristics for devices that choose their memslot count. */
+/*
+ * How many memslots the devices that decide their own count
+ * (decide_memslots: virtio-mem with dynamic memslots) may take, QEMU's
+ * heuristic.
+ *
+ * KVM and vhost traditionally offered 509 memslots, and set-ups were
+ * built around that: 253 for boot memory and for whatever else maps RAM
+ * on the fly (PCI BARs), 256 for DIMMs, the most a pc machine has.  Those
+ * numbers have always worked.  Many memslots also slow the hypervisor
+ * down, so all memory devices together keep to the old DIMM count: 256 is
+ * a soft limit, not a hard one.
+ *
+ * A hypervisor (or vhost backend) with fewer than 509 memslots is not
+ * trusted with more than that: a device that decides for itself is told
+ * to use a single one.  With 509 or more, a vhost device plugged later is
+ * not expected to run short, even after devices took many.
+ */
 #define QMEM_MEMORY_DEVICES_SOFT_MEMSLOT_LIMIT 256
 #define QMEM_MEMORY_DEVICES_SAFE_MAX_MEMSLOTS 509
 
@@ -83,7 +99,7 @@ struct _QmemMemoryDeviceInterface {
  * qmem_memory_device_pre_plug:
  * @md: a device about to be realized
  * @machine: the machine
- * @legacy_align: (nullable): unused, for QEMU's signature
+ * @error: return location for a #GError
  *
  * QEMU's memory_device_pre_plug(): device memory must exist, the
  * hypervisor must have the memslots, the device must fit, and its address
@@ -92,7 +108,6 @@ struct _QmemMemoryDeviceInterface {
  */
 gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
                                      QmemMachine *machine,
-                                     const guint64 *legacy_align,
                                      GError **error);
 
 /**

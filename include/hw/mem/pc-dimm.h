@@ -62,7 +62,7 @@ static inline gboolean qmem_pc_dimm_pre_plug(QmemDevice *dimm,
                                           qmem_machine_get_ram_slots(machine),
                                           error) &&
            qmem_memory_device_pre_plug(QMEM_MEMORY_DEVICE(dimm), machine,
-                                       NULL, error);
+                                       error);
 }
 
 /**
