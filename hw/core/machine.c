@@ -5,7 +5,6 @@
 #include <string.h>
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
-#include "hw/mem/memory-device.h"
 #include "qom/user-creatable.h"
 #include "util/cutils.h"
 #include "util/error-report.h"
@@ -94,36 +93,11 @@ static void qmem_machine_get_property(GObject *obj, guint id, GValue *value,
     }
 }
 
-/* The generic half of memory-device hotplug; boards add their own. */
-static gboolean qmem_machine_device_pre_plug(QmemMachine *machine,
-                                             QmemDevice *dev, GError **error)
-{
-    if (QMEM_IS_MEMORY_DEVICE(dev)) {
-        return qmem_memory_device_pre_plug(QMEM_MEMORY_DEVICE(dev), machine,
-                                           error);
-    }
-    return TRUE;
-}
-
-static void qmem_machine_device_plug(QmemMachine *machine, QmemDevice *dev)
-{
-    if (QMEM_IS_MEMORY_DEVICE(dev)) {
-        qmem_memory_device_plug(QMEM_MEMORY_DEVICE(dev), machine);
-    }
-}
-
 static gboolean qmem_machine_device_unplug_request(QmemMachine *machine,
                                                    QmemDevice *dev,
                                                    GError **error)
 {
     return TRUE;
-}
-
-static void qmem_machine_device_unplug(QmemMachine *machine, QmemDevice *dev)
-{
-    if (QMEM_IS_MEMORY_DEVICE(dev)) {
-        qmem_memory_device_unplug(QMEM_MEMORY_DEVICE(dev), machine);
-    }
 }
 
 static void free_device_memory(QmemMachinePrivate *priv)
@@ -176,10 +150,7 @@ static void qmem_machine_class_init(QmemMachineClass *klass)
     oc->finalize = qmem_machine_finalize;
     klass->default_ram_size = 128 * MiB;
     klass->max_cpus = 1;
-    klass->device_pre_plug = qmem_machine_device_pre_plug;
-    klass->device_plug = qmem_machine_device_plug;
     klass->device_unplug_request = qmem_machine_device_unplug_request;
-    klass->device_unplug = qmem_machine_device_unplug;
 
     props[PROP_MEMORY_BACKEND] = g_param_spec_string(
         QMEM_MACHINE_PROP_MEMORY_BACKEND, NULL,
@@ -587,19 +558,13 @@ gboolean qmem_machine_init_board(QmemMachine *machine, GError **error)
     return TRUE;
 }
 
-void qmem_machine_init_device_memory(QmemMachine *machine, guint64 base,
-                                     guint64 size)
+void qmem_machine_set_device_memory(QmemMachine *machine,
+                                    QmemDeviceMemoryState *dms)
 {
     QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
-    QmemDeviceMemoryState *dms = g_new0(QmemDeviceMemoryState, 1);
 
     g_return_if_fail(priv->device_memory == NULL);
-    dms->base = base;
-    dms->mr = qmem_memory_region_new_container("device-memory", size);
-    dms->as = qmem_address_space_new("device-memory", dms->mr);
     priv->device_memory = dms;
-    qmem_memory_region_add_subregion(priv->system_memory, base, dms->mr);
-    qmem_memory_devices_init_listener(dms);
 }
 
 guint64 qmem_machine_get_ram_size(QmemMachine *machine)

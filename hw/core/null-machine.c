@@ -36,6 +36,23 @@ static gboolean null_machine_init(QmemMachine *machine, GError **error)
     return TRUE;
 }
 
+/*
+ * The machine has no device memory (it refuses maxmem), and every device
+ * qmem has is a memory device: each is refused with the memory-device
+ * core's message for a machine without device memory, as before the
+ * machine types took memory devices themselves.  (QEMU 7.2's "none" has
+ * no hotplug handler: it cold-plugs a DIMM without mapping it and refuses
+ * device_add with "Device 'pc-dimm' can not be hotplugged on this
+ * machine".)
+ */
+static gboolean null_machine_device_pre_plug(QmemMachine *machine,
+                                             QmemDevice *dev, GError **error)
+{
+    g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        QMEM_MACHINE_NO_DEVICE_MEMORY_MESSAGE);
+    return FALSE;
+}
+
 static void qmem_null_machine_class_init(QmemNullMachineClass *klass)
 {
     QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
@@ -45,6 +62,7 @@ static void qmem_null_machine_class_init(QmemNullMachineClass *klass)
     mc->default_ram_size = 0;
     mc->max_cpus = 1;
     mc->init = null_machine_init;
+    mc->device_pre_plug = null_machine_device_pre_plug;
 }
 
 static void qmem_null_machine_init(QmemNullMachine *self)

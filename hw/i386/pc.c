@@ -6,7 +6,7 @@
 #include "hw/acpi/acpi.h"
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
-#include "hw/mem/pc-dimm.h"
+#include "hw/mem/memory-device.h"
 #include "qom/module.h"
 #include "system/accel.h"
 #include "util/error.h"
@@ -106,7 +106,7 @@ static gboolean pc_init_device_memory(QmemMachine *machine,
                     base + size - 1, phys_bits);
         return FALSE;
     }
-    qmem_machine_init_device_memory(machine, base, size);
+    qmem_memory_devices_init(machine, base, size);
     return TRUE;
 }
 
@@ -200,37 +200,6 @@ static void pc_numa_machine_init(QmemNumaMachineInterface *iface,
     iface->auto_enable_numa_with_memdev = !v || !PC_VERSION_LE(v, 5, 0);
 }
 
-/* DIMMs take a slot and count in dimm_size; the rest is generic. */
-static gboolean pc_machine_device_pre_plug(QmemMachine *machine,
-                                           QmemDevice *dev, GError **error)
-{
-    if (qmem_is_pc_dimm(dev)) {
-        return qmem_pc_dimm_pre_plug(dev, machine, error);
-    }
-    return QMEM_MACHINE_CLASS(qmem_pc_machine_parent_class)
-        ->device_pre_plug(machine, dev, error);
-}
-
-static void pc_machine_device_plug(QmemMachine *machine, QmemDevice *dev)
-{
-    if (qmem_is_pc_dimm(dev)) {
-        qmem_pc_dimm_plug(dev, machine);
-        return;
-    }
-    QMEM_MACHINE_CLASS(qmem_pc_machine_parent_class)->device_plug(machine,
-                                                                  dev);
-}
-
-static void pc_machine_device_unplug(QmemMachine *machine, QmemDevice *dev)
-{
-    if (qmem_is_pc_dimm(dev)) {
-        qmem_pc_dimm_unplug(dev, machine);
-        return;
-    }
-    QMEM_MACHINE_CLASS(qmem_pc_machine_parent_class)->device_unplug(machine,
-                                                                    dev);
-}
-
 static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
 {
     QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
@@ -240,9 +209,10 @@ static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
     mc->smp_props.dies_supported = TRUE;
     mc->smp_props.modules_supported = TRUE;
     mc->init = pc_machine_init;
-    mc->device_pre_plug = pc_machine_device_pre_plug;
-    mc->device_plug = pc_machine_device_plug;
-    mc->device_unplug = pc_machine_device_unplug;
+    /* The memory-device core plugs DIMMs and virtio-mem alike. */
+    mc->device_pre_plug = qmem_memory_device_machine_pre_plug;
+    mc->device_plug = qmem_memory_device_machine_plug;
+    mc->device_unplug = qmem_memory_device_machine_unplug;
 }
 
 static void qmem_pc_machine_class_finalize(QmemPcMachineClass *klass)

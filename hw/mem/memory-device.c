@@ -335,6 +335,11 @@ gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
     g_return_val_if_fail(QMEM_IS_MEMORY_DEVICE(md), FALSE);
     g_return_val_if_fail(QMEM_IS_MACHINE(machine), FALSE);
 
+    iface = MD_IFACE(md);
+    if (iface->pre_plug && !iface->pre_plug(md, machine, error)) {
+        return FALSE;
+    }
+
     /* Empty devices are fine even without device memory. */
     if (memory_device_is_empty(md)) {
         return TRUE;
@@ -343,13 +348,10 @@ gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
     dms = qmem_machine_get_device_memory(machine);
     if (!dms) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "the configuration is not prepared for memory "
-                            "devices (e.g., for memory hotplug), consider "
-                            "specifying the maxmem option");
+                            QMEM_MACHINE_NO_DEVICE_MEMORY_MESSAGE);
         return FALSE;
     }
 
-    iface = MD_IFACE(md);
     mr = iface->get_memory_region(md, error);
     if (!mr) {
         return FALSE;
@@ -416,6 +418,9 @@ void qmem_memory_device_plug(QmemMemoryDevice *md, QmemMachine *machine)
     qmem_memory_region_add_subregion(dms->mr, addr - dms->base, mr);
     qmem_numa_add_range(machine, qmem_memory_device_get_node(md), addr,
                         qmem_memory_region_size(mr));
+    if (iface->plug) {
+        iface->plug(md, machine);
+    }
 }
 
 void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine)
@@ -429,6 +434,9 @@ void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine)
         return;
     }
 
+    if (iface->unplug) {
+        iface->unplug(md, machine);
+    }
     memslots = memory_device_get_memslots(md);
     mr = iface->get_memory_region(md, NULL);
     g_assert(mr);
@@ -442,6 +450,30 @@ void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine)
     }
     dms->used_region_size -= qmem_memory_region_size(mr);
     dms->required_memslots -= memslots;
+}
+
+gboolean qmem_memory_device_machine_pre_plug(QmemMachine *machine,
+                                             QmemDevice *dev, GError **error)
+{
+    if (QMEM_IS_MEMORY_DEVICE(dev)) {
+        return qmem_memory_device_pre_plug(QMEM_MEMORY_DEVICE(dev), machine,
+                                           error);
+    }
+    return TRUE;
+}
+
+void qmem_memory_device_machine_plug(QmemMachine *machine, QmemDevice *dev)
+{
+    if (QMEM_IS_MEMORY_DEVICE(dev)) {
+        qmem_memory_device_plug(QMEM_MEMORY_DEVICE(dev), machine);
+    }
+}
+
+void qmem_memory_device_machine_unplug(QmemMachine *machine, QmemDevice *dev)
+{
+    if (QMEM_IS_MEMORY_DEVICE(dev)) {
+        qmem_memory_device_unplug(QMEM_MEMORY_DEVICE(dev), machine);
+    }
 }
 
 guint qmem_memory_device_get_node(QmemMemoryDevice *md)
@@ -472,97 +504,6 @@ guint64 qmem_memory_devices_get_plugged_size(void)
         }
     }
     return size;
-}
-
-/* Slots (QEMU's pc_dimm_get_free_slot) */
-
-typedef struct {
-    GType type;
-    const char *slot_prop;
-    GArray *slots;
-} SlotScan;
-
-static gboolean collect_slot(QmemDevice *dev, gpointer opaque)
-{
-    SlotScan *scan = opaque;
-    gint slot;
-
-    if (G_TYPE_CHECK_INSTANCE_TYPE(dev, scan->type)) {
-        g_object_get(dev, scan->slot_prop, &slot, NULL);
-        g_array_append_val(scan->slots, slot);
-    }
-    return TRUE;
-}
-
-static gboolean slot_is_used(GArray *slots, gint slot)
-{
-    for (guint i = 0; i < slots->len; i++) {
-        if (g_array_index(slots, gint, i) == slot) {
-            return TRUE;
-        }
-    }
-    return FALSE;
-}
-
-gboolean qmem_memory_device_assign_slot(QmemDevice *dev,
-                                        const char *slot_prop,
-                                        guint64 ram_slots, GError **error)
-{
-    g_autoptr(GArray) slots = g_array_new(FALSE, FALSE, sizeof(gint));
-    SlotScan scan = { .slot_prop = slot_prop, .slots = slots };
-    /* QEMU passes the uint64 slot count as an int. */
-    const int max_slots = (int)ram_slots;
-    gint slot;
-
-    g_return_val_if_fail(QMEM_IS_DEVICE(dev), FALSE);
-    g_object_get(dev, slot_prop, &slot, NULL);
-
-    if ((slot < 0 || (guint64)slot >= ram_slots) && slot != -1) {
-        /* With no slots, QEMU prints ram_slots - 1 wrapped, as here. */
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "invalid slot number %d, valid range is [0-%" PRIu64 "]",
-                    slot, ram_slots - 1);
-        return FALSE;
-    }
-
-    if (max_slots <= 0) {
-        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "no slots where allocated, please specify the "
-                            "'slots' option");
-        return FALSE;
-    }
-
-    /* Every realized pc-dimm holds its slot (nvdimm would too). */
-    scan.type = qmem_type_from_name("pc-dimm");
-    if (scan.type == G_TYPE_INVALID) {
-        scan.type = G_OBJECT_TYPE(dev);
-    }
-    qmem_device_foreach(collect_slot, &scan);
-
-    if (slot != -1) {
-        if (slot >= max_slots) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "invalid slot# %d, should be less than %d", slot,
-                        max_slots);
-            return FALSE;
-        }
-        if (slot_is_used(slots, slot)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "slot %d is busy", slot);
-            return FALSE;
-        }
-    } else {
-        /* The lowest free slot is at most the number of slots in use. */
-        for (slot = 0; slot < max_slots && slot_is_used(slots, slot); slot++) {
-        }
-        if (slot == max_slots) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "no free slots available");
-            return FALSE;
-        }
-    }
-    g_object_set(dev, slot_prop, slot, NULL);
-    return TRUE;
 }
 
 /* The device-memory listener: one memslot per RAM section. */
@@ -607,10 +548,20 @@ static void memory_devices_region_del(QmemMemoryListener *listener,
     memory_devices_region_mod(listener, section, FALSE);
 }
 
-void qmem_memory_devices_init_listener(QmemDeviceMemoryState *dms)
+void qmem_memory_devices_init(QmemMachine *machine, guint64 base, guint64 size)
 {
-    g_return_if_fail(dms != NULL && dms->as != NULL);
+    QmemDeviceMemoryState *dms;
 
+    g_return_if_fail(QMEM_IS_MACHINE(machine));
+    g_return_if_fail(qmem_machine_get_device_memory(machine) == NULL);
+
+    dms = g_new0(QmemDeviceMemoryState, 1);
+    dms->base = base;
+    dms->mr = qmem_memory_region_new_container("device-memory", size);
+    dms->as = qmem_address_space_new("device-memory", dms->mr);
+    qmem_machine_set_device_memory(machine, dms);
+    qmem_memory_region_add_subregion(qmem_machine_get_system_memory(machine),
+                                     base, dms->mr);
     dms->listener.region_add = memory_devices_region_add;
     dms->listener.region_del = memory_devices_region_del;
     dms->listener.name = "device-memory";

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* pc-dimm: a DIMM memory module backed by a memory backend (loadable). */
 
+#include <inttypes.h>
 #include <gmodule.h>
 
 #include "hw/core/boards.h"
@@ -260,6 +261,113 @@ static JsonNode *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
     return qmem_json_node_new_object(info);
 }
 
+/* Slots (QEMU's pc_dimm_pre_plug() and pc_dimm_get_free_slot()) */
+
+static gboolean collect_slot(QmemDevice *dev, gpointer opaque)
+{
+    GArray *slots = opaque;
+
+    /* Every realized DIMM holds its slot (nvdimm would too). */
+    if (G_TYPE_CHECK_INSTANCE_TYPE(dev, qmem_pc_dimm_type_id)) {
+        g_array_append_val(slots, QMEM_PC_DIMM(dev)->slot);
+    }
+    return TRUE;
+}
+
+static gboolean slot_is_used(GArray *slots, gint slot)
+{
+    for (guint i = 0; i < slots->len; i++) {
+        if (g_array_index(slots, gint, i) == slot) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* An explicit slot: below -m slots= and not another DIMM's. */
+static gboolean check_slot(gint slot, int max_slots, GArray *used,
+                           GError **error)
+{
+    if (slot >= max_slots) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "invalid slot# %d, should be less than %d", slot,
+                    max_slots);
+        return FALSE;
+    }
+    if (slot_is_used(used, slot)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC, "slot %d is busy",
+                    slot);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The lowest free slot is at most the number of slots in use. */
+static gboolean find_free_slot(int max_slots, GArray *used, gint *slot,
+                               GError **error)
+{
+    for (*slot = 0; *slot < max_slots && slot_is_used(used, *slot); (*slot)++) {
+    }
+    if (*slot == max_slots) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "no free slots available");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* Checks the DIMM's slot, or picks one, among the machine's -m slots=. */
+static gboolean pc_dimm_md_pre_plug(QmemMemoryDevice *md, QmemMachine *machine,
+                                    GError **error)
+{
+    QmemPcDimm *dimm = QMEM_PC_DIMM(md);
+    const guint64 ram_slots = qmem_machine_get_ram_slots(machine);
+    /* QEMU passes the uint64 slot count as an int. */
+    const int max_slots = (int)ram_slots;
+    g_autoptr(GArray) used = NULL;
+    gint slot = dimm->slot;
+
+    if ((slot < 0 || (guint64)slot >= ram_slots) &&
+        slot != QMEM_PC_DIMM_UNASSIGNED_SLOT) {
+        /* With no slots, QEMU prints ram_slots - 1 wrapped, as here. */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "invalid slot number %d, valid range is [0-%" PRIu64 "]",
+                    slot, ram_slots - 1);
+        return FALSE;
+    }
+    if (max_slots <= 0) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "no slots where allocated, please specify the "
+                            "'slots' option");
+        return FALSE;
+    }
+
+    used = g_array_new(FALSE, FALSE, sizeof(gint));
+    qmem_device_foreach(collect_slot, used);
+    if (slot == QMEM_PC_DIMM_UNASSIGNED_SLOT) {
+        if (!find_free_slot(max_slots, used, &slot, error)) {
+            return FALSE;
+        }
+    } else if (!check_slot(slot, max_slots, used, error)) {
+        return FALSE;
+    }
+    g_object_set(dimm, QMEM_PC_DIMM_PROP_SLOT, slot, NULL);
+    return TRUE;
+}
+
+/* The DIMM share of device memory (QEMU's pc_dimm_plug()). */
+static void pc_dimm_md_plug(QmemMemoryDevice *md, QmemMachine *machine)
+{
+    qmem_machine_get_device_memory(machine)->dimm_size +=
+        qmem_memory_device_get_region_size(md, NULL);
+}
+
+static void pc_dimm_md_unplug(QmemMemoryDevice *md, QmemMachine *machine)
+{
+    qmem_machine_get_device_memory(machine)->dimm_size -=
+        qmem_memory_device_get_region_size(md, NULL);
+}
+
 static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface)
 {
     iface->get_addr = pc_dimm_md_get_addr;
@@ -267,6 +375,9 @@ static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface)
     iface->get_plugged_size = pc_dimm_md_get_plugged_size;
     iface->get_memory_region = pc_dimm_md_get_memory_region;
     iface->fill_device_info = pc_dimm_md_fill_device_info;
+    iface->pre_plug = pc_dimm_md_pre_plug;
+    iface->plug = pc_dimm_md_plug;
+    iface->unplug = pc_dimm_md_unplug;
 }
 
 static void qmem_pc_dimm_class_init(QmemPcDimmClass *klass)

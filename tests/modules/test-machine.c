@@ -4,14 +4,14 @@
 /*
  * What a VMM author writes to get every qmem memory device on a board of
  * their own: RAM in one piece at 0 (no PCI hole), device memory at a fixed
- * 1 TiB, exactly maxmem - RAM long, and the generic memory-device hooks of
- * the base class (plus pc-dimm's slot accounting through the core's
- * helpers).  tests/qtest/test-machine.c runs DIMMs on it.
+ * 1 TiB, exactly maxmem - RAM long, and the memory-device core's hooks
+ * (which run pc-dimm's own slot and size accounting as its hooks).
+ * tests/qtest/test-machine.c runs DIMMs on it.
  */
 
 #include <gmodule.h>
 #include "hw/core/boards.h"
-#include "hw/mem/pc-dimm.h"
+#include "hw/mem/memory-device.h"
 
 #define TEST_DEVICE_MEMORY_BASE (1ULL << 40)
 
@@ -35,39 +35,9 @@ static gboolean test_machine_init_board(QmemMachine *machine, GError **error)
             qmem_machine_get_system_memory(machine), 0, ram);
     }
     if (extra) {
-        qmem_machine_init_device_memory(machine, TEST_DEVICE_MEMORY_BASE,
-                                        extra);
+        qmem_memory_devices_init(machine, TEST_DEVICE_MEMORY_BASE, extra);
     }
     return TRUE;
-}
-
-static gboolean test_machine_device_pre_plug(QmemMachine *machine,
-                                             QmemDevice *dev, GError **error)
-{
-    if (qmem_is_pc_dimm(dev)) {
-        return qmem_pc_dimm_pre_plug(dev, machine, error);
-    }
-    return QMEM_MACHINE_CLASS(test_machine_parent_class)
-        ->device_pre_plug(machine, dev, error);
-}
-
-static void test_machine_device_plug(QmemMachine *machine, QmemDevice *dev)
-{
-    if (qmem_is_pc_dimm(dev)) {
-        qmem_pc_dimm_plug(dev, machine);
-        return;
-    }
-    QMEM_MACHINE_CLASS(test_machine_parent_class)->device_plug(machine, dev);
-}
-
-static void test_machine_device_unplug(QmemMachine *machine, QmemDevice *dev)
-{
-    if (qmem_is_pc_dimm(dev)) {
-        qmem_pc_dimm_unplug(dev, machine);
-        return;
-    }
-    QMEM_MACHINE_CLASS(test_machine_parent_class)->device_unplug(machine,
-                                                                 dev);
 }
 
 static void test_machine_class_init(TestMachineClass *klass)
@@ -79,9 +49,9 @@ static void test_machine_class_init(TestMachineClass *klass)
     mc->default_ram_size = 64 << 20;
     mc->max_cpus = 4;
     mc->init = test_machine_init_board;
-    mc->device_pre_plug = test_machine_device_pre_plug;
-    mc->device_plug = test_machine_device_plug;
-    mc->device_unplug = test_machine_device_unplug;
+    mc->device_pre_plug = qmem_memory_device_machine_pre_plug;
+    mc->device_plug = qmem_memory_device_machine_plug;
+    mc->device_unplug = qmem_memory_device_machine_unplug;
 }
 
 static void test_machine_class_finalize(TestMachineClass *klass)

@@ -21,7 +21,7 @@
 #include "hw/acpi/acpi.h"
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
-#include "hw/mem/pc-dimm.h"
+#include "hw/mem/memory-device.h"
 
 #define TEST_NUMA_DEVICE_MEMORY_BASE (1ULL << 40)
 
@@ -53,47 +53,13 @@ static gboolean test_numa_machine_init_board(QmemMachine *machine,
             qmem_machine_get_system_memory(machine), 0, ram);
     }
     if (extra) {
-        qmem_machine_init_device_memory(machine, TEST_NUMA_DEVICE_MEMORY_BASE,
-                                        extra);
+        qmem_memory_devices_init(machine, TEST_NUMA_DEVICE_MEMORY_BASE, extra);
     }
     /* No PCI hole: as far as SRAT goes, all RAM is "below 4 GiB". */
     if (ram && qmem_numa_get_num_nodes(machine)) {
         return qmem_acpi_build_numa_tables(machine, ram_size, error);
     }
     return TRUE;
-}
-
-static gboolean test_numa_machine_device_pre_plug(QmemMachine *machine,
-                                                  QmemDevice *dev,
-                                                  GError **error)
-{
-    if (qmem_is_pc_dimm(dev)) {
-        return qmem_pc_dimm_pre_plug(dev, machine, error);
-    }
-    return QMEM_MACHINE_CLASS(test_numa_machine_parent_class)
-        ->device_pre_plug(machine, dev, error);
-}
-
-static void test_numa_machine_device_plug(QmemMachine *machine,
-                                          QmemDevice *dev)
-{
-    if (qmem_is_pc_dimm(dev)) {
-        qmem_pc_dimm_plug(dev, machine);
-        return;
-    }
-    QMEM_MACHINE_CLASS(test_numa_machine_parent_class)->device_plug(machine,
-                                                                    dev);
-}
-
-static void test_numa_machine_device_unplug(QmemMachine *machine,
-                                            QmemDevice *dev)
-{
-    if (qmem_is_pc_dimm(dev)) {
-        qmem_pc_dimm_unplug(dev, machine);
-        return;
-    }
-    QMEM_MACHINE_CLASS(test_numa_machine_parent_class)
-        ->device_unplug(machine, dev);
 }
 
 /* Slot i is CPU i: socket-major, every level's id always given. */
@@ -143,9 +109,9 @@ static void test_numa_machine_class_init(TestNumaMachineClass *klass)
     mc->max_cpus = 64;
     mc->smp_props.clusters_supported = TRUE;
     mc->init = test_numa_machine_init_board;
-    mc->device_pre_plug = test_numa_machine_device_pre_plug;
-    mc->device_plug = test_numa_machine_device_plug;
-    mc->device_unplug = test_numa_machine_device_unplug;
+    mc->device_pre_plug = qmem_memory_device_machine_pre_plug;
+    mc->device_plug = qmem_memory_device_machine_plug;
+    mc->device_unplug = qmem_memory_device_machine_unplug;
 }
 
 static void test_numa_machine_class_finalize(TestNumaMachineClass *klass)

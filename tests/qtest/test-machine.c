@@ -97,6 +97,25 @@ static const CmdlineCase cmdline_cases[] = {
       "-device pc-dimm,id=d0,memdev=m0,size=5",
       "qmem-run: -device pc-dimm,id=d0,memdev=m0,size=5: Property "
       "'pc-dimm.size' is not writable\n" },
+    /*
+     * "none" has no device memory and takes no device, as before the
+     * machine types plugged memory devices themselves.  QEMU 7.2's takes
+     * slots and maxmem, cold-plugs a DIMM unmapped and refuses device_add
+     * ("Device 'pc-dimm' can not be hotplugged on this machine").
+     */
+    { "-M none -m 1G,slots=1,maxmem=2G",
+      "qmem-run: \"-memory 'slots|maxmem'\" is not supported by: "
+      "none-machine\n" },
+    { "-M none -m 1G -object memory-backend-ram,id=m0,size=1G "
+      "-device pc-dimm,id=d0,memdev=m0",
+      "qmem-run: -device pc-dimm,id=d0,memdev=m0: the configuration is not "
+      "prepared for memory devices (e.g., for memory hotplug), consider "
+      "specifying the maxmem option\n" },
+    { "-M none -m 1G -object memory-backend-ram,id=m0,size=1G "
+      "-device virtio-mem-pci,id=v0,memdev=m0",
+      "qmem-run: -device virtio-mem-pci,id=v0,memdev=m0: the configuration "
+      "is not prepared for memory devices (e.g., for memory hotplug), "
+      "consider specifying the maxmem option\n" },
 };
 
 static void test_cmdline_case(gconstpointer data)
@@ -251,6 +270,27 @@ static void hotplug_dimm_on(const char *machine, guint64 first_addr)
     qtest_quit(s);
 }
 
+/* device_add on "none" fails as -device does; nothing is left behind. */
+static void test_hotplug_none(void)
+{
+    QTestState *s = qtest_init("-M none -m 1G "
+                               "-object memory-backend-ram,id=m0,size=1G");
+
+    qtest_qmp_expect_error(s, "GenericError",
+                           "the configuration is not prepared for memory "
+                           "devices (e.g., for memory hotplug), consider "
+                           "specifying the maxmem option",
+                           "{'execute': 'device_add', 'arguments': "
+                           "{'driver': 'pc-dimm', 'id': 'd0', "
+                           "'memdev': 'm0'}}");
+    qtest_qmp_expect_error(s, "DeviceNotFound", "Device 'd0' not found",
+                           "{'execute': 'device_del', 'arguments': "
+                           "{'id': 'd0'}}");
+    qtest_qmp_assert_success(s, "{'execute': 'object-del', 'arguments': "
+                             "{'id': 'm0'}}");
+    qtest_quit(s);
+}
+
 static void test_hotplug_pc(void)
 {
     hotplug_dimm_on("pc", 4 * GiB);
@@ -280,6 +320,7 @@ int main(int argc, char **argv)
         g_test_add_data_func(path, &layout_cases[i], test_layout_case);
     }
     g_test_add_func("/hw/mem/pc-dimm/hotplug/pc", test_hotplug_pc);
+    g_test_add_func("/hw/mem/pc-dimm/hotplug/none", test_hotplug_none);
     g_test_add_func("/hw/mem/pc-dimm/hotplug/custom-machine",
                     test_hotplug_custom_machine);
     return g_test_run();

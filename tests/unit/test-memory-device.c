@@ -24,6 +24,9 @@
 #include "tests/unit/qmp-test.h"
 #include "util/error.h"
 
+/* pc-dimm is a module's type: tests find it by its name, as -device does. */
+#define PC_DIMM_TYPE (qmem_type_from_name(QMEM_TYPE_NAME_PC_DIMM))
+
 #define MiB (1024ULL * 1024)
 #define GiB (1024 * MiB)
 
@@ -47,6 +50,7 @@ struct _TestMd {
     gboolean decide;        /* get_memslots returns what decide_memslots got */
     gboolean empty;         /* get_memory_region returns NULL, no error */
     guint limit;            /* what decide_memslots was told; 0: not called */
+    gboolean refuse;        /* its pre_plug hook fails */
     QmemRamBlock *block;
     QmemMemoryRegion *mr;
 };
@@ -66,6 +70,7 @@ enum {
     MD_PROP_DECIDE,
     MD_PROP_EMPTY,
     MD_PROP_LIMIT,
+    MD_PROP_REFUSE,
     MD_N_PROPS
 };
 
@@ -151,6 +156,44 @@ static JsonNode *test_md_fill_device_info(QmemMemoryDevice *md)
     return qmem_json_node_new_object(info);
 }
 
+/* What the device's own hooks saw, in order, for every x-test-md. */
+static GString *test_md_hooks;
+
+static void test_md_log(TestMd *t, const char *hook)
+{
+    if (test_md_hooks) {
+        g_string_append_printf(test_md_hooks, "%s %s addr=0x%" PRIx64 "%s\n",
+                               qmem_device_get_id(QMEM_DEVICE(t)), hook,
+                               t->addr,
+                               t->mr && qmem_memory_region_is_mapped(t->mr)
+                                   ? " mapped" : "");
+    }
+}
+
+static gboolean test_md_pre_plug(QmemMemoryDevice *md, QmemMachine *machine,
+                                 GError **error)
+{
+    TestMd *t = TEST_MD(md);
+
+    test_md_log(t, "pre_plug");
+    if (t->refuse) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "x-test-md refuses");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void test_md_plug(QmemMemoryDevice *md, QmemMachine *machine)
+{
+    test_md_log(TEST_MD(md), "plug");
+}
+
+static void test_md_unplug(QmemMemoryDevice *md, QmemMachine *machine)
+{
+    test_md_log(TEST_MD(md), "unplug");
+}
+
 static void test_md_iface_init(QmemMemoryDeviceInterface *iface)
 {
     iface->get_addr = test_md_get_addr;
@@ -161,6 +204,9 @@ static void test_md_iface_init(QmemMemoryDeviceInterface *iface)
     iface->decide_memslots = test_md_decide_memslots;
     iface->get_memslots = test_md_get_memslots;
     iface->fill_device_info = test_md_fill_device_info;
+    iface->pre_plug = test_md_pre_plug;
+    iface->plug = test_md_plug;
+    iface->unplug = test_md_unplug;
 }
 
 static void test_md_set_property(GObject *obj, guint id, const GValue *value,
@@ -186,6 +232,9 @@ static void test_md_set_property(GObject *obj, guint id, const GValue *value,
         break;
     case MD_PROP_EMPTY:
         t->empty = g_value_get_boolean(value);
+        break;
+    case MD_PROP_REFUSE:
+        t->refuse = g_value_get_boolean(value);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
@@ -252,6 +301,8 @@ static void test_md_class_init(TestMdClass *klass)
     md_props[MD_PROP_LIMIT] = g_param_spec_uint("limit", NULL, NULL, 0,
                                                 G_MAXUINT32, 0,
                                                 G_PARAM_READABLE);
+    md_props[MD_PROP_REFUSE] = g_param_spec_boolean("refuse", NULL, NULL, FALSE,
+                                                    G_PARAM_WRITABLE);
     g_object_class_install_properties(oc, MD_N_PROPS, md_props);
 }
 
@@ -944,10 +995,54 @@ static void test_memslots_warning(Fixture *f, gconstpointer data)
     g_assert_cmpuint(dms->used_memslots, ==, 0);
 }
 
+/*
+ * A device's own hooks: pre_plug before the core assigns the address,
+ * plug once the region is mapped, unplug while it still is; an empty
+ * device gets only pre_plug.
+ */
+static void test_device_hooks(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GString) hooks = test_md_hooks = g_string_new(NULL);
+    g_autoptr(GError) error = NULL;
+
+    add_device(f, "x-test-md,id=t0");
+    add_device(f, "x-test-md,id=e0,empty=on");
+    del_device("t0");
+    del_device("e0");
+    g_assert_cmpstr(hooks->str, ==,
+                    "t0 pre_plug addr=0x0\n"
+                    "t0 plug addr=0x100000000 mapped\n"
+                    "e0 pre_plug addr=0x0\n"
+                    "t0 unplug addr=0x100000000 mapped\n");
+
+    /* A refusal is the device's message; the core never ran. */
+    g_string_truncate(hooks, 0);
+    g_assert_null(try_device(f, "x-test-md,id=t1,refuse=on", FALSE, &error));
+    assert_error(error, "x-test-md refuses");
+    g_assert_cmpstr(hooks->str, ==, "t1 pre_plug addr=0x0\n");
+    g_assert_cmpuint(dms_of(f)->used_region_size, ==, 0);
+    g_assert_cmpuint(dms_of(f)->required_memslots, ==, 0);
+    test_md_hooks = NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Other memory devices: empty ones, extra alignment */
 
 static const Config config_no_maxmem = { "1G", 0 };
+
+/* The device's pre_plug comes before the check for device memory. */
+static void test_device_hooks_first(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null(try_device(f, "x-test-md,id=t0,refuse=on", FALSE, &error));
+    assert_error(error, "x-test-md refuses");
+    g_clear_error(&error);
+    g_assert_null(try_device(f, "x-test-md,id=t0", FALSE, &error));
+    assert_error(error, "the configuration is not prepared for memory "
+                        "devices (e.g., for memory hotplug), consider "
+                        "specifying the maxmem option");
+}
 
 static void test_empty_device(Fixture *f, gconstpointer data)
 {
@@ -1011,7 +1106,7 @@ static void test_properties(Fixture *f, gconstpointer data)
 {
     QmemObject *m0 = add_object(f, RAM("m0", "1G"));
     g_autoptr(GError) error = NULL;
-    GObject *dimm = g_object_new(QMEM_TYPE_PC_DIMM, NULL);
+    GObject *dimm = g_object_new(PC_DIMM_TYPE, NULL);
     QmemHostMemoryBackend *memdev;
     guint node;
 
@@ -1075,37 +1170,42 @@ static void test_properties_after_realize(Fixture *f, gconstpointer data)
     }
 }
 
-/* The steps pc-dimm.h gives machine types, on a DIMM outside the tree. */
+/*
+ * The memory-device entry points a machine type calls, on a DIMM outside
+ * the tree: pc-dimm's own hooks give it its slot and its dimm_size share.
+ */
 static void test_machine_helpers(Fixture *f, gconstpointer data)
 {
     QmemDeviceMemoryState *dms = dms_of(f);
     g_autoptr(GError) error = NULL;
+    QmemMemoryDevice *md;
     QmemDevice *dimm;
 
     add_object(f, RAM("m0", "1G"));
     add_object(f, RAM("m1", "2M"));
     add_device(f, "pc-dimm,id=d0,memdev=m0");
-    dimm = g_object_new(QMEM_TYPE_PC_DIMM, NULL);
+    dimm = g_object_new(PC_DIMM_TYPE, NULL);
     track(f, dimm);
     g_assert_true(qmem_property_parse(QMEM_OBJECT(dimm), "memdev", "m1",
                                       &error));
-    g_assert_true(qmem_pc_dimm_pre_plug(dimm, f->machine, &error));
+    md = QMEM_MEMORY_DEVICE(dimm);
+    g_assert_true(qmem_memory_device_pre_plug(md, f->machine, &error));
     g_assert_no_error(error);
     g_assert_cmpint(get_slot(dimm), ==, 1);
     g_assert_cmphex(get_u64(dimm, "addr"), ==, 5 * GiB);
 
-    qmem_pc_dimm_plug(dimm, f->machine);
+    qmem_memory_device_plug(md, f->machine);
     g_assert_nonnull(mapped_at(f, 5 * GiB));
     g_assert_cmpuint(dms->dimm_size, ==, GiB + 2 * MiB);
     g_assert_cmpuint(dms->used_region_size, ==, GiB + 2 * MiB);
-    qmem_pc_dimm_unplug(dimm, f->machine);
+    qmem_memory_device_unplug(md, f->machine);
     g_assert_null(mapped_at(f, 5 * GiB));
     g_assert_cmpuint(dms->dimm_size, ==, GiB);
     g_assert_cmpuint(dms->used_region_size, ==, GiB);
 
     /* Slot checks come first. */
     g_object_set(dimm, "slot", 4, "addr", (guint64)0, NULL);
-    g_assert_false(qmem_pc_dimm_pre_plug(dimm, f->machine, &error));
+    g_assert_false(qmem_memory_device_pre_plug(md, f->machine, &error));
     assert_error(error, "invalid slot number 4, valid range is [0-3]");
     g_object_unref(dimm);
 }
@@ -1131,7 +1231,7 @@ static void test_help(void)
 
 static void test_type(void)
 {
-    GType type = QMEM_TYPE_PC_DIMM;
+    GType type = PC_DIMM_TYPE;
     g_autoptr(GTypeClass) klass = NULL;
 
     g_assert_true(type != G_TYPE_INVALID);
@@ -1357,6 +1457,10 @@ int main(int argc, char **argv)
                      test_plug_unplug);
     add_fixture_test("/hw/mem/memory-device/failed-plug", &config_default,
                      test_failed_plug);
+    add_fixture_test("/hw/mem/memory-device/hooks", &config_default,
+                     test_device_hooks);
+    add_fixture_test("/hw/mem/memory-device/hooks/first", &config_no_maxmem,
+                     test_device_hooks_first);
     add_fixture_test("/hw/mem/memory-device/empty", &config_no_maxmem,
                      test_empty_device);
     add_fixture_test("/hw/mem/memory-device/empty/skipped", &config_default,

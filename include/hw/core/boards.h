@@ -30,14 +30,16 @@ typedef struct QmemNumaState QmemNumaState;
  * @mr: the "device-memory" container memory devices are mapped into
  * @as: the "device-memory" address space over @mr, whose listener counts
  *   @used_memslots
- * @dimm_size: bytes plugged as DIMMs
+ * @dimm_size: bytes plugged as DIMMs (pc-dimm's plug and unplug hooks)
  * @used_region_size: bytes of the region taken by plugged devices
  * @required_memslots: memslots plugged devices said they need
  * @used_memslots: RAM sections mapped in @mr now
  * @memslot_auto_decision_active: devices that chose more than one memslot
  *   from the overall limit (virtio-mem with dynamic memslots)
  *
- * QEMU's DeviceMemoryState.  Exists only when maxmem > RAM size.
+ * QEMU's DeviceMemoryState: the machine keeps it, the memory-device core
+ * ("hw/mem/memory-device.h") makes it and keeps the accounts.  Exists
+ * only when the board's init hook asked for it (pc: maxmem > RAM size).
  */
 typedef struct {
     guint64 base;
@@ -50,6 +52,14 @@ typedef struct {
     guint used_memslots;
     guint memslot_auto_decision_active;
 } QmemDeviceMemoryState;
+
+/*
+ * QEMU's message when a memory device meets a machine without device
+ * memory (qmem_memory_device_pre_plug(), the "none" machine).
+ */
+#define QMEM_MACHINE_NO_DEVICE_MEMORY_MESSAGE \
+    "the configuration is not prepared for memory devices (e.g., for " \
+    "memory hotplug), consider specifying the maxmem option"
 
 /**
  * QmemMachineClass:
@@ -64,17 +74,22 @@ typedef struct {
  * @smp_props: the CPU topology levels the type supports (-smp dies= etc.)
  * @init: lays out the machine's memory: maps the boot RAM region
  *   (qmem_machine_get_ram()) into the system memory region and sets up
- *   device memory (qmem_machine_init_device_memory()).  Called once by
+ *   device memory (qmem_memory_devices_init()).  Called once by
  *   qmem_machine_init_board(), after the RAM backend exists.  Required.
  *   May fail (e.g. maxmem beyond the address width); nothing it created
  *   may then stay mapped.
  * @device_pre_plug: the hotplug handler's checks before @dev is realized;
- *   every check that can fail goes here.  Optional.
- * @device_plug: after @dev is realized; cannot fail.  Optional.
- * @device_unplug_request: may @dev go?  Optional: default refuses with
- *   "Bus '%s' does not support hotplugging" style errors of the subclass.
+ *   every check that can fail goes here.  Optional: without it every
+ *   device is realized without being plugged, as on a QEMU machine without
+ *   a hotplug handler.  A machine that takes memory devices uses
+ *   qmem_memory_device_machine_pre_plug() ("hw/mem/memory-device.h") or
+ *   calls qmem_memory_device_pre_plug() from its own hook.
+ * @device_plug: after @dev is realized; cannot fail.  Optional
+ *   (qmem_memory_device_machine_plug()).
+ * @device_unplug_request: may @dev go?  Optional: default lets it.
  * @device_unplug: takes @dev out (the reverse of @device_plug), before it
- *   is unrealized.  Cannot fail.  Optional.
+ *   is unrealized.  Cannot fail.  Optional
+ *   (qmem_memory_device_machine_unplug()).
  */
 struct _QmemMachineClass {
     QmemObjectClass parent_class;
@@ -198,15 +213,16 @@ void qmem_machine_set_mem_options(QmemMachine *machine, const char *mem_path,
 gboolean qmem_machine_init_board(QmemMachine *machine, GError **error);
 
 /**
- * qmem_machine_init_device_memory:
- * @base: guest-physical address of the region (the board's choice)
- * @size: its size
+ * qmem_machine_set_device_memory:
+ * @dms: (transfer full): the device-memory state, its region mapped into
+ *   system memory and its listener registered on its address space
  *
- * Creates the device-memory container and address space and maps the
- * container into system memory at @base.  For a machine's init hook.
+ * Gives @machine its device memory: qmem_memory_devices_init() calls it.
+ * The machine unmaps the region, unregisters the listener and frees @dms
+ * when it is destroyed.  At most once.
  */
-void qmem_machine_init_device_memory(QmemMachine *machine, guint64 base,
-                                     guint64 size);
+void qmem_machine_set_device_memory(QmemMachine *machine,
+                                    QmemDeviceMemoryState *dms);
 
 guint64 qmem_machine_get_ram_size(QmemMachine *machine);
 guint64 qmem_machine_get_maxram_size(QmemMachine *machine);

@@ -12,27 +12,29 @@
 G_BEGIN_DECLS
 
 /*
- * How a machine plugs memory devices (QEMU's pc machine, hw/i386/pc.c):
+ * A memory device owns a memory region that the machine maps into its
+ * device memory, at an address the device asks for or the core picks.
+ * Machine types that take memory devices use only the functions below;
+ * what is particular to one kind of device (pc-dimm's slots and its share
+ * of dimm_size) is that device's pre_plug, plug and unplug hooks.
  *
- *   device_pre_plug hook, before the device is realized:
- *     a pc-dimm (g_type_is_a(type, qmem_type_from_name("pc-dimm"))):
- *       qmem_memory_device_assign_slot(dev, "slot",
- *                                      qmem_machine_get_ram_slots(machine))
- *     every memory device:
- *       qmem_memory_device_pre_plug(md, machine, error)
- *   device_plug hook, after realize (cannot fail):
- *     qmem_memory_device_plug(md, machine)
- *     a pc-dimm: dms->dimm_size += qmem_memory_device_get_region_size(md)
- *   device_unplug hook, before unrealize:
- *     qmem_memory_device_unplug(md, machine)
- *     a pc-dimm: dms->dimm_size -= its region size
+ * The board's init hook makes the device-memory region:
  *
- * pc-dimm is a loadable module, so machine modules cannot call into it;
- * "hw/mem/pc-dimm.h" wraps these steps as static inline
- * qmem_pc_dimm_pre_plug(), qmem_pc_dimm_plug() and qmem_pc_dimm_unplug(),
- * which only use the core.  The machine's init hook creates the
- * device-memory state with qmem_machine_init_device_memory(), which calls
- * qmem_memory_devices_init_listener().
+ *     qmem_memory_devices_init(machine, base, size);
+ *
+ * and the machine class plugs every memory device with the core's hook
+ * functions (a machine with devices of its own calls
+ * qmem_memory_device_pre_plug() and friends from its hooks instead):
+ *
+ *     mc->device_pre_plug = qmem_memory_device_machine_pre_plug;
+ *     mc->device_plug = qmem_memory_device_machine_plug;
+ *     mc->device_unplug = qmem_memory_device_machine_unplug;
+ *
+ * Before realize, qmem_memory_device_pre_plug() runs the device's
+ * pre_plug and then makes every check that can fail (device memory,
+ * memslots, space, alignment) and picks the address; after realize,
+ * qmem_memory_device_plug() maps the region and cannot fail;
+ * qmem_memory_device_unplug() undoes that before unrealize.
  */
 
 #define QMEM_TYPE_MEMORY_DEVICE (qmem_memory_device_get_type())
@@ -80,6 +82,21 @@ G_DECLARE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM,
  * @get_memslots: how many memslots the device needs.  Optional: 1.
  * @fill_device_info: returns the device's query-memory-devices entry, a
  *   MemoryDeviceInfo object ({"type": ..., "data": {...}}).  Required.
+ * @pre_plug: the device's own part of pre-plugging, what only it knows
+ *   (pc-dimm: its slot among the machine's -m slots=).  Optional.  Called
+ *   first by qmem_memory_device_pre_plug(), before realize and before the
+ *   core looks at device memory or the address, for an empty device too.
+ *   May fail, with the device's message; may record its choices in the
+ *   device (a device whose pre-plug fails is not realized), but may not
+ *   map memory or touch the machine's accounting.
+ * @plug: the device's own part of plugging (pc-dimm: its size into the
+ *   device memory's dimm_size).  Optional.  Called last by
+ *   qmem_memory_device_plug(), after realize, once the region is mapped;
+ *   not for an empty device.  Cannot fail: it may assert what pre_plug
+ *   checked.  May not map or unmap memory.
+ * @unplug: the reverse of @plug.  Optional.  Called first by
+ *   qmem_memory_device_unplug(), while the region is still mapped; not for
+ *   an empty device.  Cannot fail.
  */
 struct _QmemMemoryDeviceInterface {
     GTypeInterface parent_iface;
@@ -93,7 +110,26 @@ struct _QmemMemoryDeviceInterface {
     void (*decide_memslots)(QmemMemoryDevice *md, guint limit);
     guint (*get_memslots)(QmemMemoryDevice *md);
     JsonNode *(*fill_device_info)(QmemMemoryDevice *md);
+    gboolean (*pre_plug)(QmemMemoryDevice *md, QmemMachine *machine,
+                         GError **error);
+    void (*plug)(QmemMemoryDevice *md, QmemMachine *machine);
+    void (*unplug)(QmemMemoryDevice *md, QmemMachine *machine);
 };
+
+/**
+ * qmem_memory_devices_init:
+ * @machine: a machine in its board's init hook
+ * @base: guest-physical address of the device-memory region (the board's
+ *   choice)
+ * @size: its size
+ *
+ * QEMU's machine_memory_devices_init(): creates the "device-memory"
+ * container and its address space, maps the container into system memory
+ * at @base, starts counting the memslots mapped in it and hands the state
+ * to the machine (qmem_machine_get_device_memory()), which frees it when
+ * destroyed.  At most once per machine.
+ */
+void qmem_memory_devices_init(QmemMachine *machine, guint64 base, guint64 size);
 
 /**
  * qmem_memory_device_pre_plug:
@@ -101,10 +137,12 @@ struct _QmemMemoryDeviceInterface {
  * @machine: the machine
  * @error: return location for a #GError
  *
- * QEMU's memory_device_pre_plug(): device memory must exist, the
- * hypervisor must have the memslots, the device must fit, and its address
- * is chosen (first fit) or checked (a hint) and stored with set_addr.
- * Every failure has QEMU's message.
+ * QEMU's memory_device_pre_plug(), after the device's own pre_plug hook:
+ * device memory must exist, the hypervisor must have the memslots, the
+ * device must fit, and its address is chosen (first fit) or checked (a
+ * hint) and stored with set_addr.  Every failure has QEMU's message.
+ *
+ * Returns: %TRUE when @md may be realized and plugged.
  */
 gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
                                      QmemMachine *machine,
@@ -113,17 +151,46 @@ gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
 /**
  * qmem_memory_device_plug:
  *
- * Maps the device's region and accounts for it.  Requires a successful
- * pre_plug; cannot fail.
+ * Maps the device's region, accounts for it, then runs the device's plug
+ * hook.  Requires a successful pre_plug; cannot fail.
  */
 void qmem_memory_device_plug(QmemMemoryDevice *md, QmemMachine *machine);
 
 /**
  * qmem_memory_device_unplug:
  *
- * The reverse of qmem_memory_device_plug().
+ * The reverse of qmem_memory_device_plug(): the device's unplug hook,
+ * then the unmapping.
  */
 void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine);
+
+/**
+ * qmem_memory_device_machine_pre_plug:
+ * @machine: the machine
+ * @dev: a device about to be realized
+ * @error: return location for a #GError
+ *
+ * A #QmemMachineClass device_pre_plug hook: qmem_memory_device_pre_plug()
+ * for a memory device; any other device passes.
+ */
+gboolean qmem_memory_device_machine_pre_plug(QmemMachine *machine,
+                                             QmemDevice *dev, GError **error);
+
+/**
+ * qmem_memory_device_machine_plug:
+ *
+ * A #QmemMachineClass device_plug hook: qmem_memory_device_plug() for a
+ * memory device, nothing for any other.
+ */
+void qmem_memory_device_machine_plug(QmemMachine *machine, QmemDevice *dev);
+
+/**
+ * qmem_memory_device_machine_unplug:
+ *
+ * A #QmemMachineClass device_unplug hook: qmem_memory_device_unplug() for
+ * a memory device, nothing for any other.
+ */
+void qmem_memory_device_machine_unplug(QmemMachine *machine, QmemDevice *dev);
 
 /**
  * qmem_memory_device_get_region_size:
@@ -167,38 +234,6 @@ void qmem_memory_devices_info(GString *out);
  * Returns: required_memslots - used_memslots (0 when fewer are required).
  */
 guint qmem_memory_devices_get_reserved_memslots(QmemMachine *machine);
-
-/**
- * qmem_memory_device_assign_slot:
- * @dev: a DIMM about to be realized
- * @slot_prop: the name of its int32 slot property ("slot"); -1 = any
- * @ram_slots: the machine's slot count (-m slots=)
- * @error: return location for a #GError
- *
- * QEMU's pc_dimm_pre_plug() slot part: checks an explicit slot ("invalid
- * slot number %d, valid range is [0-%lu]", "invalid slot# %d, should be
- * less than %d", "slot %d is busy"), or picks the lowest slot no realized
- * pc-dimm uses ("no free slots available"); without slots: "no slots where
- * allocated, please specify the 'slots' option".  Writes the slot back to
- * @slot_prop.
- *
- * Returns: %TRUE when @dev has its slot.
- */
-gboolean qmem_memory_device_assign_slot(QmemDevice *dev,
-                                        const char *slot_prop,
-                                        guint64 ram_slots, GError **error);
-
-/**
- * qmem_memory_devices_init_listener:
- * @dms: the machine's device-memory state, with @dms->as set up
- *
- * Registers @dms->listener on @dms->as so that @dms->used_memslots counts
- * the RAM sections mapped in device memory (QEMU's
- * machine_memory_devices_init() part).  The machine unregisters it with
- * qmem_memory_listener_unregister() before it frees @dms->as.
- */
-void qmem_memory_devices_init_listener(QmemDeviceMemoryState *dms);
-
 
 G_END_DECLS
 
