@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* QMP and HMP commands about the machine: memory backends, CPUs, NUMA. */
+/* QMP and HMP commands about the machine: memory backends, CPUs. */
 
 #include "hw/core/boards.h"
 #include "hw/core/machine-qmp-cmds.h"
 #include "hw/core/numa.h"
-#include "qobject/json.h"
 #include "system/hostmem.h"
 
 JsonNode *qmem_qmp_query_memdev(JsonObject *args, GError **error)
@@ -27,24 +26,4 @@ JsonNode *qmem_qmp_query_cpus_fast(JsonObject *args, GError **error)
         return NULL;
     }
     return qmem_numa_query_cpus_fast(qmem_machine_get_current());
-}
-
-JsonNode *qmem_qmp_x_query_numa(JsonObject *args, GError **error)
-{
-    g_autoptr(GString) text = g_string_new(NULL);
-    JsonObject *ret;
-
-    if (!qmem_qmp_args_visit(args, NULL, error)) {
-        return NULL;
-    }
-    qmem_numa_info(qmem_machine_get_current(), text);
-    ret = json_object_new();
-    json_object_set_string_member(ret, "human-readable-text", text->str);
-    return qmem_json_node_new_object(ret);
-}
-
-gboolean qmem_hmp_info_numa(const char *args, GString *out, GError **error)
-{
-    qmem_numa_info(qmem_machine_get_current(), out);
-    return TRUE;
 }

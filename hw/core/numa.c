@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "hw/core/numa.h"
-#include "hw/mem/memory-device.h"
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
 #include "qom/property.h"
@@ -1156,50 +1155,14 @@ gboolean qmem_numa_get_node(QmemMachine *machine, guint64 addr, guint *node,
 
 /* Queries */
 
-static guint64 info_uint(JsonObject *data, const char *name)
-{
-    return json_object_has_member(data, name) ?
-           (guint64)json_object_get_int_member(data, name) : 0;
-}
-
-void qmem_numa_query_node_mem(QmemMachine *machine, QmemNumaNodeMem *node_mem)
+void qmem_numa_query_node_mem(QmemMachine *machine, const guint64 *device_mem,
+                              QmemNumaNodeMem *node_mem)
 {
     QmemNumaState *state = qmem_numa_machine_get_state(machine);
-    g_autoptr(JsonNode) devices = NULL;
-    JsonArray *list;
 
-    if (!state || !state->num_nodes) {
-        return;
-    }
-    devices = qmem_memory_devices_query();
-    list = json_node_get_array(devices);
-    for (guint i = 0; i < json_array_get_length(list); i++) {
-        JsonObject *info = json_array_get_object_element(list, i);
-        const char *type = json_object_get_string_member(info, "type");
-        JsonObject *data = json_object_get_object_member(info, "data");
-        guint64 size = info_uint(data, "size");
-        guint64 node = info_uint(data, "node");
-
-        if (!strcmp(type, "virtio-pmem")) {
-            /* QEMU: "TODO: once we support numa, assign to right node". */
-            node = 0;
-        } else if (strcmp(type, "dimm") && strcmp(type, "nvdimm") &&
-                   strcmp(type, "virtio-mem") && strcmp(type, "sgx-epc")) {
-            continue;
-        }
-        if (node >= state->num_nodes) {
-            continue;
-        }
-        node_mem[node].node_mem += size;
-        /* QEMU resets, not adds, for sgx-epc. */
-        if (!strcmp(type, "sgx-epc")) {
-            node_mem[node].node_plugged_mem = 0;
-        } else {
-            node_mem[node].node_plugged_mem += size;
-        }
-    }
-    for (guint i = 0; i < state->num_nodes; i++) {
-        node_mem[i].node_mem += state->nodes[i].node_mem;
+    for (guint i = 0; state && i < state->num_nodes; i++) {
+        node_mem[i].node_mem = state->nodes[i].node_mem + device_mem[i];
+        node_mem[i].node_plugged_mem = device_mem[i];
     }
 }
 
@@ -1233,34 +1196,37 @@ JsonNode *qmem_numa_query_cpus_fast(QmemMachine *machine)
     return qmem_json_node_new_array(list);
 }
 
-void qmem_numa_info(QmemMachine *machine, GString *out)
+/* " <cpu-index>" of each present CPU on @node, query-cpus-fast's order. */
+static void numa_info_cpus(QmemMachine *machine, guint node, GString *out)
+{
+    QmemNumaMachineInterface *iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
+    guint n_cpus = qmem_machine_get_smp(machine)->cpus;
+
+    for (guint i = 0; i < n_cpus; i++) {
+        QmemCpuInstanceProperties props =
+            iface->cpu_index_to_props(QMEM_NUMA_MACHINE(machine), i);
+
+        if (props.has_node_id && props.node_id == node) {
+            g_string_append_printf(out, " %u", i);
+        }
+    }
+}
+
+void qmem_numa_info(QmemMachine *machine, const guint64 *device_mem,
+                    GString *out)
 {
     guint nb_numa_nodes = qmem_numa_get_num_nodes(machine);
     g_autofree QmemNumaNodeMem *node_mem = NULL;
-    g_autoptr(JsonNode) cpus = NULL;
-    JsonArray *list;
 
     g_string_append_printf(out, "%u nodes\n", nb_numa_nodes);
     if (!nb_numa_nodes) {
         return;
     }
-    cpus = qmem_numa_query_cpus_fast(machine);
-    list = json_node_get_array(cpus);
     node_mem = g_new0(QmemNumaNodeMem, nb_numa_nodes);
-    qmem_numa_query_node_mem(machine, node_mem);
+    qmem_numa_query_node_mem(machine, device_mem, node_mem);
     for (guint i = 0; i < nb_numa_nodes; i++) {
         g_string_append_printf(out, "node %u cpus:", i);
-        for (guint c = 0; c < json_array_get_length(list); c++) {
-            JsonObject *cpu = json_array_get_object_element(list, c);
-            JsonObject *props = json_object_get_object_member(cpu, "props");
-
-            if (props && json_object_has_member(props, "node-id") &&
-                json_object_get_int_member(props, "node-id") == i) {
-                g_string_append_printf(
-                    out, " %" G_GINT64_FORMAT,
-                    json_object_get_int_member(cpu, "cpu-index"));
-            }
-        }
+        numa_info_cpus(machine, i, out);
         g_string_append(out, "\n");
         g_string_append_printf(out, "node %u size: %" G_GUINT64_FORMAT " MB\n",
                                i, node_mem[i].node_mem >> 20);

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 
+#include "hw/core/numa.h"
 #include "hw/mem/memory-device-qmp-cmds.h"
 #include "hw/mem/memory-device.h"
 #include "qobject/json.h"
@@ -52,5 +53,36 @@ gboolean qmem_hmp_info_memory_size_summary(const char *args, GString *out,
     g_string_append_printf(out, "base memory: %" PRIu64 "\n", base_memory());
     g_string_append_printf(out, "plugged memory: %" PRIu64 "\n",
                            qmem_memory_devices_get_plugged_size());
+    return TRUE;
+}
+
+/* HMP `info numa` text, with the memory devices' share of each node. */
+static void numa_info(GString *out)
+{
+    QmemMachine *machine = qmem_machine_get_current();
+    guint n_nodes = qmem_numa_get_num_nodes(machine);
+    g_autofree guint64 *device_mem = g_new0(guint64, MAX(n_nodes, 1));
+
+    qmem_memory_devices_get_node_plugged_size(device_mem, n_nodes);
+    qmem_numa_info(machine, device_mem, out);
+}
+
+JsonNode *qmem_qmp_x_query_numa(JsonObject *args, GError **error)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    JsonObject *ret;
+
+    if (!qmem_qmp_args_visit(args, NULL, error)) {
+        return NULL;
+    }
+    numa_info(text);
+    ret = json_object_new();
+    json_object_set_string_member(ret, "human-readable-text", text->str);
+    return qmem_json_node_new_object(ret);
+}
+
+gboolean qmem_hmp_info_numa(const char *args, GString *out, GError **error)
+{
+    numa_info(out);
     return TRUE;
 }

@@ -395,7 +395,7 @@ void qmem_memory_device_plug(QmemMemoryDevice *md, QmemMachine *machine)
     QmemMemoryDeviceInterface *iface = MD_IFACE(md);
     QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
     QmemMemoryRegion *mr;
-    guint memslots;
+    guint memslots, node;
     guint64 addr;
 
     if (memory_device_is_empty(md)) {
@@ -416,8 +416,8 @@ void qmem_memory_device_plug(QmemMemoryDevice *md, QmemMachine *machine)
         dms->memslot_auto_decision_active++;
     }
     qmem_memory_region_add_subregion(dms->mr, addr - dms->base, mr);
-    qmem_numa_add_range(machine, qmem_memory_device_get_node(md), addr,
-                        qmem_memory_region_size(mr));
+    qmem_memory_device_get_node(md, &node);
+    qmem_numa_add_range(machine, node, addr, qmem_memory_region_size(mr));
     if (iface->plug) {
         iface->plug(md, machine);
     }
@@ -428,7 +428,7 @@ void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine)
     QmemMemoryDeviceInterface *iface = MD_IFACE(md);
     QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
     QmemMemoryRegion *mr;
-    guint memslots;
+    guint memslots, node;
 
     if (memory_device_is_empty(md)) {
         return;
@@ -442,8 +442,9 @@ void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine)
     g_assert(mr);
     g_assert(dms);
 
-    qmem_numa_remove_range(machine, qmem_memory_device_get_node(md),
-                           iface->get_addr(md), qmem_memory_region_size(mr));
+    qmem_memory_device_get_node(md, &node);
+    qmem_numa_remove_range(machine, node, iface->get_addr(md),
+                           qmem_memory_region_size(mr));
     qmem_memory_region_del_subregion(dms->mr, mr);
     if (iface->decide_memslots && memslots > 1) {
         dms->memslot_auto_decision_active--;
@@ -476,19 +477,18 @@ void qmem_memory_device_machine_unplug(QmemMachine *machine, QmemDevice *dev)
     }
 }
 
-guint qmem_memory_device_get_node(QmemMemoryDevice *md)
+const char *qmem_memory_device_get_kind(QmemMemoryDevice *md)
 {
-    g_autoptr(JsonNode) info = MD_IFACE(md)->fill_device_info(md);
-    JsonObject *obj = json_node_get_object(info);
-    JsonObject *data = json_object_get_object_member(obj, "data");
-    const char *type = json_object_get_string_member(obj, "type");
+    return MD_IFACE(md)->kind;
+}
 
-    /* virtio-pmem has no node; QEMU counts it on node 0. */
-    if (!data || !json_object_has_member(data, "node") ||
-        !strcmp(type, "virtio-pmem")) {
-        return 0;
-    }
-    return json_object_get_int_member(data, "node");
+gboolean qmem_memory_device_get_node(QmemMemoryDevice *md, guint *node)
+{
+    QmemMemoryDeviceInterface *iface = MD_IFACE(md);
+
+    /* QEMU counts virtio-pmem, which has no node, on node 0. */
+    *node = iface->get_node ? iface->get_node(md) : 0;
+    return iface->get_node != NULL;
 }
 
 guint64 qmem_memory_devices_get_plugged_size(void)
@@ -504,6 +504,21 @@ guint64 qmem_memory_devices_get_plugged_size(void)
         }
     }
     return size;
+}
+
+void qmem_memory_devices_get_node_plugged_size(guint64 *size, guint n_nodes)
+{
+    g_autoptr(GPtrArray) list = memory_device_list();
+
+    for (guint i = 0; i < list->len; i++) {
+        QmemMemoryDevice *md = g_ptr_array_index(list, i);
+        guint node;
+
+        qmem_memory_device_get_node(md, &node);
+        if (node < n_nodes && !memory_device_is_empty(md)) {
+            size[node] += MD_IFACE(md)->get_plugged_size(md, NULL);
+        }
+    }
 }
 
 /* The device-memory listener: one memslot per RAM section. */
@@ -578,8 +593,12 @@ JsonNode *qmem_memory_devices_query(void)
     /* Empty devices are listed too. */
     for (guint i = 0; i < list->len; i++) {
         QmemMemoryDevice *md = g_ptr_array_index(list, i);
+        JsonObject *info = json_object_new();
 
-        json_array_add_element(array, MD_IFACE(md)->fill_device_info(md));
+        json_object_set_string_member(info, "type", MD_IFACE(md)->kind);
+        json_object_set_object_member(info, "data",
+                                      MD_IFACE(md)->fill_device_info(md));
+        json_array_add_object_element(array, info);
     }
     return qmem_json_node_new_array(array);
 }

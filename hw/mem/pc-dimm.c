@@ -8,7 +8,6 @@
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
 #include "hw/mem/pc-dimm.h"
-#include "qobject/json.h"
 #include "qom/module.h"
 #include "qom/property.h"
 #include "system/hostmem.h"
@@ -232,7 +231,13 @@ static guint64 pc_dimm_md_get_plugged_size(QmemMemoryDevice *md,
     return qmem_memory_device_get_region_size(md, error);
 }
 
-static JsonNode *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
+static guint pc_dimm_md_get_node(QmemMemoryDevice *md)
+{
+    return QMEM_PC_DIMM(md)->node;
+}
+
+/* A PCDIMMDeviceInfo. */
+static JsonObject *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
 {
     QmemPcDimm *dimm = QMEM_PC_DIMM(md);
     QmemDevice *dev = QMEM_DEVICE(md);
@@ -240,7 +245,6 @@ static JsonNode *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
     g_autofree char *memdev = dimm->hostmem ?
         qmem_object_get_canonical_path(QMEM_OBJECT(dimm->hostmem)) : NULL;
     JsonObject *data = json_object_new();
-    JsonObject *info = json_object_new();
 
     if (id) {
         json_object_set_string_member(data, "id", id);
@@ -255,10 +259,7 @@ static JsonNode *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
                                    qmem_device_is_hotplugged(dev));
     json_object_set_boolean_member(data, "hotpluggable",
                                    QMEM_DEVICE_GET_CLASS(dev)->hotpluggable);
-
-    json_object_set_string_member(info, "type", "dimm");
-    json_object_set_object_member(info, "data", data);
-    return qmem_json_node_new_object(info);
+    return data;
 }
 
 /* Slots (QEMU's pc_dimm_pre_plug() and pc_dimm_get_free_slot()) */
@@ -370,10 +371,12 @@ static void pc_dimm_md_unplug(QmemMemoryDevice *md, QmemMachine *machine)
 
 static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface)
 {
+    iface->kind = "dimm";
     iface->get_addr = pc_dimm_md_get_addr;
     iface->set_addr = pc_dimm_md_set_addr;
     iface->get_plugged_size = pc_dimm_md_get_plugged_size;
     iface->get_memory_region = pc_dimm_md_get_memory_region;
+    iface->get_node = pc_dimm_md_get_node;
     iface->fill_device_info = pc_dimm_md_fill_device_info;
     iface->pre_plug = pc_dimm_md_pre_plug;
     iface->plug = pc_dimm_md_plug;

@@ -216,20 +216,20 @@ static guint virtio_mem_pci_md_get_memslots(QmemMemoryDevice *md)
     return qmem_virtio_mem_get_memslots(QMEM_VIRTIO_MEM_PCI(md)->vmem);
 }
 
-static JsonNode *virtio_mem_pci_md_fill_device_info(QmemMemoryDevice *md)
+static guint virtio_mem_pci_md_get_node(QmemMemoryDevice *md)
 {
-    JsonObject *info = json_object_new();
+    return qmem_virtio_mem_get_node(QMEM_VIRTIO_MEM_PCI(md)->vmem);
+}
 
-    json_object_set_string_member(info, "type", "virtio-mem");
-    json_object_set_object_member(info, "data",
-        qmem_virtio_mem_fill_device_info(
-            QMEM_VIRTIO_MEM_PCI(md)->vmem,
-            qmem_device_get_id(QMEM_DEVICE(md))));
-    return qmem_json_node_new_object(info);
+static JsonObject *virtio_mem_pci_md_fill_device_info(QmemMemoryDevice *md)
+{
+    return qmem_virtio_mem_fill_device_info(
+        QMEM_VIRTIO_MEM_PCI(md)->vmem, qmem_device_get_id(QMEM_DEVICE(md)));
 }
 
 static void virtio_mem_pci_md_init(QmemMemoryDeviceInterface *iface)
 {
+    iface->kind = "virtio-mem";
     iface->get_addr = virtio_mem_pci_md_get_addr;
     iface->set_addr = virtio_mem_pci_md_set_addr;
     iface->get_plugged_size = virtio_mem_pci_md_get_plugged_size;
@@ -237,6 +237,7 @@ static void virtio_mem_pci_md_init(QmemMemoryDeviceInterface *iface)
     iface->get_min_alignment = virtio_mem_pci_md_get_min_alignment;
     iface->decide_memslots = virtio_mem_pci_md_decide_memslots;
     iface->get_memslots = virtio_mem_pci_md_get_memslots;
+    iface->get_node = virtio_mem_pci_md_get_node;
     iface->fill_device_info = virtio_mem_pci_md_fill_device_info;
 }
 

@@ -138,12 +138,11 @@ static guint test_md_get_memslots(QmemMemoryDevice *md)
 }
 
 /* Shaped as virtio-pmem's entry (QEMU 7.2 lists one so), for the printer. */
-static JsonNode *test_md_fill_device_info(QmemMemoryDevice *md)
+static JsonObject *test_md_fill_device_info(QmemMemoryDevice *md)
 {
     TestMd *t = TEST_MD(md);
     const char *id = qmem_device_get_id(QMEM_DEVICE(md));
     JsonObject *data = json_object_new();
-    JsonObject *info = json_object_new();
 
     if (id) {
         json_object_set_string_member(data, "id", id);
@@ -151,9 +150,7 @@ static JsonNode *test_md_fill_device_info(QmemMemoryDevice *md)
     json_object_set_int_member(data, "memaddr", t->addr);
     json_object_set_int_member(data, "size", t->empty ? 0 : t->size);
     json_object_set_string_member(data, "memdev", "x-test-md");
-    json_object_set_string_member(info, "type", "virtio-pmem");
-    json_object_set_object_member(info, "data", data);
-    return qmem_json_node_new_object(info);
+    return data;
 }
 
 /* What the device's own hooks saw, in order, for every x-test-md. */
@@ -196,6 +193,7 @@ static void test_md_unplug(QmemMemoryDevice *md, QmemMachine *machine)
 
 static void test_md_iface_init(QmemMemoryDeviceInterface *iface)
 {
+    iface->kind = "virtio-pmem";
     iface->get_addr = test_md_get_addr;
     iface->set_addr = test_md_set_addr;
     iface->get_plugged_size = test_md_get_plugged_size;
@@ -1308,6 +1306,36 @@ static void test_query(Fixture *f, gconstpointer data)
                      2 * GiB + MiB);
 }
 
+/*
+ * The typed answers NUMA and the memory map use: the kind, the node (none
+ * for x-test-md: node 0), the bytes plugged per node (x-test-md: half).
+ */
+static void test_kind_and_node(Fixture *f, gconstpointer data)
+{
+    QmemMemoryDevice *d0, *t0;
+    guint64 plugged[2] = { 0 };
+    guint node = 7;
+
+    add_object(f, RAM("m0", "1G"));
+    d0 = QMEM_MEMORY_DEVICE(add_device(f, "pc-dimm,id=d0,memdev=m0"));
+    t0 = QMEM_MEMORY_DEVICE(add_device(f, "x-test-md,id=t0,size=4M"));
+    g_assert_cmpstr(qmem_memory_device_get_kind(d0), ==, "dimm");
+    g_assert_cmpstr(qmem_memory_device_get_kind(t0), ==, "virtio-pmem");
+    g_assert_true(qmem_memory_device_get_node(d0, &node));
+    g_assert_cmpuint(node, ==, 0);
+    node = 7;
+    g_assert_false(qmem_memory_device_get_node(t0, &node));
+    g_assert_cmpuint(node, ==, 0);
+
+    qmem_memory_devices_get_node_plugged_size(plugged, 1);
+    g_assert_cmphex(plugged[0], ==, GiB + 2 * MiB);
+    g_assert_cmphex(plugged[1], ==, 0);
+    /* Devices on nodes the machine does not have are left out. */
+    plugged[0] = 0;
+    qmem_memory_devices_get_node_plugged_size(plugged, 0);
+    g_assert_cmphex(plugged[0], ==, 0);
+}
+
 /* The commands over a QMP connection, as a client sees them. */
 
 static void test_qmp(Fixture *f, gconstpointer data)
@@ -1479,6 +1507,8 @@ int main(int argc, char **argv)
                      &config_default, test_memslots_warning);
     add_fixture_test("/hw/mem/memory-device/query", &config_default,
                      test_query);
+    add_fixture_test("/hw/mem/memory-device/kind-and-node", &config_default,
+                     test_kind_and_node);
     add_fixture_test("/hw/mem/memory-device/qmp", &config_default, test_qmp);
     g_test_add_func("/hw/mem/memory-device/hmp-help", test_hmp_help);
     g_test_add_func("/hw/mem/memory-device/no-machine", test_no_machine);

@@ -965,19 +965,29 @@ static void test_cpu_pre_plug(void)
     teardown(&f, "");
 }
 
-/* query_numa_node_mem with DIMMs on several nodes, cold and hot. */
+/*
+ * query_numa_node_mem with DIMMs on several nodes, cold and hot: what the
+ * memory devices plug per node, added to each node's boot RAM.  A
+ * virtio-mem device counts what its guest plugged (nothing yet), not its
+ * size.
+ */
 static void test_node_mem(void)
 {
     Fixture f = { 0 };
     QmemNumaNodeMem mem[3] = { { 0 } };
+    guint64 device_mem[3] = { 0 };
 
     build_ok(&f, "pc", "4G,slots=4,maxmem=16G", NULL,
              MEMDEVS_2x2G ";memory-backend-ram,id=d0,size=512M;"
-             "memory-backend-ram,id=d1,size=256M",
+             "memory-backend-ram,id=d1,size=256M;"
+             "memory-backend-ram,id=v0,size=1G",
              "node,memdev=m0;node,memdev=m1;node");
     add_device("pc-dimm,id=dimm0,memdev=d0,node=2", FALSE);
     add_device("pc-dimm,id=dimm1,memdev=d1,node=0", TRUE);
-    qmem_numa_query_node_mem(f.machine, mem);
+    add_device("virtio-mem-pci,id=vmem0,memdev=v0,node=1,"
+               "requested-size=512M", FALSE);
+    qmem_memory_devices_get_node_plugged_size(device_mem, 3);
+    qmem_numa_query_node_mem(f.machine, device_mem, mem);
     g_assert_cmphex(mem[0].node_mem, ==, 2 * GiB + 256 * MiB);
     g_assert_cmphex(mem[0].node_plugged_mem, ==, 256 * MiB);
     g_assert_cmphex(mem[1].node_mem, ==, 2 * GiB);

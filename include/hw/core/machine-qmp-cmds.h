@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* QMP and HMP commands about the machine: memory backends, CPUs, NUMA. */
+/* QMP and HMP commands about the machine: memory backends, CPUs. */
 
 #ifndef QMEM_HW_CORE_MACHINE_QMP_CMDS_H
 #define QMEM_HW_CORE_MACHINE_QMP_CMDS_H
@@ -14,10 +14,8 @@ G_BEGIN_DECLS
  */
 JsonNode *qmem_qmp_query_memdev(JsonObject *args, GError **error);
 JsonNode *qmem_qmp_query_cpus_fast(JsonObject *args, GError **error);
-JsonNode *qmem_qmp_x_query_numa(JsonObject *args, GError **error);
 
 gboolean qmem_hmp_info_memdev(const char *args, GString *out, GError **error);
-gboolean qmem_hmp_info_numa(const char *args, GString *out, GError **error);
 
 G_END_DECLS
 

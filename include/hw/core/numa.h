@@ -376,14 +376,15 @@ typedef struct {
 /**
  * qmem_numa_query_node_mem:
  * @machine: the machine
- * @node_mem: (out caller-allocates) (array): one entry per node, zeroed
- *   by the caller
+ * @device_mem: (array): per node, the bytes memory devices plug there
+ *   (qmem_memory_devices_get_node_plugged_size(), "hw/mem/memory-device.h")
+ * @node_mem: (out caller-allocates) (array): one entry per node
  *
- * QEMU's query_numa_node_mem(): node memory including memory devices as
- * query-memory-devices reports them (dimm, nvdimm and virtio-mem on their
- * node, virtio-pmem on node 0, sgx-epc's odd reset of plugged memory).
+ * QEMU's query_numa_node_mem(): each node's boot RAM plus @device_mem.
+ * NUMA sits below the memory devices, so whoever asks brings their part.
  */
-void qmem_numa_query_node_mem(QmemMachine *machine, QmemNumaNodeMem *node_mem);
+void qmem_numa_query_node_mem(QmemMachine *machine, const guint64 *device_mem,
+                              QmemNumaNodeMem *node_mem);
 
 /**
  * qmem_numa_query_cpus_fast:
@@ -398,12 +399,15 @@ JsonNode *qmem_numa_query_cpus_fast(QmemMachine *machine);
 /**
  * qmem_numa_info:
  * @machine: (nullable): the machine
+ * @device_mem: (array): per node, the bytes memory devices plug there, as
+ *   for qmem_numa_query_node_mem()
  * @out: where the text goes
  *
  * HMP `info numa` (x-query-numa): "<N> nodes", then per node its CPUs,
  * size and plugged memory in MB, exactly as QEMU prints them.
  */
-void qmem_numa_info(QmemMachine *machine, GString *out);
+void qmem_numa_info(QmemMachine *machine, const guint64 *device_mem,
+                    GString *out);
 
 G_END_DECLS
 

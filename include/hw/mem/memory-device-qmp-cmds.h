@@ -21,6 +21,14 @@ gboolean qmem_hmp_info_memory_devices(const char *args, GString *out,
 gboolean qmem_hmp_info_memory_size_summary(const char *args, GString *out,
                                            GError **error);
 
+/*
+ * x-query-numa and `info numa`: each node's memory includes what memory
+ * devices plug there, so the commands live where both the nodes and the
+ * memory devices can be seen.
+ */
+JsonNode *qmem_qmp_x_query_numa(JsonObject *args, GError **error);
+gboolean qmem_hmp_info_numa(const char *args, GString *out, GError **error);
+
 G_END_DECLS
 
 #endif

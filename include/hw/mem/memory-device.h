@@ -63,6 +63,10 @@ G_DECLARE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM,
 
 /**
  * QmemMemoryDeviceInterface:
+ * @kind: the device's type as query-memory-devices and `info
+ *   memory-devices` name it ("dimm", "virtio-mem"); the memory map shows
+ *   it too.  Required: the interface init sets it, for all devices of the
+ *   class.
  * @get_addr: the guest-physical address the device is (to be) mapped at;
  *   0 means "not specified/assigned yet".  Required.  Called before and
  *   after realize.
@@ -80,8 +84,12 @@ G_DECLARE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM,
  *   get_memslots, with the most memslots the device may use (>= 1).
  *   Optional.
  * @get_memslots: how many memslots the device needs.  Optional: 1.
- * @fill_device_info: returns the device's query-memory-devices entry, a
- *   MemoryDeviceInfo object ({"type": ..., "data": {...}}).  Required.
+ * @get_node: the NUMA node the device's memory is on.  Optional: a device
+ *   without a node counts on node 0, as QEMU counts virtio-pmem.  Called
+ *   on a realized device (plug, unplug, queries); may not fail.
+ * @fill_device_info: returns the members of the device's "data" in
+ *   query-memory-devices (the entry is {"type": @kind, "data": ...}), a
+ *   new object.  Required.
  * @pre_plug: the device's own part of pre-plugging, what only it knows
  *   (pc-dimm: its slot among the machine's -m slots=).  Optional.  Called
  *   first by qmem_memory_device_pre_plug(), before realize and before the
@@ -101,6 +109,8 @@ G_DECLARE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM,
 struct _QmemMemoryDeviceInterface {
     GTypeInterface parent_iface;
 
+    const char *kind;
+
     guint64 (*get_addr)(QmemMemoryDevice *md);
     gboolean (*set_addr)(QmemMemoryDevice *md, guint64 addr, GError **error);
     guint64 (*get_plugged_size)(QmemMemoryDevice *md, GError **error);
@@ -109,7 +119,8 @@ struct _QmemMemoryDeviceInterface {
     guint64 (*get_min_alignment)(QmemMemoryDevice *md);
     void (*decide_memslots)(QmemMemoryDevice *md, guint limit);
     guint (*get_memslots)(QmemMemoryDevice *md);
-    JsonNode *(*fill_device_info)(QmemMemoryDevice *md);
+    guint (*get_node)(QmemMemoryDevice *md);
+    JsonObject *(*fill_device_info)(QmemMemoryDevice *md);
     gboolean (*pre_plug)(QmemMemoryDevice *md, QmemMachine *machine,
                          GError **error);
     void (*plug)(QmemMemoryDevice *md, QmemMachine *machine);
@@ -200,21 +211,43 @@ guint64 qmem_memory_device_get_region_size(QmemMemoryDevice *md,
                                            GError **error);
 
 /**
- * qmem_memory_device_get_node:
- * @md: a memory device
- *
- * Returns: the NUMA node @md's memory belongs to: the "node" of its
- *   query-memory-devices entry, 0 for devices without one.  plug and
- *   unplug record @md's range under it in the node address map
- *   (qmem_numa_add_range()).
+ * qmem_memory_device_get_kind:
+ * Returns: @md's kind ("dimm", "virtio-mem"), the interface's kind.
  */
-guint qmem_memory_device_get_node(QmemMemoryDevice *md);
+const char *qmem_memory_device_get_kind(QmemMemoryDevice *md);
+
+/**
+ * qmem_memory_device_get_node:
+ * @md: a realized memory device
+ * @node: (out): the NUMA node @md's memory is on (get_node); 0 for a
+ *   device without one, where QEMU counts it
+ *
+ * plug and unplug record @md's range under @node in the node address map
+ * (qmem_numa_add_range()).
+ *
+ * Returns: whether @md has a node.
+ */
+gboolean qmem_memory_device_get_node(QmemMemoryDevice *md, guint *node);
 
 /**
  * qmem_memory_devices_get_plugged_size:
  * Returns: the sum of get_plugged_size over realized, non-empty devices.
  */
 guint64 qmem_memory_devices_get_plugged_size(void);
+
+/**
+ * qmem_memory_devices_get_node_plugged_size:
+ * @size: (array length=n_nodes): per NUMA node, zeroed by the caller
+ * @n_nodes: the machine's number of nodes
+ *
+ * Adds to @size[i] what memory devices plug on node i: get_plugged_size
+ * of every realized, non-empty device, on its node
+ * (qmem_memory_device_get_node()).  Devices on a node >= @n_nodes are
+ * left out.  This is the memory-device part of QEMU's
+ * query_numa_node_mem() (which sets, not adds, for sgx-epc; qmem has no
+ * sgx-epc).
+ */
+void qmem_memory_devices_get_node_plugged_size(guint64 *size, guint n_nodes);
 
 /**
  * qmem_memory_devices_query:
