@@ -58,8 +58,7 @@ static gboolean collect_memory_device(QmemDevice *dev, gpointer opaque)
     return TRUE;
 }
 
-/* Realized memory devices anywhere under /machine, by address. */
-static GPtrArray *memory_device_list(void)
+GPtrArray *qmem_memory_devices_list(void)
 {
     GPtrArray *list = g_ptr_array_new();
 
@@ -300,7 +299,7 @@ static gboolean find_free_addr(guint64 as_base, guint64 as_size,
 /* The ranges realized, non-empty memory devices occupy, by address. */
 static GArray *memory_device_used_ranges(void)
 {
-    g_autoptr(GPtrArray) list = memory_device_list();
+    g_autoptr(GPtrArray) list = qmem_memory_devices_list();
     GArray *ranges = g_array_sized_new(FALSE, FALSE,
                                        sizeof(UsedRange),
                                        list->len);
@@ -482,6 +481,21 @@ const char *qmem_memory_device_get_kind(QmemMemoryDevice *md)
     return MD_IFACE(md)->kind;
 }
 
+gboolean qmem_memory_device_plugs_in_parts(QmemMemoryDevice *md)
+{
+    return MD_IFACE(md)->plugs_in_parts;
+}
+
+guint64 qmem_memory_device_get_addr(QmemMemoryDevice *md)
+{
+    return MD_IFACE(md)->get_addr(md);
+}
+
+guint64 qmem_memory_device_get_plugged_size(QmemMemoryDevice *md)
+{
+    return MD_IFACE(md)->get_plugged_size(md, NULL);
+}
+
 gboolean qmem_memory_device_get_node(QmemMemoryDevice *md, guint *node)
 {
     QmemMemoryDeviceInterface *iface = MD_IFACE(md);
@@ -493,7 +507,7 @@ gboolean qmem_memory_device_get_node(QmemMemoryDevice *md, guint *node)
 
 guint64 qmem_memory_devices_get_plugged_size(void)
 {
-    g_autoptr(GPtrArray) list = memory_device_list();
+    g_autoptr(GPtrArray) list = qmem_memory_devices_list();
     guint64 size = 0;
 
     for (guint i = 0; i < list->len; i++) {
@@ -508,7 +522,7 @@ guint64 qmem_memory_devices_get_plugged_size(void)
 
 void qmem_memory_devices_get_node_plugged_size(guint64 *size, guint n_nodes)
 {
-    g_autoptr(GPtrArray) list = memory_device_list();
+    g_autoptr(GPtrArray) list = qmem_memory_devices_list();
 
     for (guint i = 0; i < list->len; i++) {
         QmemMemoryDevice *md = g_ptr_array_index(list, i);
@@ -587,7 +601,7 @@ void qmem_memory_devices_init(QmemMachine *machine, guint64 base, guint64 size)
 
 JsonNode *qmem_memory_devices_query(void)
 {
-    g_autoptr(GPtrArray) list = memory_device_list();
+    g_autoptr(GPtrArray) list = qmem_memory_devices_list();
     JsonArray *array = json_array_new();
 
     /* Empty devices are listed too. */

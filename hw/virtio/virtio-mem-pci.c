@@ -230,6 +230,7 @@ static JsonObject *virtio_mem_pci_md_fill_device_info(QmemMemoryDevice *md)
 static void virtio_mem_pci_md_init(QmemMemoryDeviceInterface *iface)
 {
     iface->kind = "virtio-mem";
+    iface->plugs_in_parts = TRUE;
     iface->get_addr = virtio_mem_pci_md_get_addr;
     iface->set_addr = virtio_mem_pci_md_set_addr;
     iface->get_plugged_size = virtio_mem_pci_md_get_plugged_size;

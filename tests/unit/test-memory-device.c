@@ -11,6 +11,7 @@
 #include "hw/core/boards.h"
 #include "hw/core/qdev.h"
 #include "hw/mem/memory-device.h"
+#include "hw/mem/memory-map-qmp-cmds.h"
 #include "hw/mem/pc-dimm.h"
 #include "monitor/hmp.h"
 #include "qapi/opts.h"
@@ -1306,12 +1307,28 @@ static void test_query(Fixture *f, gconstpointer data)
                      2 * GiB + MiB);
 }
 
+/* The band of the device @id in @map. */
+static const QmemMemoryMapBand *device_band(QmemMemoryMap *map, const char *id)
+{
+    for (guint i = 0; i < qmem_memory_map_get_n_bands(map); i++) {
+        const QmemMemoryMapBand *band = qmem_memory_map_get_band(map, i);
+
+        if (band->kind == QMEM_MEMORY_MAP_BAND_DEVICE &&
+            !strcmp(band->name, id)) {
+            return band;
+        }
+    }
+    g_assert_not_reached();
+}
+
 /*
  * The typed answers NUMA and the memory map use: the kind, the node (none
  * for x-test-md: node 0), the bytes plugged per node (x-test-md: half).
  */
 static void test_kind_and_node(Fixture *f, gconstpointer data)
 {
+    g_autoptr(QmemMemoryMap) map = NULL;
+    const QmemMemoryMapBand *band;
     QmemMemoryDevice *d0, *t0;
     guint64 plugged[2] = { 0 };
     guint node = 7;
@@ -1334,6 +1351,23 @@ static void test_kind_and_node(Fixture *f, gconstpointer data)
     plugged[0] = 0;
     qmem_memory_devices_get_node_plugged_size(plugged, 0);
     g_assert_cmphex(plugged[0], ==, 0);
+
+    /* The memory map from the same answers. */
+    map = qmem_memory_map_new(f->machine);
+    band = device_band(map, "d0");
+    g_assert_cmpstr(band->type, ==, "dimm");
+    g_assert_cmphex(band->start, ==, 4 * GiB);
+    g_assert_cmphex(band->size, ==, GiB);
+    g_assert_cmphex(band->plugged_size, ==, GiB);
+    g_assert_cmpint(band->node, ==, 0);
+    g_assert_null(band->mapped);
+    band = device_band(map, "t0");
+    g_assert_cmpstr(band->type, ==, "virtio-pmem");
+    g_assert_cmphex(band->start, ==, 5 * GiB);
+    g_assert_cmphex(band->size, ==, 4 * MiB);
+    g_assert_cmphex(band->plugged_size, ==, 2 * MiB);
+    g_assert_cmpint(band->node, ==, -1);
+    g_assert_null(band->mapped);
 }
 
 /* The commands over a QMP connection, as a client sees them. */

@@ -67,6 +67,10 @@ G_DECLARE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM,
  *   memory-devices` name it ("dimm", "virtio-mem"); the memory map shows
  *   it too.  Required: the interface init sets it, for all devices of the
  *   class.
+ * @plugs_in_parts: whether the guest plugs the device's memory part by
+ *   part (virtio-mem's blocks): its plugged size may be below its
+ *   region's, and the memory map lists which parts of the region are
+ *   mapped.  Default %FALSE: plugged whole (pc-dimm).  Class data too.
  * @get_addr: the guest-physical address the device is (to be) mapped at;
  *   0 means "not specified/assigned yet".  Required.  Called before and
  *   after realize.
@@ -110,6 +114,7 @@ struct _QmemMemoryDeviceInterface {
     GTypeInterface parent_iface;
 
     const char *kind;
+    gboolean plugs_in_parts;
 
     guint64 (*get_addr)(QmemMemoryDevice *md);
     gboolean (*set_addr)(QmemMemoryDevice *md, guint64 addr, GError **error);
@@ -217,6 +222,24 @@ guint64 qmem_memory_device_get_region_size(QmemMemoryDevice *md,
 const char *qmem_memory_device_get_kind(QmemMemoryDevice *md);
 
 /**
+ * qmem_memory_device_plugs_in_parts:
+ * Returns: the interface's plugs_in_parts for @md.
+ */
+gboolean qmem_memory_device_plugs_in_parts(QmemMemoryDevice *md);
+
+/**
+ * qmem_memory_device_get_addr:
+ * Returns: @md's guest-physical address, 0 when it has none yet.
+ */
+guint64 qmem_memory_device_get_addr(QmemMemoryDevice *md);
+
+/**
+ * qmem_memory_device_get_plugged_size:
+ * Returns: the bytes of @md the guest can use now (get_plugged_size).
+ */
+guint64 qmem_memory_device_get_plugged_size(QmemMemoryDevice *md);
+
+/**
  * qmem_memory_device_get_node:
  * @md: a realized memory device
  * @node: (out): the NUMA node @md's memory is on (get_node); 0 for a
@@ -228,6 +251,13 @@ const char *qmem_memory_device_get_kind(QmemMemoryDevice *md);
  * Returns: whether @md has a node.
  */
 gboolean qmem_memory_device_get_node(QmemMemoryDevice *md, guint *node);
+
+/**
+ * qmem_memory_devices_list:
+ * Returns: (transfer container) (element-type QmemMemoryDevice): the
+ *   realized memory devices, empty ones too, by address.
+ */
+GPtrArray *qmem_memory_devices_list(void);
 
 /**
  * qmem_memory_devices_get_plugged_size:

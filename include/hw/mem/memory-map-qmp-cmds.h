@@ -16,9 +16,9 @@ G_BEGIN_DECLS
  *
  * qmem_memory_map_new_from() over @machine's system address space (each
  * section with the NUMA node that owns its first byte), its device memory
- * and its memory devices (their query-memory-devices entries: "addr" or
- * "memaddr", "max-size" or else "size" as the span, "size" as the plugged
- * size, "node"; virtio-mem lists its mapped sections).
+ * and its memory devices: each with its kind, id, address, region size
+ * as its span, plugged size and node ("hw/mem/memory-device.h"); the
+ * devices that plug in parts (virtio-mem) list their mapped sections.
  *
  * Returns: (transfer full): the map.
  */
