@@ -117,25 +117,10 @@ static gboolean check_unsupported(gboolean supported, gboolean has,
     return TRUE;
 }
 
-gboolean qmem_smp_parse(const QmemSmpConfig *config,
-                        const QmemSmpProps *props, const char *machine_name,
-                        guint min_cpus, guint max_cpus, QmemCpuTopology *topo,
-                        GError **error)
+/* Every value given must be positive, and a level the machine lacks 1. */
+static gboolean smp_config_check(const QmemSmpConfig *config,
+                                 const QmemSmpProps *props, GError **error)
 {
-    /* QAPI's int64 values land in unsigned ints, as in QEMU. */
-    guint cpus = config->has_cpus ? (guint)config->cpus : 0;
-    guint drawers = config->has_drawers ? (guint)config->drawers : 0;
-    guint books = config->has_books ? (guint)config->books : 0;
-    guint sockets = config->has_sockets ? (guint)config->sockets : 0;
-    guint dies = config->has_dies ? (guint)config->dies : 0;
-    guint clusters = config->has_clusters ? (guint)config->clusters : 0;
-    guint modules = config->has_modules ? (guint)config->modules : 0;
-    guint cores = config->has_cores ? (guint)config->cores : 0;
-    guint threads = config->has_threads ? (guint)config->threads : 0;
-    guint maxcpus = config->has_maxcpus ? (guint)config->maxcpus : 0;
-    QmemCpuTopology t;
-    guint total_cpus;
-
     if ((config->has_cpus && config->cpus == 0) ||
         (config->has_drawers && config->drawers == 0) ||
         (config->has_books && config->books == 0) ||
@@ -152,23 +137,46 @@ gboolean qmem_smp_parse(const QmemSmpConfig *config,
         return FALSE;
     }
 
-    if (!check_unsupported(props->modules_supported, config->has_modules,
-                           config->modules, "modules", error) ||
-        !check_unsupported(props->clusters_supported, config->has_clusters,
-                           config->clusters, "clusters", error) ||
-        !check_unsupported(props->dies_supported, config->has_dies,
-                           config->dies, "dies", error) ||
-        !check_unsupported(props->books_supported, config->has_books,
-                           config->books, "books", error) ||
-        !check_unsupported(props->drawers_supported, config->has_drawers,
-                           config->drawers, "drawers", error)) {
-        return FALSE;
-    }
-    modules = modules > 0 ? modules : 1;
-    clusters = clusters > 0 ? clusters : 1;
-    dies = dies > 0 ? dies : 1;
-    books = books > 0 ? books : 1;
-    drawers = drawers > 0 ? drawers : 1;
+    return check_unsupported(props->modules_supported, config->has_modules,
+                             config->modules, "modules", error) &&
+           check_unsupported(props->clusters_supported, config->has_clusters,
+                             config->clusters, "clusters", error) &&
+           check_unsupported(props->dies_supported, config->has_dies,
+                             config->dies, "dies", error) &&
+           check_unsupported(props->books_supported, config->has_books,
+                             config->books, "books", error) &&
+           check_unsupported(props->drawers_supported, config->has_drawers,
+                             config->drawers, "drawers", error);
+}
+
+/* QAPI's int64 values land in unsigned ints, as in QEMU; 0: not given. */
+static guint smp_value(gboolean has, gint64 value)
+{
+    return has ? (guint)value : 0;
+}
+
+/*
+ * QEMU's machine_parse_smp_config() arithmetic: levels the machine lacks
+ * are 1; of sockets, cores and threads, those not given follow from
+ * maxcpus (cores first, or sockets first for old machine types), then
+ * maxcpus and cpus from the product.  The result may still be
+ * inconsistent; smp_topology_check() says so.
+ */
+static void smp_fill_topology(const QmemSmpConfig *config,
+                              const QmemSmpProps *props, QmemCpuTopology *t)
+{
+    guint cpus = smp_value(config->has_cpus, config->cpus);
+    guint sockets = smp_value(config->has_sockets, config->sockets);
+    guint cores = smp_value(config->has_cores, config->cores);
+    guint threads = smp_value(config->has_threads, config->threads);
+    guint maxcpus = smp_value(config->has_maxcpus, config->maxcpus);
+    guint drawers = MAX(smp_value(config->has_drawers, config->drawers), 1);
+    guint books = MAX(smp_value(config->has_books, config->books), 1);
+    guint dies = MAX(smp_value(config->has_dies, config->dies), 1);
+    guint clusters = MAX(smp_value(config->has_clusters, config->clusters), 1);
+    guint modules = MAX(smp_value(config->has_modules, config->modules), 1);
+    /* The levels between sockets and cores, and above sockets. */
+    guint others = drawers * books * dies * clusters * modules;
 
     if (cpus == 0 && maxcpus == 0) {
         sockets = sockets > 0 ? sockets : 1;
@@ -181,71 +189,92 @@ gboolean qmem_smp_parse(const QmemSmpConfig *config,
             if (sockets == 0) {
                 cores = cores > 0 ? cores : 1;
                 threads = threads > 0 ? threads : 1;
-                sockets = maxcpus / (drawers * books * dies * clusters *
-                                     modules * cores * threads);
+                sockets = maxcpus / (others * cores * threads);
             } else if (cores == 0) {
                 threads = threads > 0 ? threads : 1;
-                cores = maxcpus / (drawers * books * sockets * dies *
-                                   clusters * modules * threads);
+                cores = maxcpus / (others * sockets * threads);
             }
         } else {
             if (cores == 0) {
                 sockets = sockets > 0 ? sockets : 1;
                 threads = threads > 0 ? threads : 1;
-                cores = maxcpus / (drawers * books * sockets * dies *
-                                   clusters * modules * threads);
+                cores = maxcpus / (others * sockets * threads);
             } else if (sockets == 0) {
                 threads = threads > 0 ? threads : 1;
-                sockets = maxcpus / (drawers * books * dies * clusters *
-                                     modules * cores * threads);
+                sockets = maxcpus / (others * cores * threads);
             }
         }
         if (threads == 0) {
-            threads = maxcpus / (drawers * books * sockets * dies *
-                                 clusters * modules * cores);
+            threads = maxcpus / (others * sockets * cores);
         }
     }
 
-    total_cpus = drawers * books * sockets * dies * clusters * modules *
-                 cores * threads;
-    maxcpus = maxcpus > 0 ? maxcpus : total_cpus;
-    cpus = cpus > 0 ? cpus : maxcpus;
-
-    t = (QmemCpuTopology){
-        .cpus = cpus, .drawers = drawers, .books = books,
-        .sockets = sockets, .dies = dies, .clusters = clusters,
-        .modules = modules, .cores = cores, .threads = threads,
-        .max_cpus = maxcpus,
+    maxcpus = maxcpus > 0 ? maxcpus : others * sockets * cores * threads;
+    *t = (QmemCpuTopology){
+        .cpus = cpus > 0 ? cpus : maxcpus, .drawers = drawers,
+        .books = books, .sockets = sockets, .dies = dies,
+        .clusters = clusters, .modules = modules, .cores = cores,
+        .threads = threads, .max_cpus = maxcpus,
     };
+}
 
-    if (total_cpus != maxcpus) {
-        g_autofree char *topo_msg = cpu_hierarchy_to_string(props, &t);
+/* The product must be maxcpus, within the machine's limits. */
+static gboolean smp_topology_check(const QmemCpuTopology *t,
+                                   const QmemSmpProps *props,
+                                   const char *machine_name, guint min_cpus,
+                                   guint max_cpus, GError **error)
+{
+    guint total_cpus = t->drawers * t->books * t->sockets * t->dies *
+                       t->clusters * t->modules * t->cores * t->threads;
+
+    if (total_cpus != t->max_cpus) {
+        g_autofree char *topo_msg = cpu_hierarchy_to_string(props, t);
 
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Invalid CPU topology: product of the hierarchy must "
-                    "match maxcpus: %s != maxcpus (%u)", topo_msg, maxcpus);
+                    "match maxcpus: %s != maxcpus (%u)", topo_msg,
+                    t->max_cpus);
         return FALSE;
     }
-    if (maxcpus < cpus) {
-        g_autofree char *topo_msg = cpu_hierarchy_to_string(props, &t);
+    if (t->max_cpus < t->cpus) {
+        g_autofree char *topo_msg = cpu_hierarchy_to_string(props, t);
 
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Invalid CPU topology: maxcpus must be equal to or "
                     "greater than smp: %s == maxcpus (%u) < smp_cpus (%u)",
-                    topo_msg, maxcpus, cpus);
+                    topo_msg, t->max_cpus, t->cpus);
         return FALSE;
     }
     /* QEMU prints these with %d: a wrapped -1 shows as -1. */
-    if (cpus < min_cpus) {
+    if (t->cpus < min_cpus) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Invalid SMP CPUs %d. The min CPUs supported by machine "
-                    "'%s' is %d", (int)cpus, machine_name, (int)min_cpus);
+                    "'%s' is %d", (int)t->cpus, machine_name, (int)min_cpus);
         return FALSE;
     }
-    if (maxcpus > max_cpus) {
+    if (t->max_cpus > max_cpus) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Invalid SMP CPUs %d. The max CPUs supported by machine "
-                    "'%s' is %d", (int)maxcpus, machine_name, (int)max_cpus);
+                    "'%s' is %d", (int)t->max_cpus, machine_name,
+                    (int)max_cpus);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean qmem_smp_parse(const QmemSmpConfig *config,
+                        const QmemSmpProps *props, const char *machine_name,
+                        guint min_cpus, guint max_cpus, QmemCpuTopology *topo,
+                        GError **error)
+{
+    QmemCpuTopology t;
+
+    if (!smp_config_check(config, props, error)) {
+        return FALSE;
+    }
+    smp_fill_topology(config, props, &t);
+    if (!smp_topology_check(&t, props, machine_name, min_cpus, max_cpus,
+                            error)) {
         return FALSE;
     }
     *topo = t;

@@ -377,6 +377,13 @@ gboolean qmem_machine_set_smp_config(QmemMachine *machine,
                           &priv->smp, error);
 }
 
+const char *qmem_machine_get_memory_backend(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->memory_backend;
+}
+
 const QmemCpuTopology *qmem_machine_get_smp(QmemMachine *machine)
 {
     QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);

@@ -154,6 +154,86 @@ const QmemCpuArchIdList *qmem_numa_machine_possible_cpus(QmemMachine *machine)
     return state->possible_cpus;
 }
 
+/* An id given for a topology level the board's slots do not have. */
+static gboolean cpu_id_supported(gboolean given, gboolean slot_has,
+                                 const char *message, GError **error)
+{
+    if (given && !slot_has) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC, message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* A given id the board does not have cannot match anything. */
+static gboolean cpu_ids_supported(const QmemCpuInstanceProperties *props,
+                                  const QmemCpuInstanceProperties *slot,
+                                  GError **error)
+{
+    return cpu_id_supported(props->has_thread_id, slot->has_thread_id,
+                            "thread-id is not supported", error) &&
+           cpu_id_supported(props->has_core_id, slot->has_core_id,
+                            "core-id is not supported", error) &&
+           cpu_id_supported(props->has_module_id, slot->has_module_id,
+                            "module-id is not supported", error) &&
+           cpu_id_supported(props->has_cluster_id, slot->has_cluster_id,
+                            "cluster-id is not supported", error) &&
+           cpu_id_supported(props->has_socket_id, slot->has_socket_id,
+                            "socket-id is not supported", error) &&
+           cpu_id_supported(props->has_die_id, slot->has_die_id,
+                            "die-id is not supported", error);
+}
+
+/* Whether @slot has every id @props gives (partial ids match many). */
+static gboolean cpu_slot_matches(const QmemCpuInstanceProperties *props,
+                                 const QmemCpuInstanceProperties *slot)
+{
+    return !((props->has_thread_id && props->thread_id != slot->thread_id) ||
+             (props->has_core_id && props->core_id != slot->core_id) ||
+             (props->has_module_id && props->module_id != slot->module_id) ||
+             (props->has_cluster_id &&
+              props->cluster_id != slot->cluster_id) ||
+             (props->has_die_id && props->die_id != slot->die_id) ||
+             (props->has_socket_id && props->socket_id != slot->socket_id));
+}
+
+/* Puts a matching slot on @props's node; with HMAT, the node initiates. */
+static gboolean cpu_slot_set_node(QmemNumaState *state,
+                                  const QmemCpuInstanceProperties *props,
+                                  QmemCpuInstanceProperties *slot,
+                                  GError **error)
+{
+    QmemNumaNode *node;
+
+    /*
+     * QEMU tolerates a slot matched twice for the same node (a thread and
+     * then its core), not for two nodes.
+     */
+    if (slot->has_node_id && slot->node_id != props->node_id) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "CPU is already assigned to node-id: %" G_GINT64_FORMAT,
+                    slot->node_id);
+        return FALSE;
+    }
+    slot->node_id = props->node_id;
+    slot->has_node_id = TRUE;
+
+    if (!state->hmat_enabled) {
+        return TRUE;
+    }
+    node = &state->nodes[props->node_id];
+    if (node->initiator < QMEM_MAX_NODES && props->node_id != node->initiator) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "The initiator of CPU NUMA node %" G_GINT64_FORMAT
+                    " should be itself (got %u)", props->node_id,
+                    node->initiator);
+        return FALSE;
+    }
+    node->has_cpu = TRUE;
+    node->initiator = props->node_id;
+    return TRUE;
+}
+
 /* QEMU's machine_set_cpu_numa_node(): @props selects slots by their ids. */
 static gboolean set_cpu_numa_node(QmemMachine *machine,
                                   const QmemCpuInstanceProperties *props,
@@ -174,75 +254,15 @@ static gboolean set_cpu_numa_node(QmemMachine *machine,
     for (guint i = 0; i < cpus->len; i++) {
         QmemCpuInstanceProperties *slot = &cpus->cpus[i].props;
 
-        /* A given id the board does not have cannot match anything. */
-        if (props->has_thread_id && !slot->has_thread_id) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "thread-id is not supported");
+        if (!cpu_ids_supported(props, slot, error)) {
             return FALSE;
         }
-        if (props->has_core_id && !slot->has_core_id) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "core-id is not supported");
-            return FALSE;
-        }
-        if (props->has_module_id && !slot->has_module_id) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "module-id is not supported");
-            return FALSE;
-        }
-        if (props->has_cluster_id && !slot->has_cluster_id) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "cluster-id is not supported");
-            return FALSE;
-        }
-        if (props->has_socket_id && !slot->has_socket_id) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "socket-id is not supported");
-            return FALSE;
-        }
-        if (props->has_die_id && !slot->has_die_id) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "die-id is not supported");
-            return FALSE;
-        }
-
-        if ((props->has_thread_id && props->thread_id != slot->thread_id) ||
-            (props->has_core_id && props->core_id != slot->core_id) ||
-            (props->has_module_id && props->module_id != slot->module_id) ||
-            (props->has_cluster_id &&
-             props->cluster_id != slot->cluster_id) ||
-            (props->has_die_id && props->die_id != slot->die_id) ||
-            (props->has_socket_id && props->socket_id != slot->socket_id)) {
+        if (!cpu_slot_matches(props, slot)) {
             continue;
         }
-
-        /*
-         * QEMU tolerates a slot matched twice for the same node (a thread
-         * and then its core), not for two nodes.
-         */
-        if (slot->has_node_id && slot->node_id != props->node_id) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "CPU is already assigned to node-id: %"
-                        G_GINT64_FORMAT, slot->node_id);
-            return FALSE;
-        }
         match = TRUE;
-        slot->node_id = props->node_id;
-        slot->has_node_id = TRUE;
-
-        if (state->hmat_enabled) {
-            QmemNumaNode *node = &state->nodes[props->node_id];
-
-            if (node->initiator < QMEM_MAX_NODES &&
-                props->node_id != node->initiator) {
-                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "The initiator of CPU NUMA node %" G_GINT64_FORMAT
-                            " should be itself (got %u)", props->node_id,
-                            node->initiator);
-                return FALSE;
-            }
-            node->has_cpu = TRUE;
-            node->initiator = props->node_id;
+        if (!cpu_slot_set_node(state, props, slot, error)) {
+            return FALSE;
         }
     }
 
@@ -533,13 +553,85 @@ static gboolean hmat_disabled(GError **error)
     return FALSE;
 }
 
+/* -numa node,cpus=: each CPU index's slot goes to node @nodenr. */
+static gboolean numa_node_add_cpus(QmemMachine *machine, guint nodenr,
+                                   GArray *cpus, GError **error)
+{
+    QmemNumaMachineInterface *iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
+    guint max_cpus = qmem_machine_get_smp(machine)->max_cpus;
+
+    for (guint i = 0; cpus && i < cpus->len; i++) {
+        guint64 cpu = g_array_index(cpus, guint64, i);
+        QmemCpuInstanceProperties props;
+
+        if (cpu >= max_cpus) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "CPU index (%u) should be smaller than maxcpus (%d)",
+                        (guint)cpu, (int)max_cpus);
+            return FALSE;
+        }
+        if (!qmem_numa_machine_possible_cpus(machine)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "mapping of CPUs to NUMA node is not supported");
+            return FALSE;
+        }
+        props = iface->cpu_index_to_props(QMEM_NUMA_MACHINE(machine), cpu);
+        props.node_id = nodenr;
+        props.has_node_id = TRUE;
+        if (!set_cpu_numa_node(machine, &props, error)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* -numa node,mem=: legacy, for the machine types that still allow it. */
+static gboolean numa_node_set_mem(QmemMachine *machine, QmemNumaNode *info,
+                                  JsonObject *opts, GError **error)
+{
+    guint64 mem;
+
+    if (!QMEM_NUMA_MACHINE_GET_IFACE(machine)->numa_mem_supported) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter -numa node,mem is not supported by this "
+                    "machine type");
+        qmem_error_set_hint(*error, "Use -numa node,memdev instead\n");
+        return FALSE;
+    }
+    /* The legacy suffix-less form means MiB ("512" is 512 MiB). */
+    qmem_strtosz_MiB(opts_last(opts, "mem"), NULL, &mem);
+    info->node_mem = mem;
+    if (!qmem_qtest_enabled()) {
+        qmem_warn_report("Parameter -numa node,mem is deprecated, use "
+                         "-numa node,memdev instead");
+    }
+    return TRUE;
+}
+
+/* -numa node,memdev=: the node's RAM is that backend, all of it. */
+static gboolean numa_node_set_memdev(QmemNumaNode *info, const char *memdev,
+                                     GError **error)
+{
+    QmemObject *obj = qmem_object_resolve_path(
+        memdev, QMEM_TYPE_HOST_MEMORY_BACKEND, NULL);
+
+    /* QEMU says "ambiguous" for a missing backend too. */
+    if (!obj) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "memdev=%s is ambiguous", memdev);
+        return FALSE;
+    }
+    g_set_object(&info->node_memdev, QMEM_HOST_MEMORY_BACKEND(obj));
+    info->node_mem = qmem_host_memory_backend_get_size(
+        QMEM_HOST_MEMORY_BACKEND(obj));
+    return TRUE;
+}
+
 /* QEMU's parse_numa_node(); @node is NULL for the implicit node 0. */
 static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
                                 const MemberValue *node, JsonObject *opts,
                                 GError **error)
 {
-    QmemNumaMachineInterface *iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
-    guint max_cpus = qmem_machine_get_smp(machine)->max_cpus;
     static const MemberValue none[NODE_INITIATOR + 1];
     guint nodenr;
     QmemNumaNode *info;
@@ -566,29 +658,8 @@ static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
         g_assert(!state->hmat_enabled);
         return hmat_disabled(error);
     }
-
-    for (guint i = 0; node[NODE_CPUS].list && i < node[NODE_CPUS].list->len;
-         i++) {
-        guint64 cpu = g_array_index(node[NODE_CPUS].list, guint64, i);
-        QmemCpuInstanceProperties props;
-
-        if (cpu >= max_cpus) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "CPU index (%u) should be smaller than maxcpus (%d)",
-                        (guint)cpu, (int)max_cpus);
-            return FALSE;
-        }
-        if (!qmem_numa_machine_possible_cpus(machine)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "mapping of CPUs to NUMA node is not supported");
-            return FALSE;
-        }
-        props = iface->cpu_index_to_props(QMEM_NUMA_MACHINE(machine), cpu);
-        props.node_id = nodenr;
-        props.has_node_id = TRUE;
-        if (!set_cpu_numa_node(machine, &props, error)) {
-            return FALSE;
-        }
+    if (!numa_node_add_cpus(machine, nodenr, node[NODE_CPUS].list, error)) {
+        return FALSE;
     }
 
     state->have_memdevs = state->have_memdevs || node[NODE_MEMDEV].has;
@@ -600,38 +671,12 @@ static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
                     "mixing both is not allowed");
         return FALSE;
     }
-
-    if (node[NODE_MEM].has) {
-        guint64 mem = node[NODE_MEM].u;
-
-        if (!iface->numa_mem_supported) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter -numa node,mem is not supported by this "
-                        "machine type");
-            qmem_error_set_hint(*error, "Use -numa node,memdev instead\n");
-            return FALSE;
-        }
-        /* The legacy suffix-less form means MiB ("512" is 512 MiB). */
-        qmem_strtosz_MiB(opts_last(opts, "mem"), NULL, &mem);
-        info->node_mem = mem;
-        if (!qmem_qtest_enabled()) {
-            qmem_warn_report("Parameter -numa node,mem is deprecated, use "
-                             "-numa node,memdev instead");
-        }
+    if (node[NODE_MEM].has && !numa_node_set_mem(machine, info, opts, error)) {
+        return FALSE;
     }
-    if (node[NODE_MEMDEV].has) {
-        QmemObject *obj = qmem_object_resolve_path(
-            node[NODE_MEMDEV].str, QMEM_TYPE_HOST_MEMORY_BACKEND, NULL);
-
-        /* QEMU says "ambiguous" for a missing backend too. */
-        if (!obj) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "memdev=%s is ambiguous", node[NODE_MEMDEV].str);
-            return FALSE;
-        }
-        g_set_object(&info->node_memdev, QMEM_HOST_MEMORY_BACKEND(obj));
-        info->node_mem = qmem_host_memory_backend_get_size(
-            QMEM_HOST_MEMORY_BACKEND(obj));
+    if (node[NODE_MEMDEV].has &&
+        !numa_node_set_memdev(info, node[NODE_MEMDEV].str, error)) {
+        return FALSE;
     }
 
     info->present = TRUE;
@@ -907,31 +952,17 @@ static void numa_finish_cpu_init(QmemMachine *machine, QmemNumaState *state)
     }
 }
 
-gboolean qmem_numa_complete_configuration(QmemMachine *machine,
-                                          QmemMemoryRegion **ram,
-                                          GError **error)
+/*
+ * Guests need an SRAT for memory hotplug (Windows) or for DMA with
+ * hot-plugged memory (Linux), so QEMU makes node 0 on its own when the
+ * machine type asks for it.
+ */
+static gboolean numa_auto_enable(QmemMachine *machine, QmemNumaState *state,
+                                 GError **error)
 {
-    QmemNumaState *state = qmem_numa_machine_get_state(machine);
-    QmemNumaMachineInterface *iface;
-    const char *default_ram_id =
-        QMEM_MACHINE_GET_CLASS(machine)->default_ram_id;
+    QmemNumaMachineInterface *iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
     guint64 ram_size = qmem_machine_get_ram_size(machine);
-    guint64 numa_total = 0;
-    g_autoptr(QmemMemoryRegion) container = NULL;
-    gboolean any_mem = FALSE;
 
-    if (ram) {
-        *ram = NULL;
-    }
-    if (!state) {
-        return TRUE;
-    }
-    iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
-
-    /*
-     * Guests need an SRAT for memory hotplug (Windows) or for DMA with
-     * hot-plugged memory (Linux), so QEMU makes node 0 on its own.
-     */
     if (state->num_nodes == 0 &&
         ((qmem_machine_get_ram_slots(machine) &&
           iface->auto_enable_numa_with_memhp) ||
@@ -943,9 +974,13 @@ gboolean qmem_numa_complete_configuration(QmemMachine *machine,
         }
         state->nodes[0].node_mem = ram_size;
     }
+    return TRUE;
+}
 
+/* Sparse ids are not supported; the largest missing one is reported. */
+static gboolean numa_check_dense(QmemNumaState *state, GError **error)
+{
     g_assert(state->max_nodeid <= QMEM_MAX_NODES);
-    /* Sparse ids are not supported; the largest missing one is reported. */
     for (int i = (int)state->max_nodeid - 1; i >= 0; i--) {
         if (!state->nodes[i].present) {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -954,10 +989,20 @@ gboolean qmem_numa_complete_configuration(QmemMachine *machine,
         }
     }
     g_assert(state->num_nodes == state->max_nodeid);
+    return TRUE;
+}
 
-    if (state->num_nodes == 0) {
-        return TRUE;
-    }
+/*
+ * Node memory: split by the machine type's hook when no node has any,
+ * and in any case adding up to the RAM size.
+ */
+static gboolean numa_complete_node_mem(QmemMachine *machine,
+                                       QmemNumaState *state, GError **error)
+{
+    QmemNumaMachineInterface *iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
+    guint64 ram_size = qmem_machine_get_ram_size(machine);
+    guint64 numa_total = 0;
+    gboolean any_mem = FALSE;
 
     for (guint i = 0; i < state->num_nodes; i++) {
         any_mem = any_mem || state->nodes[i].node_mem != 0;
@@ -982,23 +1027,60 @@ gboolean qmem_numa_complete_configuration(QmemMachine *machine,
                     numa_total, ram_size);
         return FALSE;
     }
+    return TRUE;
+}
 
-    if (state->have_memdevs && default_ram_id) {
-        g_autofree char *memory_backend = NULL;
+/*
+ * With memdev= nodes, the boot RAM is their backends in a container named
+ * the machine type's default RAM id; %NULL without error when there is
+ * none to make.
+ */
+static QmemMemoryRegion *numa_boot_ram(QmemMachine *machine,
+                                       QmemNumaState *state, GError **error)
+{
+    const char *default_ram_id =
+        QMEM_MACHINE_GET_CLASS(machine)->default_ram_id;
 
-        g_object_get(machine, QMEM_MACHINE_PROP_MEMORY_BACKEND,
-                     &memory_backend, NULL);
-        if (memory_backend) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "'-machine memory-backend' and '-numa memdev' "
-                        "properties are mutually exclusive");
-            return FALSE;
-        }
-        container = numa_memdev_container(machine, state, default_ram_id,
-                                          error);
-        if (!container) {
-            return FALSE;
-        }
+    if (!state->have_memdevs || !default_ram_id) {
+        return NULL;
+    }
+    if (qmem_machine_get_memory_backend(machine)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "'-machine memory-backend' and '-numa memdev' "
+                    "properties are mutually exclusive");
+        return NULL;
+    }
+    return numa_memdev_container(machine, state, default_ram_id, error);
+}
+
+gboolean qmem_numa_complete_configuration(QmemMachine *machine,
+                                          QmemMemoryRegion **ram,
+                                          GError **error)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    g_autoptr(QmemMemoryRegion) container = NULL;
+    g_autoptr(GError) local_error = NULL;
+
+    if (ram) {
+        *ram = NULL;
+    }
+    if (!state) {
+        return TRUE;
+    }
+    if (!numa_auto_enable(machine, state, error) ||
+        !numa_check_dense(state, error)) {
+        return FALSE;
+    }
+    if (state->num_nodes == 0) {
+        return TRUE;
+    }
+    if (!numa_complete_node_mem(machine, state, error)) {
+        return FALSE;
+    }
+    container = numa_boot_ram(machine, state, &local_error);
+    if (local_error) {
+        g_propagate_error(error, g_steal_pointer(&local_error));
+        return FALSE;
     }
 
     if (state->have_numa_distance) {

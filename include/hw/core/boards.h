@@ -166,6 +166,13 @@ gboolean qmem_machine_set_smp_config(QmemMachine *machine,
                                      GError **error);
 
 /**
+ * qmem_machine_get_memory_backend:
+ * Returns: (nullable): the id given with -machine memory-backend=, %NULL
+ *   when none was.
+ */
+const char *qmem_machine_get_memory_backend(QmemMachine *machine);
+
+/**
  * qmem_machine_get_smp:
  * Returns: (transfer none): the machine's CPU topology.
  */
