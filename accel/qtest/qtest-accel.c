@@ -59,6 +59,10 @@ static void qtest_accel_region_add(QmemMemoryListener *listener,
     QtestMemslot *slot = NULL;
     guint id;
 
+    /* Like KVM, memslots hold RAM only. */
+    if (!section->host) {
+        return;
+    }
     /* KVM hands out the lowest free slot id. */
     for (id = 0; id < q->slots->len; id++) {
         if (!g_array_index(q->slots, QtestMemslot, id).used) {
@@ -94,6 +98,9 @@ static void qtest_accel_region_del(QmemMemoryListener *listener,
 {
     QmemQtestAccel *q = accel_of(listener);
 
+    if (!section->host) {
+        return;
+    }
     /* As kvm_lookup_matching_slot(): by guest address and size. */
     for (guint id = 0; id < q->slots->len; id++) {
         QtestMemslot *slot = &g_array_index(q->slots, QtestMemslot, id);
