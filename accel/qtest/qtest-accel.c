@@ -5,6 +5,7 @@
 
 #include "accel/qtest/qtest.h"
 #include "util/error.h"
+#include "util/timer.h"
 
 /* What KVM_SET_USER_MEMORY_REGION would have been given for one slot. */
 typedef struct {
@@ -133,6 +134,8 @@ static gboolean qtest_accel_init_machine(QmemAccel *accel,
     g_return_val_if_fail(q->listener.as == NULL, FALSE);
 
     qmem_memory_listener_register(&q->listener, system_memory);
+    /* No vCPU runs: the guest's time moves when a test says so. */
+    qmem_clock_set_virtual_manual(TRUE);
     return TRUE;
 }
 
@@ -151,6 +154,7 @@ static void qtest_accel_shutdown(QmemAccel *accel)
 
     if (q->listener.as) {
         qmem_memory_listener_unregister(&q->listener);
+        qmem_clock_set_virtual_manual(FALSE);
     }
 }
 
