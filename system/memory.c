@@ -34,6 +34,9 @@ struct _QmemMemoryRegion {
     QmemRamBlock *ram_block;    /* MR_RAM: borrowed from its owner */
     QmemMemoryRegion *alias;    /* MR_ALIAS: a reference */
     guint64 alias_offset;
+    /* Accesses that reach no RAM: an I/O region's, or a container's gaps. */
+    const QmemMemoryRegionOps *ops;
+    gpointer opaque;
 
     /* Not a reference: the container holds one on us while we are mapped. */
     QmemMemoryRegion *container;
@@ -133,6 +136,20 @@ QmemMemoryRegion *qmem_memory_region_new_container(const char *name,
                                       size_from_u64(size));
 
     mr->subregions = g_ptr_array_new_with_free_func(g_object_unref);
+    return mr;
+}
+
+QmemMemoryRegion *qmem_memory_region_new_io(const char *name, guint64 size,
+                                            const QmemMemoryRegionOps *ops,
+                                            gpointer opaque)
+{
+    QmemMemoryRegion *mr;
+
+    g_return_val_if_fail(ops != NULL, NULL);
+
+    mr = qmem_memory_region_new_container(name, size);
+    mr->ops = ops;
+    mr->opaque = opaque;
     return mr;
 }
 
@@ -341,6 +358,26 @@ static GArray *view_new(void)
 }
 
 /*
+ * QEMU renders a region's subregions over the region itself: where a
+ * container with ops has no subregion, its own ops answer.
+ */
+static void render_io(GArray *view, QmemMemoryRegion *mr, u128 off,
+                      u128 as_addr, u128 len)
+{
+    QmemMemorySection s = {
+        .offset_within_region = (guint64)off,
+        .offset_within_address_space = (guint64)as_addr,
+        .size = (guint64)len,
+    };
+
+    if (!mr->ops || !len) {
+        return;
+    }
+    s.mr = g_object_ref(mr);
+    g_array_append_val(view, s);
+}
+
+/*
  * Appends the sections that show bytes [@off, @off + @len) of @mr at
  * guest-physical @as_addr, clipped to @mr's size.  Subregions are sorted
  * and disjoint, so the output comes out sorted by address.
@@ -370,7 +407,9 @@ static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
     case MR_ALIAS:
         render(view, mr->alias, mr->alias_offset + off, as_addr, len);
         break;
-    case MR_CONTAINER:
+    case MR_CONTAINER: {
+        u128 done = off;
+
         for (guint i = 0; i < mr->subregions->len; i++) {
             QmemMemoryRegion *sub = g_ptr_array_index(mr->subregions, i);
             u128 lo, hi;
@@ -381,11 +420,15 @@ static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
             lo = MAX(off, (u128)sub->addr);
             hi = MIN(off + len, (u128)sub->addr + sub->size);
             if (lo < hi) {
+                render_io(view, mr, done, as_addr + (done - off), lo - done);
                 render(view, sub, lo - sub->addr, as_addr + (lo - off),
                        hi - lo);
+                done = hi;
             }
         }
+        render_io(view, mr, done, as_addr + (done - off), off + len - done);
         break;
+    }
     }
 }
 
@@ -592,6 +635,99 @@ const QmemMemorySection *qmem_address_space_lookup(QmemAddressSpace *as,
     return addr - s->offset_within_address_space < s->size ? s : NULL;
 }
 
+/* QEMU's memory_access_size(): the widest access the region takes here. */
+static guint io_access_size(const QmemMemoryRegionOps *ops, guint64 addr,
+                            guint64 len)
+{
+    guint max = ops->valid.max_access_size ? ops->valid.max_access_size : 4;
+
+    len = MIN(len, max);
+    if (!ops->valid.unaligned && addr) {
+        len = MIN(len, addr & -addr);
+    }
+    /* The largest power of two not above @len. */
+    return 1u << (63 - __builtin_clzll(len));
+}
+
+/* QEMU's memory_region_access_valid(). */
+static gboolean io_access_valid(const QmemMemoryRegionOps *ops, guint64 addr,
+                                guint size)
+{
+    guint min = ops->valid.min_access_size ? ops->valid.min_access_size : 1;
+    guint max = ops->valid.max_access_size ? ops->valid.max_access_size : 4;
+
+    if (!ops->valid.unaligned && (addr & (size - 1))) {
+        return FALSE;
+    }
+    return size >= min && size <= max;
+}
+
+/*
+ * QEMU's access_with_adjusted_size(): the callbacks see the sizes they
+ * implement, the pieces of a wider access combined little-endian.
+ */
+static void io_dispatch(QmemMemoryRegion *mr, guint64 addr, guint64 *value,
+                        guint size, gboolean is_write)
+{
+    const QmemMemoryRegionOps *ops = mr->ops;
+    guint min = ops->impl.min_access_size ? ops->impl.min_access_size : 1;
+    guint max = ops->impl.max_access_size ? ops->impl.max_access_size : 4;
+    guint step = MAX(MIN(size, max), min);
+    guint64 mask = step == 8 ? G_MAXUINT64 : (G_GUINT64_CONSTANT(1) <<
+                                               (step * 8)) - 1;
+
+    if (!is_write) {
+        *value = 0;
+    }
+    for (guint i = 0; i < size; i += step) {
+        if (is_write) {
+            if (ops->write) {
+                ops->write(mr->opaque, addr + i, (*value >> (i * 8)) & mask,
+                           step);
+            }
+        } else if (ops->read) {
+            *value |= (ops->read(mr->opaque, addr + i, step) & mask) <<
+                      (i * 8);
+        }
+    }
+}
+
+/*
+ * One access of at most 8 bytes to an I/O section, as a CPU makes it:
+ * @buf holds the bytes little-endian.  Returns how many bytes it covered
+ * (the rest is the next access), with *@ok cleared for an access the
+ * region refuses (which reads as 0, QEMU's unassigned_mem_read()).
+ */
+static guint64 io_access(const QmemMemorySection *s, guint64 addr,
+                         guint8 *buf, guint64 len, gboolean is_write,
+                         gboolean *ok)
+{
+    guint64 off = s->offset_within_region +
+                  (addr - s->offset_within_address_space);
+    guint size = io_access_size(s->mr->ops, off, len);
+    guint64 value = 0;
+
+    if (!io_access_valid(s->mr->ops, off, size)) {
+        if (!is_write) {
+            memset(buf, 0, size);
+        }
+        *ok = FALSE;
+        return size;
+    }
+    if (is_write) {
+        for (guint i = 0; i < size; i++) {
+            value |= (guint64)buf[i] << (i * 8);
+        }
+    }
+    io_dispatch(s->mr, off, &value, size, is_write);
+    if (!is_write) {
+        for (guint i = 0; i < size; i++) {
+            buf[i] = value >> (i * 8);
+        }
+    }
+    return size;
+}
+
 gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
                                gsize len, gboolean is_write)
 {
@@ -612,7 +748,7 @@ gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
                 s = NULL;
             }
         }
-        if (s) {
+        if (s && s->host) {
             guint64 skip = addr - s->offset_within_address_space;
             guint8 *host = (guint8 *)s->host + skip;
 
@@ -624,6 +760,12 @@ gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
             } else {
                 ok = FALSE;
             }
+        } else if (s) {
+            chunk = io_access(s, addr, p,
+                              MIN((guint64)len,
+                                  s->size - (addr -
+                                             s->offset_within_address_space)),
+                              is_write, &ok);
         } else {
             /*
              * A hole reaches up to the next section, or to the end of the

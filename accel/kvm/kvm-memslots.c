@@ -9,6 +9,7 @@
 #include "accel/kvm/kvm-internal.h"
 #include "util/error-report.h"
 #include "util/error.h"
+#include "util/osdep.h"
 
 #define KVM_SLOTS_INITIAL           16
 
@@ -99,15 +100,18 @@ int qmem_kvm_set_private_slot(QmemKvmAccel *s, guint64 gpa, guint64 size,
     return id;
 }
 
-/* QEMU's kvm_align_section(): KVM maps whole host pages only. */
+/*
+ * QEMU's kvm_align_section(): KVM maps whole host pages of RAM only; I/O
+ * stays unmapped, so that guest accesses exit to the VMM.
+ */
 static gboolean kvm_align_section(const QmemMemorySection *section,
                                   guint64 *start, guint64 *size, void **host)
 {
-    guint64 page = sysconf(_SC_PAGESIZE);
+    guint64 page = qmem_host_page_size();
     guint64 gpa = section->offset_within_address_space;
     guint64 delta = (page - (gpa & (page - 1))) & (page - 1);
 
-    if (delta >= section->size) {
+    if (!section->host || delta >= section->size) {
         return FALSE;
     }
     *start = gpa + delta;

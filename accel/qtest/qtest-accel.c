@@ -5,6 +5,7 @@
 
 #include "accel/qtest/qtest.h"
 #include "util/error.h"
+#include "util/timer.h"
 
 /* What KVM_SET_USER_MEMORY_REGION would have been given for one slot. */
 typedef struct {
@@ -59,6 +60,10 @@ static void qtest_accel_region_add(QmemMemoryListener *listener,
     QtestMemslot *slot = NULL;
     guint id;
 
+    /* Like KVM, memslots hold RAM only. */
+    if (!section->host) {
+        return;
+    }
     /* KVM hands out the lowest free slot id. */
     for (id = 0; id < q->slots->len; id++) {
         if (!g_array_index(q->slots, QtestMemslot, id).used) {
@@ -94,6 +99,9 @@ static void qtest_accel_region_del(QmemMemoryListener *listener,
 {
     QmemQtestAccel *q = accel_of(listener);
 
+    if (!section->host) {
+        return;
+    }
     /* As kvm_lookup_matching_slot(): by guest address and size. */
     for (guint id = 0; id < q->slots->len; id++) {
         QtestMemslot *slot = &g_array_index(q->slots, QtestMemslot, id);
@@ -126,6 +134,8 @@ static gboolean qtest_accel_init_machine(QmemAccel *accel,
     g_return_val_if_fail(q->listener.as == NULL, FALSE);
 
     qmem_memory_listener_register(&q->listener, system_memory);
+    /* No vCPU runs: the guest's time moves when a test says so. */
+    qmem_clock_set_virtual_manual(TRUE);
     return TRUE;
 }
 
@@ -144,6 +154,7 @@ static void qtest_accel_shutdown(QmemAccel *accel)
 
     if (q->listener.as) {
         qmem_memory_listener_unregister(&q->listener);
+        qmem_clock_set_virtual_manual(FALSE);
     }
 }
 

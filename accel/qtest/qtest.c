@@ -8,6 +8,7 @@
 #include "util/chardev.h"
 #include "util/cutils.h"
 #include "util/error.h"
+#include "util/timer.h"
 
 /* Read no further input while this much output waits for the client. */
 #define OUTPUT_HIGH_WATER (64 * 1024 * 1024)
@@ -21,6 +22,7 @@ typedef struct {
 
 struct QmemQtestServer {
     QmemAddressSpace *as;
+    QmemAddressSpace *io;       /* port I/O, or NULL */
     GList *clients;
     GList *chardevs;
     gboolean has_stdio;
@@ -34,6 +36,7 @@ static const char *const builtin_names[] = {
     "readb", "readw", "readl", "readq",
     "writeb", "writew", "writel", "writeq",
     "read", "write", "b64read", "b64write", "memset", "endianness",
+    "inb", "inw", "inl", "outb", "outw", "outl", "clock_step", "clock_set",
 };
 
 /* qmem's own commands, beyond QEMU's. */
@@ -111,6 +114,72 @@ static void qtest_readx(QmemQtestServer *s, char **argv, gsize width,
         value = (value << 8) | data[i];
     }
     g_string_append_printf(reply, "OK 0x%016" PRIx64, value);
+}
+
+/* inb/inw/inl PORT: "OK 0x%04x", as QEMU's qtest. */
+static void qtest_in(QmemQtestServer *s, char **argv, gsize width,
+                     GString *reply)
+{
+    guint64 port;
+    guint8 data[4];
+    guint32 value = 0;
+
+    if (!get_u64(argv, 1, "port", &port, reply)) {
+        return;
+    }
+    if (!s->io) {
+        g_string_append(reply, "FAIL no I/O address space");
+        return;
+    }
+    qmem_address_space_rw(s->io, port, data, width, FALSE);
+    for (gsize i = width; i-- > 0;) {
+        value = (value << 8) | data[i];
+    }
+    g_string_append_printf(reply, "OK 0x%04x", value);
+}
+
+static void qtest_out(QmemQtestServer *s, char **argv, gsize width,
+                      GString *reply)
+{
+    guint64 port, value;
+    guint8 data[4];
+
+    if (!get_u64(argv, 1, "port", &port, reply) ||
+        !get_u64(argv, 2, "value", &value, reply)) {
+        return;
+    }
+    if (!s->io) {
+        g_string_append(reply, "FAIL no I/O address space");
+        return;
+    }
+    for (gsize i = 0; i < width; i++) {
+        data[i] = value >> (8 * i);
+    }
+    qmem_address_space_rw(s->io, port, data, width, TRUE);
+    g_string_append(reply, "OK");
+}
+
+/*
+ * clock_step [NS] and clock_set NS: QEMU's qtest_clock_warp() of the
+ * virtual clock, which stands still under the qtest accelerator; without
+ * NS, to the next timer.  Replies with the new time.
+ */
+static void qtest_clock(QmemQtestServer *s, char **argv, gboolean step,
+                        GString *reply)
+{
+    gint64 now = qmem_clock_get_ns(QMEM_CLOCK_VIRTUAL);
+    gint64 ns;
+
+    if (argv[1] && qmem_strtoi64(argv[1], 0, &ns) < 0) {
+        g_string_append_printf(reply, "FAIL invalid time '%s'", argv[1]);
+        return;
+    }
+    if (!argv[1]) {
+        ns = qmem_clock_deadline_ns(QMEM_CLOCK_VIRTUAL);
+    }
+    qmem_clock_warp(step ? now + ns : ns);
+    g_string_append_printf(reply, "OK %" G_GINT64_FORMAT,
+                           qmem_clock_get_ns(QMEM_CLOCK_VIRTUAL));
 }
 
 static void qtest_writex(QmemQtestServer *s, char **argv, gsize width,
@@ -275,6 +344,9 @@ static const CommandShape shapes[] = {
     { "read", 2 }, { "b64read", 2 },
     { "write", 3 }, { "b64write", 3 }, { "memset", 3 },
     { "endianness", 0 },
+    { "inb", 1 }, { "inw", 1 }, { "inl", 1 },
+    { "outb", 2 }, { "outw", 2 }, { "outl", 2 },
+    { "clock_set", 1 },
 };
 
 static gsize width_of(char suffix)
@@ -323,6 +395,15 @@ static void process_command(QmemQtestServer *s, char **argv, GString *reply)
     } else if (!strcmp(cmd, "endianness")) {
         g_string_append(reply, G_BYTE_ORDER == G_LITTLE_ENDIAN ?
                         "OK little" : "OK big");
+    } else if (g_str_has_prefix(cmd, "in") && strlen(cmd) == 3 &&
+               strchr("bwl", cmd[2])) {
+        qtest_in(s, argv, width_of(cmd[2]), reply);
+    } else if (g_str_has_prefix(cmd, "out") && strlen(cmd) == 4 &&
+               strchr("bwl", cmd[3])) {
+        qtest_out(s, argv, width_of(cmd[3]), reply);
+    } else if ((!strcmp(cmd, "clock_step") || !strcmp(cmd, "clock_set")) &&
+               qmem_qtest_enabled()) {
+        qtest_clock(s, argv, !strcmp(cmd, "clock_step"), reply);
     } else if ((handler = qmem_command(cmd)) ||
                (extra_commands &&
                 (handler = g_hash_table_lookup(extra_commands, cmd)))) {
@@ -510,6 +591,13 @@ QmemAddressSpace *qmem_qtest_server_get_address_space(QmemQtestServer *server)
 {
     g_return_val_if_fail(server != NULL, NULL);
     return server->as;
+}
+
+void qmem_qtest_server_set_io_address_space(QmemQtestServer *server,
+                                            QmemAddressSpace *io)
+{
+    g_return_if_fail(server != NULL);
+    server->io = io;
 }
 
 static void server_flush(QmemQtestServer *server, int timeout_ms)

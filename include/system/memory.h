@@ -10,12 +10,13 @@
 G_BEGIN_DECLS
 
 /*
- * A memory region is RAM (a window onto a QmemRamBlock), a container of
- * subregions, or an alias (a window onto part of another region).  Regions
- * compose into a tree whose root belongs to an address space; the address
- * space's flat view is the list of RAM sections the tree makes visible,
- * and listeners are told which sections appear and disappear each time the
- * outermost transaction commits.  Everything here runs on the main thread.
+ * A memory region is RAM (a window onto a QmemRamBlock), I/O (accesses go
+ * to callbacks: a device's registers), a container of subregions, or an
+ * alias (a window onto part of another region).  Regions compose into a
+ * tree whose root belongs to an address space; the address space's flat
+ * view is the list of sections the tree makes visible, and listeners are
+ * told which sections appear and disappear each time the outermost
+ * transaction commits.  The memory map changes on the main thread only.
  */
 
 #define QMEM_TYPE_MEMORY_REGION (qmem_memory_region_get_type())
@@ -40,6 +41,55 @@ QmemMemoryRegion *qmem_memory_region_new_ram(const char *name,
  */
 QmemMemoryRegion *qmem_memory_region_new_container(const char *name,
                                                    guint64 size);
+
+/**
+ * QmemMemoryRegionOps:
+ * @read: returns the value of the @size bytes at @addr (an offset into the
+ *   region); optional (reads give 0)
+ * @write: stores @value in the @size bytes at @addr; optional (writes are
+ *   dropped)
+ * @valid: the accesses the device accepts: sizes from min_access_size to
+ *   max_access_size bytes (0 means 1 and 4), naturally aligned unless
+ *   @unaligned.  An access outside them never reaches the callbacks: it
+ *   reads as 0 and fails, as QEMU's memory_region_access_valid().
+ * @impl: the sizes the callbacks implement (0 means 1 and 4); a wider or
+ *   narrower valid access is split or widened to them, as QEMU's
+ *   access_with_adjusted_size() does
+ *
+ * QEMU's MemoryRegionOps for a little-endian device.  The callbacks run
+ * with the memory map stable: on the main thread, or on a vCPU thread
+ * holding the BQL.
+ */
+typedef struct {
+    guint64 (*read)(gpointer opaque, guint64 addr, guint size);
+    void (*write)(gpointer opaque, guint64 addr, guint64 value, guint size);
+    struct {
+        guint min_access_size;
+        guint max_access_size;
+        gboolean unaligned;
+    } valid;
+    struct {
+        guint min_access_size;
+        guint max_access_size;
+    } impl;
+} QmemMemoryRegionOps;
+
+/**
+ * qmem_memory_region_new_io:
+ * @name: for info mtree
+ * @size: its size
+ * @ops: (not nullable): its callbacks; must outlive the region
+ * @opaque: their first argument
+ *
+ * QEMU's memory_region_init_io().  The region may also hold subregions,
+ * which cover it where they lie: @ops answer only where none does (the
+ * I/O address space's root answers unassigned ports this way).
+ *
+ * Returns: (transfer full): the region.
+ */
+QmemMemoryRegion *qmem_memory_region_new_io(const char *name, guint64 size,
+                                            const QmemMemoryRegionOps *ops,
+                                            gpointer opaque);
 
 /**
  * qmem_memory_region_new_alias:
@@ -139,15 +189,17 @@ void qmem_memory_region_transaction_commit(void);
 
 /**
  * QmemMemorySection:
- * @mr: the RAM region (after alias resolution) the section shows
+ * @mr: the RAM or I/O region (after alias resolution) the section shows
  * @offset_within_region: where in @mr the section starts
  * @offset_within_address_space: the guest-physical address
  * @size: bytes
- * @host: @mr's host memory at @offset_within_region
+ * @host: @mr's host memory at @offset_within_region; %NULL for I/O, which
+ *   a hypervisor does not map (guest accesses exit to the VMM)
  * @readonly: whether guests may only read it
  *
- * A piece of the flat view: one contiguous guest-physical range of RAM.
- * Sections stand for themselves; a listener compares them by value.
+ * A piece of the flat view: one contiguous guest-physical range of RAM or
+ * of one I/O region.  Sections stand for themselves; a listener compares
+ * them by value.
  */
 typedef struct {
     QmemMemoryRegion *mr;
@@ -232,11 +284,14 @@ const QmemMemorySection *qmem_address_space_lookup(QmemAddressSpace *as,
  * @len: bytes
  * @is_write: direction
  *
- * Copies between @buf and guest RAM through the flat view (qtest's and
- * the guest payload loader's path).  Bytes outside RAM read as 0xff and
- * writes to them are dropped, writes to read-only sections too.
+ * Copies between @buf and what the flat view shows there, as a CPU
+ * would (qtest's path and a vCPU's on an exit): RAM is copied, an I/O
+ * region gets accesses of the widest size it accepts (up to 8 bytes, @buf
+ * little-endian), bytes where nothing is read as 0xff and writes there are
+ * dropped, writes to read-only sections too.
  *
- * Returns: %TRUE when every byte was RAM (and, for writes, writable).
+ * Returns: %TRUE when every byte reached RAM (writable, for writes) or an
+ *   I/O region that accepted the access.
  */
 gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
                                gsize len, gboolean is_write);

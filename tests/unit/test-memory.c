@@ -1029,6 +1029,194 @@ static void test_rw_lookup(RwFixture *f, gconstpointer data)
     }
 }
 
+/* I/O regions */
+
+/* A device that logs its accesses and answers with its address. */
+typedef struct {
+    GString *log;
+} IoDev;
+
+static guint64 io_read(gpointer opaque, guint64 addr, guint size)
+{
+    IoDev *d = opaque;
+
+    g_string_append_printf(d->log, "r%u@%" PRIx64 ";", size, addr);
+    return G_GUINT64_CONSTANT(0x1122334455667788) + addr;
+}
+
+static void io_write(gpointer opaque, guint64 addr, guint64 value,
+                     guint size)
+{
+    IoDev *d = opaque;
+
+    g_string_append_printf(d->log, "w%u@%" PRIx64 "=%" PRIx64 ";", size,
+                           addr, value);
+}
+
+/* Accepts 1 to 8 bytes, implements 4 and 8 only. */
+static const QmemMemoryRegionOps io_ops_wide = {
+    .read = io_read,
+    .write = io_write,
+    .valid = { .min_access_size = 1, .max_access_size = 8 },
+    .impl = { .min_access_size = 4, .max_access_size = 8 },
+};
+
+/* Accepts and implements 4 bytes, aligned. */
+static const QmemMemoryRegionOps io_ops_dword = {
+    .read = io_read,
+    .write = io_write,
+    .valid = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+/* QEMU's defaults: valid and implemented 1 to 4 bytes. */
+static const QmemMemoryRegionOps io_ops_default = {
+    .read = io_read,
+    .write = io_write,
+};
+
+typedef struct {
+    QmemMemoryRegion *root;
+    QmemAddressSpace *as;
+    IoDev dev;
+    QmemRamBlock *ram;
+} IoFixture;
+
+/*
+ * An I/O space: a root that answers unassigned ports with all-ones (as
+ * QEMU's system_io), "wide" at 0x100, "dword" at 0x200, RAM at 0x1000, and
+ * "default" seen through an alias at 0x300.
+ */
+static guint64 unassigned_io_read(gpointer opaque, guint64 addr, guint size)
+{
+    return G_MAXUINT64;
+}
+
+static const QmemMemoryRegionOps unassigned_io_ops = {
+    .read = unassigned_io_read,
+};
+
+static void io_setup(IoFixture *f, gconstpointer data)
+{
+    g_autoptr(QmemMemoryRegion) wide = NULL;
+    g_autoptr(QmemMemoryRegion) dword = NULL;
+    g_autoptr(QmemMemoryRegion) dflt = NULL;
+    g_autoptr(QmemMemoryRegion) alias = NULL;
+    g_autoptr(QmemMemoryRegion) ram = NULL;
+
+    f->dev.log = g_string_new(NULL);
+    f->root = watch(qmem_memory_region_new_io("io", 0x10000,
+                                              &unassigned_io_ops, NULL));
+    wide = watch(qmem_memory_region_new_io("wide", 0x10, &io_ops_wide,
+                                           &f->dev));
+    dword = watch(qmem_memory_region_new_io("dword", 0x10, &io_ops_dword,
+                                            &f->dev));
+    dflt = watch(qmem_memory_region_new_io("default", 0x40, &io_ops_default,
+                                           &f->dev));
+    alias = watch(qmem_memory_region_new_alias("default-alias", dflt, 0x20,
+                                               0x10));
+    f->ram = block_new("ram", 4 * KiB);
+    ram = watch(qmem_memory_region_new_ram("ram", f->ram));
+    qmem_memory_region_add_subregion(f->root, 0x100, wide);
+    qmem_memory_region_add_subregion(f->root, 0x200, dword);
+    qmem_memory_region_add_subregion(f->root, 0x300, alias);
+    qmem_memory_region_add_subregion(f->root, 0x1000, ram);
+    f->as = qmem_address_space_new("I/O", f->root);
+}
+
+static void io_teardown(IoFixture *f, gconstpointer data)
+{
+    qmem_address_space_free(f->as);
+    g_object_unref(f->root);
+    g_string_free(f->dev.log, TRUE);
+    assert_all_finalized();
+}
+
+static guint64 io_rw(IoFixture *f, guint64 addr, guint size,
+                     guint64 value, gboolean is_write, gboolean expect_ok)
+{
+    guint8 buf[16] = { 0 };
+
+    g_assert_cmpuint(size, <=, 8);
+    for (guint i = 0; is_write && i < size; i++) {
+        buf[i] = value >> (8 * i);
+    }
+    g_assert_cmpint(qmem_address_space_rw(f->as, addr, buf, size, is_write),
+                    ==, expect_ok);
+    value = 0;
+    for (guint i = 0; i < size; i++) {
+        value |= (guint64)buf[i] << (8 * i);
+    }
+    return value;
+}
+
+static void assert_io_log(IoFixture *f, const char *expected)
+{
+    g_assert_cmpstr(f->dev.log->str, ==, expected);
+    g_string_truncate(f->dev.log, 0);
+}
+
+/* Each access size reaches the callbacks as the region implements it. */
+static void test_io_sizes(IoFixture *f, gconstpointer data)
+{
+    g_assert_cmphex(io_rw(f, 0x108, 8, 0, FALSE, TRUE), ==,
+                    0x1122334455667790);
+    assert_io_log(f, "r8@8;");
+    /* Narrower than implemented: widened, the caller keeps its bytes. */
+    g_assert_cmphex(io_rw(f, 0x104, 2, 0, FALSE, TRUE), ==, 0x778c);
+    assert_io_log(f, "r4@4;");
+    io_rw(f, 0x100, 1, 0xab, TRUE, TRUE);
+    assert_io_log(f, "w4@0=ab;");
+    /* The defaults split an 8-byte access into two 4-byte ones. */
+    g_assert_cmphex(io_rw(f, 0x300, 8, 0, FALSE, TRUE), ==,
+                    0x556677ac556677a8);
+    assert_io_log(f, "r4@20;r4@24;");
+    io_rw(f, 0x302, 2, 0xbeef, TRUE, TRUE);
+    assert_io_log(f, "w2@22=beef;");
+}
+
+/* What the device does not accept never reaches it. */
+static void test_io_invalid(IoFixture *f, gconstpointer data)
+{
+    g_assert_cmphex(io_rw(f, 0x200, 2, 0, FALSE, FALSE), ==, 0);
+    g_assert_cmphex(io_rw(f, 0x202, 4, 0, FALSE, FALSE), ==, 0);
+    io_rw(f, 0x201, 1, 0x5a, TRUE, FALSE);
+    assert_io_log(f, "");
+}
+
+/* Unassigned ports read all-ones through the root's ops; RAM is RAM. */
+static void test_io_background(IoFixture *f, gconstpointer data)
+{
+    g_assert_cmphex(io_rw(f, 0x80, 4, 0, FALSE, TRUE), ==, 0xffffffff);
+    g_assert_cmphex(io_rw(f, 0xfffe, 2, 0, FALSE, TRUE), ==, 0xffff);
+    io_rw(f, 0x1000, 4, 0xcafe, TRUE, TRUE);
+    g_assert_cmphex(*(guint32 *)f->ram->host, ==, 0xcafe);
+    assert_io_log(f, "");
+}
+
+/* The flat view lists I/O sections too, without host memory. */
+static void test_io_sections(IoFixture *f, gconstpointer data)
+{
+    g_autoptr(GString) text = g_string_new(NULL);
+    const QmemMemorySection *s;
+    guint n;
+
+    s = qmem_address_space_get_sections(f->as, &n);
+    for (guint i = 0; i < n; i++) {
+        g_string_append_printf(text, "%s@0x%" PRIx64 "+0x%" PRIx64 "/0x%"
+                               PRIx64 "%s;",
+                               qmem_memory_region_get_name(s[i].mr),
+                               s[i].offset_within_address_space, s[i].size,
+                               s[i].offset_within_region,
+                               s[i].host ? "" : " io");
+    }
+    g_assert_cmpstr(text->str, ==,
+                    "io@0x0+0x100/0x0 io;wide@0x100+0x10/0x0 io;"
+                    "io@0x110+0xf0/0x110 io;dword@0x200+0x10/0x0 io;"
+                    "io@0x210+0xf0/0x210 io;default@0x300+0x10/0x20 io;"
+                    "io@0x310+0xcf0/0x310 io;ram@0x1000+0x1000/0x0;"
+                    "io@0x2000+0xe000/0x2000 io;");
+}
+
 /* info mtree */
 
 static void test_mtree_none(void)
@@ -1296,6 +1484,14 @@ int main(int argc, char **argv)
     ADD_RW_TEST("readonly", test_rw_readonly);
     ADD_RW_TEST("lookup", test_rw_lookup);
 
+#define ADD_IO(name, fn) \
+    g_test_add("/system/memory/io/" name, IoFixture, NULL, io_setup, fn, \
+               io_teardown)
+    ADD_IO("sizes", test_io_sizes);
+    ADD_IO("invalid", test_io_invalid);
+    ADD_IO("background", test_io_background);
+    ADD_IO("sections", test_io_sections);
+#undef ADD_IO
     g_test_add_func("/system/memory/mtree/none", test_mtree_none);
     g_test_add_func("/system/memory/mtree/pc", test_mtree);
     g_test_add_func("/system/memory/mtree/alias-chain",

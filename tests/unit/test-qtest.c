@@ -13,6 +13,7 @@
 
 #include "accel/qtest/qtest.h"
 #include "util/error.h"
+#include "util/timer.h"
 
 #define KiB (1024ULL)
 #define MiB (1024ULL * KiB)
@@ -26,6 +27,9 @@ typedef struct {
     QmemRamBlock *b1, *b2, *brom;
     QmemMemoryRegion *root;
     QmemAddressSpace *as;
+    QmemMemoryRegion *io_root;
+    QmemAddressSpace *io;
+    guint32 reg;                /* the register at port 0x70 */
     QmemQtestServer *server;
 } Guest;
 
@@ -46,8 +50,44 @@ static void map_ram(QmemMemoryRegion *root, guint64 addr, QmemRamBlock *block)
     qmem_memory_region_add_subregion(root, addr, mr);
 }
 
+/*
+ * Ports: a 4-byte register at 0x70 (bytes and words too), all-ones
+ * elsewhere, as QEMU's unassigned I/O.
+ */
+static guint64 reg_read(gpointer opaque, guint64 addr, guint size)
+{
+    Guest *g = opaque;
+
+    return g->reg >> (8 * addr);
+}
+
+static void reg_write(gpointer opaque, guint64 addr, guint64 value,
+                      guint size)
+{
+    Guest *g = opaque;
+    guint32 mask = (size == 4 ? G_MAXUINT32 : (1u << (8 * size)) - 1) <<
+                   (8 * addr);
+
+    g->reg = (g->reg & ~mask) | ((guint32)value << (8 * addr) & mask);
+}
+
+static const QmemMemoryRegionOps reg_ops = {
+    .read = reg_read,
+    .write = reg_write,
+};
+
+static guint64 unassigned_read(gpointer opaque, guint64 addr, guint size)
+{
+    return G_MAXUINT64;
+}
+
+static const QmemMemoryRegionOps unassigned_ops = {
+    .read = unassigned_read,
+};
+
 static void guest_setup(Guest *g, gconstpointer data)
 {
+    g_autoptr(QmemMemoryRegion) reg = NULL;
     GError *error = NULL;
     int fd = memfd_create("rom", MFD_CLOEXEC);
 
@@ -63,7 +103,13 @@ static void guest_setup(Guest *g, gconstpointer data)
     map_ram(g->root, 0x100000, g->b2);
     map_ram(g->root, 0x200000, g->brom);
     g->as = qmem_address_space_new("memory", g->root);
+    g->io_root = qmem_memory_region_new_io("io", 0x10000, &unassigned_ops,
+                                           NULL);
+    reg = qmem_memory_region_new_io("reg", 4, &reg_ops, g);
+    qmem_memory_region_add_subregion(g->io_root, 0x70, reg);
+    g->io = qmem_address_space_new("I/O", g->io_root);
     g->server = qmem_qtest_server_new(g->as);
+    qmem_qtest_server_set_io_address_space(g->server, g->io);
 }
 
 static void guest_teardown(Guest *g, gconstpointer data)
@@ -71,6 +117,8 @@ static void guest_teardown(Guest *g, gconstpointer data)
     gpointer weak = g->root;
 
     qmem_qtest_server_free(g->server);
+    qmem_address_space_free(g->io);
+    g_object_unref(g->io_root);
     qmem_address_space_free(g->as);
     g_object_add_weak_pointer(G_OBJECT(g->root), &weak);
     g_object_unref(g->root);
@@ -225,8 +273,8 @@ static const Step steps_malformed[] = {
     { "foo 1 2", "FAIL Unknown command 'foo'" },
     { "READB 0", "FAIL Unknown command 'READB'" },
     { "readx 0", "FAIL Unknown command 'readx'" },
-    { "outb 0x80 1", "FAIL Unknown command 'outb'" },
-    { "clock_step", "FAIL Unknown command 'clock_step'" },
+    { "outx 0x80 1", "FAIL Unknown command 'outx'" },
+    { "inq 0x80", "FAIL Unknown command 'inq'" },
     { "readb", "FAIL missing argument" },
     { "readq", "FAIL missing argument" },
     { "writeb 0", "FAIL missing argument" },
@@ -264,7 +312,30 @@ static const Step steps_malformed[] = {
     { NULL, NULL },
 };
 
+/* Port I/O, QEMU's "OK 0x%04x" replies. */
+static const Step steps_ports[] = {
+    { "outl 0x70 0x12345678", "OK" },
+    { "inl 0x70", "OK 0x12345678" },
+    { "inb 0x70", "OK 0x0078" },
+    { "inw 0x72", "OK 0x1234" },
+    { "outb 0x71 0xab", "OK" },
+    { "inl 0x70", "OK 0x1234ab78" },
+    { "outw 0x72 0x1ffff", "OK" },
+    { "inl 0x70", "OK 0xffffab78" },
+    { "inl 0x80", "OK 0xffffffff" },
+    { "inb 0x1234", "OK 0x00ff" },
+    { "inw 0xffff", "OK 0xffff" },
+    { "outb 0x70", "FAIL missing argument" },
+    { "inb", "FAIL missing argument" },
+    { "inb x", "FAIL invalid port 'x'" },
+    { "outl 0x70 y", "FAIL invalid value 'y'" },
+    /* Without the qtest accelerator, QEMU knows no clock commands. */
+    { "clock_step 10", "FAIL Unknown command 'clock_step'" },
+    { NULL, NULL },
+};
+
 static const Script scripts[] = {
+    { "ports", steps_ports },
     { "readx-writex", steps_readx_writex },
     { "holes", steps_holes },
     { "read-write", steps_read_write },
@@ -281,6 +352,40 @@ static void test_script(Guest *g, gconstpointer data)
     for (const Step *s = script->steps; s->line; s++) {
         assert_reply(g, s->line, s->reply);
     }
+}
+
+static void timer_fired(gpointer opaque)
+{
+    (*(int *)opaque)++;
+}
+
+/* Under the qtest accelerator, tests move the guest's clock. */
+static void test_clock(Guest *g, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(QmemAccel) accel = qmem_accel_new("qtest", NULL, &error);
+    g_autoptr(QmemTimer) timer = NULL;
+    int fired = 0;
+
+    g_assert_no_error(error);
+    qmem_accel_set_current(accel);
+    g_assert_true(qmem_accel_init_machine(accel, g->as, 0, &error));
+    timer = qmem_timer_new(QMEM_CLOCK_VIRTUAL, timer_fired, &fired);
+
+    assert_reply(g, "clock_step 100", "OK 100");
+    /* No timer pending: the next deadline is nowhere, time stays. */
+    assert_reply(g, "clock_step", "OK 100");
+    assert_reply(g, "clock_set 5000", "OK 5000");
+    assert_reply(g, "clock_set 10", "OK 5000");
+    qmem_timer_mod(timer, 7000);
+    assert_reply(g, "clock_step", "OK 7000");
+    g_assert_cmpint(fired, ==, 1);
+    assert_reply(g, "clock_step 0x10", "OK 7016");
+    assert_reply(g, "clock_step x", "FAIL invalid time 'x'");
+    assert_reply(g, "clock_set", "FAIL missing argument");
+
+    qmem_accel_shutdown(accel);
+    qmem_accel_set_current(NULL);
 }
 
 /* The largest transfer, and a line that is too long. */
@@ -1038,6 +1143,8 @@ int main(int argc, char **argv)
         g_test_add(path, Guest, &scripts[i], guest_setup, test_script,
                    guest_teardown);
     }
+    g_test_add("/accel/qtest/protocol/clock", Guest, NULL, guest_setup,
+               test_clock, guest_teardown);
     g_test_add("/accel/qtest/protocol/limits", Guest, NULL, guest_setup,
                test_limits, guest_teardown);
     g_test_add("/accel/qtest/protocol/extension", Guest, NULL, guest_setup,

@@ -170,6 +170,16 @@ QmemQtestServer *qmem_qtest_server_new(QmemAddressSpace *as);
 QmemAddressSpace *qmem_qtest_server_get_address_space(QmemQtestServer *server);
 
 /**
+ * qmem_qtest_server_set_io_address_space:
+ * @io: (nullable): the machine's I/O address space, borrowed; it must
+ *   outlive the server
+ *
+ * Gives inb/inw/inl/outb/outw/outl their ports; without one they fail.
+ */
+void qmem_qtest_server_set_io_address_space(QmemQtestServer *server,
+                                            QmemAddressSpace *io);
+
+/**
  * qmem_qtest_server_open:
  * @server: a server
  * @spec: the -qtest argument, a QEMU character device as QEMU's -qtest
