@@ -206,9 +206,18 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
     if (hotplug) {
         g_autoptr(GTypeClass) klass = g_type_class_ref(type);
 
+        QmemMachine *machine = qmem_machine_get_current();
+
         if (!QMEM_DEVICE_CLASS(klass)->hotpluggable) {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                         "Parameter 'driver' expects pluggable device type");
+            return NULL;
+        }
+        /* A machine without plug hooks is no hotplug handler (QEMU's). */
+        if (!machine || !QMEM_MACHINE_GET_CLASS(machine)->device_plug) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Device '%s' can not be hotplugged on this machine",
+                        driver);
             return NULL;
         }
     }
@@ -288,6 +297,13 @@ gboolean qmem_device_del(const char *id, GError **error)
     if (!QMEM_DEVICE_GET_CLASS(dev)->hotpluggable) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Device '%s' does not support hotplugging",
+                    qmem_object_get_typename(QMEM_OBJECT(dev)));
+        return FALSE;
+    }
+    /* QEMU asserts that a hot-pluggable device has a hotplug handler. */
+    if (!machine || !QMEM_MACHINE_GET_CLASS(machine)->device_unplug) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "device '%s' can not be unplugged on this machine",
                     qmem_object_get_typename(QMEM_OBJECT(dev)));
         return FALSE;
     }

@@ -7,9 +7,9 @@
 #include "libqtest.h"
 
 /*
- * The options of QEMU's reference runs, but for "-machine none", which qmem
- * does not have: every case here fails before the board's RAM exists, and
- * -accel qtest keeps /dev/kvm out of it.
+ * The options of QEMU's reference runs, on qmem-run's default machine:
+ * every case here fails before the board's RAM exists, and -accel qtest
+ * keeps /dev/kvm out of it.
  */
 #define BASE_ARGS "-accel qtest -nodefaults -display none -S"
 

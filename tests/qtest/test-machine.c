@@ -97,25 +97,6 @@ static const CmdlineCase cmdline_cases[] = {
       "-device pc-dimm,id=d0,memdev=m0,size=5",
       "qmem-run: -device pc-dimm,id=d0,memdev=m0,size=5: Property "
       "'pc-dimm.size' is not writable\n" },
-    /*
-     * "none" has no device memory and takes no device, as before the
-     * machine types plugged memory devices themselves.  QEMU 7.2's takes
-     * slots and maxmem, cold-plugs a DIMM unmapped and refuses device_add
-     * ("Device 'pc-dimm' can not be hotplugged on this machine").
-     */
-    { "-M none -m 1G,slots=1,maxmem=2G",
-      "qmem-run: \"-memory 'slots|maxmem'\" is not supported by: "
-      "none-machine\n" },
-    { "-M none -m 1G -object memory-backend-ram,id=m0,size=1G "
-      "-device pc-dimm,id=d0,memdev=m0",
-      "qmem-run: -device pc-dimm,id=d0,memdev=m0: the configuration is not "
-      "prepared for memory devices (e.g., for memory hotplug), consider "
-      "specifying the maxmem option\n" },
-    { "-M none -m 1G -object memory-backend-ram,id=m0,size=1G "
-      "-device virtio-mem-pci,id=v0,memdev=m0",
-      "qmem-run: -device virtio-mem-pci,id=v0,memdev=m0: the configuration "
-      "is not prepared for memory devices (e.g., for memory hotplug), "
-      "consider specifying the maxmem option\n" },
 };
 
 static void test_cmdline_case(gconstpointer data)
@@ -270,24 +251,50 @@ static void hotplug_dimm_on(const char *machine, guint64 first_addr)
     qtest_quit(s);
 }
 
-/* device_add on "none" fails as -device does; nothing is left behind. */
+/*
+ * "none", as QEMU 7.2's: slots and maxmem make no device memory, a -device
+ * DIMM is realized unmapped (address 0, slot -1), and with no hotplug
+ * handler device_add is refused; QEMU asserts on device_del, qmem says no.
+ */
 static void test_hotplug_none(void)
 {
-    QTestState *s = qtest_init("-M none -m 1G "
-                               "-object memory-backend-ram,id=m0,size=1G");
+    QTestState *s = qtest_init("-M none -m 1G,slots=1,maxmem=2G "
+                               "-object memory-backend-ram,id=m0,size=1G "
+                               "-object memory-backend-ram,id=m1,size=1G "
+                               "-device pc-dimm,id=d0,memdev=m0");
+    JsonNode *devices;
+    JsonObject *data;
 
+    devices = qtest_qmp_assert_success_ref(
+        s, "{'execute': 'query-memory-devices'}");
+    g_assert_cmpuint(json_array_get_length(json_node_get_array(devices)), ==,
+                     1);
+    data = json_object_get_object_member(
+        json_array_get_object_element(json_node_get_array(devices), 0),
+        "data");
+    g_assert_cmpint(json_object_get_int_member(data, "addr"), ==, 0);
+    g_assert_cmpint(json_object_get_int_member(data, "slot"), ==, -1);
+    json_node_unref(devices);
     qtest_qmp_expect_error(s, "GenericError",
-                           "the configuration is not prepared for memory "
-                           "devices (e.g., for memory hotplug), consider "
-                           "specifying the maxmem option",
+                           "Device 'pc-dimm' can not be hotplugged on this "
+                           "machine",
                            "{'execute': 'device_add', 'arguments': "
-                           "{'driver': 'pc-dimm', 'id': 'd0', "
-                           "'memdev': 'm0'}}");
-    qtest_qmp_expect_error(s, "DeviceNotFound", "Device 'd0' not found",
+                           "{'driver': 'pc-dimm', 'id': 'd1', "
+                           "'memdev': 'm1'}}");
+    qtest_qmp_expect_error(s, "DeviceNotFound", "Device 'd1' not found",
+                           "{'execute': 'device_del', 'arguments': "
+                           "{'id': 'd1'}}");
+    qtest_qmp_expect_error(s, "GenericError",
+                           "device 'pc-dimm' can not be unplugged on this "
+                           "machine",
                            "{'execute': 'device_del', 'arguments': "
                            "{'id': 'd0'}}");
+    qtest_qmp_expect_error(s, "GenericError",
+                           "object 'm0' is in use, can not be deleted",
+                           "{'execute': 'object-del', 'arguments': "
+                           "{'id': 'm0'}}");
     qtest_qmp_assert_success(s, "{'execute': 'object-del', 'arguments': "
-                             "{'id': 'm0'}}");
+                             "{'id': 'm1'}}");
     qtest_quit(s);
 }
 
