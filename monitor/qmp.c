@@ -142,21 +142,18 @@ static JsonObject *error_object(const GError *err)
     return e;
 }
 
-/* Runs one request; returns the "return" value, or NULL with *error set,
- * or NULL without an error when nothing is to be sent. */
-static JsonNode *client_dispatch(QmpClient *c, JsonObject *req,
-                                 GError **error)
+/*
+ * QEMU's qmp_dispatch() checks of the request object, in QDict order:
+ * "execute" (a string, required), "arguments" (an object), "id".
+ */
+static gboolean parse_request(JsonObject *req, const char **name,
+                              JsonObject **args, GError **error)
 {
     g_autoptr(GPtrArray) members = qmem_json_object_qdict_order(req);
-    const char *name = NULL;
-    JsonObject *args = NULL;
-    JsonNode *ret;
-    QmpClient *outer;
-    QmpCommand *cmd;
-    GError *err = NULL;
-    guint i;
 
-    for (i = 0; i < members->len; i++) {
+    *name = NULL;
+    *args = NULL;
+    for (guint i = 0; i < members->len; i++) {
         const char *member = g_ptr_array_index(members, i);
         JsonNode *node = json_object_get_member(req, member);
 
@@ -164,50 +161,70 @@ static JsonNode *client_dispatch(QmpClient *c, JsonObject *req,
             if (!qmem_json_node_holds(node, G_TYPE_STRING)) {
                 g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "QMP input member '%s' must be a string", member);
-                return NULL;
+                return FALSE;
             }
-            name = json_node_get_string(node);
+            *name = json_node_get_string(node);
         } else if (!strcmp(member, "arguments")) {
             if (!JSON_NODE_HOLDS_OBJECT(node)) {
                 g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "QMP input member 'arguments' must be an object");
-                return NULL;
+                return FALSE;
             }
-            args = json_node_get_object(node);
+            *args = json_node_get_object(node);
         } else if (strcmp(member, "id") != 0) {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                         "QMP input member '%s' is unexpected", member);
-            return NULL;
+            return FALSE;
         }
     }
-    if (!name) {
+    if (!*name) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "QMP input lacks member 'execute'");
-        return NULL;
+        return FALSE;
     }
+    return TRUE;
+}
 
-    cmd = g_hash_table_lookup(command_table(), name);
+/* Until negotiation, only qmp_capabilities exists for a client. */
+static QmpCommand *find_command(QmpClient *c, const char *name,
+                                GError **error)
+{
+    QmpCommand *cmd = g_hash_table_lookup(command_table(), name);
+
     if (!c->negotiated && cmd && strcmp(name, "qmp_capabilities") != 0) {
         cmd = NULL;
     }
-    if (!cmd) {
-        if (!c->negotiated) {
-            g_set_error_literal(error, QMEM_ERROR,
-                                QMEM_ERROR_COMMAND_NOT_FOUND,
-                                "Expecting capabilities negotiation with "
-                                "'qmp_capabilities'");
-        } else {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_COMMAND_NOT_FOUND,
-                        "The command %s has not been found", name);
-        }
+    if (cmd) {
+        return cmd;
+    }
+    if (!c->negotiated) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_COMMAND_NOT_FOUND,
+                            "Expecting capabilities negotiation with "
+                            "'qmp_capabilities'");
+    } else {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_COMMAND_NOT_FOUND,
+                    "The command %s has not been found", name);
+    }
+    return NULL;
+}
+
+/* Runs one request; returns the "return" value, or NULL with *error set,
+ * or NULL without an error when nothing is to be sent. */
+static JsonNode *client_dispatch(QmpClient *c, JsonObject *req,
+                                 GError **error)
+{
+    const char *name;
+    JsonObject *args;
+    JsonNode *ret;
+    QmpClient *outer;
+    QmpCommand *cmd;
+    GError *err = NULL;
+
+    if (!parse_request(req, &name, &args, error) ||
+        !(cmd = find_command(c, name, error))) {
         return NULL;
     }
-
-    if (args) {
-        json_object_ref(args);
-    } else {
-        args = json_object_new();
-    }
+    args = args ? json_object_ref(args) : json_object_new();
     outer = current_client;
     current_client = c;
     ret = cmd->fn(args, &err);
@@ -229,10 +246,7 @@ static JsonNode *client_dispatch(QmpClient *c, JsonObject *req,
         }
         return NULL;
     }
-    if (!ret) {
-        ret = qmem_json_node_new_object(json_object_new());
-    }
-    return ret;
+    return ret ? ret : qmem_json_node_new_object(json_object_new());
 }
 
 static void client_handle_message(gpointer opaque, JsonNode *req,

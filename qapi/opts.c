@@ -330,11 +330,85 @@ static JsonNode *keyval_put(JsonObject *cur, const char *key_in_cur,
  * @params into @root.  Returns the start of the next one, or NULL with
  * @error set.
  */
+/*
+ * Walks the dotted fragments of the key [@key, @key_end), making the
+ * objects they name under @root.  On return *@cur is the innermost object
+ * and @last its member's name.  Returns where the key stops, or NULL.
+ */
+static const char *keyval_walk_key(JsonObject *root, const char *key,
+                                   const char *key_end,
+                                   char last[KEYVAL_FRAGMENT_MAX],
+                                   JsonObject **cur, GError **error)
+{
+    const char *s = key, *end;
+    size_t len;
+
+    *cur = root;
+    for (;;) {
+        int ret;
+
+        if (s != key && key_to_index(s, &end) >= 0) {
+            len = end - s;
+        } else {
+            ret = parse_qapi_name(s);
+            len = ret < 0 ? 0 : ret;
+        }
+        if (!len || (s + len < key_end && s[len] != '.')) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Invalid parameter '%.*s'", (int)(key_end - key), key);
+            return NULL;
+        }
+        if (len >= KEYVAL_FRAGMENT_MAX) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter%s '%.*s' is too long",
+                        s != key || s + len != key_end ? " fragment" : "",
+                        (int)len, s);
+            return NULL;
+        }
+        /* @last still holds the previous fragment: an object of @cur. */
+        if (s != key) {
+            JsonNode *next = keyval_put(*cur, last, NULL, key, s - 1, error);
+
+            if (!next) {
+                return NULL;
+            }
+            *cur = json_node_get_object(next);
+        }
+        memcpy(last, s, len);
+        last[len] = '\0';
+        s += len;
+        if (*s != '.') {
+            return s;
+        }
+        s++;
+    }
+}
+
+/* A value up to an unescaped ',' (",," is one comma); returns after it. */
+static const char *keyval_read_value(const char *s, char **value)
+{
+    GString *val = g_string_new(NULL);
+
+    for (;;) {
+        if (!*s) {
+            break;
+        } else if (*s == ',') {
+            s++;
+            if (*s != ',') {
+                break;
+            }
+        }
+        g_string_append_c(val, *s++);
+    }
+    *value = g_string_free(val, FALSE);
+    return s;
+}
+
 static const char *keyval_parse_one(JsonObject *root, const char *params,
                                     const char *implied_key, gboolean *help,
                                     GError **error)
 {
-    const char *key, *key_end, *val_end, *s, *end;
+    const char *key, *key_end, *val_end, *s;
     char key_in_cur[KEYVAL_FRAGMENT_MAX];
     JsonObject *cur;
     g_autofree char *value = NULL;
@@ -360,51 +434,10 @@ static const char *keyval_parse_one(JsonObject *root, const char *params,
     }
     key_end = key + len;
 
-    /* @s walks the fragments; @key_in_cur holds the previous one */
-    cur = root;
-    s = key;
-    for (;;) {
-        int ret;
-
-        if (s != key && key_to_index(s, &end) >= 0) {
-            len = end - s;
-        } else {
-            ret = parse_qapi_name(s);
-            len = ret < 0 ? 0 : ret;
-        }
-        if (!len || (s + len < key_end && s[len] != '.')) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Invalid parameter '%.*s'", (int)(key_end - key), key);
-            return NULL;
-        }
-        if (len >= sizeof(key_in_cur)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter%s '%.*s' is too long",
-                        s != key || s + len != key_end ? " fragment" : "",
-                        (int)len, s);
-            return NULL;
-        }
-
-        if (s != key) {
-            JsonNode *next =
-                keyval_put(cur, key_in_cur, NULL, key, s - 1, error);
-
-            if (!next) {
-                return NULL;
-            }
-            cur = json_node_get_object(next);
-        }
-
-        memcpy(key_in_cur, s, len);
-        key_in_cur[len] = '\0';
-        s += len;
-
-        if (*s != '.') {
-            break;
-        }
-        s++;
+    s = keyval_walk_key(root, key, key_end, key_in_cur, &cur, error);
+    if (!s) {
+        return NULL;
     }
-
     if (key == implied_key) {
         value = g_strndup(params, val_end - params);
         s = val_end;
@@ -412,29 +445,13 @@ static const char *keyval_parse_one(JsonObject *root, const char *params,
             s++;
         }
     } else {
-        GString *val;
-
         if (*s != '=') {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                         "Expected '=' after parameter '%.*s'", (int)(s - key),
                         key);
             return NULL;
         }
-        s++;
-
-        val = g_string_new(NULL);
-        for (;;) {
-            if (!*s) {
-                break;
-            } else if (*s == ',') {
-                s++;
-                if (*s != ',') {
-                    break;
-                }
-            }
-            g_string_append_c(val, *s++);
-        }
-        value = g_string_free(val, FALSE);
+        s = keyval_read_value(s + 1, &value);
     }
 
     if (!keyval_put(cur, key_in_cur, value, key, key_end, error)) {
@@ -462,6 +479,56 @@ static char *reassemble_key(GSList *key)
  * its replacement (the caller swaps it in), else NULL.  Fails on mixed
  * keys or a missing index.
  */
+/*
+ * @cur's members are all list indexes: the array they make, elements in
+ * index order, or NULL with QEMU's "Parameter '%s%zu' missing" for a gap.
+ */
+static JsonArray *keyval_members_to_list(JsonObject *cur, GSList *key_of_cur,
+                                         GError **error)
+{
+    g_autoptr(GList) members = json_object_get_members(cur);
+    g_autofree JsonNode **elt = NULL;
+    size_t nelt, n, i;
+    int max_index = -1;
+    JsonArray *list;
+
+    /*
+     * Indexes beyond the member count cannot all be present; dropping
+     * them makes the gap check below report the first missing one.
+     */
+    nelt = json_object_get_size(cur) + 1;
+    elt = g_new0(JsonNode *, nelt);
+    for (GList *l = members; l; l = l->next) {
+        int index = key_to_index(l->data, NULL);
+
+        g_assert(index >= 0);
+        max_index = MAX(max_index, index);
+        if ((size_t)index >= nelt - 1) {
+            continue;
+        }
+        /* "1" and "01" are the same index; the later one wins */
+        elt[index] = json_object_get_member(cur, l->data);
+    }
+
+    /* The sentinel stops the scan when an index was dropped */
+    g_assert(!elt[nelt - 1]);
+    n = MIN(nelt, (size_t)max_index + 1);
+    for (i = 0; i < n; i++) {
+        if (!elt[i]) {
+            g_autofree char *key = reassemble_key(key_of_cur);
+
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s%zu' missing", key, i);
+            return NULL;
+        }
+    }
+    list = json_array_sized_new(n);
+    for (i = 0; i < n; i++) {
+        json_array_add_element(list, json_node_copy(elt[i]));
+    }
+    return list;
+}
+
 static gboolean keyval_listify(JsonObject *cur, GSList *key_of_cur,
                                JsonArray **list, GError **error)
 {
@@ -469,15 +536,11 @@ static gboolean keyval_listify(JsonObject *cur, GSList *key_of_cur,
     gboolean has_index = FALSE;
     gboolean has_member = FALSE;
     g_autoptr(GList) members = json_object_get_members(cur);
-    g_autofree JsonNode **elt = NULL;
-    size_t nelt, n, i;
-    int max_index;
-    GList *l;
 
     *list = NULL;
     key_node.next = key_of_cur;
 
-    for (l = members; l; l = l->next) {
+    for (GList *l = members; l; l = l->next) {
         const char *name = l->data;
         JsonNode *node = json_object_get_member(cur, name);
         JsonArray *sublist;
@@ -512,50 +575,8 @@ static gboolean keyval_listify(JsonObject *cur, GSList *key_of_cur,
     if (!has_index) {
         return TRUE;
     }
-
-    /* The replacements above freed member names: list them again */
-    g_list_free(members);
-    members = json_object_get_members(cur);
-
-    /*
-     * Indexes beyond the member count cannot all be present; dropping
-     * them makes the gap check below report the first missing one.
-     */
-    nelt = json_object_get_size(cur) + 1;
-    elt = g_new0(JsonNode *, nelt);
-    max_index = -1;
-    for (l = members; l; l = l->next) {
-        int index = key_to_index(l->data, NULL);
-
-        g_assert(index >= 0);
-        if (index > max_index) {
-            max_index = index;
-        }
-        if ((size_t)index >= nelt - 1) {
-            continue;
-        }
-        /* "1" and "01" are the same index; the later one wins */
-        elt[index] = json_object_get_member(cur, l->data);
-    }
-
-    /* The sentinel stops the scan when an index was dropped */
-    g_assert(!elt[nelt - 1]);
-    n = MIN(nelt, (size_t)max_index + 1);
-    for (i = 0; i < n; i++) {
-        if (!elt[i]) {
-            g_autofree char *key = reassemble_key(key_of_cur);
-
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter '%s%zu' missing", key, i);
-            return FALSE;
-        }
-    }
-
-    *list = json_array_sized_new(n);
-    for (i = 0; i < n; i++) {
-        json_array_add_element(*list, json_node_copy(elt[i]));
-    }
-    return TRUE;
+    *list = keyval_members_to_list(cur, key_of_cur, error);
+    return *list != NULL;
 }
 
 JsonObject *qmem_keyval_parse(const char *str, const char *implied_key,

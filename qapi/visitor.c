@@ -391,6 +391,84 @@ static GArray *parse_uint_list(GParamSpec *pspec, const char *name,
     return g_steal_pointer(&list);
 }
 
+/* Unsigned integers and sizes, checked against the property's range. */
+static gboolean visit_uint(GParamSpec *pspec, const char *name,
+                           JsonNode *input, QmemInputKind kind,
+                           const char *str, GValue *value, GError **error)
+{
+    guint64 max = qmem_param_spec_get_uint_max(pspec);
+    guint64 u;
+
+    if (qmem_param_spec_is_size(pspec)) {
+        if (!parse_size_input(name, input, kind, str, &u, error)) {
+            return FALSE;
+        }
+    } else if (!parse_uint_input(name, input, kind, str, &u, error)) {
+        return FALSE;
+    }
+    if (u > max) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects %s", name, uint_type_name(max));
+        return FALSE;
+    }
+    if (G_VALUE_HOLDS_UINT64(value)) {
+        g_value_set_uint64(value, u);
+    } else {
+        g_value_set_uint(value, u);
+    }
+    return TRUE;
+}
+
+static gboolean visit_int(const char *name, JsonNode *input,
+                          QmemInputKind kind, const char *str, GValue *value,
+                          GError **error)
+{
+    gint64 i;
+
+    if (!parse_int_input(name, input, kind, str, &i, error)) {
+        return FALSE;
+    }
+    if (G_VALUE_HOLDS_INT64(value)) {
+        g_value_set_int64(value, i);
+    } else if (i < G_MININT32 || i > G_MAXINT32) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects int32_t", name);
+        return FALSE;
+    } else {
+        g_value_set_int(value, i);
+    }
+    return TRUE;
+}
+
+/* Strings, enums by their nicks, and the text naming a link's target. */
+static gboolean visit_string(GType type, const char *name, JsonNode *input,
+                             QmemInputKind kind, const char *str,
+                             GValue *value, GError **error)
+{
+    g_autoptr(GEnumClass) klass = NULL;
+    GEnumValue *ev;
+
+    if (kind == QMEM_INPUT_JSON && !json_scalar_string(input, &str)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid parameter type for '%s', expected: string",
+                    name);
+        return FALSE;
+    }
+    if (G_TYPE_FUNDAMENTAL(type) != G_TYPE_ENUM) {
+        g_value_set_string(value, str);
+        return TRUE;
+    }
+    klass = g_type_class_ref(type);
+    ev = g_enum_get_value_by_nick(klass, str);
+    if (!ev) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' does not accept value '%s'", name, str);
+        return FALSE;
+    }
+    g_value_set_enum(value, ev->value);
+    return TRUE;
+}
+
 gboolean qmem_visit_input(GParamSpec *pspec, const char *name,
                           JsonNode *input, QmemInputKind kind, GValue *value,
                           GError **error)
@@ -398,8 +476,6 @@ gboolean qmem_visit_input(GParamSpec *pspec, const char *name,
     GType type = G_PARAM_SPEC_VALUE_TYPE(pspec);
     const char *str = NULL;
     gboolean b;
-    guint64 u;
-    gint64 i;
 
     g_value_init(value, G_TYPE_FUNDAMENTAL(type) == G_TYPE_OBJECT ?
                         G_TYPE_STRING : type);
@@ -436,69 +512,16 @@ gboolean qmem_visit_input(GParamSpec *pspec, const char *name,
         return TRUE;
     case G_TYPE_UINT64:
     case G_TYPE_UINT:
-        if (qmem_param_spec_is_size(pspec)) {
-            if (!parse_size_input(name, input, kind, str, &u, error)) {
-                return FALSE;
-            }
-        } else if (!parse_uint_input(name, input, kind, str, &u, error)) {
-            return FALSE;
-        }
-        if (u > qmem_param_spec_get_uint_max(pspec)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter '%s' expects %s", name,
-                        uint_type_name(qmem_param_spec_get_uint_max(pspec)));
-            return FALSE;
-        }
-        if (type == G_TYPE_UINT64) {
-            g_value_set_uint64(value, u);
-        } else {
-            g_value_set_uint(value, u);
-        }
-        return TRUE;
+        return visit_uint(pspec, name, input, kind, str, value, error);
     case G_TYPE_INT64:
     case G_TYPE_INT:
-        if (!parse_int_input(name, input, kind, str, &i, error)) {
-            return FALSE;
-        }
-        if (type == G_TYPE_INT64) {
-            g_value_set_int64(value, i);
-        } else if (i < G_MININT32 || i > G_MAXINT32) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter '%s' expects int32_t", name);
-            return FALSE;
-        } else {
-            g_value_set_int(value, i);
-        }
-        return TRUE;
+        return visit_int(name, input, kind, str, value, error);
     case G_TYPE_STRING:
     case G_TYPE_ENUM:
     case G_TYPE_OBJECT:
-        if (kind == QMEM_INPUT_JSON && !json_scalar_string(input, &str)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Invalid parameter type for '%s', expected: string",
-                        name);
-            return FALSE;
-        }
-        break;
+        return visit_string(type, name, input, kind, str, value, error);
     default:
         g_assert_not_reached();
     }
-
-    if (G_TYPE_FUNDAMENTAL(type) == G_TYPE_STRING ||
-        G_TYPE_FUNDAMENTAL(type) == G_TYPE_OBJECT) {
-        g_value_set_string(value, str);
-    } else if (G_TYPE_FUNDAMENTAL(type) == G_TYPE_ENUM) {
-        g_autoptr(GEnumClass) klass = g_type_class_ref(type);
-        GEnumValue *ev = g_enum_get_value_by_nick(klass, str);
-
-        if (!ev) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter '%s' does not accept value '%s'", name,
-                        str);
-            return FALSE;
-        }
-        g_value_set_enum(value, ev->value);
-    }
-    return TRUE;
 }
 
