@@ -304,35 +304,81 @@ static gboolean append_range(GArray *list, const char *name, guint64 lo,
     return TRUE;
 }
 
+/*
+ * One "N" or "N-M" of a string-typed list. @expects is what QEMU says the
+ * parameter takes; it names list elements 'null' when they are too big.
+ */
+static gboolean append_range_string(GArray *list, const char *name,
+                                    const char *item, const char *expects,
+                                    guint64 max, GError **error)
+{
+    guint64 lo, hi;
+
+    if (!parse_uint_range(item, &lo, &hi)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' expects %s", name, expects);
+        return FALSE;
+    }
+    return append_range(list, "null", lo, hi, max, error);
+}
+
+/* A JSON array (QMP, or keyval's string leaves) of plain integers. */
+static gboolean append_array(GArray *list, const char *name, JsonNode *in,
+                             QmemInputKind kind, guint64 max, GError **error)
+{
+    JsonArray *items;
+
+    if (!JSON_NODE_HOLDS_ARRAY(in)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid parameter type for '%s', expected: array", name);
+        return FALSE;
+    }
+    items = json_node_get_array(in);
+    for (guint i = 0; i < json_array_get_length(items); i++) {
+        JsonNode *item = json_array_get_element(items, i);
+        const char *str = NULL;
+        guint64 v;
+
+        if (kind == QMEM_INPUT_KEYVAL && !json_scalar_string(item, &str)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Invalid parameter type for '%s', expected: integer",
+                        name);
+            return FALSE;
+        }
+        /*
+         * QEMU names the element in type errors ("host-nodes[0]") but
+         * not in range errors ('null').
+         */
+        g_autofree char *element = g_strdup_printf("%s[%u]", name, i);
+
+        if (!parse_uint_input(element, item, kind, str, &v, error) ||
+            !append_range(list, "null", v, v, max, error)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static GArray *parse_uint_list(GParamSpec *pspec, const char *name,
                                JsonNode *in, QmemInputKind kind,
                                GError **error)
 {
     g_autoptr(GArray) list = qmem_uint_list_new();
     guint64 max = uint_list_element_max(pspec);
-    guint64 lo, hi;
 
-    switch (kind) {
-    case QMEM_INPUT_OPTS: {
+    if (kind == QMEM_INPUT_OPTS) {
+        /* QemuOpts: the option repeated, each value one number or range. */
         JsonArray *items = json_node_get_array(in);
 
         for (guint i = 0; i < json_array_get_length(items); i++) {
-            const char *item = json_array_get_string_element(items, i);
-
-            if (!parse_uint_range(item, &lo, &hi)) {
-                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "Parameter '%s' expects a uint64 value or range",
-                            name);
-                return NULL;
-            }
-            /* QEMU names list elements 'null' in these messages. */
-            if (!append_range(list, "null", lo, hi, max, error)) {
+            if (!append_range_string(list, name,
+                                     json_array_get_string_element(items, i),
+                                     "a uint64 value or range", max, error)) {
                 return NULL;
             }
         }
-        break;
-    }
-    case QMEM_INPUT_STRING: {
+    } else if (kind == QMEM_INPUT_STRING) {
+        /* The string input visitor: one comma-separated string. */
         const char *str;
         g_auto(GStrv) items = NULL;
 
@@ -341,52 +387,14 @@ static GArray *parse_uint_list(GParamSpec *pspec, const char *name,
         }
         items = *str ? g_strsplit(str, ",", -1) : g_new0(char *, 1);
         for (char **item = items; *item; item++) {
-            if (!parse_uint_range(*item, &lo, &hi)) {
-                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "Parameter '%s' expects list of uint64 values "
-                            "or ranges", name);
-                return NULL;
-            }
-            if (!append_range(list, "null", lo, hi, max, error)) {
+            if (!append_range_string(list, name, *item,
+                                     "list of uint64 values or ranges", max,
+                                     error)) {
                 return NULL;
             }
         }
-        break;
-    }
-    default: {
-        JsonArray *items;
-
-        if (!JSON_NODE_HOLDS_ARRAY(in)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Invalid parameter type for '%s', expected: array",
-                        name);
-            return NULL;
-        }
-        items = json_node_get_array(in);
-        for (guint i = 0; i < json_array_get_length(items); i++) {
-            JsonNode *item = json_array_get_element(items, i);
-            const char *str = NULL;
-            guint64 v;
-
-            if (kind == QMEM_INPUT_KEYVAL && !json_scalar_string(item, &str)) {
-                g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                            "Invalid parameter type for '%s', expected: "
-                            "integer", name);
-                return NULL;
-            }
-            /*
-             * QEMU names the element in type errors ("host-nodes[0]") but
-             * not in range errors ('null').
-             */
-            g_autofree char *element = g_strdup_printf("%s[%u]", name, i);
-
-            if (!parse_uint_input(element, item, kind, str, &v, error) ||
-                !append_range(list, "null", v, v, max, error)) {
-                return NULL;
-            }
-        }
-        break;
-    }
+    } else if (!append_array(list, name, in, kind, max, error)) {
+        return NULL;
     }
     return g_steal_pointer(&list);
 }

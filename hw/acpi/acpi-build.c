@@ -9,37 +9,25 @@
 #define HOLE_640K_START (640 * KiB)
 #define HOLE_640K_END (1 * MiB)
 
-GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
-                                     guint64 below_4g_mem_size)
+static void add_mem(GArray *mem, guint64 base, guint64 len, guint node,
+                    guint32 flags)
 {
-    QmemNumaState *state = qmem_numa_machine_get_state(machine);
-    const QmemCpuArchIdList *cpus = qmem_numa_machine_possible_cpus(machine);
-    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
-    g_autoptr(GArray) cpu_entries =
-        g_array_new(FALSE, TRUE, sizeof(QmemAcpiSratCpu));
-    g_autoptr(GArray) mem = g_array_new(FALSE, TRUE, sizeof(QmemAcpiSratMem));
+    QmemAcpiSratMem entry = { base, len, node, flags };
+
+    g_array_append_val(mem, entry);
+}
+
+/*
+ * RAM from 0, node after node, around the 640K and PCI holes: QEMU's
+ * build_srat() walk, entry for entry.
+ */
+static void add_node_memory(GArray *mem, QmemNumaState *state,
+                            guint64 below_4g_mem_size)
+{
+    const guint32 enabled = QMEM_ACPI_MEM_AFFINITY_ENABLED;
     guint64 mem_base, mem_len, next_base = 0;
-    guint nb_numa_nodes;
 
-    g_return_val_if_fail(state && state->num_nodes && cpus, NULL);
-    nb_numa_nodes = state->num_nodes;
-
-    for (guint i = 0; i < cpus->len; i++) {
-        QmemAcpiSratCpu entry = {
-            .apic_id = cpus->cpus[i].arch_id,
-            .node = cpus->cpus[i].props.node_id,
-        };
-
-        g_array_append_val(cpu_entries, entry);
-    }
-
-#define ADD_MEM(b, l, n, f) do { \
-        QmemAcpiSratMem m_ = { (b), (l), (n), (f) }; \
-        g_array_append_val(mem, m_); \
-    } while (0)
-
-    /* RAM from 0, node after node, around the 640K and PCI holes. */
-    for (guint i = 0; i < nb_numa_nodes; i++) {
+    for (guint i = 0; i < state->num_nodes; i++) {
         mem_base = next_base;
         mem_len = state->nodes[i].node_mem;
         next_base = mem_base + mem_len;
@@ -47,7 +35,7 @@ GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
         if (mem_base <= HOLE_640K_START && next_base > HOLE_640K_START) {
             mem_len -= next_base - HOLE_640K_START;
             if (mem_len > 0) {
-                ADD_MEM(mem_base, mem_len, i, QMEM_ACPI_MEM_AFFINITY_ENABLED);
+                add_mem(mem, mem_base, mem_len, i, enabled);
             }
             /* The rare case: 640K < RAM < 1M. */
             if (next_base <= HOLE_640K_END) {
@@ -61,7 +49,7 @@ GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
         if (mem_base <= below_4g_mem_size && next_base > below_4g_mem_size) {
             mem_len -= next_base - below_4g_mem_size;
             if (mem_len > 0) {
-                ADD_MEM(mem_base, mem_len, i, QMEM_ACPI_MEM_AFFINITY_ENABLED);
+                add_mem(mem, mem_base, mem_len, i, enabled);
             }
             mem_base = 1ULL << 32;
             mem_len = next_base - below_4g_mem_size;
@@ -69,13 +57,36 @@ GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
         }
 
         if (mem_len > 0) {
-            ADD_MEM(mem_base, mem_len, i, QMEM_ACPI_MEM_AFFINITY_ENABLED);
+            add_mem(mem, mem_base, mem_len, i, enabled);
         }
     }
+}
 
+GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
+                                     guint64 below_4g_mem_size)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    const QmemCpuArchIdList *cpus = qmem_numa_machine_possible_cpus(machine);
+    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
+    g_autoptr(GArray) cpu_entries =
+        g_array_new(FALSE, TRUE, sizeof(QmemAcpiSratCpu));
+    g_autoptr(GArray) mem = g_array_new(FALSE, TRUE, sizeof(QmemAcpiSratMem));
+
+    g_return_val_if_fail(state && state->num_nodes && cpus, NULL);
+
+    for (guint i = 0; i < cpus->len; i++) {
+        QmemAcpiSratCpu entry = {
+            .apic_id = cpus->cpus[i].arch_id,
+            .node = cpus->cpus[i].props.node_id,
+        };
+
+        g_array_append_val(cpu_entries, entry);
+    }
+
+    add_node_memory(mem, state, below_4g_mem_size);
     /* QEMU keeps these empty entries for some ancient guest's sake. */
-    for (guint slots = mem->len; slots < nb_numa_nodes + 2; slots++) {
-        ADD_MEM(0, 0, 0, 0);
+    for (guint slots = mem->len; slots < state->num_nodes + 2; slots++) {
+        add_mem(mem, 0, 0, 0, 0);
     }
 
     /*
@@ -83,12 +94,11 @@ GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
      * less than 4G; QEMU puts it on the highest node.
      */
     if (dms) {
-        ADD_MEM(dms->base, qmem_memory_region_size(dms->mr),
-                nb_numa_nodes - 1,
+        add_mem(mem, dms->base, qmem_memory_region_size(dms->mr),
+                state->num_nodes - 1,
                 QMEM_ACPI_MEM_AFFINITY_HOTPLUGGABLE |
                 QMEM_ACPI_MEM_AFFINITY_ENABLED);
     }
-#undef ADD_MEM
 
     return qmem_acpi_build_srat((QmemAcpiSratCpu *)cpu_entries->data,
                                 cpu_entries->len,

@@ -119,8 +119,7 @@ static QmemObject *peripheral(const char *which)
 
 /* The string member @name of -device/device_add options, if any. */
 static gboolean get_option(JsonObject *options, const char *name,
-                           QmemInputKind kind, const char **value,
-                           GError **error)
+                           const char **value, GError **error)
 {
     JsonNode *node = json_object_get_member(options, name);
 
@@ -162,69 +161,73 @@ static gboolean device_realize(QmemDevice *dev, QmemMachine *machine,
     return TRUE;
 }
 
-QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
-                            gboolean hotplug, GError **error)
+/* The device type named by @driver, if it names one -device can create. */
+static GType device_type(const char *driver, GError **error)
 {
-    static guint anon_count;
-    const char *driver, *id;
-    g_autoptr(QmemDevice) dev = NULL;
-    g_autoptr(GList) members = NULL;
-    g_autofree char *anon_name = NULL;
-    QmemDevicePrivate *priv;
     GType type;
 
-    if (!get_option(options, "driver", kind, &driver, error)) {
-        return NULL;
-    }
     if (!driver) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Parameter 'driver' is missing");
-        return NULL;
+        return 0;
     }
     type = qmem_type_from_name(driver);
     if (!type || !g_type_is_a(type, QMEM_TYPE_DEVICE) ||
         G_TYPE_IS_ABSTRACT(type)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "'%s' is not a valid device model name", driver);
-        return NULL;
+        return 0;
     }
-    if (!get_option(options, "id", kind, &id, error)) {
-        return NULL;
+    return type;
+}
+
+static gboolean check_id(const char *id, GError **error)
+{
+    if (!id) {
+        return TRUE;
     }
-    if (id && !qmem_id_wellformed(id)) {
+    if (!qmem_id_wellformed(id)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Parameter 'id' expects an identifier");
         qmem_error_set_hint(*error, "Identifiers consist of letters, digits, "
                             "'-', '.', '_', starting with a letter.\n");
-        return NULL;
+        return FALSE;
     }
-    if (id && qmem_object_get_child(peripheral("machine/peripheral"), id)) {
+    if (qmem_object_get_child(peripheral("machine/peripheral"), id)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Duplicate device ID '%s'", id);
-        return NULL;
+        return FALSE;
     }
-    if (hotplug) {
-        g_autoptr(GTypeClass) klass = g_type_class_ref(type);
+    return TRUE;
+}
 
-        QmemMachine *machine = qmem_machine_get_current();
+static gboolean check_hotpluggable(GType type, const char *driver,
+                                   GError **error)
+{
+    g_autoptr(GTypeClass) klass = g_type_class_ref(type);
+    QmemMachine *machine = qmem_machine_get_current();
 
-        if (!QMEM_DEVICE_CLASS(klass)->hotpluggable) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter 'driver' expects pluggable device type");
-            return NULL;
-        }
-        /* A machine without plug hooks is no hotplug handler (QEMU's). */
-        if (!machine || !QMEM_MACHINE_GET_CLASS(machine)->device_plug) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Device '%s' can not be hotplugged on this machine",
-                        driver);
-            return NULL;
-        }
+    if (!QMEM_DEVICE_CLASS(klass)->hotpluggable) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'driver' expects pluggable device type");
+        return FALSE;
     }
+    /* A machine without plug hooks is no hotplug handler (QEMU's). */
+    if (!machine || !QMEM_MACHINE_GET_CLASS(machine)->device_plug) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Device '%s' can not be hotplugged on this machine",
+                    driver);
+        return FALSE;
+    }
+    return TRUE;
+}
 
-    dev = g_object_new(type, NULL);
-    /* Device properties are set one by one, in the order given (qdev). */
-    members = json_object_get_members(options);
+/* Device properties are set one by one, in the order given (qdev). */
+static gboolean set_properties(QmemDevice *dev, JsonObject *options,
+                               QmemInputKind kind, GError **error)
+{
+    g_autoptr(GList) members = json_object_get_members(options);
+
     for (GList *m = members; m; m = m->next) {
         if (!strcmp(m->data, "driver") || !strcmp(m->data, "id")) {
             continue;
@@ -232,18 +235,48 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
         if (!qmem_property_set_input(QMEM_OBJECT(dev), m->data,
                                      json_object_get_member(options, m->data),
                                      kind, error)) {
-            return NULL;
+            return FALSE;
         }
     }
+    return TRUE;
+}
+
+/* Devices go under /machine/peripheral by id, or peripheral-anon. */
+static void device_add_child(QmemDevice *dev, const char *id)
+{
+    static guint anon_count;
+    g_autofree char *anon_name = NULL;
 
     if (id) {
         qmem_object_add_child(peripheral("machine/peripheral"), id,
                               QMEM_OBJECT(dev), NULL);
-    } else {
-        anon_name = g_strdup_printf("device[%u]", anon_count++);
-        qmem_object_add_child(peripheral("machine/peripheral-anon"),
-                              anon_name, QMEM_OBJECT(dev), NULL);
+        return;
     }
+    anon_name = g_strdup_printf("device[%u]", anon_count++);
+    qmem_object_add_child(peripheral("machine/peripheral-anon"), anon_name,
+                          QMEM_OBJECT(dev), NULL);
+}
+
+QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
+                            gboolean hotplug, GError **error)
+{
+    const char *driver, *id;
+    g_autoptr(QmemDevice) dev = NULL;
+    QmemDevicePrivate *priv;
+    GType type;
+
+    if (!get_option(options, "driver", &driver, error) ||
+        !(type = device_type(driver, error)) ||
+        !get_option(options, "id", &id, error) || !check_id(id, error) ||
+        (hotplug && !check_hotpluggable(type, driver, error))) {
+        return NULL;
+    }
+
+    dev = g_object_new(type, NULL);
+    if (!set_properties(dev, options, kind, error)) {
+        return NULL;
+    }
+    device_add_child(dev, id);
     priv = qmem_device_get_instance_private(dev);
     priv->hotplugged = hotplug;
     if (!device_realize(dev, qmem_machine_get_current(), error)) {
