@@ -781,7 +781,7 @@ gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
                 chunk = -addr;
             }
             if (!is_write) {
-                memset(p, 0xff, chunk);
+                memset(p, 0, chunk);
             }
             ok = FALSE;
         }

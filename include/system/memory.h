@@ -287,8 +287,9 @@ const QmemMemorySection *qmem_address_space_lookup(QmemAddressSpace *as,
  * Copies between @buf and what the flat view shows there, as a CPU
  * would (qtest's path and a vCPU's on an exit): RAM is copied, an I/O
  * region gets accesses of the widest size it accepts (up to 8 bytes, @buf
- * little-endian), bytes where nothing is read as 0xff and writes there are
- * dropped, writes to read-only sections too.
+ * little-endian), bytes where nothing is read as 0 and writes there are
+ * dropped (QEMU's unassigned_mem_read/write()), writes to read-only
+ * sections too.
  *
  * Returns: %TRUE when every byte reached RAM (writable, for writes) or an
  *   I/O region that accepted the access.

@@ -72,8 +72,8 @@ guint qmem_qtest_accel_get_n_overcommitted(QmemQtestAccel *accel);
  *
  * Numbers are QEMU's qemu_strtou64() with base 0 (decimal, 0x hex, 0
  * octal; "-1" wraps).  Values are little-endian, the guest's byte order.
- * Memory goes through qmem_address_space_rw(): bytes that are not RAM
- * read as 0xff and writes to them are dropped, as in QEMU, still "OK".
+ * Memory goes through qmem_address_space_rw(): bytes where nothing is
+ * mapped read as 0 and writes to them are dropped, as in QEMU, still "OK".
  *
  * Where QEMU asserts, qmem answers and carries on:
  *   "FAIL Unknown command '<word>'"      (QEMU's text; also for "")
