@@ -471,6 +471,8 @@ static gboolean build_machine(Runner *r, GError **error)
             g_clear_pointer(&r->qtest, qmem_qtest_server_free);
             r->qtest = qmem_qtest_server_new(
                 qmem_machine_get_address_space(r->machine));
+            qmem_qtest_server_set_io_address_space(
+                r->qtest, qmem_machine_get_io_address_space(r->machine));
             if (!qmem_qtest_server_open(r->qtest, opt->arg, error)) {
                 return FALSE;
             }

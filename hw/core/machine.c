@@ -28,6 +28,8 @@ typedef struct {
     QmemMemoryRegion *ram;
     QmemMemoryRegion *system_memory;
     QmemAddressSpace *as;
+    QmemMemoryRegion *system_io;
+    QmemAddressSpace *io_as;
     QmemDeviceMemoryState *device_memory;
     gboolean running;
 } QmemMachinePrivate;
@@ -49,6 +51,7 @@ static GParamSpec *props[N_PROPS];
 
 #define GiB (1ULL << 30)
 #define MiB (1ULL << 20)
+#define KiB (1ULL << 10)
 
 static void qmem_machine_set_property(GObject *obj, guint id,
                                       const GValue *value, GParamSpec *pspec)
@@ -129,6 +132,8 @@ static void qmem_machine_finalize(GObject *obj)
     g_clear_pointer(&priv->numa_state, qmem_numa_state_free);
     g_clear_pointer(&priv->as, qmem_address_space_free);
     g_clear_object(&priv->system_memory);
+    g_clear_pointer(&priv->io_as, qmem_address_space_free);
+    g_clear_object(&priv->system_io);
     g_clear_object(&priv->ram);
     if (priv->ram_backend) {
         qmem_host_memory_backend_set_mapped(priv->ram_backend, FALSE);
@@ -164,6 +169,22 @@ static void qmem_machine_class_init(QmemMachineClass *klass)
     g_object_class_install_properties(oc, N_PROPS, props);
 }
 
+/* A port nobody answers reads as all-ones (QEMU's unassigned_io_ops). */
+static guint64 unassigned_io_read(gpointer opaque, guint64 addr, guint size)
+{
+    return G_MAXUINT64;
+}
+
+static void unassigned_io_write(gpointer opaque, guint64 addr, guint64 value,
+                                guint size)
+{
+}
+
+static const QmemMemoryRegionOps unassigned_io_ops = {
+    .read = unassigned_io_read,
+    .write = unassigned_io_write,
+};
+
 static void qmem_machine_init(QmemMachine *machine)
 {
     QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
@@ -174,6 +195,9 @@ static void qmem_machine_init(QmemMachine *machine)
     priv->system_memory = qmem_memory_region_new_container("system",
                                                            G_MAXUINT64);
     priv->as = qmem_address_space_new("memory", priv->system_memory);
+    priv->system_io = qmem_memory_region_new_io("io", 64 * KiB,
+                                                &unassigned_io_ops, NULL);
+    priv->io_as = qmem_address_space_new("I/O", priv->system_io);
 }
 
 /* The machine types the core itself provides, registered on first use. */
@@ -621,6 +645,20 @@ QmemAddressSpace *qmem_machine_get_address_space(QmemMachine *machine)
     QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
 
     return priv->as;
+}
+
+QmemMemoryRegion *qmem_machine_get_system_io(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->system_io;
+}
+
+QmemAddressSpace *qmem_machine_get_io_address_space(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->io_as;
 }
 
 QmemDeviceMemoryState *qmem_machine_get_device_memory(QmemMachine *machine)

@@ -11,9 +11,18 @@
 #include "util/cutils.h"
 #include "util/error.h"
 
+/* One list of GPIO lines: QEMU's NamedGPIOList. */
+typedef struct {
+    char *name;
+    GPtrArray *in;              /* QmemIrq, owned */
+    GPtrArray *out;             /* QmemIrq *, the device's pins */
+    GPtrArray *intercepts;      /* QmemIrq, owned: what qtest put there */
+} GpioList;
+
 typedef struct {
     gboolean realized;
     gboolean hotplugged;
+    GPtrArray *gpios;           /* GpioList */
 } QmemDevicePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_CODE(QmemDevice, qmem_device, QMEM_TYPE_OBJECT,
@@ -67,12 +76,25 @@ static gboolean qmem_device_set_property_checked(QmemObject *obj,
         ->set_property_checked(obj, pspec, value, error);
 }
 
+static void gpio_list_free(GpioList *list)
+{
+    g_free(list->name);
+    g_ptr_array_unref(list->in);
+    g_ptr_array_unref(list->out);
+    g_ptr_array_unref(list->intercepts);
+    g_free(list);
+}
+
 /* A device dropped without being unplugged must not stay listed. */
 static void qmem_device_finalize(GObject *obj)
 {
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(
+        QMEM_DEVICE(obj));
+
     if (realized_devices) {
         g_ptr_array_remove(realized_devices, obj);
     }
+    g_ptr_array_unref(priv->gpios);
     G_OBJECT_CLASS(qmem_device_parent_class)->finalize(obj);
 }
 
@@ -86,6 +108,10 @@ static void qmem_device_class_init(QmemDeviceClass *klass)
 
 static void qmem_device_init(QmemDevice *dev)
 {
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+
+    priv->gpios = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)gpio_list_free);
 }
 
 gboolean qmem_device_is_realized(QmemDevice *dev)
@@ -414,5 +440,110 @@ gboolean qmem_device_print_help(const char *driver, GString *out)
         return FALSE;
     }
     qmem_type_print_help(type, out);
+    return TRUE;
+}
+
+/* GPIO lines */
+
+static GpioList *gpio_list(QmemDevice *dev, const char *name, gboolean add)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+    GpioList *list;
+
+    for (guint i = 0; i < priv->gpios->len; i++) {
+        list = g_ptr_array_index(priv->gpios, i);
+        if (!g_strcmp0(list->name, name)) {
+            return list;
+        }
+    }
+    if (!add) {
+        return NULL;
+    }
+    list = g_new0(GpioList, 1);
+    list->name = g_strdup(name);
+    list->in = g_ptr_array_new_with_free_func((GDestroyNotify)qmem_irq_free);
+    list->out = g_ptr_array_new();
+    list->intercepts =
+        g_ptr_array_new_with_free_func((GDestroyNotify)qmem_irq_free);
+    g_ptr_array_add(priv->gpios, list);
+    return list;
+}
+
+void qmem_device_init_gpio_in_named(QmemDevice *dev, QmemIrqHandler handler,
+                                    const char *name, int n)
+{
+    GpioList *list = gpio_list(dev, name, TRUE);
+
+    for (int i = 0; i < n; i++) {
+        g_ptr_array_add(list->in,
+                        qmem_irq_new(handler, dev, (int)list->in->len));
+    }
+}
+
+void qmem_device_init_gpio_out_named(QmemDevice *dev, QmemIrq *pins,
+                                     const char *name, int n)
+{
+    GpioList *list = gpio_list(dev, name, TRUE);
+
+    for (int i = 0; i < n; i++) {
+        g_ptr_array_add(list->out, &pins[i]);
+    }
+}
+
+QmemIrq qmem_device_get_gpio_in_named(QmemDevice *dev, const char *name,
+                                      int n)
+{
+    GpioList *list = gpio_list(dev, name, FALSE);
+
+    g_assert(list && n >= 0 && (guint)n < list->in->len);
+    return g_ptr_array_index(list->in, n);
+}
+
+void qmem_device_connect_gpio_out_named(QmemDevice *dev, const char *name,
+                                        int n, QmemIrq irq)
+{
+    GpioList *list = gpio_list(dev, name, FALSE);
+    QmemIrq *pin;
+
+    g_assert(list && n >= 0 && (guint)n < list->out->len);
+    pin = g_ptr_array_index(list->out, n);
+    *pin = irq;
+}
+
+gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
+                                       QmemIrqHandler handler,
+                                       gpointer opaque)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+    gboolean any = FALSE;
+
+    for (guint i = 0; i < priv->gpios->len; i++) {
+        GpioList *list = g_ptr_array_index(priv->gpios, i);
+
+        for (guint j = 0; j < list->in->len; j++) {
+            qmem_irq_intercept(g_ptr_array_index(list->in, j), handler,
+                               opaque);
+            any = TRUE;
+        }
+    }
+    return any;
+}
+
+gboolean qmem_device_intercept_gpio_out(QmemDevice *dev, const char *name,
+                                        QmemIrqHandler handler,
+                                        gpointer opaque)
+{
+    GpioList *list = gpio_list(dev, name, FALSE);
+
+    if (!list) {
+        return FALSE;
+    }
+    for (guint i = 0; i < list->out->len; i++) {
+        QmemIrq irq = qmem_irq_new(handler, opaque, (int)i);
+        QmemIrq *pin = g_ptr_array_index(list->out, i);
+
+        g_ptr_array_add(list->intercepts, irq);
+        *pin = irq;
+    }
     return TRUE;
 }

@@ -231,6 +231,14 @@ void qtest_writew(QTestState *s, uint64_t addr, uint16_t value);
 void qtest_writel(QTestState *s, uint64_t addr, uint32_t value);
 void qtest_writeq(QTestState *s, uint64_t addr, uint64_t value);
 
+/* Port I/O: "inb PORT" (reply "OK 0x%04x"), "outb PORT VALUE". */
+uint8_t qtest_inb(QTestState *s, uint16_t addr);
+uint16_t qtest_inw(QTestState *s, uint16_t addr);
+uint32_t qtest_inl(QTestState *s, uint16_t addr);
+void qtest_outb(QTestState *s, uint16_t addr, uint8_t value);
+void qtest_outw(QTestState *s, uint16_t addr, uint16_t value);
+void qtest_outl(QTestState *s, uint16_t addr, uint32_t value);
+
 /** qtest_memread: "read ADDR SIZE", reply "OK 0x<hex bytes>" */
 void qtest_memread(QTestState *s, uint64_t addr, void *data, size_t size);
 

@@ -300,6 +300,24 @@ static void test_hotplug_none(void)
     qtest_quit(s);
 }
 
+/*
+ * Where nothing answers: ports read all-ones, memory 0, and the byte past
+ * the I/O space 0 too.  These are QEMU 7.2's replies on the same lines.
+ */
+static void test_unassigned(gconstpointer data)
+{
+    QTestState *s = qtest_initf("-M %s -qtest", (const char *)data);
+
+    qtest_outb(s, 0x1234, 0x12);
+    g_assert_cmphex(qtest_inb(s, 0x1234), ==, 0xff);
+    g_assert_cmphex(qtest_inw(s, 0xffff), ==, 0x00ff);
+    g_assert_cmphex(qtest_inl(s, 0xfffd), ==, 0x00ffffff);
+    qtest_writeq(s, 0xe0000000, 1);
+    g_assert_cmphex(qtest_readq(s, 0xe0000000), ==, 0);
+    g_assert_cmphex(qtest_readl(s, 1ULL << 44), ==, 0);
+    qtest_quit(s);
+}
+
 static void test_hotplug_pc(void)
 {
     hotplug_dimm_on("pc", 4 * GiB);
@@ -312,6 +330,8 @@ static void test_hotplug_custom_machine(void)
 
 int main(int argc, char **argv)
 {
+    static const char *const machines[] = { "none", "pc", "q35" };
+
     g_test_init(&argc, &argv, NULL);
 
     for (gsize i = 0; i < G_N_ELEMENTS(cmdline_cases); i++) {
@@ -327,6 +347,12 @@ int main(int argc, char **argv)
             g_strdup_printf("/hw/core/machine/layout/%zu", i);
 
         g_test_add_data_func(path, &layout_cases[i], test_layout_case);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(machines); i++) {
+        g_autofree char *path =
+            g_strdup_printf("/hw/core/machine/unassigned/%s", machines[i]);
+
+        g_test_add_data_func(path, machines[i], test_unassigned);
     }
     g_test_add_func("/hw/mem/pc-dimm/hotplug/pc", test_hotplug_pc);
     g_test_add_func("/hw/mem/pc-dimm/hotplug/none", test_hotplug_none);

@@ -251,6 +251,21 @@ QmemMemoryRegion *qmem_machine_get_system_memory(QmemMachine *machine);
 QmemAddressSpace *qmem_machine_get_address_space(QmemMachine *machine);
 
 /**
+ * qmem_machine_get_system_io:
+ * Returns: (transfer none): the root of the I/O port space, 64 KiB: a
+ *   region whose ports read as all-ones where no subregion answers, as
+ *   QEMU's "io".
+ */
+QmemMemoryRegion *qmem_machine_get_system_io(QmemMachine *machine);
+
+/**
+ * qmem_machine_get_io_address_space:
+ * Returns: (transfer none): the address space "I/O" over
+ *   qmem_machine_get_system_io(): where a vCPU's in and out go.
+ */
+QmemAddressSpace *qmem_machine_get_io_address_space(QmemMachine *machine);
+
+/**
  * qmem_machine_get_device_memory:
  * Returns: (nullable): the device-memory state, %NULL without maxmem.
  */

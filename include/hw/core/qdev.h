@@ -5,6 +5,7 @@
 #define QMEM_HW_CORE_QDEV_H
 
 #include <json-glib/json-glib.h>
+#include "hw/core/irq.h"
 #include "qom/object.h"
 #include "qom/property.h"
 
@@ -124,6 +125,71 @@ gboolean qmem_device_print_help(const char *driver, GString *out);
 void qmem_device_foreach(gboolean (*fn)(QmemDevice *dev, gpointer opaque),
                          gpointer opaque);
 
+/*
+ * GPIO lines, as QEMU's qdev GPIOs: a device has lists of input lines
+ * (interrupt controller pins) and of output pins, each list unnamed
+ * (@name %NULL) or named.  A board wires an output pin of one device to
+ * an input line of another; qtest intercepts them by the device's path.
+ */
+
+/**
+ * qmem_device_init_gpio_in_named:
+ * @handler: called with @dev as opaque and the line's index in the list
+ *
+ * Adds @n input lines to @dev's list @name (made on first use).
+ */
+void qmem_device_init_gpio_in_named(QmemDevice *dev, QmemIrqHandler handler,
+                                    const char *name, int n);
+
+/**
+ * qmem_device_init_gpio_out_named:
+ * @pins: (array length=n): the device's own pins, which it sets with
+ *   qmem_irq_set(); %NULL (unconnected) until a board connects them, and
+ *   they must live as long as @dev
+ */
+void qmem_device_init_gpio_out_named(QmemDevice *dev, QmemIrq *pins,
+                                     const char *name, int n);
+
+/**
+ * qmem_device_get_gpio_in_named:
+ * Returns: (transfer none): input line @n of list @name; it is a
+ *   programmer error if there is none.
+ */
+QmemIrq qmem_device_get_gpio_in_named(QmemDevice *dev, const char *name,
+                                      int n);
+
+static inline QmemIrq qmem_device_get_gpio_in(QmemDevice *dev, int n)
+{
+    return qmem_device_get_gpio_in_named(dev, NULL, n);
+}
+
+/* Connects output pin @n of list @name to @irq (which may be %NULL). */
+void qmem_device_connect_gpio_out_named(QmemDevice *dev, const char *name,
+                                        int n, QmemIrq irq);
+
+/**
+ * qmem_device_intercept_gpio_in:
+ *
+ * Sends every input line of @dev (all lists) to @handler instead, with
+ * its index in its list: qtest's irq_intercept_in.
+ *
+ * Returns: whether @dev has any input line.
+ */
+gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
+                                       QmemIrqHandler handler,
+                                       gpointer opaque);
+
+/**
+ * qmem_device_intercept_gpio_out:
+ *
+ * Connects every pin of @dev's output list @name to @handler instead of
+ * where it went: qtest's irq_intercept_out.
+ *
+ * Returns: whether @dev has such a list.
+ */
+gboolean qmem_device_intercept_gpio_out(QmemDevice *dev, const char *name,
+                                        QmemIrqHandler handler,
+                                        gpointer opaque);
 
 G_END_DECLS
 

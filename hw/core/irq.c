@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Interrupt lines between devices. */
+
+#include "hw/core/irq.h"
+
+struct QmemIrqState {
+    QmemIrqHandler handler;
+    gpointer opaque;
+    int n;
+};
+
+QmemIrq qmem_irq_new(QmemIrqHandler handler, gpointer opaque, int n)
+{
+    QmemIrq irq = g_new(struct QmemIrqState, 1);
+
+    g_return_val_if_fail(handler != NULL, NULL);
+    irq->handler = handler;
+    irq->opaque = opaque;
+    irq->n = n;
+    return irq;
+}
+
+QmemIrq *qmem_irqs_new(QmemIrqHandler handler, gpointer opaque, int n)
+{
+    QmemIrq *irqs = g_new(QmemIrq, n);
+
+    for (int i = 0; i < n; i++) {
+        irqs[i] = qmem_irq_new(handler, opaque, i);
+    }
+    return irqs;
+}
+
+void qmem_irq_free(QmemIrq irq)
+{
+    g_free(irq);
+}
+
+void qmem_irqs_free(QmemIrq *irqs, int n)
+{
+    if (!irqs) {
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        qmem_irq_free(irqs[i]);
+    }
+    g_free(irqs);
+}
+
+void qmem_irq_set(QmemIrq irq, int level)
+{
+    if (irq) {
+        irq->handler(irq->opaque, irq->n, level);
+    }
+}
+
+void qmem_irq_intercept(QmemIrq irq, QmemIrqHandler handler,
+                        gpointer opaque)
+{
+    g_return_if_fail(irq != NULL && handler != NULL);
+    irq->handler = handler;
+    irq->opaque = opaque;
+}
