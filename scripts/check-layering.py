@@ -27,7 +27,7 @@ LAYERS = [
     ("hw/core", ["hw/core/"]),
     ("backends", ["backends/"]),
     ("hw/mem", ["hw/mem/"]),
-    ("hw/pci, hw/virtio", ["hw/pci/", "hw/virtio/"]),
+    ("hw/intc, hw/pci, hw/virtio", ["hw/intc/", "hw/pci/", "hw/virtio/"]),
     ("hw/nvram, hw/acpi, hw/i386", ["hw/nvram/", "hw/acpi/", "hw/i386/"]),
     ("migration", ["migration/"]),
     ("accel/kvm", ["accel/kvm/"]),
