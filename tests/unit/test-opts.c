@@ -349,6 +349,17 @@ static void test_parse_null_error(void)
     g_assert_null(qmem_json_parse_object("[]", NULL));
 }
 
+/* A scalar takes the last of its values; keys not given have none. */
+static void test_opts_get_last(void)
+{
+    g_autoptr(JsonObject) opts = qmem_opts_parse("kvm,x=1,accel=qtest,x=2",
+                                                 "accel", NULL, NULL);
+
+    g_assert_cmpstr(qmem_opts_get_last(opts, "accel"), ==, "qtest");
+    g_assert_cmpstr(qmem_opts_get_last(opts, "x"), ==, "2");
+    g_assert_null(qmem_opts_get_last(opts, "y"));
+}
+
 /* ------------------------------------------------------------------ */
 /* qmem_json_parse_object() */
 
@@ -434,6 +445,7 @@ int main(int argc, char **argv)
     ADD_CASES("/qapi/opts/keyval-parse", keyval_cases, test_keyval_parse);
     ADD_CASES("/qapi/opts/json-parse", json_cases, test_json_parse);
     g_test_add_func("/qapi/opts/null-error", test_parse_null_error);
+    g_test_add_func("/qapi/opts/get-last", test_opts_get_last);
 
     return g_test_run();
 }
