@@ -186,20 +186,42 @@ static gboolean check_duplicate_id(GHashTable *ids, const char *id,
     return TRUE;
 }
 
+/* How -object and -device read an argument that is not JSON. */
+typedef struct {
+    JsonObject *(*parse)(const char *str, const char *implied_key,
+                         gboolean *help, GError **error);
+    const char *implied_key;
+    QmemInputKind kind;
+} OptionSyntax;
+
+static const OptionSyntax object_syntax = {
+    qmem_opts_parse, "qom-type", QMEM_INPUT_OPTS,
+};
+static const OptionSyntax device_syntax = {
+    qmem_keyval_parse, "driver", QMEM_INPUT_KEYVAL,
+};
+
+/* Both take JSON where their argument starts with '{'. */
+static JsonObject *parse_option_arg(const char *arg, const OptionSyntax *syntax,
+                                    QmemInputKind *kind, gboolean *help,
+                                    GError **error)
+{
+    if (arg[0] == '{') {
+        *kind = QMEM_INPUT_JSON;
+        return qmem_json_parse_object(arg, error);
+    }
+    *kind = syntax->kind;
+    return syntax->parse(arg, syntax->implied_key, help, error);
+}
+
 static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
                               GError **error)
 {
-    g_autoptr(JsonObject) options = NULL;
     gboolean help = FALSE;
     QmemInputKind kind;
+    g_autoptr(JsonObject) options =
+        parse_option_arg(arg, &object_syntax, &kind, &help, error);
 
-    if (arg[0] == '{') {
-        options = qmem_json_parse_object(arg, error);
-        kind = QMEM_INPUT_JSON;
-    } else {
-        options = qmem_opts_parse(arg, "qom-type", &help, error);
-        kind = QMEM_INPUT_OPTS;
-    }
     if (!options) {
         return FALSE;
     }
@@ -222,17 +244,11 @@ static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
 static gboolean add_device(Runner *r, const char *arg, GHashTable *ids,
                            GError **error)
 {
-    g_autoptr(JsonObject) options = NULL;
     gboolean help = FALSE;
     QmemInputKind kind;
+    g_autoptr(JsonObject) options =
+        parse_option_arg(arg, &device_syntax, &kind, &help, error);
 
-    if (arg[0] == '{') {
-        options = qmem_json_parse_object(arg, error);
-        kind = QMEM_INPUT_JSON;
-    } else {
-        options = qmem_keyval_parse(arg, "driver", &help, error);
-        kind = QMEM_INPUT_KEYVAL;
-    }
     if (!options) {
         return FALSE;
     }
