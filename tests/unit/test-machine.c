@@ -175,24 +175,25 @@ QmemDevice *try_device(MachineFixture *f, const char *text, gboolean hotplug,
     return dev;
 }
 
-QmemDevice *add_device(MachineFixture *f, const char *text)
+static QmemDevice *must_add_device(MachineFixture *f, const char *text,
+                                   gboolean hotplug)
 {
     g_autoptr(GError) error = NULL;
-    QmemDevice *dev = try_device(f, text, FALSE, &error);
+    QmemDevice *dev = try_device(f, text, hotplug, &error);
 
     g_assert_no_error(error);
     g_assert_nonnull(dev);
     return dev;
 }
 
+QmemDevice *add_device(MachineFixture *f, const char *text)
+{
+    return must_add_device(f, text, FALSE);
+}
+
 QmemDevice *hotplug_device(MachineFixture *f, const char *text)
 {
-    g_autoptr(GError) error = NULL;
-    QmemDevice *dev = try_device(f, text, TRUE, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(dev);
-    return dev;
+    return must_add_device(f, text, TRUE);
 }
 
 /* -machine, -m, -smp and the memory options, as qmem-run applies them. */

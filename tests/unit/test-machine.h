@@ -33,6 +33,19 @@ void test_init(int *argc, char ***argv);
  */
 JsonObject *opts(const char *text, const char *implied);
 
+/*
+ * One g_test_add_data_func() per entry of the array @cases, at
+ * "@prefix/INDEX": a table of cases without names.
+ */
+#define ADD_CASES(prefix, cases, fn)                                        \
+    do {                                                                    \
+        for (size_t i_ = 0; i_ < G_N_ELEMENTS(cases); i_++) {               \
+            g_autofree char *path_ = g_strdup_printf("%s/%zu", prefix, i_); \
+                                                                            \
+            g_test_add_data_func(path_, &(cases)[i_], fn);                  \
+        }                                                                   \
+    } while (0)
+
 /* @error is QMEM_ERROR_GENERIC with exactly @message. */
 void assert_error(GError *error, const char *message);
 

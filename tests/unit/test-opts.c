@@ -5,6 +5,7 @@
 
 #include "qapi/opts.h"
 #include "qobject/json.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 
 #define HINT_ID                                               \
@@ -20,26 +21,6 @@
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define KEY128 KEY127 "z"
-
-/* Everything g_printerr() prints while a case runs */
-static GString *printed;
-
-static void capture_printerr(const char *str)
-{
-    g_string_append(printed, str);
-}
-
-static void capture_start(void)
-{
-    printed = g_string_new(NULL);
-    g_set_printerr_handler(capture_printerr);
-}
-
-static char *capture_end(void)
-{
-    g_set_printerr_handler(NULL);
-    return g_string_free(g_steal_pointer(&printed), FALSE);
-}
 
 static char *object_to_string(JsonObject *obj)
 {
@@ -425,15 +406,6 @@ static void test_json_parse(gconstpointer opaque)
         g_assert_cmpstr(err->message, ==, c->error);
     }
 }
-
-#define ADD_CASES(prefix, cases, fn)                                        \
-    do {                                                                    \
-        size_t i_;                                                          \
-        for (i_ = 0; i_ < G_N_ELEMENTS(cases); i_++) {                      \
-            g_autofree char *path_ = g_strdup_printf("%s/%zu", prefix, i_); \
-            g_test_add_data_func(path_, &(cases)[i_], fn);                  \
-        }                                                                   \
-    } while (0)
 
 int main(int argc, char **argv)
 {

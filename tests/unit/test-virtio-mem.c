@@ -577,18 +577,7 @@ static void test_unplug_request_check_legacy(Fixture *f, gconstpointer d)
 
 int main(int argc, char **argv)
 {
-    char name[128];
-
     test_init(&argc, &argv);
-
-#define ADD(path, data, fn) \
-    g_test_add(path, Fixture, data, fixture_setup, fn, fixture_teardown)
-#define ADD_TABLE(prefix, cases, fn) \
-    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) { \
-        g_snprintf(name, sizeof(name), "/hw/virtio/virtio-mem/" prefix \
-                   "/%s", cases[i].name); \
-        ADD(name, &cases[i], fn); \
-    }
 
     ADD_TABLE("thp", thp_cases, test_thp_probe);
     ADD("/hw/virtio/virtio-mem/defaults", NULL, test_defaults);

@@ -65,6 +65,18 @@ typedef struct {
 void fixture_setup(Fixture *f, gconstpointer data);
 void fixture_teardown(Fixture *f, gconstpointer data);
 
+/* An engine test at @path, with @data. */
+#define ADD(path, data, fn) \
+    g_test_add(path, Fixture, data, fixture_setup, fn, fixture_teardown)
+
+/* One engine test per entry of @cases, at .../PREFIX/NAME. */
+#define ADD_TABLE(prefix, cases, fn) \
+    for (guint i_ = 0; i_ < G_N_ELEMENTS(cases); i_++) { \
+        g_autofree char *path_ = g_strdup_printf( \
+            "/hw/virtio/virtio-mem/" prefix "/%s", (cases)[i_].name); \
+        ADD(path_, &(cases)[i_], fn); \
+    }
+
 /* -object TEXT ("@DIR@" is the fixture's directory), the device's memdev. */
 QmemHostMemoryBackend *add_backend(Fixture *f, const char *text);
 
