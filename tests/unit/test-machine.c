@@ -234,6 +234,8 @@ gboolean machine_fixture_try_setup(MachineFixture *f,
     f->dir = g_dir_make_tmp("qmem-test-XXXXXX", NULL);
     g_assert_nonnull(f->dir);
     if (!config || !config->machine) {
+        /* Without a machine there is nothing for the options to go to. */
+        g_assert_true(!config || (!config->objects[0] && !config->numa[0]));
         return TRUE;
     }
 
