@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "accel/qtest/qtest.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 #include "util/timer.h"
 
@@ -737,18 +738,6 @@ static void test_open_error(gconstpointer data)
     qmem_qtest_server_free(server);
     qmem_address_space_free(as);
     g_object_unref(root);
-}
-
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_assert_cmpint(fd, >=, 0);
-    g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
-    g_assert_cmpint(fcntl(fd, F_SETFL, O_NONBLOCK), ==, 0);
-    return fd;
 }
 
 static gboolean one_client(Conn *c)
