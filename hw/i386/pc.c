@@ -127,17 +127,18 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
         !pc_init_device_memory(machine, above_4g, error)) {
         return FALSE;
     }
-    if (ram) {
-        qmem_memory_region_transaction_begin();
-        low = qmem_memory_region_new_alias("ram-below-4g", ram, 0, below_4g);
-        qmem_memory_region_add_subregion(system, 0, low);
-        if (above_4g) {
-            high = qmem_memory_region_new_alias("ram-above-4g", ram, below_4g,
-                                                above_4g);
-            qmem_memory_region_add_subregion(system, 4 * GiB, high);
-        }
-        qmem_memory_region_transaction_commit();
+    if (!ram) {
+        return TRUE;
     }
+    qmem_memory_region_transaction_begin();
+    low = qmem_memory_region_new_alias("ram-below-4g", ram, 0, below_4g);
+    qmem_memory_region_add_subregion(system, 0, low);
+    if (above_4g) {
+        high = qmem_memory_region_new_alias("ram-above-4g", ram, below_4g,
+                                            above_4g);
+        qmem_memory_region_add_subregion(system, 4 * GiB, high);
+    }
+    qmem_memory_region_transaction_commit();
     /* The guest learns its memory from e820, fw_cfg and ACPI. */
     return qmem_pc_firmware_init(machine, &pcmc->firmware, below_4g,
                                  above_4g, error);
