@@ -12,9 +12,7 @@
 #include "hw/acpi/utils.h"
 #include "hw/core/boards.h"
 #include "hw/nvram/fw_cfg.h"
-#include "qapi/opts.h"
-#include "qom/module.h"
-#include "system/ram-block.h"
+#include "test-machine.h"
 #include "util/error.h"
 
 #define RAM_SIZE (1 << 20)
@@ -23,40 +21,32 @@
 #define DMA_SELECT_READ (QMEM_FW_CFG_DMA_CTL_SELECT | QMEM_FW_CFG_DMA_CTL_READ)
 
 typedef struct {
+    MachineFixture base;
     QmemMachine *machine;
-    QmemRamBlock *ram_block;
-    QmemMemoryRegion *ram;
     QmemFWCfg *fw_cfg;
-    gpointer fw_cfg_alive;              /* a weak pointer */
     guint select_calls;
     guint write_calls;
     guint32 write_offset;
     guint32 write_len;
 } Fixture;
 
-static QmemMachine *none_machine(void)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) opts = qmem_opts_parse("none", "type", NULL,
-                                                 &error);
-    QmemMachine *m;
-
-    g_assert_no_error(error);
-    m = qmem_machine_new(opts, &error);
-    g_assert_no_error(error);
-    return m;
-}
+/* QEMU's "none" with 1 MiB of RAM at 0, on the qtest accelerator. */
+static const MachineConfig none_1m = {
+    .machine = "none",
+    .m = "1M",
+};
 
 static void machine_setup(Fixture *f)
 {
-    g_autoptr(GError) error = NULL;
+    machine_fixture_setup(&f->base, &none_1m);
+    f->machine = f->base.machine;
+}
 
-    f->machine = none_machine();
-    f->ram_block = qmem_ram_block_new_anon("ram", RAM_SIZE, 0, &error);
-    g_assert_no_error(error);
-    f->ram = qmem_memory_region_new_ram("ram", f->ram_block);
-    qmem_memory_region_add_subregion(
-        qmem_machine_get_system_memory(f->machine), 0, f->ram);
+/* @s is realized on the machine, and must be gone by teardown. */
+static void use_fw_cfg(Fixture *f, QmemFWCfg *s)
+{
+    f->fw_cfg = s;
+    track(&f->base, s);
 }
 
 static void setup_with(Fixture *f, gboolean dma, guint slots)
@@ -72,9 +62,7 @@ static void setup_with(Fixture *f, gboolean dma, guint slots)
         s, f->machine, 0x510, 0x514,
         qmem_machine_get_address_space(f->machine), &error));
     g_assert_no_error(error);
-    f->fw_cfg = s;
-    f->fw_cfg_alive = s;
-    g_object_add_weak_pointer(G_OBJECT(s), &f->fw_cfg_alive);
+    use_fw_cfg(f, s);
 }
 
 static void setup(Fixture *f, gconstpointer data)
@@ -84,15 +72,7 @@ static void setup(Fixture *f, gconstpointer data)
 
 static void teardown(Fixture *f, gconstpointer data)
 {
-    gpointer machine = f->machine;
-
-    g_object_add_weak_pointer(machine, &machine);
-    qmem_machine_destroy(f->machine);
-    qmem_object_reset_root();
-    g_assert_null(machine);
-    g_assert_null(f->fw_cfg_alive);
-    g_object_unref(f->ram);
-    qmem_ram_block_free(f->ram_block);
+    machine_fixture_teardown(&f->base, NULL);
 }
 
 /* Port and memory accesses, as a vCPU makes them. */
@@ -221,10 +201,10 @@ static void expect_realize_error(guint slots, const char *message)
     g_autoptr(GError) error = NULL;
     QmemFWCfg *s = g_object_new(QMEM_TYPE_FW_CFG,
                                 QMEM_FW_CFG_PROP_FILE_SLOTS, slots, NULL);
-    gpointer alive = s;
+    gpointer *alive;
 
-    g_object_add_weak_pointer(G_OBJECT(s), &alive);
     machine_setup(&f);
+    alive = track(&f.base, s);
     g_assert_false(qmem_fw_cfg_realize_io(
         s, f.machine, 0x510, 0x514,
         qmem_machine_get_address_space(f.machine), &error));
@@ -234,7 +214,7 @@ static void expect_realize_error(guint slots, const char *message)
     g_assert_null(qmem_fw_cfg_find(f.machine));
     g_assert_cmphex(in(&f, 0x510, 2), ==, 0xffff);
     g_object_unref(s);
-    g_assert_null(alive);
+    g_assert_null(*alive);
     teardown(&f, NULL);
 }
 
@@ -595,8 +575,7 @@ static void test_dir_legacy(void)
                                        qmem_machine_get_address_space(
                                            f.machine), NULL);
     mc->legacy_fw_cfg_order = FALSE;
-    f.fw_cfg_alive = f.fw_cfg;
-    g_object_add_weak_pointer(G_OBJECT(f.fw_cfg), &f.fw_cfg_alive);
+    use_fw_cfg(&f, f.fw_cfg);
     qmem_fw_cfg_add_file(f.fw_cfg, "z-unknown", NULL, 0);
     qmem_fw_cfg_add_file(f.fw_cfg, "etc/acpi/tables", NULL, 0);
     qmem_fw_cfg_add_file(f.fw_cfg, "a-unknown", NULL, 0);
@@ -708,13 +687,7 @@ static void test_acpi_setup(Fixture *f, gconstpointer data)
 
 int main(int argc, char **argv)
 {
-    g_autoptr(GError) error = NULL;
-
-    g_test_init(&argc, &argv, NULL);
-    if (!qmem_modules_init(&error)) {
-        g_printerr("cannot load modules: %s\n", error->message);
-        return 1;
-    }
+    test_init(&argc, &argv);
 #define ADD(path, fn) \
     g_test_add("/hw/nvram/fw_cfg/" path, Fixture, NULL, setup, fn, teardown)
     ADD("realize/items", test_realize_items);
