@@ -91,12 +91,26 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
  * qmem_device_del:
  * @id: a device id or QOM path
  *
- * QEMU's qmp_device_del(): asks the machine to unplug the device.  qmem's
- * guests have no ACPI hotplug, so an accepted request completes at once:
- * the device is unplugged, unrealized and removed, and DEVICE_DELETED is
- * sent.
+ * QEMU's qmp_device_del(): asks the machine to unplug the device.  With
+ * a device_unplug_request hook the machine decides when the unplug
+ * completes (pc and q35: a DIMM goes when the guest ejects it through
+ * ACPI); without one it completes at once (qmem_device_unplug()).
+ *
+ * Returns: whether the request was accepted; the device may still be
+ *   there.
  */
 gboolean qmem_device_del(const char *id, GError **error);
+
+/**
+ * qmem_device_unplug:
+ * @dev: a realized device
+ *
+ * Completes an unplug: QEMU's hotplug_handler_unplug() and
+ * object_unparent().  The machine's device_unplug hook takes the device
+ * out, it is unrealized and removed from the tree, and DEVICE_DELETED is
+ * sent.  @dev may be gone when this returns.
+ */
+void qmem_device_unplug(QmemDevice *dev);
 
 /**
  * qmem_device_unplug_all:
