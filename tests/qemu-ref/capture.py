@@ -14,14 +14,22 @@ unix:PATH`, and reads over the qtest protocol, as a guest would:
   as QEMU wrote them into etc/acpi/tables, their order, the table-loader
   script with its offsets written as TABLE+N, and the RSDP (after
   setting up the PM registers, and on q35 MMCONFIG, as a firmware does);
-- what the fw_cfg ports answer to a fixed series of accesses.
+- what the fw_cfg ports answer to a fixed series of accesses;
+- a guest's and a management tool's dialogue with ACPI memory hotplug: a
+  script of qtest port and memory accesses and QMP commands (QEMU with
+  -qmp too), each with what it answered, and the events in between.
 
 Writes one JSON document: {"qemu": VERSION, "cases": {NAME: {"args":
 [...], "pci": {"BB:DD.F": {"config": [256 byte values], "bars": [...]}},
 "fw_cfg": {"KEY-or-NAME": "hex", or null for a file QEMU does not
 have}, "fw_cfg_dir": [[NAME, SIZE], ...], "acpi": {"order": [SIG, ...],
 "tables": {SIG: "hex"}, "loader": ["COMMAND ...", ...], "rsdp": "hex"},
-"io": [["inb 0x511", VALUE or null], ...]}}}.  The output of a run is
+"io": [["inb 0x511", VALUE or null], ...], "script": [[STEP, RESULT],
+...]}}}, where a STEP is a qtest command (RESULT: its value or null), a
+QMP command {"execute": ..., "arguments": ...} (RESULT: the reply's
+"return" or "error" member) or {"events": null} (RESULT: the events
+QEMU sent since the last such step, without timestamps).  The output of
+a run is
 checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
@@ -37,6 +45,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 # What each case starts; pc-i440fx-7.2 and pc-q35-7.2 keep QEMU 7.2's
 # defaults (virtio-mem-pci without MSI-X vectors, for one).
@@ -165,6 +174,100 @@ CASES.update({
     },
 })
 
+
+
+def memhp_script(gpe, gpe_en):
+    """What a guest's ACPI driver and a management tool do with ACPI
+    memory hotplug (docs/acpi.md), for a machine with -m slots=3, DIMM d0
+    (128 MiB) cold-plugged and backends m1 (256 MiB) and m2 (512 MiB):
+    GPE0 status at @gpe, its enable byte at @gpe_en."""
+    def qmp(cmd, **args):
+        step = {'execute': cmd}
+        if args:
+            step['arguments'] = args
+        return step
+    events = {'events': None}
+    slot_regs = ['inl 0xa00', 'inl 0xa04', 'inl 0xa08', 'inl 0xa0c',
+                 'inl 0xa10', 'inl 0xa14']
+    d1 = 0x108000000            # after d0 at 4 GiB
+    return [
+        # The PM blocks as firmware left them; GPE0 clear.
+        'inw 0x600', 'inw 0x602', 'inw 0x604', 'inl 0x608',
+        'inb 0x%x' % gpe, 'inb 0x%x' % gpe_en,
+        # Slot 0 holds the cold-plugged d0: enabled, not inserting.
+        'outl 0xa00 0x0', *slot_regs, 'inb 0xa14',
+        # How the block decodes sizes and offsets.
+        'inb 0xa00', 'inb 0xa01', 'inw 0xa00', 'inw 0xa02', 'inl 0xa02',
+        'inb 0xa15', 'inw 0xa16', 'inl 0xa16', 'inb 0xa17', 'inl 0xa18',
+        'outl 0xa00 0x1', *slot_regs,
+        # Selectors beyond the slots read 0; writes through them go nowhere.
+        'outl 0xa00 0x3', *slot_regs, 'inb 0xa01', 'outb 0xa14 0x8',
+        'outl 0xa04 0x1', 'outl 0xa08 0x2',
+        'outl 0xa00 0xffffffff', *slot_regs,
+        'outw 0xa00 0x1', 'inl 0xa14', 'inl 0xa00', events,
+        # Hot-plug: slot 1, inserting, GPE0 bit 3.
+        qmp('device_add', driver='pc-dimm', id='d1', memdev='m1', node=1),
+        events, 'inb 0x%x' % gpe, qmp('query-memory-devices'),
+        'outb 0xa00 0x1', *slot_regs,
+        # The guest enables the GPE, acknowledges the insert and the GPE.
+        'outb 0x%x 0x8' % gpe_en, 'inb 0x%x' % gpe_en,
+        'outb 0xa14 0x2', 'inl 0xa14', 'outb 0x%x 0x8' % gpe,
+        'inb 0x%x' % gpe,
+        # _OST: an event code, then the status sends ACPI_DEVICE_OST.
+        'outl 0xa04 0x1', 'outl 0xa08 0x0', events,
+        qmp('query-acpi-ospm-status'),
+        'writeq 0x%x 0x1122334455667788' % d1, 'readq 0x%x' % d1,
+        # device_del is a request: removing, GPE0 bit 3, d1 still there.
+        qmp('device_del', id='d1'), events, 'inl 0xa14', 'inb 0x%x' % gpe,
+        qmp('query-memory-devices'), 'readq 0x%x' % d1,
+        qmp('device_del', id='d1'), events, 'inb 0x%x' % gpe,
+        qmp('object-del', id='m1'),
+        # The guest clears the event, then ejects (_EJ0): d1 goes.
+        'outb 0xa14 0x4', 'inl 0xa14', 'outb 0xa14 0x8', events,
+        *slot_regs, 'readq 0x%x' % d1, 'writeq 0x%x 0x55' % d1,
+        'readq 0x%x' % d1, qmp('query-memory-devices'),
+        qmp('object-del', id='m1'), qmp('device_del', id='d1'),
+        qmp('query-acpi-ospm-status'),
+        # An eject of an empty slot does nothing.
+        'outb 0xa14 0x8', events,
+        # Several bits at once: only the first of insert, remove, eject.
+        qmp('device_add', driver='pc-dimm', id='d2', memdev='m2'), events,
+        qmp('device_del', id='d2'), 'outl 0xa00 0x1', 'inl 0xa14',
+        'outl 0xa14 0x6', 'inl 0xa14', 'outl 0xa14 0xc', 'inl 0xa14',
+        'outl 0xa14 0xe', 'inl 0xa14', events, qmp('query-memory-devices'),
+        'outw 0xa14 0x8', events,
+        # The guest may eject a DIMM nobody asked for, cold-plugged d0.
+        'outl 0xa00 0x0', 'outb 0xa14 0x8', events, *slot_regs,
+        qmp('query-memory-devices'),
+        # ACPI mode: SCI_EN through SMI_CMD.
+        'inb 0xb2', 'inw 0x604',
+    ]
+
+
+MEMHP_ARGS = ['-m', '1G,maxmem=4G,slots=3', '-smp', '2',
+              '-object', 'memory-backend-ram,id=n0,size=512M',
+              '-object', 'memory-backend-ram,id=n1,size=512M',
+              '-numa', 'node,nodeid=0,memdev=n0',
+              '-numa', 'node,nodeid=1,memdev=n1',
+              '-object', 'memory-backend-ram,id=m0,size=128M',
+              '-device', 'pc-dimm,id=d0,memdev=m0',
+              '-object', 'memory-backend-ram,id=m1,size=256M',
+              '-object', 'memory-backend-ram,id=m2,size=512M']
+CASES.update({
+    'memhp-pc': {
+        'args': ['-machine', 'pc-i440fx-7.2'] + MEMHP_ARGS,
+        'script': memhp_script(0xafe0, 0xafe2) + ['outb 0xb2 0xf1',
+                                                  'inw 0x604'],
+        'acpi': True,
+    },
+    'memhp-q35': {
+        'args': ['-machine', 'pc-q35-7.2'] + MEMHP_ARGS,
+        'script': memhp_script(0x620, 0x628) + ['outb 0xb2 0x2',
+                                                'inw 0x604'],
+        'acpi': True,
+    },
+})
+
 # fw_cfg items by key (hw/nvram/fw_cfg.h).
 FW_CFG_KEYS = {
     'signature': 0x00, 'id': 0x01, 'uuid': 0x02, 'ram-size': 0x03,
@@ -179,21 +282,25 @@ FW_CFG_SIZES = {'signature': 4, 'id': 4, 'uuid': 16, 'ram-size': 8,
 
 
 class Qtest:
-    def __init__(self, qemu, args):
+    def __init__(self, qemu, args, qmp=False):
         self.dir = tempfile.mkdtemp(prefix='qmem-qemu-ref-')
         path = os.path.join(self.dir, 'qtest.sock')
+        qmp_path = os.path.join(self.dir, 'qmp.sock')
         srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         srv.bind(path)
         srv.listen(1)
+        qmp_args = (['-qmp', 'unix:%s,server=on,wait=off' % qmp_path]
+                    if qmp else [])
         self.proc = subprocess.Popen(
             [qemu, '-S', '-display', 'none', '-nodefaults',
              '-qtest', 'unix:' + path, '-qtest-log', '/dev/null']
-            + args_with_accel(args),
+            + qmp_args + args_with_accel(args),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         srv.settimeout(30)
         self.conn, _ = srv.accept()
         srv.close()
         self.file = self.conn.makefile('rw')
+        self.qmp = Qmp(qmp_path) if qmp else None
 
     def cmd(self, line):
         self.file.write(line + '\n')
@@ -221,9 +328,60 @@ class Qtest:
         self.proc.kill()
         self.proc.wait()
         self.conn.close()
+        if self.qmp:
+            self.qmp.sock.close()
         for name in os.listdir(self.dir):
             os.unlink(os.path.join(self.dir, name))
         os.rmdir(self.dir)
+
+
+class Qmp:
+    """A QMP client: replies, and the events that came before them."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        for _ in range(300):
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                time.sleep(0.1)
+        self.file = self.sock.makefile('rw')
+        self.events = []
+        self.file.readline()
+        self.cmd({'execute': 'qmp_capabilities'})
+
+    def cmd(self, msg):
+        self.file.write(json.dumps(msg) + '\n')
+        self.file.flush()
+        while True:
+            reply = json.loads(self.file.readline())
+            if 'event' in reply:
+                del reply['timestamp']
+                self.events.append(reply)
+                continue
+            return reply
+
+    def take_events(self):
+        # A command's reply comes after every event sent before it.
+        self.cmd({'execute': 'query-version'})
+        events, self.events = self.events, []
+        return events
+
+
+def run_script(q, script):
+    """[[step, result]] for a case's script (see the module's doc)."""
+    out = []
+    for step in script:
+        if isinstance(step, str):
+            out.append([step, q.cmd(step)])
+        elif 'events' in step:
+            out.append([step, q.qmp.take_events()])
+        else:
+            reply = q.qmp.cmd(step)
+            out.append([step, {k: reply[k] for k in ('return', 'error')
+                               if k in reply}])
+    return out
 
 
 def args_with_accel(args):
@@ -443,7 +601,7 @@ def read_fw_cfg(q, item):
 
 
 def capture_case(qemu, case):
-    q = Qtest(qemu, case['args'])
+    q = Qtest(qemu, case['args'], qmp='script' in case)
     try:
         out = {'args': case['args']}
         if 'pci' in case:
@@ -457,6 +615,10 @@ def capture_case(qemu, case):
             out['acpi'] = read_acpi(q)
         if case.get('io'):
             out['io'] = read_io(q)
+        if 'script' in case:
+            if not case.get('acpi'):
+                firmware_setup(q, 'q35' in case['args'][1])
+            out['script'] = run_script(q, case['script'])
         return out
     finally:
         q.close()
