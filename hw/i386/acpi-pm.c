@@ -23,7 +23,9 @@
  *                   disable commands set and clear SCI_EN
  *   0x0a00          the memory hotplug block, with -m slots=
  *
- * The SCI goes out on one line that the board connects to GSI 9.
+ * The SCI is the device's unnamed GPIO output 0, as PIIX4_PM's, which the
+ * board connects to GSI 9 of the I/O APIC; unconnected, it goes nowhere.
+ * The device is not realized through qdev: the board makes it.
  */
 
 #define PIIX4_PM_IO_SIZE 64
@@ -41,7 +43,7 @@
 #define PM_S4_VAL 2
 
 struct _QmemPcAcpiPm {
-    QmemObject parent_instance;
+    QmemDevice parent_instance;
 
     gboolean q35;
     QmemAcpiRegs ar;
@@ -53,17 +55,17 @@ struct _QmemPcAcpiPm {
     guint8 apmc;
     guint8 apms;
     QmemMemHotplugState acpi_memory_hotplug;
-    QmemIrq irq;                        /* the SCI, %NULL until connected */
+    QmemIrq irq;                        /* GPIO out 0: the SCI */
 };
 
 typedef struct {
-    QmemObjectClass parent_class;
+    QmemDeviceClass parent_class;
 } QmemPcAcpiPmClass;
 
 static void pc_acpi_pm_acpi_dev_init(QmemAcpiDeviceIfInterface *iface);
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcAcpiPm, qmem_pc_acpi_pm,
-                               QMEM_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+                               QMEM_TYPE_DEVICE, G_TYPE_FLAG_FINAL,
                                G_IMPLEMENT_INTERFACE_DYNAMIC(
                                    QMEM_TYPE_ACPI_DEVICE_IF,
                                    pc_acpi_pm_acpi_dev_init))
@@ -161,12 +163,6 @@ guint32 qmem_pc_acpi_pm_get_io_base(QmemPcAcpiPm *pm)
 guint32 qmem_pc_acpi_pm_get_gpe0_blk(QmemPcAcpiPm *pm)
 {
     return pm->q35 ? pm->io_base + ICH9_PMIO_GPE0_STS : PIIX4_GPE_BASE;
-}
-
-void qmem_pc_acpi_pm_connect_sci(QmemPcAcpiPm *pm, QmemIrq irq)
-{
-    pm->irq = irq;
-    qmem_acpi_update_sci(&pm->ar, pm->irq);
 }
 
 /* PIIX4's piix4_pm_realize() and ICH9's ich9_pm_init(), then reset. */
@@ -324,6 +320,7 @@ static void qmem_pc_acpi_pm_dispose(GObject *obj)
 static void qmem_pc_acpi_pm_class_init(QmemPcAcpiPmClass *klass)
 {
     G_OBJECT_CLASS(klass)->dispose = qmem_pc_acpi_pm_dispose;
+    QMEM_DEVICE_CLASS(klass)->desc = "ACPI power management";
 }
 
 static void qmem_pc_acpi_pm_class_finalize(QmemPcAcpiPmClass *klass)
@@ -332,6 +329,7 @@ static void qmem_pc_acpi_pm_class_finalize(QmemPcAcpiPmClass *klass)
 
 static void qmem_pc_acpi_pm_init(QmemPcAcpiPm *pm)
 {
+    qmem_device_init_gpio_out_named(QMEM_DEVICE(pm), &pm->irq, NULL, 1);
 }
 
 void qmem_pc_acpi_pm_register_types(GTypeModule *module)

@@ -148,7 +148,9 @@ void qmem_pc_acpi_build_madt(GByteArray *table_data, QmemBiosLinker *linker,
  * PIIX4 PM's (pc) or ICH9 LPC's (q35) ACPI part, /machine/acpi-pm, the
  * machine's QmemAcpiDeviceIf: PM1 event and control and the PM timer at
  * the PM base, GPE0 (pc: 0xafe0; q35: PM base + 0x20), the APM ports
- * 0xb2/0xb3 (SMI_CMD) and the ACPI memory hotplug block at 0xa00.
+ * 0xb2/0xb3 (SMI_CMD) and the ACPI memory hotplug block at 0xa00.  A
+ * QmemDevice whose unnamed GPIO output 0 is the SCI: the board connects
+ * it to GSI 9 (qmem_device_connect_gpio_out_named(pm, NULL, 0, gsi[9])).
  */
 typedef struct _QmemPcAcpiPm QmemPcAcpiPm;
 
@@ -185,13 +187,6 @@ guint32 qmem_pc_acpi_pm_get_io_base(QmemPcAcpiPm *pm);
 /* GPE0_BLK: pc's fixed 0xafe0, q35's PM base + 0x20. */
 guint32 qmem_pc_acpi_pm_get_gpe0_blk(QmemPcAcpiPm *pm);
 
-/**
- * qmem_pc_acpi_pm_connect_sci:
- * @irq: (nullable): where the SCI goes (GSI 9 of the I/O APIC)
- *
- * Connects the SCI output and sets it to the current level.
- */
-void qmem_pc_acpi_pm_connect_sci(QmemPcAcpiPm *pm, QmemIrq irq);
 
 /*
  * The PM device's hotplug callbacks for DIMMs (QEMU's
