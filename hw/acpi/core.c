@@ -3,6 +3,8 @@
 
 #include <string.h>
 #include "hw/acpi/core.h"
+#include "hw/core/boards.h"
+#include "hw/nvram/fw_cfg.h"
 
 #define NANOSECONDS_PER_SECOND 1000000000LL
 
@@ -168,11 +170,25 @@ static const QmemMemoryRegionOps pm_cnt_ops = {
 };
 
 void qmem_acpi_pm1_cnt_init(QmemAcpiRegs *ar, QmemMemoryRegion *parent,
+                            gboolean disable_s3, gboolean disable_s4,
                             guint8 s4_val, gboolean acpi_only)
 {
+    QmemMachine *machine = qmem_machine_get_current();
+    QmemFWCfg *fw_cfg = machine ? qmem_fw_cfg_find(machine) : NULL;
+
     ar->pm1_cnt.s4_val = s4_val;
     ar->pm1_cnt.acpi_only = acpi_only;
     ar->pm1_cnt.io = map_io(ar, parent, "acpi-cnt", 4, 2, &pm_cnt_ops);
+    if (fw_cfg) {
+        /* SeaBIOS's S-state table: S3 and S4, bit 7 when enabled. */
+        guint8 suspend[6] = { 128, 0, 0, 129, 128, 128 };
+
+        suspend[3] = 1 | (!disable_s3) << 7;
+        suspend[4] = s4_val | (!disable_s4) << 7;
+        qmem_fw_cfg_add_file(fw_cfg, "etc/system-states",
+                             g_memdup2(suspend, sizeof(suspend)),
+                             sizeof(suspend));
+    }
 }
 
 void qmem_acpi_pm1_cnt_reset(QmemAcpiRegs *ar)

@@ -180,7 +180,8 @@ static void pc_acpi_pm_setup(QmemPcAcpiPm *pm, QmemMachine *machine,
     qmem_acpi_pm_tmr_init(&pm->ar, pm_update_sci, pm->io);
     qmem_acpi_pm1_evt_init(&pm->ar, pm_update_sci, pm->io);
     /* acpi_only is off: QEMU has SMM, and the guest enables ACPI. */
-    qmem_acpi_pm1_cnt_init(&pm->ar, pm->io, PM_S4_VAL, FALSE);
+    qmem_acpi_pm1_cnt_init(&pm->ar, pm->io, FALSE, FALSE, PM_S4_VAL,
+                           FALSE);
     qmem_acpi_gpe_init(&pm->ar, gpe_len);
     pm->io_gpe = qmem_memory_region_new_io("acpi-gpe0", gpe_len, &gpe_ops,
                                            pm);

@@ -102,7 +102,8 @@ CASES = {
 # test-fw-cfg.c compares qmem with these cases).
 FW_CFG_ALL = ['signature', 'id', 'uuid', 'ram-size', 'nographic', 'nb-cpus',
               'numa', 'boot-menu', 'max-cpus', 'acpi-tables', 'irq0-override',
-              'etc/e820', 'etc/reserved-memory-end', 'etc/boot-fail-wait']
+              'etc/e820', 'etc/reserved-memory-end', 'etc/boot-fail-wait',
+              'etc/system-states']
 NUMA_2G = ['-object', 'memory-backend-ram,id=n0,size=2G',
            '-object', 'memory-backend-ram,id=n1,size=2G']
 CASES.update({

@@ -58,7 +58,7 @@ static void regs_setup(RegsFixture *f, gconstpointer data)
     f->ar.opaque = f;
     qmem_acpi_pm_tmr_init(&f->ar, regs_update_sci, f->pm);
     qmem_acpi_pm1_evt_init(&f->ar, regs_update_sci, f->pm);
-    qmem_acpi_pm1_cnt_init(&f->ar, f->pm, 2, acpi_only);
+    qmem_acpi_pm1_cnt_init(&f->ar, f->pm, FALSE, FALSE, 2, acpi_only);
     qmem_acpi_gpe_init(&f->ar, 4);
     qmem_acpi_pm1_evt_reset(&f->ar);
     qmem_acpi_pm1_cnt_reset(&f->ar);

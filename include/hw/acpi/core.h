@@ -116,14 +116,19 @@ void qmem_acpi_pm1_evt_init(QmemAcpiRegs *ar, QmemAcpiUpdateSciFn update_sci,
 
 /**
  * qmem_acpi_pm1_cnt_init:
+ * @disable_s3: the guest is told that S3 is not there
+ * @disable_s4: ... nor S4
  * @s4_val: the SLP_TYP value of S4
  * @acpi_only: SCI_EN is set at reset and stays set (no SMM to hand the
  *   machine from legacy mode to ACPI mode); else the guest sets it
  *   through SMI_CMD (qmem_acpi_pm1_cnt_update())
  *
- * QEMU's acpi_pm1_cnt_init(): the 2-byte PM1a control block, at offset 4.
+ * QEMU's acpi_pm1_cnt_init(): the 2-byte PM1a control block, at offset 4,
+ * and, when the current machine has fw_cfg, the file "etc/system-states"
+ * that tells firmware the sleep states.
  */
 void qmem_acpi_pm1_cnt_init(QmemAcpiRegs *ar, QmemMemoryRegion *parent,
+                            gboolean disable_s3, gboolean disable_s4,
                             guint8 s4_val, gboolean acpi_only);
 
 /* QEMU's acpi_pm_tmr_init(): the 4-byte PM timer, at offset 8. */
