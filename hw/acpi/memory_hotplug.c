@@ -488,8 +488,9 @@ static QmemAml *build_crs_method(void)
             mr64, qmem_aml_int(fields[i].offset), fields[i].name));
     }
     for (gsize i = 0; i < G_N_ELEMENTS(stores); i++) {
-        qmem_aml_append(method, qmem_aml_store(qmem_aml_name(stores[i][0]),
-                                               qmem_aml_name(stores[i][1])));
+        qmem_aml_append(method,
+                        qmem_aml_store(qmem_aml_name("%s", stores[i][0]),
+                                       qmem_aml_name("%s", stores[i][1])));
     }
     qmem_aml_append(method, qmem_aml_add(qmem_aml_name("MINL"),
                                          qmem_aml_name("LENL"),
