@@ -30,6 +30,8 @@ struct _QmemMemoryRegion {
     guint64 align;              /* 0: not set */
     gboolean readonly;
     gboolean unmergeable;
+    int priority;               /* among its container's subregions */
+    gboolean may_overlap;       /* added with a priority */
 
     QmemRamBlock *ram_block;    /* MR_RAM: borrowed from its owner */
     QmemMemoryRegion *alias;    /* MR_ALIAS: a reference */
@@ -42,7 +44,10 @@ struct _QmemMemoryRegion {
     QmemMemoryRegion *container;
     guint64 addr;
 
-    /* MR_CONTAINER: a reference each, sorted by addr, never overlapping. */
+    /*
+     * MR_CONTAINER: a reference each, highest priority first and among
+     * equal ones the newest first (QEMU's order).
+     */
     GPtrArray *subregions;
 };
 
@@ -231,51 +236,29 @@ guint64 qmem_memory_region_get_offset(QmemMemoryRegion *mr)
     return mr->addr;
 }
 
-/* The index of the first subregion whose address is above @addr. */
-static guint subregion_upper_bound(QmemMemoryRegion *container, guint64 addr)
-{
-    guint lo = 0, hi = container->subregions->len;
-
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-        QmemMemoryRegion *m = g_ptr_array_index(container->subregions, mid);
-
-        if (m->addr <= addr) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
-}
-
 /*
- * Empty regions overlap nothing; among the others, sorted by address, a
- * new one only has to clear its nearest non-empty neighbours.
+ * Whether @sub may go to @offset: a subregion added without priority may
+ * not overlap a sibling added the same way (empty ones overlap nothing);
+ * those added with qmem_memory_region_add_subregion_overlap() overlap
+ * whatever they like, as in QEMU.
  */
-static gboolean subregion_fits(QmemMemoryRegion *container, guint idx,
-                               guint64 offset, u128 size)
+static gboolean subregion_fits(QmemMemoryRegion *container, guint64 offset,
+                               QmemMemoryRegion *sub)
 {
     GPtrArray *subs = container->subregions;
 
-    if (!size) {
+    if (!sub->size || sub->may_overlap) {
         return TRUE;
     }
-    for (guint i = idx; i-- > 0;) {
-        QmemMemoryRegion *prev = g_ptr_array_index(subs, i);
+    for (guint i = 0; i < subs->len; i++) {
+        QmemMemoryRegion *other = g_ptr_array_index(subs, i);
 
-        if (prev->size) {
-            if ((u128)prev->addr + prev->size > offset) {
-                return FALSE;
-            }
-            break;
+        if (!other->size || other->may_overlap) {
+            continue;
         }
-    }
-    for (guint i = idx; i < subs->len; i++) {
-        QmemMemoryRegion *next = g_ptr_array_index(subs, i);
-
-        if (next->size) {
-            return (u128)offset + size <= next->addr;
+        if ((u128)other->addr + other->size > offset &&
+            (u128)offset + sub->size > other->addr) {
+            return FALSE;
         }
     }
     return TRUE;
@@ -292,9 +275,11 @@ static gboolean region_is_within(QmemMemoryRegion *mr, QmemMemoryRegion *sub)
     return FALSE;
 }
 
-void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
-                                      guint64 offset, QmemMemoryRegion *sub)
+static void add_subregion(QmemMemoryRegion *container, guint64 offset,
+                          QmemMemoryRegion *sub, int priority,
+                          gboolean may_overlap)
 {
+    GPtrArray *subs;
     guint idx;
 
     g_return_if_fail(QMEM_IS_MEMORY_REGION(container));
@@ -304,15 +289,43 @@ void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
     g_return_if_fail(!region_is_within(container, sub));
     g_assert(!updating);
 
-    idx = subregion_upper_bound(container, offset);
-    g_assert(subregion_fits(container, idx, offset, sub->size));
+    sub->priority = priority;
+    sub->may_overlap = may_overlap;
+    g_assert(subregion_fits(container, offset, sub));
+
+    /*
+     * QEMU's order, which rendering follows: higher priority first, and
+     * among equal priorities the newest first, so that it shows.
+     */
+    subs = container->subregions;
+    for (idx = 0; idx < subs->len; idx++) {
+        QmemMemoryRegion *other = g_ptr_array_index(subs, idx);
+
+        if (priority >= other->priority) {
+            break;
+        }
+    }
 
     qmem_memory_region_transaction_begin();
     sub->container = container;
     sub->addr = offset;
-    g_ptr_array_insert(container->subregions, idx, g_object_ref(sub));
+    g_ptr_array_insert(subs, idx, g_object_ref(sub));
     update_pending = TRUE;
     qmem_memory_region_transaction_commit();
+}
+
+void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
+                                      guint64 offset, QmemMemoryRegion *sub)
+{
+    add_subregion(container, offset, sub, 0, FALSE);
+}
+
+void qmem_memory_region_add_subregion_overlap(QmemMemoryRegion *container,
+                                              guint64 offset,
+                                              QmemMemoryRegion *sub,
+                                              int priority)
+{
+    add_subregion(container, offset, sub, priority, TRUE);
 }
 
 void qmem_memory_region_del_subregion(QmemMemoryRegion *container,
@@ -325,19 +338,23 @@ void qmem_memory_region_del_subregion(QmemMemoryRegion *container,
     g_return_if_fail(sub->container == container);
     g_assert(!updating);
 
-    /* Equal addresses only occur next to empty regions: scan back. */
-    idx = subregion_upper_bound(container, sub->addr);
-    while (g_ptr_array_index(container->subregions, idx - 1) != sub) {
-        idx--;
+    if (!g_ptr_array_find(container->subregions, sub, &idx)) {
+        g_assert_not_reached();
     }
 
     qmem_memory_region_transaction_begin();
-    sub = g_ptr_array_steal_index(container->subregions, idx - 1);
+    sub = g_ptr_array_steal_index(container->subregions, idx);
     sub->container = NULL;
     sub->addr = 0;
     update_pending = TRUE;
     qmem_memory_region_transaction_commit();
     g_object_unref(sub);
+}
+
+int qmem_memory_region_get_priority(QmemMemoryRegion *mr)
+{
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(mr), 0);
+    return mr->priority;
 }
 
 /* Flat views */
@@ -357,30 +374,89 @@ static GArray *view_new(void)
     return view;
 }
 
-/*
- * QEMU renders a region's subregions over the region itself: where a
- * container with ops has no subregion, its own ops answer.
- */
-static void render_io(GArray *view, QmemMemoryRegion *mr, u128 off,
-                      u128 as_addr, u128 len)
+static u128 section_end(GArray *view, guint i)
+{
+    const QmemMemorySection *s = &g_array_index(view, QmemMemorySection, i);
+
+    return (u128)s->offset_within_address_space + s->size;
+}
+
+/* The index of the first section of @view that ends above @addr. */
+static guint section_ending_above(GArray *view, u128 addr)
+{
+    guint lo = 0, hi = view->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (section_end(view, mid) <= addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Inserts the part [@off, @off + @len) of @mr, at @start, before @idx. */
+static void insert_section(GArray *view, guint idx, QmemMemoryRegion *mr,
+                           u128 off, u128 start, u128 len)
 {
     QmemMemorySection s = {
+        .mr = g_object_ref(mr),
         .offset_within_region = (guint64)off,
-        .offset_within_address_space = (guint64)as_addr,
+        .offset_within_address_space = (guint64)start,
         .size = (guint64)len,
+        .host = mr->kind == MR_RAM ? (char *)mr->ram_block->host +
+                                     (guint64)off : NULL,
+        .readonly = mr->kind == MR_RAM && mr->readonly,
     };
 
-    if (!mr->ops || !len) {
-        return;
-    }
-    s.mr = g_object_ref(mr);
-    g_array_append_val(view, s);
+    g_array_insert_val(view, idx, s);
 }
 
 /*
- * Appends the sections that show bytes [@off, @off + @len) of @mr at
- * guest-physical @as_addr, clipped to @mr's size.  Subregions are sorted
- * and disjoint, so the output comes out sorted by address.
+ * QEMU's render_memory_region() for a region that answers accesses
+ * itself (RAM, or I/O callbacks): it fills the holes that what was
+ * rendered before it (its subregions, higher-priority siblings) left in
+ * [@start, @start + @len), showing its bytes from @off on.
+ */
+static void render_terminal(GArray *view, QmemMemoryRegion *mr, u128 off,
+                            u128 start, u128 len)
+{
+    u128 end = start + len;
+    guint i = section_ending_above(view, start);
+
+    while (start < end) {
+        u128 next = end;
+        u128 piece;
+
+        if (i < view->len) {
+            const QmemMemorySection *s =
+                &g_array_index(view, QmemMemorySection, i);
+
+            if (s->offset_within_address_space <= start) {
+                u128 covered = MIN(section_end(view, i), end) - start;
+
+                off += covered;
+                start += covered;
+                i++;
+                continue;
+            }
+            next = MIN(next, (u128)s->offset_within_address_space);
+        }
+        /* A section's size is 64 bits wide: a hole of 2^64 takes two. */
+        piece = MIN(next - start, (u128)1 << 63);
+        insert_section(view, i++, mr, off, start, piece);
+        off += piece;
+        start += piece;
+    }
+}
+
+/*
+ * Renders bytes [@off, @off + @len) of @mr, clipped to its size, at
+ * guest-physical @as_addr: subregions first, by priority, then the region
+ * itself where it answers accesses.  The view stays sorted by address.
  */
 static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
                    u128 len)
@@ -391,44 +467,27 @@ static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
     len = MIN(len, mr->size - off);
 
     switch (mr->kind) {
-    case MR_RAM: {
-        QmemMemorySection s = {
-            .mr = g_object_ref(mr),
-            .offset_within_region = (guint64)off,
-            .offset_within_address_space = (guint64)as_addr,
-            .size = (guint64)len,
-            .host = (char *)mr->ram_block->host + (guint64)off,
-            .readonly = mr->readonly,
-        };
-
-        g_array_append_val(view, s);
+    case MR_RAM:
+        render_terminal(view, mr, off, as_addr, len);
         break;
-    }
     case MR_ALIAS:
         render(view, mr->alias, mr->alias_offset + off, as_addr, len);
         break;
-    case MR_CONTAINER: {
-        u128 done = off;
-
+    case MR_CONTAINER:
         for (guint i = 0; i < mr->subregions->len; i++) {
             QmemMemoryRegion *sub = g_ptr_array_index(mr->subregions, i);
-            u128 lo, hi;
+            u128 lo = MAX(off, (u128)sub->addr);
+            u128 hi = MIN(off + len, (u128)sub->addr + sub->size);
 
-            if (sub->addr >= off + len) {
-                break;
-            }
-            lo = MAX(off, (u128)sub->addr);
-            hi = MIN(off + len, (u128)sub->addr + sub->size);
             if (lo < hi) {
-                render_io(view, mr, done, as_addr + (done - off), lo - done);
                 render(view, sub, lo - sub->addr, as_addr + (lo - off),
                        hi - lo);
-                done = hi;
             }
         }
-        render_io(view, mr, done, as_addr + (done - off), off + len - done);
+        if (mr->ops) {
+            render_terminal(view, mr, off, as_addr, len);
+        }
         break;
-    }
     }
 }
 
@@ -864,6 +923,18 @@ static const char *region_type(QmemMemoryRegion *mr)
     return mr->readonly ? "rom" : "ram";
 }
 
+static gint compare_print_order(gconstpointer a, gconstpointer b,
+                                gpointer data)
+{
+    const QmemMemoryRegion *ma = *(QmemMemoryRegion *const *)a;
+    const QmemMemoryRegion *mb = *(QmemMemoryRegion *const *)b;
+
+    if (ma->addr != mb->addr) {
+        return ma->addr < mb->addr ? -1 : 1;
+    }
+    return mb->priority - ma->priority;
+}
+
 static void print_region(GString *out, QmemMemoryRegion *mr, guint level,
                          guint64 base, GPtrArray *alias_queue)
 {
@@ -877,8 +948,8 @@ static void print_region(GString *out, QmemMemoryRegion *mr, guint level,
         g_string_append(out, "  ");
     }
     g_string_append_printf(out, "%016" PRIx64 "-%016" PRIx64
-                           " (prio 0, %s): ", cur_start, cur_end,
-                           region_type(mr));
+                           " (prio %d, %s): ", cur_start, cur_end,
+                           mr->priority, region_type(mr));
     if (mr->kind == MR_ALIAS) {
         if (!g_ptr_array_find(alias_queue, mr->alias, NULL)) {
             g_ptr_array_add(alias_queue, mr->alias);
@@ -892,8 +963,16 @@ static void print_region(GString *out, QmemMemoryRegion *mr, guint level,
     }
 
     if (mr->kind == MR_CONTAINER) {
-        for (guint i = 0; i < mr->subregions->len; i++) {
-            print_region(out, g_ptr_array_index(mr->subregions, i), level + 1,
+        g_autoptr(GPtrArray) subs = g_ptr_array_copy(mr->subregions, NULL,
+                                                     NULL);
+
+        /* The copy borrows the references the container holds. */
+        g_ptr_array_set_free_func(subs, NULL);
+
+        /* QEMU prints by address, then by priority (GLib's sort is stable). */
+        g_ptr_array_sort_with_data(subs, compare_print_order, NULL);
+        for (guint i = 0; i < subs->len; i++) {
+            print_region(out, g_ptr_array_index(subs, i), level + 1,
                          cur_start, alias_queue);
         }
     }

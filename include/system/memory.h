@@ -145,11 +145,38 @@ void qmem_memory_region_set_unmergeable(QmemMemoryRegion *mr,
  * @offset: where @sub goes inside @container
  * @sub: a region that is nobody's subregion yet (a reference is taken)
  *
- * Maps @sub; overlapping subregions are a programmer error.  The flat views
- * change when the outermost transaction commits (at once outside one).
+ * Maps @sub with priority 0.  Overlapping a sibling that was also added
+ * this way is a programmer error.  The flat views change when the
+ * outermost transaction commits (at once outside one).
  */
 void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
                                       guint64 offset, QmemMemoryRegion *sub);
+
+/**
+ * qmem_memory_region_add_subregion_overlap:
+ * @container: a container
+ * @offset: where @sub goes inside @container
+ * @sub: a region that is nobody's subregion yet (a reference is taken)
+ * @priority: where @sub overlaps siblings, the one of higher priority
+ *   shows; among equal priorities the one added last
+ *
+ * QEMU's memory_region_add_subregion_overlap(): @sub may overlap any
+ * sibling, which is what regions placed by a guest need (PCI BARs, the
+ * MMCONFIG window): whatever a guest programs cannot break the map.  A
+ * container answering accesses itself (qmem_memory_region_new_io()) shows
+ * under all of its subregions, whatever their priority.
+ */
+void qmem_memory_region_add_subregion_overlap(QmemMemoryRegion *container,
+                                              guint64 offset,
+                                              QmemMemoryRegion *sub,
+                                              int priority);
+
+/**
+ * qmem_memory_region_get_priority:
+ * Returns: the priority @mr was mapped with (0 unless mapped with
+ *   qmem_memory_region_add_subregion_overlap()).
+ */
+int qmem_memory_region_get_priority(QmemMemoryRegion *mr);
 
 /**
  * qmem_memory_region_del_subregion:
@@ -319,8 +346,9 @@ void qmem_memory_listener_unregister(QmemMemoryListener *listener);
  * @out: where the text goes
  *
  * Appends QEMU's `info mtree` text for every address space: "address-space:
- * NAME" then one line per region, "  %016lx-%016lx (prio 0, ram): name",
- * indented by depth, aliases as "alias NAME @ORIG %016lx-%016lx".
+ * NAME" then one line per region, "  %016lx-%016lx (prio P, ram): name",
+ * indented by depth, subregions by address (then higher priority first),
+ * aliases as "alias NAME @ORIG %016lx-%016lx".
  */
 void qmem_memory_print_mtree(GString *out);
 
