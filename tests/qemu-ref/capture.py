@@ -9,12 +9,14 @@ unix:PATH`, and reads over the qtest protocol, as a guest would:
 - the configuration space of PCI functions (0xcf8/0xcfc), and the size
   masks of their BARs (all-ones written, read back, then restored);
 - fw_cfg items and files (selector 0x510, data 0x511), by key or by name
-  from the file directory.
+  from the file directory;
+- the return values of QMP commands (query-pci, and HMP text through
+  human-monitor-command), over a QMP socket of their own.
 
 Writes one JSON document: {"qemu": VERSION, "cases": {NAME: {"args":
 [...], "pci": {"BB:DD.F": {"config": [256 byte values], "bars": [...]}},
 "fw_cfg": {"KEY-or-NAME": "hex", or null for a file QEMU does not
-have}}}}.  The output of a run is checked in
+have}, "qmp": {"COMMAND or HMP LINE": RETURN}}}}.  The output of a run is checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
 
@@ -53,6 +55,21 @@ CASES = {
         + VMEM + ['-device', 'virtio-mem-pci,id=vm0,memdev=m1,'
                   'bus=pcie.0,addr=0x4'],
         'pci': ['00:00.0', '00:04.0'],
+    },
+    # Every function QEMU has on the root bus, the ISA bridges' identity
+    # among them, with virtio-mem-pci where it lands without 'addr', and
+    # the queries that list them.
+    'pc-pci': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G,maxmem=4G,slots=1']
+        + VMEM + ['-device', 'virtio-mem-pci,id=vm0,memdev=m1'],
+        'pci': ['00:00.0', '00:01.0', '00:01.1', '00:01.3', '00:02.0'],
+        'qmp': ['query-pci', 'info pci'],
+    },
+    'q35-pci': {
+        'args': ['-machine', 'pc-q35-7.2', '-m', '1G,maxmem=4G,slots=1']
+        + VMEM + ['-device', 'virtio-mem-pci,id=vm0,memdev=m1'],
+        'pci': ['00:00.0', '00:01.0', '00:1f.0', '00:1f.2', '00:1f.3'],
+        'qmp': ['query-pci', 'info pci'],
     },
     'pc-1g': {
         'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G'],
@@ -93,18 +110,46 @@ class Qtest:
     def __init__(self, qemu, args):
         self.dir = tempfile.mkdtemp(prefix='qmem-qemu-ref-')
         path = os.path.join(self.dir, 'qtest.sock')
+        qmp_path = os.path.join(self.dir, 'qmp.sock')
         srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         srv.bind(path)
         srv.listen(1)
+        qmp_srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        qmp_srv.bind(qmp_path)
+        qmp_srv.listen(1)
         self.proc = subprocess.Popen(
             [qemu, '-S', '-display', 'none', '-nodefaults',
-             '-qtest', 'unix:' + path, '-qtest-log', '/dev/null']
-            + args_with_accel(args),
+             '-qtest', 'unix:' + path, '-qtest-log', '/dev/null',
+             '-qmp', 'unix:' + qmp_path] + args_with_accel(args),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         srv.settimeout(30)
         self.conn, _ = srv.accept()
         srv.close()
         self.file = self.conn.makefile('rw')
+        qmp_srv.settimeout(30)
+        self.qmp_conn, _ = qmp_srv.accept()
+        qmp_srv.close()
+        self.qmp_file = self.qmp_conn.makefile('rw')
+        self.qmp_file.readline()
+        self.qmp({'execute': 'qmp_capabilities'})
+
+    def qmp(self, command):
+        self.qmp_file.write(json.dumps(command) + '\n')
+        self.qmp_file.flush()
+        while True:
+            reply = json.loads(self.qmp_file.readline())
+            if 'event' not in reply:
+                break
+        if 'return' not in reply:
+            raise RuntimeError(f'{command}: {reply}')
+        return reply['return']
+
+    def query(self, line):
+        """A QMP command's return, or an HMP line's text ('info pci')."""
+        if ' ' in line:
+            return self.qmp({'execute': 'human-monitor-command',
+                             'arguments': {'command-line': line}})
+        return self.qmp({'execute': line})
 
     def cmd(self, line):
         self.file.write(line + '\n')
@@ -124,6 +169,7 @@ class Qtest:
         self.proc.kill()
         self.proc.wait()
         self.conn.close()
+        self.qmp_conn.close()
         for name in os.listdir(self.dir):
             os.unlink(os.path.join(self.dir, name))
         os.rmdir(self.dir)
@@ -201,6 +247,8 @@ def capture_case(qemu, case):
             out['pci'] = {bdf: read_pci(q, bdf) for bdf in case['pci']}
         if 'fw_cfg' in case:
             out['fw_cfg'] = {i: read_fw_cfg(q, i) for i in case['fw_cfg']}
+        if 'qmp' in case:
+            out['qmp'] = {c: q.query(c) for c in case['qmp']}
         return out
     finally:
         q.close()
