@@ -6,6 +6,7 @@
 #include "hw/acpi/acpi.h"
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
+#include "hw/i386/pc-internal.h"
 #include "hw/mem/memory-device.h"
 #include "qom/module.h"
 #include "system/accel.h"
@@ -28,6 +29,10 @@ struct _QmemPcMachineClass {
 
     guint64 lowmem_limit;       /* RAM at or above this splits ... */
     guint64 lowmem;             /* ... leaving this much below 4 GiB */
+    /* The chipset's PCI: i440FX + PIIX3 or q35 + ICH9 (pc-internal.h). */
+    QmemPciHostBridge *(*pci_init)(QmemMachine *machine,
+                                   QmemMemoryRegion *pci_memory,
+                                   GError **error);
 };
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
@@ -110,6 +115,22 @@ static gboolean pc_init_device_memory(QmemMachine *machine,
     return TRUE;
 }
 
+/*
+ * QEMU's pc_pci_as_mapping_init(): all of the PCI memory space ("pci",
+ * where memory BARs map) under system memory, at a priority below RAM,
+ * then the chipset on top of it.
+ */
+static gboolean pc_pci_init(QmemMachine *machine, GError **error)
+{
+    QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_GET_CLASS(machine);
+    g_autoptr(QmemMemoryRegion) pci_memory =
+        qmem_memory_region_new_container("pci", G_MAXUINT64);
+
+    qmem_memory_region_add_subregion_overlap(
+        qmem_machine_get_system_memory(machine), 0, pci_memory, -1);
+    return pcmc->pci_init(machine, pci_memory, error) != NULL;
+}
+
 static gboolean pc_machine_init(QmemMachine *machine, GError **error)
 {
     QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_GET_CLASS(machine);
@@ -122,8 +143,9 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
     g_autoptr(QmemMemoryRegion) low = NULL;
     g_autoptr(QmemMemoryRegion) high = NULL;
 
-    if (qmem_machine_get_maxram_size(machine) > ram_size &&
-        !pc_init_device_memory(machine, above_4g, error)) {
+    if ((qmem_machine_get_maxram_size(machine) > ram_size &&
+         !pc_init_device_memory(machine, above_4g, error)) ||
+        !pc_pci_init(machine, error)) {
         return FALSE;
     }
     if (!ram) {
@@ -228,6 +250,7 @@ static void pc_i440fx_class_setup(QmemPcMachineClass *pcmc)
     QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (i440FX + PIIX, 1996)";
     pcmc->lowmem_limit = 0xe0000000;
     pcmc->lowmem = 0xc0000000;
+    pcmc->pci_init = qmem_i440fx_init;
 }
 
 static void qmem_i440fx_machine_class_init(QmemI440fxMachineClass *klass)
@@ -249,6 +272,7 @@ static void pc_q35_class_setup(QmemPcMachineClass *pcmc)
     QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (Q35 + ICH9, 2009)";
     pcmc->lowmem_limit = 0xb0000000;
     pcmc->lowmem = 0x80000000;
+    pcmc->pci_init = qmem_q35_init;
 }
 
 static void qmem_q35_machine_class_init(QmemQ35MachineClass *klass)
@@ -320,6 +344,14 @@ G_MODULE_EXPORT void qmem_module_pc_register(GTypeModule *module)
 {
     g_type_ensure(QMEM_TYPE_MACHINE);
     g_type_ensure(QMEM_TYPE_NUMA_MACHINE);
+    g_type_ensure(QMEM_TYPE_PCI_DEVICE);
+    g_type_ensure(QMEM_TYPE_PCIE_HOST_BRIDGE);
+    g_type_ensure(QMEM_TYPE_PCIE_BUS);
+    g_type_ensure(QMEM_TYPE_SYSTEM_BUS);
+    qmem_i440fx_register_types(module);
+    qmem_piix3_register_types(module);
+    qmem_q35_register_types(module);
+    qmem_ich9_lpc_register_types(module);
     qmem_pc_machine_register_type(module);
     qmem_i440fx_machine_register_type(module);
     qmem_q35_machine_register_type(module);

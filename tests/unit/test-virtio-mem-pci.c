@@ -9,6 +9,7 @@
 #include "hw/core/boards.h"
 #include "hw/core/qdev.h"
 #include "hw/mem/memory-device.h"
+#include "hw/pci/pci.h"
 #include "hw/virtio/virtio-mem.h"
 #include "monitor/qmp.h"
 #include "qapi/opts.h"
@@ -175,16 +176,19 @@ static void test_pci_type(void)
     GType type = QMEM_TYPE_VIRTIO_MEM_PCI;
 
     g_assert_true(type != G_TYPE_INVALID);
-    g_assert_true(g_type_is_a(type, QMEM_TYPE_DEVICE));
+    g_assert_true(g_type_is_a(type, QMEM_TYPE_PCI_DEVICE));
     g_assert_true(g_type_is_a(type, QMEM_TYPE_MEMORY_DEVICE));
     g_assert_true(qmem_device_print_help("virtio-mem-pci", out));
     /* QEMU 10.2's lines for the properties qmem has. */
     g_assert_cmpstr(out->str, ==,
         "virtio-mem-pci options:\n"
+        "  addr=<int32>           - Slot and optional function number, "
+        "example: 06.0 or 06 (default: -1)\n"
         "  block-size=<size>\n"
         "  dynamic-memslots=<bool> -  (default: false)\n"
         "  memaddr=<uint64>       -  (default: 0)\n"
         "  memdev=<link<memory-backend>>\n"
+        "  multifunction=<bool>   - on/off (default: false)\n"
         "  node=<uint32>          -  (default: 0)\n"
         "  prealloc=<bool>        -  (default: false)\n"
         "  requested-size=<size>\n"

@@ -5,6 +5,7 @@
 #define QMEM_HW_CORE_QDEV_H
 
 #include <json-glib/json-glib.h>
+#include "hw/core/bus.h"
 #include "hw/core/irq.h"
 #include "qom/object.h"
 #include "qom/property.h"
@@ -24,6 +25,12 @@ G_DECLARE_DERIVABLE_TYPE(QmemDevice, qmem_device, QMEM, DEVICE, QmemObject)
  * @desc: the description `-device help` prints
  * @hotpluggable: whether device_add/device_del may add and remove it while
  *   the machine runs (QEMU's DeviceClass.hotpluggable)
+ * @user_creatable: whether -device and device_add may create it (QEMU's
+ *   DeviceClass.user_creatable); %TRUE unless a class clears it, as for
+ *   the parts of a board (host bridges)
+ * @bus_type: the type of bus the device plugs into (QEMU's
+ *   DeviceClass.bus_type: a PCI device's is #QMEM_TYPE_PCI_BUS), or 0 for
+ *   a device on no bus (pc-dimm).  Set by abstract bases in class_init.
  * @unplug_request_check: may device_del take the realized device away now?
  *   Called by qmem_device_del() for a hot-pluggable device, before the
  *   machine's device_unplug_request hook (which may still refuse);
@@ -42,7 +49,10 @@ struct _QmemDeviceClass {
 
     gboolean (*unplug_request_check)(QmemDevice *dev, GError **error);
 
-    gpointer padding[7];
+    gboolean user_creatable;
+    GType bus_type;
+
+    gpointer padding[5];
 };
 
 /**
@@ -70,17 +80,27 @@ gboolean qmem_device_is_hotplugged(QmemDevice *dev);
 const char *qmem_device_get_id(QmemDevice *dev);
 
 /**
+ * qmem_device_get_parent_bus:
+ * Returns: (transfer none) (nullable): the bus @dev is plugged into, from
+ *   just before its realize until it is unplugged.
+ */
+QmemBus *qmem_device_get_parent_bus(QmemDevice *dev);
+
+/**
  * qmem_device_add:
- * @options: "driver", "id" and the properties, as -device (KEYVAL) or
- *   device_add / JSON -device (JSON) give them
+ * @options: "driver", "id", "bus" and the properties, as -device (KEYVAL)
+ *   or device_add / JSON -device (JSON) give them
  * @kind: where @options came from
  * @hotplug: %TRUE for device_add on a running machine
  * @error: return location for a #GError
  *
- * QEMU's qdev_device_add(): finds the driver, creates the device, sets its
- * properties in the order given, adds it as /machine/peripheral/<id> (or
- * /machine/peripheral-anon/device[N]) and realizes it between the
- * machine's pre_plug and plug hooks.  On failure nothing is left behind.
+ * QEMU's qdev_device_add(): finds the driver and the bus (bus= by
+ * qmem_bus_find(), else the first bus of the class's bus_type), checks
+ * that the bus (or without one the machine) takes hot-plugged devices,
+ * creates the device, sets its properties in the order given, adds it as
+ * /machine/peripheral/<id> (or /machine/peripheral-anon/device[N]) and
+ * realizes it on the bus between the machine's pre_plug and plug hooks.
+ * On failure nothing is left behind.
  *
  * Returns: (transfer none) (nullable): the device, owned by the tree.
  */
@@ -88,13 +108,27 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
                             gboolean hotplug, GError **error);
 
 /**
+ * qmem_device_realize:
+ * @dev: a device a board made (g_object_new() and its properties)
+ * @bus: (nullable): where it plugs in; of the class's bus_type
+ *
+ * QEMU's qdev_realize() for a board's own devices (host bridges and
+ * their PCI functions): a device that is not in the object tree yet goes
+ * to /machine/unattached/device[N]; then it is realized on @bus as
+ * qmem_device_add() does, and unplugged with the machine.  On failure it
+ * leaves the tree and the bus again.
+ */
+gboolean qmem_device_realize(QmemDevice *dev, QmemBus *bus, GError **error);
+
+/**
  * qmem_device_del:
  * @id: a device id or QOM path
  *
- * QEMU's qmp_device_del(): asks the machine to unplug the device.  qmem's
- * guests have no ACPI hotplug, so an accepted request completes at once:
- * the device is unplugged, unrealized and removed, and DEVICE_DELETED is
- * sent.
+ * QEMU's qmp_device_del(): a device on a bus without hotplug ("Bus '%s'
+ * does not support hotplugging") or of a class that is not hot-pluggable
+ * is refused, else the machine is asked to unplug it.  qmem's guests have
+ * no ACPI hotplug, so an accepted request completes at once: the device is
+ * unplugged, unrealized and removed, and DEVICE_DELETED is sent.
  */
 gboolean qmem_device_del(const char *id, GError **error);
 
