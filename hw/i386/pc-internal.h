@@ -34,6 +34,18 @@ QmemPciHostBridge *qmem_i440fx_init(QmemMachine *machine,
                                     GError **error);
 
 /**
+ * QmemQ35Options:
+ * @ext_tseg_mbytes: the MCH's "extended-tseg-mbytes" (16; 0 for q35
+ *   types up to 2.9): what the TSEG query at 0x50 answers, 0 for none
+ * @smbase_smram: the MCH's "smbase-smram" (off for types up to 4.2):
+ *   whether the SMBASE query at 0x9c answers
+ */
+typedef struct {
+    guint16 ext_tseg_mbytes;
+    gboolean smbase_smram;
+} QmemQ35Options;
+
+/**
  * qmem_q35_init:
  *
  * q35's PCI: the host bridge as /machine/q35 with its bus pcie.0 (no
@@ -44,6 +56,7 @@ QmemPciHostBridge *qmem_i440fx_init(QmemMachine *machine,
  */
 QmemPciHostBridge *qmem_q35_init(QmemMachine *machine,
                                  QmemMemoryRegion *pci_memory,
+                                 const QmemQ35Options *options,
                                  GError **error);
 
 /**

@@ -33,6 +33,7 @@ struct _QmemPcMachineClass {
     QmemPciHostBridge *(*pci_init)(QmemMachine *machine,
                                    QmemMemoryRegion *pci_memory,
                                    GError **error);
+    QmemQ35Options q35;         /* QEMU's compat properties of "mch" */
 };
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
@@ -113,6 +114,14 @@ static gboolean pc_init_device_memory(QmemMachine *machine,
     }
     qmem_memory_devices_init(machine, base, size);
     return TRUE;
+}
+
+static QmemPciHostBridge *pc_q35_pci_init(QmemMachine *machine,
+                                          QmemMemoryRegion *pci_memory,
+                                          GError **error)
+{
+    return qmem_q35_init(machine, pci_memory,
+                         &QMEM_PC_MACHINE_GET_CLASS(machine)->q35, error);
 }
 
 /*
@@ -272,7 +281,9 @@ static void pc_q35_class_setup(QmemPcMachineClass *pcmc)
     QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (Q35 + ICH9, 2009)";
     pcmc->lowmem_limit = 0xb0000000;
     pcmc->lowmem = 0x80000000;
-    pcmc->pci_init = qmem_q35_init;
+    pcmc->pci_init = pc_q35_pci_init;
+    pcmc->q35.ext_tseg_mbytes = 16;
+    pcmc->q35.smbase_smram = TRUE;
 }
 
 static void qmem_q35_machine_class_init(QmemQ35MachineClass *klass)
@@ -312,6 +323,9 @@ static void pc_versioned_class_init(gpointer klass, gpointer data)
     }
     QMEM_MACHINE_CLASS(klass)->smp_props.prefer_sockets =
         PC_VERSION_LE(v, 6, 1);
+    /* QEMU's pc_compat_4_2 and pc_compat_2_9 for "mch". */
+    pcmc->q35.smbase_smram = !PC_VERSION_LE(v, 4, 2);
+    pcmc->q35.ext_tseg_mbytes = PC_VERSION_LE(v, 2, 9) ? 0 : 16;
 }
 
 static void pc_register_versioned(GTypeModule *module, const PcVersion *v)

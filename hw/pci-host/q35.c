@@ -21,18 +21,26 @@
 #define MCH_HOST_BRIDGE_PCIEXBAR_LENGTH_64M (2ULL << 1)
 #define MCH_HOST_BRIDGE_PCIEXBAREN 1ULL
 #define MCH_HOST_BRIDGE_F_SMBASE 0x9c
+#define MCH_HOST_BRIDGE_F_SMBASE_QUERY 0xff
+#define MCH_HOST_BRIDGE_F_SMBASE_IN_RAM 0x01
+#define MCH_HOST_BRIDGE_F_SMBASE_LCK 0x02
 #define MCH_HOST_BRIDGE_SMRAM 0x9d
+#define MCH_HOST_BRIDGE_SMRAM_D_OPEN 0x40
+#define MCH_HOST_BRIDGE_SMRAM_D_CLS 0x20
+#define MCH_HOST_BRIDGE_SMRAM_D_LCK 0x10
 #define MCH_HOST_BRIDGE_SMRAM_DEFAULT 0x02      /* C_BASE_SEG */
 #define MCH_HOST_BRIDGE_SMRAM_WMASK 0x78        /* OPEN|CLS|LCK|G_SMRAME */
+#define MCH_HOST_BRIDGE_SMRAM_WMASK_LCK MCH_HOST_BRIDGE_SMRAM_D_CLS
 #define MCH_HOST_BRIDGE_ESMRAMC 0x9e
 #define MCH_HOST_BRIDGE_ESMRAMC_DEFAULT 0x38    /* SM_CACHE|L1|L2 */
 #define MCH_HOST_BRIDGE_ESMRAMC_WMASK 0x87      /* H_SMRAME|TSEG_SZ|T_EN */
-#define MCH_EXT_TSEG_MBYTES 16                  /* "extended-tseg-mbytes" */
+#define MCH_HOST_BRIDGE_ESMRAMC_WMASK_LCK 0
 
 typedef struct {
     QmemPcieHostBridge parent_instance;
 
     QmemMemoryRegion *pci_memory;   /* a reference: the BAR window */
+    QmemQ35Options options;         /* for the mch */
 } QmemQ35Host;
 
 typedef struct {
@@ -47,6 +55,8 @@ G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemQ35Host, qmem_q35_host,
 
 typedef struct {
     QmemPciDevice parent_instance;
+
+    QmemQ35Options options;
 } QmemMchPci;
 
 typedef struct {
@@ -55,6 +65,9 @@ typedef struct {
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemMchPci, qmem_mch_pci,
                                QMEM_TYPE_PCI_DEVICE, 0, {})
+
+#define QMEM_MCH_PCI(obj) \
+    G_TYPE_CHECK_INSTANCE_CAST((obj), qmem_mch_pci_get_type(), QmemMchPci)
 
 /* The PCIe host the MCH belongs to: its bus's parent. */
 static QmemPcieHostBridge *mch_host(QmemPciDevice *dev)
@@ -97,11 +110,54 @@ static void mch_update_pciexbar(QmemPciDevice *dev)
 /* QEMU's mch_update_ext_tseg_mbytes(): firmware asks for the TSEG size. */
 static void mch_update_ext_tseg_mbytes(QmemPciDevice *dev)
 {
+    guint16 mbytes = QMEM_MCH_PCI(dev)->options.ext_tseg_mbytes;
     guint8 *reg = qmem_pci_device_get_config(dev) +
                   MCH_HOST_BRIDGE_EXT_TSEG_MBYTES;
 
-    if (qmem_pci_get_word(reg) == MCH_HOST_BRIDGE_EXT_TSEG_MBYTES_QUERY) {
-        qmem_pci_set_word(reg, MCH_EXT_TSEG_MBYTES);
+    if (mbytes &&
+        qmem_pci_get_word(reg) == MCH_HOST_BRIDGE_EXT_TSEG_MBYTES_QUERY) {
+        qmem_pci_set_word(reg, mbytes);
+    }
+}
+
+/* QEMU's mch_update_smram(), for the registers: D_LCK locks them. */
+static void mch_update_smram(QmemPciDevice *dev)
+{
+    guint8 *config = qmem_pci_device_get_config(dev);
+    guint8 *wmask = qmem_pci_device_get_wmask(dev);
+
+    if (config[MCH_HOST_BRIDGE_SMRAM] & MCH_HOST_BRIDGE_SMRAM_D_LCK) {
+        config[MCH_HOST_BRIDGE_SMRAM] &= ~MCH_HOST_BRIDGE_SMRAM_D_OPEN;
+        wmask[MCH_HOST_BRIDGE_SMRAM] = MCH_HOST_BRIDGE_SMRAM_WMASK_LCK;
+        wmask[MCH_HOST_BRIDGE_ESMRAMC] = MCH_HOST_BRIDGE_ESMRAMC_WMASK_LCK;
+    }
+}
+
+/*
+ * QEMU's mch_update_smbase_smram(), for the register: firmware asks
+ * whether SMRAM at SMBASE exists (0xff), then locks it.
+ */
+static void mch_update_smbase_smram(QmemPciDevice *dev)
+{
+    guint8 *reg = qmem_pci_device_get_config(dev) + MCH_HOST_BRIDGE_F_SMBASE;
+    guint8 *wmask = qmem_pci_device_get_wmask(dev) +
+                    MCH_HOST_BRIDGE_F_SMBASE;
+
+    if (!QMEM_MCH_PCI(dev)->options.smbase_smram) {
+        return;
+    }
+    if (*reg == MCH_HOST_BRIDGE_F_SMBASE_QUERY) {
+        *wmask = MCH_HOST_BRIDGE_F_SMBASE_LCK;
+        *reg = MCH_HOST_BRIDGE_F_SMBASE_IN_RAM;
+        return;
+    }
+    /* The reset state takes no value but the query. */
+    if (*wmask == 0xff) {
+        *reg = 0;
+    }
+    if (*reg & MCH_HOST_BRIDGE_F_SMBASE_LCK) {
+        *wmask &= ~MCH_HOST_BRIDGE_F_SMBASE_LCK;
+        *reg = MCH_HOST_BRIDGE_F_SMBASE_LCK;
     }
 }
 
@@ -111,9 +167,10 @@ static gboolean overlaps(guint32 addr, guint len, guint32 reg, guint size)
 }
 
 /*
- * QEMU's mch_write_config() for what qmem has: PCIEXBAR and the TSEG
- * query.  PAM, SMRAM and SMBASE keep what the guest writes; qmem has no
- * shadow RAM or SMM behind them.
+ * QEMU's mch_write_config(): PCIEXBAR moves the MMCONFIG window; the
+ * SMRAM, TSEG and SMBASE registers behave as QEMU's (queries, locks).
+ * qmem has no shadow RAM or SMM behind PAM and SMRAM: they only keep
+ * what the guest writes.
  */
 static void mch_write_config(QmemPciDevice *dev, guint32 addr, guint32 val,
                              guint len)
@@ -123,8 +180,14 @@ static void mch_write_config(QmemPciDevice *dev, guint32 addr, guint32 val,
                  MCH_HOST_BRIDGE_PCIEXBAR_SIZE)) {
         mch_update_pciexbar(dev);
     }
+    if (overlaps(addr, len, MCH_HOST_BRIDGE_SMRAM, 1)) {
+        mch_update_smram(dev);
+    }
     if (overlaps(addr, len, MCH_HOST_BRIDGE_EXT_TSEG_MBYTES, 2)) {
         mch_update_ext_tseg_mbytes(dev);
+    }
+    if (overlaps(addr, len, MCH_HOST_BRIDGE_F_SMBASE, 1)) {
+        mch_update_smbase_smram(dev);
     }
 }
 
@@ -140,12 +203,16 @@ static gboolean mch_realize(QmemPciDevice *dev, GError **error)
     config[MCH_HOST_BRIDGE_ESMRAMC] = MCH_HOST_BRIDGE_ESMRAMC_DEFAULT;
     wmask[MCH_HOST_BRIDGE_SMRAM] = MCH_HOST_BRIDGE_SMRAM_WMASK;
     wmask[MCH_HOST_BRIDGE_ESMRAMC] = MCH_HOST_BRIDGE_ESMRAMC_WMASK;
-    qmem_pci_set_word(config + MCH_HOST_BRIDGE_EXT_TSEG_MBYTES,
-                      MCH_HOST_BRIDGE_EXT_TSEG_MBYTES_QUERY);
+    if (QMEM_MCH_PCI(dev)->options.ext_tseg_mbytes) {
+        qmem_pci_set_word(config + MCH_HOST_BRIDGE_EXT_TSEG_MBYTES,
+                          MCH_HOST_BRIDGE_EXT_TSEG_MBYTES_QUERY);
+    }
     config[MCH_HOST_BRIDGE_F_SMBASE] = 0;
     wmask[MCH_HOST_BRIDGE_F_SMBASE] = 0xff;
     mch_update_pciexbar(dev);
+    mch_update_smram(dev);
     mch_update_ext_tseg_mbytes(dev);
+    mch_update_smbase_smram(dev);
     return TRUE;
 }
 
@@ -195,6 +262,7 @@ static gboolean q35_host_realize(QmemDevice *dev, GError **error)
 
     mch = g_object_new(qmem_mch_pci_get_type(), QMEM_PCI_DEVICE_PROP_ADDR,
                        QMEM_PCI_DEVFN(0, 0), NULL);
+    QMEM_MCH_PCI(mch)->options = s->options;
     ok = qmem_object_add_child(QMEM_OBJECT(dev), "mch", QMEM_OBJECT(mch),
                                error) &&
          qmem_device_realize(QMEM_DEVICE(mch), QMEM_BUS(bus), error);
@@ -239,12 +307,14 @@ static void qmem_q35_host_init(QmemQ35Host *s)
 
 QmemPciHostBridge *qmem_q35_init(QmemMachine *machine,
                                  QmemMemoryRegion *pci_memory,
+                                 const QmemQ35Options *options,
                                  GError **error)
 {
     QmemQ35Host *host = g_object_new(qmem_q35_host_get_type(), NULL);
     gboolean ok;
 
     host->pci_memory = g_object_ref(pci_memory);
+    host->options = *options;
     ok = qmem_object_add_child(QMEM_OBJECT(machine), "q35",
                                QMEM_OBJECT(host), error);
     g_object_unref(host);
