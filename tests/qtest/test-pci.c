@@ -7,6 +7,8 @@
 
 #include "libqtest.h"
 
+#define QMEM_TEST_COMMAND_MEMORY 0x2
+
 #define VMEM "-m 1G,maxmem=8G,slots=2 " \
     "-object memory-backend-ram,id=m1,size=1G " \
     "-object memory-backend-ram,id=m2,size=1G " \
@@ -480,6 +482,132 @@ static void test_hotplug_q35(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* A function with BARs, end to end (tests/modules/test-pci-device.c) */
+
+#define TEST_DEVFN 0x28     /* addr=5 */
+
+static void cfg_writel(QTestState *s, int devfn, int reg, guint32 val)
+{
+    qtest_outl(s, 0xcf8, 0x80000000 | devfn << 8 | reg);
+    qtest_outl(s, 0xcfc, val);
+}
+
+static void cfg_writew(QTestState *s, int devfn, int reg, guint16 val)
+{
+    qtest_outl(s, 0xcf8, 0x80000000 | devfn << 8 | (reg & ~3));
+    qtest_outw(s, 0xcfc + (reg & 2), val);
+}
+
+/*
+ * The guest sizes and places the BARs; memory BARs appear in the PCI
+ * window under RAM, I/O BARs among the ports, as COMMAND says.
+ */
+static void test_device_bars(void)
+{
+    QTestState *s = qtest_init("-M pc -m 1G -device x-test-pci,addr=5 "
+                               "-qtest");
+
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0), ==, 0x7e571b36);
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0x34), ==, 0x40);
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0x04), ==, 0x00100000);
+    cfg_writel(s, TEST_DEVFN, 0x10, 0xffffffff);
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0x10), ==, 0xfffff000);
+    cfg_writel(s, TEST_DEVFN, 0x18, 0xffffffff);
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0x18), ==, 0xfffffff1);
+    cfg_writel(s, TEST_DEVFN, 0x20, 0xffffffff);
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0x20), ==, 0xffffc00c);
+
+    cfg_writel(s, TEST_DEVFN, 0x10, 0xfebf0000);
+    cfg_writel(s, TEST_DEVFN, 0x18, 0xc000);
+    cfg_writel(s, TEST_DEVFN, 0x20, 0x0000000c);
+    cfg_writel(s, TEST_DEVFN, 0x24, 0x8);
+    qtest_writel(s, 0xfebf0000, 0x12345678);
+    g_assert_cmphex(qtest_readl(s, 0xfebf0000), ==, 0);
+    g_assert_cmphex(qtest_inl(s, 0xc000), ==, 0xffffffff);
+
+    cfg_writew(s, TEST_DEVFN, 0x04, 0x3);
+    qtest_writel(s, 0xfebf0000, 0x12345678);
+    g_assert_cmphex(qtest_readl(s, 0xfebf0000), ==, 0x12345678);
+    g_assert_cmphex(qtest_inl(s, 0xc000), ==, 0x5d5c5b5a);
+    g_assert_cmphex(qtest_inb(s, 0xc00f), ==, 0x69);
+    g_assert_cmphex(qtest_readq(s, 0x800002000ULL), ==, 0x200400002000ULL);
+    /* RAM hides a BAR placed on it; it shows again when moved away. */
+    cfg_writel(s, TEST_DEVFN, 0x10, 0x00100000);
+    g_assert_cmphex(qtest_readl(s, 0x00100000), ==, 0);
+    cfg_writel(s, TEST_DEVFN, 0x10, 0xfebf0000);
+    g_assert_cmphex(qtest_readl(s, 0xfebf0000), ==, 0x12345678);
+    /* query-pci shows where they are. */
+    {
+        g_autofree char *info = qtest_hmp(s, "info pci");
+
+        g_assert_nonnull(strstr(info,
+                         "      BAR0: 32 bit memory at 0xfebf0000 "
+                         "[0xfebf0fff].\r\n"
+                         "      BAR2: I/O at 0xc000 [0xc00f].\r\n"
+                         "      BAR4: 64 bit prefetchable memory at "
+                         "0x800000000 [0x800003fff].\r\n"));
+    }
+    cfg_writew(s, TEST_DEVFN, 0x04, 0);
+    g_assert_cmphex(qtest_readl(s, 0xfebf0000), ==, 0);
+    g_assert_cmphex(qtest_inl(s, 0xc000), ==, 0xffffffff);
+    qtest_quit(s);
+}
+
+/* DMA and MSI reach RAM only while the guest lets it master the bus. */
+static void test_device_dma(void)
+{
+    QTestState *s = qtest_init("-M q35 -m 1G -device x-test-pci,addr=5 "
+                               "-qtest");
+
+    cfg_writel(s, TEST_DEVFN, 0x10, 0xfebf0000);
+    cfg_writew(s, TEST_DEVFN, 0x04, QMEM_TEST_COMMAND_MEMORY);
+    qtest_writel(s, 0xfebf0000, 0xaabbccdd);
+    qtest_writel(s, 0xfebf0008, 0x1000);
+    qtest_writel(s, 0xfebf0010, 8);
+    g_assert_cmphex(qtest_readl(s, 0xfebf0014), ==, 0);
+    g_assert_cmphex(qtest_readq(s, 0x1000), ==, 0);
+
+    cfg_writew(s, TEST_DEVFN, 0x04, QMEM_TEST_COMMAND_MEMORY | 0x4);
+    qtest_writel(s, 0xfebf0010, 8);
+    g_assert_cmphex(qtest_readl(s, 0xfebf0014), ==, 1);
+    g_assert_cmphex(qtest_readq(s, 0x1000), ==, 0xaabbccddaabbccddULL);
+    /* MSI: a dword write, which reaches what is there (RAM, here). */
+    qtest_writel(s, 0xfebf0008, 0x2000);
+    qtest_writel(s, 0xfebf0018, 0x4041);
+    g_assert_cmphex(qtest_readl(s, 0xfebf0014), ==, 1);
+    g_assert_cmphex(qtest_readq(s, 0x2000), ==, 0x4041);
+    qtest_writel(s, 0xfebf0008, 0x40000000);
+    qtest_writel(s, 0xfebf0018, 0x4041);
+    g_assert_cmphex(qtest_readl(s, 0xfebf0014), ==, 0);
+    /* INTx shows in STATUS; INTX_DISABLE does not hide it there. */
+    qtest_writel(s, 0xfebf001c, 1);
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0x04) >> 16, ==, 0x18);
+    qtest_writel(s, 0xfebf001c, 0);
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0x04) >> 16, ==, 0x10);
+    qtest_quit(s);
+}
+
+/* A hot-plugged function's BARs go with it. */
+static void test_device_unplug(void)
+{
+    QTestState *s = qtest_init("-M pc -m 1G -qtest");
+
+    qtest_qmp_assert_success(s, "{'execute': 'device_add', 'arguments': "
+                             "{'driver': 'x-test-pci', 'id': 't', "
+                             "'addr': '5'}}");
+    cfg_writel(s, TEST_DEVFN, 0x10, 0xfebf0000);
+    cfg_writew(s, TEST_DEVFN, 0x04, QMEM_TEST_COMMAND_MEMORY);
+    qtest_writel(s, 0xfebf0000, 0x12345678);
+    g_assert_cmphex(qtest_readl(s, 0xfebf0000), ==, 0x12345678);
+    qtest_qmp_assert_success(s, "{'execute': 'device_del', 'arguments': "
+                             "{'id': 't'}}");
+    qtest_qmp_eventwait(s, "DEVICE_DELETED");
+    g_assert_cmphex(qtest_readl(s, 0xfebf0000), ==, 0);
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0), ==, 0xffffffff);
+    qtest_quit(s);
+}
+
+/* ------------------------------------------------------------------ */
 /* query-pci and info pci */
 
 #define INFO_HOST_PC \
@@ -739,6 +867,9 @@ int main(int argc, char **argv)
     g_test_add_func("/pci/hotplug/pc", test_hotplug_pc);
     g_test_add_func("/pci/hotplug/q35", test_hotplug_q35);
     g_test_add_func("/pci/info-pci", test_info_pci);
+    g_test_add_func("/pci/device/bars", test_device_bars);
+    g_test_add_func("/pci/device/dma", test_device_dma);
+    g_test_add_func("/pci/device/unplug", test_device_unplug);
     for (gsize i = 0; i < G_N_ELEMENTS(ref_cases); i++) {
         g_autofree char *path = g_strdup_printf("/pci/qemu-7.2/config/%s",
                                                 ref_cases[i].name);
