@@ -433,16 +433,20 @@ static void remove_bus_children(QmemDevice *dev)
 {
     g_autoptr(GPtrArray) children =
         qmem_object_get_children(QMEM_OBJECT(dev));
+    g_autoptr(GPtrArray) buses = g_ptr_array_new_with_free_func(
+        g_object_unref);
 
+    /* Removing a device may free others of @dev's children (its "mch"). */
     for (guint i = 0; i < children->len; i++) {
-        QmemObject *child = g_ptr_array_index(children, i);
-
-        if (!QMEM_IS_BUS(child)) {
-            continue;
+        if (QMEM_IS_BUS(g_ptr_array_index(children, i))) {
+            g_ptr_array_add(buses,
+                            g_object_ref(g_ptr_array_index(children, i)));
         }
+    }
+    for (guint i = 0; i < buses->len; i++) {
         for (;;) {
             g_autoptr(GPtrArray) on_bus =
-                qmem_bus_get_children(QMEM_BUS(child));
+                qmem_bus_get_children(g_ptr_array_index(buses, i));
 
             if (!on_bus->len) {
                 break;
