@@ -269,10 +269,10 @@ static void set_dev_list_hint(GError *error, QmemBus *bus)
 static void set_bus_list_hint(GError *error, QmemDevice *dev, GPtrArray *buses)
 {
     const char *id = qmem_device_get_id(dev);
+    const char *name = id ? id : qmem_object_get_typename(QMEM_OBJECT(dev));
     g_autoptr(GString) hint = g_string_new(NULL);
 
-    g_string_append_printf(hint, "child buses at \"%s\":",
-                           id ? id : qmem_object_get_typename(QMEM_OBJECT(dev)));
+    g_string_append_printf(hint, "child buses at \"%s\":", name);
     for (guint i = 0; i < buses->len; i++) {
         g_string_append_printf(hint, "%s\"%s\"", i ? ", " : " ",
                                qmem_bus_get_name(g_ptr_array_index(buses, i)));
