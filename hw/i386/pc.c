@@ -276,10 +276,32 @@ static const guint pc_versions[][2] = {
 };
 static PcVersion pc_versioned[2][G_N_ELEMENTS(pc_versions)];
 
+/*
+ * The entries of QEMU's pc_compat_X_Y arrays for what qmem has: an older
+ * type gets those of every later version, the oldest applied last.
+ */
+static const QmemGlobalProperty pc_compat_8_0[] = {
+    { "virtio-mem", "unplugged-inaccessible", "auto" },
+};
+
+static const QmemGlobalProperty pc_compat_6_2[] = {
+    { "virtio-mem", "unplugged-inaccessible", "off" },
+};
+
 static void pc_versioned_class_init(gpointer klass, gpointer data)
 {
     QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_CLASS(klass);
+    QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
     const PcVersion *v = data;
+
+    if (PC_VERSION_LE(v, 8, 0)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_8_0,
+                                            G_N_ELEMENTS(pc_compat_8_0));
+    }
+    if (PC_VERSION_LE(v, 6, 2)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_6_2,
+                                            G_N_ELEMENTS(pc_compat_6_2));
+    }
 
     if (v->q35) {
         pc_q35_class_setup(pcmc);
