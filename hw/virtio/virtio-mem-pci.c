@@ -18,7 +18,8 @@
  * QEMU's virtio-mem-pci is a PCI proxy with the virtio-mem device as its
  * child "virtio-backend", whose properties are aliased onto the proxy.
  * qmem has no PCI transport yet: the proxy is the memory device, its
- * virtio-mem child is what the guest talks to.
+ * virtio-mem child (a virtio device with its request queue, unplugged)
+ * is what the guest talks to.
  */
 typedef struct {
     QmemDevice parent_instance;
@@ -145,9 +146,12 @@ static void virtio_mem_pci_size_changed(QmemVirtioMem *vmem,
 static gboolean virtio_mem_pci_realize(QmemDevice *dev, GError **error)
 {
     QmemVirtioMemPci *pci = QMEM_VIRTIO_MEM_PCI(dev);
+    QmemMachine *machine = qmem_machine_get_current();
     /* qmem has no -overcommit, VFIO or incoming migration. */
     QmemVirtioMemEnv env = {
-        .nb_numa_nodes = qmem_numa_get_num_nodes(qmem_machine_get_current()),
+        .nb_numa_nodes = qmem_numa_get_num_nodes(machine),
+        .has_numa_state = machine &&
+                          qmem_numa_machine_get_state(machine) != NULL,
     };
 
     return qmem_virtio_mem_realize(pci->vmem, &env, error);

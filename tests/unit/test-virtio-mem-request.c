@@ -233,16 +233,27 @@ static void test_request(Fixture *f, gconstpointer data)
         /* UNPLUG_ALL with nothing plugged. */
         g_assert_cmpuint(f->size_changes, ==, changes);
     }
-    g_assert_false(qmem_virtio_mem_is_broken(vmem));
+    g_assert_false(qmem_virtio_is_broken(QMEM_VIRTIO_DEVICE(vmem)));
 }
 
 /* ------------------------------------------------------------------ */
 /* Protocol violations */
 
+/* What a protocol violation prints (QEMU's virtio_error()), once. */
+static void assert_violation(Fixture *f, const char *message)
+{
+    g_autofree char *printed = g_strdup_printf("qmem-run: %s\n", message);
+
+    g_assert_cmpstr(capture_get(), ==, printed);
+    capture_clear();
+    g_assert_true(qmem_virtio_is_broken(QMEM_VIRTIO_DEVICE(f->vmem)));
+}
+
 static void test_violation_short_request(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
     guint8 req[QMEM_VIRTIO_MEM_REQ_SIZE], resp[QMEM_VIRTIO_MEM_RESP_SIZE];
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(f->vmem);
 
     setup_requests(f);
     build_request(req, PLUG, ADDR, 1);
@@ -252,7 +263,7 @@ static void test_violation_short_request(Fixture *f, gconstpointer data)
     /* QEMU prints the size it wanted, not the one it got. */
     assert_error(error, "virtio-mem protocol violation: invalid request "
                  "size: 24");
-    g_assert_true(qmem_virtio_mem_is_broken(f->vmem));
+    assert_violation(f, error->message);
     g_assert_cmpuint(resp[0], ==, 0x55);
     g_clear_error(&error);
 
@@ -267,10 +278,12 @@ static void test_violation_short_request(Fixture *f, gconstpointer data)
     g_assert_false(qmem_virtio_mem_handle_request(f->vmem, NULL, 0, NULL, 0,
                                                   &error));
     g_clear_error(&error);
+    /* Refused, not reported again. */
+    g_assert_cmpstr(capture_get(), ==, "");
 
-    /* The virtio reset of a system reset repairs it. */
-    qmem_virtio_mem_system_reset(f->vmem, TRUE);
-    g_assert_false(qmem_virtio_mem_is_broken(f->vmem));
+    /* The virtio reset repairs it. */
+    qmem_virtio_reset(vdev);
+    g_assert_false(qmem_virtio_is_broken(vdev));
     plug_ok(f->vmem, ADDR, 1);
 }
 
@@ -285,16 +298,17 @@ static void test_violation_short_response(Fixture *f, gconstpointer data)
                                                   resp, 9, &error));
     assert_error(error, "virtio-mem protocol violation: not enough space "
                  "for response: 9");
-    g_assert_true(qmem_virtio_mem_is_broken(f->vmem));
+    assert_violation(f, error->message);
     /* The request was not carried out. */
     g_assert_cmpuint(qmem_virtio_mem_get_size(f->vmem), ==, 0);
-    qmem_virtio_mem_system_reset(f->vmem, FALSE);
+    qmem_virtio_reset(QMEM_VIRTIO_DEVICE(f->vmem));
     g_clear_error(&error);
     g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req, sizeof(req),
                                                   resp, 0, &error));
     assert_error(error, "virtio-mem protocol violation: not enough space "
                  "for response: 0");
-    qmem_virtio_mem_system_reset(f->vmem, FALSE);
+    assert_violation(f, error->message);
+    qmem_virtio_reset(QMEM_VIRTIO_DEVICE(f->vmem));
 
     /* A longer request is fine: only the first 24 bytes count. */
     memset(req + QMEM_VIRTIO_MEM_REQ_SIZE, 0xff, 8);
@@ -320,8 +334,8 @@ static void test_violation_unknown_type(Fixture *f, gconstpointer data)
                                                       sizeof(req), resp,
                                                       sizeof(resp), &error));
         assert_error(error, text);
-        g_assert_true(qmem_virtio_mem_is_broken(f->vmem));
-        qmem_virtio_mem_system_reset(f->vmem, TRUE);
+        assert_violation(f, text);
+        qmem_virtio_reset(QMEM_VIRTIO_DEVICE(f->vmem));
     }
 }
 
@@ -796,14 +810,20 @@ static void test_reset(Fixture *f, gconstpointer data)
 
 static void test_features(Fixture *f, gconstpointer data)
 {
+    const guint64 v1 = QMEM_VIRTIO_BIT(QMEM_VIRTIO_F_VERSION_1);
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(f->vmem);
+
     setup_requests(f);
-    g_assert_cmpuint(qmem_virtio_mem_get_features(f->vmem), ==,
-                     1 << QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE);
-    g_assert_true(qmem_virtio_mem_validate_features(f->vmem, 2));
-    g_assert_true(qmem_virtio_mem_validate_features(f->vmem, 3));
+    g_assert_cmpuint(device_features(f), ==, F_UNPLUGGED_INACCESSIBLE);
+    f->t = fake_transport_new();
+    track(&f->base, f->t);
+    plug(vdev, f->t);
+    g_assert_true(driver_negotiate(vdev, v1 | F_UNPLUGGED_INACCESSIBLE));
+    g_assert_true(driver_negotiate(vdev, v1 | F_UNPLUGGED_INACCESSIBLE |
+                                   F_ACPI_PXM));
     /* A legacy driver without UNPLUGGED_INACCESSIBLE is rejected. */
-    g_assert_false(qmem_virtio_mem_validate_features(f->vmem, 0));
-    g_assert_false(qmem_virtio_mem_validate_features(f->vmem, 1));
+    g_assert_false(driver_negotiate(vdev, v1));
+    g_assert_false(driver_negotiate(vdev, v1 | F_ACPI_PXM));
 }
 
 int main(int argc, char **argv)

@@ -94,6 +94,8 @@ void fixture_teardown(Fixture *f, gconstpointer data)
     /* The device goes with its last reference, the backend with the tree. */
     g_clear_object(&f->vmem);
     g_assert_null(*f->vmem_weak);
+    /* After the device: it unplugged itself from it. */
+    g_clear_object(&f->t);
     machine_fixture_teardown(&f->base, NULL);
 }
 
@@ -141,4 +143,39 @@ void setup_requests(Fixture *f)
     g_assert_cmpuint(qmem_virtio_mem_get_block_size(f->vmem), ==, BLK);
     g_assert_cmpuint(qmem_virtio_mem_get_usable_region_size(f->vmem), ==,
                      288 * MiB);
+}
+
+guint64 device_features(Fixture *f)
+{
+    g_autoptr(FakeTransport) t = fake_transport_new();
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(f->vmem);
+    guint64 features;
+
+    t->legacy = TRUE;
+    plug(vdev, t);
+    features = qmem_virtio_get_host_features(vdev);
+    qmem_virtio_device_unplug(vdev);
+    /* What the core offers, and no more. */
+    g_assert_cmpuint(features & ~0xffULL, ==, QMEM_VIRTIO_DEFAULT_FEATURES);
+    return features & 0xff;
+}
+
+void start_driver(Fixture *f, guint64 accept)
+{
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(f->vmem);
+
+    if (!f->t) {
+        f->t = fake_transport_new();
+        track(&f->base, f->t);
+        plug(vdev, f->t);
+    }
+    g_assert_true(driver_negotiate(
+                      vdev, QMEM_VIRTIO_BIT(QMEM_VIRTIO_F_VERSION_1) |
+                      accept));
+    qmem_virtio_set_config_vector(vdev, CONFIG_VECTOR);
+    driver_queue_init(&f->q, f->t, vdev, 0, QMEM_VIRTIO_MEM_QUEUE_SIZE,
+                      QUEUE_BASE);
+    qmem_virtio_queue_set_vector(vdev, 0, QUEUE_VECTOR);
+    driver_ok(vdev);
+    g_array_set_size(f->t->vectors, 0);
 }
