@@ -92,8 +92,11 @@ void on_size_change(QmemVirtioMem *vmem, GParamSpec *pspec, gpointer data);
 /* 1 GiB of anonymous memory at ADDR, 32 MiB requested: 288 MiB usable. */
 void setup_requests(Fixture *f);
 
-/* The features of the realized device, as a transport would offer them. */
-guint64 device_features(Fixture *f);
+/*
+ * The features the realized device offers (the core's and its own, not
+ * a transport's).
+ */
+guint64 device_features(QmemVirtioMem *vmem);
 
 /*
  * A guest driver on the realized device: plugged into a fake transport
