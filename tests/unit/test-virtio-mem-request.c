@@ -189,21 +189,29 @@ static GString *snapshot(QmemVirtioMem *vmem)
     return s;
 }
 
-static void test_request(Fixture *f, gconstpointer data)
+typedef guint16 (*RequestFunc)(Fixture *f, guint16 type, guint64 addr,
+                               guint16 nb_blocks, guint16 *state);
+
+/* The test hooks' way: straight into the handler. */
+static guint16 hook_request(Fixture *f, guint16 type, guint64 addr,
+                            guint16 nb_blocks, guint16 *state)
 {
-    const RequestCase *c = data;
+    return request(f->vmem, type, addr, nb_blocks, state);
+}
+
+/* Every case is run both ways, through the hooks and on the queue. */
+static void run_request(Fixture *f, const RequestCase *c, RequestFunc req)
+{
     QmemVirtioMem *vmem = f->vmem;
     g_autoptr(GString) before = NULL, after = NULL;
     guint changes;
     guint16 state = 0xffff;
     guint64 addr;
 
-    setup_requests(f);
     for (guint i = 0; i < G_N_ELEMENTS(c->before) && c->before[i].nb_blocks;
          i++) {
-        g_assert_cmpuint(request(vmem, c->before[i].type,
-                                 ADDR + c->before[i].offset,
-                                 c->before[i].nb_blocks, NULL), ==, ACK);
+        g_assert_cmpuint(req(f, c->before[i].type, ADDR + c->before[i].offset,
+                             c->before[i].nb_blocks, NULL), ==, ACK);
     }
     before = snapshot(vmem);
     changes = f->size_changes;
@@ -212,8 +220,8 @@ static void test_request(Fixture *f, gconstpointer data)
     if (c->addr == 1) {
         addr = 0;
     }
-    g_assert_cmpuint(request(vmem, c->req.type, addr, c->req.nb_blocks,
-                             &state), ==, c->response);
+    g_assert_cmpuint(req(f, c->req.type, addr, c->req.nb_blocks, &state), ==,
+                     c->response);
     if (c->state >= 0) {
         g_assert_cmpint(state, ==, c->state);
     } else {
@@ -234,6 +242,23 @@ static void test_request(Fixture *f, gconstpointer data)
         g_assert_cmpuint(f->size_changes, ==, changes);
     }
     g_assert_false(qmem_virtio_is_broken(QMEM_VIRTIO_DEVICE(vmem)));
+}
+
+static void test_request(Fixture *f, gconstpointer data)
+{
+    setup_requests(f);
+    run_request(f, data, hook_request);
+}
+
+static void test_request_queue(Fixture *f, gconstpointer data)
+{
+    setup_requests(f);
+    start_driver(f, F_UNPLUGGED_INACCESSIBLE);
+    run_request(f, data, queue_request);
+    /* The config space says what the device has. */
+    g_assert_cmpuint(qmem_virtio_config_read(QMEM_VIRTIO_DEVICE(f->vmem), 40,
+                                             4), ==,
+                     qmem_virtio_mem_get_size(f->vmem));
 }
 
 /* ------------------------------------------------------------------ */
@@ -832,6 +857,7 @@ int main(int argc, char **argv)
     test_init(&argc, &argv);
 
     ADD_TABLE("request", request_cases, test_request);
+    ADD_TABLE("queue/request", request_cases, test_request_queue);
     ADD("/hw/virtio/virtio-mem/request/padding", NULL, test_request_padding);
     ADD("/hw/virtio/virtio-mem/violation/short-request", NULL,
         test_violation_short_request);

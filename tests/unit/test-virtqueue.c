@@ -76,6 +76,26 @@ static void test_indirect(Fixture *f, gconstpointer data)
     g_assert_false(qmem_virtio_is_broken(f->vdev));
 }
 
+/* A chain as long as the table is no loop. */
+static void test_full_chain(Fixture *f, gconstpointer data)
+{
+    DriverBuf bufs[16];
+    guint32 id, len;
+
+    start(f, MODERN);
+    for (guint i = 0; i < 15; i++) {
+        bufs[i] = (DriverBuf){ BUF + i, 1, FALSE };
+        guest_ptr(f->t, BUF)[i] = 'a' + i;
+    }
+    bufs[15] = (DriverBuf){ BUF + 0x100, 16, TRUE };
+    driver_add_chain(&f->q, bufs, 16);
+    driver_kick(&f->q);
+    g_assert_true(driver_get_used(&f->q, &id, &len));
+    g_assert_cmpuint(len, ==, 15);
+    g_assert_cmpmem(guest_ptr(f->t, BUF + 0x100), 15, "abcdefghijklmno", 15);
+    g_assert_false(qmem_virtio_is_broken(f->vdev));
+}
+
 /* Many requests per kick, the ring and the 16-bit indices wrapping. */
 static void test_wrap(Fixture *f, gconstpointer data)
 {
@@ -531,6 +551,7 @@ int main(int argc, char **argv)
     ADD("echo", test_echo);
     ADD("scatter", test_scatter);
     ADD("indirect", test_indirect);
+    ADD("full-chain", test_full_chain);
     ADD("wrap", test_wrap);
     ADD("notify/no-interrupt", test_no_interrupt);
     ADD("notify/on-empty", test_notify_on_empty);

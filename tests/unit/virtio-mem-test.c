@@ -177,3 +177,42 @@ void start_driver(Fixture *f, guint64 accept)
     driver_ok(vdev);
     g_array_set_size(f->t->vectors, 0);
 }
+
+guint16 queue_request(Fixture *f, guint16 type, guint64 addr,
+                      guint16 nb_blocks, guint16 *state)
+{
+    const DriverBuf bufs[] = {
+        { REQ_GPA, QMEM_VIRTIO_MEM_REQ_SIZE, FALSE },
+        { RESP_GPA, QMEM_VIRTIO_MEM_RESP_SIZE, TRUE },
+    };
+    guint8 *resp = guest_ptr(f->t, RESP_GPA);
+    const guint irqs = f->t->vectors->len;
+    guint32 id, len;
+    guint head;
+
+    build_request(guest_ptr(f->t, REQ_GPA), type, addr, nb_blocks);
+    memset(resp, 0xaa, QMEM_VIRTIO_MEM_RESP_SIZE + 2);
+    head = driver_add_chain(&f->q, bufs, G_N_ELEMENTS(bufs));
+    driver_kick(&f->q);
+    g_assert_true(driver_get_used(&f->q, &id, &len));
+    g_assert_cmpuint(id, ==, head);
+    g_assert_cmpuint(len, ==, QMEM_VIRTIO_MEM_RESP_SIZE);
+    g_assert_false(driver_get_used(&f->q, &id, &len));
+    if (!(guest_r16(f->t, f->q.avail) & QMEM_VRING_AVAIL_F_NO_INTERRUPT)) {
+        g_assert_cmpuint(f->t->vectors->len, ==, irqs + 1);
+        g_assert_cmpuint(g_array_index(f->t->vectors, guint16, irqs), ==,
+                         QUEUE_VECTOR);
+    }
+    /* Padding is zero; nothing beyond the 10 bytes is written. */
+    g_assert_cmpuint(get_le16(resp + 2), ==, 0);
+    g_assert_cmpuint(get_le16(resp + 4), ==, 0);
+    g_assert_cmpuint(get_le16(resp + 6), ==, 0);
+    g_assert_cmpuint(resp[10], ==, 0xaa);
+    g_assert_cmpuint(resp[11], ==, 0xaa);
+    if (state) {
+        *state = get_le16(resp + 8);
+    } else if (type != QMEM_VIRTIO_MEM_REQ_STATE) {
+        g_assert_cmpuint(get_le16(resp + 8), ==, 0);
+    }
+    return get_le16(resp);
+}

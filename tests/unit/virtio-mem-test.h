@@ -112,4 +112,15 @@ guint64 device_features(QmemVirtioMem *vmem);
     QMEM_VIRTIO_BIT(QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE)
 void start_driver(Fixture *f, guint64 accept);
 
+/*
+ * request() as a guest driver sends it on the started queue: the 24
+ * request bytes at REQ_GPA, a chain of them and 10 bytes of room at
+ * RESP_GPA, a kick; it must be answered (used length 10, id the head) and
+ * the queue's vector raised unless the driver suppressed it.
+ */
+#define REQ_GPA 0x10000
+#define RESP_GPA 0x10100
+guint16 queue_request(Fixture *f, guint16 type, guint64 addr,
+                      guint16 nb_blocks, guint16 *state);
+
 #endif
