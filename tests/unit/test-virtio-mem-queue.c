@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Tests for virtio-mem on the virtio core: its request queue, config, reset. */
+/* Tests for virtio-mem's virtio side: queue, config, features, violations. */
 
 #include <string.h>
 
@@ -343,6 +343,128 @@ static void test_violation(Fixture *f, gconstpointer data)
 }
 
 /* ------------------------------------------------------------------ */
+/* Protocol violations through the hooks */
+
+/* What a protocol violation prints (QEMU's virtio_error()), once. */
+static void assert_violation(Fixture *f, const char *message)
+{
+    g_autofree char *printed = g_strdup_printf("qmem-run: %s\n", message);
+
+    g_assert_cmpstr(capture_get(), ==, printed);
+    capture_clear();
+    g_assert_true(qmem_virtio_is_broken(QMEM_VIRTIO_DEVICE(f->vmem)));
+}
+
+static void test_violation_short_request(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    guint8 req[QMEM_VIRTIO_MEM_REQ_SIZE], resp[QMEM_VIRTIO_MEM_RESP_SIZE];
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(f->vmem);
+
+    setup_requests(f);
+    build_request(req, PLUG, ADDR, 1);
+    memset(resp, 0x55, sizeof(resp));
+    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req, 23, resp,
+                                                  sizeof(resp), &error));
+    /* QEMU prints the size it wanted, not the one it got. */
+    assert_error(error, "virtio-mem protocol violation: invalid request "
+                 "size: 24");
+    assert_violation(f, error->message);
+    g_assert_cmpuint(resp[0], ==, 0x55);
+    g_clear_error(&error);
+
+    /* Broken: even a good request is refused, and changes nothing. */
+    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req, sizeof(req),
+                                                  resp, sizeof(resp),
+                                                  &error));
+    assert_error(error, "virtio-mem device needs a reset after a protocol "
+                 "violation");
+    g_assert_cmpuint(qmem_virtio_mem_get_size(f->vmem), ==, 0);
+    g_clear_error(&error);
+    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, NULL, 0, NULL, 0,
+                                                  &error));
+    g_clear_error(&error);
+    /* Refused, not reported again. */
+    g_assert_cmpstr(capture_get(), ==, "");
+
+    /* The virtio reset repairs it. */
+    qmem_virtio_reset(vdev);
+    g_assert_false(qmem_virtio_is_broken(vdev));
+    plug_ok(f->vmem, ADDR, 1);
+}
+
+static void test_violation_short_response(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    guint8 req[QMEM_VIRTIO_MEM_REQ_SIZE + 8], resp[QMEM_VIRTIO_MEM_RESP_SIZE];
+
+    setup_requests(f);
+    build_request(req, PLUG, ADDR, 1);
+    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req, sizeof(req),
+                                                  resp, 9, &error));
+    assert_error(error, "virtio-mem protocol violation: not enough space "
+                 "for response: 9");
+    assert_violation(f, error->message);
+    /* The request was not carried out. */
+    g_assert_cmpuint(qmem_virtio_mem_get_size(f->vmem), ==, 0);
+    qmem_virtio_reset(QMEM_VIRTIO_DEVICE(f->vmem));
+    g_clear_error(&error);
+    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req, sizeof(req),
+                                                  resp, 0, &error));
+    assert_error(error, "virtio-mem protocol violation: not enough space "
+                 "for response: 0");
+    assert_violation(f, error->message);
+    qmem_virtio_reset(QMEM_VIRTIO_DEVICE(f->vmem));
+
+    /* A longer request is fine: only the first 24 bytes count. */
+    memset(req + QMEM_VIRTIO_MEM_REQ_SIZE, 0xff, 8);
+    g_assert_true(qmem_virtio_mem_handle_request(f->vmem, req, sizeof(req),
+                                                 resp, sizeof(resp), NULL));
+    g_assert_cmpuint(get_le16(resp), ==, ACK);
+}
+
+static void test_violation_unknown_type(Fixture *f, gconstpointer data)
+{
+    static const guint16 types[] = { 4, 0x100, 0xffff };
+    guint8 req[QMEM_VIRTIO_MEM_REQ_SIZE], resp[QMEM_VIRTIO_MEM_RESP_SIZE];
+
+    setup_requests(f);
+    for (guint i = 0; i < G_N_ELEMENTS(types); i++) {
+        g_autoptr(GError) error = NULL;
+        g_autofree char *text = g_strdup_printf(
+            "virtio-mem protocol violation: unknown request type: %u",
+            types[i]);
+
+        build_request(req, types[i], ADDR, 1);
+        g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req,
+                                                      sizeof(req), resp,
+                                                      sizeof(resp), &error));
+        assert_error(error, text);
+        assert_violation(f, text);
+        qmem_virtio_reset(QMEM_VIRTIO_DEVICE(f->vmem));
+    }
+}
+
+static void test_features_negotiation(Fixture *f, gconstpointer data)
+{
+    const guint64 v1 = QMEM_VIRTIO_BIT(QMEM_VIRTIO_F_VERSION_1);
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(f->vmem);
+
+    setup_requests(f);
+    g_assert_cmpuint(device_features(f->vmem), ==,
+                     QMEM_VIRTIO_DEFAULT_FEATURES | F_UNPLUGGED_INACCESSIBLE);
+    f->t = fake_transport_new();
+    track(&f->base, f->t);
+    plug(vdev, f->t);
+    g_assert_true(driver_negotiate(vdev, v1 | F_UNPLUGGED_INACCESSIBLE));
+    g_assert_true(driver_negotiate(vdev, v1 | F_UNPLUGGED_INACCESSIBLE |
+                                   F_ACPI_PXM));
+    /* A legacy driver without UNPLUGGED_INACCESSIBLE is rejected. */
+    g_assert_false(driver_negotiate(vdev, v1));
+    g_assert_false(driver_negotiate(vdev, v1 | F_ACPI_PXM));
+}
+
+/* ------------------------------------------------------------------ */
 /* The test hooks and the queue: one handler */
 
 static void test_hooks(Fixture *f, gconstpointer data)
@@ -435,5 +557,12 @@ int main(int argc, char **argv)
     ADD("/hw/virtio/virtio-mem/queue/hooks", NULL, test_hooks);
     ADD("/hw/virtio/virtio-mem/queue/reset", NULL, test_reset);
     ADD_TABLE("queue/violation", violations, test_violation);
+    ADD("/hw/virtio/virtio-mem/violation/short-request", NULL,
+        test_violation_short_request);
+    ADD("/hw/virtio/virtio-mem/violation/short-response", NULL,
+        test_violation_short_response);
+    ADD("/hw/virtio/virtio-mem/violation/unknown-type", NULL,
+        test_violation_unknown_type);
+    ADD("/hw/virtio/virtio-mem/features", NULL, test_features_negotiation);
     return g_test_run();
 }
