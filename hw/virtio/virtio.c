@@ -511,6 +511,10 @@ gboolean qmem_virtio_queue_set_num(QmemVirtioDevice *vdev, guint index,
         return FALSE;
     }
     vq->num = num;
+    /* Rings already set must hold the new size. */
+    if (vq->desc) {
+        qmem_virtqueue_check_rings(vq);
+    }
     return TRUE;
 }
 

@@ -273,6 +273,13 @@ static void test_queue_setup(Fixture *f, gconstpointer data)
     g_assert_true(qmem_virtio_queue_set_num(f->vdev, 0, 1));
     g_assert_false(qmem_virtio_queue_set_num(f->vdev, 2, 4));
 
+    /* Rings for 1 entry at the end of RAM: 4 entries do not fit. */
+    qmem_virtio_queue_set_rings(f->vdev, 0, 0x1000, RAM_SIZE - 6, 0x3000);
+    g_assert_false(qmem_virtio_is_broken(f->vdev));
+    g_assert_true(qmem_virtio_queue_set_num(f->vdev, 0, 4));
+    g_assert_cmpstr(capture_get(), ==, "qmem-run: Cannot map avail\n");
+    capture_clear();
+    qmem_virtio_reset(f->vdev);
     qmem_virtio_queue_set_rings(f->vdev, 0, 0x1000, 0x2000, 0x3000);
     g_assert_cmpuint(qmem_virtio_queue_get_desc_addr(f->vdev, 0), ==,
                      0x1000);

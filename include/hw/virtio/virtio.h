@@ -529,7 +529,9 @@ guint qmem_virtio_queue_get_num(QmemVirtioDevice *vdev, guint index);
  * @num: the size the driver chose
  *
  * A split queue's size is a power of two no larger than the maximum
- * (virtio 1.2 2.7); another value is ignored and the size stays.
+ * (virtio 1.2 2.7); another value is ignored and the size stays.  Rings
+ * already set are checked again at the new size (see
+ * qmem_virtio_queue_set_rings()).
  *
  * Returns: whether @num was taken.
  */
