@@ -435,7 +435,9 @@ guint32 qmem_virtio_config_read(QmemVirtioDevice *vdev, guint32 addr,
     if ((guint64)addr + size > p->config_len) {
         return G_MAXUINT32;
     }
-    k->get_config(vdev, p->config);
+    if (k->get_config) {
+        k->get_config(vdev, p->config);
+    }
     for (guint i = 0; i < size; i++) {
         val |= (guint32)p->config[addr + i] << (8 * i);
     }
