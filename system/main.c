@@ -166,6 +166,19 @@ static gboolean is_option(const RunnerOption *opt, const char *name)
     return !strcmp(opt->name, name);
 }
 
+static const RunnerOption *last_option(Runner *r, const char *name)
+{
+    for (guint i = r->options->len; i > 0; i--) {
+        const RunnerOption *opt = &g_array_index(r->options, RunnerOption,
+                                                 i - 1);
+
+        if (is_option(opt, name)) {
+            return opt;
+        }
+    }
+    return NULL;
+}
+
 /* "help" and "?" in the type's place ask for the list of types. */
 static const char *help_subject(const char *type)
 {
@@ -394,6 +407,8 @@ static gboolean build_machine(Runner *r, GError **error)
     if (!r->machine || !apply_machine_options(r, &accel_opts, &qtest, error)) {
         return FALSE;
     }
+    /* Its errors are the last -accel's, as QEMU reports them. */
+    locate(r, last_option(r, "accel"));
     r->accel = qmem_machine_configure_accel(accel_opts, qtest, error);
     if (!r->accel) {
         return FALSE;
@@ -453,6 +468,36 @@ static gboolean build_machine(Runner *r, GError **error)
     return TRUE;
 }
 
+/*
+ * QEMU's -accel without a name, or with help: the accelerators there are,
+ * but qtest, which is for tests only.
+ */
+static gboolean accel_help(Runner *r, const char *arg, GError **error)
+{
+    g_autoptr(JsonObject) opts = qmem_opts_parse(arg, "accel", NULL, error);
+    g_autoptr(GPtrArray) types = NULL;
+    const char *name;
+
+    if (!opts) {
+        return FALSE;
+    }
+    name = qmem_opts_get_last(opts, "accel");
+    if (name && strcmp(name, "help") && strcmp(name, "?")) {
+        return TRUE;
+    }
+    r->help = g_string_new("Accelerators supported in QEMU binary:\n");
+    types = qmem_type_list(QMEM_TYPE_ACCEL, FALSE);
+    for (guint i = 0; i < types->len; i++) {
+        const char *type = g_ptr_array_index(types, i);
+
+        if (g_str_has_suffix(type, "-accel") && strcmp(type, "qtest-accel")) {
+            g_string_append_len(r->help, type, strlen(type) - 6);
+            g_string_append_c(r->help, '\n');
+        }
+    }
+    return TRUE;
+}
+
 /* What -h, -version and the help requests of -object/-device print. */
 static gboolean early_exit_options(Runner *r, GError **error)
 {
@@ -477,6 +522,9 @@ static gboolean early_exit_options(Runner *r, GError **error)
             if (!add_device(r, opt->arg, ids, error)) {
                 return FALSE;
             }
+        } else if (is_option(opt, "accel") &&
+                   !accel_help(r, opt->arg, error)) {
+            return FALSE;
         }
     }
     locate(r, NULL);

@@ -917,10 +917,13 @@ static const AccelErrorCase accel_error_cases[] = {
     /* Names of other types are not accelerators either. */
     { "not-an-accelerator", "container", NULL, NULL,
       "invalid accelerator container" },
+    /* Properties are parsed as QEMU's object_property_parse() does. */
     { "unknown-property", "qtest", "bogus", "1",
-      "Invalid parameter 'bogus'" },
+      "Property 'qtest-accel.bogus' not found" },
+    { "not-a-number", "qtest", "x-memslots", "x",
+      "Parameter 'x-memslots' expects uint64" },
     { "negative-memslots", "qtest", "x-memslots", "-1",
-      "Parameter 'x-memslots' expects a uint64 value" },
+      "Parameter 'x-memslots' expects uint32_t" },
     { "memslots-too-large", "qtest", "x-memslots", "4294967296",
       "Parameter 'x-memslots' expects uint32_t" },
 };

@@ -716,13 +716,14 @@ static void test_pci_compat(PciFixture *f, gconstpointer data)
 
 /*
  * MEMORY_DEVICE_SIZE_CHANGE: the first at once, then at most one per
- * interval per qom-path, the latest size winning.
+ * interval per qom-path, the latest size winning.  Under qtest the
+ * interval is virtual time, as QEMU's monitor_get_event_clock(): it passes
+ * only when the test steps the clock.
  */
 static void test_pci_event_throttle(PciFixture *f, gconstpointer data)
 {
     const int interval = 200;
     g_autofree char *ev = NULL;
-    gint64 start;
 
     qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", interval);
     add_object(&f->base, "memory-backend-ram,id=m0,size=1G");
@@ -736,7 +737,6 @@ static void test_pci_event_throttle(PciFixture *f, gconstpointer data)
     "\"data\": {\"size\": " size ", \"qom-path\": \"" path "\"" id "}}"
 #define VM "/machine/peripheral/vm"
 
-    start = g_get_monotonic_time();
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
     ev = qmp_test_event(&f->qmp, 0);
     g_assert_cmpstr(event_body(ev), ==, EV("2097152", VM, ", \"id\": \"vm\""));
@@ -751,18 +751,19 @@ static void test_pci_event_throttle(PciFixture *f, gconstpointer data)
     g_assert_cmpstr(event_body(ev), ==, EV("4194304", VM "2",
                                            ", \"id\": \"vm2\""));
     g_clear_pointer(&ev, g_free);
-    /* Held back: nothing yet. */
-    if (g_get_monotonic_time() - start < interval * 1000 / 2) {
-        g_assert_null(qmp_test_event(&f->qmp, 10));
-    }
-    /* One event for three changes, with the latest size. */
-    ev = qmp_test_event(&f->qmp, interval * 10);
+    /* Held back until the interval is over, however long the host waits. */
+    g_assert_null(qmp_test_event(&f->qmp, 50));
+    ASSERT_QTEST(f, "OK 199999999", "clock_step 199999999");
+    g_assert_null(qmp_test_event(&f->qmp, 0));
+    /* Then one event for three changes, with the latest size. */
+    ASSERT_QTEST(f, "OK 200000000", "clock_step 1");
+    ev = qmp_test_event(&f->qmp, 0);
     g_assert_cmpstr(event_body(ev), ==, EV("4194304", VM, ", \"id\": \"vm\""));
-    g_assert_cmpint(g_get_monotonic_time() - start, >=, interval * 1000);
     g_clear_pointer(&ev, g_free);
 
     /* A quiet interval ends the throttling: the next goes out at once. */
-    g_assert_null(qmp_test_event(&f->qmp, interval * 3));
+    ASSERT_QTEST(f, "OK 400000000", "clock_step 200000000");
+    g_assert_null(qmp_test_event(&f->qmp, 0));
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
     ev = qmp_test_event(&f->qmp, 0);
     g_assert_cmpstr(event_body(ev), ==, EV("6291456", VM, ", \"id\": \"vm\""));
@@ -771,7 +772,8 @@ static void test_pci_event_throttle(PciFixture *f, gconstpointer data)
     ASSERT_QTEST(f, "OK error", "virtio-mem-request vm plug 0x100000000 1");
     ASSERT_QTEST(f, "OK ack plugged",
                  "virtio-mem-request vm state 0x100000000 1");
-    g_assert_null(qmp_test_event(&f->qmp, interval * 3));
+    ASSERT_QTEST(f, "OK 600000000", "clock_step 200000000");
+    g_assert_null(qmp_test_event(&f->qmp, 0));
 #undef EV
 #undef VM
 }

@@ -90,6 +90,9 @@ typedef struct {
  * @device_unplug: takes @dev out (the reverse of @device_plug), before it
  *   is unrealized.  Cannot fail.  Optional
  *   (qmem_memory_device_machine_unplug()).
+ * @legacy_fw_cfg_order: the fw_cfg file directory keeps QEMU's fixed
+ *   order of old machine types (pc 2.5 and older) instead of sorting by
+ *   name ("hw/nvram/fw_cfg.h")
  * @compat_props: (element-type QmemGlobalProperty) (nullable): QEMU's
  *   compat_props, the defaults in which an older versioned type differs;
  *   filled with qmem_machine_class_add_compat_props() in class_init.
@@ -112,10 +115,10 @@ struct _QmemMachineClass {
     gboolean (*device_unplug_request)(QmemMachine *machine, QmemDevice *dev,
                                       GError **error);
     void (*device_unplug)(QmemMachine *machine, QmemDevice *dev);
-
+    gboolean legacy_fw_cfg_order;
     GPtrArray *compat_props;
 
-    gpointer padding[11];
+    gpointer padding[10];
 };
 
 /**
