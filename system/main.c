@@ -22,6 +22,7 @@
 #include "util/cutils.h"
 #include "util/error-report.h"
 #include "util/error.h"
+#include "util/main-loop.h"
 
 /* One option as given, kept for the messages that name it. */
 typedef struct {
@@ -454,6 +455,7 @@ static gboolean build_machine(Runner *r, GError **error)
     if (!qmem_machine_init_board(r->machine, error) ||
         !qmem_accel_init_machine(r->accel,
                                  qmem_machine_get_address_space(r->machine),
+                                 qmem_machine_get_io_address_space(r->machine),
                                  qmem_machine_get_smp_cpus(r->machine),
                                  error)) {
         return FALSE;
@@ -579,6 +581,8 @@ int main(int argc, char **argv)
     int status = 0;
 
     g_set_prgname(argv[0]);
+    /* This thread holds the BQL but while the main loop polls. */
+    qmem_main_loop_init();
     qmem_qmp_set_quit_handler(on_quit, &r);
     if (qmem_modules_init(&error) &&
         parse_command_line(&r, argc, argv, &error) &&

@@ -165,7 +165,8 @@ static void start(Fixture *f, guint n_cpus, const char *props)
     if (!f->accel) {
         f->accel = new_accel(f, props);
     }
-    g_assert_true(qmem_accel_init_machine(f->accel, f->as, n_cpus, &error));
+    g_assert_true(qmem_accel_init_machine(f->accel, f->as, NULL, n_cpus,
+                                          &error));
     g_assert_no_error(error);
     qmem_accel_start(f->accel);
 }
@@ -338,7 +339,7 @@ static void test_init_error(Fixture *f, gconstpointer data)
     QmemAddressSpace *as = qmem_address_space_new("memory", root);
 
     f->accel = new_accel(f, c->props);
-    g_assert_false(qmem_accel_init_machine(f->accel, as, 1, &error));
+    g_assert_false(qmem_accel_init_machine(f->accel, as, NULL, 1, &error));
     g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
     g_assert_cmpstr(error->message, ==, c->message);
     g_assert_cmpstr(qmem_error_get_hint(error), ==, c->hint);
@@ -368,7 +369,7 @@ static void test_too_many_cpus(Fixture *f, gconstpointer data)
                               max + 1, max);
 
     f->accel = new_accel(f, NULL);
-    g_assert_false(qmem_accel_init_machine(f->accel, f->as, max + 1,
+    g_assert_false(qmem_accel_init_machine(f->accel, f->as, NULL, max + 1,
                                            &error));
     g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
     g_assert_cmpstr(error->message, ==, message);
@@ -668,7 +669,7 @@ static void test_memtest_errors(Fixture *f, gconstpointer data)
     f->accel = new_accel(f, NULL);
     assert_memtest_error(f, 0, 8, "the guest has no vCPU to run a memory "
                          "test");
-    g_assert_true(qmem_accel_init_machine(f->accel, f->as, 1, &error));
+    g_assert_true(qmem_accel_init_machine(f->accel, f->as, NULL, 1, &error));
     g_assert_no_error(error);
     assert_memtest_error(f, 0, 8, "the guest is not running");
     qmem_accel_start(f->accel);

@@ -378,7 +378,8 @@ static void machine_start(Fixture *f, const Config *c)
     g_assert_true(qmem_machine_set_memory(f->machine, m, &error));
     g_assert_true(qmem_machine_init_board(f->machine, &error));
     g_assert_true(qmem_accel_init_machine(
-        f->accel, qmem_machine_get_address_space(f->machine), 1, &error));
+        f->accel, qmem_machine_get_address_space(f->machine),
+        qmem_machine_get_io_address_space(f->machine), 1, &error));
     g_assert_no_error(error);
 }
 

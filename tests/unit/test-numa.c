@@ -446,6 +446,8 @@ static gboolean build(Fixture *f, const char *type, const char *m,
     return !f->accel ||
            qmem_accel_init_machine(f->accel,
                                    qmem_machine_get_address_space(f->machine),
+                                   qmem_machine_get_io_address_space(
+                                       f->machine),
                                    qmem_machine_get_smp_cpus(f->machine),
                                    error);
 }

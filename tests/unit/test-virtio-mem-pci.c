@@ -74,7 +74,8 @@ static void machine_setup(MachineFixture *f, gconstpointer data)
     g_assert_true(qmem_machine_set_memory(f->machine, mem, &error));
     g_assert_true(qmem_machine_init_board(f->machine, &error));
     g_assert_true(qmem_accel_init_machine(
-        f->accel, qmem_machine_get_address_space(f->machine), 1, &error));
+        f->accel, qmem_machine_get_address_space(f->machine),
+        qmem_machine_get_io_address_space(f->machine), 1, &error));
     g_assert_no_error(error);
     qmem_machine_set_running(f->machine);
 

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Port I/O and MMIO on request: what a driver does, driven by the VMM. */
+
+#include "payload.h"
+
+static int pio_read(uint16_t port, uint64_t size, uint64_t count,
+                    uint8_t *data)
+{
+    if (count == 1) {
+        switch (size) {
+        case 1: *data = inb(port); return 1;
+        case 2: *(uint16_t *)data = inw(port); return 1;
+        case 4: *(uint32_t *)data = inl(port); return 1;
+        }
+        return 0;
+    }
+    switch (size) {
+    case 1: insb(port, data, count); return 1;
+    case 2: insw(port, data, count); return 1;
+    case 4: insl(port, data, count); return 1;
+    }
+    return 0;
+}
+
+static int pio_write(uint16_t port, uint64_t size, uint64_t count,
+                     const uint8_t *data)
+{
+    if (count == 1) {
+        switch (size) {
+        case 1: outb(port, *data); return 1;
+        case 2: outw(port, *(const uint16_t *)data); return 1;
+        case 4: outl(port, *(const uint32_t *)data); return 1;
+        }
+        return 0;
+    }
+    switch (size) {
+    case 1: outsb(port, data, count); return 1;
+    case 2: outsw(port, data, count); return 1;
+    case 4: outsl(port, data, count); return 1;
+    }
+    return 0;
+}
+
+static int mmio_access(uint64_t addr, uint64_t size, uint8_t *data,
+                       int write)
+{
+    switch (size) {
+    case 1:
+        if (write) {
+            mmio_write8(addr, *data);
+        } else {
+            *data = mmio_read8(addr);
+        }
+        return 1;
+    case 2:
+        if (write) {
+            mmio_write16(addr, *(uint16_t *)data);
+        } else {
+            *(uint16_t *)data = mmio_read16(addr);
+        }
+        return 1;
+    case 4:
+        if (write) {
+            mmio_write32(addr, *(uint32_t *)data);
+        } else {
+            *(uint32_t *)data = mmio_read32(addr);
+        }
+        return 1;
+    case 8:
+        if (write) {
+            mmio_write64(addr, *(uint64_t *)data);
+        } else {
+            *(uint64_t *)data = mmio_read64(addr);
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * The mailbox's data is the buffer: aligned (the mailbox is) and
+ * QMEM_KVM_X86_MB_DATA_MAX bytes.  The VMM checks the request, and the
+ * guest again, as a driver checks what a device tells it.
+ */
+void access_run(Mailbox *mb)
+{
+    uint64_t op = mb->op, addr = mb->start, size = mb->size;
+    uint64_t count = mb->count;
+    uint8_t *data = (uint8_t *)mb->data;
+    int ok = 0;
+
+    if (count && count <= QMEM_KVM_X86_MB_DATA_MAX / size) {
+        switch (op) {
+        case QMEM_KVM_X86_OP_PIO_READ:
+            ok = addr <= 0xffff && pio_read(addr, size, count, data);
+            break;
+        case QMEM_KVM_X86_OP_PIO_WRITE:
+            ok = addr <= 0xffff && pio_write(addr, size, count, data);
+            break;
+        default:
+            ok = 1;
+            for (uint64_t i = 0; ok && i < count; i++) {
+                ok = mmio_access(addr + i * size, size, data + i * size,
+                                 op == QMEM_KVM_X86_OP_MMIO_WRITE);
+            }
+            break;
+        }
+    }
+    mb->status = ok ? QMEM_KVM_X86_STATUS_OK : QMEM_KVM_X86_STATUS_BAD_OP;
+}
