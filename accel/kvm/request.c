@@ -90,11 +90,7 @@ void qmem_kvm_request_memtest_fault(QmemKvmAccel *s, QmemKvmVcpu *cpu,
 
 /* ---- the main thread's side, under the BQL ----------------------------- */
 
-/*
- * Whether vCPU 0 can take a request: it exists, the guest runs and the
- * last request (one that timed out, perhaps) came back.
- */
-static gboolean kvm_request_can_post(QmemKvmAccel *s, const char *what,
+static gboolean kvm_request_has_vcpu(QmemKvmAccel *s, const char *what,
                                      GError **error)
 {
     if (s->vm_fd < 0 || !s->n_cpus) {
@@ -102,6 +98,15 @@ static gboolean kvm_request_can_post(QmemKvmAccel *s, const char *what,
                     "the guest has no vCPU to run %s", what);
         return FALSE;
     }
+    return TRUE;
+}
+
+/*
+ * Whether vCPU 0 can take a request: the guest runs and the last request
+ * (one that timed out, perhaps) came back.
+ */
+static gboolean kvm_request_can_post(QmemKvmAccel *s, GError **error)
+{
     if (!s->started) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "the guest is not running");
@@ -205,11 +210,9 @@ gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
     QmemKvmAccel *s = QMEM_KVM_ACCEL(accel);
     QmemKvmRequest *req;
 
-    if (s->vm_fd < 0 || !s->n_cpus) {
-        return kvm_request_can_post(s, "a memory test", error);
-    }
-    if (!kvm_memtest_check_range(s, addr, size, error) ||
-        !kvm_request_can_post(s, "a memory test", error)) {
+    if (!kvm_request_has_vcpu(s, "a memory test", error) ||
+        !kvm_memtest_check_range(s, addr, size, error) ||
+        !kvm_request_can_post(s, error)) {
         return FALSE;
     }
     if (!size) {
@@ -242,7 +245,8 @@ gboolean qmem_kvm_guest_io(QmemAccel *accel, QmemAccelGuestIoSpace space,
     guint64 len = (guint64)size * count;
     QmemKvmRequest *req;
 
-    if (!kvm_request_can_post(s, "guest I/O", error)) {
+    if (!kvm_request_has_vcpu(s, "guest I/O", error) ||
+        !kvm_request_can_post(s, error)) {
         return FALSE;
     }
     if (space == QMEM_ACCEL_GUEST_IO_MEMORY &&

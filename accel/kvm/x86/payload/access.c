@@ -3,40 +3,61 @@
 
 #include "payload.h"
 
-static int pio_read(uint16_t port, uint64_t size, uint64_t count,
-                    uint8_t *data)
+/* One IN or OUT of @size bytes; %0 for a size ports do not have. */
+static int pio_one(uint16_t port, uint64_t size, uint8_t *data, int write)
 {
-    if (count == 1) {
-        switch (size) {
-        case 1: *data = inb(port); return 1;
-        case 2: *(uint16_t *)data = inw(port); return 1;
-        case 4: *(uint32_t *)data = inl(port); return 1;
-        }
-        return 0;
-    }
     switch (size) {
-    case 1: insb(port, data, count); return 1;
-    case 2: insw(port, data, count); return 1;
-    case 4: insl(port, data, count); return 1;
+    case 1:
+        if (write) {
+            outb(port, *data);
+        } else {
+            *data = inb(port);
+        }
+        return 1;
+    case 2:
+        if (write) {
+            outw(port, *(uint16_t *)data);
+        } else {
+            *(uint16_t *)data = inw(port);
+        }
+        return 1;
+    case 4:
+        if (write) {
+            outl(port, *(uint32_t *)data);
+        } else {
+            *(uint32_t *)data = inl(port);
+        }
+        return 1;
     }
     return 0;
 }
 
-static int pio_write(uint16_t port, uint64_t size, uint64_t count,
-                     const uint8_t *data)
+/* REP INS or REP OUTS: @count items at one port, one exit. */
+static int pio_string(uint16_t port, uint64_t size, uint64_t count,
+                      uint8_t *data, int write)
 {
-    if (count == 1) {
-        switch (size) {
-        case 1: outb(port, *data); return 1;
-        case 2: outw(port, *(const uint16_t *)data); return 1;
-        case 4: outl(port, *(const uint32_t *)data); return 1;
-        }
-        return 0;
-    }
     switch (size) {
-    case 1: outsb(port, data, count); return 1;
-    case 2: outsw(port, data, count); return 1;
-    case 4: outsl(port, data, count); return 1;
+    case 1:
+        if (write) {
+            outsb(port, data, count);
+        } else {
+            insb(port, data, count);
+        }
+        return 1;
+    case 2:
+        if (write) {
+            outsw(port, data, count);
+        } else {
+            insw(port, data, count);
+        }
+        return 1;
+    case 4:
+        if (write) {
+            outsl(port, data, count);
+        } else {
+            insl(port, data, count);
+        }
+        return 1;
     }
     return 0;
 }
@@ -89,19 +110,24 @@ void access_run(Mailbox *mb)
     uint8_t *data = (uint8_t *)mb->data;
     int ok = 0;
 
-    if (count && count <= QMEM_KVM_X86_MB_DATA_MAX / size) {
+    if (size && count && count <= QMEM_KVM_X86_MB_DATA_MAX / size) {
+        int write = op == QMEM_KVM_X86_OP_PIO_WRITE ||
+                    op == QMEM_KVM_X86_OP_MMIO_WRITE;
+
         switch (op) {
         case QMEM_KVM_X86_OP_PIO_READ:
-            ok = addr <= 0xffff && pio_read(addr, size, count, data);
-            break;
         case QMEM_KVM_X86_OP_PIO_WRITE:
-            ok = addr <= 0xffff && pio_write(addr, size, count, data);
+            if (addr > 0xffff) {
+                break;
+            }
+            ok = count == 1 ? pio_one(addr, size, data, write)
+                            : pio_string(addr, size, count, data, write);
             break;
         default:
             ok = 1;
             for (uint64_t i = 0; ok && i < count; i++) {
                 ok = mmio_access(addr + i * size, size, data + i * size,
-                                 op == QMEM_KVM_X86_OP_MMIO_WRITE);
+                                 write);
             }
             break;
         }
