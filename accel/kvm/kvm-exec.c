@@ -54,6 +54,9 @@ static void kvm_handle_io(QmemKvmAccel *s, QmemKvmVcpu *cpu)
         len > s->run_size - run->io.data_offset) {
         return;
     }
+    if (qmem_kvm_arch_handle_port(s, cpu)) {
+        return;
+    }
     if (qmem_kvm_arch_exit_is_log(cpu)) {
         if (is_write) {
             kvm_handle_log(s, cpu, data, len);

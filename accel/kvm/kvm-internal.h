@@ -304,6 +304,12 @@ gboolean qmem_kvm_arch_init_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
 gboolean qmem_kvm_arch_reset_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
                                   GError **error);
 
+/*
+ * Handles the last exit (port I/O) when it is one of the payload's
+ * requests to the VMM itself (x86: mapping memory); %FALSE when not.
+ */
+gboolean qmem_kvm_arch_handle_port(QmemKvmAccel *s, QmemKvmVcpu *cpu);
+
 /* Whether the last exit is the payload at its idle port, or its log. */
 gboolean qmem_kvm_arch_exit_is_idle(QmemKvmVcpu *cpu);
 gboolean qmem_kvm_arch_exit_is_log(QmemKvmVcpu *cpu);

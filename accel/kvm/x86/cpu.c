@@ -188,6 +188,8 @@ gboolean qmem_kvm_arch_init_vm(QmemKvmAccel *s, GError **error)
     }
     x->priv = priv;
     x86_build_private_area(x);
+    /* Where RAM below 4 GiB and the legacy devices are: mapped at once. */
+    qmem_kvm_x86_map_range(x, 0, MIN(4 * GIB, x->limit));
 
     if (qmem_kvm_set_private_slot(s, x->priv_gpa, x->priv_size, x->priv,
                                   error) < 0) {

@@ -69,6 +69,15 @@
 #define QMEM_KVM_X86_PORT_IDLE      0xf4
 #define QMEM_KVM_X86_PORT_LOG       0xe9
 
+/*
+ * QMEM_KVM_X86_PORT_MAP: an OUT asks the VMM to make the identity map
+ * cover [mailbox.map_start, + map_size) (page directories are written on
+ * demand, 4 KiB per GiB); map_done says whether it does now.  The first
+ * 4 GiB (RAM below 4 GiB, the PCI hole, the APICs) are mapped from the
+ * start.
+ */
+#define QMEM_KVM_X86_PORT_MAP       0xf5
+
 /* The mailbox's ops (mailbox.op). */
 #define QMEM_KVM_X86_OP_NONE         0      /* poll the devices */
 #define QMEM_KVM_X86_OP_WRITE_VERIFY 1
@@ -117,6 +126,9 @@ struct qmem_kvm_x86_mailbox {
     uint64_t status;
     uint64_t mismatches;
     uint64_t end_out;
+    uint64_t map_start;
+    uint64_t map_size;
+    uint64_t map_done;
     uint8_t data[QMEM_KVM_X86_MB_DATA_MAX];
 };
 #endif

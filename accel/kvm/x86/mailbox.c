@@ -46,7 +46,7 @@ static void x86_map_gib(QmemKvmX86State *x, guint64 gib)
     }
 }
 
-static void x86_map_range(QmemKvmX86State *x, guint64 start, guint64 end)
+void qmem_kvm_x86_map_range(QmemKvmX86State *x, guint64 start, guint64 end)
 {
     g_assert(end <= x->limit);
     if (end > start) {
@@ -79,9 +79,9 @@ void qmem_kvm_arch_request_prepare(QmemKvmAccel *s, QmemKvmRequest *req)
         mb->op = QMEM_KVM_X86_OP_NONE;
         return;
     }
-    if (req->kind == QMEM_KVM_REQUEST_MEMTEST ||
-        req->space == QMEM_ACCEL_GUEST_IO_MEMORY) {
-        x86_map_range(x, req->start, req->end);
+    /* Guest I/O maps its range itself, as a driver does. */
+    if (req->kind == QMEM_KVM_REQUEST_MEMTEST) {
+        qmem_kvm_x86_map_range(x, req->start, req->end);
     }
     mb->op = x86_request_op(req);
     mb->start = req->start;
@@ -115,6 +115,28 @@ gboolean qmem_kvm_arch_request_result(QmemKvmAccel *s, QmemKvmRequest *req,
         req->end_out = mb->end_out;
     } else if (!req->is_write) {
         memcpy(req->data, mb->data, (gsize)req->size * req->count);
+    }
+    return TRUE;
+}
+
+/*
+ * The payload asks for a range to be mapped (guest_map()): anything below
+ * the identity map's limit is, the rest is refused (map_done 0).
+ */
+gboolean qmem_kvm_arch_handle_port(QmemKvmAccel *s, QmemKvmVcpu *cpu)
+{
+    QmemKvmX86State *x = s->arch;
+    struct qmem_kvm_x86_mailbox *mb = x86_mailbox(x);
+    struct kvm_run *run = cpu->run;
+    guint64 start = mb->map_start, size = mb->map_size;
+
+    if (cpu->index != 0 || run->io.port != QMEM_KVM_X86_PORT_MAP ||
+        run->io.direction != KVM_EXIT_IO_OUT) {
+        return FALSE;
+    }
+    mb->map_done = start <= x->limit && size <= x->limit - start;
+    if (mb->map_done) {
+        qmem_kvm_x86_map_range(x, start, start + size);
     }
     return TRUE;
 }

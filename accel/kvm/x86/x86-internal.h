@@ -39,6 +39,12 @@ typedef struct {
     guint64 limit;              /* identity map: [0, limit) */
 } QmemKvmX86State;
 
+/*
+ * mailbox.c: makes [@start, @end) of the identity map present, 4 KiB of
+ * page directory per GiB; @end is at most the map's limit.
+ */
+void qmem_kvm_x86_map_range(QmemKvmX86State *x, guint64 start, guint64 end);
+
 /* The page table (or other structure) at @offset in the private area. */
 static inline guint64 *qmem_kvm_x86_table(QmemKvmX86State *x, guint64 offset)
 {

@@ -124,7 +124,7 @@ void access_run(Mailbox *mb)
                             : pio_string(addr, size, count, data, write);
             break;
         default:
-            ok = 1;
+            ok = guest_map(addr, count * size);
             for (uint64_t i = 0; ok && i < count; i++) {
                 ok = mmio_access(addr + i * size, size, data + i * size,
                                  write);

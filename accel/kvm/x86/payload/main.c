@@ -5,6 +5,17 @@
 
 void guest_main(void) __attribute__((noreturn));
 
+int guest_map(uint64_t addr, uint64_t size)
+{
+    Mailbox *mb = MAILBOX;
+
+    mb->map_start = addr;
+    mb->map_size = size;
+    mb->map_done = 0;
+    outb(QMEM_KVM_X86_PORT_MAP, 0);
+    return mb->map_done != 0;
+}
+
 void guest_idle(void)
 {
     /* The VMM reads the results and writes the next request meanwhile. */

@@ -25,6 +25,15 @@ typedef volatile struct qmem_kvm_x86_mailbox Mailbox;
 /* main.c: gives the vCPU back to the VMM until there is work. */
 void guest_idle(void);
 
+/*
+ * main.c: makes guest-physical [addr, addr + size) addressable (the
+ * identity map grows on demand; the first 4 GiB are there from the
+ * start).  Call it before touching memory above 4 GiB, such as a 64-bit
+ * BAR.  Returns: 1, or 0 when the range is beyond what the guest can
+ * address.
+ */
+int guest_map(uint64_t addr, uint64_t size);
+
 /* memtest.c: the memory test requests. */
 void memtest_run(Mailbox *mb);
 
