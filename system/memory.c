@@ -750,12 +750,13 @@ static guint64 io_access(const QmemMemorySection *s, guint64 addr,
                          guint8 *buf, guint64 len, gboolean is_write,
                          gboolean *ok)
 {
+    QmemMemoryRegion *mr = s->mr;
     guint64 off = s->offset_within_region +
                   (addr - s->offset_within_address_space);
-    guint size = io_access_size(s->mr->ops, off, len);
+    guint size = io_access_size(mr->ops, off, len);
     guint64 value = 0;
 
-    if (!io_access_valid(s->mr->ops, off, size)) {
+    if (!io_access_valid(mr->ops, off, size)) {
         if (!is_write) {
             memset(buf, 0, size);
         }
@@ -770,14 +771,17 @@ static guint64 io_access(const QmemMemorySection *s, guint64 addr,
          * Under an accelerator that does not signal ioeventfds itself, a
          * matching write sets the notifier instead of reaching the ops.
          */
-        if (s->mr->ioeventfds &&
+        if (mr->ioeventfds &&
             !qmem_accel_ioeventfds_enabled(qmem_accel_get_current()) &&
-            qmem_ioeventfd_list_dispatch(s->mr->ioeventfds, off, size,
+            qmem_ioeventfd_list_dispatch(mr->ioeventfds, off, size,
                                          value)) {
             return size;
         }
     }
-    io_dispatch(s->mr, off, &value, size, is_write);
+    /* The callbacks may unmap the region: it lives until they return. */
+    g_object_ref(mr);
+    io_dispatch(mr, off, &value, size, is_write);
+    g_object_unref(mr);
     if (!is_write) {
         for (guint i = 0; i < size; i++) {
             buf[i] = value >> (i * 8);

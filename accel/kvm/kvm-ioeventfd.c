@@ -55,14 +55,9 @@ static int kvm_set_ioeventfd(QmemKvmAccel *s, const QmemMemorySection *section,
 
 /*
  * A listener cannot fail and nothing may exit the runner: where QEMU
- * aborts, the error is reported and the guest's writes keep exiting to
- * the region's ops.
+ * aborts, the error is printed (QEMU's text) and the guest's writes keep
+ * exiting to the region's ops.
  */
-static void kvm_report(const char *func, const char *what, int ret)
-{
-    qmem_error_report("%s: error %s ioeventfd: %s (%d)", func, what,
-                      g_strerror(-ret), -ret);
-}
 
 static void kvm_mem_ioeventfd_add(QmemMemoryListener *listener,
                                   const QmemMemorySection *section,
@@ -73,7 +68,8 @@ static void kvm_mem_ioeventfd_add(QmemMemoryListener *listener,
                                 match_data, data, e, FALSE, TRUE);
 
     if (ret < 0) {
-        kvm_report("kvm_mem_ioeventfd_add", "adding", ret);
+        qmem_error_printf("kvm_mem_ioeventfd_add: error adding ioeventfd: "
+                          "%s (%d)\n", g_strerror(-ret), -ret);
     }
 }
 
@@ -86,7 +82,8 @@ static void kvm_mem_ioeventfd_del(QmemMemoryListener *listener,
                                 match_data, data, e, FALSE, FALSE);
 
     if (ret < 0) {
-        kvm_report("kvm_mem_ioeventfd_del", "deleting", ret);
+        qmem_error_printf("kvm_mem_ioeventfd_del: error deleting ioeventfd: "
+                          "%s (%d)\n", g_strerror(-ret), -ret);
     }
 }
 
@@ -99,7 +96,8 @@ static void kvm_io_ioeventfd_add(QmemMemoryListener *listener,
                                 match_data, data, e, TRUE, TRUE);
 
     if (ret < 0) {
-        kvm_report("kvm_io_ioeventfd_add", "adding", ret);
+        qmem_error_printf("kvm_io_ioeventfd_add: error adding ioeventfd: "
+                          "%s (%d)\n", g_strerror(-ret), -ret);
     }
 }
 
@@ -112,7 +110,8 @@ static void kvm_io_ioeventfd_del(QmemMemoryListener *listener,
                                 match_data, data, e, TRUE, FALSE);
 
     if (ret < 0) {
-        kvm_report("kvm_io_ioeventfd_del", "deleting", ret);
+        qmem_error_printf("kvm_io_ioeventfd_del: error deleting ioeventfd: "
+                          "%s (%d)\n", g_strerror(-ret), -ret);
     }
 }
 

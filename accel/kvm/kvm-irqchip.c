@@ -53,7 +53,8 @@ int qmem_kvm_set_irq(QmemAccel *accel, guint gsi, int level)
     }
     if (ioctl(s->vm_fd, s->irq_status ? KVM_IRQ_LINE_STATUS : KVM_IRQ_LINE,
               &event) < 0) {
-        qmem_error_report("kvm_set_irq: %s", g_strerror(errno));
+        /* QEMU's perror("kvm_set_irq"). */
+        qmem_error_printf("kvm_set_irq: %s\n", g_strerror(errno));
         return -1;
     }
     /* A raised line is news for the guest's drivers, as for a HLT. */

@@ -90,15 +90,9 @@ void qmem_kvm_request_memtest_fault(QmemKvmAccel *s, QmemKvmVcpu *cpu,
 
 /* ---- the main thread's side, under the BQL ----------------------------- */
 
-static gboolean kvm_request_has_vcpu(QmemKvmAccel *s, const char *what,
-                                     GError **error)
+static gboolean kvm_request_has_vcpu(QmemKvmAccel *s)
 {
-    if (s->vm_fd < 0 || !s->n_cpus) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "the guest has no vCPU to run %s", what);
-        return FALSE;
-    }
-    return TRUE;
+    return s->vm_fd >= 0 && s->n_cpus;
 }
 
 /*
@@ -126,38 +120,35 @@ static gboolean kvm_request_can_post(QmemKvmAccel *s, GError **error)
 /*
  * Hands @req to vCPU 0 and waits until it is done, with the BQL released
  * (the vCPU takes it for the exits it hands to devices); when that takes
- * longer than @timeout_ms the request is cancelled.
+ * longer than @timeout_ms the request is cancelled and @timed_out set.
  *
- * Returns: the request, done, for the caller to free; %NULL with @error
- *   set when it timed out (if vCPU 0 did not come back from the cancel
- *   either, the request stays with it: s->request).
+ * Returns: the request, done, for the caller to free; %NULL when it
+ *   failed (@error set) or timed out (if vCPU 0 did not come back from
+ *   the cancel either, the request stays with it: s->request).
  */
 static QmemKvmRequest *kvm_request_run(QmemKvmAccel *s, QmemKvmRequest *req,
-                                       guint64 timeout_ms, const char *what,
-                                       GError **error)
+                                       guint64 timeout_ms,
+                                       gboolean *timed_out, GError **error)
 {
     gint64 deadline = g_get_monotonic_time()
                       + MIN(timeout_ms, G_MAXINT64 / 2000) * 1000;
-    gboolean timed_out = FALSE;
 
+    *timed_out = FALSE;
     s->request = req;
     g_cond_broadcast(&s->cond);
     while (!req->done) {
         if (qmem_bql_cond_wait_until(&s->cond, deadline)) {
             continue;
         }
-        if (timed_out) {
+        if (*timed_out) {
             break;
         }
-        timed_out = TRUE;
+        *timed_out = TRUE;
         g_atomic_int_set(&req->cancelled, 1);
         qmem_kvm_vcpu_kick(&s->cpus[0]);
         deadline = g_get_monotonic_time() + REQUEST_KICK_GRACE_US;
     }
-    if (timed_out) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "%s timed out after %" G_GUINT64_FORMAT " ms", what,
-                    timeout_ms);
+    if (*timed_out) {
         if (req->done) {
             g_clear_pointer(&s->request, qmem_kvm_request_free);
         }
@@ -208,10 +199,16 @@ gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
                                 QmemAccelMemtestResult *result, GError **error)
 {
     QmemKvmAccel *s = QMEM_KVM_ACCEL(accel);
+    guint64 timeout_ms = kvm_memtest_timeout_ms(s, size);
     QmemKvmRequest *req;
+    gboolean timed_out;
 
-    if (!kvm_request_has_vcpu(s, "a memory test", error) ||
-        !kvm_memtest_check_range(s, addr, size, error) ||
+    if (!kvm_request_has_vcpu(s)) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "the guest has no vCPU to run a memory test");
+        return FALSE;
+    }
+    if (!kvm_memtest_check_range(s, addr, size, error) ||
         !kvm_request_can_post(s, error)) {
         return FALSE;
     }
@@ -224,8 +221,13 @@ gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
     req->start = addr;
     req->end = addr + size;
     req->seed = seed;
-    req = kvm_request_run(s, req, kvm_memtest_timeout_ms(s, size),
-                          "guest memory test", error);
+    req = kvm_request_run(s, req, timeout_ms, &timed_out, error);
+    if (timed_out) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "guest memory test timed out after %" G_GUINT64_FORMAT
+                    " ms", timeout_ms);
+        return FALSE;
+    }
     if (!req) {
         return FALSE;
     }
@@ -243,10 +245,16 @@ gboolean qmem_kvm_guest_io(QmemAccel *accel, QmemAccelGuestIoSpace space,
 {
     QmemKvmAccel *s = QMEM_KVM_ACCEL(accel);
     guint64 len = (guint64)size * count;
+    guint64 timeout_ms = s->memtest_timeout_ms ?: IO_TIMEOUT_MS;
     QmemKvmRequest *req;
+    gboolean timed_out;
 
-    if (!kvm_request_has_vcpu(s, "guest I/O", error) ||
-        !kvm_request_can_post(s, error)) {
+    if (!kvm_request_has_vcpu(s)) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "the guest has no vCPU to run guest I/O");
+        return FALSE;
+    }
+    if (!kvm_request_can_post(s, error)) {
         return FALSE;
     }
     if (space == QMEM_ACCEL_GUEST_IO_MEMORY &&
@@ -268,8 +276,13 @@ gboolean qmem_kvm_guest_io(QmemAccel *accel, QmemAccelGuestIoSpace space,
     req->count = count;
     req->is_write = is_write;
     memcpy(req->data, buf, len);
-    req = kvm_request_run(s, req, s->memtest_timeout_ms ?: IO_TIMEOUT_MS,
-                          "guest I/O", error);
+    req = kvm_request_run(s, req, timeout_ms, &timed_out, error);
+    if (timed_out) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "guest I/O timed out after %" G_GUINT64_FORMAT " ms",
+                    timeout_ms);
+        return FALSE;
+    }
     if (!req) {
         return FALSE;
     }

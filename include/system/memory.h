@@ -17,7 +17,8 @@ G_BEGIN_DECLS
  * tree whose root belongs to an address space; the address space's flat
  * view is the list of sections the tree makes visible, and listeners are
  * told which sections appear and disappear each time the outermost
- * transaction commits.  The memory map changes on the main thread only.
+ * transaction commits.  The memory map changes under the BQL: on the main
+ * thread, or in a device callback a vCPU thread runs.
  */
 
 #define QMEM_TYPE_MEMORY_REGION (qmem_memory_region_get_type())
