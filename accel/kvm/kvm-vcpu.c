@@ -220,6 +220,13 @@ static void kvm_vcpu0_loop(QmemKvmAccel *s, QmemKvmVcpu *cpu)
         GError *error = NULL;
 
         if (!s->started) {
+            if (cpu->turn_req && g_atomic_int_get(&cpu->turn_req->cancelled)) {
+                /* Stopped mid-request and then cancelled: give it back. */
+                kvm_vcpu0_end_turn(s, cpu, QMEM_KVM_TURN_INTERRUPTED,
+                                   g_error_new_literal(QMEM_ERROR,
+                                                       QMEM_ERROR_GENERIC,
+                                                       "cancelled"));
+            }
             cpu->stopped = TRUE;
             g_cond_broadcast(&s->cond);
             qmem_bql_cond_wait(&s->cond);

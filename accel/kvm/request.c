@@ -146,6 +146,7 @@ static QmemKvmRequest *kvm_request_run(QmemKvmAccel *s, QmemKvmRequest *req,
         *timed_out = TRUE;
         g_atomic_int_set(&req->cancelled, 1);
         qmem_kvm_vcpu_kick(&s->cpus[0]);
+        g_cond_broadcast(&s->cond);
         deadline = g_get_monotonic_time() + REQUEST_KICK_GRACE_US;
     }
     if (*timed_out) {
