@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "qapi/opts.h"
 #include "qobject/json.h"
 #include "qom/property.h"
 #include "system/accel.h"
@@ -52,6 +53,23 @@ static void qmem_accel_init(QmemAccel *accel)
 {
 }
 
+/*
+ * QEMU's accel_set_property(): each -accel key, its last value, parsed as
+ * object_property_parse() does.
+ */
+static gboolean set_props(QmemAccel *accel, JsonObject *props, GError **error)
+{
+    g_autoptr(GList) members = json_object_get_members(props);
+
+    for (GList *m = members; m; m = m->next) {
+        if (!qmem_property_parse(QMEM_OBJECT(accel), m->data,
+                                 qmem_opts_get_last(props, m->data), error)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 QmemAccel *qmem_accel_new(const char *name, JsonObject *props, GError **error)
 {
     g_autofree char *type_name = NULL;
@@ -69,8 +87,7 @@ QmemAccel *qmem_accel_new(const char *name, JsonObject *props, GError **error)
         return NULL;
     }
     accel = g_object_new(type, NULL);
-    if (props && !qmem_object_set_props(QMEM_OBJECT(accel), props,
-                                        QMEM_INPUT_OPTS, error)) {
+    if (props && !set_props(accel, props, error)) {
         return NULL;
     }
     return g_steal_pointer(&accel);

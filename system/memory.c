@@ -823,11 +823,13 @@ gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
                 ok = FALSE;
             }
         } else if (s) {
-            chunk = io_access(s, addr, p,
-                              MIN((guint64)len,
-                                  s->size - (addr -
-                                             s->offset_within_address_space)),
-                              is_write, &ok);
+            /*
+             * Not cut at the section's end: QEMU clamps only RAM, an I/O
+             * region takes the whole access its ops allow from where it
+             * starts (address_space_translate_internal()), so that a
+             * 4-byte read of a 2-byte region is one access it may refuse.
+             */
+            chunk = io_access(s, addr, p, len, is_write, &ok);
         } else {
             /*
              * A hole reaches up to the next section, or to the end of the

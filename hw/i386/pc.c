@@ -3,11 +3,11 @@
 
 #include <string.h>
 #include <gmodule.h>
-#include "hw/acpi/acpi.h"
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
 #include "hw/intc/apic-msi.h"
 #include "hw/mem/memory-device.h"
+#include "pc-internal.h"
 #include "qom/module.h"
 #include "system/accel.h"
 #include "util/error.h"
@@ -29,6 +29,7 @@ struct _QmemPcMachineClass {
 
     guint64 lowmem_limit;       /* RAM at or above this splits ... */
     guint64 lowmem;             /* ... leaving this much below 4 GiB */
+    QmemPcFirmwareOptions firmware;    /* e820, fw_cfg, ACPI */
 };
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
@@ -143,12 +144,9 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
         qmem_memory_region_add_subregion(system, 4 * GiB, high);
     }
     qmem_memory_region_transaction_commit();
-    /* The guest learns its NUMA layout from SRAT and SLIT. */
-    if (qmem_numa_get_num_nodes(machine) &&
-        !qmem_acpi_build_numa_tables(machine, below_4g, error)) {
-        return FALSE;
-    }
-    return TRUE;
+    /* The guest learns its memory from e820, fw_cfg and ACPI. */
+    return qmem_pc_firmware_init(machine, &pcmc->firmware, below_4g,
+                                 above_4g, error);
 }
 
 /* NUMA: QEMU's x86 CPU slots, socket-major default mapping. */
@@ -228,11 +226,24 @@ static void qmem_pc_machine_init(QmemPcMachine *self)
 {
 }
 
+/* The current machine types' firmware interface. */
+static void pc_firmware_setup(QmemPcMachineClass *pcmc, gboolean q35)
+{
+    pcmc->firmware = (QmemPcFirmwareOptions){
+        .q35 = q35,
+        .enforce_amd_1tb_hole = TRUE,
+        .rsdp_in_ram = TRUE,
+        .fw_cfg_dma = TRUE,
+        .fw_cfg_file_slots = QMEM_FW_CFG_FILE_SLOTS_DFLT,
+    };
+}
+
 static void pc_i440fx_class_setup(QmemPcMachineClass *pcmc)
 {
     QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (i440FX + PIIX, 1996)";
     pcmc->lowmem_limit = 0xe0000000;
     pcmc->lowmem = 0xc0000000;
+    pc_firmware_setup(pcmc, FALSE);
 }
 
 static void qmem_i440fx_machine_class_init(QmemI440fxMachineClass *klass)
@@ -254,6 +265,7 @@ static void pc_q35_class_setup(QmemPcMachineClass *pcmc)
     QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (Q35 + ICH9, 2009)";
     pcmc->lowmem_limit = 0xb0000000;
     pcmc->lowmem = 0x80000000;
+    pc_firmware_setup(pcmc, TRUE);
 }
 
 static void qmem_q35_machine_class_init(QmemQ35MachineClass *klass)
@@ -293,6 +305,14 @@ static void pc_versioned_class_init(gpointer klass, gpointer data)
     }
     QMEM_MACHINE_CLASS(klass)->smp_props.prefer_sockets =
         PC_VERSION_LE(v, 6, 1);
+    /* QEMU's compat knobs for the firmware interface. */
+    QMEM_MACHINE_CLASS(klass)->legacy_fw_cfg_order = PC_VERSION_LE(v, 2, 5);
+    pcmc->firmware.enforce_amd_1tb_hole = !PC_VERSION_LE(v, 7, 0);
+    pcmc->firmware.broken_reserved_end = PC_VERSION_LE(v, 2, 4);
+    pcmc->firmware.rsdp_in_ram = !PC_VERSION_LE(v, 2, 2);
+    pcmc->firmware.fw_cfg_dma = !PC_VERSION_LE(v, 2, 4);
+    pcmc->firmware.fw_cfg_file_slots = PC_VERSION_LE(v, 2, 8) ?
+        QMEM_FW_CFG_FILE_SLOTS_MIN : QMEM_FW_CFG_FILE_SLOTS_DFLT;
 }
 
 static void pc_register_versioned(GTypeModule *module, const PcVersion *v)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "accel/qtest/qtest.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 #include "util/timer.h"
 
@@ -739,18 +740,6 @@ static void test_open_error(gconstpointer data)
     g_object_unref(root);
 }
 
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_assert_cmpint(fd, >=, 0);
-    g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
-    g_assert_cmpint(fcntl(fd, F_SETFL, O_NONBLOCK), ==, 0);
-    return fd;
-}
-
 static gboolean one_client(Conn *c)
 {
     return qmem_qtest_server_get_n_clients(c->g.server) == 1;
@@ -928,10 +917,13 @@ static const AccelErrorCase accel_error_cases[] = {
     /* Names of other types are not accelerators either. */
     { "not-an-accelerator", "container", NULL, NULL,
       "invalid accelerator container" },
+    /* Properties are parsed as QEMU's object_property_parse() does. */
     { "unknown-property", "qtest", "bogus", "1",
-      "Invalid parameter 'bogus'" },
+      "Property 'qtest-accel.bogus' not found" },
+    { "not-a-number", "qtest", "x-memslots", "x",
+      "Parameter 'x-memslots' expects uint64" },
     { "negative-memslots", "qtest", "x-memslots", "-1",
-      "Parameter 'x-memslots' expects a uint64 value" },
+      "Parameter 'x-memslots' expects uint32_t" },
     { "memslots-too-large", "qtest", "x-memslots", "4294967296",
       "Parameter 'x-memslots' expects uint32_t" },
 };

@@ -2,13 +2,12 @@
 /* Tests for hw/virtio/virtio-mem-request.c and -memslots.c: the guest. */
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <glib/gstdio.h>
 
-#include "qom/module.h"
 #include "system/memory.h"
 #include "tests/unit/virtio-mem-test.h"
 #include "util/error.h"
@@ -601,7 +600,7 @@ static void test_discard(Fixture *f, gconstpointer data)
 {
     const DiscardCase *c = data;
     QmemVirtioMem *vmem = f->vmem;
-    g_autofree char *path = g_build_filename(f->dir, "f", NULL);
+    g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
     QmemRamBlock *block;
     guint8 *host;
     guint64 rss0, rss1, rss2;
@@ -687,7 +686,7 @@ static void test_prealloc(Fixture *f, gconstpointer data)
 static void test_prealloc_fails(Fixture *f, gconstpointer data)
 {
     QmemVirtioMem *vmem = f->vmem;
-    g_autofree char *path = g_build_filename(f->dir, "f", NULL);
+    g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
 
     add_backend(f, "memory-backend-file,id=m0,size=16M,mem-path=@DIR@/f,"
                 "share=on");
@@ -705,15 +704,15 @@ static void test_prealloc_fails(Fixture *f, gconstpointer data)
     g_assert_true(qmem_virtio_mem_is_range_unplugged(vmem, ADDR + 2 * BLK,
                                                      6 * BLK));
     g_assert_cmpuint(f->size_changes, ==, 1);
-    f->expect_printed = "qmem-run: warning: qemu_prealloc_mem: "
-                        "preallocating memory failed: Bad address\n";
+    f->base.expect_printed = "qmem-run: warning: qemu_prealloc_mem: "
+                             "preallocating memory failed: Bad address\n";
 }
 
 /* A failed discard answers BUSY and leaves the blocks plugged. */
 static void test_unplug_discard_fails(Fixture *f, gconstpointer data)
 {
     QmemVirtioMemEnv env = { .nb_numa_nodes = 1, .incoming_migration = TRUE };
-    g_autofree char *path = g_build_filename(f->dir, "f", NULL);
+    g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
     QmemVirtioMem *vmem = f->vmem;
 
     g_assert_true(g_file_set_contents(path, "", 0, NULL));
@@ -728,7 +727,7 @@ static void test_unplug_discard_fails(Fixture *f, gconstpointer data)
     g_assert_cmpuint(request(vmem, UNPLUG_ALL, 0, 0, NULL), ==, BUSY);
     g_assert_cmpuint(qmem_virtio_mem_get_size(vmem), ==, 4 * MiB);
     g_assert_true(qmem_virtio_mem_is_range_plugged(vmem, ADDR, 2 * BLK));
-    f->expect_printed =
+    f->base.expect_printed =
         "qmem-run: ram_block_discard_range: Discarding RAM with readonly "
         "files is not supported\n"
         "qmem-run: ram_block_discard_range: Discarding RAM with readonly "
@@ -809,25 +808,7 @@ static void test_features(Fixture *f, gconstpointer data)
 
 int main(int argc, char **argv)
 {
-    g_autoptr(GError) error = NULL;
-    char name[128];
-
-    g_test_init(&argc, &argv, NULL);
-    /* Warnings name the program, as qmem-run's do. */
-    g_set_prgname("qmem-run");
-    if (!qmem_modules_init(&error)) {
-        g_printerr("cannot load modules: %s\n", error->message);
-        return 1;
-    }
-
-#define ADD(path, data, fn) \
-    g_test_add(path, Fixture, data, fixture_setup, fn, fixture_teardown)
-#define ADD_TABLE(prefix, cases, fn) \
-    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) { \
-        g_snprintf(name, sizeof(name), "/hw/virtio/virtio-mem/" prefix \
-                   "/%s", cases[i].name); \
-        ADD(name, &cases[i], fn); \
-    }
+    test_init(&argc, &argv);
 
     ADD_TABLE("request", request_cases, test_request);
     ADD("/hw/virtio/virtio-mem/request/padding", NULL, test_request_padding);

@@ -6,7 +6,6 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
-#include "qom/module.h"
 #include "qom/property.h"
 #include "tests/unit/virtio-mem-test.h"
 #include "util/error.h"
@@ -45,7 +44,7 @@ static const ThpCase thp_cases[] = {
 static void test_thp_probe(Fixture *f, gconstpointer data)
 {
     const ThpCase *c = data;
-    g_autofree char *dir = g_build_filename(f->dir, "thp", NULL);
+    g_autofree char *dir = g_build_filename(f->base.dir, "thp", NULL);
 
     if (!c->no_dir) {
         g_assert_cmpint(g_mkdir(dir, 0700), ==, 0);
@@ -56,8 +55,8 @@ static void test_thp_probe(Fixture *f, gconstpointer data)
         g_assert_true(g_file_set_contents(path, c->content, -1, NULL));
     }
     g_assert_cmpuint(qmem_virtio_mem_probe_thp_size(dir), ==, c->size);
-    g_assert_cmpstr(printerr_capture->str, ==, c->printed);
-    g_string_truncate(printerr_capture, 0);
+    g_assert_cmpstr(capture_get(), ==, c->printed);
+    capture_clear();
     if (!c->no_dir) {
         remove_dir(dir);
     }
@@ -346,7 +345,7 @@ static void test_realize(Fixture *f, gconstpointer data)
 
     if (c->backend) {
         /* An existing file for the file backends. */
-        g_autofree char *path = g_build_filename(f->dir, "f", NULL);
+        g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
 
         g_assert_true(g_file_set_contents(path, "", 0, NULL));
         g_assert_cmpint(truncate(path, 4 * MiB), ==, 0);
@@ -366,7 +365,7 @@ static void test_realize(Fixture *f, gconstpointer data)
     g_assert_true(qmem_virtio_mem_set_requested_size(vmem, c->requested_size,
                                                      NULL));
     qmem_virtio_mem_set_addr(vmem, c->addr);
-    f->expect_printed = c->printed;
+    f->base.expect_printed = c->printed;
 
     ok = qmem_virtio_mem_realize(vmem, &c->env, &error);
     if (c->error) {
@@ -419,10 +418,11 @@ static void test_unplugged_inaccessible_auto(Fixture *f, gconstpointer data)
         qmem_virtio_mem_unrealize(f->vmem);
         qmem_virtio_mem_set_memdev(f->vmem, NULL);
         qmem_object_reset_root();
-        g_assert_null(f->memdev_weak);
+        g_assert_null(*f->memdev_weak);
     }
     /* The private file is discarded with a warning, once per process. */
-    f->expect_printed = "qmem-run: warning: ram_block_discard_range: "
+    f->base.expect_printed =
+        "qmem-run: warning: ram_block_discard_range: "
         "Discarding RAM in private file mappings is possibly dangerous, "
         "because it will modify the underlying file and will affect other "
         "users of the file\n";
@@ -577,25 +577,7 @@ static void test_unplug_request_check_legacy(Fixture *f, gconstpointer d)
 
 int main(int argc, char **argv)
 {
-    g_autoptr(GError) error = NULL;
-    char name[128];
-
-    g_test_init(&argc, &argv, NULL);
-    /* Warnings name the program, as qmem-run's do. */
-    g_set_prgname("qmem-run");
-    if (!qmem_modules_init(&error)) {
-        g_printerr("cannot load modules: %s\n", error->message);
-        return 1;
-    }
-
-#define ADD(path, data, fn) \
-    g_test_add(path, Fixture, data, fixture_setup, fn, fixture_teardown)
-#define ADD_TABLE(prefix, cases, fn) \
-    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) { \
-        g_snprintf(name, sizeof(name), "/hw/virtio/virtio-mem/" prefix \
-                   "/%s", cases[i].name); \
-        ADD(name, &cases[i], fn); \
-    }
+    test_init(&argc, &argv);
 
     ADD_TABLE("thp", thp_cases, test_thp_probe);
     ADD("/hw/virtio/virtio-mem/defaults", NULL, test_defaults);

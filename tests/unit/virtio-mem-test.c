@@ -2,34 +2,9 @@
 /* The virtio-mem tests' shared part: requests, a device and its backend. */
 
 #include <string.h>
-#include <glib/gstdio.h>
 
-#include "qapi/opts.h"
-#include "qom/user-creatable.h"
 #include "tests/unit/virtio-mem-test.h"
 #include "util/error.h"
-
-GString *printerr_capture;
-
-void capture_printerr(const char *text)
-{
-    g_string_append(printerr_capture, text);
-}
-
-void assert_error(GError *error, const char *message)
-{
-    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
-    g_assert_cmpstr(error->message, ==, message);
-}
-
-JsonObject *opts(const char *text, const char *implied)
-{
-    g_autoptr(GError) error = NULL;
-    JsonObject *o = qmem_opts_parse(text, implied, NULL, &error);
-
-    g_assert_no_error(error);
-    return o;
-}
 
 void put_le16(guint8 *p, guint16 v)
 {
@@ -109,58 +84,26 @@ void unplug_ok(QmemVirtioMem *vmem, guint64 addr, guint16 nb)
 
 void fixture_setup(Fixture *f, gconstpointer data)
 {
-    f->dir = g_dir_make_tmp("test-virtio-mem-XXXXXX", NULL);
-    g_assert_nonnull(f->dir);
-    printerr_capture = g_string_new(NULL);
-    f->old_printerr = g_set_printerr_handler(capture_printerr);
+    machine_fixture_setup(&f->base, NULL);
     f->vmem = qmem_virtio_mem_new();
-    f->vmem_weak = f->vmem;
-    g_object_add_weak_pointer(G_OBJECT(f->vmem), &f->vmem_weak);
-}
-
-void remove_dir(const char *dir)
-{
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-
-        g_assert_cmpint(g_unlink(path), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(dir), ==, 0);
+    f->vmem_weak = track(&f->base, f->vmem);
 }
 
 void fixture_teardown(Fixture *f, gconstpointer data)
 {
+    /* The device goes with its last reference, the backend with the tree. */
     g_clear_object(&f->vmem);
-    g_assert_null(f->vmem_weak);
-    qmem_object_reset_root();
-    /* The backend went with the device and the tree. */
-    g_assert_null(f->memdev_weak);
-    remove_dir(f->dir);
-    g_free(f->dir);
-    g_set_printerr_handler(f->old_printerr);
-    g_assert_cmpstr(printerr_capture->str, ==, f->expect_printed ?: "");
-    g_string_free(printerr_capture, TRUE);
-    printerr_capture = NULL;
+    g_assert_null(*f->vmem_weak);
+    machine_fixture_teardown(&f->base, NULL);
 }
 
 /* -object TEXT ("@DIR@" is the fixture's directory); memdev of the device. */
 QmemHostMemoryBackend *add_backend(Fixture *f, const char *text)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GString) s = g_string_new(text);
-    g_autoptr(JsonObject) o = NULL;
-    QmemObject *obj;
+    QmemObject *obj = add_object(&f->base, text);
 
-    g_string_replace(s, "@DIR@", f->dir, 0);
-    o = opts(s->str, "qom-type");
-    obj = qmem_user_creatable_add(o, QMEM_INPUT_OPTS, &error);
-    g_assert_no_error(error);
     f->memdev = QMEM_HOST_MEMORY_BACKEND(obj);
-    f->memdev_weak = obj;
-    g_object_add_weak_pointer(G_OBJECT(obj), &f->memdev_weak);
+    f->memdev_weak = track(&f->base, obj);
     qmem_virtio_mem_set_memdev(f->vmem, f->memdev);
     return f->memdev;
 }

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include "hw/virtio/virtio-mem.h"
 #include "system/hostmem.h"
+#include "tests/unit/test-machine.h"
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 #define GiB (G_GUINT64_CONSTANT(1) << 30)
@@ -28,18 +29,6 @@
 #define S_UNPLUGGED QMEM_VIRTIO_MEM_STATE_UNPLUGGED
 #define S_MIXED QMEM_VIRTIO_MEM_STATE_MIXED
 
-/* What capture_printerr() collected (warnings, errors); see the fixture. */
-extern GString *printerr_capture;
-
-/* A g_set_printerr_handler() that appends to printerr_capture. */
-void capture_printerr(const char *text);
-
-/* @error is QMEM_ERROR_GENERIC with exactly @message. */
-void assert_error(GError *error, const char *message);
-
-/* QemuOpts text, parsed; @implied names the first key's value. */
-JsonObject *opts(const char *text, const char *implied);
-
 void put_le16(guint8 *p, guint16 v);
 void put_le64(guint8 *p, guint64 v);
 guint16 get_le16(const guint8 *p);
@@ -59,18 +48,16 @@ void plug_ok(QmemVirtioMem *vmem, guint64 addr, guint16 nb);
 void unplug_ok(QmemVirtioMem *vmem, guint64 addr, guint16 nb);
 
 /*
- * The engine fixture: a #QmemVirtioMem and its backend, no machine.
- * Teardown checks that both were finalized and that printerr_capture
- * holds exactly @expect_printed.
+ * The engine fixture: a #QmemVirtioMem and its backend, no machine, on
+ * the shared fixture (@base): teardown checks that both were finalized
+ * and that g_printerr() printed exactly @base.expect_printed.
  */
 typedef struct {
+    MachineFixture base;
     QmemVirtioMem *vmem;
     QmemHostMemoryBackend *memdev;
-    char *dir;
-    GPrintFunc old_printerr;
-    const char *expect_printed;
-    gpointer memdev_weak;
-    gpointer vmem_weak;
+    gpointer *vmem_weak;        /* track()'s slots */
+    gpointer *memdev_weak;
     guint size_changes;
     guint64 last_size;
 } Fixture;
@@ -78,8 +65,17 @@ typedef struct {
 void fixture_setup(Fixture *f, gconstpointer data);
 void fixture_teardown(Fixture *f, gconstpointer data);
 
-/* Removes @dir and the files in it. */
-void remove_dir(const char *dir);
+/* An engine test at @path, with @data. */
+#define ADD(path, data, fn) \
+    g_test_add(path, Fixture, data, fixture_setup, fn, fixture_teardown)
+
+/* One engine test per entry of @cases, at .../PREFIX/NAME. */
+#define ADD_TABLE(prefix, cases, fn) \
+    for (guint i_ = 0; i_ < G_N_ELEMENTS(cases); i_++) { \
+        g_autofree char *path_ = g_strdup_printf( \
+            "/hw/virtio/virtio-mem/" prefix "/%s", (cases)[i_].name); \
+        ADD(path_, &(cases)[i_], fn); \
+    }
 
 /* -object TEXT ("@DIR@" is the fixture's directory), the device's memdev. */
 QmemHostMemoryBackend *add_backend(Fixture *f, const char *text);

@@ -90,6 +90,9 @@ typedef struct {
  * @device_unplug: takes @dev out (the reverse of @device_plug), before it
  *   is unrealized.  Cannot fail.  Optional
  *   (qmem_memory_device_machine_unplug()).
+ * @legacy_fw_cfg_order: the fw_cfg file directory keeps QEMU's fixed
+ *   order of old machine types (pc 2.5 and older) instead of sorting by
+ *   name ("hw/nvram/fw_cfg.h")
  */
 struct _QmemMachineClass {
     QmemObjectClass parent_class;
@@ -109,8 +112,9 @@ struct _QmemMachineClass {
     gboolean (*device_unplug_request)(QmemMachine *machine, QmemDevice *dev,
                                       GError **error);
     void (*device_unplug)(QmemMachine *machine, QmemDevice *dev);
+    gboolean legacy_fw_cfg_order;
 
-    gpointer padding[12];
+    gpointer padding[11];
 };
 
 /* The "none" machine type, part of the core (hw/core/null-machine.c). */
