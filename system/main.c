@@ -20,6 +20,7 @@
 #include "util/cutils.h"
 #include "util/error-report.h"
 #include "util/error.h"
+#include "util/main-loop.h"
 
 /* One option as given, kept for the messages that name it. */
 typedef struct {
@@ -589,6 +590,8 @@ int main(int argc, char **argv)
     int status = 0;
 
     g_set_prgname(argv[0]);
+    /* This thread holds the BQL but while the main loop polls. */
+    qmem_main_loop_init();
     qmem_qmp_set_quit_handler(on_quit, &r);
     if (qmem_modules_init(&error) &&
         parse_command_line(&r, argc, argv, &error) &&

@@ -58,6 +58,7 @@ gboolean qmem_machine_init_accel(QmemMachine *machine, QmemAccel *accel,
 
     return qmem_accel_init_machine(accel,
                                    qmem_machine_get_address_space(machine),
+                                   qmem_machine_get_io_address_space(machine),
                                    qmem_machine_get_smp_cpus(machine), error);
 }
 

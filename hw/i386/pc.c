@@ -5,6 +5,7 @@
 #include <gmodule.h>
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
+#include "hw/intc/apic-msi.h"
 #include "hw/mem/memory-device.h"
 #include "pc-internal.h"
 #include "qom/module.h"
@@ -122,11 +123,15 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
     guint64 above_4g = ram_size - below_4g;
     g_autoptr(QmemMemoryRegion) low = NULL;
     g_autoptr(QmemMemoryRegion) high = NULL;
+    g_autoptr(QmemMemoryRegion) apic_msi = qmem_apic_msi_region_new();
 
     if (qmem_machine_get_maxram_size(machine) > ram_size &&
         !pc_init_device_memory(machine, above_4g, error)) {
         return FALSE;
     }
+    /* Devices' MSIs reach the local APICs here (x86_cpu_apic_realize()). */
+    qmem_memory_region_add_subregion(system, QMEM_APIC_DEFAULT_ADDRESS,
+                                     apic_msi);
     if (!ram) {
         return TRUE;
     }

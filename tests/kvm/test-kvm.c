@@ -308,7 +308,8 @@ static void test_too_many_cpus(Fixture *f, gconstpointer data)
 
     g_assert_false(qmem_accel_init_machine(
         f->base.accel, qmem_machine_get_address_space(f->base.machine),
-        max + 1, &error));
+        qmem_machine_get_io_address_space(f->base.machine), max + 1,
+        &error));
     g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
     g_assert_cmpstr(error->message, ==, message);
     g_assert_cmpint(kvm_fd_of("kvm-vm"), ==, -1);

@@ -139,12 +139,14 @@ static const LayoutCase layout_cases[] = {
       "address-space: memory\r\n"
       "  0000000000000000-ffffffffffffffff (prio 0, i/o): system\r\n"
       "    0000000000000000-000000003fffffff (prio 0, ram): alias "
-      "ram-below-4g @pc.ram 0000000000000000-000000003fffffff\r\n" },
+      "ram-below-4g @pc.ram 0000000000000000-000000003fffffff\r\n"
+      "    00000000fee00000-00000000feefffff (prio 0, i/o): apic-msi\r\n" },
     { "-M pc -m 4G",
       "address-space: memory\r\n"
       "  0000000000000000-ffffffffffffffff (prio 0, i/o): system\r\n"
       "    0000000000000000-00000000bfffffff (prio 0, ram): alias "
       "ram-below-4g @pc.ram 0000000000000000-00000000bfffffff\r\n"
+      "    00000000fee00000-00000000feefffff (prio 0, i/o): apic-msi\r\n"
       "    0000000100000000-000000013fffffff (prio 0, ram): alias "
       "ram-above-4g @pc.ram 00000000c0000000-00000000ffffffff\r\n" },
     { "-M pc-q35-7.2 -m 3G,slots=2,maxmem=5G",
@@ -152,6 +154,7 @@ static const LayoutCase layout_cases[] = {
       "  0000000000000000-ffffffffffffffff (prio 0, i/o): system\r\n"
       "    0000000000000000-000000007fffffff (prio 0, ram): alias "
       "ram-below-4g @pc.ram 0000000000000000-000000007fffffff\r\n"
+      "    00000000fee00000-00000000feefffff (prio 0, i/o): apic-msi\r\n"
       "    0000000100000000-000000013fffffff (prio 0, ram): alias "
       "ram-above-4g @pc.ram 0000000080000000-00000000bfffffff\r\n"
       "    0000000140000000-000000023fffffff (prio 0, i/o): device-memory\r\n"

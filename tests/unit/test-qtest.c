@@ -373,7 +373,7 @@ static void test_clock(Guest *g, gconstpointer data)
 
     g_assert_no_error(error);
     qmem_accel_set_current(accel);
-    g_assert_true(qmem_accel_init_machine(accel, g->as, 0, &error));
+    g_assert_true(qmem_accel_init_machine(accel, g->as, NULL, 0, &error));
     timer = qmem_timer_new(QMEM_CLOCK_VIRTUAL, timer_fired, &fired);
 
     assert_reply(g, "clock_step 100", "OK 100");
@@ -1040,7 +1040,7 @@ static void accel_setup(AccelFixture *f, gconstpointer data)
     f->accel = qmem_accel_new("qtest", props, &error);
     g_assert_no_error(error);
     assert_memslots(f, 4, 4, 0);
-    g_assert_true(qmem_accel_init_machine(f->accel, f->as, 1, &error));
+    g_assert_true(qmem_accel_init_machine(f->accel, f->as, NULL, 1, &error));
     g_assert_no_error(error);
 }
 
@@ -1121,7 +1121,7 @@ static void test_accel_shutdown(AccelFixture *f, gconstpointer data)
     assert_memslots(f, 4, 4, 0);
     /* Shutting down twice is harmless; so is a fresh start. */
     qmem_accel_shutdown(f->accel);
-    g_assert_true(qmem_accel_init_machine(f->accel, f->as, 1, &error));
+    g_assert_true(qmem_accel_init_machine(f->accel, f->as, NULL, 1, &error));
     assert_memslots(f, 4, 2, 0);
 }
 

@@ -72,9 +72,9 @@ QmemAccel *qmem_machine_configure_accel(JsonObject *accel_opts, gboolean qtest,
  * @accel: the accelerator of qmem_machine_configure_accel()
  * @error: return location for a #GError
  *
- * Step 7 above: @accel takes the machine's address space and creates one
- * vCPU per -smp CPU (qmem_accel_init_machine()).  Call once, before any
- * -device.
+ * Step 7 above: @accel takes the machine's memory and I/O address spaces
+ * and creates one vCPU per -smp CPU (qmem_accel_init_machine()).  Call
+ * once, before any -device.
  *
  * Returns: %FALSE with @error set when the accelerator cannot run the
  *   machine (KVM cannot be opened, too many vCPUs); nothing stays mapped
