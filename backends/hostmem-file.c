@@ -282,31 +282,33 @@ static const char *type_of(QmemHostMemoryBackendFile *fb)
     return qmem_object_get_typename(QMEM_OBJECT(fb));
 }
 
-static GParamSpec *int_typed(GParamSpec *pspec)
+/*
+ * mem-path, align, offset, readonly and rom are fixed once the file is
+ * mapped; QEMU's refusal ends with a period for the last two.
+ */
+static gboolean set_checked_unmapped(QmemHostMemoryBackendFile *fb,
+                                     GParamSpec *pspec, const GValue *value,
+                                     GError **error)
 {
-    qmem_param_spec_set_qom_type(pspec, "int");
-    return pspec;
-}
-
-static gboolean store_boolean(gboolean *field, const GValue *value)
-{
-    gboolean v = g_value_get_boolean(value);
-
-    if (*field == v) {
+    if (is_allocated(fb)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "cannot change property '%s' of %s", pspec->name,
+                    type_of(fb));
         return FALSE;
     }
-    *field = v;
     return TRUE;
 }
 
-static gboolean store_uint64(guint64 *field, const GValue *value)
+static gboolean set_checked_unmapped_dot(QmemHostMemoryBackendFile *fb,
+                                         GParamSpec *pspec,
+                                         const GValue *value, GError **error)
 {
-    guint64 v = g_value_get_uint64(value);
-
-    if (*field == v) {
+    if (is_allocated(fb)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "cannot change property '%s' of %s.", pspec->name,
+                    type_of(fb));
         return FALSE;
     }
-    *field = v;
     return TRUE;
 }
 
@@ -322,18 +324,6 @@ static GParamSpec *mem_path_spec(void)
     qmem_param_spec_set_qom_type(pspec, "string");
     qmem_param_spec_set_mandatory(pspec);
     return pspec;
-}
-
-static gboolean mem_path_set_checked(QmemHostMemoryBackendFile *fb,
-                                     GParamSpec *pspec, const GValue *value,
-                                     GError **error)
-{
-    if (is_allocated(fb)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "cannot change property 'mem-path' of %s", type_of(fb));
-        return FALSE;
-    }
-    return TRUE;
 }
 
 static gboolean mem_path_set(QmemHostMemoryBackendFile *fb,
@@ -356,27 +346,14 @@ static void mem_path_get(QmemHostMemoryBackendFile *fb, GValue *value)
 
 static GParamSpec *align_spec(void)
 {
-    return int_typed(qmem_param_spec_size(
+    return qmem_param_spec_set_qom_type(qmem_param_spec_size(
         "align", "Alignment of the mapping (ex: 2M; default: page size)", 0,
-        G_MAXUINT64, 0, PROP_FLAGS));
-}
-
-static gboolean align_set_checked(QmemHostMemoryBackendFile *fb,
-                                  GParamSpec *pspec, const GValue *value,
-                                  GError **error)
-{
-    if (is_allocated(fb)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "cannot change property '%s' of %s", pspec->name,
-                    type_of(fb));
-        return FALSE;
-    }
-    return TRUE;
+        G_MAXUINT64, 0, PROP_FLAGS), "int");
 }
 
 static gboolean align_set(QmemHostMemoryBackendFile *fb, const GValue *value)
 {
-    return store_uint64(&fb->align, value);
+    return qmem_value_store_uint64(&fb->align, value);
 }
 
 static void align_get(QmemHostMemoryBackendFile *fb, GValue *value)
@@ -388,27 +365,14 @@ static void align_get(QmemHostMemoryBackendFile *fb, GValue *value)
 
 static GParamSpec *offset_spec(void)
 {
-    return int_typed(qmem_param_spec_size(
+    return qmem_param_spec_set_qom_type(qmem_param_spec_size(
         "offset", "Offset into the target file (ex: 1G)", 0, G_MAXUINT64, 0,
-        PROP_FLAGS));
-}
-
-static gboolean offset_set_checked(QmemHostMemoryBackendFile *fb,
-                                   GParamSpec *pspec, const GValue *value,
-                                   GError **error)
-{
-    if (is_allocated(fb)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "cannot change property '%s' of %s", pspec->name,
-                    type_of(fb));
-        return FALSE;
-    }
-    return TRUE;
+        PROP_FLAGS), "int");
 }
 
 static gboolean offset_set(QmemHostMemoryBackendFile *fb, const GValue *value)
 {
-    return store_uint64(&fb->offset, value);
+    return qmem_value_store_uint64(&fb->offset, value);
 }
 
 static void offset_get(QmemHostMemoryBackendFile *fb, GValue *value)
@@ -429,7 +393,7 @@ static GParamSpec *discard_data_spec(void)
 static gboolean discard_data_set(QmemHostMemoryBackendFile *fb,
                                  const GValue *value)
 {
-    return store_boolean(&fb->discard_data, value);
+    return qmem_value_store_boolean(&fb->discard_data, value);
 }
 
 static void discard_data_get(QmemHostMemoryBackendFile *fb, GValue *value)
@@ -445,23 +409,10 @@ static GParamSpec *readonly_spec(void)
                                 FALSE, PROP_FLAGS);
 }
 
-static gboolean readonly_set_checked(QmemHostMemoryBackendFile *fb,
-                                     GParamSpec *pspec, const GValue *value,
-                                     GError **error)
-{
-    if (is_allocated(fb)) {
-        /* The trailing period is QEMU's. */
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "cannot change property 'readonly' of %s.", type_of(fb));
-        return FALSE;
-    }
-    return TRUE;
-}
-
 static gboolean readonly_set(QmemHostMemoryBackendFile *fb,
                              const GValue *value)
 {
-    return store_boolean(&fb->readonly, value);
+    return qmem_value_store_boolean(&fb->readonly, value);
 }
 
 static void readonly_get(QmemHostMemoryBackendFile *fb, GValue *value)
@@ -479,19 +430,6 @@ static GParamSpec *rom_spec(void)
 
     qmem_param_spec_set_qom_type(pspec, "OnOffAuto");
     return pspec;
-}
-
-static gboolean rom_set_checked(QmemHostMemoryBackendFile *fb,
-                                GParamSpec *pspec, const GValue *value,
-                                GError **error)
-{
-    if (is_allocated(fb)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "cannot change property '%s' of %s.", pspec->name,
-                    type_of(fb));
-        return FALSE;
-    }
-    return TRUE;
 }
 
 static gboolean rom_set(QmemHostMemoryBackendFile *fb, const GValue *value)
@@ -515,16 +453,16 @@ static void rom_get(QmemHostMemoryBackendFile *fb, GValue *value)
  * left out, as QEMU does when built without libpmem.
  */
 static const FileProperty properties[N_PROPS] = {
-    [PROP_MEM_PATH] = { mem_path_spec, mem_path_set_checked, mem_path_set,
+    [PROP_MEM_PATH] = { mem_path_spec, set_checked_unmapped, mem_path_set,
                         mem_path_get },
-    [PROP_ALIGN] = { align_spec, align_set_checked, align_set, align_get },
-    [PROP_OFFSET] = { offset_spec, offset_set_checked, offset_set,
+    [PROP_ALIGN] = { align_spec, set_checked_unmapped, align_set, align_get },
+    [PROP_OFFSET] = { offset_spec, set_checked_unmapped, offset_set,
                       offset_get },
     [PROP_DISCARD_DATA] = { discard_data_spec, NULL, discard_data_set,
                             discard_data_get },
-    [PROP_READONLY] = { readonly_spec, readonly_set_checked, readonly_set,
+    [PROP_READONLY] = { readonly_spec, set_checked_unmapped_dot, readonly_set,
                         readonly_get },
-    [PROP_ROM] = { rom_spec, rom_set_checked, rom_set, rom_get },
+    [PROP_ROM] = { rom_spec, set_checked_unmapped_dot, rom_set, rom_get },
 };
 
 static void qmem_host_memory_backend_file_set_property(GObject *gobj,

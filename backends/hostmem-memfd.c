@@ -161,17 +161,6 @@ typedef struct {
     void (*get)(QmemHostMemoryBackendMemfd *m, GValue *value);
 } MemfdProperty;
 
-static gboolean store_boolean(gboolean *field, const GValue *value)
-{
-    gboolean v = g_value_get_boolean(value);
-
-    if (*field == v) {
-        return FALSE;
-    }
-    *field = v;
-    return TRUE;
-}
-
 /* hugetlb: any time (QEMU has no guard; read at alloc). */
 
 static GParamSpec *hugetlb_spec(void)
@@ -183,7 +172,7 @@ static GParamSpec *hugetlb_spec(void)
 static gboolean hugetlb_set(QmemHostMemoryBackendMemfd *m,
                             const GValue *value)
 {
-    return store_boolean(&m->hugetlb, value);
+    return qmem_value_store_boolean(&m->hugetlb, value);
 }
 
 static void hugetlb_get(QmemHostMemoryBackendMemfd *m, GValue *value)
@@ -254,7 +243,7 @@ static GParamSpec *seal_spec(void)
 
 static gboolean seal_set(QmemHostMemoryBackendMemfd *m, const GValue *value)
 {
-    return store_boolean(&m->seal, value);
+    return qmem_value_store_boolean(&m->seal, value);
 }
 
 static void seal_get(QmemHostMemoryBackendMemfd *m, GValue *value)

@@ -64,45 +64,6 @@ typedef struct {
     void (*get)(QmemHostMemoryBackendPrivate *priv, GValue *value);
 } HostmemProperty;
 
-static GParamSpec *int_typed(GParamSpec *pspec)
-{
-    qmem_param_spec_set_qom_type(pspec, "int");
-    return pspec;
-}
-
-static gboolean store_boolean(gboolean *field, const GValue *value)
-{
-    gboolean v = g_value_get_boolean(value);
-
-    if (*field == v) {
-        return FALSE;
-    }
-    *field = v;
-    return TRUE;
-}
-
-static gboolean store_uint(guint *field, const GValue *value)
-{
-    guint v = g_value_get_uint(value);
-
-    if (*field == v) {
-        return FALSE;
-    }
-    *field = v;
-    return TRUE;
-}
-
-static gboolean store_uint64(guint64 *field, const GValue *value)
-{
-    guint64 v = g_value_get_uint64(value);
-
-    if (*field == v) {
-        return FALSE;
-    }
-    *field = v;
-    return TRUE;
-}
-
 /* QEMU's words when share or reserve change once the memory exists. */
 static gboolean check_not_allocated(QmemHostMemoryBackend *backend,
                                     GError **error)
@@ -119,9 +80,9 @@ static gboolean check_not_allocated(QmemHostMemoryBackend *backend,
 
 static GParamSpec *size_spec(void)
 {
-    GParamSpec *pspec = int_typed(qmem_param_spec_size(
+    GParamSpec *pspec = qmem_param_spec_set_qom_type(qmem_param_spec_size(
         QMEM_HOSTMEM_PROP_SIZE, "Size of the memory region (ex: 500M)", 0,
-        G_MAXUINT64, 0, PROP_FLAGS));
+        G_MAXUINT64, 0, PROP_FLAGS), "int");
 
     qmem_param_spec_set_mandatory(pspec);
     return pspec;
@@ -151,7 +112,7 @@ static gboolean size_set_checked(QmemHostMemoryBackend *backend,
 static gboolean size_set(QmemHostMemoryBackendPrivate *priv,
                          const GValue *value)
 {
-    return store_uint64(&priv->size, value);
+    return qmem_value_store_uint64(&priv->size, value);
 }
 
 static void size_get(QmemHostMemoryBackendPrivate *priv, GValue *value)
@@ -190,7 +151,7 @@ static gboolean merge_set_checked(QmemHostMemoryBackend *backend,
 static gboolean merge_set(QmemHostMemoryBackendPrivate *priv,
                           const GValue *value)
 {
-    return store_boolean(&priv->merge, value);
+    return qmem_value_store_boolean(&priv->merge, value);
 }
 
 static void merge_get(QmemHostMemoryBackendPrivate *priv, GValue *value)
@@ -230,7 +191,7 @@ static gboolean dump_set_checked(QmemHostMemoryBackend *backend,
 static gboolean dump_set(QmemHostMemoryBackendPrivate *priv,
                          const GValue *value)
 {
-    return store_boolean(&priv->dump, value);
+    return qmem_value_store_boolean(&priv->dump, value);
 }
 
 static void dump_get(QmemHostMemoryBackendPrivate *priv, GValue *value)
@@ -277,7 +238,7 @@ static gboolean prealloc_set(QmemHostMemoryBackendPrivate *priv,
     if (priv->block && priv->prealloc) {
         return FALSE;
     }
-    return store_boolean(&priv->prealloc, value);
+    return qmem_value_store_boolean(&priv->prealloc, value);
 }
 
 static void prealloc_get(QmemHostMemoryBackendPrivate *priv, GValue *value)
@@ -289,10 +250,10 @@ static void prealloc_get(QmemHostMemoryBackendPrivate *priv, GValue *value)
 
 static GParamSpec *prealloc_threads_spec(void)
 {
-    return int_typed(g_param_spec_uint(
+    return qmem_param_spec_set_qom_type(g_param_spec_uint(
         QMEM_HOSTMEM_PROP_PREALLOC_THREADS, NULL,
         "Number of CPU threads to use for prealloc", 0, G_MAXUINT32, 1,
-        PROP_FLAGS));
+        PROP_FLAGS), "int");
 }
 
 static gboolean prealloc_threads_set_checked(QmemHostMemoryBackend *backend,
@@ -314,7 +275,7 @@ static gboolean prealloc_threads_set_checked(QmemHostMemoryBackend *backend,
 static gboolean prealloc_threads_set(QmemHostMemoryBackendPrivate *priv,
                                      const GValue *value)
 {
-    return store_uint(&priv->prealloc_threads, value);
+    return qmem_value_store_uint(&priv->prealloc_threads, value);
 }
 
 static void prealloc_threads_get(QmemHostMemoryBackendPrivate *priv,
@@ -330,10 +291,10 @@ static void prealloc_threads_get(QmemHostMemoryBackendPrivate *priv,
 
 static GParamSpec *host_nodes_spec(void)
 {
-    return int_typed(qmem_param_spec_uint_list(
+    return qmem_param_spec_set_qom_type(qmem_param_spec_uint_list(
         QMEM_HOSTMEM_PROP_HOST_NODES,
         "Binds memory to the list of NUMA host nodes", G_MAXUINT16,
-        PROP_FLAGS));
+        PROP_FLAGS), "int");
 }
 
 static gboolean host_nodes_set_checked(QmemHostMemoryBackend *backend,
@@ -456,7 +417,7 @@ static gboolean share_set_checked(QmemHostMemoryBackend *backend,
 static gboolean share_set(QmemHostMemoryBackendPrivate *priv,
                           const GValue *value)
 {
-    return store_boolean(&priv->share, value);
+    return qmem_value_store_boolean(&priv->share, value);
 }
 
 static void share_get(QmemHostMemoryBackendPrivate *priv, GValue *value)
@@ -492,7 +453,7 @@ static gboolean reserve_set_checked(QmemHostMemoryBackend *backend,
 static gboolean reserve_set(QmemHostMemoryBackendPrivate *priv,
                             const GValue *value)
 {
-    return store_boolean(&priv->reserve, value);
+    return qmem_value_store_boolean(&priv->reserve, value);
 }
 
 static void reserve_get(QmemHostMemoryBackendPrivate *priv, GValue *value)
@@ -514,7 +475,7 @@ static GParamSpec *canonical_path_spec(void)
 static gboolean canonical_path_set(QmemHostMemoryBackendPrivate *priv,
                                    const GValue *value)
 {
-    return store_boolean(&priv->use_canonical_path, value);
+    return qmem_value_store_boolean(&priv->use_canonical_path, value);
 }
 
 static void canonical_path_get(QmemHostMemoryBackendPrivate *priv,

@@ -5,6 +5,8 @@
 
 #include "monitor/qmp.h"
 #include "qapi/qmp-event.h"
+#include "system/accel.h"
+#include "util/timer.h"
 
 /*
  * QEMU limits the events a guest can trigger to one per second; instances
@@ -27,7 +29,7 @@ typedef struct {
     char *event;
     guint rate_ms;
     JsonObject *pending;        /* the latest event held back, or NULL */
-    GSource *timer;
+    QmemTimer *timer;
 } EventState;
 
 static GHashTable *event_states;        /* key -> EventState */
@@ -46,17 +48,20 @@ static void event_state_free(gpointer p)
 {
     EventState *state = p;
 
-    if (state->timer) {
-        g_source_destroy(state->timer);
-        g_source_unref(state->timer);
-    }
+    qmem_timer_free(state->timer);
     g_clear_pointer(&state->pending, json_object_unref);
     g_free(state->event);
     g_free(state->key);
     g_free(state);
 }
 
-static gboolean event_interval_over(gpointer opaque)
+/* QEMU's monitor_get_event_clock(): tests step time under qtest. */
+static QmemClockType event_clock(void)
+{
+    return qmem_qtest_enabled() ? QMEM_CLOCK_VIRTUAL : QMEM_CLOCK_REALTIME;
+}
+
+static void event_interval_over(gpointer opaque)
 {
     EventState *state = opaque;
 
@@ -65,12 +70,13 @@ static gboolean event_interval_over(gpointer opaque)
 
         /* The next interval starts now. */
         qmem_qmp_emit_event(state->event, data);
-        return G_SOURCE_CONTINUE;
+        qmem_timer_mod(state->timer,
+                       qmem_clock_get_ns(event_clock()) +
+                       state->rate_ms * G_GINT64_CONSTANT(1000000));
+        return;
     }
     /* A quiet interval: the next event goes out at once again. */
-    g_source_unref(g_steal_pointer(&state->timer));
     g_hash_table_remove(event_states, state->key);
-    return G_SOURCE_REMOVE;
 }
 
 static char *event_key(const EventConf *conf, JsonObject *data)
@@ -109,9 +115,10 @@ void qmem_qapi_event_emit(const char *event, JsonObject *data)
     state = g_new0(EventState, 1);
     state->key = g_steal_pointer(&key);
     state->event = g_strdup(event);
-    state->timer = g_timeout_source_new(conf->rate_ms);
-    g_source_set_callback(state->timer, event_interval_over, state, NULL);
-    g_source_attach(state->timer, g_main_context_get_thread_default());
+    state->rate_ms = conf->rate_ms;
+    state->timer = qmem_timer_new(event_clock(), event_interval_over, state);
+    qmem_timer_mod(state->timer, qmem_clock_get_ns(event_clock()) +
+                   conf->rate_ms * G_GINT64_CONSTANT(1000000));
     g_hash_table_insert(event_states, state->key, state);
 }
 

@@ -211,6 +211,20 @@ JsonObject *qmem_opts_parse(const char *str, const char *implied_key,
     return g_steal_pointer(&obj);
 }
 
+const char *qmem_opts_get_last(JsonObject *opts, const char *key)
+{
+    JsonArray *values;
+
+    g_return_val_if_fail(opts != NULL, NULL);
+
+    if (!json_object_has_member(opts, key)) {
+        return NULL;
+    }
+    values = json_object_get_array_member(opts, key);
+    return json_array_get_string_element(values,
+                                         json_array_get_length(values) - 1);
+}
+
 /* ------------------------------------------------------------------ */
 /* keyval: "a.b=x,list.0=y" (util/keyval.c) */
 

@@ -30,11 +30,13 @@ static void init_quarks(void)
     }
 }
 
-void qmem_param_spec_set_qom_type(GParamSpec *pspec, const char *qom_type)
+GParamSpec *qmem_param_spec_set_qom_type(GParamSpec *pspec,
+                                         const char *qom_type)
 {
     init_quarks();
     g_param_spec_set_qdata_full(pspec, qom_type_quark, g_strdup(qom_type),
                                 g_free);
+    return pspec;
 }
 
 void qmem_param_spec_set_mandatory(GParamSpec *pspec)

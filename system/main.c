@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qmem-run: builds a machine from QEMU's options and serves QMP. */
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <glib-unix.h>
 #include "accel/qtest/qtest.h"
 #include "hw/core/boards.h"
+#include "hw/core/machine-init.h"
 #include "hw/core/numa.h"
 #include "hw/core/qdev.h"
 #include "monitor/qmp.h"
@@ -18,10 +17,10 @@
 #include "qobject/json.h"
 #include "qom/module.h"
 #include "qom/user-creatable.h"
-#include "system/accel.h"
 #include "util/cutils.h"
 #include "util/error-report.h"
 #include "util/error.h"
+#include "util/main-loop.h"
 
 /* One option as given, kept for the messages that name it. */
 typedef struct {
@@ -168,17 +167,17 @@ static gboolean is_option(const RunnerOption *opt, const char *name)
     return !strcmp(opt->name, name);
 }
 
-/* The last value of an OPTS key, or NULL. */
-static const char *opts_last(JsonObject *opts, const char *key)
+static const RunnerOption *last_option(Runner *r, const char *name)
 {
-    JsonArray *values;
+    for (guint i = r->options->len; i > 0; i--) {
+        const RunnerOption *opt = &g_array_index(r->options, RunnerOption,
+                                                 i - 1);
 
-    if (!json_object_has_member(opts, key)) {
-        return NULL;
+        if (is_option(opt, name)) {
+            return opt;
+        }
     }
-    values = json_object_get_array_member(opts, key);
-    return json_array_get_string_element(values,
-                                         json_array_get_length(values) - 1);
+    return NULL;
 }
 
 /* "help" and "?" in the type's place ask for the list of types. */
@@ -201,32 +200,56 @@ static gboolean check_duplicate_id(GHashTable *ids, const char *id,
     return TRUE;
 }
 
+/* How -object and -device read an argument that is not JSON. */
+typedef struct {
+    JsonObject *(*parse)(const char *str, const char *implied_key,
+                         gboolean *help, GError **error);
+    const char *implied_key;
+    QmemInputKind kind;
+} OptionSyntax;
+
+static const OptionSyntax object_syntax = {
+    qmem_opts_parse, "qom-type", QMEM_INPUT_OPTS,
+};
+static const OptionSyntax device_syntax = {
+    qmem_keyval_parse, "driver", QMEM_INPUT_KEYVAL,
+};
+
+/* Both take JSON where their argument starts with '{'. */
+static JsonObject *parse_option_arg(const char *arg, const OptionSyntax *syntax,
+                                    QmemInputKind *kind, gboolean *help,
+                                    GError **error)
+{
+    if (arg[0] == '{') {
+        *kind = QMEM_INPUT_JSON;
+        return qmem_json_parse_object(arg, error);
+    }
+    *kind = syntax->kind;
+    return syntax->parse(arg, syntax->implied_key, help, error);
+}
+
 static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
                               GError **error)
 {
-    g_autoptr(JsonObject) options = NULL;
     gboolean help = FALSE;
     QmemInputKind kind;
+    g_autoptr(JsonObject) options =
+        parse_option_arg(arg, &object_syntax, &kind, &help, error);
 
-    if (arg[0] == '{') {
-        options = qmem_json_parse_object(arg, error);
-        kind = QMEM_INPUT_JSON;
-    } else {
-        options = qmem_opts_parse(arg, "qom-type", &help, error);
-        kind = QMEM_INPUT_OPTS;
-    }
     if (!options) {
         return FALSE;
     }
     if (help) {
-        const char *type = help_subject(opts_last(options, "qom-type"));
+        const char *type =
+            help_subject(qmem_opts_get_last(options, "qom-type"));
 
         r->help = g_string_new(NULL);
         return qmem_user_creatable_print_help(type, r->help) ||
                fail(error, "invalid object type: %s", type);
     }
     if (kind == QMEM_INPUT_OPTS &&
-        !check_duplicate_id(ids, opts_last(options, "id"), "object", error)) {
+        !check_duplicate_id(ids, qmem_opts_get_last(options, "id"), "object",
+                            error)) {
         return FALSE;
     }
     return qmem_user_creatable_add(options, kind, error) != NULL;
@@ -235,17 +258,11 @@ static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
 static gboolean add_device(Runner *r, const char *arg, GHashTable *ids,
                            GError **error)
 {
-    g_autoptr(JsonObject) options = NULL;
     gboolean help = FALSE;
     QmemInputKind kind;
+    g_autoptr(JsonObject) options =
+        parse_option_arg(arg, &device_syntax, &kind, &help, error);
 
-    if (arg[0] == '{') {
-        options = qmem_json_parse_object(arg, error);
-        kind = QMEM_INPUT_JSON;
-    } else {
-        options = qmem_keyval_parse(arg, "driver", &help, error);
-        kind = QMEM_INPUT_KEYVAL;
-    }
     if (!options) {
         return FALSE;
     }
@@ -304,17 +321,6 @@ static JsonObject *machine_options(Runner *r, GError **error)
     }
     locate(r, NULL);
     return g_steal_pointer(&merged);
-}
-
-static const char *default_accel(void)
-{
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-    if (fd < 0) {
-        return "qtest";
-    }
-    close(fd);
-    return "kvm";
 }
 
 /* Options that set up the machine before anything is created. */
@@ -383,29 +389,7 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
     return TRUE;
 }
 
-/* "-accel NAME[,prop=value...]"; -qtest alone implies qtest, as in QEMU. */
-static gboolean create_accel(Runner *r, JsonObject *accel_opts,
-                             gboolean qtest, GError **error)
-{
-    g_autofree char *name = g_strdup(
-        accel_opts ? opts_last(accel_opts, "accel")
-                   : qtest ? "qtest" : default_accel());
-
-    if (accel_opts) {
-        json_object_remove_member(accel_opts, "accel");
-    }
-    r->accel = qmem_accel_new(name, accel_opts, error);
-    if (!r->accel) {
-        return FALSE;
-    }
-    qmem_accel_set_current(r->accel);
-    return TRUE;
-}
-
-/*
- * QEMU's start-up order: machine and its options, accelerator, objects
- * (backends take the machine's defaults), board init, devices.
- */
+/* QEMU's start-up order, the steps of "hw/core/machine-init.h". */
 static gboolean build_machine(Runner *r, GError **error)
 {
     g_autoptr(JsonObject) machine_opts = NULL;
@@ -421,8 +405,13 @@ static gboolean build_machine(Runner *r, GError **error)
         return r->help != NULL;
     }
     r->machine = qmem_machine_new(machine_opts, error);
-    if (!r->machine || !apply_machine_options(r, &accel_opts, &qtest, error) ||
-        !create_accel(r, accel_opts, qtest, error)) {
+    if (!r->machine || !apply_machine_options(r, &accel_opts, &qtest, error)) {
+        return FALSE;
+    }
+    /* Its errors are the last -accel's, as QEMU reports them. */
+    locate(r, last_option(r, "accel"));
+    r->accel = qmem_machine_configure_accel(accel_opts, qtest, error);
+    if (!r->accel) {
         return FALSE;
     }
 
@@ -452,10 +441,7 @@ static gboolean build_machine(Runner *r, GError **error)
     locate(r, NULL);
 
     if (!qmem_machine_init_board(r->machine, error) ||
-        !qmem_accel_init_machine(r->accel,
-                                 qmem_machine_get_address_space(r->machine),
-                                 qmem_machine_get_smp_cpus(r->machine),
-                                 error)) {
+        !qmem_machine_init_accel(r->machine, r->accel, error)) {
         return FALSE;
     }
 
@@ -483,6 +469,36 @@ static gboolean build_machine(Runner *r, GError **error)
     return TRUE;
 }
 
+/*
+ * QEMU's -accel without a name, or with help: the accelerators there are,
+ * but qtest, which is for tests only.
+ */
+static gboolean accel_help(Runner *r, const char *arg, GError **error)
+{
+    g_autoptr(JsonObject) opts = qmem_opts_parse(arg, "accel", NULL, error);
+    g_autoptr(GPtrArray) types = NULL;
+    const char *name;
+
+    if (!opts) {
+        return FALSE;
+    }
+    name = qmem_opts_get_last(opts, "accel");
+    if (name && strcmp(name, "help") && strcmp(name, "?")) {
+        return TRUE;
+    }
+    r->help = g_string_new("Accelerators supported in QEMU binary:\n");
+    types = qmem_type_list(QMEM_TYPE_ACCEL, FALSE);
+    for (guint i = 0; i < types->len; i++) {
+        const char *type = g_ptr_array_index(types, i);
+
+        if (g_str_has_suffix(type, "-accel") && strcmp(type, "qtest-accel")) {
+            g_string_append_len(r->help, type, strlen(type) - 6);
+            g_string_append_c(r->help, '\n');
+        }
+    }
+    return TRUE;
+}
+
 /* What -h, -version and the help requests of -object/-device print. */
 static gboolean early_exit_options(Runner *r, GError **error)
 {
@@ -507,6 +523,9 @@ static gboolean early_exit_options(Runner *r, GError **error)
             if (!add_device(r, opt->arg, ids, error)) {
                 return FALSE;
             }
+        } else if (is_option(opt, "accel") &&
+                   !accel_help(r, opt->arg, error)) {
+            return FALSE;
         }
     }
     locate(r, NULL);
@@ -546,20 +565,12 @@ static gboolean start_monitors(Runner *r, GError **error)
     return TRUE;
 }
 
-/* Teardown in reverse: the guest stops before its memory goes. */
+/* Teardown in reverse: the monitors go before the machine they use. */
 static void runner_teardown(Runner *r)
 {
     g_clear_pointer(&r->qmp, qmem_qmp_server_free);
     g_clear_pointer(&r->qtest, qmem_qtest_server_free);
-    if (r->accel) {
-        qmem_accel_shutdown(r->accel);
-    }
-    if (r->machine) {
-        qmem_machine_destroy(r->machine);
-    }
-    qmem_accel_set_current(NULL);
-    g_clear_object(&r->accel);
-    qmem_object_reset_root();
+    qmem_machine_cleanup(r->machine, g_steal_pointer(&r->accel));
     g_clear_pointer(&r->loop, g_main_loop_unref);
     g_ptr_array_unref(r->qmp_specs);
     g_array_unref(r->options);
@@ -579,6 +590,8 @@ int main(int argc, char **argv)
     int status = 0;
 
     g_set_prgname(argv[0]);
+    /* This thread holds the BQL but while the main loop polls. */
+    qmem_main_loop_init();
     qmem_qmp_set_quit_handler(on_quit, &r);
     if (qmem_modules_init(&error) &&
         parse_command_line(&r, argc, argv, &error) &&

@@ -4,7 +4,8 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "system/memory.h"
+#include "system/accel.h"
+#include "system/memory-internal.h"
 
 /*
  * QEMU's Int128: a region may be 2^64 bytes long (a container of size
@@ -49,6 +50,9 @@ struct _QmemMemoryRegion {
      * equal ones the newest first (QEMU's order).
      */
     GPtrArray *subregions;
+
+    /* QmemIoeventfd by offset, sorted; NULL until the first one. */
+    GArray *ioeventfds;
 };
 
 G_DEFINE_FINAL_TYPE(QmemMemoryRegion, qmem_memory_region, G_TYPE_OBJECT)
@@ -64,12 +68,15 @@ struct QmemAddressSpace {
     GArray *view;
     /* QmemMemoryListener, by ascending priority, stable for equal ones. */
     GPtrArray *listeners;
+    /* The ioeventfds the view shows, by address (QmemIoeventfd). */
+    GArray *ioeventfds;
 };
 
 /* Every address space, in creation order (for commit and info mtree). */
 static GPtrArray *address_spaces;
 static guint transaction_depth;
 static gboolean update_pending;
+static gboolean ioeventfd_update_pending;
 /* Set while listeners run: they may not change the memory map. */
 static gboolean updating;
 
@@ -98,6 +105,7 @@ static void qmem_memory_region_finalize(GObject *obj)
         g_ptr_array_unref(mr->subregions);
     }
     g_clear_object(&mr->alias);
+    g_clear_pointer(&mr->ioeventfds, g_array_unref);
     g_free(mr->name);
     G_OBJECT_CLASS(qmem_memory_region_parent_class)->finalize(obj);
 }
@@ -357,6 +365,21 @@ int qmem_memory_region_get_priority(QmemMemoryRegion *mr)
     return mr->priority;
 }
 
+GArray *qmem_memory_region_ioeventfd_list(QmemMemoryRegion *mr,
+                                          gboolean create)
+{
+    if (!mr->ioeventfds && create) {
+        mr->ioeventfds = qmem_ioeventfd_list_new();
+    }
+    return mr->ioeventfds;
+}
+
+void qmem_memory_ioeventfds_changed(void)
+{
+    g_assert(transaction_depth > 0);
+    ioeventfd_update_pending = TRUE;
+}
+
 /* Flat views */
 
 static void section_clear(gpointer p)
@@ -562,6 +585,15 @@ static void update_topology_pass(QmemAddressSpace *as, GArray *old_view,
     }
 }
 
+static void address_space_update_ioeventfds(QmemAddressSpace *as)
+{
+    GArray *old = as->ioeventfds;
+
+    as->ioeventfds = qmem_ioeventfd_list_from_view(as->view);
+    qmem_ioeventfd_lists_update(as->listeners, old, as->ioeventfds);
+    g_array_unref(old);
+}
+
 static void address_space_update_topology(QmemAddressSpace *as)
 {
     GArray *old_view = as->view;
@@ -584,17 +616,31 @@ void qmem_memory_region_transaction_commit(void)
     g_assert(transaction_depth > 0);
     g_assert(!updating);
 
-    if (--transaction_depth || !update_pending) {
+    if (--transaction_depth || (!update_pending && !ioeventfd_update_pending)) {
         return;
     }
-    update_pending = FALSE;
     if (!address_spaces) {
+        update_pending = ioeventfd_update_pending = FALSE;
         return;
     }
 
     updating = TRUE;
+    if (!update_pending) {
+        /* Only ioeventfds changed: no region_add/del, no commit. */
+        ioeventfd_update_pending = FALSE;
+        for (guint i = 0; i < address_spaces->len; i++) {
+            address_space_update_ioeventfds(g_ptr_array_index(address_spaces,
+                                                              i));
+        }
+        updating = FALSE;
+        return;
+    }
+    update_pending = ioeventfd_update_pending = FALSE;
     for (guint i = 0; i < address_spaces->len; i++) {
         address_space_update_topology(g_ptr_array_index(address_spaces, i));
+    }
+    for (guint i = 0; i < address_spaces->len; i++) {
+        address_space_update_ioeventfds(g_ptr_array_index(address_spaces, i));
     }
     for (guint i = 0; i < address_spaces->len; i++) {
         QmemAddressSpace *as = g_ptr_array_index(address_spaces, i);
@@ -623,6 +669,7 @@ QmemAddressSpace *qmem_address_space_new(const char *name,
     as->name = g_strdup(name ? name : "");
     as->root = g_object_ref(root);
     as->view = generate_view(root);
+    as->ioeventfds = qmem_ioeventfd_list_from_view(as->view);
     as->listeners = g_ptr_array_new();
     if (!address_spaces) {
         address_spaces = g_ptr_array_new();
@@ -644,6 +691,7 @@ void qmem_address_space_free(QmemAddressSpace *as)
         g_clear_pointer(&address_spaces, g_ptr_array_unref);
     }
     g_ptr_array_unref(as->listeners);
+    g_array_unref(as->ioeventfds);
     g_array_unref(as->view);
     g_object_unref(as->root);
     g_free(as->name);
@@ -761,12 +809,13 @@ static guint64 io_access(const QmemMemorySection *s, guint64 addr,
                          guint8 *buf, guint64 len, gboolean is_write,
                          gboolean *ok)
 {
+    QmemMemoryRegion *mr = s->mr;
     guint64 off = s->offset_within_region +
                   (addr - s->offset_within_address_space);
-    guint size = io_access_size(s->mr->ops, off, len);
+    guint size = io_access_size(mr->ops, off, len);
     guint64 value = 0;
 
-    if (!io_access_valid(s->mr->ops, off, size)) {
+    if (!io_access_valid(mr->ops, off, size)) {
         if (!is_write) {
             memset(buf, 0, size);
         }
@@ -777,8 +826,21 @@ static guint64 io_access(const QmemMemorySection *s, guint64 addr,
         for (guint i = 0; i < size; i++) {
             value |= (guint64)buf[i] << (i * 8);
         }
+        /*
+         * Under an accelerator that does not signal ioeventfds itself, a
+         * matching write sets the notifier instead of reaching the ops.
+         */
+        if (mr->ioeventfds &&
+            !qmem_accel_ioeventfds_enabled(qmem_accel_get_current()) &&
+            qmem_ioeventfd_list_dispatch(mr->ioeventfds, off, size,
+                                         value)) {
+            return size;
+        }
     }
-    io_dispatch(s->mr, off, &value, size, is_write);
+    /* The callbacks may unmap the region: it lives until they return. */
+    g_object_ref(mr);
+    io_dispatch(mr, off, &value, size, is_write);
+    g_object_unref(mr);
     if (!is_write) {
         for (guint i = 0; i < size; i++) {
             buf[i] = value >> (i * 8);
@@ -820,11 +882,13 @@ gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
                 ok = FALSE;
             }
         } else if (s) {
-            chunk = io_access(s, addr, p,
-                              MIN((guint64)len,
-                                  s->size - (addr -
-                                             s->offset_within_address_space)),
-                              is_write, &ok);
+            /*
+             * Not cut at the section's end: QEMU clamps only RAM, an I/O
+             * region takes the whole access its ops allow from where it
+             * starts (address_space_translate_internal()), so that a
+             * 4-byte read of a 2-byte region is one access it may refuse.
+             */
+            chunk = io_access(s, addr, p, len, is_write, &ok);
         } else {
             /*
              * A hole reaches up to the next section, or to the end of the
@@ -880,6 +944,11 @@ void qmem_memory_listener_register(QmemMemoryListener *listener,
                                                           i));
         }
     }
+    for (guint i = 0; i < as->ioeventfds->len; i++) {
+        qmem_ioeventfd_notify(listener, &g_array_index(as->ioeventfds,
+                                                       QmemIoeventfd, i),
+                              TRUE);
+    }
     if (listener->commit) {
         listener->commit(listener);
     }
@@ -895,6 +964,11 @@ void qmem_memory_listener_unregister(QmemMemoryListener *listener)
 
     as = listener->as;
     updating = TRUE;
+    for (guint i = 0; i < as->ioeventfds->len; i++) {
+        qmem_ioeventfd_notify(listener, &g_array_index(as->ioeventfds,
+                                                       QmemIoeventfd, i),
+                              FALSE);
+    }
     if (listener->region_del) {
         for (guint i = 0; i < as->view->len; i++) {
             listener->region_del(listener, &g_array_index(as->view,

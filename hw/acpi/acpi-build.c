@@ -62,8 +62,9 @@ static void add_node_memory(GArray *mem, QmemNumaState *state,
     }
 }
 
-GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
-                                     guint64 below_4g_mem_size)
+void qmem_acpi_build_x86_srat(GByteArray *table_data, QmemBiosLinker *linker,
+                              QmemMachine *machine,
+                              guint64 below_4g_mem_size)
 {
     QmemNumaState *state = qmem_numa_machine_get_state(machine);
     const QmemCpuArchIdList *cpus = qmem_numa_machine_possible_cpus(machine);
@@ -72,7 +73,7 @@ GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
         g_array_new(FALSE, TRUE, sizeof(QmemAcpiSratCpu));
     g_autoptr(GArray) mem = g_array_new(FALSE, TRUE, sizeof(QmemAcpiSratMem));
 
-    g_return_val_if_fail(state && state->num_nodes && cpus, NULL);
+    g_return_if_fail(state && state->num_nodes && cpus);
 
     for (guint i = 0; i < cpus->len; i++) {
         QmemAcpiSratCpu entry = {
@@ -100,18 +101,20 @@ GByteArray *qmem_acpi_build_x86_srat(QmemMachine *machine,
                 QMEM_ACPI_MEM_AFFINITY_ENABLED);
     }
 
-    return qmem_acpi_build_srat((QmemAcpiSratCpu *)cpu_entries->data,
-                                cpu_entries->len,
-                                (QmemAcpiSratMem *)mem->data, mem->len);
+    qmem_acpi_build_srat(table_data, linker,
+                         (QmemAcpiSratCpu *)cpu_entries->data,
+                         cpu_entries->len, (QmemAcpiSratMem *)mem->data,
+                         mem->len);
 }
 
-GByteArray *qmem_acpi_build_numa_slit(QmemMachine *machine)
+void qmem_acpi_build_numa_slit(GByteArray *table_data, QmemBiosLinker *linker,
+                               QmemMachine *machine)
 {
     QmemNumaState *state = qmem_numa_machine_get_state(machine);
     g_autofree guint8 *distance = NULL;
     guint n;
 
-    g_return_val_if_fail(state && state->num_nodes, NULL);
+    g_return_if_fail(state && state->num_nodes);
     n = state->num_nodes;
     distance = g_new0(guint8, n * n);
     for (guint i = 0; i < n; i++) {
@@ -120,23 +123,5 @@ GByteArray *qmem_acpi_build_numa_slit(QmemMachine *machine)
             distance[i * n + j] = state->nodes[i].distance[j];
         }
     }
-    return qmem_acpi_build_slit(distance, n);
-}
-
-gboolean qmem_acpi_build_numa_tables(QmemMachine *machine,
-                                     guint64 below_4g_mem_size,
-                                     GError **error)
-{
-    QmemNumaState *state = qmem_numa_machine_get_state(machine);
-    g_autoptr(GPtrArray) tables =
-        g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-
-    g_return_val_if_fail(state && state->num_nodes, FALSE);
-    g_ptr_array_add(tables, qmem_acpi_build_x86_srat(machine,
-                                                     below_4g_mem_size));
-    if (state->have_numa_distance) {
-        g_ptr_array_add(tables, qmem_acpi_build_numa_slit(machine));
-    }
-    return qmem_acpi_install(qmem_machine_get_address_space(machine),
-                             QMEM_ACPI_BASE, QMEM_ACPI_LIMIT, tables, error);
+    qmem_acpi_build_slit(table_data, linker, distance, n);
 }

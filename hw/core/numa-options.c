@@ -4,6 +4,7 @@
 #include <string.h>
 #include "hw/core/numa-internal.h"
 #include "hw/core/numa.h"
+#include "qapi/opts.h"
 #include "qom/property.h"
 #include "system/accel.h"
 #include "util/cutils.h"
@@ -139,14 +140,6 @@ static GParamSpec *member_pspec(const Member *m)
     }
 }
 
-static const char *opts_last(JsonObject *opts, const char *key)
-{
-    JsonArray *values = json_object_get_array_member(opts, key);
-
-    return json_array_get_string_element(values,
-                                         json_array_get_length(values) - 1);
-}
-
 static gboolean visit_member(JsonObject *opts, const Member *m,
                              MemberValue *out, GError **error)
 {
@@ -163,7 +156,7 @@ static gboolean visit_member(JsonObject *opts, const Member *m,
     }
     out->has = TRUE;
     if (m->kind == MEMBER_STR || m->kind == MEMBER_ENUM) {
-        out->str = opts_last(opts, m->name);
+        out->str = qmem_opts_get_last(opts, m->name);
         if (m->kind == MEMBER_ENUM &&
             !g_strv_contains(m->enum_values, out->str)) {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -222,7 +215,7 @@ static const Member *visit_numa_options(JsonObject *opts, const char **type,
                     "Parameter 'type' is missing");
         return NULL;
     }
-    *type = opts_last(opts, "type");
+    *type = qmem_opts_get_last(opts, "type");
     for (gsize i = 0; i < G_N_ELEMENTS(numa_option_types); i++) {
         if (!strcmp(*type, numa_option_types[i].type)) {
             members = numa_option_types[i].members;
@@ -309,7 +302,7 @@ static gboolean numa_node_set_mem(QmemMachine *machine, QmemNumaNode *info,
         return FALSE;
     }
     /* The legacy suffix-less form means MiB ("512" is 512 MiB). */
-    qmem_strtosz_MiB(opts_last(opts, "mem"), NULL, &mem);
+    qmem_strtosz_MiB(qmem_opts_get_last(opts, "mem"), NULL, &mem);
     info->node_mem = mem;
     if (!qmem_qtest_enabled()) {
         qmem_warn_report("Parameter -numa node,mem is deprecated, use "

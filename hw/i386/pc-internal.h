@@ -1,12 +1,133 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What the pc module's files share: its chipsets' PCI parts. */
+/* Inside the pc module: e820, x86 fw_cfg, ACPI, the chipsets' PCI parts. */
 
 #ifndef QMEM_HW_I386_PC_INTERNAL_H
 #define QMEM_HW_I386_PC_INTERNAL_H
 
 #include <gmodule.h>
+#include "hw/acpi/aml-build.h"
 #include "hw/core/boards.h"
+#include "hw/nvram/fw_cfg.h"
 #include "hw/pci/pcie-host.h"
+
+G_BEGIN_DECLS
+
+/* e820 (e820_memory_layout.c) */
+
+#define QMEM_E820_RAM 1
+#define QMEM_E820_RESERVED 2
+#define QMEM_E820_ACPI 3
+#define QMEM_E820_NVS 4
+#define QMEM_E820_UNUSABLE 5
+
+/* One entry of "etc/e820": u64 address, u64 length, u32 type, LE. */
+#define QMEM_E820_ENTRY_SIZE 20
+
+/**
+ * qmem_e820_add_entry:
+ * @table: the table so far, as the bytes of "etc/e820"
+ *
+ * QEMU's e820_add_entry(), for one machine's table.
+ *
+ * Returns: the number of entries now.
+ */
+guint qmem_e820_add_entry(GByteArray *table, guint64 address, guint64 length,
+                          guint32 type);
+
+/* x86 fw_cfg (fw_cfg.c) */
+
+#define QMEM_FW_CFG_IO_BASE 0x510
+
+/* The x86 items, QEMU's hw/i386/fw_cfg.h. */
+#define QMEM_FW_CFG_ACPI_TABLES (QMEM_FW_CFG_ARCH_LOCAL + 0)
+#define QMEM_FW_CFG_SMBIOS_ENTRIES (QMEM_FW_CFG_ARCH_LOCAL + 1)
+#define QMEM_FW_CFG_IRQ0_OVERRIDE (QMEM_FW_CFG_ARCH_LOCAL + 2)
+#define QMEM_FW_CFG_HPET (QMEM_FW_CFG_ARCH_LOCAL + 4)
+
+/**
+ * QmemPcFirmwareOptions:
+ * @q35: the board is q35 (ICH9's FADT, an MCFG), not i440fx (PIIX4's)
+ * @enforce_amd_1tb_hole: e820 reserves AMD's HyperTransport range below
+ *   1 TiB when the CPU is AMD's (7.1 and later)
+ * @broken_reserved_end: "etc/reserved-memory-end" is the device-memory
+ *   base, not its end (2.4 and older)
+ * @rsdp_in_ram: a 20-byte "etc/acpi/rsdp" (2.3 and later; older ones have
+ *   16 zero bytes more)
+ * @fw_cfg_dma: fw_cfg offers DMA (2.5 and later)
+ * @fw_cfg_file_slots: fw_cfg directory entries (0x10 up to 2.8, 0x20)
+ *
+ * What a pc machine type's firmware interface looks like, QEMU's
+ * PCMachineClass fields and compat properties for it.
+ */
+typedef struct {
+    gboolean q35;
+    gboolean enforce_amd_1tb_hole;
+    gboolean broken_reserved_end;
+    gboolean rsdp_in_ram;
+    gboolean fw_cfg_dma;
+    guint fw_cfg_file_slots;
+} QmemPcFirmwareOptions;
+
+/**
+ * qmem_pc_firmware_init:
+ * @machine: the pc machine, its RAM and device memory laid out
+ * @options: its type's
+ * @below_4g_mem_size: boot RAM at 0
+ * @above_4g_mem_size: boot RAM at 4 GiB
+ * @error: return location for a #GError
+ *
+ * What QEMU's pc_memory_init() and acpi_setup() give the guest to learn
+ * its memory from: the e820 table, fw_cfg at 0x510 (selector and data)
+ * and 0x514 (DMA into the machine's memory) with QEMU's x86 items
+ * (fw_cfg_arch_create(): FW_CFG_NB_CPUS, FW_CFG_MAX_CPUS, which is the
+ * APIC id limit, FW_CFG_RAM_SIZE, FW_CFG_ACPI_TABLES (empty),
+ * FW_CFG_IRQ0_OVERRIDE, "etc/e820", FW_CFG_NUMA), with device memory
+ * "etc/reserved-memory-end", and the ACPI tables (qmem_pc_acpi_setup()).
+ */
+gboolean qmem_pc_firmware_init(QmemMachine *machine,
+                               const QmemPcFirmwareOptions *options,
+                               guint64 below_4g_mem_size,
+                               guint64 above_4g_mem_size, GError **error);
+
+/* ACPI (acpi-build.c, acpi-common.c) */
+
+/**
+ * QmemPcAcpiConfig:
+ * @machine: the machine the tables describe
+ * @q35: ICH9's FADT and an MCFG, else PIIX4's FADT
+ * @rsdp_in_ram: %FALSE for pc 2.2 and older, whose "etc/acpi/rsdp" has
+ *   16 more (zero) bytes
+ * @below_4g_mem_size: boot RAM below 4 GiB, for the SRAT
+ */
+typedef struct {
+    QmemMachine *machine;
+    gboolean q35;
+    gboolean rsdp_in_ram;
+    guint64 below_4g_mem_size;
+} QmemPcAcpiConfig;
+
+/**
+ * qmem_pc_acpi_setup:
+ * @fw_cfg: the machine's fw_cfg
+ * @config: (transfer none): copied
+ *
+ * QEMU's x86 acpi_setup(): the pc tables (FACS, DSDT, FADT, MADT, SRAT
+ * and SLIT with NUMA, MCFG on q35, WAET, RSDT, RSDP revision 0) through
+ * "etc/acpi/tables", "etc/table-loader" and "etc/acpi/rsdp".
+ */
+void qmem_pc_acpi_setup(QmemFWCfg *fw_cfg, const QmemPcAcpiConfig *config);
+
+/**
+ * qmem_pc_acpi_build_madt:
+ *
+ * QEMU's acpi_build_madt() for pc: a Local APIC (x2APIC from id 255)
+ * per possible CPU, enabled when present, the I/O APIC, IRQ0 on GSI 2
+ * and the level-triggered PCI IRQs 5, 9, 10 and 11, and the LINT1 NMI.
+ */
+void qmem_pc_acpi_build_madt(GByteArray *table_data, QmemBiosLinker *linker,
+                             QmemMachine *machine);
+
+/* PCI (hw/pci-host/, hw/isa/) */
 
 /*
  * The pc module's PCI functions and host bridges, QEMU's type names:
@@ -34,29 +155,17 @@ QmemPciHostBridge *qmem_i440fx_init(QmemMachine *machine,
                                     GError **error);
 
 /**
- * QmemQ35Options:
- * @ext_tseg_mbytes: the MCH's "extended-tseg-mbytes" (16; 0 for q35
- *   types up to 2.9): what the TSEG query at 0x50 answers, 0 for none
- * @smbase_smram: the MCH's "smbase-smram" (off for types up to 4.2):
- *   whether the SMBASE query at 0x9c answers
- */
-typedef struct {
-    guint16 ext_tseg_mbytes;
-    gboolean smbase_smram;
-} QmemQ35Options;
-
-/**
  * qmem_q35_init:
  *
  * q35's PCI: the host bridge as /machine/q35 with its bus pcie.0 (no
- * hotplug on it, as QEMU's) and the MCH at 00.0 (its child "mch"), and
- * ICH9-LPC at 1f.0, which routes INTx.
+ * hotplug on it, as QEMU's) and the MCH at 00.0 (its child "mch", with
+ * the machine type's compat properties), and ICH9-LPC at 1f.0, which
+ * routes INTx.
  *
  * Returns: (transfer none) (nullable): the host bridge.
  */
 QmemPciHostBridge *qmem_q35_init(QmemMachine *machine,
                                  QmemMemoryRegion *pci_memory,
-                                 const QmemQ35Options *options,
                                  GError **error);
 
 /**
@@ -82,5 +191,7 @@ gboolean qmem_ich9_lpc_create(QmemPciBus *bus, GError **error);
  * connects them with qmem_device_connect_gpio_out_named().
  */
 #define QMEM_PC_GPIO_PIRQ "pirq"
+
+G_END_DECLS
 
 #endif

@@ -3,11 +3,11 @@
 
 #include <string.h>
 #include <gmodule.h>
-#include "hw/acpi/acpi.h"
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
-#include "hw/i386/pc-internal.h"
+#include "hw/intc/apic-msi.h"
 #include "hw/mem/memory-device.h"
+#include "pc-internal.h"
 #include "qom/module.h"
 #include "system/accel.h"
 #include "util/error.h"
@@ -29,11 +29,11 @@ struct _QmemPcMachineClass {
 
     guint64 lowmem_limit;       /* RAM at or above this splits ... */
     guint64 lowmem;             /* ... leaving this much below 4 GiB */
+    QmemPcFirmwareOptions firmware;    /* e820, fw_cfg, ACPI */
     /* The chipset's PCI: i440FX + PIIX3 or q35 + ICH9 (pc-internal.h). */
     QmemPciHostBridge *(*pci_init)(QmemMachine *machine,
                                    QmemMemoryRegion *pci_memory,
                                    GError **error);
-    QmemQ35Options q35;         /* QEMU's compat properties of "mch" */
 };
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
@@ -116,14 +116,6 @@ static gboolean pc_init_device_memory(QmemMachine *machine,
     return TRUE;
 }
 
-static QmemPciHostBridge *pc_q35_pci_init(QmemMachine *machine,
-                                          QmemMemoryRegion *pci_memory,
-                                          GError **error)
-{
-    return qmem_q35_init(machine, pci_memory,
-                         &QMEM_PC_MACHINE_GET_CLASS(machine)->q35, error);
-}
-
 /*
  * QEMU's pc_pci_as_mapping_init(): all of the PCI memory space ("pci",
  * where memory BARs map) under system memory, at a priority below RAM,
@@ -151,12 +143,20 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
     guint64 above_4g = ram_size - below_4g;
     g_autoptr(QmemMemoryRegion) low = NULL;
     g_autoptr(QmemMemoryRegion) high = NULL;
+    g_autoptr(QmemMemoryRegion) apic_msi = qmem_apic_msi_region_new();
 
     if ((qmem_machine_get_maxram_size(machine) > ram_size &&
          !pc_init_device_memory(machine, above_4g, error)) ||
         !pc_pci_init(machine, error)) {
         return FALSE;
     }
+    /*
+     * Devices' MSIs reach the local APICs here, above RAM and the PCI
+     * window (x86_cpu_apic_realize()'s priority).
+     */
+    qmem_memory_region_add_subregion_overlap(system,
+                                             QMEM_APIC_DEFAULT_ADDRESS,
+                                             apic_msi, 0x1000);
     if (!ram) {
         return TRUE;
     }
@@ -169,12 +169,9 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
         qmem_memory_region_add_subregion(system, 4 * GiB, high);
     }
     qmem_memory_region_transaction_commit();
-    /* The guest learns its NUMA layout from SRAT and SLIT. */
-    if (qmem_numa_get_num_nodes(machine) &&
-        !qmem_acpi_build_numa_tables(machine, below_4g, error)) {
-        return FALSE;
-    }
-    return TRUE;
+    /* The guest learns its memory from e820, fw_cfg and ACPI. */
+    return qmem_pc_firmware_init(machine, &pcmc->firmware, below_4g,
+                                 above_4g, error);
 }
 
 /* NUMA: QEMU's x86 CPU slots, socket-major default mapping. */
@@ -254,12 +251,25 @@ static void qmem_pc_machine_init(QmemPcMachine *self)
 {
 }
 
+/* The current machine types' firmware interface. */
+static void pc_firmware_setup(QmemPcMachineClass *pcmc, gboolean q35)
+{
+    pcmc->firmware = (QmemPcFirmwareOptions){
+        .q35 = q35,
+        .enforce_amd_1tb_hole = TRUE,
+        .rsdp_in_ram = TRUE,
+        .fw_cfg_dma = TRUE,
+        .fw_cfg_file_slots = QMEM_FW_CFG_FILE_SLOTS_DFLT,
+    };
+}
+
 static void pc_i440fx_class_setup(QmemPcMachineClass *pcmc)
 {
     QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (i440FX + PIIX, 1996)";
     pcmc->lowmem_limit = 0xe0000000;
     pcmc->lowmem = 0xc0000000;
     pcmc->pci_init = qmem_i440fx_init;
+    pc_firmware_setup(pcmc, FALSE);
 }
 
 static void qmem_i440fx_machine_class_init(QmemI440fxMachineClass *klass)
@@ -281,9 +291,8 @@ static void pc_q35_class_setup(QmemPcMachineClass *pcmc)
     QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (Q35 + ICH9, 2009)";
     pcmc->lowmem_limit = 0xb0000000;
     pcmc->lowmem = 0x80000000;
-    pcmc->pci_init = pc_q35_pci_init;
-    pcmc->q35.ext_tseg_mbytes = 16;
-    pcmc->q35.smbase_smram = TRUE;
+    pcmc->pci_init = qmem_q35_init;
+    pc_firmware_setup(pcmc, TRUE);
 }
 
 static void qmem_q35_machine_class_init(QmemQ35MachineClass *klass)
@@ -311,10 +320,48 @@ static const guint pc_versions[][2] = {
 };
 static PcVersion pc_versioned[2][G_N_ELEMENTS(pc_versions)];
 
+/*
+ * The entries of QEMU's pc_compat_X_Y arrays for what qmem has: an older
+ * type gets those of every later version, the oldest applied last.
+ */
+static const QmemGlobalProperty pc_compat_8_0[] = {
+    { "virtio-mem", "unplugged-inaccessible", "auto" },
+};
+
+static const QmemGlobalProperty pc_compat_6_2[] = {
+    { "virtio-mem", "unplugged-inaccessible", "off" },
+};
+
+static const QmemGlobalProperty pc_compat_4_2[] = {
+    { "mch", "smbase-smram", "off" },
+};
+
+static const QmemGlobalProperty pc_compat_2_9[] = {
+    { "mch", "extended-tseg-mbytes", "0" },
+};
+
 static void pc_versioned_class_init(gpointer klass, gpointer data)
 {
     QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_CLASS(klass);
+    QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
     const PcVersion *v = data;
+
+    if (PC_VERSION_LE(v, 8, 0)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_8_0,
+                                            G_N_ELEMENTS(pc_compat_8_0));
+    }
+    if (PC_VERSION_LE(v, 6, 2)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_6_2,
+                                            G_N_ELEMENTS(pc_compat_6_2));
+    }
+    if (PC_VERSION_LE(v, 4, 2)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_4_2,
+                                            G_N_ELEMENTS(pc_compat_4_2));
+    }
+    if (PC_VERSION_LE(v, 2, 9)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_2_9,
+                                            G_N_ELEMENTS(pc_compat_2_9));
+    }
 
     if (v->q35) {
         pc_q35_class_setup(pcmc);
@@ -323,9 +370,14 @@ static void pc_versioned_class_init(gpointer klass, gpointer data)
     }
     QMEM_MACHINE_CLASS(klass)->smp_props.prefer_sockets =
         PC_VERSION_LE(v, 6, 1);
-    /* QEMU's pc_compat_4_2 and pc_compat_2_9 for "mch". */
-    pcmc->q35.smbase_smram = !PC_VERSION_LE(v, 4, 2);
-    pcmc->q35.ext_tseg_mbytes = PC_VERSION_LE(v, 2, 9) ? 0 : 16;
+    /* QEMU's compat knobs for the firmware interface. */
+    QMEM_MACHINE_CLASS(klass)->legacy_fw_cfg_order = PC_VERSION_LE(v, 2, 5);
+    pcmc->firmware.enforce_amd_1tb_hole = !PC_VERSION_LE(v, 7, 0);
+    pcmc->firmware.broken_reserved_end = PC_VERSION_LE(v, 2, 4);
+    pcmc->firmware.rsdp_in_ram = !PC_VERSION_LE(v, 2, 2);
+    pcmc->firmware.fw_cfg_dma = !PC_VERSION_LE(v, 2, 4);
+    pcmc->firmware.fw_cfg_file_slots = PC_VERSION_LE(v, 2, 8) ?
+        QMEM_FW_CFG_FILE_SLOTS_MIN : QMEM_FW_CFG_FILE_SLOTS_DFLT;
 }
 
 static void pc_register_versioned(GTypeModule *module, const PcVersion *v)

@@ -3,6 +3,7 @@
 
 #include "hw/i386/pc-internal.h"
 #include "hw/pci/pcie-host.h"
+#include "qom/property.h"
 #include "util/error-report.h"
 
 /* QEMU's q35.h registers of the MCH (00.0). */
@@ -40,7 +41,6 @@ typedef struct {
     QmemPcieHostBridge parent_instance;
 
     QmemMemoryRegion *pci_memory;   /* a reference: the BAR window */
-    QmemQ35Options options;         /* for the mch */
 } QmemQ35Host;
 
 typedef struct {
@@ -53,11 +53,26 @@ G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemQ35Host, qmem_q35_host,
 #define QMEM_Q35_HOST(obj) \
     G_TYPE_CHECK_INSTANCE_CAST((obj), qmem_q35_host_get_type(), QmemQ35Host)
 
+/*
+ * QEMU's "mch" properties that machine types change (pc_compat_4_2,
+ * pc_compat_2_9): the TSEG size the query at 0x50 answers (0: no query)
+ * and whether the SMBASE query at 0x9c answers.
+ */
 typedef struct {
     QmemPciDevice parent_instance;
 
-    QmemQ35Options options;
+    guint ext_tseg_mbytes;
+    gboolean smbase_smram;
 } QmemMchPci;
+
+enum {
+    PROP_0,
+    PROP_EXT_TSEG_MBYTES,
+    PROP_SMBASE_SMRAM,
+    N_PROPS
+};
+
+static GParamSpec *mch_props[N_PROPS];
 
 typedef struct {
     QmemPciDeviceClass parent_class;
@@ -110,7 +125,7 @@ static void mch_update_pciexbar(QmemPciDevice *dev)
 /* QEMU's mch_update_ext_tseg_mbytes(): firmware asks for the TSEG size. */
 static void mch_update_ext_tseg_mbytes(QmemPciDevice *dev)
 {
-    guint16 mbytes = QMEM_MCH_PCI(dev)->options.ext_tseg_mbytes;
+    guint16 mbytes = QMEM_MCH_PCI(dev)->ext_tseg_mbytes;
     guint8 *reg = qmem_pci_device_get_config(dev) +
                   MCH_HOST_BRIDGE_EXT_TSEG_MBYTES;
 
@@ -143,7 +158,7 @@ static void mch_update_smbase_smram(QmemPciDevice *dev)
     guint8 *wmask = qmem_pci_device_get_wmask(dev) +
                     MCH_HOST_BRIDGE_F_SMBASE;
 
-    if (!QMEM_MCH_PCI(dev)->options.smbase_smram) {
+    if (!QMEM_MCH_PCI(dev)->smbase_smram) {
         return;
     }
     if (*reg == MCH_HOST_BRIDGE_F_SMBASE_QUERY) {
@@ -203,7 +218,7 @@ static gboolean mch_realize(QmemPciDevice *dev, GError **error)
     config[MCH_HOST_BRIDGE_ESMRAMC] = MCH_HOST_BRIDGE_ESMRAMC_DEFAULT;
     wmask[MCH_HOST_BRIDGE_SMRAM] = MCH_HOST_BRIDGE_SMRAM_WMASK;
     wmask[MCH_HOST_BRIDGE_ESMRAMC] = MCH_HOST_BRIDGE_ESMRAMC_WMASK;
-    if (QMEM_MCH_PCI(dev)->options.ext_tseg_mbytes) {
+    if (QMEM_MCH_PCI(dev)->ext_tseg_mbytes) {
         qmem_pci_set_word(config + MCH_HOST_BRIDGE_EXT_TSEG_MBYTES,
                           MCH_HOST_BRIDGE_EXT_TSEG_MBYTES_QUERY);
     }
@@ -216,10 +231,65 @@ static gboolean mch_realize(QmemPciDevice *dev, GError **error)
     return TRUE;
 }
 
+static void qmem_mch_pci_get_property(GObject *obj, guint id, GValue *value,
+                                      GParamSpec *pspec)
+{
+    QmemMchPci *mch = QMEM_MCH_PCI(obj);
+
+    switch (id) {
+    case PROP_EXT_TSEG_MBYTES:
+        g_value_set_uint(value, mch->ext_tseg_mbytes);
+        break;
+    case PROP_SMBASE_SMRAM:
+        g_value_set_boolean(value, mch->smbase_smram);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
+    }
+}
+
+static void qmem_mch_pci_set_property(GObject *obj, guint id,
+                                      const GValue *value, GParamSpec *pspec)
+{
+    QmemMchPci *mch = QMEM_MCH_PCI(obj);
+
+    switch (id) {
+    case PROP_EXT_TSEG_MBYTES:
+        mch->ext_tseg_mbytes = g_value_get_uint(value);
+        break;
+    case PROP_SMBASE_SMRAM:
+        mch->smbase_smram = g_value_get_boolean(value);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
+    }
+}
+
+/* QEMU's machine compat properties, before the board sets any. */
+static void qmem_mch_pci_constructed(GObject *obj)
+{
+    G_OBJECT_CLASS(qmem_mch_pci_parent_class)->constructed(obj);
+    qmem_machine_apply_compat_props(QMEM_OBJECT(obj));
+}
+
 static void qmem_mch_pci_class_init(QmemMchPciClass *klass)
 {
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
     QmemDeviceClass *dc = QMEM_DEVICE_CLASS(klass);
     QmemPciDeviceClass *k = QMEM_PCI_DEVICE_CLASS(klass);
+    GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                     G_PARAM_EXPLICIT_NOTIFY;
+
+    oc->get_property = qmem_mch_pci_get_property;
+    oc->set_property = qmem_mch_pci_set_property;
+    oc->constructed = qmem_mch_pci_constructed;
+    mch_props[PROP_EXT_TSEG_MBYTES] = g_param_spec_uint(
+        "extended-tseg-mbytes", NULL, NULL, 0, G_MAXUINT16, 16, rw);
+    mch_props[PROP_SMBASE_SMRAM] = g_param_spec_boolean(
+        "smbase-smram", NULL, NULL, TRUE, rw);
+    g_object_class_install_properties(oc, N_PROPS, mch_props);
+    qmem_param_spec_set_show_default(mch_props[PROP_EXT_TSEG_MBYTES], TRUE);
+    qmem_param_spec_set_show_default(mch_props[PROP_SMBASE_SMRAM], TRUE);
 
     dc->desc = "Host bridge";
     dc->user_creatable = FALSE;
@@ -238,6 +308,8 @@ static void qmem_mch_pci_class_finalize(QmemMchPciClass *klass)
 
 static void qmem_mch_pci_init(QmemMchPci *d)
 {
+    d->ext_tseg_mbytes = 16;
+    d->smbase_smram = TRUE;
 }
 
 /* QEMU's q35_host_realize(): pcie.0, the ports, then the MCH at 00.0. */
@@ -262,7 +334,6 @@ static gboolean q35_host_realize(QmemDevice *dev, GError **error)
 
     mch = g_object_new(qmem_mch_pci_get_type(), QMEM_PCI_DEVICE_PROP_ADDR,
                        QMEM_PCI_DEVFN(0, 0), NULL);
-    QMEM_MCH_PCI(mch)->options = s->options;
     ok = qmem_object_add_child(QMEM_OBJECT(dev), "mch", QMEM_OBJECT(mch),
                                error) &&
          qmem_device_realize(QMEM_DEVICE(mch), QMEM_BUS(bus), error);
@@ -307,14 +378,12 @@ static void qmem_q35_host_init(QmemQ35Host *s)
 
 QmemPciHostBridge *qmem_q35_init(QmemMachine *machine,
                                  QmemMemoryRegion *pci_memory,
-                                 const QmemQ35Options *options,
                                  GError **error)
 {
     QmemQ35Host *host = g_object_new(qmem_q35_host_get_type(), NULL);
     gboolean ok;
 
     host->pci_memory = g_object_ref(pci_memory);
-    host->options = *options;
     ok = qmem_object_add_child(QMEM_OBJECT(machine), "q35",
                                QMEM_OBJECT(host), error);
     g_object_unref(host);

@@ -20,8 +20,9 @@
  * child "virtio-backend", whose properties are aliased onto the proxy.
  * Here the proxy is a PCI function with QEMU 7.2's identity; the
  * virtio-pci transport (BARs, capabilities, virtqueues) is not there
- * yet: the proxy is the memory device, its virtio-mem child is what the
- * guest talks to through the test commands.
+ * yet: the proxy is the memory device, its virtio-mem child (a virtio
+ * device with its request queue, unplugged) is what the guest talks to,
+ * through the test commands.
  */
 typedef struct {
     QmemPciDevice parent_instance;
@@ -156,9 +157,12 @@ static void virtio_mem_pci_size_changed(QmemVirtioMem *vmem,
 static gboolean virtio_mem_pci_realize(QmemPciDevice *dev, GError **error)
 {
     QmemVirtioMemPci *pci = QMEM_VIRTIO_MEM_PCI(dev);
+    QmemMachine *machine = qmem_machine_get_current();
     /* qmem has no -overcommit, VFIO or incoming migration. */
     QmemVirtioMemEnv env = {
-        .nb_numa_nodes = qmem_numa_get_num_nodes(qmem_machine_get_current()),
+        .nb_numa_nodes = qmem_numa_get_num_nodes(machine),
+        .has_numa_state = machine &&
+                          qmem_numa_machine_get_state(machine) != NULL,
     };
 
     qmem_pci_device_get_config(dev)[QMEM_PCI_INTERRUPT_PIN] = 1;

@@ -41,6 +41,16 @@ JsonObject *qmem_opts_parse(const char *str, const char *implied_key,
                             gboolean *help, GError **error);
 
 /**
+ * qmem_opts_get_last:
+ * @opts: the result of qmem_opts_parse()
+ * @key: a key
+ *
+ * Returns: (nullable): the last value of @key, the one a scalar option
+ *   takes, or %NULL when @key was not given.
+ */
+const char *qmem_opts_get_last(JsonObject *opts, const char *key);
+
+/**
  * qmem_keyval_parse:
  * @str: a keyval string such as "pc-dimm,id=d0,memdev=m0" or
  *   "memory-backend-ram,id=m,size=1G,host-nodes.0=0,host-nodes.1=1"

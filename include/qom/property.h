@@ -17,8 +17,53 @@ G_BEGIN_DECLS
  *   "uint64", "link<memory-backend>")
  *
  * Overrides the name derived from the #GParamSpec type.
+ *
+ * Returns: (transfer none): @pspec, so that a spec can be made and typed
+ *   in one expression.
  */
-void qmem_param_spec_set_qom_type(GParamSpec *pspec, const char *qom_type);
+GParamSpec *qmem_param_spec_set_qom_type(GParamSpec *pspec,
+                                         const char *qom_type);
+
+/*
+ * qmem_value_store_boolean/uint/uint64: a setter's last step, storing
+ * @value in @field.  Returns: whether the value changed (so the caller
+ * knows whether to notify).
+ */
+static inline gboolean qmem_value_store_boolean(gboolean *field,
+                                                const GValue *value)
+{
+    gboolean v = g_value_get_boolean(value);
+
+    if (*field == v) {
+        return FALSE;
+    }
+    *field = v;
+    return TRUE;
+}
+
+static inline gboolean qmem_value_store_uint(guint *field,
+                                             const GValue *value)
+{
+    guint v = g_value_get_uint(value);
+
+    if (*field == v) {
+        return FALSE;
+    }
+    *field = v;
+    return TRUE;
+}
+
+static inline gboolean qmem_value_store_uint64(guint64 *field,
+                                               const GValue *value)
+{
+    guint64 v = g_value_get_uint64(value);
+
+    if (*field == v) {
+        return FALSE;
+    }
+    *field = v;
+    return TRUE;
+}
 
 /**
  * qmem_param_spec_set_mandatory:

@@ -14,14 +14,18 @@
  *   -numa node,mem= allowed; node memory split by the default strategy at
  *     256 MiB alignment (pc: no split, 8 MiB)
  *   node 0 is made whenever there is no -numa (auto_enable_numa)
- *   SRAT and SLIT as on pc, all RAM below 4 GiB by the board's account
+ *   SRAT and SLIT as on pc, all RAM below 4 GiB by the board's account,
+ *   behind an RSDP revision 2 and an XSDT (pc: revision 0, RSDT), loaded
+ *   through fw_cfg at 0x510 as pc's
  */
 
 #include <gmodule.h>
 #include "hw/acpi/acpi.h"
+#include "hw/acpi/utils.h"
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
+#include "hw/nvram/fw_cfg.h"
 
 #define TEST_NUMA_DEVICE_MEMORY_BASE (1ULL << 40)
 
@@ -41,9 +45,45 @@ G_DEFINE_DYNAMIC_TYPE_EXTENDED(TestNumaMachine, test_numa_machine,
                                    QMEM_TYPE_NUMA_MACHINE,
                                    test_numa_machine_numa_init))
 
+/*
+ * The board's ACPI tables: just the NUMA ones, listed by an XSDT.  No
+ * PCI hole: as far as the SRAT goes, all RAM is "below 4 GiB".
+ */
+static void test_numa_acpi_build(QmemAcpiBuildTables *tables,
+                                 gpointer opaque)
+{
+    QmemMachine *machine = opaque;
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+    g_autoptr(GArray) offsets = g_array_new(FALSE, TRUE, sizeof(guint32));
+    guint xsdt;
+
+    qmem_bios_linker_loader_alloc(tables->linker, QMEM_ACPI_BUILD_TABLE_FILE,
+                                  tables->table_data, 64, FALSE);
+    if (state && state->num_nodes) {
+        qmem_acpi_add_table(offsets, tables->table_data);
+        qmem_acpi_build_x86_srat(tables->table_data, tables->linker,
+                                 machine,
+                                 qmem_machine_get_ram_size(machine));
+        if (state->have_numa_distance) {
+            qmem_acpi_add_table(offsets, tables->table_data);
+            qmem_acpi_build_numa_slit(tables->table_data, tables->linker,
+                                      machine);
+        }
+    }
+    xsdt = tables->table_data->len;
+    qmem_acpi_build_xsdt(tables->table_data, tables->linker, offsets, NULL,
+                         NULL);
+    qmem_acpi_build_rsdp(tables->rsdp, tables->linker,
+                         &(QmemAcpiRsdpData){ .revision = 2,
+                                              .oem_id = QMEM_ACPI_OEM_ID,
+                                              .xsdt_tbl_offset = &xsdt });
+}
+
 static gboolean test_numa_machine_init_board(QmemMachine *machine,
                                              GError **error)
 {
+    QmemFWCfg *fw_cfg;
+
     QmemMemoryRegion *ram = qmem_machine_get_ram(machine);
     guint64 ram_size = qmem_machine_get_ram_size(machine);
     guint64 extra = qmem_machine_get_maxram_size(machine) - ram_size;
@@ -55,10 +95,13 @@ static gboolean test_numa_machine_init_board(QmemMachine *machine,
     if (extra) {
         qmem_memory_devices_init(machine, TEST_NUMA_DEVICE_MEMORY_BASE, extra);
     }
-    /* No PCI hole: as far as SRAT goes, all RAM is "below 4 GiB". */
-    if (ram && qmem_numa_get_num_nodes(machine)) {
-        return qmem_acpi_build_numa_tables(machine, ram_size, error);
+    fw_cfg = qmem_fw_cfg_init_io_dma(machine, 0x510, 0x514,
+                                     qmem_machine_get_address_space(machine),
+                                     error);
+    if (!fw_cfg) {
+        return FALSE;
     }
+    qmem_acpi_setup(fw_cfg, test_numa_acpi_build, machine, NULL);
     return TRUE;
 }
 

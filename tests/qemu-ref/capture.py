@@ -9,14 +9,22 @@ unix:PATH`, and reads over the qtest protocol, as a guest would:
 - the configuration space of PCI functions (0xcf8/0xcfc), and the size
   masks of their BARs (all-ones written, read back, then restored);
 - fw_cfg items and files (selector 0x510, data 0x511), by key or by name
-  from the file directory;
+  from the file directory, and the directory itself;
+- the ACPI files a firmware loads (read through fw_cfg DMA): the tables
+  as QEMU wrote them into etc/acpi/tables, their order, the table-loader
+  script with its offsets written as TABLE+N, and the RSDP (after
+  setting up the PM registers, and on q35 MMCONFIG, as a firmware does);
+- what the fw_cfg ports answer to a fixed series of accesses;
 - the return values of QMP commands (query-pci, and HMP text through
   human-monitor-command), over a QMP socket of their own.
 
 Writes one JSON document: {"qemu": VERSION, "cases": {NAME: {"args":
 [...], "pci": {"BB:DD.F": {"config": [256 byte values], "bars": [...]}},
 "fw_cfg": {"KEY-or-NAME": "hex", or null for a file QEMU does not
-have}, "qmp": {"COMMAND or HMP LINE": RETURN}}}}.  The output of a run is checked in
+have}, "fw_cfg_dir": [[NAME, SIZE], ...], "acpi": {"order": [SIG, ...],
+"tables": {SIG: "hex"}, "loader": ["COMMAND ...", ...], "rsdp": "hex"},
+"io": [["inb 0x511", VALUE or null], ...], "qmp": {"COMMAND or HMP LINE":
+RETURN}}}}.  The output of a run is checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
 
@@ -97,13 +105,94 @@ CASES = {
     },
 }
 
+# What a guest finds in fw_cfg: every well-known item qmem provides, the
+# memory files, the file directory and the ACPI tables (tests/qtest/
+# test-fw-cfg.c compares qmem with these cases).
+FW_CFG_ALL = ['signature', 'id', 'uuid', 'ram-size', 'nographic', 'nb-cpus',
+              'numa', 'boot-menu', 'max-cpus', 'acpi-tables', 'irq0-override',
+              'etc/e820', 'etc/reserved-memory-end', 'etc/boot-fail-wait']
+NUMA_2G = ['-object', 'memory-backend-ram,id=n0,size=2G',
+           '-object', 'memory-backend-ram,id=n1,size=2G']
+CASES.update({
+    'fw-pc-1g': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G'],
+        'fw_cfg': FW_CFG_ALL, 'fw_cfg_dir': True, 'acpi': True, 'io': True,
+    },
+    'fw-q35-1g': {
+        'args': ['-machine', 'pc-q35-7.2', '-m', '1G'],
+        'fw_cfg': FW_CFG_ALL, 'fw_cfg_dir': True, 'acpi': True,
+    },
+    'fw-pc-hotplug': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '4G,maxmem=8G,slots=4',
+                 '-smp', '2'],
+        'fw_cfg': FW_CFG_ALL, 'fw_cfg_dir': True, 'acpi': True,
+    },
+    'fw-q35-hotplug': {
+        'args': ['-machine', 'pc-q35-7.2', '-m', '3G,maxmem=260G,slots=8'],
+        'fw_cfg': FW_CFG_ALL, 'fw_cfg_dir': True, 'acpi': True,
+    },
+    # Sparse APIC ids (3 cores take 2 bits), more than 8 CPUs.
+    'fw-pc-smp': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '512M',
+                 '-smp', '4,maxcpus=12,sockets=2,cores=3,threads=2'],
+        'fw_cfg': FW_CFG_ALL, 'fw_cfg_dir': True, 'acpi': True,
+    },
+    # Node 1 spans the PCI hole; distances given.
+    'fw-pc-numa-dist': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '4G,maxmem=6G,slots=2',
+                 '-smp', '4'] + NUMA_2G +
+                ['-numa', 'node,nodeid=0,memdev=n0,cpus=0-1',
+                 '-numa', 'node,nodeid=1,memdev=n1,cpus=2-3',
+                 '-numa', 'dist,src=0,dst=1,val=21'],
+        'fw_cfg': FW_CFG_ALL, 'fw_cfg_dir': True, 'acpi': True,
+    },
+    # Three nodes, one without memory, asymmetric distances, CPUs by socket.
+    'fw-q35-numa-dist': {
+        'args': ['-machine', 'pc-q35-7.2', '-m', '4G,maxmem=8G,slots=2',
+                 '-smp', '6,sockets=3,cores=2'] + NUMA_2G +
+                ['-numa', 'node,nodeid=0,memdev=n0',
+                 '-numa', 'node,nodeid=1,memdev=n1',
+                 '-numa', 'node,nodeid=2',
+                 '-numa', 'cpu,node-id=2,socket-id=0',
+                 '-numa', 'cpu,node-id=0,socket-id=1',
+                 '-numa', 'cpu,node-id=1,socket-id=2',
+                 '-numa', 'dist,src=0,dst=1,val=20',
+                 '-numa', 'dist,src=1,dst=0,val=30',
+                 '-numa', 'dist,src=0,dst=2,val=40',
+                 '-numa', 'dist,src=2,dst=0,val=40',
+                 '-numa', 'dist,src=1,dst=2,val=25',
+                 '-numa', 'dist,src=2,dst=1,val=25'],
+        'fw_cfg': FW_CFG_ALL, 'fw_cfg_dir': True, 'acpi': True,
+    },
+    # Versioned types: 7.0 has no AMD HyperTransport hole; 2.5 sorts the
+    # directory the legacy way; 2.4 has no DMA and the old reserved end.
+    'fw-pc-7.0': {
+        'args': ['-machine', 'pc-i440fx-7.0', '-m', '1G'],
+        'fw_cfg': ['id', 'etc/e820'], 'fw_cfg_dir': True,
+    },
+    'fw-q35-2.5': {
+        'args': ['-machine', 'pc-q35-2.5', '-m', '1G,maxmem=2G,slots=1'],
+        'fw_cfg': ['id', 'etc/e820', 'etc/reserved-memory-end'],
+        'fw_cfg_dir': True,
+    },
+    'fw-pc-2.4': {
+        'args': ['-machine', 'pc-i440fx-2.4', '-m', '1G,maxmem=2G,slots=1'],
+        'fw_cfg': ['id', 'etc/e820', 'etc/reserved-memory-end'],
+        'fw_cfg_dir': True,
+    },
+})
+
 # fw_cfg items by key (hw/nvram/fw_cfg.h).
 FW_CFG_KEYS = {
-    'signature': 0x00, 'id': 0x01, 'ram-size': 0x03, 'nb-cpus': 0x05,
-    'numa': 0x0d, 'max-cpus': 0x0f, 'file-dir': 0x19,
+    'signature': 0x00, 'id': 0x01, 'uuid': 0x02, 'ram-size': 0x03,
+    'nographic': 0x04, 'nb-cpus': 0x05, 'numa': 0x0d, 'boot-menu': 0x0e,
+    'max-cpus': 0x0f, 'file-dir': 0x19,
+    # x86's (hw/i386/fw_cfg.h): FW_CFG_ARCH_LOCAL + 0 and + 2.
+    'acpi-tables': 0x8000, 'irq0-override': 0x8002,
 }
-FW_CFG_SIZES = {'signature': 4, 'id': 4, 'ram-size': 8, 'nb-cpus': 2,
-                'max-cpus': 2}
+FW_CFG_SIZES = {'signature': 4, 'id': 4, 'uuid': 16, 'ram-size': 8,
+                'nographic': 2, 'nb-cpus': 2, 'boot-menu': 2, 'max-cpus': 2,
+                'acpi-tables': 8, 'irq0-override': 4}
 
 
 class Qtest:
@@ -165,6 +254,14 @@ class Qtest:
         words = reply.split()
         return int(words[1], 16) if len(words) > 1 else None
 
+    def read(self, addr, size):
+        self.file.write('read 0x%x 0x%x\n' % (addr, size))
+        self.file.flush()
+        reply = self.file.readline()
+        if not reply.startswith('OK 0x'):
+            raise RuntimeError(f'read 0x{addr:x}: {reply.strip()}')
+        return bytes.fromhex(reply.split()[1][2:])
+
     def close(self):
         self.proc.kill()
         self.proc.wait()
@@ -206,6 +303,28 @@ def read_pci(q, bdf):
     return {'config': config, 'bars': bars}
 
 
+def pci_config_write(q, bdf, off, size, value):
+    q.cmd('outl 0xcf8 0x%x' % cfg_addr(bdf, off & ~3))
+    port = 0xcfc + (off & 3)
+    q.cmd('%s 0x%x 0x%x' % ({1: 'outb', 4: 'outl'}[size], port, value))
+
+
+def firmware_setup(q, q35):
+    """What a firmware (SeaBIOS) does before it loads the ACPI tables:
+    it puts the ACPI PM registers at 0x600 (PIIX4 PM 00:01.3 or ICH9 LPC
+    00:1f.0) and on q35 maps MMCONFIG at 0xb0000000 (256 buses).  QEMU
+    builds the tables again when the guest first reads them, from these
+    registers: its FADT then names the PM blocks, and q35 has an MCFG."""
+    if q35:
+        pci_config_write(q, '00:00.0', 0x64, 4, 0)
+        pci_config_write(q, '00:00.0', 0x60, 4, 0xb0000001)
+        pci_config_write(q, '00:1f.0', 0x40, 4, 0x601)     # PMBASE
+        pci_config_write(q, '00:1f.0', 0x44, 1, 0x80)      # ACPI_EN
+    else:
+        pci_config_write(q, '00:01.3', 0x40, 4, 0x601)     # PMBA
+        pci_config_write(q, '00:01.3', 0x80, 1, 0x01)      # PMIOSE
+
+
 def fw_cfg_read(q, key, size):
     q.cmd('outw 0x510 0x%x' % key)
     return bytes(q.cmd('inb 0x511') for _ in range(size))
@@ -221,6 +340,136 @@ def fw_cfg_files(q):
         files[name] = (int.from_bytes(e[4:6], 'big'),
                        int.from_bytes(e[0:4], 'big'))
     return files
+
+
+def fw_cfg_dir(q):
+    """The file directory in its order: [name, size] per file."""
+    count = int.from_bytes(fw_cfg_read(q, FW_CFG_KEYS['file-dir'], 4), 'big')
+    raw = fw_cfg_read(q, FW_CFG_KEYS['file-dir'], 4 + 64 * count)[4:]
+    return [[raw[64 * i + 8:64 * (i + 1)].split(b'\0')[0].decode(),
+             int.from_bytes(raw[64 * i:64 * i + 4], 'big')]
+            for i in range(count)]
+
+
+# Where fw_cfg_dma_read() puts its descriptor and the data: low RAM that
+# nothing uses while the machine is stopped.
+DMA_DESC = 0x1000
+DMA_BUF = 0x10000
+
+
+def fw_cfg_dma_read(q, key, size):
+    """An item read as a guest driver reads it: one SELECT|READ through
+    the DMA interface (0x514, big-endian descriptor address)."""
+    desc = ((key << 16 | 0x08 | 0x02).to_bytes(4, 'big') +
+            size.to_bytes(4, 'big') + DMA_BUF.to_bytes(8, 'big'))
+    q.cmd('write 0x%x 16 0x%s' % (DMA_DESC, desc.hex()))
+    q.cmd('outl 0x514 0')
+    q.cmd('outl 0x518 0x%x' % int.from_bytes(DMA_DESC.to_bytes(4, 'big'),
+                                             'little'))
+    control = q.read(DMA_DESC, 4)
+    if control != bytes(4):
+        raise RuntimeError(f'fw_cfg DMA failed: control {control.hex()}')
+    return q.read(DMA_BUF, size)
+
+
+# BIOSLinkerLoader commands (hw/acpi/bios-linker-loader.c), 128 bytes each.
+LOADER_ALLOCATE, LOADER_ADD_POINTER, LOADER_ADD_CHECKSUM = 1, 2, 3
+TABLES = 'etc/acpi/tables'
+
+
+def acpi_tables_index(blob):
+    """[(signature, offset, length)] of the tables laid end to end in
+    etc/acpi/tables (FACS first), up to the zero padding."""
+    out, off = [], 0
+    while off + 8 <= len(blob) and blob[off:off + 4] != bytes(4):
+        length = int.from_bytes(blob[off + 4:off + 8], 'little')
+        out.append((blob[off:off + 4].decode(), off, length))
+        off += length
+    return out
+
+
+def loader_where(index, file, off):
+    """An offset in a loader file as TABLE+N (entries of the RSDT as
+    RSDT+entry, so that a table left out does not shift the rest)."""
+    if file != TABLES:
+        return f'{file}+{off}'
+    for sig, start, length in index:
+        if start <= off < start + length:
+            if sig in ('RSDT', 'XSDT') and off - start >= 36:
+                return f'{sig}+entry'
+            return f'{sig}+{off - start}'
+    return f'{file}+{off}'
+
+
+def loader_commands(loader, files):
+    """The table-loader script, one line per command, its offsets as
+    TABLE+N: what qmem's loader must say, whatever its tables' sizes."""
+    index = acpi_tables_index(files[TABLES])
+    out = []
+    for i in range(0, len(loader), 128):
+        e = loader[i:i + 128]
+        cmd = int.from_bytes(e[0:4], 'little')
+        name = lambda o: e[o:o + 56].split(b'\0')[0].decode()
+        u32 = lambda o: int.from_bytes(e[o:o + 4], 'little')
+        if cmd == 0:
+            continue
+        if cmd == LOADER_ALLOCATE:
+            zone = {1: 'HIGH', 2: 'FSEG'}.get(e[64], str(e[64]))
+            out.append(f'ALLOCATE {name(4)} align={u32(60)} zone={zone}')
+        elif cmd == LOADER_ADD_POINTER:
+            dst, src, off, size = name(4), name(60), u32(116), e[120]
+            target = int.from_bytes(files[dst][off:off + size], 'little')
+            out.append(f'ADD_POINTER {loader_where(index, dst, off)} '
+                       f'size={size} -> {loader_where(index, src, target)}')
+        elif cmd == LOADER_ADD_CHECKSUM:
+            file, off, start, length = name(4), u32(60), u32(64), u32(68)
+            whole = [sig for sig, s, n in index if file == TABLES and
+                     s == start and n == length]
+            span = (whole[0] if whole else
+                    f'{loader_where(index, file, start)} len={length}')
+            out.append(f'ADD_CHECKSUM {loader_where(index, file, off)} '
+                       f'over {span}')
+        else:
+            out.append(f'COMMAND {cmd}')
+    return out
+
+
+def read_acpi(q):
+    """The ACPI files a firmware loads: each table as QEMU wrote it (pointer
+    fields hold offsets, checksums 0, the loader fills them in), the
+    table order, the loader script, and the RSDP."""
+    files = {n: s for n, s in fw_cfg_dir(q)}
+    sel = fw_cfg_files(q)
+    blobs = {n: fw_cfg_dma_read(q, sel[n][0], files[n])
+             for n in ('etc/table-loader', TABLES, 'etc/acpi/rsdp')}
+    index = acpi_tables_index(blobs[TABLES])
+    return {
+        'order': [sig for sig, _, _ in index],
+        'tables': {sig: blobs[TABLES][s:s + n].hex() for sig, s, n in index},
+        'loader': loader_commands(blobs['etc/table-loader'], blobs),
+        'rsdp': blobs['etc/acpi/rsdp'].hex(),
+    }
+
+
+# Port accesses that show how the I/O interface decodes sizes and
+# offsets (after selecting the signature): [command, value read or None].
+IO_PROBES = [
+    'outw 0x510 0x0', 'inb 0x511', 'inb 0x510', 'inw 0x510', 'inl 0x510',
+    'inw 0x511', 'inb 0x511', 'inb 0x511', 'inb 0x511', 'inb 0x511',
+    'outb 0x510 0x1', 'inb 0x511', 'outw 0x511 0x1', 'inb 0x511',
+    'outl 0x510 0x1', 'inb 0x511', 'outw 0x510 0x1', 'inb 0x511',
+    'outw 0x510 0xffff', 'inb 0x511', 'outw 0x510 0x4000', 'inb 0x511',
+    'outw 0x510 0x8002', 'inb 0x511', 'outw 0x510 0x0',
+    'inb 0x512', 'inw 0x512', 'inl 0x50c',
+    'inb 0x514', 'inb 0x515', 'inb 0x516', 'inb 0x517',
+    'inb 0x518', 'inb 0x519', 'inb 0x51a', 'inb 0x51b',
+    'inw 0x514', 'inw 0x516', 'inl 0x514', 'inl 0x518', 'inl 0x516',
+    'inb 0x51c',
+]
+
+
+def read_io(q):
+    return [[c, q.cmd(c)] for c in IO_PROBES]
 
 
 def read_fw_cfg(q, item):
@@ -249,6 +498,13 @@ def capture_case(qemu, case):
             out['fw_cfg'] = {i: read_fw_cfg(q, i) for i in case['fw_cfg']}
         if 'qmp' in case:
             out['qmp'] = {c: q.query(c) for c in case['qmp']}
+        if case.get('fw_cfg_dir'):
+            out['fw_cfg_dir'] = fw_cfg_dir(q)
+        if case.get('acpi'):
+            firmware_setup(q, 'q35' in case['args'][1])
+            out['acpi'] = read_acpi(q)
+        if case.get('io'):
+            out['io'] = read_io(q)
         return out
     finally:
         q.close()

@@ -11,6 +11,7 @@
 
 #include <string.h>
 #include <glib/gstdio.h>
+#include "fw-cfg-guest.h"
 #include "libqtest.h"
 
 /* ------------------------------------------------------------------ */
@@ -599,61 +600,22 @@ static void test_query_cpus_fast_no_numa(void)
 /* ------------------------------------------------------------------ */
 /* ACPI SRAT and SLIT, read back from guest memory */
 
-static guint64 le(const guint8 *p, guint size)
-{
-    guint64 v = 0;
-
-    for (guint i = 0; i < size; i++) {
-        v |= (guint64)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static gboolean checksum_ok(const guint8 *p, gsize len)
-{
-    guint8 sum = 0;
-
-    for (gsize i = 0; i < len; i++) {
-        sum += p[i];
-    }
-    return sum == 0;
-}
-
-/* A table by signature, through RSDP (at 0xE0000) and XSDT. */
+/*
+ * A table by signature, as a guest finds it: the firmware's part (run
+ * fw_cfg's table loader, which puts the tables into guest memory and
+ * fills in their pointers and checksums), then the OS's (the RSDP in the
+ * BIOS area, the RSDT or XSDT, the table; every checksum checked).
+ */
 static GBytes *read_table(QTestState *s, const char *sig)
 {
-    guint8 rsdp[36], hdr[36];
-    g_autofree guint8 *xsdt = NULL;
-    guint64 xsdt_addr, len;
+    guint64 rsdp;
 
-    qtest_memread(s, 0xe0000, rsdp, sizeof(rsdp));
-    g_assert_cmpmem(rsdp, 8, "RSD PTR ", 8);
-    g_assert_true(checksum_ok(rsdp, 20));
-    g_assert_true(checksum_ok(rsdp, 36));
-    g_assert_cmpuint(rsdp[15], ==, 2);
-    xsdt_addr = le(rsdp + 24, 8);
-    qtest_memread(s, xsdt_addr, hdr, sizeof(hdr));
-    g_assert_cmpmem(hdr, 4, "XSDT", 4);
-    len = le(hdr + 4, 4);
-    xsdt = g_malloc(len);
-    qtest_memread(s, xsdt_addr, xsdt, len);
-    g_assert_true(checksum_ok(xsdt, len));
-    for (guint64 off = 36; off < len; off += 8) {
-        guint64 addr = le(xsdt + off, 8);
-        guint8 *table;
-        guint64 tlen;
-
-        qtest_memread(s, addr, hdr, sizeof(hdr));
-        if (memcmp(hdr, sig, 4)) {
-            continue;
-        }
-        tlen = le(hdr + 4, 4);
-        table = g_malloc(tlen);
-        qtest_memread(s, addr, table, tlen);
-        g_assert_true(checksum_ok(table, tlen));
-        return g_bytes_new_take(table, tlen);
+    if (!qacpi_find_rsdp(s)) {
+        qacpi_load(s, 16 << 20);
     }
-    return NULL;
+    rsdp = qacpi_find_rsdp(s);
+    g_assert_cmphex(rsdp, !=, 0);
+    return qacpi_find_table(s, rsdp, sig);
 }
 
 /* The 4-node machine: memory-less node 3, asymmetric distances, DIMMs. */
@@ -961,21 +923,27 @@ static void test_acpi_custom_machine(void)
     g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
-/* No -numa dist: an SRAT but no SLIT; no nodes: no tables at all. */
+/*
+ * No -numa dist: an SRAT but no SLIT; no nodes: neither.  Nothing is in
+ * guest memory before the table loader runs.
+ */
 static void test_acpi_tables_present(void)
 {
     QTestState *s = qtest_init("-M pc -m 1G,slots=1,maxmem=2G -qtest");
-    g_autoptr(GBytes) srat = read_table(s, "SRAT");
-    g_autoptr(GBytes) slit = read_table(s, "SLIT");
-    guint8 rsdp[8];
+    g_autoptr(GBytes) srat = NULL;
+    g_autoptr(GBytes) slit = NULL;
+    g_autoptr(GBytes) no_srat = NULL;
 
+    g_assert_cmphex(qacpi_find_rsdp(s), ==, 0);
+    srat = read_table(s, "SRAT");
+    slit = read_table(s, "SLIT");
     g_assert_nonnull(srat);
     g_assert_null(slit);
     qtest_quit(s);
 
     s = qtest_init("-M pc -m 1G -qtest");
-    qtest_memread(s, 0xe0000, rsdp, sizeof(rsdp));
-    g_assert_cmpmem(rsdp, 8, "\0\0\0\0\0\0\0\0", 8);
+    no_srat = read_table(s, "SRAT");
+    g_assert_null(no_srat);
     qtest_quit(s);
 }
 

@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "tests/unit/test-machine.h"
 #include "util/chardev.h"
 #include "util/error.h"
 
@@ -311,18 +312,6 @@ static void test_spec_error(gconstpointer data)
     g_assert_cmpstr(qmem_error_get_hint(error), ==, sc->hint);
     g_assert_cmpuint(fe.n_connected, ==, 0);
     g_assert_false(stdio_in_use);
-}
-
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_assert_cmpint(fd, >=, 0);
-    g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
-    g_assert_cmpint(fcntl(fd, F_SETFL, O_NONBLOCK), ==, 0);
-    return fd;
 }
 
 static gboolean is_connected(Fixture *f)

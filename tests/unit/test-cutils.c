@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "tests/unit/test-machine.h"
 #include "util/cutils.h"
 
 #define KiB (G_GUINT64_CONSTANT(1) << 10)
@@ -588,15 +589,6 @@ static void test_id_wellformed(gconstpointer opaque)
 
     g_assert_cmpint(qmem_id_wellformed(c->id), ==, c->ok);
 }
-
-#define ADD_CASES(prefix, cases, fn)                                        \
-    do {                                                                    \
-        size_t i_;                                                          \
-        for (i_ = 0; i_ < G_N_ELEMENTS(cases); i_++) {                      \
-            g_autofree char *path_ = g_strdup_printf("%s/%zu", prefix, i_); \
-            g_test_add_data_func(path_, &(cases)[i_], fn);                  \
-        }                                                                   \
-    } while (0)
 
 int main(int argc, char **argv)
 {

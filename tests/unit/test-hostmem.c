@@ -18,6 +18,7 @@
 #include "qom/property.h"
 #include "qom/user-creatable.h"
 #include "system/hostmem.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 
 #if CONFIG_NUMA
@@ -33,8 +34,7 @@ static gboolean host_has_ksm;
 /* Fixture: every test starts with an empty tree and must leave nothing. */
 
 typedef struct {
-    char *dir;              /* a fresh directory for backing files */
-    GPtrArray *weak;        /* gpointer slots, one per object created */
+    MachineFixture base;    /* no machine: the backends on their own */
     guint fds;              /* open descriptors before the test */
 } Fixture;
 
@@ -125,86 +125,27 @@ static void get_block_vma(QmemRamBlock *block, Vma *vma)
 
 static void fixture_setup(Fixture *f, gconstpointer data)
 {
-    f->dir = g_dir_make_tmp("test-hostmem-XXXXXX", NULL);
-    g_assert_nonnull(f->dir);
-    f->weak = g_ptr_array_new_with_free_func(g_free);
+    machine_fixture_setup(&f->base, NULL);
     f->fds = count_fds();
-}
-
-static void remove_dir(const char *dir)
-{
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-
-        g_assert_cmpint(g_unlink(path), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(dir), ==, 0);
 }
 
 static void fixture_teardown(Fixture *f, gconstpointer data)
 {
-    qmem_object_reset_root();
-    for (guint i = 0; i < f->weak->len; i++) {
-        g_assert_null(*(gpointer *)g_ptr_array_index(f->weak, i));
-    }
+    machine_fixture_teardown(&f->base, NULL);
     /* Every RAM block is unmapped and every file descriptor closed. */
     g_assert_cmpuint(smaps_scan(0, NULL), ==, 0);
     g_assert_cmpuint(count_fds(), ==, f->fds);
-    remove_dir(f->dir);
-    g_free(f->dir);
-    g_ptr_array_unref(f->weak);
 }
 
-static void track(Fixture *f, gpointer obj)
+/* -object as the runner takes it ("@DIR@" is the fixture's directory). */
+static QmemObject *add(Fixture *f, const char *text)
 {
-    gpointer *slot = g_new(gpointer, 1);
-
-    *slot = obj;
-    g_object_add_weak_pointer(obj, slot);
-    g_ptr_array_add(f->weak, slot);
+    return add_object(&f->base, text);
 }
 
-/* "@DIR@" in test texts stands for the fixture's directory. */
-static char *expand(Fixture *f, const char *text)
+static QmemObject *try_add(Fixture *f, const char *text, GError **error)
 {
-    g_autoptr(GString) s = g_string_new(text);
-
-    g_string_replace(s, "@DIR@", f->dir, 0);
-    return g_string_free(g_steal_pointer(&s), FALSE);
-}
-
-/* -object / object-add as the runner does it. */
-static QmemObject *try_add(Fixture *f, QmemInputKind kind, const char *text,
-                           GError **error)
-{
-    g_autofree char *input = expand(f, text);
-    g_autoptr(JsonObject) options = NULL;
-    QmemObject *obj;
-
-    if (kind == QMEM_INPUT_OPTS) {
-        options = qmem_opts_parse(input, "qom-type", NULL, error);
-    } else {
-        options = qmem_json_parse_object(input, error);
-    }
-    g_assert_nonnull(options);
-    obj = qmem_user_creatable_add(options, kind, error);
-    if (obj) {
-        track(f, obj);
-    }
-    return obj;
-}
-
-static QmemObject *add(Fixture *f, const char *opts)
-{
-    g_autoptr(GError) error = NULL;
-    QmemObject *obj = try_add(f, QMEM_INPUT_OPTS, opts, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(obj);
-    return obj;
+    return try_object(&f->base, text, error);
 }
 
 static QmemRamBlock *block_of(QmemObject *obj)
@@ -223,12 +164,6 @@ static char *get_json(QmemObject *obj, const char *prop)
 
     g_assert_no_error(error);
     return json_to_string(node, FALSE);
-}
-
-static void assert_error(GError *error, const char *message)
-{
-    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
-    g_assert_cmpstr(error->message, ==, message);
 }
 
 static void write_file(const char *path, gsize size, char fill)
@@ -276,7 +211,7 @@ static void test_abstract(Fixture *f, gconstpointer data)
     g_clear_error(&error);
 
     /* QMP's object-add: the name is not even in the QAPI enum. */
-    g_assert_null(try_add(f, QMEM_INPUT_JSON,
+    g_assert_null(try_add(f,
                           "{\"qom-type\": \"memory-backend\", \"id\": \"m0\","
                           " \"size\": 1048576}", &error));
     assert_error(error,
@@ -343,7 +278,7 @@ static void test_default(Fixture *f, gconstpointer data)
     const DefaultCase *c = data;
     QmemObject *obj = add(f, c->create);
     g_autofree char *json = get_json(obj, c->prop);
-    g_autofree char *expected = expand(f, c->json);
+    g_autofree char *expected = expand(&f->base, c->json);
 
     if (strcmp(expected, "@KSM@") == 0) {
         g_free(expected);
@@ -356,8 +291,7 @@ static void test_default(Fixture *f, gconstpointer data)
 
 typedef struct {
     const char *name;
-    QmemInputKind kind;
-    const char *input;
+    const char *input;      /* -object, key=value or JSON */
     const char *message;
     const char *file;       /* created in @DIR@ first, with file_size bytes */
     gsize file_size;
@@ -365,132 +299,124 @@ typedef struct {
 
 static const ErrorCase error_cases[] = {
     /* memory-backend (every type) */
-    { "size-zero", QMEM_INPUT_OPTS, "memory-backend-ram,id=m0,size=0",
+    { "size-zero", "memory-backend-ram,id=m0,size=0",
       "property 'size' of memory-backend-ram doesn't take value '0'" },
-    { "size-zero-json", QMEM_INPUT_JSON,
+    { "size-zero-json",
       "{\"qom-type\": \"memory-backend-memfd\", \"id\": \"m0\", \"size\": 0}",
       "property 'size' of memory-backend-memfd doesn't take value '0'" },
-    { "size-missing", QMEM_INPUT_OPTS, "memory-backend-ram,id=m0",
+    { "size-missing", "memory-backend-ram,id=m0",
       "Parameter 'size' is missing" },
-    { "prealloc-then-reserve", QMEM_INPUT_OPTS,
+    { "prealloc-then-reserve",
       "memory-backend-ram,id=m0,size=1M,prealloc=on,reserve=off",
       "'prealloc=on' and 'reserve=off' are incompatible" },
-    { "reserve-then-prealloc", QMEM_INPUT_OPTS,
+    { "reserve-then-prealloc",
       "memory-backend-ram,id=m0,size=1M,reserve=off,prealloc=on",
       "'prealloc=on' and 'reserve=off' are incompatible" },
-    { "prealloc-reserve-json", QMEM_INPUT_JSON,
+    { "prealloc-reserve-json",
       "{\"qom-type\": \"memory-backend-file\", \"id\": \"m0\","
       " \"size\": 1048576, \"mem-path\": \"@DIR@/f\", \"reserve\": false,"
       " \"prealloc\": true}",
       "'prealloc=on' and 'reserve=off' are incompatible" },
-    { "prealloc-threads-zero", QMEM_INPUT_OPTS,
+    { "prealloc-threads-zero",
       "memory-backend-ram,id=m0,size=1M,prealloc-threads=0",
       "property 'prealloc-threads' of memory-backend-ram doesn't take "
       "value '0'" },
-    { "policy-bad", QMEM_INPUT_OPTS,
-      "memory-backend-ram,id=m0,size=1M,policy=bogus",
+    { "policy-bad", "memory-backend-ram,id=m0,size=1M,policy=bogus",
       "Parameter 'policy' does not accept value 'bogus'" },
 #if CONFIG_NUMA
-    { "host-nodes-128", QMEM_INPUT_OPTS,
+    { "host-nodes-128",
       "memory-backend-ram,id=m0,size=1M,host-nodes=128,policy=bind",
       "Invalid host-nodes value: 128" },
-    { "host-nodes-json-128", QMEM_INPUT_JSON,
+    { "host-nodes-json-128",
       "{\"qom-type\": \"memory-backend-ram\", \"id\": \"m0\","
       " \"size\": 1048576, \"host-nodes\": [0, 128], \"policy\": \"bind\"}",
       "Invalid host-nodes value: 128" },
-    { "host-nodes-policy-default", QMEM_INPUT_OPTS,
+    { "host-nodes-policy-default",
       "memory-backend-ram,id=m0,size=1M,host-nodes=0",
       "host-nodes must be empty for policy default, or you should explicitly "
       "specify a policy other than default" },
-    { "policy-bind-no-nodes", QMEM_INPUT_OPTS,
-      "memory-backend-ram,id=m0,size=1M,policy=bind",
+    { "policy-bind-no-nodes", "memory-backend-ram,id=m0,size=1M,policy=bind",
       "host-nodes must be set for policy bind" },
-    { "policy-preferred-no-nodes", QMEM_INPUT_OPTS,
+    { "policy-preferred-no-nodes",
       "memory-backend-memfd,id=m0,size=1M,policy=preferred",
       "host-nodes must be set for policy preferred" },
-    { "policy-interleave-no-nodes", QMEM_INPUT_OPTS,
+    { "policy-interleave-no-nodes",
       "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f,"
       "policy=interleave",
       "host-nodes must be set for policy interleave" },
 #else
-    { "host-nodes-no-numa", QMEM_INPUT_OPTS,
-      "memory-backend-ram,id=m0,size=1M,host-nodes=0",
+    { "host-nodes-no-numa", "memory-backend-ram,id=m0,size=1M,host-nodes=0",
       "NUMA node binding are not supported by this QEMU" },
-    { "policy-no-numa", QMEM_INPUT_OPTS,
-      "memory-backend-ram,id=m0,size=1M,policy=bind",
+    { "policy-no-numa", "memory-backend-ram,id=m0,size=1M,policy=bind",
       "NUMA policies are not supported by this QEMU" },
 #endif
-    { "ram-too-big", QMEM_INPUT_OPTS, "memory-backend-ram,id=m0,size=8E",
+    { "ram-too-big", "memory-backend-ram,id=m0,size=8E",
       "cannot set up guest memory 'm0': Cannot allocate memory" },
 
     /* memory-backend-file */
-    { "file-no-mem-path", QMEM_INPUT_OPTS,
-      "memory-backend-file,id=m0,size=1M",
+    { "file-no-mem-path", "memory-backend-file,id=m0,size=1M",
       "Parameter 'mem-path' is missing" },
-    { "file-no-dir", QMEM_INPUT_OPTS,
-      "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/none/f",
+    { "file-no-dir", "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/none/f",
       "can't open backing store @DIR@/none/f for guest RAM: "
       "No such file or directory" },
-    { "file-readonly-missing", QMEM_INPUT_OPTS,
+    { "file-readonly-missing",
       "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f,readonly=on",
       "can't open backing store @DIR@/f for guest RAM: "
       "No such file or directory" },
-    { "file-readonly-dir", QMEM_INPUT_OPTS,
+    { "file-readonly-dir",
       "memory-backend-file,id=m0,size=1M,mem-path=@DIR@,readonly=on",
       "can't open backing store @DIR@ for guest RAM: Is a directory" },
-    { "file-rom-on-writable", QMEM_INPUT_OPTS,
+    { "file-rom-on-writable",
       "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f,rom=on",
       "property 'rom' = 'on' is not supported with 'readonly' = 'off'",
       "f", MiB },
-    { "file-rom-off-readonly-share", QMEM_INPUT_OPTS,
+    { "file-rom-off-readonly-share",
       "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f,rom=off,"
       "readonly=on,share=on",
       "property 'rom' = 'off' is incompatible with 'readonly' = 'on' and "
       "'share' = 'on'", "f", MiB },
-    { "file-too-small", QMEM_INPUT_OPTS,
-      "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f",
+    { "file-too-small", "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f",
       "m0 backing store size 0x1000 is too small for 'size' option 0x100000 "
       "plus 'offset' option 0x0", "f", 4 * KiB },
-    { "file-too-small-offset", QMEM_INPUT_OPTS,
+    { "file-too-small-offset",
       "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f,offset=4k",
       "m0 backing store size 0x100000 is too small for 'size' option "
       "0x100000 plus 'offset' option 0x1000", "f", MiB },
-    { "file-too-small-rounded", QMEM_INPUT_OPTS,
+    { "file-too-small-rounded",
       "memory-backend-file,id=m0,size=4097,mem-path=@DIR@/f",
       "m0 backing store size 0x1001 is too small for 'size' option 0x2000 "
       "plus 'offset' option 0x0", "f", 4097 },
-    { "file-align-not-power-of-2", QMEM_INPUT_OPTS,
+    { "file-align-not-power-of-2",
       "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f,align=12k",
       "alignment 0x3000 must be a power of two" },
-    { "file-align-not-page-multiple", QMEM_INPUT_OPTS,
+    { "file-align-not-page-multiple",
       "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f,align=100",
       "alignment 0x64 must be multiples of page size 0x1000" },
-    { "file-offset-not-page-multiple", QMEM_INPUT_OPTS,
+    { "file-offset-not-page-multiple",
       "memory-backend-file,id=m0,size=1M,mem-path=@DIR@/f,offset=100",
       "offset 0x64 must be multiples of page size 0x1000" },
-    { "file-size-not-page-multiple", QMEM_INPUT_OPTS,
+    { "file-size-not-page-multiple",
       "memory-backend-file,id=m0,size=1000,mem-path=@DIR@/f",
       "backend 'memory-backend-file' memory size must be multiple of 4 KiB" },
 
     /* memory-backend-memfd */
-    { "memfd-hugetlbsize-zero", QMEM_INPUT_OPTS,
+    { "memfd-hugetlbsize-zero",
       "memory-backend-memfd,id=m0,size=1M,hugetlbsize=0",
       "Property 'memory-backend-memfd.hugetlbsize' doesn't take value '0'" },
-    { "memfd-hugetlbsize-not-power-of-2", QMEM_INPUT_OPTS,
+    { "memfd-hugetlbsize-not-power-of-2",
       "memory-backend-memfd,id=m0,size=2M,hugetlb=on,hugetlbsize=3000000",
       "Hugepage size must be a power of 2" },
     /* QEMU checks the size even when hugetlb is off. */
-    { "memfd-hugetlbsize-not-power-of-2-no-hugetlb", QMEM_INPUT_OPTS,
+    { "memfd-hugetlbsize-not-power-of-2-no-hugetlb",
       "memory-backend-memfd,id=m0,size=2M,hugetlbsize=3000000",
       "Hugepage size must be a power of 2" },
-    { "memfd-hugetlbsize-unknown", QMEM_INPUT_OPTS,
+    { "memfd-hugetlbsize-unknown",
       "memory-backend-memfd,id=m0,size=2M,hugetlb=on,hugetlbsize=1T",
       "failed to create memfd with flags 0xa0000007: No such device" },
-    { "memfd-hugetlb-size-not-huge-page-multiple", QMEM_INPUT_OPTS,
+    { "memfd-hugetlb-size-not-huge-page-multiple",
       "memory-backend-memfd,id=m0,size=1M,hugetlb=on,hugetlbsize=2M",
       "failed to resize memfd to 1048576: Invalid argument" },
-    { "memfd-size-not-page-multiple", QMEM_INPUT_OPTS,
-      "memory-backend-memfd,id=m0,size=1000",
+    { "memfd-size-not-page-multiple", "memory-backend-memfd,id=m0,size=1000",
       "m0 backing store size 0x3e8 is too small for 'size' option 0x1000 "
       "plus 'offset' option 0x0" },
 };
@@ -499,14 +425,14 @@ static void test_create_error(Fixture *f, gconstpointer data)
 {
     const ErrorCase *c = data;
     g_autoptr(GError) error = NULL;
-    g_autofree char *message = expand(f, c->message);
+    g_autofree char *message = expand(&f->base, c->message);
 
     if (c->file) {
-        g_autofree char *path = g_build_filename(f->dir, c->file, NULL);
+        g_autofree char *path = g_build_filename(f->base.dir, c->file, NULL);
 
         write_file(path, c->file_size, 'x');
     }
-    g_assert_null(try_add(f, c->kind, c->input, &error));
+    g_assert_null(try_add(f, c->input, &error));
     assert_error(error, message);
     /* Nothing is left: no id, no mapping, no descriptor (teardown). */
     g_assert_null(qmem_object_get_child(qmem_object_get_objects_root(), "m0"));
@@ -526,7 +452,7 @@ static void test_bind_missing_node(Fixture *f, gconstpointer data)
     }
     opts = g_strdup_printf("memory-backend-ram,id=m0,size=1M,"
                            "host-nodes=%d,policy=bind", node);
-    g_assert_null(try_add(f, QMEM_INPUT_OPTS, opts, &error));
+    g_assert_null(try_add(f, opts, &error));
     assert_error(error, "cannot bind memory to host NUMA nodes: "
                         "Invalid argument");
 #else
@@ -567,7 +493,7 @@ static void test_alloc_unset(Fixture *f, gconstpointer data)
         assert_error(error, cases[i].message);
         g_assert_null(qmem_host_memory_backend_get_ram_block(
             QMEM_HOST_MEMORY_BACKEND(obj)));
-        track(f, obj);
+        track(&f->base, obj);
     }
 }
 
@@ -583,7 +509,7 @@ static void test_complete_failure(Fixture *f, gconstpointer data)
     QmemHostMemoryBackend *backend = QMEM_HOST_MEMORY_BACKEND(obj);
     g_autoptr(GError) error = NULL;
 
-    track(f, obj);
+    track(&f->base, obj);
     g_assert_true(qmem_property_parse(obj, "size", "1M", NULL));
     g_assert_true(qmem_property_parse(obj, "policy", "bind", NULL));
     g_assert_false(qmem_user_creatable_complete(QMEM_USER_CREATABLE(obj),
@@ -654,7 +580,7 @@ static void test_alloc_hook(Fixture *f, gconstpointer data)
         g_autoptr(GError) error = NULL;
         gboolean ok;
 
-        track(f, obj);
+        track(&f->base, obj);
         g_assert_true(qmem_property_parse(obj, "size", cases[i].size, NULL));
         ok = qmem_user_creatable_complete(QMEM_USER_CREATABLE(obj), &error);
         if (cases[i].message) {
@@ -743,8 +669,8 @@ static void test_live(Fixture *f, gconstpointer data)
     const LiveCase *c = data;
     QmemObject *obj = add(f, c->create);
     g_autoptr(GError) error = NULL;
-    g_autofree char *value = expand(f, c->value);
-    g_autofree char *after = expand(f, c->after);
+    g_autofree char *value = expand(&f->base, c->value);
+    g_autofree char *after = expand(&f->base, c->after);
     g_autofree char *json = NULL;
     gboolean ok = qmem_property_parse(obj, c->prop, value, &error);
 
@@ -790,12 +716,12 @@ static void test_pre_complete(Fixture *f, gconstpointer data)
 
     file = g_object_new(qmem_type_from_name("memory-backend-file"), NULL);
     memfd = g_object_new(qmem_type_from_name("memory-backend-memfd"), NULL);
-    track(f, file);
-    track(f, memfd);
+    track(&f->base, file);
+    track(&f->base, memfd);
     for (guint i = 0; i < G_N_ELEMENTS(sets); i++) {
         QmemObject *obj = strcmp(sets[i].type, "memory-backend-file") ? memfd
                                                                        : file;
-        g_autofree char *value = expand(f, sets[i].value);
+        g_autofree char *value = expand(&f->base, sets[i].value);
         g_autoptr(GError) error = NULL;
 
         g_assert_true(qmem_property_parse(obj, sets[i].prop, value, &error));
@@ -841,7 +767,7 @@ static void test_host_nodes_forms(Fixture *f, gconstpointer data)
     /* Creation validates policy/nodes, so bind to node 0 and add later. */
     a = add(f, "memory-backend-ram,id=a,size=1M,host-nodes=0,host-nodes=0,"
                "policy=bind");
-    b = try_add(f, QMEM_INPUT_JSON,
+    b = try_add(f,
                 "{\"qom-type\": \"memory-backend-ram\", \"id\": \"b\","
                 " \"size\": 1048576, \"host-nodes\": [0, 0],"
                 " \"policy\": \"interleave\"}", &error);
@@ -978,7 +904,7 @@ static void test_prealloc_live_failure(Fixture *f, gconstpointer data)
 {
     QmemObject *obj = add(f, "memory-backend-file,id=m0,size=4M,share=on,"
                              "mem-path=@DIR@/f");
-    g_autofree char *path = g_build_filename(f->dir, "f", NULL);
+    g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
     g_autoptr(GError) error = NULL;
     g_autofree char *json = NULL;
 
@@ -1020,7 +946,7 @@ static void test_vmflags(Fixture *f, gconstpointer data)
     g_auto(Vma) vma = { 0 };
 
     if (!host_has_ksm && strstr(c->create, "merge=on")) {
-        obj = try_add(f, QMEM_INPUT_OPTS, c->create, &error);
+        obj = try_add(f, c->create, &error);
         g_assert_null(obj);
         assert_error(error, "Memory merging is not supported on this host");
         return;
@@ -1103,7 +1029,7 @@ static void test_file_share(Fixture *f, gconstpointer data)
     g_autofree char *opts = g_strdup_printf(FILE_ ",share=%s",
                                             share ? "on" : "off");
     QmemRamBlock *block = block_of(add(f, opts));
-    g_autofree char *path = g_build_filename(f->dir, "f", NULL);
+    g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
     char buf[16] = "";
     int fd;
     struct stat st;
@@ -1126,7 +1052,7 @@ static void test_file_share(Fixture *f, gconstpointer data)
 /* An existing file is mapped from offset and never resized. */
 static void test_file_existing(Fixture *f, gconstpointer data)
 {
-    g_autofree char *path = g_build_filename(f->dir, "f", NULL);
+    g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
     QmemRamBlock *block;
     struct stat st;
 
@@ -1143,7 +1069,7 @@ static void test_file_directory(Fixture *f, gconstpointer data)
 {
     QmemRamBlock *block = block_of(add(f, "memory-backend-file,id=m0,"
                                           "size=1M,mem-path=@DIR@"));
-    g_autoptr(GDir) d = g_dir_open(f->dir, 0, NULL);
+    g_autoptr(GDir) d = g_dir_open(f->base.dir, 0, NULL);
     g_autofree char *link = NULL;
     g_autofree char *fdpath = NULL;
 
@@ -1151,7 +1077,7 @@ static void test_file_directory(Fixture *f, gconstpointer data)
     fdpath = g_strdup_printf("/proc/self/fd/%d", block->fd);
     link = g_file_read_link(fdpath, NULL);
     g_assert_nonnull(link);
-    g_assert_true(g_str_has_prefix(link, f->dir));
+    g_assert_true(g_str_has_prefix(link, f->base.dir));
     g_assert_nonnull(strstr(link, "/qemu_back_mem.m0."));
     g_assert_true(g_str_has_suffix(link, " (deleted)"));
     ((char *)block->host)[0] = 1;
@@ -1160,7 +1086,7 @@ static void test_file_directory(Fixture *f, gconstpointer data)
 /* readonly=on: ROM by default, private writable RAM with rom=off. */
 static void test_file_readonly(Fixture *f, gconstpointer data)
 {
-    g_autofree char *path = g_build_filename(f->dir, "f", NULL);
+    g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
     g_autofree char *rom_json = NULL;
     g_autofree char *content = NULL;
     QmemObject *rom, *ram;
@@ -1256,7 +1182,7 @@ static void test_file_eacces_hint(void)
 static void test_file_discard_data(Fixture *f, gconstpointer data)
 {
     gboolean discard = GPOINTER_TO_INT(data);
-    g_autofree char *path = g_build_filename(f->dir, "f", NULL);
+    g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
     g_autofree char *content = NULL;
     g_autoptr(GError) error = NULL;
     gsize len;
@@ -1471,9 +1397,8 @@ static void test_machine_defaults(Fixture *f, gconstpointer data)
     threads = get_json(obj, "prealloc-threads");
     get_block_vma(block_of(obj), &vma);
     /* -mem-prealloc makes reserve=off an error, as in QEMU. */
-    g_assert_null(try_add(f, QMEM_INPUT_OPTS,
-                          "memory-backend-ram,id=m1,size=1M,reserve=off",
-                          &error));
+    g_assert_null(
+        try_add(f, "memory-backend-ram,id=m1,size=1M,reserve=off", &error));
     qmem_host_memory_backend_set_defaults(host_has_ksm, TRUE, 1, FALSE);
 
     g_assert_cmpstr(merge, ==, "false");
@@ -1591,13 +1516,7 @@ static char *case_path(const char *prefix, const char *input)
 
 int main(int argc, char **argv)
 {
-    g_autoptr(GError) error = NULL;
-
-    g_test_init(&argc, &argv, NULL);
-    if (!qmem_modules_init(&error)) {
-        g_printerr("cannot load modules: %s\n", error->message);
-        return 1;
-    }
+    test_init(&argc, &argv);
     host_has_ksm = probe_ksm();
 
     ADD("/backends/hostmem/types", NULL, test_types);

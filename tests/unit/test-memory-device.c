@@ -5,7 +5,6 @@
 #include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
-#include <glib/gstdio.h>
 
 #include "accel/qtest/qtest.h"
 #include "hw/core/boards.h"
@@ -14,7 +13,6 @@
 #include "hw/mem/memory-map-qmp-cmds.h"
 #include "hw/mem/pc-dimm.h"
 #include "monitor/hmp.h"
-#include "qapi/opts.h"
 #include "qobject/json.h"
 #include "qom/module.h"
 #include "qom/property.h"
@@ -23,6 +21,7 @@
 #include "system/accel.h"
 #include "system/hostmem.h"
 #include "tests/unit/qmp-test.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 
 /* pc-dimm is a module's type: tests find it by its name, as -device does. */
@@ -314,177 +313,10 @@ static void test_md_init(TestMd *t)
 /* ------------------------------------------------------------------ */
 /* Fixture: a pc machine on the qtest accelerator; nothing may survive */
 
-typedef struct {
-    const char *m;          /* -m */
-    guint memslots;         /* the accelerator's x-memslots; 0: default */
-} Config;
+typedef MachineFixture Fixture;
 
-typedef struct {
-    QmemAccel *accel;
-    QmemMachine *machine;
-    GPtrArray *weak;        /* gpointer slots, one per object created */
-    char *dir;              /* for file backends */
-    GString *printed;       /* what g_printerr printed */
-    const char *expect_printed;
-    GPrintFunc old_printerr;
-} Fixture;
-
-static GString *printerr_capture;
-
-static void capture_printerr(const char *text)
-{
-    g_string_append(printerr_capture, text);
-}
-
-static void track(Fixture *f, gpointer obj)
-{
-    gpointer *slot = g_new(gpointer, 1);
-
-    *slot = obj;
-    g_object_add_weak_pointer(obj, slot);
-    g_ptr_array_add(f->weak, slot);
-}
-
-static JsonObject *opts(const char *text, const char *implied)
-{
-    g_autoptr(GError) error = NULL;
-    JsonObject *o = qmem_opts_parse(text, implied, NULL, &error);
-
-    g_assert_no_error(error);
-    return o;
-}
-
-static void machine_start(Fixture *f, const Config *c)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) accel_props = NULL;
-    g_autoptr(JsonObject) type = opts("pc", "type");
-    g_autoptr(JsonObject) m = opts(c->m, "size");
-
-    if (c->memslots) {
-        g_autofree char *text = g_strdup_printf(
-            QMEM_QTEST_ACCEL_PROP_MEMSLOTS "=%u", c->memslots);
-
-        accel_props = opts(text, NULL);
-    }
-    f->accel = qmem_accel_new("qtest", accel_props, &error);
-    g_assert_no_error(error);
-    track(f, f->accel);
-    qmem_accel_set_current(f->accel);
-
-    f->machine = qmem_machine_new(type, &error);
-    g_assert_no_error(error);
-    track(f, f->machine);
-    g_assert_true(qmem_machine_set_memory(f->machine, m, &error));
-    g_assert_true(qmem_machine_init_board(f->machine, &error));
-    g_assert_true(qmem_accel_init_machine(
-        f->accel, qmem_machine_get_address_space(f->machine), 1, &error));
-    g_assert_no_error(error);
-}
-
-static void fixture_setup(Fixture *f, gconstpointer data)
-{
-    const Config *c = data;
-
-    f->weak = g_ptr_array_new_with_free_func(g_free);
-    f->dir = g_dir_make_tmp("test-memory-device-XXXXXX", NULL);
-    g_assert_nonnull(f->dir);
-    f->printed = printerr_capture = g_string_new(NULL);
-    f->old_printerr = g_set_printerr_handler(capture_printerr);
-    machine_start(f, c);
-}
-
-static void remove_dir(const char *dir)
-{
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-
-        g_assert_cmpint(g_unlink(path), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(dir), ==, 0);
-}
-
-static void fixture_teardown(Fixture *f, gconstpointer data)
-{
-    /* The runner's order at exit. */
-    qmem_accel_shutdown(f->accel);
-    qmem_machine_destroy(f->machine);
-    qmem_accel_set_current(NULL);
-    g_clear_object(&f->accel);
-    qmem_object_reset_root();
-    for (guint i = 0; i < f->weak->len; i++) {
-        g_assert_null(*(gpointer *)g_ptr_array_index(f->weak, i));
-    }
-    g_ptr_array_unref(f->weak);
-    remove_dir(f->dir);
-    g_free(f->dir);
-    g_set_printerr_handler(f->old_printerr);
-    g_assert_cmpstr(f->printed->str, ==, f->expect_printed ?: "");
-    g_string_free(f->printed, TRUE);
-    printerr_capture = NULL;
-}
-
-/* "@DIR@" in option strings stands for the fixture's directory. */
-static char *expand(Fixture *f, const char *text)
-{
-    g_autoptr(GString) s = g_string_new(text);
-
-    g_string_replace(s, "@DIR@", f->dir, 0);
-    return g_string_free(g_steal_pointer(&s), FALSE);
-}
-
-/* -object */
-static QmemObject *add_object(Fixture *f, const char *text)
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree char *input = expand(f, text);
-    g_autoptr(JsonObject) o = opts(input, "qom-type");
-    QmemObject *obj = qmem_user_creatable_add(o, QMEM_INPUT_OPTS, &error);
-
-    g_assert_no_error(error);
-    track(f, obj);
-    return obj;
-}
-
-/* -device (key=value) or, with @hotplug, HMP device_add */
-static QmemDevice *try_device(Fixture *f, const char *text, gboolean hotplug,
-                              GError **error)
-{
-    g_autoptr(GError) parse_error = NULL;
-    g_autoptr(JsonObject) o = qmem_keyval_parse(text, "driver", NULL,
-                                                &parse_error);
-    QmemDevice *dev;
-
-    g_assert_no_error(parse_error);
-    dev = qmem_device_add(o, QMEM_INPUT_KEYVAL, hotplug, error);
-    if (dev) {
-        track(f, dev);
-    }
-    return dev;
-}
-
-static QmemDevice *add_device(Fixture *f, const char *text)
-{
-    g_autoptr(GError) error = NULL;
-    QmemDevice *dev = try_device(f, text, FALSE, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(dev);
-    return dev;
-}
-
-static QmemDevice *hotplug_device(Fixture *f, const char *text)
-{
-    g_autoptr(GError) error = NULL;
-    QmemDevice *dev = try_device(f, text, TRUE, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(dev);
-    return dev;
-}
+/* -accel qtest with its memslots limited to N */
+#define QTEST_MEMSLOTS(n) "qtest," QMEM_QTEST_ACCEL_PROP_MEMSLOTS "=" #n
 
 static void del_device(const char *id)
 {
@@ -492,12 +324,6 @@ static void del_device(const char *id)
 
     g_assert_true(qmem_device_del(id, &error));
     g_assert_no_error(error);
-}
-
-static void assert_error(GError *error, const char *message)
-{
-    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
-    g_assert_cmpstr(error->message, ==, message);
 }
 
 static guint64 get_u64(gpointer obj, const char *name)
@@ -693,12 +519,18 @@ static const PlugCase plug_cases[] = {
 static void test_plug_error(gconstpointer data)
 {
     const PlugCase *c = data;
-    Config config = { c->m ? c->m : M_DEFAULT, c->memslots };
+    g_autofree char *accel = NULL;
+    MachineConfig config = { .machine = "pc", .m = c->m ? c->m : M_DEFAULT };
     g_autoptr(GError) error = NULL;
     Fixture f = { 0 };
     guint n = 0;
 
-    fixture_setup(&f, &config);
+    if (c->memslots) {
+        accel = g_strdup_printf("qtest," QMEM_QTEST_ACCEL_PROP_MEMSLOTS "=%u",
+                                c->memslots);
+        config.accel = accel;
+    }
+    machine_fixture_setup(&f, &config);
     for (guint i = 0; i < G_N_ELEMENTS(c->objects) && c->objects[i]; i++) {
         add_object(&f, c->objects[i]);
     }
@@ -716,13 +548,13 @@ static void test_plug_error(gconstpointer data)
     qmem_machine_set_running(f.machine);
     g_assert_null(try_device(&f, c->devices[n - 1], TRUE, &error));
     assert_error(error, c->error);
-    fixture_teardown(&f, NULL);
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* ------------------------------------------------------------------ */
 /* Address and slot assignment */
 
-static const Config config_default = { M_DEFAULT, 0 };
+static const MachineConfig config_default = { .machine = "pc", .m = M_DEFAULT };
 
 static void test_first_fit(Fixture *f, gconstpointer data)
 {
@@ -926,7 +758,10 @@ static void test_memslots_decide(Fixture *f, gconstpointer data)
     g_assert_cmpuint(dms->memslot_auto_decision_active, ==, 2);
 }
 
-static const Config config_9g = { "1G,slots=4,maxmem=9G", 0 };
+static const MachineConfig config_9g = {
+    .machine = "pc",
+    .m = "1G,slots=4,maxmem=9G",
+};
 
 static void test_memslots_whole_area(Fixture *f, gconstpointer data)
 {
@@ -950,7 +785,11 @@ static void test_memslots_soft_limit(Fixture *f, gconstpointer data)
     g_assert_cmpuint(dms_of(f)->memslot_auto_decision_active, ==, 1);
 }
 
-static const Config config_9g_few = { "1G,slots=4,maxmem=9G", 508 };
+static const MachineConfig config_9g_few = {
+    .machine = "pc",
+    .m = "1G,slots=4,maxmem=9G",
+    .accel = QTEST_MEMSLOTS(508),
+};
 
 static void test_memslots_few(Fixture *f, gconstpointer data)
 {
@@ -962,7 +801,11 @@ static void test_memslots_few(Fixture *f, gconstpointer data)
     g_assert_cmpuint(limit, ==, 1);
 }
 
-static const Config config_9g_600 = { "1G,slots=4,maxmem=9G", 600 };
+static const MachineConfig config_9g_600 = {
+    .machine = "pc",
+    .m = "1G,slots=4,maxmem=9G",
+    .accel = QTEST_MEMSLOTS(600),
+};
 
 /* Reserved memslots count against the hypervisor's free ones. */
 static void test_memslots_reserved(Fixture *f, gconstpointer data)
@@ -1027,7 +870,7 @@ static void test_device_hooks(Fixture *f, gconstpointer data)
 /* ------------------------------------------------------------------ */
 /* Other memory devices: empty ones, extra alignment */
 
-static const Config config_no_maxmem = { "1G", 0 };
+static const MachineConfig config_no_maxmem = { .machine = "pc", .m = "1G" };
 
 /* The device's pre_plug comes before the check for device memory. */
 static void test_device_hooks_first(Fixture *f, gconstpointer data)
@@ -1474,10 +1317,11 @@ static void test_no_machine(void)
 
 /* ------------------------------------------------------------------ */
 
-static void add_fixture_test(const char *path, const Config *config,
+static void add_fixture_test(const char *path, const MachineConfig *config,
                              void (*fn)(Fixture *, gconstpointer))
 {
-    g_test_add(path, Fixture, config, fixture_setup, fn, fixture_teardown);
+    g_test_add(path, Fixture, config, machine_fixture_setup, fn,
+               machine_fixture_teardown);
 }
 
 int main(int argc, char **argv)

@@ -2,22 +2,18 @@
 /* Tests for the memory map: bands, table, JSON, and a machine's map. */
 
 #include <string.h>
-#include <glib/gstdio.h>
 
 #include "hw/core/qdev.h"
 #include "hw/mem/memory-device.h"
 #include "hw/mem/memory-map-qmp-cmds.h"
 #include "monitor/hmp.h"
 #include "monitor/qmp.h"
-#include "qapi/opts.h"
 #include "qobject/json.h"
-#include "qom/module.h"
 #include "qom/qom-qmp-cmds.h"
-#include "qom/user-creatable.h"
-#include "system/accel.h"
 #include "system/memory-map.h"
 #include "tests/unit/memory-map-cases.h"
 #include "tests/unit/qmp-test.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 
 #define MiB (1024ULL * 1024)
@@ -306,92 +302,13 @@ static void test_from_json_minimal(void)
 /* ------------------------------------------------------------------ */
 /* A pc machine under qtest */
 
-typedef struct {
-    QmemAccel *accel;
-    QmemMachine *machine;
-    GPtrArray *weak;
-    char *dir;
-} Fixture;
-
-static void track(Fixture *f, gpointer obj)
-{
-    gpointer *slot = g_new(gpointer, 1);
-
-    *slot = obj;
-    g_object_add_weak_pointer(obj, slot);
-    g_ptr_array_add(f->weak, slot);
-}
-
-static JsonObject *opts(const char *text, const char *implied)
-{
-    g_autoptr(GError) error = NULL;
-    JsonObject *o = qmem_opts_parse(text, implied, NULL, &error);
-
-    g_assert_no_error(error);
-    return o;
-}
+typedef MachineFixture Fixture;
 
 /* qmem-run -machine pc -m 3584M,slots=4,maxmem=16G -accel qtest */
-static void fixture_setup(Fixture *f, gconstpointer data)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) type = opts("pc", "type");
-    g_autoptr(JsonObject) m = opts("3584M,slots=4,maxmem=16G", "size");
-
-    f->weak = g_ptr_array_new_with_free_func(g_free);
-    f->dir = g_dir_make_tmp("test-memory-map-XXXXXX", NULL);
-    g_assert_nonnull(f->dir);
-    f->accel = qmem_accel_new("qtest", NULL, &error);
-    g_assert_no_error(error);
-    track(f, f->accel);
-    qmem_accel_set_current(f->accel);
-    f->machine = qmem_machine_new(type, &error);
-    g_assert_no_error(error);
-    track(f, f->machine);
-    g_assert_true(qmem_machine_set_memory(f->machine, m, &error));
-    g_assert_true(qmem_machine_init_board(f->machine, &error));
-    g_assert_true(qmem_accel_init_machine(
-        f->accel, qmem_machine_get_address_space(f->machine), 1, &error));
-    g_assert_no_error(error);
-}
-
-static void fixture_teardown(Fixture *f, gconstpointer data)
-{
-    qmem_accel_shutdown(f->accel);
-    qmem_machine_destroy(f->machine);
-    qmem_accel_set_current(NULL);
-    g_clear_object(&f->accel);
-    qmem_object_reset_root();
-    for (guint i = 0; i < f->weak->len; i++) {
-        g_assert_null(*(gpointer *)g_ptr_array_index(f->weak, i));
-    }
-    g_ptr_array_unref(f->weak);
-    g_assert_cmpint(g_rmdir(f->dir), ==, 0);
-    g_free(f->dir);
-}
-
-static void add_object(Fixture *f, const char *text)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) o = opts(text, "qom-type");
-    QmemObject *obj = qmem_user_creatable_add(o, QMEM_INPUT_OPTS, &error);
-
-    g_assert_no_error(error);
-    track(f, obj);
-}
-
-static void add_device(Fixture *f, const char *text)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) o = qmem_keyval_parse(text, "driver", NULL,
-                                                &error);
-    QmemDevice *dev;
-
-    g_assert_no_error(error);
-    dev = qmem_device_add(o, QMEM_INPUT_KEYVAL, FALSE, &error);
-    g_assert_no_error(error);
-    track(f, dev);
-}
+static const MachineConfig pc_3584m = {
+    .machine = "pc",
+    .m = "3584M,slots=4,maxmem=16G",
+};
 
 /*
  * pc with 3.5 GiB: 3 GiB below the PCI hole, 512 MiB at 4 GiB, device
@@ -529,13 +446,7 @@ static void test_qmp(Fixture *f, gconstpointer data)
 
 int main(int argc, char **argv)
 {
-    g_autoptr(GError) error = NULL;
-
-    g_test_init(&argc, &argv, NULL);
-    if (!qmem_modules_init(&error)) {
-        g_printerr("cannot load modules: %s\n", error->message);
-        return 1;
-    }
+    test_init(&argc, &argv);
 
     for (gsize i = 0; i < n_map_cases; i++) {
         g_autofree char *text = g_strdup_printf("/system/memory-map/text/%s",
@@ -561,11 +472,11 @@ int main(int argc, char **argv)
         g_test_add_data_func(path, &from_json_errors[i], test_from_json_error);
     }
     g_test_add_func("/hw/mem/memory-map/machine/none", test_machine_none);
-    g_test_add("/hw/mem/memory-map/machine/pc", Fixture, NULL, fixture_setup,
-               test_machine, fixture_teardown);
-    g_test_add("/hw/mem/memory-map/machine/virtio-mem", Fixture, NULL,
-               fixture_setup, test_machine_virtio_mem, fixture_teardown);
-    g_test_add("/hw/mem/memory-map/machine/qmp", Fixture, NULL, fixture_setup,
-               test_qmp, fixture_teardown);
+#define ADD_MACHINE_TEST(path, fn) \
+    g_test_add("/hw/mem/memory-map/machine/" path, Fixture, &pc_3584m, \
+               machine_fixture_setup, fn, machine_fixture_teardown)
+    ADD_MACHINE_TEST("pc", test_machine);
+    ADD_MACHINE_TEST("virtio-mem", test_machine_virtio_mem);
+    ADD_MACHINE_TEST("qmp", test_qmp);
     return g_test_run();
 }

@@ -1298,6 +1298,39 @@ static void test_io_background(IoFixture *f, gconstpointer data)
     assert_io_log(f, "");
 }
 
+/*
+ * An access is not cut where the region ends: QEMU hands an I/O region
+ * the whole access its ops allow from where it starts, even past its end
+ * (fw_cfg's two-port region refuses a 4-byte read as one access).
+ */
+static void test_io_past_end(void)
+{
+    IoDev dev = { g_string_new(NULL) };
+    QmemMemoryRegion *root = watch(qmem_memory_region_new_io(
+        "io", 0x100, &unassigned_io_ops, NULL));
+    QmemMemoryRegion *pair = watch(qmem_memory_region_new_io(
+        "pair", 2, &io_ops_default, &dev));
+    QmemAddressSpace *as;
+    guint8 buf[4];
+
+    qmem_memory_region_add_subregion(root, 0x10, pair);
+    g_object_unref(pair);
+    as = qmem_address_space_new("I/O", root);
+    g_assert_true(qmem_address_space_rw(as, 0x10, buf, 4, FALSE));
+    g_assert_cmpstr(dev.log->str, ==, "r4@0;");
+    g_assert_cmphex(buf[3], ==, 0x55);
+    g_string_truncate(dev.log, 0);
+    /* Unaligned accesses are still split: one byte, then the root's. */
+    g_assert_true(qmem_address_space_rw(as, 0x11, buf, 2, FALSE));
+    g_assert_cmpstr(dev.log->str, ==, "r1@1;");
+    g_assert_cmphex(buf[1], ==, 0xff);
+
+    qmem_address_space_free(as);
+    g_object_unref(root);
+    g_string_free(dev.log, TRUE);
+    assert_all_finalized();
+}
+
 /* The flat view lists I/O sections too, without host memory. */
 static void test_io_sections(IoFixture *f, gconstpointer data)
 {
@@ -1688,6 +1721,7 @@ int main(int argc, char **argv)
     ADD_IO("background", test_io_background);
     ADD_IO("sections", test_io_sections);
     ADD_IO("overlap", test_io_overlap);
+    g_test_add_func("/system/memory/io/past-end", test_io_past_end);
 #undef ADD_IO
     g_test_add_func("/system/memory/io/whole", test_io_whole);
     g_test_add_func("/system/memory/mtree/none", test_mtree_none);

@@ -11,21 +11,14 @@
 #include "hw/mem/memory-device.h"
 #include "qapi/opts.h"
 #include "qom/module.h"
-#include "qom/user-creatable.h"
-#include "system/accel.h"
 #include "system/hostmem.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 
 #define G_MODULE_SUFFIX_DOT "." G_MODULE_SUFFIX
 
 #define MiB (1024ULL * 1024)
 #define GiB (1024 * MiB)
-
-static void assert_error(GError *error, const char *message)
-{
-    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
-    g_assert_cmpstr(error->message, ==, message);
-}
 
 /* ------------------------------------------------------------------ */
 /* -smp: QEMU 10.2's machine_parse_smp_config() */
@@ -360,136 +353,8 @@ static void test_split_default(gconstpointer data)
 /* ------------------------------------------------------------------ */
 /* Machines, built as qmem-run builds them */
 
-typedef struct {
-    QmemAccel *accel;
-    QmemMachine *machine;
-    GString *printed;
-    GPrintFunc old_printerr;
-} Fixture;
-
-static GString *printerr_capture;
-
-static void capture_printerr(const char *text)
-{
-    g_string_append(printerr_capture, text);
-}
-
-static JsonObject *opts(const char *text, const char *implied)
-{
-    g_autoptr(GError) error = NULL;
-    JsonObject *o = qmem_opts_parse(text, implied, NULL, &error);
-
-    g_assert_no_error(error);
-    return o;
-}
-
-/*
- * -M @type -m @m -smp @smp, then @objects and @numa (';'-separated), then
- * board init, under the qtest accelerator unless @accel is FALSE.
- * Returns FALSE with the first error.
- */
-static gboolean build(Fixture *f, const char *type, const char *m,
-                      const char *smp, const char *objects,
-                      const char *numa, gboolean accel, GError **error)
-{
-    g_autoptr(JsonObject) type_opts = opts(type, "type");
-    g_autoptr(JsonObject) m_opts = opts(m, "size");
-    g_auto(GStrv) objs = g_strsplit(objects ? objects : "", ";", -1);
-    g_auto(GStrv) numas = g_strsplit(numa ? numa : "", ";", -1);
-    QmemSmpConfig config;
-
-    f->printed = printerr_capture = g_string_new(NULL);
-    f->old_printerr = g_set_printerr_handler(capture_printerr);
-    if (accel) {
-        f->accel = qmem_accel_new("qtest", NULL, error);
-        g_assert_nonnull(f->accel);
-        qmem_accel_set_current(f->accel);
-    }
-    f->machine = qmem_machine_new(type_opts, error);
-    g_assert_nonnull(f->machine);
-    if (smp) {
-        g_autoptr(JsonObject) s = qmem_keyval_parse(smp, "cpus", NULL, NULL);
-
-        g_assert_true(qmem_smp_config_from_keyval(s, &config, NULL));
-        if (!qmem_machine_set_smp_config(f->machine, &config, error)) {
-            return FALSE;
-        }
-    }
-    if (!qmem_machine_set_memory(f->machine, m_opts, error)) {
-        return FALSE;
-    }
-    for (char **o = objs; *o; o++) {
-        g_autoptr(JsonObject) obj = NULL;
-
-        if (!**o) {
-            continue;
-        }
-        obj = opts(*o, "qom-type");
-        if (!qmem_user_creatable_add(obj, QMEM_INPUT_OPTS, error)) {
-            return FALSE;
-        }
-    }
-    for (char **n = numas; *n; n++) {
-        g_autoptr(JsonObject) o = NULL;
-
-        if (!**n) {
-            continue;
-        }
-        o = opts(*n, "type");
-        if (!qmem_numa_set_options(f->machine, o, error)) {
-            return FALSE;
-        }
-    }
-    if (!qmem_machine_init_board(f->machine, error)) {
-        return FALSE;
-    }
-    return !f->accel ||
-           qmem_accel_init_machine(f->accel,
-                                   qmem_machine_get_address_space(f->machine),
-                                   qmem_machine_get_smp_cpus(f->machine),
-                                   error);
-}
-
-static void build_ok(Fixture *f, const char *type, const char *m,
-                     const char *smp, const char *objects, const char *numa)
-{
-    g_autoptr(GError) error = NULL;
-
-    g_assert_true(build(f, type, m, smp, objects, numa, TRUE, &error));
-    g_assert_no_error(error);
-}
-
-/* The runner's order at exit; every object must be gone afterwards. */
-static void teardown(Fixture *f, const char *expect_printed)
-{
-    gpointer machine = f->machine;
-
-    g_object_add_weak_pointer(machine, &machine);
-    if (f->accel) {
-        qmem_accel_shutdown(f->accel);
-    }
-    qmem_machine_destroy(f->machine);
-    qmem_accel_set_current(NULL);
-    g_clear_object(&f->accel);
-    qmem_object_reset_root();
-    g_assert_null(machine);
-    g_set_printerr_handler(f->old_printerr);
-    g_assert_cmpstr(f->printed->str, ==, expect_printed);
-    g_string_free(f->printed, TRUE);
-    printerr_capture = NULL;
-}
-
-static QmemDevice *add_device(const char *text, gboolean hotplug)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) o = qmem_keyval_parse(text, "driver", NULL, &error);
-    QmemDevice *dev;
-
-    g_assert_no_error(error);
-    dev = qmem_device_add(o, QMEM_INPUT_KEYVAL, hotplug, &error);
-    g_assert_no_error(error);
-    return dev;
-}
+/* One at a time, set up and torn down by each test. */
+typedef MachineFixture Fixture;
 
 static void assert_node(QmemMachine *machine, guint64 addr, int node)
 {
@@ -527,7 +392,7 @@ static void assert_ranges(QmemMachine *machine, guint node,
 }
 
 #define MEMDEVS_2x2G \
-    "memory-backend-ram,id=m0,size=2G;memory-backend-ram,id=m1,size=2G"
+    "memory-backend-ram,id=m0,size=2G", "memory-backend-ram,id=m1,size=2G"
 
 /*
  * Per-node backends on pc: the boot RAM is a container "pc.ram" holding
@@ -536,7 +401,14 @@ static void assert_ranges(QmemMachine *machine, guint node,
  */
 static void test_address_map_pc(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig config = {
+        .machine = "pc",
+        .m = "4G,slots=2,maxmem=8G",
+        .smp = "4,sockets=2,cores=2",
+        .objects = { MEMDEVS_2x2G, "memory-backend-ram,id=d0,size=512M" },
+        .numa = { "node,memdev=m0", "node,memdev=m1" },
+    };
+    Fixture f;
     const QmemNumaAddrRange node0[] = { { 0, 2 * GiB } };
     const QmemNumaAddrRange node1[] = {
         { 2 * GiB, GiB }, { 4 * GiB, GiB },
@@ -547,9 +419,7 @@ static void test_address_map_pc(void)
     QmemMemoryRegion *ram;
     QmemDevice *dimm;
 
-    build_ok(&f, "pc", "4G,slots=2,maxmem=8G", "4,sockets=2,cores=2",
-             MEMDEVS_2x2G ";memory-backend-ram,id=d0,size=512M",
-             "node,memdev=m0;node,memdev=m1");
+    machine_fixture_setup(&f, &config);
     ram = qmem_machine_get_ram(f.machine);
     g_assert_cmpstr(qmem_memory_region_get_name(ram), ==, "pc.ram");
     g_assert_false(qmem_memory_region_is_ram(ram));
@@ -573,7 +443,7 @@ static void test_address_map_pc(void)
     assert_node(f.machine, 5 * GiB, -1);          /* device memory, empty */
 
     /* Device memory starts at 5 GiB, right after RAM. */
-    dimm = add_device("pc-dimm,id=dimm0,memdev=d0,node=1", TRUE);
+    dimm = hotplug_device(&f, "pc-dimm,id=dimm0,memdev=d0,node=1");
     g_assert_nonnull(dimm);
     assert_ranges(f.machine, 1, node1_dimm, G_N_ELEMENTS(node1_dimm));
     assert_node(f.machine, 5 * GiB, 1);
@@ -582,21 +452,25 @@ static void test_address_map_pc(void)
     g_assert_true(qmem_device_del("dimm0", NULL));
     assert_ranges(f.machine, 1, node1, G_N_ELEMENTS(node1));
     assert_node(f.machine, 5 * GiB, -1);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* Without nodes, node 0 owns every RAM address, plugged memory too. */
 static void test_address_map_no_numa(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig config = {
+        .machine = "pc",
+        .m = "1G",
+    };
+    Fixture f;
 
-    build_ok(&f, "pc", "1G", NULL, NULL, NULL);
+    machine_fixture_setup(&f, &config);
     g_assert_cmpuint(qmem_numa_get_num_nodes(f.machine), ==, 0);
     assert_node(f.machine, 0, 0);
     assert_node(f.machine, GiB - 1, 0);
     assert_node(f.machine, GiB, -1);
     assert_node(f.machine, G_MAXUINT64, -1);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /*
@@ -605,14 +479,19 @@ static void test_address_map_no_numa(void)
  */
 static void test_address_map_legacy_mem(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig config = {
+        .machine = "pc-i440fx-5.0",
+        .m = "4000M",
+        .smp = "4",
+        .numa = { "node,mem=1000", "node", "node,mem=3000M" },
+    };
+    Fixture f;
     const QmemNumaAddrRange node0[] = { { 0, 1000 * MiB } };
     const QmemNumaAddrRange node2[] = {
         { 1000 * MiB, 3 * GiB - 1000 * MiB }, { 4 * GiB, 928 * MiB },
     };
 
-    build_ok(&f, "pc-i440fx-5.0", "4000M", "4", NULL,
-             "node,mem=1000;node;node,mem=3000M");
+    machine_fixture_setup(&f, &config);
     g_assert_nonnull(qmem_object_resolve_path("/objects/pc.ram",
                                               G_TYPE_NONE, NULL));
     assert_ranges(f.machine, 0, node0, G_N_ELEMENTS(node0));
@@ -623,31 +502,42 @@ static void test_address_map_legacy_mem(void)
     assert_node(f.machine, 3 * GiB, -1);
     assert_node(f.machine, 4 * GiB + 928 * MiB - 1, 2);
     assert_node(f.machine, 4 * GiB + 928 * MiB, -1);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* The test machine module: RAM in one piece, split at 256 MiB. */
 static void test_address_map_custom_machine(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig config = {
+        .machine = "test-numa",
+        .m = "1G",
+        .smp = "6,sockets=3,cores=2",
+        .numa = { "node", "node", "node" },
+    };
+    Fixture f;
     const QmemNumaAddrRange node0[] = { { 0, 256 * MiB } };
     const QmemNumaAddrRange node1[] = { { 256 * MiB, 256 * MiB } };
     const QmemNumaAddrRange node2[] = { { 512 * MiB, 512 * MiB } };
 
-    build_ok(&f, "test-numa", "1G", "6,sockets=3,cores=2", NULL,
-             "node;node;node");
+    machine_fixture_setup(&f, &config);
     assert_ranges(f.machine, 0, node0, G_N_ELEMENTS(node0));
     assert_ranges(f.machine, 1, node1, G_N_ELEMENTS(node1));
     assert_ranges(f.machine, 2, node2, G_N_ELEMENTS(node2));
     assert_node(f.machine, GiB - 1, 2);
     assert_node(f.machine, GiB, -1);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* Ranges are removed only by exact match; size 0 records nothing. */
 static void test_address_map_add_remove(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig config = {
+        .machine = "pc",
+        .m = "4G",
+        .objects = { MEMDEVS_2x2G },
+        .numa = { "node,memdev=m0", "node,memdev=m1" },
+    };
+    Fixture f;
     const QmemNumaAddrRange node1[] = {
         { 2 * GiB, GiB }, { 4 * GiB, GiB }, { 0x1000000000, 0x1000 },
     };
@@ -655,8 +545,7 @@ static void test_address_map_add_remove(void)
         { 2 * GiB, GiB }, { 4 * GiB, GiB },
     };
 
-    build_ok(&f, "pc", "4G", NULL, MEMDEVS_2x2G,
-             "node,memdev=m0;node,memdev=m1");
+    machine_fixture_setup(&f, &config);
     qmem_numa_add_range(f.machine, 1, 0x1000000000, 0x1000);
     qmem_numa_add_range(f.machine, 1, 0x2000000000, 0);
     assert_ranges(f.machine, 1, node1, G_N_ELEMENTS(node1));
@@ -667,7 +556,7 @@ static void test_address_map_add_remove(void)
     qmem_numa_remove_range(f.machine, 1, 0x1000000000, 0x1000);
     assert_ranges(f.machine, 1, node1_boot, G_N_ELEMENTS(node1_boot));
     assert_node(f.machine, 0x1000000000, -1);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -676,34 +565,43 @@ static void test_address_map_add_remove(void)
 /* A backend given to two nodes: DESIGN's text, and nothing stays taken. */
 static void test_memdev_twice(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig config = {
+        .machine = "pc",
+        .m = "4G",
+        .objects = { "memory-backend-ram,id=m0,size=2G" },
+        .numa = { "node,memdev=m0", "node,memdev=m0" },
+    };
+    Fixture f;
     g_autoptr(GError) error = NULL;
 
-    g_assert_false(build(&f, "pc", "4G", NULL,
-                         "memory-backend-ram,id=m0,size=2G",
-                         "node,memdev=m0;node,memdev=m0", TRUE, &error));
+    g_assert_false(machine_fixture_try_setup(&f, &config, &error));
     assert_error(error, "memory backend m0 is used multiple times. Each "
                  "-numa option must use a different memdev value.");
     g_assert_false(qmem_host_memory_backend_is_mapped(
         QMEM_HOST_MEMORY_BACKEND(qmem_object_resolve_path(
             "/objects/m0", G_TYPE_NONE, NULL))));
     g_assert_null(qmem_machine_get_ram(f.machine));
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* Distances: validation and symmetric completion. */
 static void test_distances(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig config = {
+        .machine = "pc",
+        .m = "4G",
+        .objects = { MEMDEVS_2x2G },
+        .numa = { "node,memdev=m0", "node,memdev=m1", "node",
+                  "dist,src=0,dst=1,val=21", "dist,src=2,dst=0,val=31",
+                  "dist,src=1,dst=2,val=41", "dist,src=1,dst=1,val=10" },
+    };
+    Fixture f;
     QmemNumaState *state;
     static const guint8 expected[3][3] = {
         { 10, 21, 31 }, { 21, 10, 41 }, { 31, 41, 10 },
     };
 
-    build_ok(&f, "pc", "4G", NULL, MEMDEVS_2x2G,
-             "node,memdev=m0;node,memdev=m1;node;"
-             "dist,src=0,dst=1,val=21;dist,src=2,dst=0,val=31;"
-             "dist,src=1,dst=2,val=41;dist,src=1,dst=1,val=10");
+    machine_fixture_setup(&f, &config);
     state = qmem_numa_machine_get_state(f.machine);
     g_assert_true(state->have_numa_distance);
     for (guint i = 0; i < 3; i++) {
@@ -712,36 +610,42 @@ static void test_distances(void)
                              expected[i][j]);
         }
     }
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* Warnings that QEMU prints unless qtest runs: here no accelerator. */
 typedef struct {
     const char *name;
-    const char *type;
-    const char *m;
-    const char *smp;
-    const char *objects;
-    const char *numa;
+    MachineConfig config;
     const char *printed;
 } WarningCase;
 
 static const WarningCase warning_cases[] = {
-    { "mem", "pc-i440fx-5.0", "2G", NULL, NULL, "node,mem=1G;node,mem=1G",
+    { "mem",
+      { .machine = "pc-i440fx-5.0",
+        .m = "2G",
+        .numa = { "node,mem=1G", "node,mem=1G" } },
       "qmem-run: warning: Parameter -numa node,mem is deprecated, use -numa "
       "node,memdev instead\n"
       "qmem-run: warning: Parameter -numa node,mem is deprecated, use -numa "
       "node,memdev instead\n" },
-    { "split/legacy", "pc-i440fx-2.9", "1G", NULL, NULL, "node;node;node",
+    { "split/legacy",
+      { .machine = "pc-i440fx-2.9",
+        .m = "1G",
+        .numa = { "node", "node", "node" } },
       "qmem-run: warning: Default splitting of RAM between nodes is "
       "deprecated, Use '-numa node,memdev' to explictly define RAM "
       "allocation per node\n" },
-    { "split/custom-machine", "test-numa", "1G", NULL, NULL, "node;node",
+    { "split/custom-machine",
+      { .machine = "test-numa", .m = "1G", .numa = { "node", "node" } },
       "qmem-run: warning: Default splitting of RAM between nodes is "
       "deprecated, Use '-numa node,memdev' to explictly define RAM "
       "allocation per node\n" },
-    { "partial-cpus", "pc-i440fx-2.9", "1G", "4,sockets=2,cores=2", NULL,
-      "node,cpus=1;node,cpus=2",
+    { "partial-cpus",
+      { .machine = "pc-i440fx-2.9",
+        .m = "1G",
+        .smp = "4,sockets=2,cores=2",
+        .numa = { "node,cpus=1", "node,cpus=2" } },
       "qmem-run: warning: Default splitting of RAM between nodes is "
       "deprecated, Use '-numa node,memdev' to explictly define RAM "
       "allocation per node\n"
@@ -751,8 +655,12 @@ static const WarningCase warning_cases[] = {
       "qmem-run: warning: All CPU(s) up to maxcpus should be described in "
       "NUMA config, ability to start up with partial NUMA mappings is "
       "obsoleted and will be removed in future\n" },
-    { "partial-cpus/dies", "q35", "1G", "4,sockets=1,dies=2,cores=2",
-      "memory-backend-ram,id=m0,size=1G", "node,memdev=m0,cpus=0-2",
+    { "partial-cpus/dies",
+      { .machine = "q35",
+        .m = "1G",
+        .smp = "4,sockets=1,dies=2,cores=2",
+        .objects = { "memory-backend-ram,id=m0,size=1G" },
+        .numa = { "node,memdev=m0,cpus=0-2" } },
       "qmem-run: warning: CPU(s) not present in any NUMA nodes: CPU 3 "
       "[socket-id: 0, die-id: 1, core-id: 1, thread-id: 0]\n"
       "qmem-run: warning: All CPU(s) up to maxcpus should be described in "
@@ -763,45 +671,54 @@ static const WarningCase warning_cases[] = {
 static void test_warning(gconstpointer data)
 {
     const WarningCase *c = data;
-    Fixture f = { 0 };
-    g_autoptr(GError) error = NULL;
+    MachineConfig config = c->config;
+    Fixture f;
 
-    g_assert_true(build(&f, c->type, c->m, c->smp, c->objects, c->numa,
-                        FALSE, &error));
-    g_assert_no_error(error);
-    teardown(&f, c->printed);
+    config.no_accel = TRUE;
+    machine_fixture_setup(&f, &config);
+    f.expect_printed = c->printed;
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* The same configurations under qtest print nothing. */
 static void test_warning_qtest(gconstpointer data)
 {
     const WarningCase *c = data;
-    Fixture f = { 0 };
+    Fixture f;
 
-    build_ok(&f, c->type, c->m, c->smp, c->objects, c->numa);
-    teardown(&f, "");
+    machine_fixture_setup(&f, &c->config);
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* Node sizes after a split, through a machine type's own hook. */
 static void test_split_machine(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig legacy = {
+        .machine = "pc-i440fx-2.9",
+        .m = "1G",
+        .numa = { "node", "node", "node" },
+    };
+    const MachineConfig dflt = {
+        .machine = "pc-q35-5.1",
+        .m = "1G",
+        .numa = { "node", "node", "node" },
+    };
+    Fixture f;
     QmemNumaState *state;
 
-    build_ok(&f, "pc-i440fx-2.9", "1G", NULL, NULL, "node;node;node");
+    machine_fixture_setup(&f, &legacy);
     state = qmem_numa_machine_get_state(f.machine);
     g_assert_cmphex(state->nodes[0].node_mem, ==, 336 * MiB);
     g_assert_cmphex(state->nodes[1].node_mem, ==, 336 * MiB);
     g_assert_cmphex(state->nodes[2].node_mem, ==, 352 * MiB);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 
-    f = (Fixture){ 0 };
-    build_ok(&f, "pc-q35-5.1", "1G", NULL, NULL, "node;node;node");
+    machine_fixture_setup(&f, &dflt);
     state = qmem_numa_machine_get_state(f.machine);
     g_assert_cmphex(state->nodes[0].node_mem, ==, 336 * MiB);
     g_assert_cmphex(state->nodes[1].node_mem, ==, 344 * MiB);
     g_assert_cmphex(state->nodes[2].node_mem, ==, 344 * MiB);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* The knobs of pc's versioned machine types. */
@@ -861,34 +778,44 @@ static void test_knobs(gconstpointer data)
 /* Auto-enabled node 0: with slots, with maxmem only (5.1+), never (2.10). */
 static void test_auto_enable(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig slots = {
+        .machine = "pc",
+        .m = "1G,slots=1,maxmem=2G",
+    };
+    const MachineConfig maxmem = { .machine = "pc", .m = "1G,maxmem=2G" };
+    const MachineConfig maxmem_5_0 = {
+        .machine = "pc-i440fx-5.0",
+        .m = "1G,maxmem=2G",
+    };
+    const MachineConfig slots_2_10 = {
+        .machine = "pc-i440fx-2.10",
+        .m = "1G,slots=1,maxmem=2G",
+    };
+    const MachineConfig test_numa = { .machine = "test-numa", .m = "1G" };
+    Fixture f;
 
-    build_ok(&f, "pc", "1G,slots=1,maxmem=2G", NULL, NULL, NULL);
+    machine_fixture_setup(&f, &slots);
     g_assert_cmpuint(qmem_numa_get_num_nodes(f.machine), ==, 1);
     g_assert_cmphex(qmem_numa_machine_get_state(f.machine)->nodes[0].node_mem,
                     ==, GiB);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 
-    f = (Fixture){ 0 };
-    build_ok(&f, "pc", "1G,maxmem=2G", NULL, NULL, NULL);
+    machine_fixture_setup(&f, &maxmem);
     g_assert_cmpuint(qmem_numa_get_num_nodes(f.machine), ==, 1);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 
-    f = (Fixture){ 0 };
-    build_ok(&f, "pc-i440fx-5.0", "1G,maxmem=2G", NULL, NULL, NULL);
+    machine_fixture_setup(&f, &maxmem_5_0);
     g_assert_cmpuint(qmem_numa_get_num_nodes(f.machine), ==, 0);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 
-    f = (Fixture){ 0 };
-    build_ok(&f, "pc-i440fx-2.10", "1G,slots=1,maxmem=2G", NULL, NULL, NULL);
+    machine_fixture_setup(&f, &slots_2_10);
     g_assert_cmpuint(qmem_numa_get_num_nodes(f.machine), ==, 0);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 
     /* The test machine always has a node. */
-    f = (Fixture){ 0 };
-    build_ok(&f, "test-numa", "1G", NULL, NULL, NULL);
+    machine_fixture_setup(&f, &test_numa);
     g_assert_cmpuint(qmem_numa_get_num_nodes(f.machine), ==, 1);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* x-test-plain: a machine type without the mixin, RAM at 0. */
@@ -926,35 +853,45 @@ static void test_plain_machine_init(TestPlainMachine *self)
 /* Machines without the mixin have no NUMA at all. */
 static void test_no_numa_machine(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig numa = {
+        .machine = "x-test-plain",
+        .m = "128M",
+        .numa = { "node" },
+    };
+    const MachineConfig plain = { .machine = "x-test-plain", .m = "128M" };
+    Fixture f;
     g_autoptr(GError) error = NULL;
 
-    g_assert_false(build(&f, "x-test-plain", "128M", NULL, NULL, "node",
-                         TRUE, &error));
+    g_assert_false(machine_fixture_try_setup(&f, &numa, &error));
     assert_error(error, "NUMA is not supported by this machine-type");
     g_assert_null(qmem_numa_machine_get_state(f.machine));
     g_assert_null(qmem_numa_machine_possible_cpus(f.machine));
     g_assert_cmpuint(qmem_numa_get_num_nodes(f.machine), ==, 0);
     g_assert_cmpuint(qmem_numa_get_num_nodes(NULL), ==, 0);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 
     /* Node 0 still owns all RAM for address lookups. */
-    f = (Fixture){ 0 };
-    build_ok(&f, "x-test-plain", "128M", NULL, NULL, NULL);
+    machine_fixture_setup(&f, &plain);
     assert_node(f.machine, 128 * MiB - 1, 0);
     assert_node(f.machine, 128 * MiB, -1);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* vCPU plug: the node must be the slot's; unset is filled in. */
 static void test_cpu_pre_plug(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig config = {
+        .machine = "pc",
+        .m = "4G",
+        .smp = "4,sockets=2,cores=2",
+        .objects = { MEMDEVS_2x2G },
+        .numa = { "node,memdev=m0", "node,memdev=m1" },
+    };
+    Fixture f;
     g_autoptr(GError) error = NULL;
     gint64 node = -1;
 
-    build_ok(&f, "pc", "4G", "4,sockets=2,cores=2", MEMDEVS_2x2G,
-             "node,memdev=m0;node,memdev=m1");
+    machine_fixture_setup(&f, &config);
     g_assert_true(qmem_numa_cpu_pre_plug(f.machine, 2, &node, &error));
     g_assert_cmpint(node, ==, 1);
     node = 1;
@@ -962,7 +899,7 @@ static void test_cpu_pre_plug(void)
     node = 1;
     g_assert_false(qmem_numa_cpu_pre_plug(f.machine, 0, &node, &error));
     assert_error(error, "invalid node-id, must be 0");
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /*
@@ -973,19 +910,23 @@ static void test_cpu_pre_plug(void)
  */
 static void test_node_mem(void)
 {
-    Fixture f = { 0 };
+    const MachineConfig config = {
+        .machine = "pc",
+        .m = "4G,slots=4,maxmem=16G",
+        .objects = { MEMDEVS_2x2G, "memory-backend-ram,id=d0,size=512M",
+                     "memory-backend-ram,id=d1,size=256M",
+                     "memory-backend-ram,id=v0,size=1G" },
+        .numa = { "node,memdev=m0", "node,memdev=m1", "node" },
+    };
+    Fixture f;
     QmemNumaNodeMem mem[3] = { { 0 } };
     guint64 device_mem[3] = { 0 };
 
-    build_ok(&f, "pc", "4G,slots=4,maxmem=16G", NULL,
-             MEMDEVS_2x2G ";memory-backend-ram,id=d0,size=512M;"
-             "memory-backend-ram,id=d1,size=256M;"
-             "memory-backend-ram,id=v0,size=1G",
-             "node,memdev=m0;node,memdev=m1;node");
-    add_device("pc-dimm,id=dimm0,memdev=d0,node=2", FALSE);
-    add_device("pc-dimm,id=dimm1,memdev=d1,node=0", TRUE);
-    add_device("virtio-mem-pci,id=vmem0,memdev=v0,node=1,"
-               "requested-size=512M", FALSE);
+    machine_fixture_setup(&f, &config);
+    add_device(&f, "pc-dimm,id=dimm0,memdev=d0,node=2");
+    hotplug_device(&f, "pc-dimm,id=dimm1,memdev=d1,node=0");
+    add_device(&f, "virtio-mem-pci,id=vmem0,memdev=v0,node=1,"
+                   "requested-size=512M");
     qmem_memory_devices_get_node_plugged_size(device_mem, 3);
     qmem_numa_query_node_mem(f.machine, device_mem, mem);
     g_assert_cmphex(mem[0].node_mem, ==, 2 * GiB + 256 * MiB);
@@ -994,11 +935,11 @@ static void test_node_mem(void)
     g_assert_cmphex(mem[1].node_plugged_mem, ==, 0);
     g_assert_cmphex(mem[2].node_mem, ==, 512 * MiB);
     g_assert_cmphex(mem[2].node_plugged_mem, ==, 512 * MiB);
-    teardown(&f, "");
+    machine_fixture_teardown(&f, NULL);
 }
 
 /* ------------------------------------------------------------------ */
-/* ACPI table bytes (the guest-side check with iasl is in the qtest) */
+/* SRAT and SLIT bytes (the guest-side check with iasl is in the qtest) */
 
 static void test_acpi_checksum(void)
 {
@@ -1031,8 +972,12 @@ static void test_acpi_srat_bytes(void)
         { 0x123456789, 0xabcdef000, 7, QMEM_ACPI_MEM_AFFINITY_ENABLED |
           QMEM_ACPI_MEM_AFFINITY_HOTPLUGGABLE },
     };
-    g_autoptr(GByteArray) t = qmem_acpi_build_srat(cpus, 2, mem, 1);
-    const guint8 *p = t->data;
+    g_autoptr(GByteArray) t = g_byte_array_new();
+    const guint8 *p;
+
+    /* Without a loader script, the builder sums the table itself. */
+    qmem_acpi_build_srat(t, NULL, cpus, 2, mem, 1);
+    p = t->data;
 
     g_assert_cmpuint(t->len, ==, 36 + 12 + 16 + 24 + 40);
     g_assert_cmpmem(p, 4, "SRAT", 4);
@@ -1068,8 +1013,9 @@ static void test_acpi_srat_bytes(void)
 static void test_acpi_slit_bytes(void)
 {
     const guint8 d[] = { 10, 20, 30, 10 };
-    g_autoptr(GByteArray) t = qmem_acpi_build_slit(d, 2);
+    g_autoptr(GByteArray) t = g_byte_array_new();
 
+    qmem_acpi_build_slit(t, NULL, d, 2);
     g_assert_cmpuint(t->len, ==, 36 + 8 + 4);
     g_assert_cmpmem(t->data, 4, "SLIT", 4);
     g_assert_cmpuint(qmem_acpi_checksum(t->data, t->len), ==, 0);
@@ -1077,70 +1023,11 @@ static void test_acpi_slit_bytes(void)
     g_assert_cmpmem(t->data + 44, 4, d, 4);
 }
 
-/* RSDP, RSDT and XSDT in guest memory point at the tables. */
-static void test_acpi_install(void)
-{
-    Fixture f = { 0 };
-    QmemAddressSpace *as;
-    guint8 rsdp[36], hdr[36];
-    guint64 rsdt, xsdt, first;
-    guint8 *table;
-    g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)g_byte_array_unref);
-    g_autoptr(GError) error = NULL;
-    const guint8 d[] = { 10 };
-
-    build_ok(&f, "pc", "2G", NULL, NULL, NULL);
-    as = qmem_machine_get_address_space(f.machine);
-    g_ptr_array_add(tables, qmem_acpi_build_slit(d, 1));
-    g_assert_true(qmem_acpi_install(as, QMEM_ACPI_BASE, QMEM_ACPI_LIMIT,
-                                    tables, &error));
-    g_assert_true(qmem_address_space_rw(as, QMEM_ACPI_BASE, rsdp, 36,
-                                        FALSE));
-    g_assert_cmpmem(rsdp, 8, "RSD PTR ", 8);
-    g_assert_cmpuint(qmem_acpi_checksum(rsdp, 20), ==, 0);
-    g_assert_cmpuint(qmem_acpi_checksum(rsdp, 36), ==, 0);
-    g_assert_cmpuint(rsdp[15], ==, 2);
-    g_assert_cmpuint(le(rsdp + 20, 4), ==, 36);
-    rsdt = le(rsdp + 16, 4);
-    xsdt = le(rsdp + 24, 8);
-    g_assert_true(qmem_address_space_rw(as, rsdt, hdr, 36, FALSE));
-    g_assert_cmpmem(hdr, 4, "RSDT", 4);
-    g_assert_cmpuint(le(hdr + 4, 4), ==, 40);
-    g_assert_true(qmem_address_space_rw(as, xsdt, hdr, 36, FALSE));
-    g_assert_cmpmem(hdr, 4, "XSDT", 4);
-    g_assert_cmpuint(le(hdr + 4, 4), ==, 44);
-    table = g_malloc(44);
-    g_assert_true(qmem_address_space_rw(as, xsdt, table, 44, FALSE));
-    g_assert_cmpuint(qmem_acpi_checksum(table, 44), ==, 0);
-    first = le(table + 36, 8);
-    g_free(table);
-    g_assert_cmpuint(first % 8, ==, 0);
-    g_assert_true(qmem_address_space_rw(as, first, hdr, 36, FALSE));
-    g_assert_cmpmem(hdr, 4, "SLIT", 4);
-
-    g_assert_false(qmem_acpi_install(as, QMEM_ACPI_BASE, QMEM_ACPI_BASE + 64,
-                                     tables, &error));
-    assert_error(error, "acpi tables (0xb8 bytes) do not fit below 0xe0040");
-    g_clear_error(&error);
-    g_assert_false(qmem_acpi_install(as, 2 * GiB, 3 * GiB, tables,
-                                     &error));
-    assert_error(error, "acpi tables: guest memory at 0x80000000 is not "
-                 "RAM");
-    teardown(&f, "");
-}
-
 int main(int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
 
-    g_test_init(&argc, &argv, NULL);
-    /* Warnings name the program, as qmem-run's do. */
-    g_set_prgname("qmem-run");
-    if (!qmem_modules_init(&error)) {
-        g_printerr("cannot load modules: %s\n", error->message);
-        return 1;
-    }
+    test_init(&argc, &argv);
     qmem_type_register_name("x-test-plain-machine", TEST_TYPE_PLAIN_MACHINE);
     /*
      * A static build loads no module from disk by itself: the test
@@ -1221,6 +1108,5 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/acpi/checksum", test_acpi_checksum);
     g_test_add_func("/hw/acpi/srat", test_acpi_srat_bytes);
     g_test_add_func("/hw/acpi/slit", test_acpi_slit_bytes);
-    g_test_add_func("/hw/acpi/install", test_acpi_install);
     return g_test_run();
 }

@@ -5,6 +5,7 @@
 
 #include "qapi/opts.h"
 #include "qobject/json.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 
 #define HINT_ID                                               \
@@ -20,26 +21,6 @@
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" \
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 #define KEY128 KEY127 "z"
-
-/* Everything g_printerr() prints while a case runs */
-static GString *printed;
-
-static void capture_printerr(const char *str)
-{
-    g_string_append(printed, str);
-}
-
-static void capture_start(void)
-{
-    printed = g_string_new(NULL);
-    g_set_printerr_handler(capture_printerr);
-}
-
-static char *capture_end(void)
-{
-    g_set_printerr_handler(NULL);
-    return g_string_free(g_steal_pointer(&printed), FALSE);
-}
 
 static char *object_to_string(JsonObject *obj)
 {
@@ -349,6 +330,17 @@ static void test_parse_null_error(void)
     g_assert_null(qmem_json_parse_object("[]", NULL));
 }
 
+/* A scalar takes the last of its values; keys not given have none. */
+static void test_opts_get_last(void)
+{
+    g_autoptr(JsonObject) opts = qmem_opts_parse("kvm,x=1,accel=qtest,x=2",
+                                                 "accel", NULL, NULL);
+
+    g_assert_cmpstr(qmem_opts_get_last(opts, "accel"), ==, "qtest");
+    g_assert_cmpstr(qmem_opts_get_last(opts, "x"), ==, "2");
+    g_assert_null(qmem_opts_get_last(opts, "y"));
+}
+
 /* ------------------------------------------------------------------ */
 /* qmem_json_parse_object() */
 
@@ -415,15 +407,6 @@ static void test_json_parse(gconstpointer opaque)
     }
 }
 
-#define ADD_CASES(prefix, cases, fn)                                        \
-    do {                                                                    \
-        size_t i_;                                                          \
-        for (i_ = 0; i_ < G_N_ELEMENTS(cases); i_++) {                      \
-            g_autofree char *path_ = g_strdup_printf("%s/%zu", prefix, i_); \
-            g_test_add_data_func(path_, &(cases)[i_], fn);                  \
-        }                                                                   \
-    } while (0)
-
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -434,6 +417,7 @@ int main(int argc, char **argv)
     ADD_CASES("/qapi/opts/keyval-parse", keyval_cases, test_keyval_parse);
     ADD_CASES("/qapi/opts/json-parse", json_cases, test_json_parse);
     g_test_add_func("/qapi/opts/null-error", test_parse_null_error);
+    g_test_add_func("/qapi/opts/get-last", test_opts_get_last);
 
     return g_test_run();
 }

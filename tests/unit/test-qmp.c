@@ -14,6 +14,7 @@
 #include "monitor/qmp.h"
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 
 #if defined(__has_include)
@@ -1042,18 +1043,6 @@ static char *tmp_socket_path(const char *name)
     return g_build_filename(dir, name, NULL);
 }
 
-static int connect_unix(const char *path)
-{
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_assert_cmpint(fd, >=, 0);
-    g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
-    g_assert_cmpint(fcntl(fd, F_SETFL, O_NONBLOCK), ==, 0);
-    return fd;
-}
-
 static void test_listen_unix(void)
 {
     g_autofree char *path = tmp_socket_path("qmp.sock");
@@ -1072,13 +1061,13 @@ static void test_listen_unix(void)
     g_assert_no_error(err);
     a.server = b.server = server;
 
-    a.fd = connect_unix(path);
+    a.fd = unix_connect(path);
     fx_negotiate(&a);
     fx_cmd(&a, "{\"execute\":\"test-add\",\"arguments\":{\"a\":1,\"b\":1}}",
            "{\"return\": 2}");
 
     /* One client at a time: the second waits for the first to go. */
-    b.fd = connect_unix(path);
+    b.fd = unix_connect(path);
     fx_assert_quiet(&b);
     close(a.fd);
     a.fd = -1;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "accel/qtest/qtest.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 #include "util/timer.h"
 
@@ -372,7 +373,7 @@ static void test_clock(Guest *g, gconstpointer data)
 
     g_assert_no_error(error);
     qmem_accel_set_current(accel);
-    g_assert_true(qmem_accel_init_machine(accel, g->as, 0, &error));
+    g_assert_true(qmem_accel_init_machine(accel, g->as, NULL, 0, &error));
     timer = qmem_timer_new(QMEM_CLOCK_VIRTUAL, timer_fired, &fired);
 
     assert_reply(g, "clock_step 100", "OK 100");
@@ -739,18 +740,6 @@ static void test_open_error(gconstpointer data)
     g_object_unref(root);
 }
 
-static int unix_connect(const char *path)
-{
-    struct sockaddr_un sun = { .sun_family = AF_UNIX };
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-    g_assert_cmpint(fd, >=, 0);
-    g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
-    g_assert_cmpint(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
-    g_assert_cmpint(fcntl(fd, F_SETFL, O_NONBLOCK), ==, 0);
-    return fd;
-}
-
 static gboolean one_client(Conn *c)
 {
     return qmem_qtest_server_get_n_clients(c->g.server) == 1;
@@ -928,10 +917,13 @@ static const AccelErrorCase accel_error_cases[] = {
     /* Names of other types are not accelerators either. */
     { "not-an-accelerator", "container", NULL, NULL,
       "invalid accelerator container" },
+    /* Properties are parsed as QEMU's object_property_parse() does. */
     { "unknown-property", "qtest", "bogus", "1",
-      "Invalid parameter 'bogus'" },
+      "Property 'qtest-accel.bogus' not found" },
+    { "not-a-number", "qtest", "x-memslots", "x",
+      "Parameter 'x-memslots' expects uint64" },
     { "negative-memslots", "qtest", "x-memslots", "-1",
-      "Parameter 'x-memslots' expects a uint64 value" },
+      "Parameter 'x-memslots' expects uint32_t" },
     { "memslots-too-large", "qtest", "x-memslots", "4294967296",
       "Parameter 'x-memslots' expects uint32_t" },
 };
@@ -1048,7 +1040,7 @@ static void accel_setup(AccelFixture *f, gconstpointer data)
     f->accel = qmem_accel_new("qtest", props, &error);
     g_assert_no_error(error);
     assert_memslots(f, 4, 4, 0);
-    g_assert_true(qmem_accel_init_machine(f->accel, f->as, 1, &error));
+    g_assert_true(qmem_accel_init_machine(f->accel, f->as, NULL, 1, &error));
     g_assert_no_error(error);
 }
 
@@ -1129,7 +1121,7 @@ static void test_accel_shutdown(AccelFixture *f, gconstpointer data)
     assert_memslots(f, 4, 4, 0);
     /* Shutting down twice is harmless; so is a fresh start. */
     qmem_accel_shutdown(f->accel);
-    g_assert_true(qmem_accel_init_machine(f->accel, f->as, 1, &error));
+    g_assert_true(qmem_accel_init_machine(f->accel, f->as, NULL, 1, &error));
     assert_memslots(f, 4, 2, 0);
 }
 

@@ -11,23 +11,16 @@
 #include <glib/gstdio.h>
 
 #include "system/ram-block.h"
+#include "tests/unit/test-machine.h"
 #include "util/error.h"
 #include "util/osdep.h"
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 #define SIZE (4 * MiB)
 
-static GString *printed;
-
-static void capture_printerr(const char *text)
-{
-    g_string_append(printed, text);
-}
-
 typedef struct {
     QmemRamBlock *block;
     char *path; /* the file behind the block, if any */
-    GPrintFunc old_printerr;
 } Fixture;
 
 /* Every byte of the block written, so that a discard shows. */
@@ -60,8 +53,7 @@ static guint64 file_bytes(Fixture *f)
 
 static void setup(Fixture *f, gconstpointer data)
 {
-    printed = g_string_new(NULL);
-    f->old_printerr = g_set_printerr_handler(capture_printerr);
+    capture_start();
 }
 
 static void teardown(Fixture *f, gconstpointer data)
@@ -71,9 +63,7 @@ static void teardown(Fixture *f, gconstpointer data)
         g_assert_cmpint(g_unlink(f->path), ==, 0);
         g_free(f->path);
     }
-    g_set_printerr_handler(f->old_printerr);
-    g_string_free(printed, TRUE);
-    printed = NULL;
+    g_free(capture_end());
 }
 
 static void new_anon(Fixture *f, guint flags)
@@ -117,7 +107,7 @@ static void test_anon(Fixture *f, gconstpointer data)
     /* The whole block, and nothing at all. */
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, 0, SIZE), ==, 0);
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, SIZE, 0), ==, 0);
-    g_assert_cmpstr(printed->str, ==, "");
+    g_assert_cmpstr(capture_get(), ==, "");
 }
 
 /* A shared file gets a hole: its blocks go back to the file system. */
@@ -129,7 +119,7 @@ static void test_file_shared(Fixture *f, gconstpointer data)
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, 0, 3 * MiB), ==, 0);
     g_assert_cmpuint(file_bytes(f), <=, MiB);
     g_assert_cmpuint(((guint8 *)f->block->host)[0], ==, 0);
-    g_assert_cmpstr(printed->str, ==, "");
+    g_assert_cmpstr(capture_get(), ==, "");
 }
 
 /*
@@ -146,9 +136,9 @@ static void test_file_private(Fixture *f, gconstpointer data)
 
     new_file(f, O_RDWR, 0);
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, 0, MiB), ==, 0);
-    g_assert_cmpstr(printed->str, ==, warning);
+    g_assert_cmpstr(capture_get(), ==, warning);
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, MiB, MiB), ==, 0);
-    g_assert_cmpstr(printed->str, ==, warning);
+    g_assert_cmpstr(capture_get(), ==, warning);
 }
 
 /* Refused ranges: -1 and QEMU's text, nothing discarded. */
@@ -167,22 +157,22 @@ static void test_refused(Fixture *f, gconstpointer data)
                                 "Unaligned start address: %p\n",
                                 host + 1);
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, 1, page), ==, -1);
-    g_assert_cmpstr(printed->str, ==, unaligned);
-    g_string_truncate(printed, 0);
+    g_assert_cmpstr(capture_get(), ==, unaligned);
+    capture_clear();
 
     overrun = g_strdup_printf("test-ram-block: ram_block_discard_range: "
                               "Overrun block 'b' (%zu/400000/400000)\n",
                               page);
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, page, SIZE), ==, -1);
-    g_assert_cmpstr(printed->str, ==, overrun);
-    g_string_truncate(printed, 0);
+    g_assert_cmpstr(capture_get(), ==, overrun);
+    capture_clear();
     /* Beyond the end, even without a length. */
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, SIZE + page, 0), ==,
                     -1);
-    g_string_truncate(printed, 0);
+    capture_clear();
 
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, 0, 100), ==, -1);
-    g_assert_cmpstr(printed->str, ==,
+    g_assert_cmpstr(capture_get(), ==,
                     "test-ram-block: "
                     "ram_block_discard_range: Unaligned length: 64\n");
     g_assert_cmpuint(resident(f), ==, SIZE);
@@ -193,7 +183,7 @@ static void test_readonly_fd(Fixture *f, gconstpointer data)
 {
     new_file(f, O_RDONLY, QMEM_RAM_READONLY_FD);
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, 0, MiB), ==, -1);
-    g_assert_cmpstr(printed->str, ==,
+    g_assert_cmpstr(capture_get(), ==,
                     "test-ram-block: "
                     "ram_block_discard_range: Discarding RAM with readonly "
                     "files is not supported\n");
@@ -205,7 +195,7 @@ static void test_fallocate_fails(Fixture *f, gconstpointer data)
     new_file(f, O_RDONLY, QMEM_RAM_SHARED | QMEM_RAM_READONLY);
     g_assert_cmpint(qmem_ram_block_discard_range(f->block, MiB, MiB), ==,
                     -EBADF);
-    g_assert_cmpstr(printed->str, ==,
+    g_assert_cmpstr(capture_get(), ==,
                     "test-ram-block: "
                     "ram_block_discard_range: Failed to fallocate "
                     "b:100000+0 +100000 (-9)\n");

@@ -12,11 +12,8 @@
 #include "hw/pci/pci.h"
 #include "hw/virtio/virtio-mem.h"
 #include "monitor/qmp.h"
-#include "qapi/opts.h"
 #include "qobject/json.h"
-#include "qom/module.h"
 #include "qom/property.h"
-#include "qom/user-creatable.h"
 #include "system/accel.h"
 #include "system/hostmem.h"
 #include "tests/unit/qmp-test.h"
@@ -26,24 +23,19 @@
 /* ------------------------------------------------------------------ */
 /* virtio-mem-pci on a pc machine (qtest accelerator) */
 
+/* The shared fixture, running, with a QMP client and a qtest server. */
 typedef struct {
-    QmemAccel *accel;
-    QmemMachine *machine;
-    GPtrArray *weak;
-    GPrintFunc old_printerr;
-    const char *expect_printed;
+    MachineFixture base;
     QmpTestClient qmp;
     QmemQtestServer *qtest;
-} MachineFixture;
+} PciFixture;
 
-static void track(MachineFixture *f, gpointer obj)
-{
-    gpointer *slot = g_new(gpointer, 1);
-
-    *slot = obj;
-    g_object_add_weak_pointer(obj, slot);
-    g_ptr_array_add(f->weak, slot);
-}
+static const MachineConfig pc_8g = { .machine = "pc", .m = "1G,maxmem=8G" };
+static const MachineConfig pc_9g = { .machine = "pc", .m = "1G,maxmem=9G" };
+static const MachineConfig pc_8g_slots = {
+    .machine = "pc",
+    .m = "1G,slots=2,maxmem=8G",
+};
 
 /* The event's text from "event" on, without the timestamp. */
 static const char *event_body(const char *line)
@@ -54,98 +46,28 @@ static const char *event_body(const char *line)
     return p;
 }
 
-static void machine_setup(MachineFixture *f, gconstpointer data)
+static void pci_setup(PciFixture *f, gconstpointer config)
 {
-    const char *m = data ? data : "1G,maxmem=8G";
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) type = opts("pc", "type");
-    g_autoptr(JsonObject) mem = opts(m, "size");
-
-    f->weak = g_ptr_array_new_with_free_func(g_free);
-    printerr_capture = g_string_new(NULL);
-    f->old_printerr = g_set_printerr_handler(capture_printerr);
-
-    f->accel = qmem_accel_new("qtest", NULL, &error);
-    g_assert_no_error(error);
-    track(f, f->accel);
-    qmem_accel_set_current(f->accel);
-    f->machine = qmem_machine_new(type, &error);
-    g_assert_no_error(error);
-    track(f, f->machine);
-    g_assert_true(qmem_machine_set_memory(f->machine, mem, &error));
-    g_assert_true(qmem_machine_init_board(f->machine, &error));
-    g_assert_true(qmem_accel_init_machine(
-        f->accel, qmem_machine_get_address_space(f->machine), 1, &error));
-    g_assert_no_error(error);
-    qmem_machine_set_running(f->machine);
-
+    machine_fixture_setup(&f->base, config);
+    qmem_machine_set_running(f->base.machine);
     f->qtest = qmem_qtest_server_new(
-        qmem_machine_get_address_space(f->machine));
+        qmem_machine_get_address_space(f->base.machine));
     qmp_test_open(&f->qmp);
     qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", 1000);
 }
 
-static void machine_teardown(MachineFixture *f, gconstpointer data)
+static void pci_teardown(PciFixture *f, gconstpointer config)
 {
     qmem_monitor_reset_events();
     qmp_test_close(&f->qmp);
     qmem_qtest_server_free(f->qtest);
-    qmem_accel_shutdown(f->accel);
-    qmem_machine_destroy(f->machine);
-    qmem_accel_set_current(NULL);
-    g_clear_object(&f->accel);
-    qmem_object_reset_root();
-    for (guint i = 0; i < f->weak->len; i++) {
-        g_assert_null(*(gpointer *)g_ptr_array_index(f->weak, i));
-    }
-    g_ptr_array_unref(f->weak);
-    g_set_printerr_handler(f->old_printerr);
-    g_assert_cmpstr(printerr_capture->str, ==, f->expect_printed ?: "");
-    g_string_free(printerr_capture, TRUE);
-    printerr_capture = NULL;
+    machine_fixture_teardown(&f->base, config);
 }
 
-static QmemObject *m_add_object(MachineFixture *f, const char *text)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(JsonObject) o = opts(text, "qom-type");
-    QmemObject *obj = qmem_user_creatable_add(o, QMEM_INPUT_OPTS, &error);
-
-    g_assert_no_error(error);
-    track(f, obj);
-    return obj;
-}
-
-static QmemDevice *m_try_device(MachineFixture *f, const char *text,
-                                GError **error)
-{
-    g_autoptr(GError) parse_error = NULL;
-    g_autoptr(JsonObject) o = qmem_keyval_parse(text, "driver", NULL,
-                                                &parse_error);
-    QmemDevice *dev;
-
-    g_assert_no_error(parse_error);
-    dev = qmem_device_add(o, QMEM_INPUT_KEYVAL, TRUE, error);
-    if (dev) {
-        track(f, dev);
-    }
-    return dev;
-}
-
-static QmemDevice *m_add_device(MachineFixture *f, const char *text)
-{
-    g_autoptr(GError) error = NULL;
-    QmemDevice *dev = m_try_device(f, text, &error);
-
-    g_assert_no_error(error);
-    g_assert_nonnull(dev);
-    return dev;
-}
-
-static char *qtest_line(MachineFixture *f, const char *fmt, ...)
+static char *qtest_line(PciFixture *f, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);
 
-static char *qtest_line(MachineFixture *f, const char *fmt, ...)
+static char *qtest_line(PciFixture *f, const char *fmt, ...)
 {
     g_autofree char *line = NULL;
     GString *reply = g_string_new(NULL);
@@ -218,14 +140,14 @@ static char *qom_get(QmemDevice *dev, const char *name)
         g_assert_cmpstr(value_, ==, expected); \
     } while (0)
 
-static void test_pci_properties(MachineFixture *f, gconstpointer data)
+static void test_pci_properties(PciFixture *f, gconstpointer data)
 {
     QmemDevice *dev;
     g_autoptr(GError) error = NULL;
 
-    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
-    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
-                       "requested-size=1G");
+    add_object(&f->base, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    dev = hotplug_device(&f->base, "virtio-mem-pci,id=vm,memdev=m0,"
+                                   "requested-size=1G");
     ASSERT_PROP(dev, "memaddr", "4294967296");
     ASSERT_PROP(dev, "node", "0");
     ASSERT_PROP(dev, "memdev", "\"/objects/m0\"");
@@ -241,22 +163,24 @@ static void test_pci_properties(MachineFixture *f, gconstpointer data)
                                                           NULL))));
 
     /* Before realize: the block-size setter's checks. */
-    g_assert_null(m_try_device(f, "virtio-mem-pci,memdev=m0,block-size=3M",
-                               &error));
+    g_assert_null(try_device(&f->base, "virtio-mem-pci,memdev=m0,block-size=3M",
+                             TRUE, &error));
     assert_error(error, "'block-size' property has to be a power of two");
     g_clear_error(&error);
-    g_assert_null(m_try_device(f, "virtio-mem-pci,size=1G", &error));
+    g_assert_null(try_device(&f->base, "virtio-mem-pci,size=1G", TRUE, &error));
     assert_error(error, "Property 'virtio-mem.size' is not writable");
     g_clear_error(&error);
     /* Stored and never acted on: they come with the transport, migration. */
-    g_assert_null(m_try_device(f, "virtio-mem-pci,vectors=2", &error));
+    g_assert_null(
+        try_device(&f->base, "virtio-mem-pci,vectors=2", TRUE, &error));
     assert_error(error, "Property 'virtio-mem-pci.vectors' not found");
     g_clear_error(&error);
-    g_assert_null(m_try_device(f, "virtio-mem-pci,ioeventfd=on", &error));
+    g_assert_null(
+        try_device(&f->base, "virtio-mem-pci,ioeventfd=on", TRUE, &error));
     assert_error(error, "Property 'virtio-mem-pci.ioeventfd' not found");
     g_clear_error(&error);
-    g_assert_null(m_try_device(f, "virtio-mem-pci,x-early-migration=on",
-                               &error));
+    g_assert_null(try_device(&f->base, "virtio-mem-pci,x-early-migration=on",
+                             TRUE, &error));
     assert_error(error, "Property 'virtio-mem-pci.x-early-migration' not "
                  "found");
 }
@@ -290,14 +214,14 @@ static const AfterRealizeCase after_realize_cases[] = {
       "backend size(0x100000000)" },
 };
 
-static void test_pci_after_realize(MachineFixture *f, gconstpointer data)
+static void test_pci_after_realize(PciFixture *f, gconstpointer data)
 {
     QmemDevice *dev;
 
-    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
-    m_add_object(f, "memory-backend-ram,id=m1,size=4G,reserve=off");
-    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
-                       "requested-size=1G");
+    add_object(&f->base, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    add_object(&f->base, "memory-backend-ram,id=m1,size=4G,reserve=off");
+    dev = hotplug_device(&f->base, "virtio-mem-pci,id=vm,memdev=m0,"
+                                   "requested-size=1G");
     for (guint i = 0; i < G_N_ELEMENTS(after_realize_cases); i++) {
         const AfterRealizeCase *c = &after_realize_cases[i];
         g_autoptr(GError) error = NULL;
@@ -313,15 +237,15 @@ static void test_pci_after_realize(MachineFixture *f, gconstpointer data)
 }
 
 /* QEMU's special case: the proxy's requested-size, not the child's. */
-static void test_pci_unplug_pending(MachineFixture *f, gconstpointer data)
+static void test_pci_unplug_pending(PciFixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
     QmemVirtioMem *vmem;
     QmemDevice *dev;
 
-    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
-    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
-                       "requested-size=1G");
+    add_object(&f->base, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    dev = hotplug_device(&f->base, "virtio-mem-pci,id=vm,memdev=m0,"
+                                   "requested-size=1G");
     vmem = qmem_virtio_mem_from_device(dev);
 
     /* While an unplug is pending, nothing changes it. */
@@ -362,7 +286,7 @@ static void test_pci_unplug_pending(MachineFixture *f, gconstpointer data)
  * The proxy's virtio-mem is its child "virtio-backend" (QEMU's name): QOM
  * reads and writes the same properties through either.
  */
-static void test_pci_child(MachineFixture *f, gconstpointer data)
+static void test_pci_child(PciFixture *f, gconstpointer data)
 {
     static const char *const names[] = {
         "memaddr", "node", "memdev", "prealloc", "size", "requested-size",
@@ -372,9 +296,9 @@ static void test_pci_child(MachineFixture *f, gconstpointer data)
     QmemObject *child;
     QmemDevice *dev;
 
-    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
-    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
-                       "requested-size=1G");
+    add_object(&f->base, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    dev = hotplug_device(&f->base, "virtio-mem-pci,id=vm,memdev=m0,"
+                                   "requested-size=1G");
     child = qmem_object_resolve_path(CHILD, G_TYPE_NONE, NULL);
     g_assert_nonnull(child);
     g_assert_true(child == QMEM_OBJECT(qmem_virtio_mem_from_device(dev)));
@@ -429,7 +353,7 @@ static void test_pci_child(MachineFixture *f, gconstpointer data)
 #undef QOM_GET
 #undef CHILD
 
-static void test_pci_realize_errors(MachineFixture *f, gconstpointer data)
+static void test_pci_realize_errors(PciFixture *f, gconstpointer data)
 {
     static const struct {
         const char *device;
@@ -453,14 +377,14 @@ static void test_pci_realize_errors(MachineFixture *f, gconstpointer data)
           "0x1c0000000" },
     };
 
-    m_add_object(f, "memory-backend-ram,id=m0,size=64M");
-    m_add_object(f, "memory-backend-ram,id=m1,size=1G");
-    m_add_object(f, "memory-backend-ram,id=m2,size=7G,reserve=off");
-    m_add_device(f, "virtio-mem-pci,id=vm1,memdev=m1");
+    add_object(&f->base, "memory-backend-ram,id=m0,size=64M");
+    add_object(&f->base, "memory-backend-ram,id=m1,size=1G");
+    add_object(&f->base, "memory-backend-ram,id=m2,size=7G,reserve=off");
+    hotplug_device(&f->base, "virtio-mem-pci,id=vm1,memdev=m1");
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autoptr(GError) error = NULL;
 
-        g_assert_null(m_try_device(f, cases[i].device, &error));
+        g_assert_null(try_device(&f->base, cases[i].device, TRUE, &error));
         assert_error(error, cases[i].error);
     }
     /* Failed devices left nothing behind. */
@@ -468,19 +392,21 @@ static void test_pci_realize_errors(MachineFixture *f, gconstpointer data)
         QMEM_HOST_MEMORY_BACKEND(qmem_object_resolve_path("/objects/m0",
                                                           G_TYPE_NONE,
                                                           NULL))));
-    g_assert_cmpuint(qmem_machine_get_device_memory(f->machine)
-                         ->used_region_size, ==, GiB);
+    g_assert_cmpuint(
+        qmem_machine_get_device_memory(f->base.machine)->used_region_size, ==,
+        GiB);
 }
 
-static void test_pci_query(MachineFixture *f, gconstpointer data)
+static void test_pci_query(PciFixture *f, gconstpointer data)
 {
     g_autoptr(GString) out = g_string_new(NULL);
 
-    m_add_object(f, "memory-backend-ram,id=m0,size=4G,reserve=off");
-    m_add_object(f, "memory-backend-ram,id=m1,size=1G,reserve=off");
-    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=1G");
-    m_add_device(f, "virtio-mem-pci,memdev=m1,node=0,block-size=4M,"
-                 "memaddr=0x200000000");
+    add_object(&f->base, "memory-backend-ram,id=m0,size=4G,reserve=off");
+    add_object(&f->base, "memory-backend-ram,id=m1,size=1G,reserve=off");
+    hotplug_device(&f->base,
+                   "virtio-mem-pci,id=vm,memdev=m0,requested-size=1G");
+    hotplug_device(&f->base, "virtio-mem-pci,memdev=m1,node=0,block-size=4M,"
+                             "memaddr=0x200000000");
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 3");
     /* QEMU 7.2's member order; sorted by address. */
     ASSERT_QMP(f, "{\"return\": [{\"type\": \"virtio-mem\", \"data\": "
@@ -523,22 +449,22 @@ static void test_pci_query(MachineFixture *f, gconstpointer data)
 }
 
 /* The memory-device core's accounting follows the memslots. */
-static void test_pci_memslots(MachineFixture *f, gconstpointer data)
+static void test_pci_memslots(PciFixture *f, gconstpointer data)
 {
     QmemDeviceMemoryState *dms;
     QmemDevice *dev;
     QmemVirtioMem *vmem;
     const QmemMemorySection *s;
-    QmemAddressSpace *as = qmem_machine_get_address_space(f->machine);
+    QmemAddressSpace *as = qmem_machine_get_address_space(f->base.machine);
     guint max, free0, free1;
 
-    qmem_accel_get_memslots(f->accel, &max, &free0);
-    m_add_object(f, "memory-backend-ram,id=m0,size=7G,reserve=off");
-    dev = m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,"
-                       "dynamic-memslots=on,requested-size=3G");
+    qmem_accel_get_memslots(f->base.accel, &max, &free0);
+    add_object(&f->base, "memory-backend-ram,id=m0,size=7G,reserve=off");
+    dev = hotplug_device(&f->base, "virtio-mem-pci,id=vm,memdev=m0,"
+                                   "dynamic-memslots=on,requested-size=3G");
     vmem = qmem_virtio_mem_from_device(dev);
     g_assert_nonnull(vmem);
-    dms = qmem_machine_get_device_memory(f->machine);
+    dms = qmem_machine_get_device_memory(f->base.machine);
     /* The whole area: 256 memslots allowed, 1 GiB each at least. */
     g_assert_cmpuint(qmem_virtio_mem_get_memslots(vmem), ==, 7);
     g_assert_cmpuint(qmem_virtio_mem_get_memslot_size(vmem), ==, GiB);
@@ -551,7 +477,7 @@ static void test_pci_memslots(MachineFixture *f, gconstpointer data)
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request /machine/peripheral/vm "
                  "plug 0x1bfe00000 1");
     g_assert_cmpuint(dms->used_memslots, ==, 2);
-    qmem_accel_get_memslots(f->accel, &max, &free1);
+    qmem_accel_get_memslots(f->base.accel, &max, &free1);
     g_assert_cmpuint(free1, ==, free0 - 2);
     s = qmem_address_space_lookup(as, 5 * GiB);
     g_assert_nonnull(s);
@@ -565,25 +491,27 @@ static void test_pci_memslots(MachineFixture *f, gconstpointer data)
 
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm unplug-all");
     g_assert_cmpuint(dms->used_memslots, ==, 0);
-    qmem_accel_get_memslots(f->accel, &max, &free1);
+    qmem_accel_get_memslots(f->base.accel, &max, &free1);
     g_assert_cmpuint(free1, ==, free0);
     g_assert_cmpuint(dms->required_memslots, ==, 7);
 }
 
-static void test_pci_device_del(MachineFixture *f, gconstpointer data)
+static void test_pci_device_del(PciFixture *f, gconstpointer data)
 {
-    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(f->machine);
+    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(
+        f->base.machine);
     g_autoptr(GError) error = NULL;
     QmemHostMemoryBackend *m0, *m1;
 
-    m0 = QMEM_HOST_MEMORY_BACKEND(m_add_object(
-        f, "memory-backend-ram,id=m0,size=4G,reserve=off"));
-    m1 = QMEM_HOST_MEMORY_BACKEND(m_add_object(
-        f, "memory-backend-ram,id=m1,size=1G"));
-    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,dynamic-memslots=on,"
-                 "requested-size=1G");
-    m_add_device(f, "virtio-mem-pci,id=legacy,memdev=m1,"
-                 "unplugged-inaccessible=auto");
+    m0 = QMEM_HOST_MEMORY_BACKEND(
+        add_object(&f->base, "memory-backend-ram,id=m0,size=4G,reserve=off"));
+    m1 = QMEM_HOST_MEMORY_BACKEND(
+        add_object(&f->base, "memory-backend-ram,id=m1,size=1G"));
+    hotplug_device(&f->base,
+                   "virtio-mem-pci,id=vm,memdev=m0,dynamic-memslots=on,"
+                   "requested-size=1G");
+    hotplug_device(&f->base, "virtio-mem-pci,id=legacy,memdev=m1,"
+                             "unplugged-inaccessible=auto");
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
 
     g_assert_false(qmem_device_del("legacy", &error));
@@ -626,15 +554,16 @@ static void test_pci_device_del(MachineFixture *f, gconstpointer data)
     /* The held-back event of the unplug died with the device's timer. */
     qmem_monitor_reset_events();
     /* The backend is free again. */
-    m_add_device(f, "virtio-mem-pci,id=vm2,memdev=m0");
+    hotplug_device(&f->base, "virtio-mem-pci,id=vm2,memdev=m0");
 }
 
-static void test_pci_qtest_command(MachineFixture *f, gconstpointer data)
+static void test_pci_qtest_command(PciFixture *f, gconstpointer data)
 {
-    m_add_object(f, "memory-backend-ram,id=m0,size=1G");
-    m_add_object(f, "memory-backend-ram,id=d0,size=1G");
-    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=8M");
-    m_add_device(f, "pc-dimm,id=dimm,memdev=d0");
+    add_object(&f->base, "memory-backend-ram,id=m0,size=1G");
+    add_object(&f->base, "memory-backend-ram,id=d0,size=1G");
+    hotplug_device(&f->base,
+                   "virtio-mem-pci,id=vm,memdev=m0,requested-size=8M");
+    hotplug_device(&f->base, "pc-dimm,id=dimm,memdev=d0");
 
     ASSERT_QTEST(f, "FAIL missing argument", "virtio-mem-request");
     ASSERT_QTEST(f, "FAIL missing argument", "virtio-mem-request vm");
@@ -671,10 +600,11 @@ static void test_pci_qtest_command(MachineFixture *f, gconstpointer data)
     ASSERT_QTEST(f, "OK busy", "virtio-mem-request vm plug 0x100000000 1");
 }
 
-static void test_pci_qmp_command(MachineFixture *f, gconstpointer data)
+static void test_pci_qmp_command(PciFixture *f, gconstpointer data)
 {
-    m_add_object(f, "memory-backend-ram,id=m0,size=1G");
-    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=8M");
+    add_object(&f->base, "memory-backend-ram,id=m0,size=1G");
+    hotplug_device(&f->base,
+                   "virtio-mem-pci,id=vm,memdev=m0,requested-size=8M");
     qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", 60000);
 
 #define XREQ(args) "{\"execute\": \"x-virtio-mem-request\", " \
@@ -723,26 +653,94 @@ static void test_pci_qmp_command(MachineFixture *f, gconstpointer data)
 }
 
 /*
- * MEMORY_DEVICE_SIZE_CHANGE: the first at once, then at most one per
- * interval per qom-path, the latest size winning.
+ * unplugged-inaccessible by machine type: on since 8.1, auto (QEMU 7.2's
+ * default) for 7.0 to 8.0, off up to 6.2 (the machines' compat
+ * properties); auto is off only for private anonymous memory.  What the
+ * property says is what the device offers; ACPI_PXM it offers on every
+ * pc (they keep NUMA state).
  */
-static void test_pci_event_throttle(MachineFixture *f, gconstpointer data)
+typedef struct {
+    MachineConfig machine;      /* first: the fixture's data */
+    const char *name;
+    const char *backend;
+    const char *device;
+    const char *resolved;
+    const char *printed;
+} CompatCase;
+
+#define COMPAT_M(type) { .machine = type, .m = "1G,maxmem=8G" }
+#define RAM "memory-backend-ram,id=m0,size=1G"
+#define MEMFD "memory-backend-memfd,id=m0,size=1G"
+#define NO_ZEROPAGE "qmem-run: warning: 'unplugged-inaccessible' property " \
+                    "set to 'off' with a memdev that does not support the " \
+                    "shared zeropage.\n"
+
+static const CompatCase compat_cases[] = {
+    { COMPAT_M("pc"), "pc-ram", RAM, "", "on" },
+    { COMPAT_M("pc-i440fx-8.1"), "8.1-ram", RAM, "", "on" },
+    { COMPAT_M("pc-i440fx-8.0"), "8.0-ram", RAM, "", "off" },
+    { COMPAT_M("pc-i440fx-7.2"), "7.2-ram", RAM, "", "off" },
+    { COMPAT_M("pc-i440fx-7.2"), "7.2-memfd", MEMFD, "", "on" },
+    { COMPAT_M("pc-q35-7.0"), "q35-7.0-ram", RAM, "", "off" },
+    { COMPAT_M("pc-q35-7.2"), "q35-7.2-memfd", MEMFD, "", "on" },
+    { COMPAT_M("pc-i440fx-7.1"), "7.1-ram", RAM, "", "off" },
+    { COMPAT_M("pc-q35-7.1"), "q35-7.1-memfd", MEMFD, "", "on" },
+    { COMPAT_M("pc-i440fx-6.2"), "6.2-ram", RAM, "", "off" },
+    { COMPAT_M("pc-i440fx-6.2"), "6.2-memfd", MEMFD, "", "off",
+      NO_ZEROPAGE },
+    /* What the user says wins. */
+    { COMPAT_M("pc-i440fx-6.2"), "6.2-on", RAM,
+      ",unplugged-inaccessible=on", "on" },
+    { COMPAT_M("pc-i440fx-7.2"), "7.2-on", RAM,
+      ",unplugged-inaccessible=on", "on" },
+    { COMPAT_M("pc"), "pc-auto", RAM, ",unplugged-inaccessible=auto",
+      "off" },
+};
+
+static void test_pci_compat(PciFixture *f, gconstpointer data)
+{
+    const CompatCase *c = data;
+    g_autofree char *device = g_strdup_printf(
+        "virtio-mem-pci,id=vm,memdev=m0%s", c->device);
+    g_autofree char *expected = g_strdup_printf("\"%s\"", c->resolved);
+    guint64 features = QMEM_VIRTIO_DEFAULT_FEATURES | F_ACPI_PXM;
+    QmemDevice *dev;
+
+    add_object(&f->base, c->backend);
+    dev = add_device(&f->base, device);
+    ASSERT_PROP(dev, "unplugged-inaccessible", expected);
+    if (!strcmp(c->resolved, "on")) {
+        features |= F_UNPLUGGED_INACCESSIBLE;
+    }
+
+    g_assert_cmpuint(device_features(qmem_virtio_mem_from_device(dev)), ==,
+                     features);
+    f->base.expect_printed = c->printed;
+}
+
+/*
+ * MEMORY_DEVICE_SIZE_CHANGE: the first at once, then at most one per
+ * interval per qom-path, the latest size winning.  Under qtest the
+ * interval is virtual time, as QEMU's monitor_get_event_clock(): it passes
+ * only when the test steps the clock.
+ */
+static void test_pci_event_throttle(PciFixture *f, gconstpointer data)
 {
     const int interval = 200;
     g_autofree char *ev = NULL;
-    gint64 start;
 
     qmem_monitor_set_event_rate("MEMORY_DEVICE_SIZE_CHANGE", interval);
-    m_add_object(f, "memory-backend-ram,id=m0,size=1G");
-    m_add_object(f, "memory-backend-ram,id=m1,size=1G");
-    m_add_device(f, "virtio-mem-pci,id=vm,memdev=m0,requested-size=64M");
-    m_add_device(f, "virtio-mem-pci,id=vm2,memdev=m1,requested-size=64M");
+    add_object(&f->base, "memory-backend-ram,id=m0,size=1G");
+    add_object(&f->base, "memory-backend-ram,id=m1,size=1G");
+    hotplug_device(&f->base,
+                   "virtio-mem-pci,id=vm,memdev=m0,requested-size=64M");
+    hotplug_device(&f->base,
+                   "virtio-mem-pci,id=vm2,memdev=m1,requested-size=64M");
 
 #define EV(size, path, id) "\"event\": \"MEMORY_DEVICE_SIZE_CHANGE\", " \
     "\"data\": {\"size\": " size ", \"qom-path\": \"" path "\"" id "}}"
 #define VM "/machine/peripheral/vm"
 
-    start = g_get_monotonic_time();
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
     ev = qmp_test_event(&f->qmp, 0);
     g_assert_cmpstr(event_body(ev), ==, EV("2097152", VM, ", \"id\": \"vm\""));
@@ -757,18 +755,19 @@ static void test_pci_event_throttle(MachineFixture *f, gconstpointer data)
     g_assert_cmpstr(event_body(ev), ==, EV("4194304", VM "2",
                                            ", \"id\": \"vm2\""));
     g_clear_pointer(&ev, g_free);
-    /* Held back: nothing yet. */
-    if (g_get_monotonic_time() - start < interval * 1000 / 2) {
-        g_assert_null(qmp_test_event(&f->qmp, 10));
-    }
-    /* One event for three changes, with the latest size. */
-    ev = qmp_test_event(&f->qmp, interval * 10);
+    /* Held back until the interval is over, however long the host waits. */
+    g_assert_null(qmp_test_event(&f->qmp, 50));
+    ASSERT_QTEST(f, "OK 199999999", "clock_step 199999999");
+    g_assert_null(qmp_test_event(&f->qmp, 0));
+    /* Then one event for three changes, with the latest size. */
+    ASSERT_QTEST(f, "OK 200000000", "clock_step 1");
+    ev = qmp_test_event(&f->qmp, 0);
     g_assert_cmpstr(event_body(ev), ==, EV("4194304", VM, ", \"id\": \"vm\""));
-    g_assert_cmpint(g_get_monotonic_time() - start, >=, interval * 1000);
     g_clear_pointer(&ev, g_free);
 
     /* A quiet interval ends the throttling: the next goes out at once. */
-    g_assert_null(qmp_test_event(&f->qmp, interval * 3));
+    ASSERT_QTEST(f, "OK 400000000", "clock_step 200000000");
+    g_assert_null(qmp_test_event(&f->qmp, 0));
     ASSERT_QTEST(f, "OK ack", "virtio-mem-request vm plug 0x100000000 1");
     ev = qmp_test_event(&f->qmp, 0);
     g_assert_cmpstr(event_body(ev), ==, EV("6291456", VM, ", \"id\": \"vm\""));
@@ -777,38 +776,38 @@ static void test_pci_event_throttle(MachineFixture *f, gconstpointer data)
     ASSERT_QTEST(f, "OK error", "virtio-mem-request vm plug 0x100000000 1");
     ASSERT_QTEST(f, "OK ack plugged",
                  "virtio-mem-request vm state 0x100000000 1");
-    g_assert_null(qmp_test_event(&f->qmp, interval * 3));
+    ASSERT_QTEST(f, "OK 600000000", "clock_step 200000000");
+    g_assert_null(qmp_test_event(&f->qmp, 0));
 #undef EV
 #undef VM
 }
 
 int main(int argc, char **argv)
 {
-    g_autoptr(GError) error = NULL;
+    test_init(&argc, &argv);
 
-    g_test_init(&argc, &argv, NULL);
-    /* Warnings name the program, as qmem-run's do. */
-    g_set_prgname("qmem-run");
-    if (!qmem_modules_init(&error)) {
-        g_printerr("cannot load modules: %s\n", error->message);
-        return 1;
-    }
-
-#define ADD_M(path, data, fn) \
-    g_test_add("/hw/virtio/virtio-mem-pci/" path, MachineFixture, data, \
-               machine_setup, fn, machine_teardown)
+#define ADD_M(path, config, fn) \
+    g_test_add("/hw/virtio/virtio-mem-pci/" path, PciFixture, config, \
+               pci_setup, fn, pci_teardown)
 
     g_test_add_func("/hw/virtio/virtio-mem-pci/type", test_pci_type);
-    ADD_M("properties", NULL, test_pci_properties);
-    ADD_M("properties/after-realize", NULL, test_pci_after_realize);
-    ADD_M("properties/unplug-pending", NULL, test_pci_unplug_pending);
-    ADD_M("child", NULL, test_pci_child);
-    ADD_M("realize/errors", NULL, test_pci_realize_errors);
-    ADD_M("query", "1G,maxmem=9G", test_pci_query);
-    ADD_M("memslots", NULL, test_pci_memslots);
-    ADD_M("device-del", NULL, test_pci_device_del);
-    ADD_M("commands/qtest", "1G,slots=2,maxmem=8G", test_pci_qtest_command);
-    ADD_M("commands/qmp", NULL, test_pci_qmp_command);
-    ADD_M("event-throttle", NULL, test_pci_event_throttle);
+    ADD_M("properties", &pc_8g, test_pci_properties);
+    ADD_M("properties/after-realize", &pc_8g, test_pci_after_realize);
+    ADD_M("properties/unplug-pending", &pc_8g, test_pci_unplug_pending);
+    ADD_M("child", &pc_8g, test_pci_child);
+    ADD_M("realize/errors", &pc_8g, test_pci_realize_errors);
+    ADD_M("query", &pc_9g, test_pci_query);
+    ADD_M("memslots", &pc_8g, test_pci_memslots);
+    ADD_M("device-del", &pc_8g, test_pci_device_del);
+    ADD_M("commands/qtest", &pc_8g_slots, test_pci_qtest_command);
+    ADD_M("commands/qmp", &pc_8g, test_pci_qmp_command);
+    ADD_M("event-throttle", &pc_8g, test_pci_event_throttle);
+    for (guint i = 0; i < G_N_ELEMENTS(compat_cases); i++) {
+        g_autofree char *path = g_strdup_printf(
+            "/hw/virtio/virtio-mem-pci/compat/%s", compat_cases[i].name);
+
+        g_test_add(path, PciFixture, &compat_cases[i], pci_setup,
+                   test_pci_compat, pci_teardown);
+    }
     return g_test_run();
 }

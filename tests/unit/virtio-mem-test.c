@@ -2,34 +2,9 @@
 /* The virtio-mem tests' shared part: requests, a device and its backend. */
 
 #include <string.h>
-#include <glib/gstdio.h>
 
-#include "qapi/opts.h"
-#include "qom/user-creatable.h"
 #include "tests/unit/virtio-mem-test.h"
 #include "util/error.h"
-
-GString *printerr_capture;
-
-void capture_printerr(const char *text)
-{
-    g_string_append(printerr_capture, text);
-}
-
-void assert_error(GError *error, const char *message)
-{
-    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
-    g_assert_cmpstr(error->message, ==, message);
-}
-
-JsonObject *opts(const char *text, const char *implied)
-{
-    g_autoptr(GError) error = NULL;
-    JsonObject *o = qmem_opts_parse(text, implied, NULL, &error);
-
-    g_assert_no_error(error);
-    return o;
-}
 
 void put_le16(guint8 *p, guint16 v)
 {
@@ -109,58 +84,28 @@ void unplug_ok(QmemVirtioMem *vmem, guint64 addr, guint16 nb)
 
 void fixture_setup(Fixture *f, gconstpointer data)
 {
-    f->dir = g_dir_make_tmp("test-virtio-mem-XXXXXX", NULL);
-    g_assert_nonnull(f->dir);
-    printerr_capture = g_string_new(NULL);
-    f->old_printerr = g_set_printerr_handler(capture_printerr);
+    machine_fixture_setup(&f->base, NULL);
     f->vmem = qmem_virtio_mem_new();
-    f->vmem_weak = f->vmem;
-    g_object_add_weak_pointer(G_OBJECT(f->vmem), &f->vmem_weak);
-}
-
-void remove_dir(const char *dir)
-{
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *name;
-
-    while (d && (name = g_dir_read_name(d))) {
-        g_autofree char *path = g_build_filename(dir, name, NULL);
-
-        g_assert_cmpint(g_unlink(path), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(dir), ==, 0);
+    f->vmem_weak = track(&f->base, f->vmem);
 }
 
 void fixture_teardown(Fixture *f, gconstpointer data)
 {
+    /* The device goes with its last reference, the backend with the tree. */
     g_clear_object(&f->vmem);
-    g_assert_null(f->vmem_weak);
-    qmem_object_reset_root();
-    /* The backend went with the device and the tree. */
-    g_assert_null(f->memdev_weak);
-    remove_dir(f->dir);
-    g_free(f->dir);
-    g_set_printerr_handler(f->old_printerr);
-    g_assert_cmpstr(printerr_capture->str, ==, f->expect_printed ?: "");
-    g_string_free(printerr_capture, TRUE);
-    printerr_capture = NULL;
+    g_assert_null(*f->vmem_weak);
+    /* After the device: it unplugged itself from it. */
+    g_clear_object(&f->t);
+    machine_fixture_teardown(&f->base, NULL);
 }
 
 /* -object TEXT ("@DIR@" is the fixture's directory); memdev of the device. */
 QmemHostMemoryBackend *add_backend(Fixture *f, const char *text)
 {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GString) s = g_string_new(text);
-    g_autoptr(JsonObject) o = NULL;
-    QmemObject *obj;
+    QmemObject *obj = add_object(&f->base, text);
 
-    g_string_replace(s, "@DIR@", f->dir, 0);
-    o = opts(s->str, "qom-type");
-    obj = qmem_user_creatable_add(o, QMEM_INPUT_OPTS, &error);
-    g_assert_no_error(error);
     f->memdev = QMEM_HOST_MEMORY_BACKEND(obj);
-    f->memdev_weak = obj;
-    g_object_add_weak_pointer(G_OBJECT(obj), &f->memdev_weak);
+    f->memdev_weak = track(&f->base, obj);
     qmem_virtio_mem_set_memdev(f->vmem, f->memdev);
     return f->memdev;
 }
@@ -198,4 +143,76 @@ void setup_requests(Fixture *f)
     g_assert_cmpuint(qmem_virtio_mem_get_block_size(f->vmem), ==, BLK);
     g_assert_cmpuint(qmem_virtio_mem_get_usable_region_size(f->vmem), ==,
                      288 * MiB);
+}
+
+guint64 device_features(QmemVirtioMem *vmem)
+{
+    g_autoptr(FakeTransport) t = fake_transport_new();
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(vmem);
+    guint64 features;
+
+    t->legacy = TRUE;
+    plug(vdev, t);
+    features = qmem_virtio_get_host_features(vdev);
+    qmem_virtio_device_unplug(vdev);
+    return features;
+}
+
+void start_driver(Fixture *f, guint64 accept)
+{
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(f->vmem);
+
+    if (!f->t) {
+        f->t = fake_transport_new();
+        track(&f->base, f->t);
+        plug(vdev, f->t);
+    }
+    g_assert_true(driver_negotiate(
+                      vdev, QMEM_VIRTIO_BIT(QMEM_VIRTIO_F_VERSION_1) |
+                      accept));
+    qmem_virtio_set_config_vector(vdev, CONFIG_VECTOR);
+    driver_queue_init(&f->q, f->t, vdev, 0, QMEM_VIRTIO_MEM_QUEUE_SIZE,
+                      QUEUE_BASE);
+    qmem_virtio_queue_set_vector(vdev, 0, QUEUE_VECTOR);
+    driver_ok(vdev);
+    g_array_set_size(f->t->vectors, 0);
+}
+
+guint16 queue_request(Fixture *f, guint16 type, guint64 addr,
+                      guint16 nb_blocks, guint16 *state)
+{
+    const DriverBuf bufs[] = {
+        { REQ_GPA, QMEM_VIRTIO_MEM_REQ_SIZE, FALSE },
+        { RESP_GPA, QMEM_VIRTIO_MEM_RESP_SIZE, TRUE },
+    };
+    guint8 *resp = guest_ptr(f->t, RESP_GPA);
+    const guint irqs = f->t->vectors->len;
+    guint32 id, len;
+    guint head;
+
+    build_request(guest_ptr(f->t, REQ_GPA), type, addr, nb_blocks);
+    memset(resp, 0xaa, QMEM_VIRTIO_MEM_RESP_SIZE + 2);
+    head = driver_add_chain(&f->q, bufs, G_N_ELEMENTS(bufs));
+    driver_kick(&f->q);
+    g_assert_true(driver_get_used(&f->q, &id, &len));
+    g_assert_cmpuint(id, ==, head);
+    g_assert_cmpuint(len, ==, QMEM_VIRTIO_MEM_RESP_SIZE);
+    g_assert_false(driver_get_used(&f->q, &id, &len));
+    if (!(guest_r16(f->t, f->q.avail) & QMEM_VRING_AVAIL_F_NO_INTERRUPT)) {
+        g_assert_cmpuint(f->t->vectors->len, ==, irqs + 1);
+        g_assert_cmpuint(g_array_index(f->t->vectors, guint16, irqs), ==,
+                         QUEUE_VECTOR);
+    }
+    /* Padding is zero; nothing beyond the 10 bytes is written. */
+    g_assert_cmpuint(get_le16(resp + 2), ==, 0);
+    g_assert_cmpuint(get_le16(resp + 4), ==, 0);
+    g_assert_cmpuint(get_le16(resp + 6), ==, 0);
+    g_assert_cmpuint(resp[10], ==, 0xaa);
+    g_assert_cmpuint(resp[11], ==, 0xaa);
+    if (state) {
+        *state = get_le16(resp + 8);
+    } else if (type != QMEM_VIRTIO_MEM_REQ_STATE) {
+        g_assert_cmpuint(get_le16(resp + 8), ==, 0);
+    }
+    return get_le16(resp);
 }

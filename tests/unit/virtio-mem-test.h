@@ -7,6 +7,8 @@
 #include <json-glib/json-glib.h>
 #include "hw/virtio/virtio-mem.h"
 #include "system/hostmem.h"
+#include "tests/unit/test-machine.h"
+#include "tests/unit/virtio-test.h"
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 #define GiB (G_GUINT64_CONSTANT(1) << 30)
@@ -28,18 +30,6 @@
 #define S_UNPLUGGED QMEM_VIRTIO_MEM_STATE_UNPLUGGED
 #define S_MIXED QMEM_VIRTIO_MEM_STATE_MIXED
 
-/* What capture_printerr() collected (warnings, errors); see the fixture. */
-extern GString *printerr_capture;
-
-/* A g_set_printerr_handler() that appends to printerr_capture. */
-void capture_printerr(const char *text);
-
-/* @error is QMEM_ERROR_GENERIC with exactly @message. */
-void assert_error(GError *error, const char *message);
-
-/* QemuOpts text, parsed; @implied names the first key's value. */
-JsonObject *opts(const char *text, const char *implied);
-
 void put_le16(guint8 *p, guint16 v);
 void put_le64(guint8 *p, guint64 v);
 guint16 get_le16(const guint8 *p);
@@ -59,27 +49,36 @@ void plug_ok(QmemVirtioMem *vmem, guint64 addr, guint16 nb);
 void unplug_ok(QmemVirtioMem *vmem, guint64 addr, guint16 nb);
 
 /*
- * The engine fixture: a #QmemVirtioMem and its backend, no machine.
- * Teardown checks that both were finalized and that printerr_capture
- * holds exactly @expect_printed.
+ * The engine fixture: a #QmemVirtioMem and its backend, no machine, on
+ * the shared fixture (@base): teardown checks that both were finalized
+ * and that g_printerr() printed exactly @base.expect_printed.
  */
 typedef struct {
+    MachineFixture base;
     QmemVirtioMem *vmem;
     QmemHostMemoryBackend *memdev;
-    char *dir;
-    GPrintFunc old_printerr;
-    const char *expect_printed;
-    gpointer memdev_weak;
-    gpointer vmem_weak;
+    gpointer *vmem_weak;        /* track()'s slots */
+    gpointer *memdev_weak;
     guint size_changes;
     guint64 last_size;
+    FakeTransport *t;           /* start_driver()'s */
+    DriverQueue q;
 } Fixture;
 
 void fixture_setup(Fixture *f, gconstpointer data);
 void fixture_teardown(Fixture *f, gconstpointer data);
 
-/* Removes @dir and the files in it. */
-void remove_dir(const char *dir);
+/* An engine test at @path, with @data. */
+#define ADD(path, data, fn) \
+    g_test_add(path, Fixture, data, fixture_setup, fn, fixture_teardown)
+
+/* One engine test per entry of @cases, at .../PREFIX/NAME. */
+#define ADD_TABLE(prefix, cases, fn) \
+    for (guint i_ = 0; i_ < G_N_ELEMENTS(cases); i_++) { \
+        g_autofree char *path_ = g_strdup_printf( \
+            "/hw/virtio/virtio-mem/" prefix "/%s", (cases)[i_].name); \
+        ADD(path_, &(cases)[i_], fn); \
+    }
 
 /* -object TEXT ("@DIR@" is the fixture's directory), the device's memdev. */
 QmemHostMemoryBackend *add_backend(Fixture *f, const char *text);
@@ -92,5 +91,36 @@ void on_size_change(QmemVirtioMem *vmem, GParamSpec *pspec, gpointer data);
 
 /* 1 GiB of anonymous memory at ADDR, 32 MiB requested: 288 MiB usable. */
 void setup_requests(Fixture *f);
+
+/*
+ * The features the realized device offers (the core's and its own, not
+ * a transport's).
+ */
+guint64 device_features(QmemVirtioMem *vmem);
+
+/*
+ * A guest driver on the realized device: plugged into a fake transport
+ * (@f->t), VIRTIO_F_VERSION_1 and @accept negotiated, the request queue
+ * at QUEUE_BASE with QUEUE_VECTOR, the config vector CONFIG_VECTOR,
+ * DRIVER_OK; the vectors seen cleared.
+ */
+#define QUEUE_BASE 0x1000
+#define QUEUE_VECTOR 1
+#define CONFIG_VECTOR 2
+#define F_ACPI_PXM QMEM_VIRTIO_BIT(QMEM_VIRTIO_MEM_F_ACPI_PXM)
+#define F_UNPLUGGED_INACCESSIBLE \
+    QMEM_VIRTIO_BIT(QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE)
+void start_driver(Fixture *f, guint64 accept);
+
+/*
+ * request() as a guest driver sends it on the started queue: the 24
+ * request bytes at REQ_GPA, a chain of them and 10 bytes of room at
+ * RESP_GPA, a kick; it must be answered (used length 10, id the head) and
+ * the queue's vector raised unless the driver suppressed it.
+ */
+#define REQ_GPA 0x10000
+#define RESP_GPA 0x10100
+guint16 queue_request(Fixture *f, guint16 type, guint64 addr,
+                      guint16 nb_blocks, guint16 *state);
 
 #endif
