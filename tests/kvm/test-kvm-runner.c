@@ -47,7 +47,7 @@ static void test_running(gconstpointer data)
     s = qtest_initf("-accel kvm -M %s -m 256M -qtest", machine);
     mtree = qtest_hmp(s, "info mtree");
     g_assert_nonnull(strstr(mtree, "    00000000fee00000-00000000feefffff "
-                                   "(prio 0, i/o): kvm-apic-msi\r\n"));
+                                   "(prio 4096, i/o): kvm-apic-msi\r\n"));
     qtest_qmp_assert_success(s, "{'execute': 'cont'}");
     memtest_ok(s);
     qtest_writel(s, 0xfee00000, 0x41);
