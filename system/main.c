@@ -19,15 +19,11 @@
 #include "qom/module.h"
 #include "qom/user-creatable.h"
 #include "system/accel.h"
+#include "system/main-internal.h"
+#include "util/chardev.h"
 #include "util/cutils.h"
 #include "util/error-report.h"
 #include "util/error.h"
-
-/* One option as given, kept for the messages that name it. */
-typedef struct {
-    const char *name;       /* without dashes */
-    const char *arg;        /* NULL for options without an argument */
-} RunnerOption;
 
 typedef struct {
     GArray *options;        /* RunnerOption, in command-line order */
@@ -35,7 +31,7 @@ typedef struct {
     GMainLoop *loop;
     QmemMachine *machine;
     QmemAccel *accel;
-    GPtrArray *qmp_specs;
+    char *machine_accel;    /* -machine accel=, a ':'-separated list */
     QmemQtestServer *qtest;
     QmemQmpServer *qmp;
 
@@ -48,6 +44,8 @@ static const struct {
 } known_options[] = {
     { "S", FALSE },
     { "accel", TRUE },
+    { "audio", TRUE },
+    { "chardev", TRUE },
     { "device", TRUE },
     { "display", TRUE },
     { "h", FALSE },
@@ -57,12 +55,16 @@ static const struct {
     { "machine", TRUE },
     { "mem-path", TRUE },
     { "mem-prealloc", FALSE },
+    { "mon", TRUE },
     { "nodefaults", FALSE },
     { "numa", TRUE },
     { "object", TRUE },
     { "qmp", TRUE },
     { "qtest", TRUE },
+    { "qtest-log", TRUE },
+    { "run-with", TRUE },
     { "smp", TRUE },
+    { "trace", TRUE },
     { "version", FALSE },
 };
 
@@ -89,13 +91,21 @@ static const char usage_text[] =
     "  -mem-path PATH        back boot RAM with a file in PATH\n"
     "  -mem-prealloc         preallocate every memory backend\n"
     "  -accel kvm|qtest      accelerator (default: kvm where "
-    "/dev/kvm works, else qtest)\n"
+    "/dev/kvm works, else qtest);\n"
+    "                        the first that exists of several\n"
+    "  -chardev socket,id=ID,path=PATH|fd=N[,server=on[,wait=off]]\n"
+    "        | stdio,id=ID | null,id=ID\n"
+    "                        a character device for -mon and -qtest\n"
+    "  -mon [chardev=]ID,mode=control[,pretty=on]\n"
+    "                        serve QMP on a -chardev\n"
     "  -qmp stdio | unix:PATH[,server=on,wait=off]\n"
     "                        serve QMP\n"
-    "  -qtest stdio | unix:PATH[,server=on,wait=off]\n"
+    "  -qtest stdio | unix:PATH[,server=on,wait=off] | chardev:ID\n"
     "                        serve the qtest protocol\n"
+    "  -qtest-log FILE|none  log qtest traffic (default: stderr)\n"
     "  -S                    do not start vCPUs until 'cont'\n"
-    "  -display none, -nodefaults\n"
+    "  -display none, -nodefaults, -audio none, -trace PATTERN,\n"
+    "  -run-with exit-with-parent=on\n"
     "                        accepted for QEMU compatibility\n"
     "  -version              print the version\n";
 
@@ -120,14 +130,18 @@ static gboolean fail(GError **error, const char *fmt, ...)
     return FALSE;
 }
 
-/* Messages name the option they are about, as QEMU's Location does. */
-static void locate(Runner *r, const RunnerOption *opt)
+void qmem_runner_locate(const RunnerOption *opt)
 {
     g_autofree char *loc = !opt ? NULL :
         opt->arg ? g_strdup_printf("-%s %s", opt->name, opt->arg)
                  : g_strdup_printf("-%s", opt->name);
 
     qmem_loc_set(loc);
+}
+
+static void locate(Runner *r, const RunnerOption *opt)
+{
+    qmem_runner_locate(opt);
 }
 
 static gboolean parse_command_line(Runner *r, int argc, char **argv,
@@ -303,6 +317,11 @@ static JsonObject *machine_options(Runner *r, GError **error)
         }
     }
     locate(r, NULL);
+    /* QEMU's -machine accel= is sugar for -accel options. */
+    if (json_object_has_member(merged, "accel")) {
+        r->machine_accel = g_strdup(opts_last(merged, "accel"));
+        json_object_remove_member(merged, "accel");
+    }
     return g_steal_pointer(&merged);
 }
 
@@ -318,8 +337,8 @@ static const char *default_accel(void)
 }
 
 /* Options that set up the machine before anything is created. */
-static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
-                                      gboolean *qtest, GError **error)
+static gboolean apply_machine_options(Runner *r, gboolean *qtest,
+                                      GError **error)
 {
     const char *mem_path = NULL;
     gboolean mem_prealloc = FALSE;
@@ -353,12 +372,6 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
                 json_object_set_member(smp_opts, m->data, json_node_copy(
                     json_object_get_member(smp, m->data)));
             }
-        } else if (is_option(opt, "accel")) {
-            g_clear_pointer(accel_opts, json_object_unref);
-            *accel_opts = qmem_opts_parse(opt->arg, "accel", NULL, error);
-            if (!*accel_opts) {
-                return FALSE;
-            }
         } else if (is_option(opt, "display")) {
             if (strcmp(opt->arg, "none")) {
                 return fail(error, "Display '%s' is not available.",
@@ -368,8 +381,6 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
             mem_path = opt->arg;
         } else if (is_option(opt, "mem-prealloc")) {
             mem_prealloc = TRUE;
-        } else if (is_option(opt, "qmp")) {
-            g_ptr_array_add(r->qmp_specs, (gpointer)opt->arg);
         } else if (is_option(opt, "qtest")) {
             *qtest = TRUE;
         }
@@ -383,20 +394,124 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
     return TRUE;
 }
 
-/* "-accel NAME[,prop=value...]"; -qtest alone implies qtest, as in QEMU. */
-static gboolean create_accel(Runner *r, JsonObject *accel_opts,
-                             gboolean qtest, GError **error)
+static gboolean accel_exists(const char *name)
 {
-    g_autofree char *name = g_strdup(
-        accel_opts ? opts_last(accel_opts, "accel")
-                   : qtest ? "qtest" : default_accel());
+    g_autofree char *type_name = g_strdup_printf("%s-accel", name);
+    GType type = qmem_type_from_name(type_name);
 
-    if (accel_opts) {
-        json_object_remove_member(accel_opts, "accel");
+    return type && g_type_is_a(type, QMEM_TYPE_ACCEL) &&
+           !G_TYPE_IS_ABSTRACT(type);
+}
+
+/*
+ * QEMU reports each accelerator that does not exist and goes on to the
+ * next; the report of the last one is held back, to be the error if none
+ * is left.
+ */
+static void invalid_accel(const char *name, gboolean qtest,
+                          GError **pending, char **pending_loc)
+{
+    g_autofree char *loc = g_strdup(qmem_loc_get());
+
+    if (*pending) {
+        qmem_loc_set(*pending_loc);
+        qmem_error_report_err(*pending);
+        g_clear_error(pending);
+        qmem_loc_set(loc);
     }
-    r->accel = qmem_accel_new(name, accel_opts, error);
+    /* Under -qtest QEMU is silent about kvm. */
+    if (qtest && !strcmp(name, "kvm")) {
+        return;
+    }
+    g_free(*pending_loc);
+    *pending_loc = g_steal_pointer(&loc);
+    g_set_error(pending, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "invalid accelerator %s", name);
+}
+
+static gboolean try_accel(Runner *r, const char *name, JsonObject *props,
+                          gboolean qtest, GError **pending,
+                          char **pending_loc, GError **error)
+{
+    if (!accel_exists(name)) {
+        invalid_accel(name, qtest, pending, pending_loc);
+        return TRUE;
+    }
+    r->accel = qmem_accel_new(name, props, error);
+    return r->accel != NULL;
+}
+
+/*
+ * QEMU's configure_accelerators(): the first of the -accel options whose
+ * accelerator exists (or of "-machine accel=A:B", not both), by default
+ * kvm where /dev/kvm works, qtest under -qtest.
+ */
+static gboolean create_accel(Runner *r, gboolean qtest, GError **error)
+{
+    g_autoptr(GError) pending = NULL;
+    g_autofree char *pending_loc = NULL;
+    gboolean have_accel_option = FALSE;
+
+    for (guint i = 0; i < r->options->len && !r->accel; i++) {
+        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
+        g_autoptr(JsonObject) props = NULL;
+        g_autofree char *name = NULL;
+
+        if (!is_option(opt, "accel")) {
+            continue;
+        }
+        have_accel_option = TRUE;
+        if (r->machine_accel) {
+            locate(r, NULL);
+            return fail(error, "The -accel and \"-machine accel=\" options "
+                        "are incompatible");
+        }
+        locate(r, opt);
+        props = qmem_opts_parse(opt->arg, "accel", NULL, error);
+        if (!props) {
+            return FALSE;
+        }
+        name = g_strdup(opts_last(props, "accel"));
+        if (!name) {
+            return fail(error, "Parameter 'accel' is missing");
+        }
+        json_object_remove_member(props, "accel");
+        if (!try_accel(r, name, props, qtest, &pending, &pending_loc,
+                       error)) {
+            return FALSE;
+        }
+    }
+    locate(r, NULL);
+    if (!have_accel_option) {
+        g_auto(GStrv) names = g_strsplit(
+            r->machine_accel ? r->machine_accel
+                             : qtest ? "qtest" : default_accel(), ":", -1);
+
+        for (guint i = 0; names[i] && !r->accel; i++) {
+            if (!try_accel(r, names[i], NULL, qtest, &pending, &pending_loc,
+                           error)) {
+                return FALSE;
+            }
+        }
+    }
     if (!r->accel) {
+        qmem_loc_set(pending_loc);
+        if (!pending) {
+            return fail(error, "no accelerator found");
+        }
+        g_propagate_error(error, g_steal_pointer(&pending));
         return FALSE;
+    }
+    if (pending) {
+        qmem_loc_set(pending_loc);
+        qmem_error_report_err(pending);
+        qmem_loc_set(NULL);
+        /* QEMU's current_accel_name(): its AccelClass names. */
+        if (!qtest) {
+            qmem_error_report("falling back to %s",
+                              qmem_accel_get_kind(r->accel) ==
+                              QMEM_ACCEL_KIND_KVM ? "KVM" : "qtest");
+        }
     }
     qmem_accel_set_current(r->accel);
     return TRUE;
@@ -409,7 +524,6 @@ static gboolean create_accel(Runner *r, JsonObject *accel_opts,
 static gboolean build_machine(Runner *r, GError **error)
 {
     g_autoptr(JsonObject) machine_opts = NULL;
-    g_autoptr(JsonObject) accel_opts = NULL;
     g_autoptr(GHashTable) object_ids =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) device_ids =
@@ -421,8 +535,9 @@ static gboolean build_machine(Runner *r, GError **error)
         return r->help != NULL;
     }
     r->machine = qmem_machine_new(machine_opts, error);
-    if (!r->machine || !apply_machine_options(r, &accel_opts, &qtest, error) ||
-        !create_accel(r, accel_opts, qtest, error)) {
+    if (!r->machine || !apply_machine_options(r, &qtest, error) ||
+        !qmem_runner_create_chardevs(r->options, error) ||
+        !create_accel(r, qtest, error)) {
         return FALSE;
     }
 
@@ -462,23 +577,17 @@ static gboolean build_machine(Runner *r, GError **error)
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
 
-        locate(r, opt);
         if (is_option(opt, "device")) {
+            locate(r, opt);
             if (!add_device(r, opt->arg, device_ids, error)) {
-                return FALSE;
-            }
-        } else if (is_option(opt, "qtest")) {
-            g_clear_pointer(&r->qtest, qmem_qtest_server_free);
-            r->qtest = qmem_qtest_server_new(
-                qmem_machine_get_address_space(r->machine));
-            qmem_qtest_server_set_io_address_space(
-                r->qtest, qmem_machine_get_io_address_space(r->machine));
-            if (!qmem_qtest_server_open(r->qtest, opt->arg, error)) {
                 return FALSE;
             }
         }
     }
     locate(r, NULL);
+    if (!qmem_runner_start_qtest(r->options, r->machine, &r->qtest, error)) {
+        return FALSE;
+    }
     qmem_machine_set_running(r->machine);
     return TRUE;
 }
@@ -510,7 +619,7 @@ static gboolean early_exit_options(Runner *r, GError **error)
         }
     }
     locate(r, NULL);
-    return TRUE;
+    return r->help || qmem_runner_check_backends(r->options, &r->help, error);
 }
 
 static gboolean on_signal(gpointer opaque)
@@ -532,18 +641,7 @@ static void on_quit(gpointer opaque)
 static gboolean start_monitors(Runner *r, GError **error)
 {
     r->qmp = qmem_qmp_server_new();
-    for (guint i = 0; i < r->qmp_specs->len; i++) {
-        const char *spec = g_ptr_array_index(r->qmp_specs, i);
-
-        g_autofree char *loc = g_strdup_printf("-qmp %s", spec);
-
-        qmem_loc_set(loc);
-        if (!qmem_qmp_server_listen(r->qmp, spec, error)) {
-            return FALSE;
-        }
-    }
-    locate(r, NULL);
-    return TRUE;
+    return qmem_runner_start_monitors(r->options, r->qmp, error);
 }
 
 /* Teardown in reverse: the guest stops before its memory goes. */
@@ -551,6 +649,7 @@ static void runner_teardown(Runner *r)
 {
     g_clear_pointer(&r->qmp, qmem_qmp_server_free);
     g_clear_pointer(&r->qtest, qmem_qtest_server_free);
+    qmem_chardev_free_all();
     if (r->accel) {
         qmem_accel_shutdown(r->accel);
     }
@@ -561,7 +660,7 @@ static void runner_teardown(Runner *r)
     g_clear_object(&r->accel);
     qmem_object_reset_root();
     g_clear_pointer(&r->loop, g_main_loop_unref);
-    g_ptr_array_unref(r->qmp_specs);
+    g_free(r->machine_accel);
     g_array_unref(r->options);
     qmem_loc_set(NULL);
     if (r->help) {
@@ -573,7 +672,6 @@ int main(int argc, char **argv)
 {
     Runner r = {
         .options = g_array_new(FALSE, TRUE, sizeof(RunnerOption)),
-        .qmp_specs = g_ptr_array_new(),
     };
     g_autoptr(GError) error = NULL;
     int status = 0;

@@ -287,8 +287,7 @@ QmemChardev *qmem_chardev_new_from_opts(JsonObject *opts, GError **error)
     if (!qmem_chardev_check_opts(opts, error)) {
         return NULL;
     }
-    id = json_object_has_member(opts, "id") ?
-         json_object_get_string_member(opts, "id") : NULL;
+    id = opt_get(opts, "id");
     if (!id) {
         fail(error, "chardev: no id specified");
         return NULL;
