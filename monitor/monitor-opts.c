@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "monitor/hmp.h"
 #include "monitor/monitor.h"
 #include "util/error.h"
 
@@ -114,7 +115,7 @@ gboolean qmem_monitor_init_opts(JsonObject *opts, QmemQmpServer *qmp,
             return fail(error,
                         "'pretty' is not compatible with HMP monitors");
         }
-        return fail(error, "Only QMP is supported");
+        return qmem_hmp_monitor_add_chardev(chr, error);
     }
     return qmem_qmp_server_add_chardev(qmp, chr, pretty, error);
 }

@@ -31,13 +31,12 @@ gboolean qmem_monitor_check_opts(JsonObject *opts, GError **error);
  *
  * QEMU's monitor_init_opts(): "mode=control" puts a QMP monitor on the
  * chardev -chardev made with id "chardev" (qmem_qmp_server_add_chardev(),
- * with "pretty=on" pretty JSON).  Errors, in QEMU's order: those of
+ * with "pretty=on" pretty JSON); "mode=readline", the default, an HMP one
+ * (qmem_hmp_monitor_add_chardev()).  Errors, in QEMU's order: those of
  * qmem_monitor_check_opts(), "Parameter 'mode' does not accept value
  * '%s'", "Parameter 'chardev' is missing", "chardev \"%s\" not found",
  * "'pretty' is not compatible with HMP monitors", "Device '%s' is in
- * use".  qmem has no readline (HMP) monitor on a chardev: "mode=readline",
- * QEMU's default, fails with QEMU's "Only QMP is supported" (what
- * qemu-storage-daemon says); HMP is there through human-monitor-command.
+ * use".
  *
  * Returns: %TRUE on success.
  */

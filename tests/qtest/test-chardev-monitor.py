@@ -227,6 +227,59 @@ def test_qtest_chardev():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# What QEMU 7.2's readline monitor sends for each input (Debian's
+# qemu-system-x86_64 with the same options), after its banner line.
+HMP_SESSION = [
+    (b"foo\n", b"f\x1b[K\x1b[Dfo\x1b[K\x1b[D\x1b[Dfoo\x1b[K\r\n"
+     b"unknown command: 'foo'\r\n(qemu) "),
+    (b"fx\x7fo\r", b"f\x1b[K\x1b[Dfx\x1b[K\x1b[D\x1b[Df\x1b[K\x1b[Dfo"
+     b"\x1b[K\r\nunknown command: 'fo'\r\n(qemu) "),
+    (b"ab\x1b[Dc\n", b"a\x1b[K\x1b[Dab\x1b[K\x1b[D\x1b[Dacb\x1b[K\x1b[D"
+     b"\r\nunknown command: 'acb'\r\n(qemu) "),
+    (b"xyz\x01w\x05q\n", b"x\x1b[K\x1b[Dxy\x1b[K\x1b[D\x1b[Dxyz\x1b[K"
+     b"\x1b[D\x1b[D\x1b[Dwxyz\x1b[K\x1b[D\x1b[D\x1b[D\x1b[C\x1b[C\x1b[C"
+     b"\x1b[D\x1b[D\x1b[D\x1b[Dwxyzq\x1b[K\r\nunknown command: 'wxyzq'"
+     b"\r\n(qemu) "),
+    (b"ab\x1bOHc\x1b[4~d\x1b[1~\x1b[3~\n",
+     b"a\x1b[K\x1b[Dab\x1b[K\x1b[D\x1b[Dcab\x1b[K\x1b[D\x1b[D\x1b[C\x1b[C"
+     b"\x1b[D\x1b[D\x1b[Dcabd\x1b[K\x1b[D\x1b[D\x1b[D\x1b[Dabd\x1b[K"
+     b"\x1b[D\x1b[D\x1b[D\r\nunknown command: 'abd'\r\n(qemu) "),
+    (b"\r\n", b"\r\n(qemu) \r\n(qemu) "),
+]
+
+
+def test_hmp():
+    """-mon chardev=ID: QEMU's default readline monitor, byte for byte."""
+    tmp = tempfile.mkdtemp(prefix="qmem-chardev-")
+    path = os.path.join(tmp, "hmp.sock")
+    run = Run(["-m", "128M",
+               "-chardev", "socket,id=h,path=%s,server=on,wait=off" % path,
+               "-mon", "chardev=h"])
+    try:
+        peer = connect(path)
+        check_eq(peer.read_until(b"(qemu) ").endswith(
+                 " monitor - type 'help' for more information\r\n(qemu) "),
+                 True, "banner")
+        for data, want in HMP_SESSION:
+            peer.sock.sendall(data)
+            got = peer.read_until(b"(qemu) ")
+            if data == b"\r\n":
+                got += peer.read_until(b"(qemu) ")
+            check_eq(got.encode(), want, "reply to %r" % data)
+        peer.sock.sendall(b"info memdev\n")
+        got = peer.read_until(b"(qemu) ")
+        check_eq(got.endswith(
+                 "\r\nmemory backend: ram\r\n  size:  134217728\r\n"
+                 "  merge: true\r\n  dump: true\r\n  prealloc: false\r\n"
+                 "  share: false\r\n  reserve: true\r\n  policy: default\r\n"
+                 "  host nodes: \r\n\r\n(qemu) "), True,
+                 "info memdev: %r" % got)
+        finish(run)
+    finally:
+        run.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 TESTS = [
     ("fd/connected", test_fd_connected),
     ("fd/listening", lambda: test_fd_listening(False)),
@@ -234,6 +287,7 @@ TESTS = [
     ("socket/server-wait", test_server_wait),
     ("mon/pretty", test_pretty),
     ("qtest/chardev", test_qtest_chardev),
+    ("mon/hmp", test_hmp),
 ]
 
 

@@ -118,9 +118,8 @@ static const ErrorCase error_cases[] = {
       "compatible with HMP monitors\n", 1 },
     { "mon/help", "-mon help",
       "qmem-run: -mon help: chardev \"help\" not found\n", 1 },
-    /* -mon (qmem: QMP only, as qemu-storage-daemon) */
-    { "mon/readline", "-chardev null,id=c0 -mon c0",
-      "qmem-run: -mon c0: Only QMP is supported\n", 1 },
+    { "mon/hmp-in-use", "-chardev null,id=c0 -mon c0 -mon c0,mode=control",
+      "qmem-run: -mon c0,mode=control: Device 'c0' is in use\n", 1 },
     /* -qtest (QEMU) */
     { "qtest/connect", "-qtest unix:" NONEXISTENT "/q",
       "qmem-run: Failed to connect to '" NONEXISTENT "/q': No such file or "
