@@ -297,7 +297,8 @@ static JsonObject *machine_options(Runner *r, GError **error)
         g_autoptr(GList) members = NULL;
         gboolean help = FALSE;
 
-        if (!qmem_runner_is_option(opt, "machine") && !qmem_runner_is_option(opt, "M")) {
+        if (!qmem_runner_is_option(opt, "machine") &&
+            !qmem_runner_is_option(opt, "M")) {
             continue;
         }
         locate(r, opt);
@@ -514,7 +515,8 @@ static gboolean early_exit_options(Runner *r, GError **error)
                                           !strcmp(opt->arg, "?"));
 
         locate(r, opt);
-        if (qmem_runner_is_option(opt, "h") || qmem_runner_is_option(opt, "help")) {
+        if (qmem_runner_is_option(opt, "h") ||
+            qmem_runner_is_option(opt, "help")) {
             r->help = g_string_new(usage_text);
         } else if (qmem_runner_is_option(opt, "version")) {
             r->help = g_string_new("qmem-run version " QMEM_VERSION "\n");
