@@ -35,7 +35,7 @@ LAYERS = [
     ("accel/qtest", ["accel/qtest/"]),
     ("monitor", ["monitor/"]),
     # The program and the glue that puts modules into it.
-    ("main", ["system/main.c", "modules/"]),
+    ("main", ["system/main.c", "system/main-", "modules/"]),
     ("tools", ["tools/"]),
 ]
 

@@ -16,7 +16,7 @@ typedef struct {
     char *name;
     GPtrArray *in;              /* QmemIrq, owned */
     GPtrArray *out;             /* QmemIrq *, the device's pins */
-    GPtrArray *intercepts;      /* QmemIrq, owned: what qtest put there */
+    GPtrArray *forwarders;      /* QmemIrq or NULL, owned, per out pin */
 } GpioList;
 
 typedef struct {
@@ -82,7 +82,7 @@ static void gpio_list_free(GpioList *list)
     g_free(list->name);
     g_ptr_array_unref(list->in);
     g_ptr_array_unref(list->out);
-    g_ptr_array_unref(list->intercepts);
+    g_ptr_array_unref(list->forwarders);
     g_free(list);
 }
 
@@ -622,7 +622,7 @@ static GpioList *gpio_list(QmemDevice *dev, const char *name, gboolean add)
     list->name = g_strdup(name);
     list->in = g_ptr_array_new_with_free_func((GDestroyNotify)qmem_irq_free);
     list->out = g_ptr_array_new();
-    list->intercepts =
+    list->forwarders =
         g_ptr_array_new_with_free_func((GDestroyNotify)qmem_irq_free);
     g_ptr_array_add(priv->gpios, list);
     return list;
@@ -652,9 +652,19 @@ void qmem_device_init_gpio_out_named(QmemDevice *dev, QmemIrq *pins,
 QmemIrq qmem_device_get_gpio_in_named(QmemDevice *dev, const char *name,
                                       int n)
 {
+    QmemIrq irq = qmem_device_find_gpio_in(dev, name, n);
+
+    g_assert(irq);
+    return irq;
+}
+
+QmemIrq qmem_device_find_gpio_in(QmemDevice *dev, const char *name, int n)
+{
     GpioList *list = gpio_list(dev, name, FALSE);
 
-    g_assert(list && n >= 0 && (guint)n < list->in->len);
+    if (!list || n < 0 || (guint)n >= list->in->len) {
+        return NULL;
+    }
     return g_ptr_array_index(list->in, n);
 }
 
@@ -674,7 +684,6 @@ gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
                                        gpointer opaque)
 {
     QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
-    gboolean any = FALSE;
 
     for (guint i = 0; i < priv->gpios->len; i++) {
         GpioList *list = g_ptr_array_index(priv->gpios, i);
@@ -682,10 +691,15 @@ gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
         for (guint j = 0; j < list->in->len; j++) {
             qmem_irq_intercept(g_ptr_array_index(list->in, j), handler,
                                opaque);
-            any = TRUE;
         }
     }
-    return any;
+    return priv->gpios->len > 0;
+}
+
+/* What an intercepted out pin points at: the pin's old target, passed on. */
+static void gpio_forward(gpointer opaque, int n, int level)
+{
+    qmem_irq_set(opaque, level);
 }
 
 gboolean qmem_device_intercept_gpio_out(QmemDevice *dev, const char *name,
@@ -697,12 +711,41 @@ gboolean qmem_device_intercept_gpio_out(QmemDevice *dev, const char *name,
     if (!list) {
         return FALSE;
     }
+    g_ptr_array_set_size(list->forwarders, list->out->len);
     for (guint i = 0; i < list->out->len; i++) {
-        QmemIrq irq = qmem_irq_new(handler, opaque, (int)i);
         QmemIrq *pin = g_ptr_array_index(list->out, i);
+        QmemIrq fwd = g_ptr_array_index(list->forwarders, i);
 
-        g_ptr_array_add(list->intercepts, irq);
-        *pin = irq;
+        /* Intercepted before: the pin points at its forwarder still. */
+        if (!fwd || *pin != fwd) {
+            fwd = qmem_irq_new(gpio_forward, *pin, (int)i);
+            if (g_ptr_array_index(list->forwarders, i)) {
+                qmem_irq_free(g_ptr_array_index(list->forwarders, i));
+            }
+            g_ptr_array_index(list->forwarders, i) = fwd;
+            *pin = fwd;
+        }
+        qmem_irq_intercept(fwd, handler, opaque);
     }
     return TRUE;
+}
+
+void qmem_device_clear_gpio_intercepts(QmemDevice *dev)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+
+    for (guint i = 0; i < priv->gpios->len; i++) {
+        GpioList *list = g_ptr_array_index(priv->gpios, i);
+
+        for (guint j = 0; j < list->in->len; j++) {
+            qmem_irq_intercept(g_ptr_array_index(list->in, j), NULL, NULL);
+        }
+        for (guint j = 0; j < list->forwarders->len; j++) {
+            QmemIrq fwd = g_ptr_array_index(list->forwarders, j);
+
+            if (fwd) {
+                qmem_irq_intercept(fwd, NULL, NULL);
+            }
+        }
+    }
 }

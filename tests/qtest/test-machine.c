@@ -76,10 +76,6 @@ static const CmdlineCase cmdline_cases[] = {
     { "-m 1G -mem-path /nonexistent/dir -mem-prealloc",
       "qmem-run: can't open backing store /nonexistent/dir for guest RAM: "
       "No such file or directory\n" },
-    { "-accel foo", "qmem-run: -accel foo: invalid accelerator foo\n" },
-    { "-accel qtest,bogus=1",
-      "qmem-run: -accel qtest,bogus=1: Property 'qtest-accel.bogus' not "
-      "found\n" },
     { "-m 1G,slots=2,maxmem=4G -device pc-dimm,id=d0",
       "qmem-run: -device pc-dimm,id=d0: 'memdev' property must be set\n" },
     { "-m 1G -object memory-backend-ram,id=m0,size=1G "

@@ -192,6 +192,18 @@ void qmem_device_init_gpio_out_named(QmemDevice *dev, QmemIrq *pins,
 QmemIrq qmem_device_get_gpio_in_named(QmemDevice *dev, const char *name,
                                       int n);
 
+/**
+ * qmem_device_find_gpio_in:
+ * @name: (nullable): the list, %NULL for the unnamed one
+ *
+ * qmem_device_get_gpio_in_named() for names and numbers from outside
+ * (qtest's set_irq_in).
+ *
+ * Returns: (transfer none) (nullable): input line @n of list @name, or
+ *   %NULL if @dev has no such line.
+ */
+QmemIrq qmem_device_find_gpio_in(QmemDevice *dev, const char *name, int n);
+
 static inline QmemIrq qmem_device_get_gpio_in(QmemDevice *dev, int n)
 {
     return qmem_device_get_gpio_in_named(dev, NULL, n);
@@ -203,11 +215,15 @@ void qmem_device_connect_gpio_out_named(QmemDevice *dev, const char *name,
 
 /**
  * qmem_device_intercept_gpio_in:
+ * @handler: (nullable): the observer, %NULL to remove it
  *
- * Sends every input line of @dev (all lists) to @handler instead, with
- * its index in its list: qtest's irq_intercept_in.
+ * Makes every input line of @dev (all lists, named or not) call @handler
+ * too, with its index in its list, after @dev has seen the level
+ * (qmem_irq_intercept()): qtest's irq_intercept_in, as QEMU 8.1 and later
+ * do it (7.2 skipped the named lists).
  *
- * Returns: whether @dev has any input line.
+ * Returns: whether @dev has any GPIO list, in or out: QEMU answers OK
+ *   then, even when no input line was there to intercept.
  */
 gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
                                        QmemIrqHandler handler,
@@ -215,15 +231,30 @@ gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
 
 /**
  * qmem_device_intercept_gpio_out:
+ * @name: (nullable): the list, %NULL for the unnamed one
+ * @handler: (nullable): the observer, %NULL to remove it
  *
- * Connects every pin of @dev's output list @name to @handler instead of
- * where it went: qtest's irq_intercept_out.
+ * Makes every pin of @dev's list @name call @handler too, with the pin's
+ * index, after the level went where the pin was connected (QEMU's
+ * qdev_intercept_gpio_out() with qtest's handler passing the level on):
+ * qtest's irq_intercept_out.  The pins then point at forwarders that
+ * @dev owns; a board connecting a pin later replaces its forwarder.
  *
- * Returns: whether @dev has such a list.
+ * Returns: whether @dev has a list @name (in or out, as QEMU's lists hold
+ *   both).
  */
 gboolean qmem_device_intercept_gpio_out(QmemDevice *dev, const char *name,
                                         QmemIrqHandler handler,
                                         gpointer opaque);
+
+/**
+ * qmem_device_clear_gpio_intercepts:
+ *
+ * Removes every observer the two functions above installed on @dev (the
+ * forwarders stay, passing levels on), so that a qtest server that goes
+ * away leaves nothing pointing at it.
+ */
+void qmem_device_clear_gpio_intercepts(QmemDevice *dev);
 
 G_END_DECLS
 
