@@ -587,6 +587,45 @@ static void test_device_dma(void)
     qtest_quit(s);
 }
 
+typedef struct {
+    const char *machine;
+    const char *router;         /* the ISA bridge with the "pirq" outputs */
+    int line;                   /* the PIRQ slot 5's INTA drives */
+} IntxCase;
+
+static const IntxCase intx_cases[] = {
+    /* PIIX: (pin + slot - 1) & 3, PIRQA */
+    { "pc", "/machine/unattached/device[1]", 0 },
+    /* ICH9's default routing: (slot + pin) % 4 + 4, PIRQF */
+    { "q35", "/machine/unattached/device[0]", 5 },
+};
+
+/*
+ * A function's INTx leaves the chipset on the PIRQ line the board's
+ * routing gives it, as long as INTX_DISABLE lets it.
+ */
+static void test_device_intx(gconstpointer data)
+{
+    const IntxCase *c = data;
+    QTestState *s = qtest_initf("-M %s -m 1G -device x-test-pci,addr=5 "
+                                "-qtest", c->machine);
+
+    qtest_irq_intercept_out_named(s, c->router, "pirq");
+    cfg_writel(s, TEST_DEVFN, 0x10, 0xfebf0000);
+    cfg_writew(s, TEST_DEVFN, 0x04, QMEM_TEST_COMMAND_MEMORY);
+    g_assert_false(qtest_get_irq(s, c->line));
+    qtest_writel(s, 0xfebf001c, 1);
+    g_assert_true(qtest_get_irq(s, c->line));
+    cfg_writew(s, TEST_DEVFN, 0x04, QMEM_TEST_COMMAND_MEMORY | 0x400);
+    g_assert_false(qtest_get_irq(s, c->line));
+    g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0x04) >> 16, ==, 0x18);
+    cfg_writew(s, TEST_DEVFN, 0x04, QMEM_TEST_COMMAND_MEMORY);
+    g_assert_true(qtest_get_irq(s, c->line));
+    qtest_writel(s, 0xfebf001c, 0);
+    g_assert_false(qtest_get_irq(s, c->line));
+    qtest_quit(s);
+}
+
 /* A hot-plugged function's BARs go with it. */
 static void test_device_unplug(void)
 {
@@ -870,6 +909,12 @@ int main(int argc, char **argv)
     g_test_add_func("/pci/device/bars", test_device_bars);
     g_test_add_func("/pci/device/dma", test_device_dma);
     g_test_add_func("/pci/device/unplug", test_device_unplug);
+    for (gsize i = 0; i < G_N_ELEMENTS(intx_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/pci/device/intx/%s",
+                                                intx_cases[i].machine);
+
+        g_test_add_data_func(path, &intx_cases[i], test_device_intx);
+    }
     for (gsize i = 0; i < G_N_ELEMENTS(ref_cases); i++) {
         g_autofree char *path = g_strdup_printf("/pci/qemu-7.2/config/%s",
                                                 ref_cases[i].name);
