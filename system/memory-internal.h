@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What memory.c and memory-eventfd.c share: ioeventfd lists. */
+/*
+ * What the memory API's files share: the region and address space
+ * structures (memory.c), the access path (physmem.c), info mtree
+ * (memory-mtree.c) and ioeventfd lists (memory-eventfd.c).
+ */
 
 #ifndef QMEM_SYSTEM_MEMORY_INTERNAL_H
 #define QMEM_SYSTEM_MEMORY_INTERNAL_H
@@ -7,6 +11,81 @@
 #include "system/memory.h"
 
 G_BEGIN_DECLS
+
+/*
+ * QEMU's Int128: a region may be 2^64 bytes long (a container of size
+ * G_MAXUINT64 is taken to mean the whole address space, as
+ * memory_region_init() does), and window arithmetic must not wrap.
+ */
+typedef unsigned __int128 u128;
+
+#define SIZE_2_64 ((u128)1 << 64)
+
+typedef enum {
+    MR_RAM,
+    MR_CONTAINER,
+    MR_ALIAS,
+} MrKind;
+
+struct _QmemMemoryRegion {
+    GObject parent_instance;
+
+    MrKind kind;
+    char *name;
+    u128 size;
+    guint64 align;              /* 0: not set */
+    gboolean readonly;
+    gboolean unmergeable;
+    int priority;               /* among its container's subregions */
+    gboolean may_overlap;       /* added with a priority */
+
+    QmemRamBlock *ram_block;    /* MR_RAM: borrowed from its owner */
+    QmemMemoryRegion *alias;    /* MR_ALIAS: a reference */
+    guint64 alias_offset;
+    /* Accesses that reach no RAM: an I/O region's, or a container's gaps. */
+    const QmemMemoryRegionOps *ops;
+    gpointer opaque;
+
+    /* Not a reference: the container holds one on us while we are mapped. */
+    QmemMemoryRegion *container;
+    guint64 addr;
+
+    /*
+     * MR_CONTAINER: a reference each, highest priority first and among
+     * equal ones the newest first (QEMU's order).
+     */
+    GPtrArray *subregions;
+
+    /* QmemIoeventfd by offset, sorted; NULL until the first one. */
+    GArray *ioeventfds;
+};
+
+struct QmemAddressSpace {
+    char *name;
+    QmemMemoryRegion *root;
+    /*
+     * QmemMemorySection sorted by address; each holds a reference on its
+     * mr, so that a region deleted inside a transaction lives until the
+     * listeners have heard of its disappearance (QEMU's flatview refs).
+     */
+    GArray *view;
+    /* QmemMemoryListener, by ascending priority, stable for equal ones. */
+    GPtrArray *listeners;
+    /* The ioeventfds the view shows, by address (QmemIoeventfd). */
+    GArray *ioeventfds;
+};
+
+/* QEMU's MR_SIZE(): the offset of the last byte, 0 for empty regions. */
+static inline guint64 qmem_memory_region_last(QmemMemoryRegion *mr)
+{
+    return mr->size ? (guint64)(mr->size - 1) : 0;
+}
+
+/* memory.c: every address space, in creation order (NULL when none). */
+GPtrArray *qmem_address_spaces(void);
+
+/* physmem.c: the index of the first section of @view starting above @addr. */
+guint qmem_flat_view_upper_bound(GArray *view, guint64 addr);
 
 /*
  * One ioeventfd (QEMU's MemoryRegionIoeventfd).  In a region's list @addr
