@@ -13,6 +13,7 @@
 #include "hw/core/qdev-qmp-cmds.h"
 #include "hw/mem/memory-device-qmp-cmds.h"
 #include "hw/mem/memory-map-qmp-cmds.h"
+#include "hw/pci/pci-qmp-cmds.h"
 #include "hw/virtio/virtio-mem-qmp-cmds.h"
 #include "monitor/monitor-internal.h"
 #include "qom/qom-qmp-cmds.h"
@@ -48,6 +49,8 @@ static const QmpCommandDef qmp_commands[] = {
     { "query-memory-size-summary", qmem_qmp_query_memory_size_summary },
     /* hw/mem/memory-map-qmp-cmds.c */
     { "x-query-memory-map", qmem_qmp_x_query_memory_map },
+    /* hw/pci/pci-qmp-cmds.c */
+    { "query-pci", qmem_qmp_query_pci },
     /* hw/virtio/virtio-mem-qmp-cmds.c */
     { "x-virtio-mem-request", qmem_qmp_x_virtio_mem_request },
 };
@@ -79,6 +82,8 @@ static const HmpCommandDef hmp_commands[] = {
     /* hw/mem/memory-map-qmp-cmds.c */
     { "info memory-map", qmem_hmp_info_memory_map, NULL,
       "show the guest-physical memory map" },
+    /* hw/pci/pci-qmp-cmds.c */
+    { "info pci", qmem_hmp_info_pci, NULL, "show PCI info" },
 };
 
 void qmem_monitor_register_qmp_commands(void)

@@ -34,6 +34,7 @@ typedef struct {
     QmemChardev *chr;
     QmemJsonStreamer *js;
     gboolean negotiated;
+    gboolean pretty;            /* -mon pretty=on */
 } QmpClient;
 
 /*

@@ -83,9 +83,17 @@ QmpClient *qmem_qmp_current_client(void)
 
 /* Server and clients */
 
+/* One chardev the server talks on: QEMU's MonitorQMP. */
+typedef struct {
+    QmemQmpServer *server;
+    QmemChardev *chr;
+    gboolean owned;             /* made for -qmp; else a -mon chardev */
+    gboolean pretty;
+} QmpMonitor;
+
 struct QmemQmpServer {
     GList *clients;
-    GList *chardevs;
+    GList *monitors;            /* QmpMonitor */
     gboolean has_stdio;
 };
 
@@ -99,7 +107,14 @@ static void client_send(QmpClient *c, JsonNode *msg)
     if (!qmem_chardev_is_connected(c->chr)) {
         return;
     }
-    text = qmem_json_to_string(msg);
+    text = qmem_json_to_string_pretty(msg, c->pretty);
+    if (c->pretty) {
+        /* QEMU's monitor_puts() turns every newline into CR LF. */
+        g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+        g_free(text);
+        text = g_strjoinv("\r\n", lines);
+    }
     line = g_strconcat(text, "\r\n", NULL);
     qmem_chardev_write(c->chr, line, strlen(line));
 }
@@ -311,11 +326,13 @@ static gsize client_received(gpointer opaque, const guint8 *data, gsize len)
 
 static gpointer client_connected(QmemChardev *chr, gpointer opaque)
 {
-    QmemQmpServer *server = opaque;
+    QmpMonitor *mon = opaque;
+    QmemQmpServer *server = mon->server;
     QmpClient *c = g_new0(QmpClient, 1);
 
     c->server = server;
     c->chr = chr;
+    c->pretty = mon->pretty;
     c->js = qmem_json_streamer_new(client_handle_message, c);
     server->clients = g_list_append(server->clients, c);
     client_send_greeting(c);
@@ -345,14 +362,33 @@ static const QmemChardevFrontend qmp_chardev_frontend = {
     .stdio_nonblocking = FALSE,
 };
 
+static QmpMonitor *monitor_add(QmemQmpServer *server, gboolean owned,
+                               gboolean pretty)
+{
+    QmpMonitor *mon = g_new0(QmpMonitor, 1);
+
+    mon->server = server;
+    mon->owned = owned;
+    mon->pretty = pretty;
+    server->monitors = g_list_append(server->monitors, mon);
+    return mon;
+}
+
+static void monitor_remove(QmpMonitor *mon)
+{
+    mon->server->monitors = g_list_remove(mon->server->monitors, mon);
+    g_free(mon);
+}
+
 void qmem_qmp_server_add_client(QmemQmpServer *server, int in_fd,
                                 int out_fd)
 {
-    QmemChardev *chr;
+    QmpMonitor *mon;
 
     g_return_if_fail(server != NULL && in_fd >= 0 && out_fd >= 0);
-    chr = qmem_chardev_new_fds(in_fd, out_fd, &qmp_chardev_frontend, server);
-    server->chardevs = g_list_append(server->chardevs, chr);
+    mon = monitor_add(server, TRUE, FALSE);
+    mon->chr = qmem_chardev_new_fds(in_fd, out_fd, &qmp_chardev_frontend,
+                                    mon);
 }
 
 guint qmem_qmp_server_get_n_clients(QmemQmpServer *server)
@@ -363,16 +399,34 @@ guint qmem_qmp_server_get_n_clients(QmemQmpServer *server)
 gboolean qmem_qmp_server_listen(QmemQmpServer *server, const char *spec,
                                 GError **error)
 {
-    QmemChardev *chr;
+    QmpMonitor *mon;
 
     g_return_val_if_fail(server != NULL && spec != NULL, FALSE);
 
-    chr = qmem_chardev_new(spec, &qmp_chardev_frontend, server,
-                           &server->has_stdio, error);
-    if (!chr) {
+    mon = monitor_add(server, TRUE, FALSE);
+    mon->chr = qmem_chardev_new(spec, &qmp_chardev_frontend, mon,
+                                &server->has_stdio, error);
+    if (!mon->chr) {
+        monitor_remove(mon);
         return FALSE;
     }
-    server->chardevs = g_list_append(server->chardevs, chr);
+    return TRUE;
+}
+
+gboolean qmem_qmp_server_add_chardev(QmemQmpServer *server,
+                                     QmemChardev *chr, gboolean pretty,
+                                     GError **error)
+{
+    QmpMonitor *mon;
+
+    g_return_val_if_fail(server != NULL && chr != NULL, FALSE);
+
+    mon = monitor_add(server, FALSE, pretty);
+    mon->chr = chr;
+    if (!qmem_chardev_set_frontend(chr, &qmp_chardev_frontend, mon, error)) {
+        monitor_remove(mon);
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -387,10 +441,11 @@ QmemQmpServer *qmem_qmp_server_new(void)
 void qmem_qmp_server_flush(QmemQmpServer *server, int timeout_ms)
 {
     gint64 deadline = g_get_monotonic_time() + timeout_ms * (gint64)1000;
-    GList *l;
 
-    for (l = server->chardevs; l; l = l->next) {
-        qmem_chardev_flush(l->data, deadline);
+    for (GList *l = server->monitors; l; l = l->next) {
+        QmpMonitor *mon = l->data;
+
+        qmem_chardev_flush(mon->chr, deadline);
     }
 }
 
@@ -400,8 +455,16 @@ void qmem_qmp_server_free(QmemQmpServer *server)
         return;
     }
     qmem_qmp_server_flush(server, 1000);
-    g_list_free_full(g_steal_pointer(&server->chardevs),
-                     (GDestroyNotify)qmem_chardev_free);
+    while (server->monitors) {
+        QmpMonitor *mon = server->monitors->data;
+
+        if (mon->owned) {
+            qmem_chardev_free(mon->chr);
+        } else {
+            qmem_chardev_clear_frontend(mon->chr);
+        }
+        monitor_remove(mon);
+    }
     g_assert(!server->clients);
     qmp_servers = g_list_remove(qmp_servers, server);
     g_free(server);

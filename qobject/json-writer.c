@@ -103,7 +103,16 @@ static void quoted_str(GString *out, const char *str)
     g_string_append_c(out, '"');
 }
 
-static void json_write(GString *out, JsonNode *node)
+/* QEMU's pretty_newline(): a line break, indented by four per level. */
+static void newline(GString *out, guint depth, gboolean pretty)
+{
+    if (pretty) {
+        g_string_append_printf(out, "\n%*s", (int)depth * 4, "");
+    }
+}
+
+static void json_write(GString *out, JsonNode *node, guint depth,
+                       gboolean pretty)
 {
     char buf[G_ASCII_DTOSTR_BUF_SIZE];
     GArray *members;
@@ -118,12 +127,14 @@ static void json_write(GString *out, JsonNode *node)
             OrderedMember *m = &g_array_index(members, OrderedMember, i);
 
             if (i) {
-                g_string_append(out, ", ");
+                g_string_append(out, pretty ? "," : ", ");
             }
+            newline(out, depth + 1, pretty);
             quoted_str(out, m->name);
             g_string_append(out, ": ");
-            json_write(out, m->node);
+            json_write(out, m->node, depth + 1, pretty);
         }
+        newline(out, depth, pretty);
         g_string_append_c(out, '}');
         g_array_free(members, TRUE);
         break;
@@ -133,10 +144,13 @@ static void json_write(GString *out, JsonNode *node)
         g_string_append_c(out, '[');
         for (i = 0; i < n; i++) {
             if (i) {
-                g_string_append(out, ", ");
+                g_string_append(out, pretty ? "," : ", ");
             }
-            json_write(out, json_array_get_element(arr, i));
+            newline(out, depth + 1, pretty);
+            json_write(out, json_array_get_element(arr, i), depth + 1,
+                       pretty);
         }
+        newline(out, depth, pretty);
         g_string_append_c(out, ']');
         break;
     case JSON_NODE_NULL:
@@ -173,10 +187,16 @@ static void json_write(GString *out, JsonNode *node)
 
 char *qmem_json_to_string(JsonNode *node)
 {
-    GString *out = g_string_new(NULL);
+    return qmem_json_to_string_pretty(node, FALSE);
+}
+
+char *qmem_json_to_string_pretty(JsonNode *node, gboolean pretty)
+{
+    GString *out;
 
     g_return_val_if_fail(node != NULL, NULL);
-    json_write(out, node);
+    out = g_string_new(NULL);
+    json_write(out, node, 0, pretty);
     return g_string_free(out, FALSE);
 }
 

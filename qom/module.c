@@ -174,6 +174,31 @@ gboolean qmem_module_load_dir(const char *dir, GError **error)
     return ok;
 }
 
+int qmem_module_load_name(const char *name, GError **error)
+{
+    g_auto(GStrv) dirs = NULL;
+
+    g_return_val_if_fail(name != NULL, -1);
+
+    if (modules && g_hash_table_contains(modules, name)) {
+        return 2;
+    }
+    /* A name is a file name, never a path. */
+    if (!*name || strchr(name, '/')) {
+        return 0;
+    }
+    dirs = g_strsplit(qmem_module_get_dir(), G_SEARCHPATH_SEPARATOR_S, -1);
+    for (char **dir = dirs; *dir; dir++) {
+        g_autofree char *file = g_strconcat(name, "." G_MODULE_SUFFIX, NULL);
+        g_autofree char *path = g_build_filename(*dir, file, NULL);
+
+        if (**dir && g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+            return qmem_module_load_file(path, error) ? 1 : -1;
+        }
+    }
+    return 0;
+}
+
 const char *qmem_module_get_dir(void)
 {
     const char *dir = g_getenv(QMEM_MODULE_DIR_ENV);

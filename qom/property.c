@@ -14,6 +14,7 @@ static GQuark qom_type_quark;
 static GQuark mandatory_quark;
 static GQuark show_default_quark;
 static GQuark alias_quark;
+static GQuark parser_quark;
 
 static void init_quarks(void)
 {
@@ -24,6 +25,7 @@ static void init_quarks(void)
         mandatory_quark = g_quark_from_static_string("qmem-mandatory");
         show_default_quark = g_quark_from_static_string("qmem-show-default");
         alias_quark = g_quark_from_static_string("qmem-alias");
+        parser_quark = g_quark_from_static_string("qmem-parser");
         g_once_init_leave(&done, 1);
     }
 }
@@ -47,6 +49,12 @@ void qmem_param_spec_set_show_default(GParamSpec *pspec, gboolean show)
 {
     init_quarks();
     g_param_spec_set_qdata(pspec, show_default_quark, GINT_TO_POINTER(show));
+}
+
+void qmem_param_spec_set_parser(GParamSpec *pspec, QmemPropertyParser parser)
+{
+    init_quarks();
+    g_param_spec_set_qdata(pspec, parser_quark, parser);
 }
 
 gboolean qmem_param_spec_is_mandatory(GParamSpec *pspec)
@@ -305,14 +313,46 @@ static gboolean resolve_link(GParamSpec *pspec, const char *name,
     return FALSE;
 }
 
-gboolean qmem_value_from_input(GParamSpec *pspec, const char *name,
-                               JsonNode *input, QmemInputKind kind,
-                               GValue *value, GError **error)
+/*
+ * A property with a syntax of its own converts with its parser; it sees
+ * one scalar (the last of OPTS's repeated keys) or JSON's node.
+ */
+static gboolean parse_own_syntax(QmemObject *obj, GParamSpec *pspec,
+                                 QmemPropertyParser parser, const char *name,
+                                 JsonNode *input, QmemInputKind kind,
+                                 GValue *value, GError **error)
+{
+    g_autoptr(JsonNode) last = NULL;
+
+    if (kind == QMEM_INPUT_OPTS) {
+        JsonArray *items = json_node_get_array(input);
+
+        last = json_node_new(JSON_NODE_VALUE);
+        json_node_set_string(last, json_array_get_string_element(
+                                       items, json_array_get_length(items) -
+                                       1));
+        input = last;
+    }
+    g_value_init(value, G_PARAM_SPEC_VALUE_TYPE(pspec));
+    return parser(obj, pspec, name, input, kind, value, error);
+}
+
+static gboolean value_from_input(QmemObject *obj, GParamSpec *pspec,
+                                 const char *name, JsonNode *input,
+                                 QmemInputKind kind, GValue *value,
+                                 GError **error)
 {
     g_auto(GValue) path = G_VALUE_INIT;
+    QmemPropertyParser parser;
     QmemObject *target;
 
+    init_quarks();
     pspec = property_target(pspec);
+    parser = g_param_spec_get_qdata(pspec, parser_quark);
+    if (parser) {
+        return parse_own_syntax(obj, pspec, parser, name, input, kind, value,
+                                error);
+    }
     if (!qmem_visit_input(pspec, name, input, kind, value, error)) {
         return FALSE;
     }
@@ -330,6 +370,13 @@ gboolean qmem_value_from_input(GParamSpec *pspec, const char *name,
     }
     g_value_set_object(value, target);
     return TRUE;
+}
+
+gboolean qmem_value_from_input(GParamSpec *pspec, const char *name,
+                               JsonNode *input, QmemInputKind kind,
+                               GValue *value, GError **error)
+{
+    return value_from_input(NULL, pspec, name, input, kind, value, error);
 }
 
 GParamSpec *qmem_property_find(QmemObject *obj, const char *name,
@@ -399,8 +446,8 @@ gboolean qmem_property_set_input(QmemObject *obj, const char *name,
     g_auto(GValue) value = G_VALUE_INIT;
     GParamSpec *pspec = qmem_property_find(obj, name, error);
 
-    if (!pspec || !qmem_value_from_input(pspec, name, input, kind, &value,
-                                         error)) {
+    if (!pspec || !value_from_input(obj, pspec, name, input, kind, &value,
+                                    error)) {
         return FALSE;
     }
     return qmem_property_set_value(obj, name, &value, error);
@@ -590,8 +637,8 @@ gboolean qmem_object_set_props(QmemObject *obj, JsonObject *props,
         g_array_set_size(pending, pending->len + 1);
         p = &g_array_index(pending, PendingValue, pending->len - 1);
         p->pspec = pspecs[i];
-        if (!qmem_value_from_input(p->pspec, p->pspec->name, node, kind,
-                                   &p->value, error)) {
+        if (!value_from_input(obj, p->pspec, p->pspec->name, node, kind,
+                              &p->value, error)) {
             return FALSE;
         }
     }

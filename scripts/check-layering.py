@@ -28,13 +28,14 @@ LAYERS = [
     ("backends", ["backends/"]),
     ("hw/mem", ["hw/mem/"]),
     ("hw/intc, hw/pci, hw/virtio", ["hw/intc/", "hw/pci/", "hw/virtio/"]),
-    ("hw/nvram, hw/acpi, hw/i386", ["hw/nvram/", "hw/acpi/", "hw/i386/"]),
+    ("hw/nvram, hw/acpi, hw/i386", ["hw/nvram/", "hw/acpi/", "hw/i386/",
+                                    "hw/pci-host/", "hw/isa/"]),
     ("migration", ["migration/"]),
     ("accel/kvm", ["accel/kvm/"]),
     ("accel/qtest", ["accel/qtest/"]),
     ("monitor", ["monitor/"]),
     # The program and the glue that puts modules into it.
-    ("main", ["system/main.c", "modules/"]),
+    ("main", ["system/main.c", "system/main-", "modules/"]),
     ("tools", ["tools/"]),
 ]
 

@@ -17,15 +17,12 @@
 #include "qobject/json.h"
 #include "qom/module.h"
 #include "qom/user-creatable.h"
+#include "system/main-internal.h"
+#include "util/chardev.h"
 #include "util/cutils.h"
 #include "util/error-report.h"
 #include "util/error.h"
-
-/* One option as given, kept for the messages that name it. */
-typedef struct {
-    const char *name;       /* without dashes */
-    const char *arg;        /* NULL for options without an argument */
-} RunnerOption;
+#include "util/main-loop.h"
 
 typedef struct {
     GArray *options;        /* RunnerOption, in command-line order */
@@ -33,7 +30,7 @@ typedef struct {
     GMainLoop *loop;
     QmemMachine *machine;
     QmemAccel *accel;
-    GPtrArray *qmp_specs;
+    char *machine_accel;    /* -machine accel=, a ':'-separated list */
     QmemQtestServer *qtest;
     QmemQmpServer *qmp;
 
@@ -46,6 +43,8 @@ static const struct {
 } known_options[] = {
     { "S", FALSE },
     { "accel", TRUE },
+    { "audio", TRUE },
+    { "chardev", TRUE },
     { "device", TRUE },
     { "display", TRUE },
     { "h", FALSE },
@@ -55,12 +54,16 @@ static const struct {
     { "machine", TRUE },
     { "mem-path", TRUE },
     { "mem-prealloc", FALSE },
+    { "mon", TRUE },
     { "nodefaults", FALSE },
     { "numa", TRUE },
     { "object", TRUE },
     { "qmp", TRUE },
     { "qtest", TRUE },
+    { "qtest-log", TRUE },
+    { "run-with", TRUE },
     { "smp", TRUE },
+    { "trace", TRUE },
     { "version", FALSE },
 };
 
@@ -87,13 +90,22 @@ static const char usage_text[] =
     "  -mem-path PATH        back boot RAM with a file in PATH\n"
     "  -mem-prealloc         preallocate every memory backend\n"
     "  -accel kvm|qtest      accelerator (default: kvm where "
-    "/dev/kvm works, else qtest)\n"
+    "/dev/kvm works, else qtest);\n"
+    "                        the first that exists of several\n"
+    "  -chardev socket,id=ID,path=PATH|fd=N[,server=on[,wait=off]]\n"
+    "        | stdio,id=ID | null,id=ID\n"
+    "                        a character device for -mon and -qtest\n"
+    "  -mon [chardev=]ID[,mode=control[,pretty=on]|readline]\n"
+    "                        serve QMP (or HMP, the default) on a "
+    "-chardev\n"
     "  -qmp stdio | unix:PATH[,server=on,wait=off]\n"
     "                        serve QMP\n"
-    "  -qtest stdio | unix:PATH[,server=on,wait=off]\n"
+    "  -qtest stdio | unix:PATH[,server=on,wait=off] | chardev:ID\n"
     "                        serve the qtest protocol\n"
+    "  -qtest-log FILE|none  log qtest traffic (default: stderr)\n"
     "  -S                    do not start vCPUs until 'cont'\n"
-    "  -display none, -nodefaults\n"
+    "  -display none, -nodefaults, -audio none, -trace PATTERN,\n"
+    "  -run-with exit-with-parent=on\n"
     "                        accepted for QEMU compatibility\n"
     "  -version              print the version\n";
 
@@ -118,14 +130,18 @@ static gboolean fail(GError **error, const char *fmt, ...)
     return FALSE;
 }
 
-/* Messages name the option they are about, as QEMU's Location does. */
-static void locate(Runner *r, const RunnerOption *opt)
+void qmem_runner_locate(const RunnerOption *opt)
 {
     g_autofree char *loc = !opt ? NULL :
         opt->arg ? g_strdup_printf("-%s %s", opt->name, opt->arg)
                  : g_strdup_printf("-%s", opt->name);
 
     qmem_loc_set(loc);
+}
+
+static void locate(Runner *r, const RunnerOption *opt)
+{
+    qmem_runner_locate(opt);
 }
 
 static gboolean parse_command_line(Runner *r, int argc, char **argv,
@@ -159,24 +175,6 @@ static gboolean parse_command_line(Runner *r, int argc, char **argv,
     }
     locate(r, NULL);
     return TRUE;
-}
-
-static gboolean is_option(const RunnerOption *opt, const char *name)
-{
-    return !strcmp(opt->name, name);
-}
-
-static const RunnerOption *last_option(Runner *r, const char *name)
-{
-    for (guint i = r->options->len; i > 0; i--) {
-        const RunnerOption *opt = &g_array_index(r->options, RunnerOption,
-                                                 i - 1);
-
-        if (is_option(opt, name)) {
-            return opt;
-        }
-    }
-    return NULL;
 }
 
 /* "help" and "?" in the type's place ask for the list of types. */
@@ -299,7 +297,8 @@ static JsonObject *machine_options(Runner *r, GError **error)
         g_autoptr(GList) members = NULL;
         gboolean help = FALSE;
 
-        if (!is_option(opt, "machine") && !is_option(opt, "M")) {
+        if (!qmem_runner_is_option(opt, "machine") &&
+            !qmem_runner_is_option(opt, "M")) {
             continue;
         }
         locate(r, opt);
@@ -319,12 +318,17 @@ static JsonObject *machine_options(Runner *r, GError **error)
         }
     }
     locate(r, NULL);
+    /* QEMU's -machine accel= is sugar for -accel options. */
+    if (json_object_has_member(merged, "accel")) {
+        r->machine_accel = g_strdup(qmem_opts_get_last(merged, "accel"));
+        json_object_remove_member(merged, "accel");
+    }
     return g_steal_pointer(&merged);
 }
 
 /* Options that set up the machine before anything is created. */
-static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
-                                      gboolean *qtest, GError **error)
+static gboolean apply_machine_options(Runner *r, gboolean *qtest,
+                                      GError **error)
 {
     const char *mem_path = NULL;
     gboolean mem_prealloc = FALSE;
@@ -335,16 +339,16 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
 
         locate(r, opt);
-        if (is_option(opt, "S")) {
+        if (qmem_runner_is_option(opt, "S")) {
             r->start_stopped = TRUE;
-        } else if (is_option(opt, "m")) {
+        } else if (qmem_runner_is_option(opt, "m")) {
             g_autoptr(JsonObject) m = qmem_opts_parse(opt->arg, "size", NULL,
                                                       error);
 
             if (!m || !qmem_machine_set_memory(r->machine, m, error)) {
                 return FALSE;
             }
-        } else if (is_option(opt, "smp")) {
+        } else if (qmem_runner_is_option(opt, "smp")) {
             /* QEMU merges every -smp into the machine's "smp" property. */
             g_autoptr(JsonObject) smp = qmem_keyval_parse(opt->arg, "cpus",
                                                           NULL, error);
@@ -358,24 +362,16 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
                 json_object_set_member(smp_opts, m->data, json_node_copy(
                     json_object_get_member(smp, m->data)));
             }
-        } else if (is_option(opt, "accel")) {
-            g_clear_pointer(accel_opts, json_object_unref);
-            *accel_opts = qmem_opts_parse(opt->arg, "accel", NULL, error);
-            if (!*accel_opts) {
-                return FALSE;
-            }
-        } else if (is_option(opt, "display")) {
+        } else if (qmem_runner_is_option(opt, "display")) {
             if (strcmp(opt->arg, "none")) {
                 return fail(error, "Display '%s' is not available.",
                             opt->arg);
             }
-        } else if (is_option(opt, "mem-path")) {
+        } else if (qmem_runner_is_option(opt, "mem-path")) {
             mem_path = opt->arg;
-        } else if (is_option(opt, "mem-prealloc")) {
+        } else if (qmem_runner_is_option(opt, "mem-prealloc")) {
             mem_prealloc = TRUE;
-        } else if (is_option(opt, "qmp")) {
-            g_ptr_array_add(r->qmp_specs, (gpointer)opt->arg);
-        } else if (is_option(opt, "qtest")) {
+        } else if (qmem_runner_is_option(opt, "qtest")) {
             *qtest = TRUE;
         }
     }
@@ -388,11 +384,30 @@ static gboolean apply_machine_options(Runner *r, JsonObject **accel_opts,
     return TRUE;
 }
 
+/*
+ * QEMU's configure_accelerators() on the -accel options in command-line
+ * order, or -machine accel=.
+ */
+static QmemAccel *create_accel(Runner *r, gboolean qtest, GError **error)
+{
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+
+    for (guint i = 0; i < r->options->len; i++) {
+        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
+
+        if (qmem_runner_is_option(opt, "accel")) {
+            g_ptr_array_add(args, (gpointer)opt->arg);
+        }
+    }
+    g_ptr_array_add(args, NULL);
+    return qmem_machine_configure_accel((const char *const *)args->pdata,
+                                        r->machine_accel, qtest, error);
+}
+
 /* QEMU's start-up order, the steps of "hw/core/machine-init.h". */
 static gboolean build_machine(Runner *r, GError **error)
 {
     g_autoptr(JsonObject) machine_opts = NULL;
-    g_autoptr(JsonObject) accel_opts = NULL;
     g_autoptr(GHashTable) object_ids =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) device_ids =
@@ -404,20 +419,16 @@ static gboolean build_machine(Runner *r, GError **error)
         return r->help != NULL;
     }
     r->machine = qmem_machine_new(machine_opts, error);
-    if (!r->machine || !apply_machine_options(r, &accel_opts, &qtest, error)) {
-        return FALSE;
-    }
-    /* Its errors are the last -accel's, as QEMU reports them. */
-    locate(r, last_option(r, "accel"));
-    r->accel = qmem_machine_configure_accel(accel_opts, qtest, error);
-    if (!r->accel) {
+    if (!r->machine || !apply_machine_options(r, &qtest, error) ||
+        !qmem_runner_create_chardevs(r->options, error) ||
+        !(r->accel = create_accel(r, qtest, error))) {
         return FALSE;
     }
 
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
 
-        if (is_option(opt, "object")) {
+        if (qmem_runner_is_option(opt, "object")) {
             locate(r, opt);
             if (!create_object(r, opt->arg, object_ids, error)) {
                 return FALSE;
@@ -429,7 +440,7 @@ static gboolean build_machine(Runner *r, GError **error)
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
         g_autoptr(JsonObject) numa = NULL;
 
-        if (is_option(opt, "numa")) {
+        if (qmem_runner_is_option(opt, "numa")) {
             locate(r, opt);
             numa = qmem_opts_parse(opt->arg, "type", NULL, error);
             if (!numa || !qmem_numa_set_options(r->machine, numa, error)) {
@@ -447,23 +458,17 @@ static gboolean build_machine(Runner *r, GError **error)
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
 
-        locate(r, opt);
-        if (is_option(opt, "device")) {
+        if (qmem_runner_is_option(opt, "device")) {
+            locate(r, opt);
             if (!add_device(r, opt->arg, device_ids, error)) {
-                return FALSE;
-            }
-        } else if (is_option(opt, "qtest")) {
-            g_clear_pointer(&r->qtest, qmem_qtest_server_free);
-            r->qtest = qmem_qtest_server_new(
-                qmem_machine_get_address_space(r->machine));
-            qmem_qtest_server_set_io_address_space(
-                r->qtest, qmem_machine_get_io_address_space(r->machine));
-            if (!qmem_qtest_server_open(r->qtest, opt->arg, error)) {
                 return FALSE;
             }
         }
     }
     locate(r, NULL);
+    if (!qmem_runner_start_qtest(r->options, r->machine, &r->qtest, error)) {
+        return FALSE;
+    }
     qmem_machine_set_running(r->machine);
     return TRUE;
 }
@@ -510,25 +515,26 @@ static gboolean early_exit_options(Runner *r, GError **error)
                                           !strcmp(opt->arg, "?"));
 
         locate(r, opt);
-        if (is_option(opt, "h") || is_option(opt, "help")) {
+        if (qmem_runner_is_option(opt, "h") ||
+            qmem_runner_is_option(opt, "help")) {
             r->help = g_string_new(usage_text);
-        } else if (is_option(opt, "version")) {
+        } else if (qmem_runner_is_option(opt, "version")) {
             r->help = g_string_new("qmem-run version " QMEM_VERSION "\n");
-        } else if (is_option(opt, "object") && asks_help) {
+        } else if (qmem_runner_is_option(opt, "object") && asks_help) {
             if (!create_object(r, opt->arg, ids, error)) {
                 return FALSE;
             }
-        } else if (is_option(opt, "device") && asks_help) {
+        } else if (qmem_runner_is_option(opt, "device") && asks_help) {
             if (!add_device(r, opt->arg, ids, error)) {
                 return FALSE;
             }
-        } else if (is_option(opt, "accel") &&
+        } else if (qmem_runner_is_option(opt, "accel") &&
                    !accel_help(r, opt->arg, error)) {
             return FALSE;
         }
     }
     locate(r, NULL);
-    return TRUE;
+    return r->help || qmem_runner_check_backends(r->options, &r->help, error);
 }
 
 static gboolean on_signal(gpointer opaque)
@@ -550,18 +556,7 @@ static void on_quit(gpointer opaque)
 static gboolean start_monitors(Runner *r, GError **error)
 {
     r->qmp = qmem_qmp_server_new();
-    for (guint i = 0; i < r->qmp_specs->len; i++) {
-        const char *spec = g_ptr_array_index(r->qmp_specs, i);
-
-        g_autofree char *loc = g_strdup_printf("-qmp %s", spec);
-
-        qmem_loc_set(loc);
-        if (!qmem_qmp_server_listen(r->qmp, spec, error)) {
-            return FALSE;
-        }
-    }
-    locate(r, NULL);
-    return TRUE;
+    return qmem_runner_start_monitors(r->options, r->qmp, error);
 }
 
 /* Teardown in reverse: the monitors go before the machine they use. */
@@ -569,9 +564,10 @@ static void runner_teardown(Runner *r)
 {
     g_clear_pointer(&r->qmp, qmem_qmp_server_free);
     g_clear_pointer(&r->qtest, qmem_qtest_server_free);
+    qmem_chardev_free_all();
     qmem_machine_cleanup(r->machine, g_steal_pointer(&r->accel));
     g_clear_pointer(&r->loop, g_main_loop_unref);
-    g_ptr_array_unref(r->qmp_specs);
+    g_free(r->machine_accel);
     g_array_unref(r->options);
     qmem_loc_set(NULL);
     if (r->help) {
@@ -583,12 +579,13 @@ int main(int argc, char **argv)
 {
     Runner r = {
         .options = g_array_new(FALSE, TRUE, sizeof(RunnerOption)),
-        .qmp_specs = g_ptr_array_new(),
     };
     g_autoptr(GError) error = NULL;
     int status = 0;
 
     g_set_prgname(argv[0]);
+    /* This thread holds the BQL but while the main loop polls. */
+    qmem_main_loop_init();
     qmem_qmp_set_quit_handler(on_quit, &r);
     if (qmem_modules_init(&error) &&
         parse_command_line(&r, argc, argv, &error) &&

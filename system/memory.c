@@ -1,82 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Memory regions, address spaces, flat views, listeners and info mtree. */
+/* Memory regions, transactions, flat views, address spaces, listeners. */
 
-#include <inttypes.h>
 #include <string.h>
 
-#include "system/memory.h"
-
-/*
- * QEMU's Int128: a region may be 2^64 bytes long (a container of size
- * G_MAXUINT64 is taken to mean the whole address space, as
- * memory_region_init() does), and window arithmetic must not wrap.
- */
-typedef unsigned __int128 u128;
-
-#define SIZE_2_64 ((u128)1 << 64)
-
-typedef enum {
-    MR_RAM,
-    MR_CONTAINER,
-    MR_ALIAS,
-} MrKind;
-
-struct _QmemMemoryRegion {
-    GObject parent_instance;
-
-    MrKind kind;
-    char *name;
-    u128 size;
-    guint64 align;              /* 0: not set */
-    gboolean readonly;
-    gboolean unmergeable;
-
-    QmemRamBlock *ram_block;    /* MR_RAM: borrowed from its owner */
-    QmemMemoryRegion *alias;    /* MR_ALIAS: a reference */
-    guint64 alias_offset;
-    /* Accesses that reach no RAM: an I/O region's, or a container's gaps. */
-    const QmemMemoryRegionOps *ops;
-    gpointer opaque;
-
-    /* Not a reference: the container holds one on us while we are mapped. */
-    QmemMemoryRegion *container;
-    guint64 addr;
-
-    /* MR_CONTAINER: a reference each, sorted by addr, never overlapping. */
-    GPtrArray *subregions;
-};
+#include "system/memory-internal.h"
 
 G_DEFINE_FINAL_TYPE(QmemMemoryRegion, qmem_memory_region, G_TYPE_OBJECT)
-
-struct QmemAddressSpace {
-    char *name;
-    QmemMemoryRegion *root;
-    /*
-     * QmemMemorySection sorted by address; each holds a reference on its
-     * mr, so that a region deleted inside a transaction lives until the
-     * listeners have heard of its disappearance (QEMU's flatview refs).
-     */
-    GArray *view;
-    /* QmemMemoryListener, by ascending priority, stable for equal ones. */
-    GPtrArray *listeners;
-};
 
 /* Every address space, in creation order (for commit and info mtree). */
 static GPtrArray *address_spaces;
 static guint transaction_depth;
 static gboolean update_pending;
+static gboolean ioeventfd_update_pending;
 /* Set while listeners run: they may not change the memory map. */
 static gboolean updating;
 
 static u128 size_from_u64(guint64 size)
 {
     return size == G_MAXUINT64 ? SIZE_2_64 : size;
-}
-
-/* QEMU's MR_SIZE(): the offset of the last byte, 0 for empty regions. */
-static guint64 mr_last(QmemMemoryRegion *mr)
-{
-    return mr->size ? (guint64)(mr->size - 1) : 0;
 }
 
 static void qmem_memory_region_finalize(GObject *obj)
@@ -93,6 +34,7 @@ static void qmem_memory_region_finalize(GObject *obj)
         g_ptr_array_unref(mr->subregions);
     }
     g_clear_object(&mr->alias);
+    g_clear_pointer(&mr->ioeventfds, g_array_unref);
     g_free(mr->name);
     G_OBJECT_CLASS(qmem_memory_region_parent_class)->finalize(obj);
 }
@@ -231,51 +173,29 @@ guint64 qmem_memory_region_get_offset(QmemMemoryRegion *mr)
     return mr->addr;
 }
 
-/* The index of the first subregion whose address is above @addr. */
-static guint subregion_upper_bound(QmemMemoryRegion *container, guint64 addr)
-{
-    guint lo = 0, hi = container->subregions->len;
-
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-        QmemMemoryRegion *m = g_ptr_array_index(container->subregions, mid);
-
-        if (m->addr <= addr) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
-}
-
 /*
- * Empty regions overlap nothing; among the others, sorted by address, a
- * new one only has to clear its nearest non-empty neighbours.
+ * Whether @sub may go to @offset: a subregion added without priority may
+ * not overlap a sibling added the same way (empty ones overlap nothing);
+ * those added with qmem_memory_region_add_subregion_overlap() overlap
+ * whatever they like, as in QEMU.
  */
-static gboolean subregion_fits(QmemMemoryRegion *container, guint idx,
-                               guint64 offset, u128 size)
+static gboolean subregion_fits(QmemMemoryRegion *container, guint64 offset,
+                               QmemMemoryRegion *sub)
 {
     GPtrArray *subs = container->subregions;
 
-    if (!size) {
+    if (!sub->size || sub->may_overlap) {
         return TRUE;
     }
-    for (guint i = idx; i-- > 0;) {
-        QmemMemoryRegion *prev = g_ptr_array_index(subs, i);
+    for (guint i = 0; i < subs->len; i++) {
+        QmemMemoryRegion *other = g_ptr_array_index(subs, i);
 
-        if (prev->size) {
-            if ((u128)prev->addr + prev->size > offset) {
-                return FALSE;
-            }
-            break;
+        if (!other->size || other->may_overlap) {
+            continue;
         }
-    }
-    for (guint i = idx; i < subs->len; i++) {
-        QmemMemoryRegion *next = g_ptr_array_index(subs, i);
-
-        if (next->size) {
-            return (u128)offset + size <= next->addr;
+        if ((u128)other->addr + other->size > offset &&
+            (u128)offset + sub->size > other->addr) {
+            return FALSE;
         }
     }
     return TRUE;
@@ -292,9 +212,11 @@ static gboolean region_is_within(QmemMemoryRegion *mr, QmemMemoryRegion *sub)
     return FALSE;
 }
 
-void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
-                                      guint64 offset, QmemMemoryRegion *sub)
+static void add_subregion(QmemMemoryRegion *container, guint64 offset,
+                          QmemMemoryRegion *sub, int priority,
+                          gboolean may_overlap)
 {
+    GPtrArray *subs;
     guint idx;
 
     g_return_if_fail(QMEM_IS_MEMORY_REGION(container));
@@ -304,15 +226,43 @@ void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
     g_return_if_fail(!region_is_within(container, sub));
     g_assert(!updating);
 
-    idx = subregion_upper_bound(container, offset);
-    g_assert(subregion_fits(container, idx, offset, sub->size));
+    sub->priority = priority;
+    sub->may_overlap = may_overlap;
+    g_assert(subregion_fits(container, offset, sub));
+
+    /*
+     * QEMU's order, which rendering follows: higher priority first, and
+     * among equal priorities the newest first, so that it shows.
+     */
+    subs = container->subregions;
+    for (idx = 0; idx < subs->len; idx++) {
+        QmemMemoryRegion *other = g_ptr_array_index(subs, idx);
+
+        if (priority >= other->priority) {
+            break;
+        }
+    }
 
     qmem_memory_region_transaction_begin();
     sub->container = container;
     sub->addr = offset;
-    g_ptr_array_insert(container->subregions, idx, g_object_ref(sub));
+    g_ptr_array_insert(subs, idx, g_object_ref(sub));
     update_pending = TRUE;
     qmem_memory_region_transaction_commit();
+}
+
+void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
+                                      guint64 offset, QmemMemoryRegion *sub)
+{
+    add_subregion(container, offset, sub, 0, FALSE);
+}
+
+void qmem_memory_region_add_subregion_overlap(QmemMemoryRegion *container,
+                                              guint64 offset,
+                                              QmemMemoryRegion *sub,
+                                              int priority)
+{
+    add_subregion(container, offset, sub, priority, TRUE);
 }
 
 void qmem_memory_region_del_subregion(QmemMemoryRegion *container,
@@ -325,19 +275,38 @@ void qmem_memory_region_del_subregion(QmemMemoryRegion *container,
     g_return_if_fail(sub->container == container);
     g_assert(!updating);
 
-    /* Equal addresses only occur next to empty regions: scan back. */
-    idx = subregion_upper_bound(container, sub->addr);
-    while (g_ptr_array_index(container->subregions, idx - 1) != sub) {
-        idx--;
+    if (!g_ptr_array_find(container->subregions, sub, &idx)) {
+        g_assert_not_reached();
     }
 
     qmem_memory_region_transaction_begin();
-    sub = g_ptr_array_steal_index(container->subregions, idx - 1);
+    sub = g_ptr_array_steal_index(container->subregions, idx);
     sub->container = NULL;
     sub->addr = 0;
     update_pending = TRUE;
     qmem_memory_region_transaction_commit();
     g_object_unref(sub);
+}
+
+int qmem_memory_region_get_priority(QmemMemoryRegion *mr)
+{
+    g_return_val_if_fail(QMEM_IS_MEMORY_REGION(mr), 0);
+    return mr->priority;
+}
+
+GArray *qmem_memory_region_ioeventfd_list(QmemMemoryRegion *mr,
+                                          gboolean create)
+{
+    if (!mr->ioeventfds && create) {
+        mr->ioeventfds = qmem_ioeventfd_list_new();
+    }
+    return mr->ioeventfds;
+}
+
+void qmem_memory_ioeventfds_changed(void)
+{
+    g_assert(transaction_depth > 0);
+    ioeventfd_update_pending = TRUE;
 }
 
 /* Flat views */
@@ -357,30 +326,89 @@ static GArray *view_new(void)
     return view;
 }
 
-/*
- * QEMU renders a region's subregions over the region itself: where a
- * container with ops has no subregion, its own ops answer.
- */
-static void render_io(GArray *view, QmemMemoryRegion *mr, u128 off,
-                      u128 as_addr, u128 len)
+static u128 section_end(GArray *view, guint i)
+{
+    const QmemMemorySection *s = &g_array_index(view, QmemMemorySection, i);
+
+    return (u128)s->offset_within_address_space + s->size;
+}
+
+/* The index of the first section of @view that ends above @addr. */
+static guint section_ending_above(GArray *view, u128 addr)
+{
+    guint lo = 0, hi = view->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (section_end(view, mid) <= addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* Inserts the part [@off, @off + @len) of @mr, at @start, before @idx. */
+static void insert_section(GArray *view, guint idx, QmemMemoryRegion *mr,
+                           u128 off, u128 start, u128 len)
 {
     QmemMemorySection s = {
+        .mr = g_object_ref(mr),
         .offset_within_region = (guint64)off,
-        .offset_within_address_space = (guint64)as_addr,
+        .offset_within_address_space = (guint64)start,
         .size = (guint64)len,
+        .host = mr->kind == MR_RAM ? (char *)mr->ram_block->host +
+                                     (guint64)off : NULL,
+        .readonly = mr->kind == MR_RAM && mr->readonly,
     };
 
-    if (!mr->ops || !len) {
-        return;
-    }
-    s.mr = g_object_ref(mr);
-    g_array_append_val(view, s);
+    g_array_insert_val(view, idx, s);
 }
 
 /*
- * Appends the sections that show bytes [@off, @off + @len) of @mr at
- * guest-physical @as_addr, clipped to @mr's size.  Subregions are sorted
- * and disjoint, so the output comes out sorted by address.
+ * QEMU's render_memory_region() for a region that answers accesses
+ * itself (RAM, or I/O callbacks): it fills the holes that what was
+ * rendered before it (its subregions, higher-priority siblings) left in
+ * [@start, @start + @len), showing its bytes from @off on.
+ */
+static void render_terminal(GArray *view, QmemMemoryRegion *mr, u128 off,
+                            u128 start, u128 len)
+{
+    u128 end = start + len;
+    guint i = section_ending_above(view, start);
+
+    while (start < end) {
+        u128 next = end;
+        u128 piece;
+
+        if (i < view->len) {
+            const QmemMemorySection *s =
+                &g_array_index(view, QmemMemorySection, i);
+
+            if (s->offset_within_address_space <= start) {
+                u128 covered = MIN(section_end(view, i), end) - start;
+
+                off += covered;
+                start += covered;
+                i++;
+                continue;
+            }
+            next = MIN(next, (u128)s->offset_within_address_space);
+        }
+        /* A section's size is 64 bits wide: a hole of 2^64 takes two. */
+        piece = MIN(next - start, (u128)1 << 63);
+        insert_section(view, i++, mr, off, start, piece);
+        off += piece;
+        start += piece;
+    }
+}
+
+/*
+ * Renders bytes [@off, @off + @len) of @mr, clipped to its size, at
+ * guest-physical @as_addr: subregions first, by priority, then the region
+ * itself where it answers accesses.  The view stays sorted by address.
  */
 static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
                    u128 len)
@@ -391,44 +419,27 @@ static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
     len = MIN(len, mr->size - off);
 
     switch (mr->kind) {
-    case MR_RAM: {
-        QmemMemorySection s = {
-            .mr = g_object_ref(mr),
-            .offset_within_region = (guint64)off,
-            .offset_within_address_space = (guint64)as_addr,
-            .size = (guint64)len,
-            .host = (char *)mr->ram_block->host + (guint64)off,
-            .readonly = mr->readonly,
-        };
-
-        g_array_append_val(view, s);
+    case MR_RAM:
+        render_terminal(view, mr, off, as_addr, len);
         break;
-    }
     case MR_ALIAS:
         render(view, mr->alias, mr->alias_offset + off, as_addr, len);
         break;
-    case MR_CONTAINER: {
-        u128 done = off;
-
+    case MR_CONTAINER:
         for (guint i = 0; i < mr->subregions->len; i++) {
             QmemMemoryRegion *sub = g_ptr_array_index(mr->subregions, i);
-            u128 lo, hi;
+            u128 lo = MAX(off, (u128)sub->addr);
+            u128 hi = MIN(off + len, (u128)sub->addr + sub->size);
 
-            if (sub->addr >= off + len) {
-                break;
-            }
-            lo = MAX(off, (u128)sub->addr);
-            hi = MIN(off + len, (u128)sub->addr + sub->size);
             if (lo < hi) {
-                render_io(view, mr, done, as_addr + (done - off), lo - done);
                 render(view, sub, lo - sub->addr, as_addr + (lo - off),
                        hi - lo);
-                done = hi;
             }
         }
-        render_io(view, mr, done, as_addr + (done - off), off + len - done);
+        if (mr->ops) {
+            render_terminal(view, mr, off, as_addr, len);
+        }
         break;
-    }
     }
 }
 
@@ -503,6 +514,15 @@ static void update_topology_pass(QmemAddressSpace *as, GArray *old_view,
     }
 }
 
+static void address_space_update_ioeventfds(QmemAddressSpace *as)
+{
+    GArray *old = as->ioeventfds;
+
+    as->ioeventfds = qmem_ioeventfd_list_from_view(as->view);
+    qmem_ioeventfd_lists_update(as->listeners, old, as->ioeventfds);
+    g_array_unref(old);
+}
+
 static void address_space_update_topology(QmemAddressSpace *as)
 {
     GArray *old_view = as->view;
@@ -525,17 +545,31 @@ void qmem_memory_region_transaction_commit(void)
     g_assert(transaction_depth > 0);
     g_assert(!updating);
 
-    if (--transaction_depth || !update_pending) {
+    if (--transaction_depth || (!update_pending && !ioeventfd_update_pending)) {
         return;
     }
-    update_pending = FALSE;
     if (!address_spaces) {
+        update_pending = ioeventfd_update_pending = FALSE;
         return;
     }
 
     updating = TRUE;
+    if (!update_pending) {
+        /* Only ioeventfds changed: no region_add/del, no commit. */
+        ioeventfd_update_pending = FALSE;
+        for (guint i = 0; i < address_spaces->len; i++) {
+            address_space_update_ioeventfds(g_ptr_array_index(address_spaces,
+                                                              i));
+        }
+        updating = FALSE;
+        return;
+    }
+    update_pending = ioeventfd_update_pending = FALSE;
     for (guint i = 0; i < address_spaces->len; i++) {
         address_space_update_topology(g_ptr_array_index(address_spaces, i));
+    }
+    for (guint i = 0; i < address_spaces->len; i++) {
+        address_space_update_ioeventfds(g_ptr_array_index(address_spaces, i));
     }
     for (guint i = 0; i < address_spaces->len; i++) {
         QmemAddressSpace *as = g_ptr_array_index(address_spaces, i);
@@ -553,6 +587,11 @@ void qmem_memory_region_transaction_commit(void)
 
 /* Address spaces */
 
+GPtrArray *qmem_address_spaces(void)
+{
+    return address_spaces;
+}
+
 QmemAddressSpace *qmem_address_space_new(const char *name,
                                          QmemMemoryRegion *root)
 {
@@ -564,6 +603,7 @@ QmemAddressSpace *qmem_address_space_new(const char *name,
     as->name = g_strdup(name ? name : "");
     as->root = g_object_ref(root);
     as->view = generate_view(root);
+    as->ioeventfds = qmem_ioeventfd_list_from_view(as->view);
     as->listeners = g_ptr_array_new();
     if (!address_spaces) {
         address_spaces = g_ptr_array_new();
@@ -585,6 +625,7 @@ void qmem_address_space_free(QmemAddressSpace *as)
         g_clear_pointer(&address_spaces, g_ptr_array_unref);
     }
     g_ptr_array_unref(as->listeners);
+    g_array_unref(as->ioeventfds);
     g_array_unref(as->view);
     g_object_unref(as->root);
     g_free(as->name);
@@ -599,199 +640,6 @@ const QmemMemorySection *qmem_address_space_get_sections(QmemAddressSpace *as,
 
     *n = as->view->len;
     return (const QmemMemorySection *)(gpointer)as->view->data;
-}
-
-/* The index of the first section that starts above @addr. */
-static guint section_upper_bound(GArray *view, guint64 addr)
-{
-    guint lo = 0, hi = view->len;
-
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-
-        if (g_array_index(view, QmemMemorySection,
-                          mid).offset_within_address_space <= addr) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
-}
-
-const QmemMemorySection *qmem_address_space_lookup(QmemAddressSpace *as,
-                                                   guint64 addr)
-{
-    const QmemMemorySection *s;
-    guint idx;
-
-    g_return_val_if_fail(as != NULL, NULL);
-
-    idx = section_upper_bound(as->view, addr);
-    if (!idx) {
-        return NULL;
-    }
-    s = &g_array_index(as->view, QmemMemorySection, idx - 1);
-    return addr - s->offset_within_address_space < s->size ? s : NULL;
-}
-
-/* QEMU's memory_access_size(): the widest access the region takes here. */
-static guint io_access_size(const QmemMemoryRegionOps *ops, guint64 addr,
-                            guint64 len)
-{
-    guint max = ops->valid.max_access_size ? ops->valid.max_access_size : 4;
-
-    len = MIN(len, max);
-    if (!ops->valid.unaligned && addr) {
-        len = MIN(len, addr & -addr);
-    }
-    /* The largest power of two not above @len. */
-    return 1u << (63 - __builtin_clzll(len));
-}
-
-/* QEMU's memory_region_access_valid(). */
-static gboolean io_access_valid(const QmemMemoryRegionOps *ops, guint64 addr,
-                                guint size)
-{
-    guint min = ops->valid.min_access_size ? ops->valid.min_access_size : 1;
-    guint max = ops->valid.max_access_size ? ops->valid.max_access_size : 4;
-
-    if (!ops->valid.unaligned && (addr & (size - 1))) {
-        return FALSE;
-    }
-    return size >= min && size <= max;
-}
-
-/*
- * QEMU's access_with_adjusted_size(): the callbacks see the sizes they
- * implement, the pieces of a wider access combined little-endian.
- */
-static void io_dispatch(QmemMemoryRegion *mr, guint64 addr, guint64 *value,
-                        guint size, gboolean is_write)
-{
-    const QmemMemoryRegionOps *ops = mr->ops;
-    guint min = ops->impl.min_access_size ? ops->impl.min_access_size : 1;
-    guint max = ops->impl.max_access_size ? ops->impl.max_access_size : 4;
-    guint step = MAX(MIN(size, max), min);
-    guint64 mask = step == 8 ? G_MAXUINT64 : (G_GUINT64_CONSTANT(1) <<
-                                               (step * 8)) - 1;
-
-    if (!is_write) {
-        *value = 0;
-    }
-    for (guint i = 0; i < size; i += step) {
-        if (is_write) {
-            if (ops->write) {
-                ops->write(mr->opaque, addr + i, (*value >> (i * 8)) & mask,
-                           step);
-            }
-        } else if (ops->read) {
-            *value |= (ops->read(mr->opaque, addr + i, step) & mask) <<
-                      (i * 8);
-        }
-    }
-}
-
-/*
- * One access of at most 8 bytes to an I/O section, as a CPU makes it:
- * @buf holds the bytes little-endian.  Returns how many bytes it covered
- * (the rest is the next access), with *@ok cleared for an access the
- * region refuses (which reads as 0, QEMU's unassigned_mem_read()).
- */
-static guint64 io_access(const QmemMemorySection *s, guint64 addr,
-                         guint8 *buf, guint64 len, gboolean is_write,
-                         gboolean *ok)
-{
-    guint64 off = s->offset_within_region +
-                  (addr - s->offset_within_address_space);
-    guint size = io_access_size(s->mr->ops, off, len);
-    guint64 value = 0;
-
-    if (!io_access_valid(s->mr->ops, off, size)) {
-        if (!is_write) {
-            memset(buf, 0, size);
-        }
-        *ok = FALSE;
-        return size;
-    }
-    if (is_write) {
-        for (guint i = 0; i < size; i++) {
-            value |= (guint64)buf[i] << (i * 8);
-        }
-    }
-    io_dispatch(s->mr, off, &value, size, is_write);
-    if (!is_write) {
-        for (guint i = 0; i < size; i++) {
-            buf[i] = value >> (i * 8);
-        }
-    }
-    return size;
-}
-
-gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
-                               gsize len, gboolean is_write)
-{
-    gboolean ok = TRUE;
-    guint8 *p = buf;
-
-    g_return_val_if_fail(as != NULL, FALSE);
-    g_return_val_if_fail(buf != NULL || len == 0, FALSE);
-
-    while (len) {
-        guint idx = section_upper_bound(as->view, addr);
-        const QmemMemorySection *s = NULL;
-        guint64 chunk;
-
-        if (idx) {
-            s = &g_array_index(as->view, QmemMemorySection, idx - 1);
-            if (addr - s->offset_within_address_space >= s->size) {
-                s = NULL;
-            }
-        }
-        if (s && s->host) {
-            guint64 skip = addr - s->offset_within_address_space;
-            guint8 *host = (guint8 *)s->host + skip;
-
-            chunk = MIN((guint64)len, s->size - skip);
-            if (!is_write) {
-                memcpy(p, host, chunk);
-            } else if (!s->readonly) {
-                memcpy(host, p, chunk);
-            } else {
-                ok = FALSE;
-            }
-        } else if (s) {
-            /*
-             * Not cut at the section's end: QEMU clamps only RAM, an I/O
-             * region takes the whole access its ops allow from where it
-             * starts (address_space_translate_internal()), so that a
-             * 4-byte read of a 2-byte region is one access it may refuse.
-             */
-            chunk = io_access(s, addr, p, len, is_write, &ok);
-        } else {
-            /*
-             * A hole reaches up to the next section, or to the end of the
-             * address space, where the access wraps around to 0.
-             */
-            chunk = len;
-            if (idx < as->view->len) {
-                guint64 next = g_array_index(as->view, QmemMemorySection,
-                                             idx).offset_within_address_space;
-
-                chunk = MIN(chunk, next - addr);
-            } else if (addr && chunk > -addr) {
-                chunk = -addr;
-            }
-            if (!is_write) {
-                memset(p, 0, chunk);
-            }
-            ok = FALSE;
-        }
-        p += chunk;
-        len -= chunk;
-        addr += chunk;
-    }
-    return ok;
 }
 
 /* Listeners */
@@ -823,6 +671,11 @@ void qmem_memory_listener_register(QmemMemoryListener *listener,
                                                           i));
         }
     }
+    for (guint i = 0; i < as->ioeventfds->len; i++) {
+        qmem_ioeventfd_notify(listener, &g_array_index(as->ioeventfds,
+                                                       QmemIoeventfd, i),
+                              TRUE);
+    }
     if (listener->commit) {
         listener->commit(listener);
     }
@@ -838,6 +691,11 @@ void qmem_memory_listener_unregister(QmemMemoryListener *listener)
 
     as = listener->as;
     updating = TRUE;
+    for (guint i = 0; i < as->ioeventfds->len; i++) {
+        qmem_ioeventfd_notify(listener, &g_array_index(as->ioeventfds,
+                                                       QmemIoeventfd, i),
+                              FALSE);
+    }
     if (listener->region_del) {
         for (guint i = 0; i < as->view->len; i++) {
             listener->region_del(listener, &g_array_index(as->view,
@@ -851,108 +709,4 @@ void qmem_memory_listener_unregister(QmemMemoryListener *listener)
     updating = FALSE;
     g_ptr_array_remove(as->listeners, listener);
     listener->as = NULL;
-}
-
-/* info mtree, in the shape of QEMU's mtree_info() */
-
-static const char *region_type(QmemMemoryRegion *mr)
-{
-    while (mr->kind == MR_ALIAS) {
-        mr = mr->alias;
-    }
-    if (mr->kind != MR_RAM) {
-        return "i/o";
-    }
-    return mr->readonly ? "rom" : "ram";
-}
-
-static void print_region(GString *out, QmemMemoryRegion *mr, guint level,
-                         guint64 base, GPtrArray *alias_queue)
-{
-    guint64 cur_start = base + mr->addr;
-    guint64 cur_end = cur_start + mr_last(mr);
-
-    if (cur_start < base || cur_end < cur_start) {
-        g_string_append(out, "[DETECTED OVERFLOW!] ");
-    }
-    for (guint i = 0; i < level; i++) {
-        g_string_append(out, "  ");
-    }
-    g_string_append_printf(out, "%016" PRIx64 "-%016" PRIx64
-                           " (prio 0, %s): ", cur_start, cur_end,
-                           region_type(mr));
-    if (mr->kind == MR_ALIAS) {
-        if (!g_ptr_array_find(alias_queue, mr->alias, NULL)) {
-            g_ptr_array_add(alias_queue, mr->alias);
-        }
-        g_string_append_printf(out, "alias %s @%s %016" PRIx64 "-%016" PRIx64
-                               "\n", mr->name, mr->alias->name,
-                               mr->alias_offset,
-                               mr->alias_offset + mr_last(mr));
-    } else {
-        g_string_append_printf(out, "%s\n", mr->name);
-    }
-
-    if (mr->kind == MR_CONTAINER) {
-        for (guint i = 0; i < mr->subregions->len; i++) {
-            print_region(out, g_ptr_array_index(mr->subregions, i), level + 1,
-                         cur_start, alias_queue);
-        }
-    }
-}
-
-static gint address_space_compare_name(gconstpointer a, gconstpointer b)
-{
-    const QmemAddressSpace *as_a = *(QmemAddressSpace *const *)a;
-    const QmemAddressSpace *as_b = *(QmemAddressSpace *const *)b;
-
-    return strcmp(as_a->name, as_b->name);
-}
-
-void qmem_memory_print_mtree(GString *out)
-{
-    g_autoptr(GPtrArray) alias_queue = g_ptr_array_new();
-    g_autoptr(GPtrArray) roots = g_ptr_array_new();
-    guint n_as = address_spaces ? address_spaces->len : 0;
-
-    g_return_if_fail(out != NULL);
-
-    /*
-     * Address spaces that share a root print one tree under all their
-     * names, sorted; the trees come in order of their first address space.
-     */
-    for (guint i = 0; i < n_as; i++) {
-        QmemAddressSpace *as = g_ptr_array_index(address_spaces, i);
-        g_autoptr(GPtrArray) same_root = NULL;
-
-        if (g_ptr_array_find(roots, as->root, NULL)) {
-            continue;
-        }
-        g_ptr_array_add(roots, as->root);
-        same_root = g_ptr_array_new();
-        for (guint j = i; j < n_as; j++) {
-            QmemAddressSpace *other = g_ptr_array_index(address_spaces, j);
-
-            if (other->root == as->root) {
-                g_ptr_array_add(same_root, other);
-            }
-        }
-        g_ptr_array_sort(same_root, address_space_compare_name);
-        for (guint j = 0; j < same_root->len; j++) {
-            QmemAddressSpace *other = g_ptr_array_index(same_root, j);
-
-            g_string_append_printf(out, "address-space: %s\n", other->name);
-        }
-        print_region(out, as->root, 1, 0, alias_queue);
-        g_string_append_c(out, '\n');
-    }
-
-    /* The queue grows while it is printed: aliases inside alias targets. */
-    for (guint i = 0; i < alias_queue->len; i++) {
-        QmemMemoryRegion *mr = g_ptr_array_index(alias_queue, i);
-
-        g_string_append_printf(out, "memory-region: %s\n", mr->name);
-        print_region(out, mr, 1, 0, alias_queue);
-        g_string_append_c(out, '\n');
-    }
 }

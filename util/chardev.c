@@ -12,7 +12,7 @@
 
 #include <glib-unix.h>
 
-#include "util/chardev.h"
+#include "util/chardev-internal.h"
 #include "util/error.h"
 
 #define READ_CHUNK 65536
@@ -20,7 +20,8 @@
 #define OUT_COMPACT (1024 * 1024)
 
 struct QmemChardev {
-    const QmemChardevFrontend *fe;
+    char *label;                /* the -chardev id, or NULL */
+    const QmemChardevFrontend *fe;      /* NULL while none is attached */
     gpointer user_data;
 
     /* A listening chardev: the socket (else -1) and its file. */
@@ -30,7 +31,7 @@ struct QmemChardev {
 
     /* The connection, while @attached. */
     gboolean attached;
-    gpointer client;            /* what fe->connected() returned */
+    gpointer client;            /* what fe->connected() returned, or NULL */
     int in_fd;
     int out_fd;
     gboolean owns_fds;
@@ -46,6 +47,9 @@ struct QmemChardev {
     gboolean dead;              /* the peer is gone; close now */
 };
 
+/* The chardevs -chardev made, by label: QEMU's /chardevs container. */
+static GHashTable *chardevs;
+
 static void chr_update_watches(QmemChardev *chr);
 static void chr_listen_resume(QmemChardev *chr);
 
@@ -54,9 +58,19 @@ static gsize chr_pending(QmemChardev *chr)
     return chr->outbuf->len - chr->out_pos;
 }
 
-static void chr_detach(QmemChardev *chr)
+/* The frontend forgets the connection; the connection may stay. */
+static void chr_drop_client(QmemChardev *chr)
 {
     gpointer client = chr->client;
+
+    chr->client = NULL;
+    if (client) {
+        chr->fe->gone(client);
+    }
+}
+
+static void chr_detach(QmemChardev *chr)
+{
 
     if (chr->in_watch) {
         g_source_remove(chr->in_watch);
@@ -79,8 +93,7 @@ static void chr_detach(QmemChardev *chr)
     g_clear_pointer(&chr->inbuf, g_byte_array_unref);
     g_clear_pointer(&chr->outbuf, g_byte_array_unref);
     chr->attached = FALSE;
-    chr->client = NULL;
-    chr->fe->gone(client);
+    chr_drop_client(chr);
     chr_listen_resume(chr);
 }
 
@@ -127,7 +140,8 @@ static void chr_flush(QmemChardev *chr)
     if (chr->out_pos == chr->outbuf->len) {
         g_byte_array_set_size(chr->outbuf, 0);
         chr->out_pos = 0;
-    } else if (chr->fe->max_output && chr_pending(chr) > chr->fe->max_output) {
+    } else if (chr->fe && chr->fe->max_output &&
+               chr_pending(chr) > chr->fe->max_output) {
         chr->dead = TRUE;
     } else if (chr->out_pos > OUT_COMPACT &&
                chr->out_pos > chr->outbuf->len / 2) {
@@ -149,7 +163,7 @@ static void chr_deliver(QmemChardev *chr)
         return;
     }
     chr->delivering = TRUE;
-    while (!chr->dead && start < chr->inbuf->len &&
+    while (chr->client && !chr->dead && start < chr->inbuf->len &&
            chr_pending(chr) < chr->fe->pause_input) {
         gsize n = chr->fe->received(chr->client, chr->inbuf->data + start,
                                     chr->inbuf->len - start);
@@ -209,7 +223,8 @@ static gboolean chr_writable(int fd, GIOCondition cond, gpointer opaque)
  */
 static void chr_update_watches(QmemChardev *chr)
 {
-    gboolean want_in = !chr->dead && !chr->eof &&
+    /* Without a frontend input stays in the socket, as in QEMU. */
+    gboolean want_in = chr->client && !chr->dead && !chr->eof &&
                        chr_pending(chr) < chr->fe->pause_input;
     gboolean want_out = !chr->dead && chr_pending(chr) > 0;
 
@@ -247,8 +262,8 @@ static gboolean fd_is_socket(int fd)
     return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
-static void chr_attach(QmemChardev *chr, int in_fd, int out_fd,
-                       gboolean owns_fds)
+void qmem_chr_attach(QmemChardev *chr, int in_fd, int out_fd,
+                     gboolean owns_fds)
 {
     g_assert(!chr->attached);
 
@@ -261,14 +276,16 @@ static void chr_attach(QmemChardev *chr, int in_fd, int out_fd,
     chr->out_pos = 0;
     chr->eof = FALSE;
     chr->dead = FALSE;
-    if (owns_fds || chr->fe->stdio_nonblocking) {
+    if (owns_fds || (chr->fe && chr->fe->stdio_nonblocking)) {
         set_nonblocking(in_fd);
         if (out_fd != in_fd) {
             set_nonblocking(out_fd);
         }
     }
     chr->attached = TRUE;
-    chr->client = chr->fe->connected(chr, chr->user_data);
+    if (chr->fe) {
+        chr->client = chr->fe->connected(chr, chr->user_data);
+    }
     chr_update_watches(chr);
 }
 
@@ -287,230 +304,36 @@ static gboolean chr_accept(int fd, GIOCondition cond, gpointer opaque)
     /* One client at a time, as QEMU's socket chardev: the next one waits
      * in the backlog until this one is gone. */
     chr->listen_watch = 0;
-    chr_attach(chr, cfd, cfd, TRUE);
+    qmem_chr_attach(chr, cfd, cfd, TRUE);
     return G_SOURCE_REMOVE;
 }
 
 static void chr_listen_resume(QmemChardev *chr)
 {
-    if (chr->listen_fd >= 0 && !chr->listen_watch && !chr->attached) {
+    /* Clients wait in the backlog while no frontend is there. */
+    if (chr->listen_fd >= 0 && !chr->listen_watch && !chr->attached &&
+        chr->fe) {
         chr->listen_watch = g_unix_fd_add(chr->listen_fd, G_IO_IN,
                                           chr_accept, chr);
     }
 }
 
-static QmemChardev *chr_alloc(const QmemChardevFrontend *fe,
-                              gpointer user_data)
+QmemChardev *qmem_chr_alloc(const char *label)
 {
     QmemChardev *chr = g_new0(QmemChardev, 1);
 
-    chr->fe = fe;
-    chr->user_data = user_data;
+    chr->label = g_strdup(label);
     chr->listen_fd = -1;
     return chr;
 }
 
-/* QEMU's qapi_bool_parse() words. */
-static gboolean parse_on_off(const char *name, const char *value,
-                             gboolean *out, GError **error)
+void qmem_chr_set_listener(QmemChardev *chr, int listen_fd, const char *path)
 {
-    if (!strcmp(value, "on") || !strcmp(value, "yes") ||
-        !strcmp(value, "true") || !strcmp(value, "y")) {
-        *out = TRUE;
-        return TRUE;
-    }
-    if (!strcmp(value, "off") || !strcmp(value, "no") ||
-        !strcmp(value, "false") || !strcmp(value, "n")) {
-        *out = FALSE;
-        return TRUE;
-    }
-    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                "Parameter '%s' expects 'on' or 'off'", name);
-    return FALSE;
-}
-
-/* A new socket and its address for @path; -1 with @error set. */
-static int unix_socket(const char *path, struct sockaddr_un *sun,
-                       GError **error)
-{
-    int fd;
-
-    memset(sun, 0, sizeof(*sun));
-    sun->sun_family = AF_UNIX;
-    if (strlen(path) >= sizeof(sun->sun_path)) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "UNIX socket path '%s' is too long", path);
-        if (error) {
-            qmem_error_set_hint(*error, "Path must be less than %zu bytes\n",
-                                sizeof(sun->sun_path));
-        }
-        return -1;
-    }
-    strcpy(sun->sun_path, path);
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to create Unix socket: %s", g_strerror(errno));
-    }
-    return fd;
-}
-
-/* Returns the listening socket, or -1 with @error set. */
-static int unix_listen(const char *path, GError **error)
-{
-    struct sockaddr_un sun;
-    int fd = unix_socket(path, &sun, error);
-
-    if (fd < 0) {
-        return -1;
-    }
-    if (unlink(path) < 0 && errno != ENOENT) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to unlink socket %s: %s", path,
-                    g_strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to bind socket to %s: %s", path,
-                    g_strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (listen(fd, 1) < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to listen on socket: %s", g_strerror(errno));
-        close(fd);
-        unlink(path);
-        return -1;
-    }
-    return fd;
-}
-
-/* Returns the connected socket, or -1 with @error set. */
-static int unix_connect(const char *path, GError **error)
-{
-    struct sockaddr_un sun;
-    int fd = unix_socket(path, &sun, error);
-
-    if (fd < 0) {
-        return -1;
-    }
-    if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Failed to connect to '%s': %s", path,
-                    g_strerror(errno));
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-static QmemChardev *chr_new_unix_server(const char *path, gboolean wait,
-                                        const QmemChardevFrontend *fe,
-                                        gpointer user_data, GError **error)
-{
-    QmemChardev *chr;
-    int fd, cfd;
-
-    fd = unix_listen(path, error);
-    if (fd < 0) {
-        return NULL;
-    }
-    chr = chr_alloc(fe, user_data);
-    chr->listen_fd = fd;
+    g_assert(chr->listen_fd < 0);
+    chr->listen_fd = listen_fd;
     chr->path = g_strdup(path);
-    if (wait) {
-        /* QEMU blocks at startup until the first client is there. */
-        do {
-            cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-        } while (cfd < 0 && errno == EINTR);
-        if (cfd >= 0) {
-            chr_attach(chr, cfd, cfd, TRUE);
-        }
-    }
-    set_nonblocking(fd);
+    set_nonblocking(listen_fd);
     chr_listen_resume(chr);
-    return chr;
-}
-
-QmemChardev *qmem_chardev_new(const char *spec,
-                              const QmemChardevFrontend *fe,
-                              gpointer user_data, gboolean *stdio_in_use,
-                              GError **error)
-{
-    g_auto(GStrv) opts = NULL;
-    const char *path;
-    gboolean is_server = FALSE, wait = TRUE;
-    QmemChardev *chr;
-    int fd;
-
-    g_return_val_if_fail(spec != NULL && fe != NULL, NULL);
-    g_return_val_if_fail(stdio_in_use != NULL, NULL);
-
-    if (!strcmp(spec, "stdio")) {
-        if (*stdio_in_use) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "cannot use stdio by multiple character devices");
-            return NULL;
-        }
-        *stdio_in_use = TRUE;
-        chr = chr_alloc(fe, user_data);
-        chr_attach(chr, STDIN_FILENO, STDOUT_FILENO, FALSE);
-        return chr;
-    }
-    if (!g_str_has_prefix(spec, "unix:")) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "'%s' is not a valid char driver", spec);
-        return NULL;
-    }
-
-    opts = g_strsplit(spec + strlen("unix:"), ",", -1);
-    path = opts[0] ? opts[0] : "";
-    for (guint i = 1; path[0] && opts[i]; i++) {
-        char *eq = strchr(opts[i], '=');
-        const char *key = opts[i];
-        const char *value = "on";
-
-        if (eq) {
-            *eq = '\0';
-            value = eq + 1;
-        } else if (!strcmp(key, "nowait")) {
-            /* QEMU's deprecated short form for wait=off. */
-            key = "wait";
-            value = "off";
-        }
-        if (!strcmp(key, "server")) {
-            if (!parse_on_off("server", value, &is_server, error)) {
-                return NULL;
-            }
-        } else if (!strcmp(key, "wait")) {
-            if (!parse_on_off("wait", value, &wait, error)) {
-                return NULL;
-            }
-        } else {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Invalid parameter '%s'", key);
-            return NULL;
-        }
-    }
-    if (!*path) {
-        /* What QEMU says for "unix:" with nothing after it. */
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Unable to parse FD number ");
-        return NULL;
-    }
-    if (is_server) {
-        return chr_new_unix_server(path, wait, fe, user_data, error);
-    }
-    fd = unix_connect(path, error);
-    if (fd < 0) {
-        return NULL;
-    }
-    chr = chr_alloc(fe, user_data);
-    chr_attach(chr, fd, fd, TRUE);
-    return chr;
 }
 
 QmemChardev *qmem_chardev_new_fds(int in_fd, int out_fd,
@@ -521,9 +344,61 @@ QmemChardev *qmem_chardev_new_fds(int in_fd, int out_fd,
 
     g_return_val_if_fail(in_fd >= 0 && out_fd >= 0 && fe != NULL, NULL);
 
-    chr = chr_alloc(fe, user_data);
-    chr_attach(chr, in_fd, out_fd, TRUE);
+    chr = qmem_chr_alloc(NULL);
+    qmem_chr_attach(chr, in_fd, out_fd, TRUE);
+    qmem_chardev_set_frontend(chr, fe, user_data, NULL);
     return chr;
+}
+
+gboolean qmem_chardev_set_frontend(QmemChardev *chr,
+                                   const QmemChardevFrontend *fe,
+                                   gpointer user_data, GError **error)
+{
+    g_return_val_if_fail(chr != NULL && fe != NULL, FALSE);
+
+    if (chr->fe) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Device '%s' is in use", chr->label ? chr->label : "");
+        return FALSE;
+    }
+    chr->fe = fe;
+    chr->user_data = user_data;
+    if (chr->attached && !chr->dead) {
+        if (fe->stdio_nonblocking) {
+            set_nonblocking(chr->in_fd);
+            set_nonblocking(chr->out_fd);
+        }
+        chr->client = fe->connected(chr, user_data);
+        /* Input that waited for a frontend is offered now. */
+        chr_deliver(chr);
+    }
+    chr_listen_resume(chr);
+    return TRUE;
+}
+
+void qmem_chardev_clear_frontend(QmemChardev *chr)
+{
+    g_return_if_fail(chr != NULL && !chr->delivering);
+
+    if (!chr->fe) {
+        return;
+    }
+    chr_drop_client(chr);
+    chr->fe = NULL;
+    chr->user_data = NULL;
+    if (chr->listen_watch) {
+        g_source_remove(chr->listen_watch);
+        chr->listen_watch = 0;
+    }
+    if (chr->attached) {
+        chr_update_watches(chr);
+    }
+}
+
+const char *qmem_chardev_get_label(QmemChardev *chr)
+{
+    g_return_val_if_fail(chr != NULL, NULL);
+    return chr->label;
 }
 
 gboolean qmem_chardev_is_connected(QmemChardev *chr)
@@ -588,6 +463,41 @@ void qmem_chardev_free(QmemChardev *chr)
     if (chr->attached) {
         chr_detach(chr);
     }
+    if (chr->label && chardevs &&
+        g_hash_table_lookup(chardevs, chr->label) == chr) {
+        g_hash_table_remove(chardevs, chr->label);
+        if (!g_hash_table_size(chardevs)) {
+            g_clear_pointer(&chardevs, g_hash_table_unref);
+        }
+    }
     g_free(chr->path);
+    g_free(chr->label);
     g_free(chr);
+}
+
+void qmem_chr_register(QmemChardev *chr)
+{
+    g_assert(chr->label && !qmem_chardev_find(chr->label));
+    if (!chardevs) {
+        chardevs = g_hash_table_new(g_str_hash, g_str_equal);
+    }
+    g_hash_table_insert(chardevs, chr->label, chr);
+}
+
+QmemChardev *qmem_chardev_find(const char *label)
+{
+    g_return_val_if_fail(label != NULL, NULL);
+    return chardevs ? g_hash_table_lookup(chardevs, label) : NULL;
+}
+
+void qmem_chardev_free_all(void)
+{
+    while (chardevs) {
+        GHashTableIter iter;
+        gpointer chr;
+
+        g_hash_table_iter_init(&iter, chardevs);
+        g_hash_table_iter_next(&iter, NULL, &chr);
+        qmem_chardev_free(chr);
+    }
 }

@@ -69,3 +69,14 @@ void qmem_error_report_err(const GError *error)
         qmem_error_printf("%s", hint);
     }
 }
+
+void qmem_log_guest_error(const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    g_debug("guest error: %s", msg);
+}

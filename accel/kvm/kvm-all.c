@@ -11,6 +11,7 @@
 #include "qom/module.h"
 #include "qom/property.h"
 #include "util/error.h"
+#include "util/main-loop.h"
 
 #define KVM_DEVICE_DEFAULT          "/dev/kvm"
 #define KVM_SLOTS_DEFAULT_MAX       32      /* kernels that report 0 */
@@ -20,6 +21,7 @@ enum {
     PROP_0,
     PROP_DEVICE,
     PROP_MEMTEST_TIMEOUT,
+    PROP_GUEST_LOG,
     N_PROPS
 };
 
@@ -47,7 +49,11 @@ static void kvm_teardown(QmemKvmAccel *s)
 {
     qmem_kvm_stop_vcpus(s);
     g_clear_pointer(&s->request, qmem_kvm_request_free);
+    g_clear_error(&s->guest_error);
+    qmem_kvm_io_listener_unregister(s);
     qmem_kvm_memory_listener_unregister(s);
+    s->as = NULL;
+    s->io_as = NULL;
     qmem_kvm_destroy_vcpus(s);
     if (s->vm_fd >= 0) {
         close(s->vm_fd);
@@ -62,6 +68,8 @@ static void kvm_teardown(QmemKvmAccel *s)
     qmem_kvm_memslots_reset(s);
     s->started = FALSE;
     s->quit = FALSE;
+    s->ioeventfds = FALSE;
+    s->irq_status = FALSE;
 }
 
 static gboolean kvm_fail_init(GError **error, int err, const char *fmt, ...)
@@ -133,6 +141,8 @@ static gboolean kvm_read_limits(QmemKvmAccel *s, guint n_cpus, GError **error)
     s->nr_slots_max = kvm_nr_memslots(s->vm_fd);
     s->readonly_mem = kvm_check_extension(s->vm_fd,
                                           KVM_CAP_READONLY_MEM) > 0;
+    /* QEMU's kvm_eventfds_allowed. */
+    s->ioeventfds = kvm_check_extension(s->vm_fd, KVM_CAP_IOEVENTFD) > 0;
     max_vcpus = kvm_check_extension(s->vm_fd, KVM_CAP_MAX_VCPUS);
     if (!max_vcpus) {
         max_vcpus = kvm_check_extension(s->vm_fd, KVM_CAP_NR_VCPUS);
@@ -157,20 +167,25 @@ static gboolean kvm_read_limits(QmemKvmAccel *s, guint n_cpus, GError **error)
 }
 
 static gboolean kvm_init_machine(QmemAccel *accel,
-                                 QmemAddressSpace *system_memory, guint n_cpus,
+                                 QmemAddressSpace *system_memory,
+                                 QmemAddressSpace *system_io, guint n_cpus,
                                  GError **error)
 {
     QmemKvmAccel *s = QMEM_KVM_ACCEL(accel);
 
     g_return_val_if_fail(s->vm_fd < 0, FALSE);
 
+    /* The irqchip first: each vCPU gets its local APIC when created. */
     if (!kvm_open_vm(s, error) || !kvm_read_limits(s, n_cpus, error)
+        || !qmem_kvm_irqchip_create(s, error)
         || !qmem_kvm_arch_init_vm(s, error)
         || !qmem_kvm_init_vcpus(s, n_cpus, error)) {
         kvm_teardown(s);
         return FALSE;
     }
+    s->io_as = system_io;
     qmem_kvm_memory_listener_register(s, system_memory);
+    qmem_kvm_io_listener_register(s, system_io);
     if (!qmem_kvm_start_vcpu_threads(s, error)) {
         kvm_teardown(s);
         return FALSE;
@@ -205,12 +220,17 @@ static void kvm_get_memslots(QmemAccel *accel, guint *max, guint *free)
 
 static void kvm_start(QmemAccel *accel)
 {
-    QmemKvmAccel *s = QMEM_KVM_ACCEL(accel);
+    qmem_kvm_vcpus_start(QMEM_KVM_ACCEL(accel));
+}
 
-    g_mutex_lock(&s->lock);
-    s->started = TRUE;
-    g_cond_broadcast(&s->cond);
-    g_mutex_unlock(&s->lock);
+static void kvm_stop(QmemAccel *accel)
+{
+    qmem_kvm_vcpus_stop(QMEM_KVM_ACCEL(accel));
+}
+
+static gboolean kvm_ioeventfds_enabled(QmemAccel *accel)
+{
+    return QMEM_KVM_ACCEL(accel)->ioeventfds;
 }
 
 static void kvm_shutdown(QmemAccel *accel)
@@ -254,6 +274,11 @@ static void qmem_kvm_accel_get_property(GObject *obj, guint prop_id,
     case PROP_MEMTEST_TIMEOUT:
         g_value_set_uint(value, s->memtest_timeout_ms);
         break;
+    case PROP_GUEST_LOG:
+        g_mutex_lock(&s->log_lock);
+        g_value_set_string(value, s->guest_log->str);
+        g_mutex_unlock(&s->log_lock);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
     }
@@ -265,7 +290,8 @@ static void qmem_kvm_accel_finalize(GObject *obj)
 
     kvm_teardown(s);
     g_free(s->device);
-    g_mutex_clear(&s->lock);
+    g_string_free(s->guest_log, TRUE);
+    g_mutex_clear(&s->log_lock);
     g_cond_clear(&s->cond);
     G_OBJECT_CLASS(qmem_kvm_accel_parent_class)->finalize(obj);
 }
@@ -281,9 +307,14 @@ static void qmem_kvm_accel_class_init(QmemKvmAccelClass *klass)
     accel_class->init_machine = kvm_init_machine;
     accel_class->get_memslots = kvm_get_memslots;
     accel_class->start = kvm_start;
+    accel_class->stop = kvm_stop;
     accel_class->shutdown = kvm_shutdown;
     accel_class->phys_bits = kvm_phys_bits;
     accel_class->guest_memtest = qmem_kvm_guest_memtest;
+    accel_class->guest_io = qmem_kvm_guest_io;
+    accel_class->set_irq = qmem_kvm_set_irq;
+    accel_class->send_msi = qmem_kvm_send_msi;
+    accel_class->ioeventfds_enabled = kvm_ioeventfds_enabled;
     accel_class->kind = QMEM_ACCEL_KIND_KVM;
 
     props[PROP_DEVICE] =
@@ -299,6 +330,10 @@ static void qmem_kvm_accel_class_init(QmemKvmAccelClass *klass)
                           0, G_MAXUINT, 0,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
                           G_PARAM_EXPLICIT_NOTIFY);
+    props[PROP_GUEST_LOG] =
+        g_param_spec_string(QMEM_KVM_ACCEL_PROP_GUEST_LOG, NULL,
+                            "What the guest payload logged (newest lines)",
+                            "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(object_class, N_PROPS, props);
 }
 
@@ -311,7 +346,8 @@ static void qmem_kvm_accel_init(QmemKvmAccel *s)
     s->device = g_strdup(KVM_DEVICE_DEFAULT);
     s->fd = -1;
     s->vm_fd = -1;
-    g_mutex_init(&s->lock);
+    s->guest_log = g_string_new(NULL);
+    g_mutex_init(&s->log_lock);
     g_cond_init(&s->cond);
 }
 

@@ -186,6 +186,7 @@ void qmem_kvm_memory_listener_register(QmemKvmAccel *s, QmemAddressSpace *as)
     s->as = as;
     s->listener.region_add = kvm_region_add;
     s->listener.region_del = kvm_region_del;
+    qmem_kvm_ioeventfd_init_memory_listener(s);
     /* QEMU's MEMORY_LISTENER_PRIORITY_ACCEL */
     s->listener.priority = 10;
     s->listener.name = "kvm-memory";
@@ -199,7 +200,6 @@ void qmem_kvm_memory_listener_unregister(QmemKvmAccel *s)
         qmem_memory_listener_unregister(&s->listener);
         s->listening = FALSE;
     }
-    s->as = NULL;
 }
 
 void qmem_kvm_memslots_reset(QmemKvmAccel *s)

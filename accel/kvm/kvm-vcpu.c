@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* KVM vCPUs: one thread each, KVM_RUN, kicks with SIG_IPI, exits. */
+/* KVM vCPUs: one thread each, vCPU 0's turns and idle waits, kicks. */
 
 #include <errno.h>
 #include <signal.h>
@@ -9,6 +9,7 @@
 
 #include "accel/kvm/kvm-internal.h"
 #include "util/error.h"
+#include "util/main-loop.h"
 
 #define SIG_IPI                     SIGUSR1
 
@@ -35,7 +36,8 @@ void qmem_kvm_vcpu_kick(QmemKvmVcpu *cpu)
 {
     /*
      * immediate_exit catches a vCPU that is about to enter KVM_RUN, the
-     * signal one that is inside it.
+     * signal one that is inside it.  The vCPU clears immediate_exit under
+     * the BQL before it looks at why it was kicked.
      */
     __atomic_store_n(&cpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
     if (cpu->has_tid) {
@@ -43,15 +45,27 @@ void qmem_kvm_vcpu_kick(QmemKvmVcpu *cpu)
     }
 }
 
+void qmem_kvm_vcpu_wake(QmemKvmAccel *s)
+{
+    if (s->n_cpus) {
+        s->cpus[0].wake = TRUE;
+        g_cond_broadcast(&s->cond);
+    }
+}
+
 gboolean qmem_kvm_vcpu_run(QmemKvmVcpu *cpu, GError **error)
 {
-    if (ioctl(cpu->fd, KVM_RUN, 0) < 0) {
-        if (errno == EINTR || errno == EAGAIN) {
+    int ret = ioctl(cpu->fd, KVM_RUN, 0);
+    int err = errno;
+
+    cpu->io_pending = FALSE;
+    if (ret < 0) {
+        if (err == EINTR || err == EAGAIN) {
             cpu->run->exit_reason = KVM_EXIT_INTR;
             return TRUE;
         }
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "KVM_RUN failed: %s", g_strerror(errno));
+                    "KVM_RUN failed: %s", g_strerror(err));
         return FALSE;
     }
     return TRUE;
@@ -77,11 +91,6 @@ void qmem_kvm_vcpu_exit_error(QmemKvmVcpu *cpu, GError **error)
                     "KVM internal error. Suberror: %u",
                     run->internal.suberror);
         break;
-    case KVM_EXIT_IO:
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "guest vCPU %u accessed I/O port 0x%x", cpu->index,
-                    run->io.port);
-        break;
     default:
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "KVM: unknown exit reason %u", run->exit_reason);
@@ -89,23 +98,166 @@ void qmem_kvm_vcpu_exit_error(QmemKvmVcpu *cpu, GError **error)
     }
 }
 
-/* Secondary vCPUs run until their first HLT, then stay parked. */
-static void kvm_vcpu_park(QmemKvmVcpu *cpu)
+/*
+ * KVM finishes an exit (the data of an IN or an MMIO read, the skipped
+ * instruction) at the next KVM_RUN; before the vCPU's registers are
+ * reset, that run happens with immediate_exit set, so that it changes
+ * nothing after the reset.
+ */
+static gboolean kvm_vcpu_flush_exit(QmemKvmVcpu *cpu, GError **error)
 {
-    g_autoptr(GError) error = NULL;
+    int ret;
 
-    for (;;) {
-        if (__atomic_load_n(&cpu->run->immediate_exit, __ATOMIC_SEQ_CST) ||
-            !qmem_kvm_vcpu_run(cpu, &error)) {
-            return;
+    if (!cpu->io_pending) {
+        return TRUE;
+    }
+    __atomic_store_n(&cpu->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    ret = ioctl(cpu->fd, KVM_RUN, 0);
+    cpu->io_pending = FALSE;
+    if (ret == 0 || errno != EINTR) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "KVM_RUN failed to complete an access: %s",
+                    g_strerror(ret == 0 ? EPROTO : errno));
+        return FALSE;
+    }
+    __atomic_store_n(&cpu->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+    return TRUE;
+}
+
+/* Whether vCPU 0 has a reason to leave its idle wait.  Under the BQL. */
+static gboolean kvm_vcpu0_has_work(QmemKvmAccel *s, QmemKvmVcpu *cpu)
+{
+    return s->quit || !s->started || cpu->wake ||
+           qmem_kvm_request_pending(s);
+}
+
+/*
+ * Between turns, under the BQL: waits for work (a request, a wake, stop
+ * or quit) or QMEM_KVM_IDLE_TIMEOUT_MS, then sets up the next turn: a
+ * boot from the entry point when the guest must (re)start, a request, or
+ * a turn in which the guest polls its devices.
+ *
+ * Returns: %FALSE when there is no turn to run (stop, quit, or a request
+ *   answered without the guest).
+ */
+static gboolean kvm_vcpu0_begin_turn(QmemKvmAccel *s, QmemKvmVcpu *cpu)
+{
+    gint64 deadline = g_get_monotonic_time() +
+                      QMEM_KVM_IDLE_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+    QmemKvmRequest *req;
+    GError *error = NULL;
+
+    /* The first boot is at once; after a crash the wait paces restarts. */
+    while (cpu->booted && !kvm_vcpu0_has_work(s, cpu)) {
+        if (!qmem_bql_cond_wait_until(&s->cond, deadline)) {
+            break;
         }
-        if (cpu->run->exit_reason != KVM_EXIT_INTR) {
-            return;
+    }
+    if (s->quit || !s->started) {
+        return FALSE;
+    }
+    cpu->wake = FALSE;
+    req = cpu->ready ? qmem_kvm_request_pending(s) : NULL;
+    if (req) {
+        req->taken = TRUE;
+        if (g_atomic_int_get(&req->cancelled)) {
+            qmem_kvm_request_complete(s, req, g_error_new_literal(
+                QMEM_ERROR, QMEM_ERROR_GENERIC, "cancelled"));
+            return FALSE;
         }
+        if (s->guest_error) {
+            qmem_kvm_request_complete(s, req,
+                                      g_steal_pointer(&s->guest_error));
+            return FALSE;
+        }
+    }
+    if (!cpu->ready) {
+        cpu->booted = TRUE;
+        if (!kvm_vcpu_flush_exit(cpu, &error) ||
+            !qmem_kvm_arch_reset_vcpu(s, cpu, &error)) {
+            g_clear_error(&s->guest_error);
+            s->guest_error = error;
+            return FALSE;
+        }
+    }
+    qmem_kvm_arch_request_prepare(s, req);
+    cpu->turn_req = req;
+    cpu->in_turn = TRUE;
+    return TRUE;
+}
+
+/* After a turn that ended, under the BQL. */
+static void kvm_vcpu0_end_turn(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                               QmemKvmTurnResult result, GError *error)
+{
+    QmemKvmRequest *req = g_steal_pointer(&cpu->turn_req);
+
+    cpu->in_turn = FALSE;
+    cpu->ready = result == QMEM_KVM_TURN_IDLE;
+    if (req) {
+        if (!error && cpu->ready &&
+            !qmem_kvm_request_read_result(s, req, &error)) {
+            /* The guest did not do what it was asked: start it over. */
+            cpu->ready = FALSE;
+        }
+        qmem_kvm_request_complete(s, req, error);
+    } else if (error) {
+        /* A crash between requests: the next request reports it. */
+        g_clear_error(&s->guest_error);
+        s->guest_error = error;
     }
 }
 
-/* vCPU 0 runs the memory test requests; the others park once started. */
+/*
+ * vCPU 0 runs the payload for as long as the machine runs: turns from
+ * the idle port back to it, each serving a request or polling devices,
+ * with an idle wait between them.  Under the BQL.
+ */
+static void kvm_vcpu0_loop(QmemKvmAccel *s, QmemKvmVcpu *cpu)
+{
+    while (!s->quit) {
+        QmemKvmTurnResult result;
+        GError *error = NULL;
+
+        if (!s->started) {
+            if (cpu->turn_req && g_atomic_int_get(&cpu->turn_req->cancelled)) {
+                /* Stopped mid-request and then cancelled: give it back. */
+                kvm_vcpu0_end_turn(s, cpu, QMEM_KVM_TURN_INTERRUPTED,
+                                   g_error_new_literal(QMEM_ERROR,
+                                                       QMEM_ERROR_GENERIC,
+                                                       "cancelled"));
+            }
+            cpu->stopped = TRUE;
+            g_cond_broadcast(&s->cond);
+            qmem_bql_cond_wait(&s->cond);
+            continue;
+        }
+        cpu->stopped = FALSE;
+        if (!cpu->in_turn && !kvm_vcpu0_begin_turn(s, cpu)) {
+            continue;
+        }
+        result = qmem_kvm_exec_turn(s, cpu, &error);
+        if (result == QMEM_KVM_TURN_INTERRUPTED) {
+            QmemKvmRequest *req = cpu->turn_req;
+
+            if (!req || !g_atomic_int_get(&req->cancelled)) {
+                /* Stop or quit: resume this turn after start. */
+                continue;
+            }
+            /* Cancelled mid-walk: the main thread words the error. */
+            error = g_error_new_literal(QMEM_ERROR, QMEM_ERROR_GENERIC,
+                                        "cancelled");
+        }
+        kvm_vcpu0_end_turn(s, cpu, result, error);
+    }
+}
+
+/*
+ * The other vCPUs stay parked in their threads and never enter the
+ * guest: with the in-kernel irqchip a HLT no longer exits to the VMM, so
+ * a halted vCPU would sit inside KVM_RUN, and nothing in the payload uses
+ * them yet.  Their KVM vCPUs (and local APICs) exist all the same.
+ */
 static gpointer kvm_vcpu_thread(gpointer opaque)
 {
     QmemKvmVcpu *cpu = opaque;
@@ -116,30 +268,22 @@ static gpointer kvm_vcpu_thread(gpointer opaque)
     sigaddset(&set, SIG_IPI);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
-    g_mutex_lock(&s->lock);
+    qmem_bql_lock();
     cpu->tid = pthread_self();
     cpu->has_tid = TRUE;
-    while (!s->quit) {
-        QmemKvmRequest *req = s->request;
-
-        if (s->started && cpu->index == 0 && req && !req->done) {
-            g_mutex_unlock(&s->lock);
-            qmem_kvm_memtest_run(s, cpu, req);
-            g_mutex_lock(&s->lock);
-            req->done = TRUE;
-            g_cond_broadcast(&s->cond);
-        } else if (s->started && cpu->index != 0 && !cpu->parked) {
-            g_mutex_unlock(&s->lock);
-            kvm_vcpu_park(cpu);
-            g_mutex_lock(&s->lock);
-            cpu->parked = TRUE;
-            g_cond_broadcast(&s->cond);
-        } else {
-            g_cond_wait(&s->cond, &s->lock);
+    if (cpu->index == 0) {
+        kvm_vcpu0_loop(s, cpu);
+    } else {
+        cpu->stopped = TRUE;
+        g_cond_broadcast(&s->cond);
+        while (!s->quit) {
+            qmem_bql_cond_wait(&s->cond);
         }
     }
     cpu->has_tid = FALSE;
-    g_mutex_unlock(&s->lock);
+    cpu->stopped = TRUE;
+    g_cond_broadcast(&s->cond);
+    qmem_bql_unlock();
     return NULL;
 }
 
@@ -171,6 +315,7 @@ gboolean qmem_kvm_init_vcpus(QmemKvmAccel *s, guint n_cpus, GError **error)
             return FALSE;
         }
         cpu->run = run;
+        cpu->log_line = g_string_new(NULL);
         if (!qmem_kvm_arch_init_vcpu(s, cpu, error)) {
             return FALSE;
         }
@@ -193,9 +338,37 @@ gboolean qmem_kvm_start_vcpu_threads(QmemKvmAccel *s, GError **error)
     return TRUE;
 }
 
+void qmem_kvm_vcpus_start(QmemKvmAccel *s)
+{
+    s->started = TRUE;
+    g_cond_broadcast(&s->cond);
+}
+
+void qmem_kvm_vcpus_stop(QmemKvmAccel *s)
+{
+    s->started = FALSE;
+    if (!s->n_cpus) {
+        return;
+    }
+    qmem_kvm_vcpu_kick(&s->cpus[0]);
+    if (s->cpus[0].has_tid && pthread_equal(s->cpus[0].tid, pthread_self())) {
+        /* A device stops the machine from vCPU 0: it stops after the exit. */
+        return;
+    }
+    g_cond_broadcast(&s->cond);
+    /* vCPU 0 may need the BQL to get out: wait without it. */
+    while (s->cpus[0].thread && !s->cpus[0].stopped) {
+        qmem_bql_cond_wait(&s->cond);
+    }
+}
+
 void qmem_kvm_stop_vcpus(QmemKvmAccel *s)
 {
-    g_mutex_lock(&s->lock);
+    gboolean locked = qmem_bql_locked();
+
+    if (!locked) {
+        qmem_bql_lock();
+    }
     s->quit = TRUE;
     /* vCPU 0 leaves a walk only when its request is cancelled. */
     if (s->request) {
@@ -207,12 +380,16 @@ void qmem_kvm_stop_vcpus(QmemKvmAccel *s)
         }
     }
     g_cond_broadcast(&s->cond);
-    g_mutex_unlock(&s->lock);
+    /* The threads take the BQL on their way out (QEMU's cpu_remove_sync). */
+    qmem_bql_unlock();
     for (guint i = 0; i < s->n_cpus; i++) {
         if (s->cpus[i].thread) {
             g_thread_join(s->cpus[i].thread);
             s->cpus[i].thread = NULL;
         }
+    }
+    if (locked) {
+        qmem_bql_lock();
     }
 }
 
@@ -224,6 +401,9 @@ void qmem_kvm_destroy_vcpus(QmemKvmAccel *s)
         }
         if (s->cpus[i].fd >= 0) {
             close(s->cpus[i].fd);
+        }
+        if (s->cpus[i].log_line) {
+            g_string_free(s->cpus[i].log_line, TRUE);
         }
     }
     g_clear_pointer(&s->cpus, g_free);

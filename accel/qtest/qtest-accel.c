@@ -127,6 +127,7 @@ static void qtest_accel_region_del(QmemMemoryListener *listener,
 
 static gboolean qtest_accel_init_machine(QmemAccel *accel,
                                          QmemAddressSpace *system_memory,
+                                         QmemAddressSpace *system_io,
                                          guint n_cpus, GError **error)
 {
     QmemQtestAccel *q = QMEM_QTEST_ACCEL(accel);
@@ -156,6 +157,20 @@ static void qtest_accel_shutdown(QmemAccel *accel)
         qmem_memory_listener_unregister(&q->listener);
         qmem_clock_set_virtual_manual(FALSE);
     }
+}
+
+/*
+ * No interrupt controller to deliver to: a test sees interrupts at the
+ * devices' GPIO lines instead (qtest's irq interception).
+ */
+static int qtest_accel_set_irq(QmemAccel *accel, guint gsi, int level)
+{
+    return 0;
+}
+
+static int qtest_accel_send_msi(QmemAccel *accel, guint64 addr, guint32 data)
+{
+    return 0;
 }
 
 guint qmem_qtest_accel_get_n_overcommitted(QmemQtestAccel *accel)
@@ -223,6 +238,8 @@ static void qmem_qtest_accel_class_init(QmemQtestAccelClass *klass)
     accel_class->init_machine = qtest_accel_init_machine;
     accel_class->get_memslots = qtest_accel_get_memslots;
     accel_class->shutdown = qtest_accel_shutdown;
+    accel_class->set_irq = qtest_accel_set_irq;
+    accel_class->send_msi = qtest_accel_send_msi;
     accel_class->kind = QMEM_ACCEL_KIND_QTEST;
 
     props[PROP_MEMSLOTS] =

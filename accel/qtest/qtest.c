@@ -2,10 +2,13 @@
 /* The qtest line protocol server: guest memory access for tests. */
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "accel/qtest/qtest-internal.h"
+#include "qom/module.h"
 #include "util/chardev.h"
+#include "util/error-report.h"
 #include "util/cutils.h"
 #include "util/error.h"
 #include "util/timer.h"
@@ -24,9 +27,17 @@ struct QmemQtestServer {
     QmemAddressSpace *as;
     QmemAddressSpace *io;       /* port I/O, or NULL */
     GList *clients;
-    GList *chardevs;
+    GList *chardevs;            /* owned */
+    QmemChardev *borrowed;      /* "chardev:ID": the frontend only */
     gboolean has_stdio;
+
+    FILE *log;                  /* -qtest-log, or NULL */
+    gboolean log_owned;         /* to be closed (not stderr) */
+    GTimer *timer;              /* since the last client connected */
+    QtestIrqState irq;
 };
+
+#define FMT_TIMEVAL "%.06f"
 
 static GHashTable *extra_commands;
 
@@ -37,6 +48,7 @@ static const char *const builtin_names[] = {
     "writeb", "writew", "writel", "writeq",
     "read", "write", "b64read", "b64write", "memset", "endianness",
     "inb", "inw", "inl", "outb", "outw", "outl", "clock_step", "clock_set",
+    "irq_intercept_in", "irq_intercept_out", "set_irq_in", "module_load",
 };
 
 /* qmem's own commands, beyond QEMU's. */
@@ -281,6 +293,13 @@ static void qtest_b64write(QmemQtestServer *s, char **argv, GString *reply)
     }
     /* Invalid characters are skipped by the decoder, as in QEMU. */
     data = g_base64_decode_inplace(argv[3], &out_len);
+    if (out_len != len) {
+        g_autofree char *msg = g_strdup_printf(
+            "b64write: data length mismatch (told %" PRIu64 ", found %"
+            G_GSIZE_FORMAT ")\n", len, out_len);
+
+        qmem_qtest_server_log_send(s, msg);
+    }
     qmem_address_space_rw(s->as, addr, data, MIN(out_len, len), TRUE);
     g_string_append(reply, "OK");
 }
@@ -333,6 +352,24 @@ static void qtest_memset(QmemQtestServer *s, char **argv, GString *reply)
     g_string_append(reply, "OK");
 }
 
+/*
+ * module_load PREFIX NAME: QEMU's module_load() of module PREFIX+NAME;
+ * "OK" when it is there (qmem loads every module at start), "FAIL" when
+ * there is none, and "FAIL" with the reason on stderr when it would not
+ * load.
+ */
+static void qtest_module_load(char **argv, GString *reply)
+{
+    g_autofree char *name = g_strconcat(argv[1], argv[2], NULL);
+    g_autoptr(GError) error = NULL;
+    int rv = qmem_module_load_name(name, &error);
+
+    if (rv < 0) {
+        qmem_error_report_err(error);
+    }
+    g_string_append(reply, rv > 0 ? "OK" : "FAIL");
+}
+
 typedef struct {
     const char *name;
     guint n_args;
@@ -347,6 +384,8 @@ static const CommandShape shapes[] = {
     { "inb", 1 }, { "inw", 1 }, { "inl", 1 },
     { "outb", 2 }, { "outw", 2 }, { "outl", 2 },
     { "clock_set", 1 },
+    { "irq_intercept_in", 1 }, { "irq_intercept_out", 1 },
+    { "set_irq_in", 4 }, { "module_load", 2 },
 };
 
 static gsize width_of(char suffix)
@@ -404,6 +443,13 @@ static void process_command(QmemQtestServer *s, char **argv, GString *reply)
     } else if ((!strcmp(cmd, "clock_step") || !strcmp(cmd, "clock_set")) &&
                qmem_qtest_enabled()) {
         qtest_clock(s, argv, !strcmp(cmd, "clock_step"), reply);
+    } else if (!strcmp(cmd, "irq_intercept_in") ||
+               !strcmp(cmd, "irq_intercept_out")) {
+        qmem_qtest_irq_intercept(s, argv, cmd[14] == 'o', reply);
+    } else if (!strcmp(cmd, "set_irq_in")) {
+        qmem_qtest_set_irq_in(s, argv, reply);
+    } else if (!strcmp(cmd, "module_load")) {
+        qtest_module_load(argv, reply);
     } else if ((handler = qmem_command(cmd)) ||
                (extra_commands &&
                 (handler = g_hash_table_lookup(extra_commands, cmd)))) {
@@ -415,6 +461,54 @@ static void process_command(QmemQtestServer *s, char **argv, GString *reply)
         }
     } else {
         g_string_append_printf(reply, "FAIL Unknown command '%s'", cmd);
+    }
+}
+
+/* The log is QEMU's: "[R +T] COMMAND", "[S +T] REPLY", T from the open. */
+static double elapsed(QmemQtestServer *s)
+{
+    return g_timer_elapsed(s->timer, NULL);
+}
+
+static void log_receive(QmemQtestServer *s, char **argv)
+{
+    if (!s->log) {
+        return;
+    }
+    fprintf(s->log, "[R +" FMT_TIMEVAL "]", elapsed(s));
+    for (guint i = 0; argv[i]; i++) {
+        fprintf(s->log, " %s", argv[i]);
+    }
+    fputc('\n', s->log);
+}
+
+/* As QEMU, replies are logged only while a client is connected. */
+void qmem_qtest_server_log_send(QmemQtestServer *s, const char *text)
+{
+    if (s->log && s->clients) {
+        fprintf(s->log, "[S +" FMT_TIMEVAL "] %s", elapsed(s), text);
+    }
+}
+
+static void log_reply(QmemQtestServer *s, GString *reply)
+{
+    if (s->log && s->clients) {
+        fprintf(s->log, "[S +" FMT_TIMEVAL "] %s\n", elapsed(s), reply->str);
+    }
+}
+
+QtestIrqState *qmem_qtest_server_get_irq_state(QmemQtestServer *server)
+{
+    return &server->irq;
+}
+
+void qmem_qtest_server_send_async(QmemQtestServer *server, const char *text)
+{
+    qmem_qtest_server_log_send(server, text);
+    for (GList *l = server->clients; l; l = l->next) {
+        QtestClient *c = l->data;
+
+        qmem_chardev_write(c->chr, text, strlen(text));
     }
 }
 
@@ -439,7 +533,9 @@ void qmem_qtest_server_process_line(QmemQtestServer *server, const char *line,
      * allocate a pointer per byte.
      */
     argv = g_strsplit(copy, " ", QMEM_QTEST_MAX_WORDS);
+    log_receive(server, argv);
     process_command(server, argv, reply);
+    log_reply(server, reply);
 }
 
 void qmem_qtest_register_command(const char *name,
@@ -484,6 +580,7 @@ static gsize client_received(gpointer opaque, const guint8 *data, gsize len)
     if (!nl) {
         c->scanned = len;
         if (!c->skipping && len > QMEM_QTEST_MAX_LINE) {
+            qmem_qtest_server_log_send(c->server, too_long);
             qmem_chardev_write(c->chr, too_long, strlen(too_long));
             c->skipping = TRUE;
         }
@@ -497,6 +594,7 @@ static gsize client_received(gpointer opaque, const guint8 *data, gsize len)
     if (c->skipping) {
         c->skipping = FALSE;
     } else if ((gsize)(nl - data) > QMEM_QTEST_MAX_LINE) {
+        qmem_qtest_server_log_send(c->server, too_long);
         qmem_chardev_write(c->chr, too_long, strlen(too_long));
     } else {
         /* A NUL inside the line ends it early; nothing worse. */
@@ -518,14 +616,26 @@ static gpointer client_connected(QmemChardev *chr, gpointer opaque)
     c->server = server;
     c->chr = chr;
     server->clients = g_list_append(server->clients, c);
+    /* QEMU's CHR_EVENT_OPENED: fresh levels and clock for the log. */
+    qmem_qtest_irq_reset_levels(&server->irq);
+    g_timer_start(server->timer);
+    if (server->log) {
+        fprintf(server->log, "[I " FMT_TIMEVAL "] OPENED\n",
+                elapsed(server));
+    }
     return c;
 }
 
 static void client_gone(gpointer opaque)
 {
     QtestClient *c = opaque;
+    QmemQtestServer *server = c->server;
 
-    c->server->clients = g_list_remove(c->server->clients, c);
+    server->clients = g_list_remove(server->clients, c);
+    if (server->log) {
+        fprintf(server->log, "[I +" FMT_TIMEVAL "] CLOSED\n",
+                elapsed(server));
+    }
     g_free(c);
 }
 
@@ -563,9 +673,30 @@ gboolean qmem_qtest_server_open(QmemQtestServer *server, const char *spec,
 
     g_return_val_if_fail(server != NULL && spec != NULL, FALSE);
 
-    chr = qmem_chardev_new(spec, &qtest_chardev_frontend, server,
-                           &server->has_stdio, error);
+    /* QEMU's qemu_chr_new() takes a -chardev by its id. */
+    if (g_str_has_prefix(spec, "chardev:")) {
+        chr = qmem_chardev_find(spec + strlen("chardev:"));
+        if (chr && !server->borrowed) {
+            if (!qmem_chardev_set_frontend(chr, &qtest_chardev_frontend,
+                                           server, error)) {
+                return FALSE;
+            }
+            server->borrowed = chr;
+            return TRUE;
+        }
+        chr = NULL;
+    } else {
+        chr = qmem_chardev_new(spec, &qtest_chardev_frontend, server,
+                               &server->has_stdio, error);
+    }
     if (!chr) {
+        if (!error || !*error) {
+            /* QEMU gives no reason for a chardev that is not there. */
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Failed to initialize device for qtest: \"%s\"",
+                        spec);
+            return FALSE;
+        }
         if (error) {
             qmem_error_set_hint(*error, "Failed to initialize device for "
                                 "qtest: \"%s\"\n", spec);
@@ -584,6 +715,8 @@ QmemQtestServer *qmem_qtest_server_new(QmemAddressSpace *as)
 
     server = g_new0(QmemQtestServer, 1);
     server->as = as;
+    server->timer = g_timer_new();
+    server->irq.levels = g_array_new(FALSE, TRUE, sizeof(int));
     return server;
 }
 
@@ -607,6 +740,30 @@ static void server_flush(QmemQtestServer *server, int timeout_ms)
     for (GList *l = server->chardevs; l; l = l->next) {
         qmem_chardev_flush(l->data, deadline);
     }
+    if (server->borrowed) {
+        qmem_chardev_flush(server->borrowed, deadline);
+    }
+}
+
+void qmem_qtest_server_set_log(QmemQtestServer *server, const char *path)
+{
+    g_return_if_fail(server != NULL);
+
+    if (server->log_owned) {
+        fclose(server->log);
+    }
+    server->log = NULL;
+    server->log_owned = FALSE;
+    if (!path) {
+        server->log = stderr;
+    } else if (strcmp(path, "none")) {
+        /* QEMU's fopen(); a log that cannot be opened is no log. */
+        server->log = fopen(path, "w+");
+        server->log_owned = server->log != NULL;
+        if (server->log) {
+            setvbuf(server->log, NULL, _IOLBF, 0);
+        }
+    }
 }
 
 void qmem_qtest_server_free(QmemQtestServer *server)
@@ -617,6 +774,13 @@ void qmem_qtest_server_free(QmemQtestServer *server)
     server_flush(server, 1000);
     g_list_free_full(g_steal_pointer(&server->chardevs),
                      (GDestroyNotify)qmem_chardev_free);
+    if (server->borrowed) {
+        qmem_chardev_clear_frontend(server->borrowed);
+    }
     g_assert(!server->clients);
+    qmem_qtest_irq_cleanup(&server->irq);
+    g_array_unref(server->irq.levels);
+    qmem_qtest_server_set_log(server, "none");
+    g_timer_destroy(server->timer);
     g_free(server);
 }

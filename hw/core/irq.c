@@ -7,13 +7,16 @@ struct QmemIrqState {
     QmemIrqHandler handler;
     gpointer opaque;
     int n;
+    QmemIrqHandler observer;    /* qtest's, after the receiver */
+    gpointer observer_opaque;
 };
 
 QmemIrq qmem_irq_new(QmemIrqHandler handler, gpointer opaque, int n)
 {
-    QmemIrq irq = g_new(struct QmemIrqState, 1);
+    QmemIrq irq;
 
     g_return_val_if_fail(handler != NULL, NULL);
+    irq = g_new0(struct QmemIrqState, 1);
     irq->handler = handler;
     irq->opaque = opaque;
     irq->n = n;
@@ -50,13 +53,16 @@ void qmem_irq_set(QmemIrq irq, int level)
 {
     if (irq) {
         irq->handler(irq->opaque, irq->n, level);
+        if (irq->observer) {
+            irq->observer(irq->observer_opaque, irq->n, level);
+        }
     }
 }
 
 void qmem_irq_intercept(QmemIrq irq, QmemIrqHandler handler,
                         gpointer opaque)
 {
-    g_return_if_fail(irq != NULL && handler != NULL);
-    irq->handler = handler;
-    irq->opaque = opaque;
+    g_return_if_fail(irq != NULL);
+    irq->observer = handler;
+    irq->observer_opaque = handler ? opaque : NULL;
 }

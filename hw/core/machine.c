@@ -262,6 +262,52 @@ QmemMachine *qmem_machine_new(JsonObject *options, GError **error)
     return machine;
 }
 
+void qmem_machine_class_add_compat_props(QmemMachineClass *mc,
+                                         const QmemGlobalProperty *props,
+                                         gsize n)
+{
+    gpointer parent = g_type_class_peek_parent(mc);
+    GPtrArray *inherited = QMEM_IS_MACHINE_CLASS(parent) ?
+        QMEM_MACHINE_CLASS(parent)->compat_props : NULL;
+
+    /* GObject copied the parent's pointer into this class. */
+    if (!mc->compat_props || mc->compat_props == inherited) {
+        mc->compat_props = g_ptr_array_new();
+        for (guint i = 0; inherited && i < inherited->len; i++) {
+            g_ptr_array_add(mc->compat_props,
+                            g_ptr_array_index(inherited, i));
+        }
+    }
+    for (gsize i = 0; i < n; i++) {
+        g_ptr_array_add(mc->compat_props, (gpointer)&props[i]);
+    }
+}
+
+void qmem_machine_apply_compat_props(QmemObject *obj)
+{
+    QmemMachine *machine = qmem_machine_get_current();
+    GPtrArray *props;
+
+    if (!machine) {
+        return;
+    }
+    props = QMEM_MACHINE_GET_CLASS(machine)->compat_props;
+    for (guint i = 0; props && i < props->len; i++) {
+        const QmemGlobalProperty *p = g_ptr_array_index(props, i);
+        GType type = qmem_type_from_name(p->driver);
+        g_autoptr(GError) error = NULL;
+
+        if (!type || !G_TYPE_CHECK_INSTANCE_TYPE(obj, type)) {
+            continue;
+        }
+        /* The machine type's table is wrong: a bug, not an input error. */
+        if (!qmem_property_parse(obj, p->property, p->value, &error)) {
+            g_critical("compat property %s.%s=%s: %s", p->driver,
+                       p->property, p->value, error->message);
+        }
+    }
+}
+
 QmemMachine *qmem_machine_get_current(void)
 {
     QmemObject *obj = qmem_object_get_child(qmem_object_get_root(),

@@ -3,7 +3,7 @@
 
 #include <string.h>
 #include "hw/core/boards.h"
-#include "hw/core/qdev.h"
+#include "hw/core/qdev-internal.h"
 #include "qapi/qmp-event.h"
 #include "qapi/opts.h"
 #include "qapi/qmp-command.h"
@@ -16,12 +16,13 @@ typedef struct {
     char *name;
     GPtrArray *in;              /* QmemIrq, owned */
     GPtrArray *out;             /* QmemIrq *, the device's pins */
-    GPtrArray *intercepts;      /* QmemIrq, owned: what qtest put there */
+    GPtrArray *forwarders;      /* QmemIrq or NULL, owned, per out pin */
 } GpioList;
 
 typedef struct {
     gboolean realized;
     gboolean hotplugged;
+    QmemBus *parent_bus;        /* a reference, while plugged into it */
     GPtrArray *gpios;           /* GpioList */
 } QmemDevicePrivate;
 
@@ -81,8 +82,29 @@ static void gpio_list_free(GpioList *list)
     g_free(list->name);
     g_ptr_array_unref(list->in);
     g_ptr_array_unref(list->out);
-    g_ptr_array_unref(list->intercepts);
+    g_ptr_array_unref(list->forwarders);
     g_free(list);
+}
+
+QmemBus *qmem_device_get_parent_bus(QmemDevice *dev)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+
+    return priv->parent_bus;
+}
+
+static void set_parent_bus(QmemDevice *dev, QmemBus *bus)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+
+    if (priv->parent_bus) {
+        qmem_bus_remove_child(priv->parent_bus, dev);
+        g_clear_object(&priv->parent_bus);
+    }
+    if (bus) {
+        priv->parent_bus = g_object_ref(bus);
+        qmem_bus_add_child(bus, dev);
+    }
 }
 
 /* A device dropped without being unplugged must not stay listed. */
@@ -94,6 +116,7 @@ static void qmem_device_finalize(GObject *obj)
     if (realized_devices) {
         g_ptr_array_remove(realized_devices, obj);
     }
+    set_parent_bus(QMEM_DEVICE(obj), NULL);
     g_ptr_array_unref(priv->gpios);
     G_OBJECT_CLASS(qmem_device_parent_class)->finalize(obj);
 }
@@ -101,6 +124,8 @@ static void qmem_device_finalize(GObject *obj)
 static void qmem_device_class_init(QmemDeviceClass *klass)
 {
     G_OBJECT_CLASS(klass)->finalize = qmem_device_finalize;
+    /* Subclasses start from a copy of this class: devices are creatable. */
+    klass->user_creatable = TRUE;
     runtime_quark = g_quark_from_static_string("qmem-device-runtime");
     QMEM_OBJECT_CLASS(klass)->set_property_checked =
         qmem_device_set_property_checked;
@@ -163,17 +188,18 @@ static gboolean get_option(JsonObject *options, const char *name,
     return TRUE;
 }
 
+/* QEMU's qdev_realize(): on @bus, between the machine's hooks. */
 static gboolean device_realize(QmemDevice *dev, QmemMachine *machine,
-                               GError **error)
+                               QmemBus *bus, GError **error)
 {
     QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
     QmemMachineClass *mc = machine ? QMEM_MACHINE_GET_CLASS(machine) : NULL;
 
-    if (mc && mc->device_pre_plug &&
-        !mc->device_pre_plug(machine, dev, error)) {
-        return FALSE;
-    }
-    if (!QMEM_DEVICE_GET_CLASS(dev)->realize(dev, error)) {
+    set_parent_bus(dev, bus);
+    if ((mc && mc->device_pre_plug &&
+         !mc->device_pre_plug(machine, dev, error)) ||
+        !QMEM_DEVICE_GET_CLASS(dev)->realize(dev, error)) {
+        set_parent_bus(dev, NULL);
         return FALSE;
     }
     priv->realized = TRUE;
@@ -187,9 +213,15 @@ static gboolean device_realize(QmemDevice *dev, QmemMachine *machine,
     return TRUE;
 }
 
-/* The device type named by @driver, if it names one -device can create. */
-static GType device_type(const char *driver, GError **error)
+/*
+ * The device type named by @driver, if it names one -device (or, with
+ * @hotplug, device_add) can create: QEMU's qdev_get_device_class().
+ */
+static GType device_type(const char *driver, gboolean hotplug,
+                         GError **error)
 {
+    g_autoptr(GTypeClass) klass = NULL;
+    QmemDeviceClass *dc;
     GType type;
 
     if (!driver) {
@@ -204,22 +236,31 @@ static GType device_type(const char *driver, GError **error)
                     "'%s' is not a valid device model name", driver);
         return 0;
     }
+    klass = g_type_class_ref(type);
+    dc = QMEM_DEVICE_CLASS(klass);
+    if (!dc->user_creatable || (hotplug && !dc->hotpluggable)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'driver' expects a pluggable device type");
+        return 0;
+    }
     return type;
 }
 
 static gboolean check_id(const char *id, GError **error)
 {
-    if (!id) {
-        return TRUE;
-    }
-    if (!qmem_id_wellformed(id)) {
+    if (id && !qmem_id_wellformed(id)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Parameter 'id' expects an identifier");
         qmem_error_set_hint(*error, "Identifiers consist of letters, digits, "
                             "'-', '.', '_', starting with a letter.\n");
         return FALSE;
     }
-    if (qmem_object_get_child(peripheral("machine/peripheral"), id)) {
+    return TRUE;
+}
+
+static gboolean check_duplicate_id(const char *id, GError **error)
+{
+    if (id && qmem_object_get_child(peripheral("machine/peripheral"), id)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Duplicate device ID '%s'", id);
         return FALSE;
@@ -227,19 +268,57 @@ static gboolean check_id(const char *id, GError **error)
     return TRUE;
 }
 
-static gboolean check_hotpluggable(GType type, const char *driver,
-                                   GError **error)
+/*
+ * QEMU's bus lookup in qdev_device_add(): bus= names one that must be of
+ * the class's bus type; else a device that needs a bus gets the first of
+ * its type.  *@bus stays %NULL for a device on no bus.
+ */
+static gboolean find_bus(GType type, const char *driver, const char *path,
+                         QmemBus **bus, GError **error)
 {
     g_autoptr(GTypeClass) klass = g_type_class_ref(type);
+    GType bus_type = QMEM_DEVICE_CLASS(klass)->bus_type;
+
+    *bus = NULL;
+    if (path) {
+        *bus = qmem_bus_find(path, error);
+        if (!*bus) {
+            return FALSE;
+        }
+        if (!bus_type || !g_type_is_a(G_OBJECT_TYPE(*bus), bus_type)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Device '%s' can't go on %s bus", driver,
+                        qmem_object_get_typename(QMEM_OBJECT(*bus)));
+            return FALSE;
+        }
+    } else if (bus_type) {
+        *bus = qmem_bus_find_by_type(bus_type);
+        if (!*bus || qmem_bus_is_full(*bus)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "No '%s' bus found for device '%s'",
+                        qmem_type_get_name(bus_type), driver);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/*
+ * Who takes a hot-plugged device: its bus's hotplug handler, or without a
+ * bus the machine (one without plug hooks is no hotplug handler).
+ */
+static gboolean check_hotplug(QmemBus *bus, const char *driver,
+                              GError **error)
+{
     QmemMachine *machine = qmem_machine_get_current();
 
-    if (!QMEM_DEVICE_CLASS(klass)->hotpluggable) {
+    if (bus && !qmem_bus_is_hotpluggable(bus)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "Parameter 'driver' expects pluggable device type");
+                    "Bus '%s' does not support hotplugging",
+                    qmem_bus_get_name(bus));
         return FALSE;
     }
-    /* A machine without plug hooks is no hotplug handler (QEMU's). */
-    if (!machine || !QMEM_MACHINE_GET_CLASS(machine)->device_plug) {
+    if (!bus && (!machine || !QMEM_MACHINE_GET_CLASS(machine)->device_plug)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Device '%s' can not be hotplugged on this machine",
                     driver);
@@ -255,7 +334,8 @@ static gboolean set_properties(QmemDevice *dev, JsonObject *options,
     g_autoptr(GList) members = json_object_get_members(options);
 
     for (GList *m = members; m; m = m->next) {
-        if (!strcmp(m->data, "driver") || !strcmp(m->data, "id")) {
+        if (!strcmp(m->data, "driver") || !strcmp(m->data, "id") ||
+            !strcmp(m->data, "bus")) {
             continue;
         }
         if (!qmem_property_set_input(QMEM_OBJECT(dev), m->data,
@@ -286,15 +366,19 @@ static void device_add_child(QmemDevice *dev, const char *id)
 QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
                             gboolean hotplug, GError **error)
 {
-    const char *driver, *id;
+    const char *driver, *id, *bus_path;
     g_autoptr(QmemDevice) dev = NULL;
     QmemDevicePrivate *priv;
+    QmemBus *bus;
     GType type;
 
     if (!get_option(options, "driver", &driver, error) ||
-        !(type = device_type(driver, error)) ||
+        !(type = device_type(driver, hotplug, error)) ||
         !get_option(options, "id", &id, error) || !check_id(id, error) ||
-        (hotplug && !check_hotpluggable(type, driver, error))) {
+        !get_option(options, "bus", &bus_path, error) ||
+        !find_bus(type, driver, bus_path, &bus, error) ||
+        (hotplug && !check_hotplug(bus, driver, error)) ||
+        !check_duplicate_id(id, error)) {
         return NULL;
     }
 
@@ -305,11 +389,71 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
     device_add_child(dev, id);
     priv = qmem_device_get_instance_private(dev);
     priv->hotplugged = hotplug;
-    if (!device_realize(dev, qmem_machine_get_current(), error)) {
+    if (!device_realize(dev, qmem_machine_get_current(), bus, error)) {
         qmem_object_unparent(QMEM_OBJECT(dev));
         return NULL;
     }
     return dev;
+}
+
+gboolean qmem_device_realize(QmemDevice *dev, QmemBus *bus, GError **error)
+{
+    static guint unattached_count;
+    QmemMachine *machine = qmem_machine_get_current();
+    gboolean added = FALSE;
+
+    g_return_val_if_fail(!qmem_device_is_realized(dev), FALSE);
+
+    if (!qmem_object_get_parent(QMEM_OBJECT(dev)) && machine) {
+        g_autofree char *name = g_strdup_printf("device[%u]",
+                                                unattached_count++);
+
+        qmem_object_add_child(
+            qmem_container_get(QMEM_OBJECT(machine), "unattached"), name,
+            QMEM_OBJECT(dev), NULL);
+        added = TRUE;
+    }
+    if (!device_realize(dev, machine, bus, error)) {
+        if (added) {
+            qmem_object_unparent(QMEM_OBJECT(dev));
+        }
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void device_remove(QmemDevice *dev);
+
+/*
+ * The devices on the buses @dev provides go first, newest first, as
+ * QEMU unrealizes a bus's children with the bus (a host bridge's PCI
+ * functions, its own "mch" among them).
+ */
+static void remove_bus_children(QmemDevice *dev)
+{
+    g_autoptr(GPtrArray) children =
+        qmem_object_get_children(QMEM_OBJECT(dev));
+    g_autoptr(GPtrArray) buses = g_ptr_array_new_with_free_func(
+        g_object_unref);
+
+    /* Removing a device may free others of @dev's children (its "mch"). */
+    for (guint i = 0; i < children->len; i++) {
+        if (QMEM_IS_BUS(g_ptr_array_index(children, i))) {
+            g_ptr_array_add(buses,
+                            g_object_ref(g_ptr_array_index(children, i)));
+        }
+    }
+    for (guint i = 0; i < buses->len; i++) {
+        for (;;) {
+            g_autoptr(GPtrArray) on_bus =
+                qmem_bus_get_children(g_ptr_array_index(buses, i));
+
+            if (!on_bus->len) {
+                break;
+            }
+            device_remove(g_ptr_array_index(on_bus, 0));
+        }
+    }
 }
 
 /* Takes a realized device out: machine unplug, unrealize, tree. */
@@ -319,6 +463,7 @@ static void device_remove(QmemDevice *dev)
     QmemMachine *machine = qmem_machine_get_current();
     QmemDeviceClass *dc = QMEM_DEVICE_GET_CLASS(dev);
 
+    remove_bus_children(dev);
     if (machine && QMEM_MACHINE_GET_CLASS(machine)->device_unplug) {
         QMEM_MACHINE_GET_CLASS(machine)->device_unplug(machine, dev);
     }
@@ -326,6 +471,7 @@ static void device_remove(QmemDevice *dev)
         dc->unrealize(dev);
     }
     priv->realized = FALSE;
+    set_parent_bus(dev, NULL);
     g_ptr_array_remove(realized_devices, dev);
     qmem_object_unparent(QMEM_OBJECT(dev));
 }
@@ -357,11 +503,18 @@ gboolean qmem_device_del(const char *id, GError **error)
 {
     QmemDevice *dev = find_device(id);
     QmemMachine *machine = qmem_machine_get_current();
-    QmemMachineClass *mc;
+    QmemBus *bus;
 
     if (!dev) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_DEVICE_NOT_FOUND,
                     "Device '%s' not found", id);
+        return FALSE;
+    }
+    bus = qmem_device_get_parent_bus(dev);
+    if (bus && !qmem_bus_is_hotpluggable(bus)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Bus '%s' does not support hotplugging",
+                    qmem_bus_get_name(bus));
         return FALSE;
     }
     if (!QMEM_DEVICE_GET_CLASS(dev)->hotpluggable) {
@@ -371,7 +524,8 @@ gboolean qmem_device_del(const char *id, GError **error)
         return FALSE;
     }
     /* QEMU asserts that a hot-pluggable device has a hotplug handler. */
-    if (!machine || !QMEM_MACHINE_GET_CLASS(machine)->device_unplug) {
+    if (!bus &&
+        (!machine || !QMEM_MACHINE_GET_CLASS(machine)->device_unplug)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "device '%s' can not be unplugged on this machine",
                     qmem_object_get_typename(QMEM_OBJECT(dev)));
@@ -385,9 +539,9 @@ gboolean qmem_device_del(const char *id, GError **error)
      * QEMU's qdev_unplug(): a handler with an unplug request completes
      * the unplug itself, now or when the guest lets the device go.
      */
-    mc = QMEM_MACHINE_GET_CLASS(machine);
-    if (mc->device_unplug_request) {
-        return mc->device_unplug_request(machine, dev, error);
+    if (machine && QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request) {
+        return QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request(
+            machine, dev, error);
     }
     qmem_device_unplug(dev);
     return TRUE;
@@ -402,10 +556,10 @@ static GPtrArray *list_devices(void)
 
 void qmem_device_unplug_all(void)
 {
-    g_autoptr(GPtrArray) devices = list_devices();
-
-    for (guint i = devices->len; i-- > 0;) {
-        device_remove(g_ptr_array_index(devices, i));
+    /* Each removal may take others with it: always the newest left. */
+    while (realized_devices && realized_devices->len) {
+        device_remove(g_ptr_array_index(realized_devices,
+                                        realized_devices->len - 1));
     }
 }
 
@@ -435,6 +589,10 @@ gboolean qmem_device_print_help(const char *driver, GString *out)
                 g_type_class_ref(qmem_type_from_name(name));
             const char *desc = QMEM_DEVICE_CLASS(klass)->desc;
 
+            /* QEMU lists only what -device can create. */
+            if (!QMEM_DEVICE_CLASS(klass)->user_creatable) {
+                continue;
+            }
             g_string_append_printf(out, "name \"%s\"", name);
             if (desc) {
                 g_string_append_printf(out, ", desc \"%s\"", desc);
@@ -472,7 +630,7 @@ static GpioList *gpio_list(QmemDevice *dev, const char *name, gboolean add)
     list->name = g_strdup(name);
     list->in = g_ptr_array_new_with_free_func((GDestroyNotify)qmem_irq_free);
     list->out = g_ptr_array_new();
-    list->intercepts =
+    list->forwarders =
         g_ptr_array_new_with_free_func((GDestroyNotify)qmem_irq_free);
     g_ptr_array_add(priv->gpios, list);
     return list;
@@ -502,9 +660,19 @@ void qmem_device_init_gpio_out_named(QmemDevice *dev, QmemIrq *pins,
 QmemIrq qmem_device_get_gpio_in_named(QmemDevice *dev, const char *name,
                                       int n)
 {
+    QmemIrq irq = qmem_device_find_gpio_in(dev, name, n);
+
+    g_assert(irq);
+    return irq;
+}
+
+QmemIrq qmem_device_find_gpio_in(QmemDevice *dev, const char *name, int n)
+{
     GpioList *list = gpio_list(dev, name, FALSE);
 
-    g_assert(list && n >= 0 && (guint)n < list->in->len);
+    if (!list || n < 0 || (guint)n >= list->in->len) {
+        return NULL;
+    }
     return g_ptr_array_index(list->in, n);
 }
 
@@ -524,7 +692,6 @@ gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
                                        gpointer opaque)
 {
     QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
-    gboolean any = FALSE;
 
     for (guint i = 0; i < priv->gpios->len; i++) {
         GpioList *list = g_ptr_array_index(priv->gpios, i);
@@ -532,10 +699,15 @@ gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
         for (guint j = 0; j < list->in->len; j++) {
             qmem_irq_intercept(g_ptr_array_index(list->in, j), handler,
                                opaque);
-            any = TRUE;
         }
     }
-    return any;
+    return priv->gpios->len > 0;
+}
+
+/* What an intercepted out pin points at: the pin's old target, passed on. */
+static void gpio_forward(gpointer opaque, int n, int level)
+{
+    qmem_irq_set(opaque, level);
 }
 
 gboolean qmem_device_intercept_gpio_out(QmemDevice *dev, const char *name,
@@ -547,12 +719,41 @@ gboolean qmem_device_intercept_gpio_out(QmemDevice *dev, const char *name,
     if (!list) {
         return FALSE;
     }
+    g_ptr_array_set_size(list->forwarders, list->out->len);
     for (guint i = 0; i < list->out->len; i++) {
-        QmemIrq irq = qmem_irq_new(handler, opaque, (int)i);
         QmemIrq *pin = g_ptr_array_index(list->out, i);
+        QmemIrq fwd = g_ptr_array_index(list->forwarders, i);
 
-        g_ptr_array_add(list->intercepts, irq);
-        *pin = irq;
+        /* Intercepted before: the pin points at its forwarder still. */
+        if (!fwd || *pin != fwd) {
+            fwd = qmem_irq_new(gpio_forward, *pin, (int)i);
+            if (g_ptr_array_index(list->forwarders, i)) {
+                qmem_irq_free(g_ptr_array_index(list->forwarders, i));
+            }
+            g_ptr_array_index(list->forwarders, i) = fwd;
+            *pin = fwd;
+        }
+        qmem_irq_intercept(fwd, handler, opaque);
     }
     return TRUE;
+}
+
+void qmem_device_clear_gpio_intercepts(QmemDevice *dev)
+{
+    QmemDevicePrivate *priv = qmem_device_get_instance_private(dev);
+
+    for (guint i = 0; i < priv->gpios->len; i++) {
+        GpioList *list = g_ptr_array_index(priv->gpios, i);
+
+        for (guint j = 0; j < list->in->len; j++) {
+            qmem_irq_intercept(g_ptr_array_index(list->in, j), NULL, NULL);
+        }
+        for (guint j = 0; j < list->forwarders->len; j++) {
+            QmemIrq fwd = g_ptr_array_index(list->forwarders, j);
+
+            if (fwd) {
+                qmem_irq_intercept(fwd, NULL, NULL);
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@
 #include <gmodule.h>
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
+#include "hw/intc/apic-msi.h"
 #include "hw/mem/memory-device.h"
 #include "pc-internal.h"
 #include "qom/module.h"
@@ -29,6 +30,10 @@ struct _QmemPcMachineClass {
     guint64 lowmem_limit;       /* RAM at or above this splits ... */
     guint64 lowmem;             /* ... leaving this much below 4 GiB */
     QmemPcFirmwareOptions firmware;    /* e820, fw_cfg, ACPI */
+    /* The chipset's PCI: i440FX + PIIX3 or q35 + ICH9 (pc-internal.h). */
+    QmemPciHostBridge *(*pci_init)(QmemMachine *machine,
+                                   QmemMemoryRegion *pci_memory,
+                                   GError **error);
 };
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
@@ -111,6 +116,22 @@ static gboolean pc_init_device_memory(QmemMachine *machine,
     return TRUE;
 }
 
+/*
+ * QEMU's pc_pci_as_mapping_init(): all of the PCI memory space ("pci",
+ * where memory BARs map) under system memory, at a priority below RAM,
+ * then the chipset on top of it.
+ */
+static gboolean pc_pci_init(QmemMachine *machine, GError **error)
+{
+    QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_GET_CLASS(machine);
+    g_autoptr(QmemMemoryRegion) pci_memory =
+        qmem_memory_region_new_container("pci", G_MAXUINT64);
+
+    qmem_memory_region_add_subregion_overlap(
+        qmem_machine_get_system_memory(machine), 0, pci_memory, -1);
+    return pcmc->pci_init(machine, pci_memory, error) != NULL;
+}
+
 static gboolean pc_machine_init(QmemMachine *machine, GError **error)
 {
     QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_GET_CLASS(machine);
@@ -122,11 +143,20 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
     guint64 above_4g = ram_size - below_4g;
     g_autoptr(QmemMemoryRegion) low = NULL;
     g_autoptr(QmemMemoryRegion) high = NULL;
+    g_autoptr(QmemMemoryRegion) apic_msi = qmem_apic_msi_region_new();
 
-    if (qmem_machine_get_maxram_size(machine) > ram_size &&
-        !pc_init_device_memory(machine, above_4g, error)) {
+    if ((qmem_machine_get_maxram_size(machine) > ram_size &&
+         !pc_init_device_memory(machine, above_4g, error)) ||
+        !pc_pci_init(machine, error)) {
         return FALSE;
     }
+    /*
+     * Devices' MSIs reach the local APICs here, above RAM and the PCI
+     * window (x86_cpu_apic_realize()'s priority).
+     */
+    qmem_memory_region_add_subregion_overlap(system,
+                                             QMEM_APIC_DEFAULT_ADDRESS,
+                                             apic_msi, 0x1000);
     if (!ram) {
         return TRUE;
     }
@@ -241,6 +271,7 @@ static void pc_i440fx_class_setup(QmemPcMachineClass *pcmc)
     QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (i440FX + PIIX, 1996)";
     pcmc->lowmem_limit = 0xe0000000;
     pcmc->lowmem = 0xc0000000;
+    pcmc->pci_init = qmem_i440fx_init;
     pc_firmware_setup(pcmc, FALSE);
 }
 
@@ -263,6 +294,7 @@ static void pc_q35_class_setup(QmemPcMachineClass *pcmc)
     QMEM_MACHINE_CLASS(pcmc)->desc = "Standard PC (Q35 + ICH9, 2009)";
     pcmc->lowmem_limit = 0xb0000000;
     pcmc->lowmem = 0x80000000;
+    pcmc->pci_init = qmem_q35_init;
     pc_firmware_setup(pcmc, TRUE);
 }
 
@@ -291,10 +323,48 @@ static const guint pc_versions[][2] = {
 };
 static PcVersion pc_versioned[2][G_N_ELEMENTS(pc_versions)];
 
+/*
+ * The entries of QEMU's pc_compat_X_Y arrays for what qmem has: an older
+ * type gets those of every later version, the oldest applied last.
+ */
+static const QmemGlobalProperty pc_compat_8_0[] = {
+    { "virtio-mem", "unplugged-inaccessible", "auto" },
+};
+
+static const QmemGlobalProperty pc_compat_6_2[] = {
+    { "virtio-mem", "unplugged-inaccessible", "off" },
+};
+
+static const QmemGlobalProperty pc_compat_4_2[] = {
+    { "mch", "smbase-smram", "off" },
+};
+
+static const QmemGlobalProperty pc_compat_2_9[] = {
+    { "mch", "extended-tseg-mbytes", "0" },
+};
+
 static void pc_versioned_class_init(gpointer klass, gpointer data)
 {
     QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_CLASS(klass);
+    QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
     const PcVersion *v = data;
+
+    if (PC_VERSION_LE(v, 8, 0)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_8_0,
+                                            G_N_ELEMENTS(pc_compat_8_0));
+    }
+    if (PC_VERSION_LE(v, 6, 2)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_6_2,
+                                            G_N_ELEMENTS(pc_compat_6_2));
+    }
+    if (PC_VERSION_LE(v, 4, 2)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_4_2,
+                                            G_N_ELEMENTS(pc_compat_4_2));
+    }
+    if (PC_VERSION_LE(v, 2, 9)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_2_9,
+                                            G_N_ELEMENTS(pc_compat_2_9));
+    }
 
     if (v->q35) {
         pc_q35_class_setup(pcmc);
@@ -346,6 +416,14 @@ G_MODULE_EXPORT void qmem_module_pc_register(GTypeModule *module)
 {
     g_type_ensure(QMEM_TYPE_MACHINE);
     g_type_ensure(QMEM_TYPE_NUMA_MACHINE);
+    g_type_ensure(QMEM_TYPE_PCI_DEVICE);
+    g_type_ensure(QMEM_TYPE_PCIE_HOST_BRIDGE);
+    g_type_ensure(QMEM_TYPE_PCIE_BUS);
+    g_type_ensure(QMEM_TYPE_SYSTEM_BUS);
+    qmem_i440fx_register_types(module);
+    qmem_piix3_register_types(module);
+    qmem_q35_register_types(module);
+    qmem_ich9_lpc_register_types(module);
     qmem_pc_acpi_pm_register_types(module);
     qmem_pc_machine_register_type(module);
     qmem_i440fx_machine_register_type(module);

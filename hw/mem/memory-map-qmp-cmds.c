@@ -33,7 +33,7 @@ QmemMemoryMap *qmem_memory_map_new(QmemMachine *machine)
     g_autoptr(GPtrArray) list = NULL;
     const QmemMemorySection *sections;
     QmemDeviceMemoryState *dms;
-    guint n = 0, node;
+    guint n = 0, n_ram = 0, node;
 
     if (!machine) {
         return qmem_memory_map_new_from(NULL, 0, 0, 0, NULL, 0);
@@ -42,13 +42,20 @@ QmemMemoryMap *qmem_memory_map_new(QmemMachine *machine)
         qmem_machine_get_address_space(machine), &n);
     plain = g_new0(QmemMemoryMapSection, n + 1);
     for (guint i = 0; i < n; i++) {
-        plain[i].start = sections[i].offset_within_address_space;
-        plain[i].size = sections[i].size;
-        plain[i].name = qmem_memory_region_get_name(sections[i].mr);
+        QmemMemoryMapSection *p = &plain[n_ram];
+
+        /* Memory, not devices' registers (the APIC's MSI window). */
+        if (!sections[i].host) {
+            continue;
+        }
+        p->start = sections[i].offset_within_address_space;
+        p->size = sections[i].size;
+        p->name = qmem_memory_region_get_name(sections[i].mr);
         /* A section spanning nodes (legacy mem=) shows its first node. */
-        plain[i].node = qmem_numa_get_num_nodes(machine) &&
-                        qmem_numa_get_node(machine, plain[i].start, &node,
-                                           NULL) ? (int)node : -1;
+        p->node = qmem_numa_get_num_nodes(machine) &&
+                  qmem_numa_get_node(machine, p->start, &node, NULL)
+                      ? (int)node : -1;
+        n_ram++;
     }
     list = qmem_memory_devices_list();
     devices = g_new0(QmemMemoryMapDevice, list->len + 1);
@@ -56,7 +63,7 @@ QmemMemoryMap *qmem_memory_map_new(QmemMachine *machine)
         device_from_md(g_ptr_array_index(list, i), &devices[i]);
     }
     dms = qmem_machine_get_device_memory(machine);
-    return qmem_memory_map_new_from(plain, n, dms ? dms->base : 0,
+    return qmem_memory_map_new_from(plain, n_ram, dms ? dms->base : 0,
                                     dms ? qmem_memory_region_size(dms->mr) : 0,
                                     devices, list->len);
 }

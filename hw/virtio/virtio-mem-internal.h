@@ -14,10 +14,11 @@ G_BEGIN_DECLS
  * virtio-mem.c        the object: properties, what the proxy asks of it
  * virtio-mem-realize.c  realize's checks in QEMU's order, the block size
  * virtio-mem-memslots.c the memory region and dynamic memslots
- * virtio-mem-request.c  what the guest sees: requests, config, reset
+ * virtio-mem-request.c  what the guest sees: requests, the queue, config,
+ *                       features, reset
  */
 struct _QmemVirtioMem {
-    QmemObject parent_instance;
+    QmemVirtioDevice parent_instance;
 
     /* Properties: settable before realize (addr until plug). */
     QmemHostMemoryBackend *memdev;
@@ -30,14 +31,14 @@ struct _QmemVirtioMem {
     guint64 requested_size;
 
     gboolean realized;
-    gboolean broken;
+    gboolean has_numa_state;        /* offer VIRTIO_MEM_F_ACPI_PXM */
     gboolean busy;
     gboolean unplug_pending;
     guint64 size;                   /* plugged bytes */
     guint64 usable_region_size;
     guint64 *bitmap;                /* one bit per block, set = plugged */
     guint64 bitmap_size;            /* in bits */
-    guint64 config_changes;
+    QmemVirtQueue *vq;              /* the request queue */
 
     /* The memdev's RAM as a region, made on first use. */
     QmemMemoryRegion *memdev_mr;
@@ -64,6 +65,14 @@ void qmem_virtio_mem_resize_usable_region(QmemVirtioMem *vmem,
 
 /* The plugged size changed: notify::size (QEMU's size-change notifiers). */
 void qmem_virtio_mem_notify_size(QmemVirtioMem *vmem);
+
+/* virtio-mem-request.c */
+
+/* The virtio device's vfuncs: features, config space. */
+void qmem_virtio_mem_init_virtio_class(QmemVirtioDeviceClass *vdc);
+
+/* The request queue's handler. */
+void qmem_virtio_mem_handle_queue(QmemVirtioDevice *vdev, QmemVirtQueue *vq);
 
 /* virtio-mem-memslots.c */
 

@@ -6,6 +6,7 @@
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
+#include "hw/pci/pci.h"
 #include "hw/virtio/virtio-mem.h"
 #include "qapi/qmp-event.h"
 #include "qobject/json.h"
@@ -17,23 +18,30 @@
 /*
  * QEMU's virtio-mem-pci is a PCI proxy with the virtio-mem device as its
  * child "virtio-backend", whose properties are aliased onto the proxy.
- * qmem has no PCI transport yet: the proxy is the memory device, its
- * virtio-mem child is what the guest talks to.
+ * Here the proxy is a PCI function with QEMU 7.2's identity; the
+ * virtio-pci transport (BARs, capabilities, virtqueues) is not there
+ * yet: the proxy is the memory device, its virtio-mem child (a virtio
+ * device with its request queue, unplugged) is what the guest talks to,
+ * through the test commands.
  */
 typedef struct {
-    QmemDevice parent_instance;
+    QmemPciDevice parent_instance;
 
     QmemVirtioMem *vmem;        /* the child "virtio-backend" */
 } QmemVirtioMemPci;
 
 typedef struct {
-    QmemDeviceClass parent_class;
+    QmemPciDeviceClass parent_class;
 } QmemVirtioMemPciClass;
+
+/* QEMU's ids: modern virtio's 0x1040 + VIRTIO_ID_MEM (24), revision 1. */
+#define PCI_DEVICE_ID_VIRTIO_MEM 0x1058
+#define VIRTIO_PCI_ABI_VERSION 1
 
 static void virtio_mem_pci_md_init(QmemMemoryDeviceInterface *iface);
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemVirtioMemPci, qmem_virtio_mem_pci,
-                               QMEM_TYPE_DEVICE, G_TYPE_FLAG_FINAL,
+                               QMEM_TYPE_PCI_DEVICE, G_TYPE_FLAG_FINAL,
                                G_IMPLEMENT_INTERFACE_DYNAMIC(
                                    QMEM_TYPE_MEMORY_DEVICE,
                                    virtio_mem_pci_md_init))
@@ -142,18 +150,26 @@ static void virtio_mem_pci_size_changed(QmemVirtioMem *vmem,
     }
 }
 
-static gboolean virtio_mem_pci_realize(QmemDevice *dev, GError **error)
+/*
+ * After the PCI core placed the function: virtio-pci gives it INTA
+ * (QEMU's virtio_pci_device_plugged()), then virtio-mem realizes.
+ */
+static gboolean virtio_mem_pci_realize(QmemPciDevice *dev, GError **error)
 {
     QmemVirtioMemPci *pci = QMEM_VIRTIO_MEM_PCI(dev);
+    QmemMachine *machine = qmem_machine_get_current();
     /* qmem has no -overcommit, VFIO or incoming migration. */
     QmemVirtioMemEnv env = {
-        .nb_numa_nodes = qmem_numa_get_num_nodes(qmem_machine_get_current()),
+        .nb_numa_nodes = qmem_numa_get_num_nodes(machine),
+        .has_numa_state = machine &&
+                          qmem_numa_machine_get_state(machine) != NULL,
     };
 
+    qmem_pci_device_get_config(dev)[QMEM_PCI_INTERRUPT_PIN] = 1;
     return qmem_virtio_mem_realize(pci->vmem, &env, error);
 }
 
-static void virtio_mem_pci_unrealize(QmemDevice *dev)
+static void virtio_mem_pci_exit(QmemPciDevice *dev)
 {
     qmem_virtio_mem_unrealize(QMEM_VIRTIO_MEM_PCI(dev)->vmem);
 }
@@ -247,15 +263,21 @@ static void qmem_virtio_mem_pci_class_init(QmemVirtioMemPciClass *klass)
     GObjectClass *oc = G_OBJECT_CLASS(klass);
     QmemObjectClass *qc = QMEM_OBJECT_CLASS(klass);
     QmemDeviceClass *dc = QMEM_DEVICE_CLASS(klass);
+    QmemPciDeviceClass *k = QMEM_PCI_DEVICE_CLASS(klass);
 
     oc->get_property = qmem_virtio_mem_pci_get_property;
     oc->set_property = qmem_virtio_mem_pci_set_property;
     oc->dispose = qmem_virtio_mem_pci_dispose;
     qc->set_property_checked = virtio_mem_pci_set_property_checked;
-    dc->realize = virtio_mem_pci_realize;
-    dc->unrealize = virtio_mem_pci_unrealize;
     dc->unplug_request_check = virtio_mem_pci_unplug_request_check;
     dc->hotpluggable = TRUE;
+    k->realize = virtio_mem_pci_realize;
+    k->exit = virtio_mem_pci_exit;
+    k->vendor_id = QMEM_PCI_VENDOR_ID_REDHAT_QUMRANET;
+    k->device_id = PCI_DEVICE_ID_VIRTIO_MEM;
+    k->revision = VIRTIO_PCI_ABI_VERSION;
+    k->class_id = QMEM_PCI_CLASS_OTHERS;
+    /* QEMU's default subsystem, 1af4:1100, as modern virtio-pci leaves it. */
 
     for (guint id = PROP_ADDR; id < PROP_REQUESTED_SIZE; id++) {
         props[id] = qmem_object_class_install_alias(
@@ -289,7 +311,7 @@ static void qmem_virtio_mem_pci_init(QmemVirtioMemPci *pci)
 
 G_MODULE_EXPORT void qmem_module_virtio_mem_pci_register(GTypeModule *module)
 {
-    g_type_ensure(QMEM_TYPE_DEVICE);
+    g_type_ensure(QMEM_TYPE_PCI_DEVICE);
     g_type_ensure(QMEM_TYPE_MEMORY_DEVICE);
     g_type_ensure(QMEM_TYPE_VIRTIO_MEM);
     qmem_virtio_mem_pci_register_type(module);

@@ -269,7 +269,12 @@ gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
     vmem->size = 0;
     qmem_virtio_mem_realize_memslots(vmem);
     qmem_host_memory_backend_set_mapped(vmem->memdev, TRUE);
-    vmem->broken = FALSE;
+    vmem->has_numa_state = env->has_numa_state;
+    qmem_virtio_init(QMEM_VIRTIO_DEVICE(vmem), QMEM_VIRTIO_ID_MEM,
+                     QMEM_VIRTIO_MEM_CONFIG_SIZE);
+    vmem->vq = qmem_virtio_add_queue(QMEM_VIRTIO_DEVICE(vmem),
+                                     QMEM_VIRTIO_MEM_QUEUE_SIZE,
+                                     qmem_virtio_mem_handle_queue);
     vmem->realized = TRUE;
     return TRUE;
 }
@@ -278,6 +283,8 @@ void qmem_virtio_mem_unrealize(QmemVirtioMem *vmem)
 {
     g_return_if_fail(vmem->realized);
 
+    qmem_virtio_cleanup(QMEM_VIRTIO_DEVICE(vmem));
+    vmem->vq = NULL;
     qmem_virtio_mem_unrealize_memslots(vmem);
     qmem_host_memory_backend_set_mapped(vmem->memdev, FALSE);
     g_clear_pointer(&vmem->bitmap, g_free);

@@ -241,13 +241,14 @@ static gboolean G_GNUC_PRINTF(3, 4) protocol_violation(QmemVirtioMem *vmem,
                                                        GError **error,
                                                        const char *fmt, ...)
 {
+    g_autofree char *msg = NULL;
     va_list ap;
 
     va_start(ap, fmt);
-    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
-                                                QMEM_ERROR_GENERIC, fmt, ap));
+    msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    vmem->broken = TRUE;
+    qmem_virtio_error(QMEM_VIRTIO_DEVICE(vmem), "%s", msg);
+    g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC, msg);
     return FALSE;
 }
 
@@ -264,7 +265,7 @@ gboolean qmem_virtio_mem_handle_request(QmemVirtioMem *vmem,
     g_return_val_if_fail(req != NULL || req_len == 0, FALSE);
     g_return_val_if_fail(resp != NULL || resp_len == 0, FALSE);
 
-    if (vmem->broken) {
+    if (qmem_virtio_is_broken(QMEM_VIRTIO_DEVICE(vmem))) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "virtio-mem device needs a reset after a "
                             "protocol violation");
@@ -313,20 +314,48 @@ gboolean qmem_virtio_mem_handle_request(QmemVirtioMem *vmem,
     return TRUE;
 }
 
-gboolean qmem_virtio_mem_is_broken(QmemVirtioMem *vmem)
-{
-    return vmem->broken;
-}
-
 void qmem_virtio_mem_set_busy(QmemVirtioMem *vmem, gboolean busy)
 {
     vmem->busy = busy;
 }
 
+/* The request queue */
+
+/*
+ * QEMU's virtio_mem_handle_request(): every element is one request, its
+ * answer written back and pushed at once.  A protocol violation leaves
+ * the element unanswered and the device broken.
+ */
+void qmem_virtio_mem_handle_queue(QmemVirtioDevice *vdev, QmemVirtQueue *vq)
+{
+    QmemVirtioMem *vmem = QMEM_VIRTIO_MEM(vdev);
+    QmemVirtQueueElement *elem;
+
+    while ((elem = qmem_virtqueue_pop(vq))) {
+        guint8 req[QMEM_VIRTIO_MEM_REQ_SIZE], resp[QMEM_VIRTIO_MEM_RESP_SIZE];
+        gsize req_len = qmem_virtqueue_element_to_buf(elem, 0, req,
+                                                      sizeof(req));
+        guint64 room = qmem_virtqueue_element_in_size(elem);
+
+        if (!qmem_virtio_mem_handle_request(vmem, req, req_len, resp, room,
+                                            NULL)) {
+            qmem_virtqueue_detach_element(vq, elem, 0);
+            qmem_virtqueue_element_free(elem);
+            return;
+        }
+        qmem_virtqueue_element_from_buf(elem, 0, resp, sizeof(resp));
+        qmem_virtqueue_push(vq, elem, sizeof(resp));
+        qmem_virtio_notify(vdev, vq);
+        qmem_virtqueue_element_free(elem);
+    }
+}
+
 /* Config space, features, reset */
 
-void qmem_virtio_mem_get_config(QmemVirtioMem *vmem, guint8 *config)
+static void virtio_mem_get_config(QmemVirtioDevice *vdev, guint8 *config)
 {
+    QmemVirtioMem *vmem = QMEM_VIRTIO_MEM(vdev);
+
     memset(config, 0, QMEM_VIRTIO_MEM_CONFIG_SIZE);
     put_le64(config, vmem->block_size);
     put_le16(config + 8, vmem->node);
@@ -337,39 +366,46 @@ void qmem_virtio_mem_get_config(QmemVirtioMem *vmem, guint8 *config)
     put_le64(config + 48, vmem->requested_size);
 }
 
-guint64 qmem_virtio_mem_get_config_changes(QmemVirtioMem *vmem)
+/* QEMU's virtio_mem_get_features(). */
+static guint64 virtio_mem_get_features(QmemVirtioDevice *vdev,
+                                       guint64 features)
 {
-    return vmem->config_changes;
-}
+    QmemVirtioMem *vmem = QMEM_VIRTIO_MEM(vdev);
 
-guint64 qmem_virtio_mem_get_features(QmemVirtioMem *vmem)
-{
-    g_return_val_if_fail(vmem->unplugged_inaccessible !=
-                         QMEM_VIRTIO_MEM_ON_OFF_AUTO_AUTO, 0);
-
-    if (vmem->unplugged_inaccessible == QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON) {
-        return G_GUINT64_CONSTANT(1) <<
-               QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE;
+    if (vmem->has_numa_state) {
+        features |= QMEM_VIRTIO_BIT(QMEM_VIRTIO_MEM_F_ACPI_PXM);
     }
-    return 0;
+    g_assert(vmem->unplugged_inaccessible != QMEM_VIRTIO_MEM_ON_OFF_AUTO_AUTO);
+    if (vmem->unplugged_inaccessible == QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON) {
+        features |= QMEM_VIRTIO_BIT(QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE);
+    }
+    return features;
 }
 
-gboolean qmem_virtio_mem_validate_features(QmemVirtioMem *vmem,
-                                           guint64 driver_features)
+/*
+ * QEMU's virtio_mem_validate_features(): a legacy driver, which would
+ * read unplugged memory, cannot have a device that promised nobody does.
+ * QEMU says nothing about it: FEATURES_OK just stays clear.
+ */
+static gboolean virtio_mem_validate_features(QmemVirtioDevice *vdev)
 {
-    const guint64 bit = G_GUINT64_CONSTANT(1) <<
-                        QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE;
+    const guint bit = QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE;
 
-    return !(qmem_virtio_mem_get_features(vmem) & bit) ||
-           (driver_features & bit);
+    return !qmem_virtio_host_has_feature(vdev, bit) ||
+           qmem_virtio_has_feature(vdev, bit);
+}
+
+void qmem_virtio_mem_init_virtio_class(QmemVirtioDeviceClass *vdc)
+{
+    vdc->get_features = virtio_mem_get_features;
+    vdc->validate_features = virtio_mem_validate_features;
+    vdc->get_config = virtio_mem_get_config;
 }
 
 void qmem_virtio_mem_system_reset(QmemVirtioMem *vmem, gboolean wakeup)
 {
     g_return_if_fail(vmem->realized);
 
-    /* The virtio reset that comes with every system reset. */
-    vmem->broken = FALSE;
     /* A guest resuming from suspend keeps its memory. */
     if (wakeup) {
         return;

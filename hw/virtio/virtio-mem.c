@@ -25,7 +25,8 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
-G_DEFINE_TYPE_WITH_CODE(QmemVirtioMem, qmem_virtio_mem, QMEM_TYPE_OBJECT,
+G_DEFINE_TYPE_WITH_CODE(QmemVirtioMem, qmem_virtio_mem,
+                        QMEM_TYPE_VIRTIO_DEVICE,
                         qmem_type_register_name(QMEM_TYPE_NAME_VIRTIO_MEM,
                                                 g_define_type_id))
 
@@ -264,7 +265,7 @@ gboolean qmem_virtio_mem_set_requested_size(QmemVirtioMem *vmem,
         g_object_notify_by_pspec(G_OBJECT(vmem), props[PROP_REQUESTED_SIZE]);
     }
     /* QEMU notifies even without a change, which helps debugging. */
-    vmem->config_changes++;
+    qmem_virtio_notify_config(QMEM_VIRTIO_DEVICE(vmem));
     return TRUE;
 }
 
@@ -501,6 +502,7 @@ static void qmem_virtio_mem_class_init(QmemVirtioMemClass *klass)
     oc->dispose = qmem_virtio_mem_dispose;
     QMEM_OBJECT_CLASS(klass)->set_property_checked =
         qmem_virtio_mem_set_property_checked;
+    qmem_virtio_mem_init_virtio_class(QMEM_VIRTIO_DEVICE_CLASS(klass));
 
     /*
      * Blurbs only where QEMU's qdev property types have a description

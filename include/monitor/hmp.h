@@ -5,6 +5,7 @@
 #define QMEM_MONITOR_HMP_H
 
 #include "qapi/qmp-command.h"
+#include "util/chardev.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,25 @@ void qmem_hmp_set_help(const char *name, const char *params,
  * Returns: (transfer full): the text, with "\r\n" line endings.
  */
 char *qmem_hmp_run(const char *command_line);
+
+/**
+ * qmem_hmp_monitor_add_chardev:
+ * @chr: a chardev without frontend, made by -chardev; it must outlive
+ *   the monitor, which goes with it
+ * @error: return location for an error
+ *
+ * QEMU's monitor_init_hmp() (-mon chardev=ID, mode=readline being the
+ * default): greets a client with "qmem VERSION monitor - type 'help' for
+ * more information" and QEMU's "(qemu) " prompt, edits the line as QEMU's
+ * readline does, with the same terminal output (each byte redraws the
+ * line: "\033[D" back to its start, the line, "\033[K"; the arrow keys,
+ * ^A, ^E, ^D, ^W, backspace), and runs it with qmem_hmp_run() on Enter (CR
+ * or LF).  No history or completion.  Fails with "Device '%s' is in use"
+ * when @chr has a frontend.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean qmem_hmp_monitor_add_chardev(QmemChardev *chr, GError **error);
 
 G_END_DECLS
 

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include "qapi/qmp-command.h"
+#include "util/chardev.h"
 
 G_BEGIN_DECLS
 
@@ -151,6 +152,26 @@ QmemQmpServer *qmem_qmp_server_new(void);
  */
 gboolean qmem_qmp_server_listen(QmemQmpServer *server, const char *spec,
                                 GError **error);
+
+/**
+ * qmem_qmp_server_add_chardev:
+ * @server: a server
+ * @chr: a chardev without frontend, made by -chardev; borrowed: it must
+ *   outlive the server, which only takes its frontend off at the end
+ * @pretty: write replies and events as QEMU's pretty=on does (indented
+ *   by four, one member a line)
+ * @error: return location for an error
+ *
+ * QEMU's monitor_init_qmp(): a QMP monitor on @chr (-mon
+ * chardev=ID,mode=control).  A client connected already gets the greeting
+ * now.  Fails with QEMU's "Device '%s' is in use" when @chr has a
+ * frontend.
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean qmem_qmp_server_add_chardev(QmemQmpServer *server,
+                                     QmemChardev *chr, gboolean pretty,
+                                     GError **error);
 
 /**
  * qmem_qmp_server_add_client:

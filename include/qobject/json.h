@@ -43,6 +43,20 @@ JsonNode *qmem_json_parse(const char *text, GError **error);
 char *qmem_json_to_string(JsonNode *node);
 
 /**
+ * qmem_json_to_string_pretty:
+ * @node: a value
+ * @pretty: whether to write as QEMU's pretty JSON writer does
+ *
+ * With @pretty, QEMU's qobject_to_json_pretty(): every member and element
+ * on a line of its own, indented by four spaces a level, "," ending all
+ * but the last, the closing bracket on a line at the opening one's level
+ * ("{\n}" for an empty object).  Without, qmem_json_to_string().
+ *
+ * Returns: (transfer full): the text, without a final line ending.
+ */
+char *qmem_json_to_string_pretty(JsonNode *node, gboolean pretty);
+
+/**
  * qmem_json_object_qdict_order:
  * @obj: an object
  *

@@ -50,6 +50,20 @@ gboolean qmem_module_load_file(const char *path, GError **error);
 gboolean qmem_module_load_dir(const char *dir, GError **error);
 
 /**
+ * qmem_module_load_name:
+ * @name: a module's name ("virtio-mem-pci")
+ * @error: return location for a #GError in %QMEM_MODULE_ERROR
+ *
+ * QEMU's module_load(): loads module @name from the first directory of
+ * qmem_module_get_dir() that has it, unless it is there already (loaded
+ * or linked in).
+ *
+ * Returns: 2 if it was there already, 1 if it was loaded now, 0 if there
+ *   is no such module, -1 with @error set if loading it failed.
+ */
+int qmem_module_load_name(const char *name, GError **error);
+
+/**
  * qmem_module_register_static:
  * @name: the module's name
  * @fn: its entry point, linked into the program

@@ -85,6 +85,39 @@ void qmem_param_spec_set_show_default(GParamSpec *pspec, gboolean show);
 gboolean qmem_param_spec_is_mandatory(GParamSpec *pspec);
 
 /**
+ * QmemPropertyParser:
+ * @obj: (nullable): the object the value is for (%NULL when converted
+ *   without one, qmem_value_from_input())
+ * @pspec: the property
+ * @name: the parameter name for messages
+ * @input: the value as the source gave it: a string for every kind but
+ *   JSON (OPTS's last occurrence), any node for JSON
+ * @kind: the source
+ * @value: (out caller-allocates): initialised to @pspec's value type
+ * @error: return location for a #GError
+ *
+ * Converts an outside value of a property whose syntax is its own, as
+ * QEMU's qdev PropertyInfo.set does (the PCI "addr": "02.1" or an
+ * integer).  Must check the value completely and say why it refuses one,
+ * in QEMU's words.
+ *
+ * Returns: %FALSE with @error set when the value is refused.
+ */
+typedef gboolean (*QmemPropertyParser)(QmemObject *obj, GParamSpec *pspec,
+                                       const char *name, JsonNode *input,
+                                       QmemInputKind kind, GValue *value,
+                                       GError **error);
+
+/**
+ * qmem_param_spec_set_parser:
+ *
+ * Gives @pspec a syntax of its own: every outside value (every
+ * #QmemInputKind) goes through @parser instead of the visitor.  Printing,
+ * qom-get and help treat it as a property of its value type.
+ */
+void qmem_param_spec_set_parser(GParamSpec *pspec, QmemPropertyParser parser);
+
+/**
  * qmem_param_spec_get_qom_type:
  * Returns: the type name help prints: "bool", "int", "uint64", "str",
  *   "HostMemPolicy", "link<memory-backend>", ...

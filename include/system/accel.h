@@ -74,16 +74,38 @@ static inline guint64 qmem_accel_memtest_pattern(guint64 seed, guint64 addr)
 }
 
 /**
+ * QmemAccelGuestIoSpace:
+ * @QMEM_ACCEL_GUEST_IO_PORT: port I/O (IN/OUT, the machine's I/O address
+ *   space where the hypervisor does not answer itself)
+ * @QMEM_ACCEL_GUEST_IO_MEMORY: memory accesses (MOV) to guest-physical
+ *   addresses: RAM, or MMIO where no memslot maps RAM
+ */
+typedef enum {
+    QMEM_ACCEL_GUEST_IO_PORT,
+    QMEM_ACCEL_GUEST_IO_MEMORY,
+} QmemAccelGuestIoSpace;
+
+/* The most bytes one qmem_accel_guest_io() moves. */
+#define QMEM_ACCEL_GUEST_IO_MAX 1024
+
+/**
  * QmemAccelClass:
  * @init_machine: called once, after the machine has built its memory map
  *   and before any device is hot-plugged.  Opens the hypervisor, registers
  *   a memory listener on @system_memory that maps every RAM section (and
- *   keeps doing so for later changes), and creates @n_cpus vCPUs.  Required.
- *   On failure nothing may stay mapped or open.
+ *   keeps doing so for later changes), and creates @n_cpus vCPUs, whose
+ *   port I/O goes to @system_io and whose MMIO goes to @system_memory.
+ *   @system_io may be %NULL (a machine without ports: every port reads
+ *   all-ones).  Required.  On failure nothing may stay mapped or open.
  * @get_memslots: the memslot limit and how many are free now, for the
  *   memory-device core's accounting (QEMU's kvm_get_max_memslots /
  *   kvm_get_free_memslots).  Required.
- * @start: lets the vCPUs run (not called with -S until "cont").  Optional.
+ * @start: lets the vCPUs run (not called with -S until "cont"); again
+ *   after @stop.  Optional.
+ * @stop: stops the vCPUs and returns once none runs guest code any more
+ *   (QEMU's pause_all_vcpus()); @start resumes them where they were.
+ *   Called with the BQL held, which it releases while it waits.
+ *   Optional.
  * @shutdown: stops the vCPUs and unregisters the listener; called before
  *   the machine's memory goes away.  Optional.  May not fail.
  * @phys_bits: the guest's physical address width (host CPUID for KVM, as
@@ -95,6 +117,24 @@ static inline guint64 qmem_accel_memtest_pattern(guint64 seed, guint64 addr)
  *   accelerator without vCPUs (qtest) leaves it %NULL.  Nothing the guest
  *   does may make it crash or exit the runner: a guest that fails fails
  *   the test with @error set.
+ * @guest_io: has a vCPU of the guest make @count accesses of @size bytes
+ *   in @space at @addr, as a driver would (qmem_accel_guest_io(), which
+ *   has checked the arguments' shape); the accesses reach the machine's
+ *   devices the way the guest's own do.  Optional, as @guest_memtest.
+ * @set_irq: sets the level of the interrupt controller's input @gsi
+ *   (QEMU's kvm_set_irq()).  Returns what the interrupt controllers made
+ *   of it: > 0 delivered, 0 coalesced with one already pending, < 0
+ *   masked or not routed.  Called with the BQL held, from any thread.
+ *   Optional: without it interrupts go nowhere (0).
+ * @send_msi: delivers the message-signalled interrupt a device wrote,
+ *   @data to @addr (QEMU's kvm_irqchip_send_msi()).  Returns > 0
+ *   delivered, 0 when no local APIC took it (none addressed, or it is
+ *   software-disabled), a negative errno when the hypervisor refused it.
+ *   As @set_irq.
+ * @ioeventfds_enabled: whether the accelerator itself signals the
+ *   ioeventfds of guest writes (QEMU's kvm_eventfds_enabled()); then the
+ *   memory API leaves them to it and calls the region's ops for the
+ *   writes that reach it.  Optional: %FALSE.
  * @kind: what the accelerator is (qmem_accel_get_kind()); each class sets
  *   it in its class_init.  Default %QMEM_ACCEL_KIND_OTHER.
  */
@@ -102,17 +142,25 @@ struct _QmemAccelClass {
     QmemObjectClass parent_class;
 
     gboolean (*init_machine)(QmemAccel *accel, QmemAddressSpace *system_memory,
-                             guint n_cpus, GError **error);
+                             QmemAddressSpace *system_io, guint n_cpus,
+                             GError **error);
     void (*get_memslots)(QmemAccel *accel, guint *max, guint *free);
     void (*start)(QmemAccel *accel);
+    void (*stop)(QmemAccel *accel);
     void (*shutdown)(QmemAccel *accel);
     guint (*phys_bits)(QmemAccel *accel);
     gboolean (*guest_memtest)(QmemAccel *accel, guint64 addr, guint64 size,
                               guint64 seed, QmemAccelMemtestMode mode,
                               QmemAccelMemtestResult *result, GError **error);
+    gboolean (*guest_io)(QmemAccel *accel, QmemAccelGuestIoSpace space,
+                         guint64 addr, guint size, guint count,
+                         gboolean is_write, guint8 *buf, GError **error);
+    int (*set_irq)(QmemAccel *accel, guint gsi, int level);
+    int (*send_msi)(QmemAccel *accel, guint64 addr, guint32 data);
+    gboolean (*ioeventfds_enabled)(QmemAccel *accel);
     QmemAccelKind kind;
 
-    gpointer padding[6];
+    gpointer padding[4];
 };
 
 /**
@@ -134,13 +182,69 @@ QmemAccel *qmem_accel_new(const char *name, JsonObject *props, GError **error);
 QmemAccel *qmem_accel_get_current(void);
 void qmem_accel_set_current(QmemAccel *accel);
 
+/**
+ * qmem_accel_init_machine:
+ * @system_memory: the machine's memory address space
+ *   (qmem_machine_get_address_space())
+ * @system_io: (nullable): its I/O port space
+ *   (qmem_machine_get_io_address_space())
+ * @n_cpus: vCPUs to create
+ *
+ * QmemAccelClass.init_machine.
+ */
 gboolean qmem_accel_init_machine(QmemAccel *accel,
                                  QmemAddressSpace *system_memory,
+                                 QmemAddressSpace *system_io,
                                  guint n_cpus, GError **error);
 void qmem_accel_get_memslots(QmemAccel *accel, guint *max, guint *free);
 void qmem_accel_start(QmemAccel *accel);
+
+/**
+ * qmem_accel_stop:
+ *
+ * Stops the vCPUs (QmemAccelClass.stop); qmem_accel_start() resumes them.
+ * The caller holds the BQL, or the function takes it.
+ */
+void qmem_accel_stop(QmemAccel *accel);
 void qmem_accel_shutdown(QmemAccel *accel);
 guint qmem_accel_phys_bits(QmemAccel *accel);
+
+/**
+ * qmem_accel_set_irq:
+ * @gsi: the global system interrupt: on pc and q35 an ISA IRQ (0-15, to
+ *   the PICs and the IOAPIC as QEMU routes them) or an IOAPIC pin (0-23)
+ * @level: 1 raised, 0 lowered
+ *
+ * What boards and devices call to raise an interrupt line that ends in
+ * the interrupt controller (QmemAccelClass.set_irq; QEMU's kvm_set_irq()).
+ *
+ * Returns: > 0 delivered, 0 coalesced, < 0 masked or not routed; 0 when
+ *   the accelerator takes no interrupts (qtest).
+ */
+int qmem_accel_set_irq(QmemAccel *accel, guint gsi, int level);
+
+/**
+ * qmem_accel_send_msi:
+ * @addr: the address the device wrote, as the guest programmed it
+ *   (0xfeeXXXXX: destination APIC ID in bits 12-19)
+ * @data: the data it wrote (vector, delivery mode)
+ *
+ * A device's message-signalled interrupt, for the APIC's MSI window
+ * (QmemAccelClass.send_msi; QEMU's kvm_irqchip_send_msi()).
+ *
+ * Returns: > 0 delivered, 0 no local APIC took it, -errno refused; 0 when
+ *   the accelerator takes no interrupts (qtest).
+ */
+int qmem_accel_send_msi(QmemAccel *accel, guint64 addr, guint32 data);
+
+/**
+ * qmem_accel_ioeventfds_enabled:
+ * @accel: (nullable): an accelerator, %NULL for none
+ *
+ * Returns: whether @accel signals ioeventfds itself for the guest's
+ *   writes (QEMU's kvm_eventfds_enabled()); %FALSE for %NULL.
+ */
+gboolean qmem_accel_ioeventfds_enabled(QmemAccel *accel);
 
 /**
  * qmem_accel_get_kind:
@@ -185,6 +289,32 @@ gboolean qmem_accel_guest_memtest(QmemAccel *accel, guint64 addr,
                                   QmemAccelMemtestResult *result,
                                   GError **error);
 
+/**
+ * qmem_accel_guest_io:
+ * @accel: the accelerator the guest runs on
+ * @space: ports or memory
+ * @addr: the port (up to 0xffff) or guest-physical address
+ * @size: bytes per access: 1, 2 or 4 (and 8 for memory)
+ * @count: accesses; ports: all at @addr (REP INS/OUTS when above 1),
+ *   memory: at @addr, @addr + @size, ...
+ * @is_write: direction
+ * @buf: (array): @size * @count bytes, at most QMEM_ACCEL_GUEST_IO_MAX:
+ *   what is written, or where what is read goes, little-endian
+ * @error: return location for a #GError
+ *
+ * Makes the guest itself (vCPU 0 on KVM) access a device as a driver
+ * would: the accesses leave the guest as the hypervisor's exits and reach
+ * the machine's I/O regions through the accelerator's exit handling (or
+ * its ioeventfds), which is what tests of that path need.  Blocks the
+ * calling (main) thread until the guest is done.
+ *
+ * Returns: %FALSE with @error set when @accel cannot (qtest: "accelerator
+ *   '%s' cannot run guest I/O"), the arguments are invalid, the vCPUs are
+ *   not running or the guest failed.
+ */
+gboolean qmem_accel_guest_io(QmemAccel *accel, QmemAccelGuestIoSpace space,
+                             guint64 addr, guint size, guint count,
+                             gboolean is_write, guint8 *buf, GError **error);
 
 G_END_DECLS
 

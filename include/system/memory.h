@@ -6,6 +6,7 @@
 
 #include <glib-object.h>
 #include "system/ram-block.h"
+#include "util/event-notifier.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +17,8 @@ G_BEGIN_DECLS
  * tree whose root belongs to an address space; the address space's flat
  * view is the list of sections the tree makes visible, and listeners are
  * told which sections appear and disappear each time the outermost
- * transaction commits.  The memory map changes on the main thread only.
+ * transaction commits.  The memory map changes under the BQL: on the main
+ * thread, or in a device callback a vCPU thread runs.
  */
 
 #define QMEM_TYPE_MEMORY_REGION (qmem_memory_region_get_type())
@@ -145,11 +147,38 @@ void qmem_memory_region_set_unmergeable(QmemMemoryRegion *mr,
  * @offset: where @sub goes inside @container
  * @sub: a region that is nobody's subregion yet (a reference is taken)
  *
- * Maps @sub; overlapping subregions are a programmer error.  The flat views
- * change when the outermost transaction commits (at once outside one).
+ * Maps @sub with priority 0.  Overlapping a sibling that was also added
+ * this way is a programmer error.  The flat views change when the
+ * outermost transaction commits (at once outside one).
  */
 void qmem_memory_region_add_subregion(QmemMemoryRegion *container,
                                       guint64 offset, QmemMemoryRegion *sub);
+
+/**
+ * qmem_memory_region_add_subregion_overlap:
+ * @container: a container
+ * @offset: where @sub goes inside @container
+ * @sub: a region that is nobody's subregion yet (a reference is taken)
+ * @priority: where @sub overlaps siblings, the one of higher priority
+ *   shows; among equal priorities the one added last
+ *
+ * QEMU's memory_region_add_subregion_overlap(): @sub may overlap any
+ * sibling, which is what regions placed by a guest need (PCI BARs, the
+ * MMCONFIG window): whatever a guest programs cannot break the map.  A
+ * container answering accesses itself (qmem_memory_region_new_io()) shows
+ * under all of its subregions, whatever their priority.
+ */
+void qmem_memory_region_add_subregion_overlap(QmemMemoryRegion *container,
+                                              guint64 offset,
+                                              QmemMemoryRegion *sub,
+                                              int priority);
+
+/**
+ * qmem_memory_region_get_priority:
+ * Returns: the priority @mr was mapped with (0 unless mapped with
+ *   qmem_memory_region_add_subregion_overlap()).
+ */
+int qmem_memory_region_get_priority(QmemMemoryRegion *mr);
 
 /**
  * qmem_memory_region_del_subregion:
@@ -170,6 +199,40 @@ gboolean qmem_memory_region_is_mapped(QmemMemoryRegion *mr);
  * Returns: @mr's offset inside its container (0 when not mapped).
  */
 guint64 qmem_memory_region_get_offset(QmemMemoryRegion *mr);
+
+/**
+ * qmem_memory_region_add_eventfd:
+ * @mr: the region (usually an I/O region: a device's doorbell)
+ * @addr: the offset in @mr the write goes to
+ * @size: the write's size, 1, 2, 4 or 8; 0 matches writes of any size
+ *   (where the accelerator supports it)
+ * @match_data: whether only writes of @data count
+ * @data: the value to match, little-endian in @size bytes
+ * @e: the notifier to set; must stay registered no longer than it lives
+ *
+ * QEMU's memory_region_add_eventfd(): a guest write that matches sets @e
+ * instead of calling @mr's ops.  An accelerator that can (KVM) learns of
+ * it through its listeners' eventfd_add wherever @mr is visible, and the
+ * write never leaves the kernel; under one that cannot (qtest, none) the
+ * memory API sets @e itself when such a write reaches @mr (QEMU's
+ * memory_region_dispatch_write_eventfds(): the write's offset, size and,
+ * with @match_data, value must be equal).  Listeners hear of the change
+ * when the outermost transaction commits.
+ */
+void qmem_memory_region_add_eventfd(QmemMemoryRegion *mr, guint64 addr,
+                                    guint size, gboolean match_data,
+                                    guint64 data, QmemEventNotifier *e);
+
+/**
+ * qmem_memory_region_del_eventfd:
+ *
+ * Removes what qmem_memory_region_add_eventfd() added with the same
+ * arguments (@data is ignored without @match_data); a programmer error
+ * when there is none.
+ */
+void qmem_memory_region_del_eventfd(QmemMemoryRegion *mr, guint64 addr,
+                                    guint size, gboolean match_data,
+                                    guint64 data, QmemEventNotifier *e);
 
 /**
  * qmem_memory_region_transaction_begin:
@@ -221,6 +284,13 @@ typedef struct QmemMemoryListener QmemMemoryListener;
  * @region_del: a section went away; called before the host memory can be
  *   freed.  Optional.
  * @commit: after all region_add/region_del calls of one commit.  Optional.
+ * @eventfd_add: an ioeventfd became visible: writes of @section->size
+ *   bytes (0: any size) to @section->offset_within_address_space, of
+ *   @data only if @match_data, are to set @e (@section->mr is the region
+ *   it was added to, @section->offset_within_region its offset there).
+ *   Called after region_add of the same commit.  Optional.
+ * @eventfd_del: an ioeventfd went away (its region was unmapped, or the
+ *   eventfd deleted), with what eventfd_add was given.  Optional.
  * @priority: listeners with lower values hear of additions first and of
  *   removals last.
  * @name: for debugging
@@ -234,6 +304,14 @@ struct QmemMemoryListener {
     void (*region_del)(QmemMemoryListener *listener,
                        const QmemMemorySection *section);
     void (*commit)(QmemMemoryListener *listener);
+    void (*eventfd_add)(QmemMemoryListener *listener,
+                        const QmemMemorySection *section,
+                        gboolean match_data, guint64 data,
+                        QmemEventNotifier *e);
+    void (*eventfd_del)(QmemMemoryListener *listener,
+                        const QmemMemorySection *section,
+                        gboolean match_data, guint64 data,
+                        QmemEventNotifier *e);
     int priority;
     const char *name;
 
@@ -300,8 +378,8 @@ gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
 /**
  * qmem_memory_listener_register:
  *
- * Adds @listener to @as and replays region_add (then commit) for every
- * section already visible.
+ * Adds @listener to @as and replays region_add for every section already
+ * visible, eventfd_add for every ioeventfd, then commit.
  */
 void qmem_memory_listener_register(QmemMemoryListener *listener,
                                    QmemAddressSpace *as);
@@ -309,8 +387,8 @@ void qmem_memory_listener_register(QmemMemoryListener *listener,
 /**
  * qmem_memory_listener_unregister:
  *
- * Calls region_del (then commit) for every visible section and removes
- * @listener.
+ * Calls eventfd_del for every ioeventfd, region_del for every visible
+ * section, then commit, and removes @listener.
  */
 void qmem_memory_listener_unregister(QmemMemoryListener *listener);
 
@@ -319,8 +397,9 @@ void qmem_memory_listener_unregister(QmemMemoryListener *listener);
  * @out: where the text goes
  *
  * Appends QEMU's `info mtree` text for every address space: "address-space:
- * NAME" then one line per region, "  %016lx-%016lx (prio 0, ram): name",
- * indented by depth, aliases as "alias NAME @ORIG %016lx-%016lx".
+ * NAME" then one line per region, "  %016lx-%016lx (prio P, ram): name",
+ * indented by depth, subregions by address (then higher priority first),
+ * aliases as "alias NAME @ORIG %016lx-%016lx".
  */
 void qmem_memory_print_mtree(GString *out);
 

@@ -5,6 +5,7 @@
 #define QMEM_UTIL_CHARDEV_H
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -19,7 +20,12 @@ G_BEGIN_DECLS
  * is gone.
  *
  * The protocol server (the frontend) sees a connection through three
- * callbacks and answers with qmem_chardev_write().  Everything runs on
+ * callbacks and answers with qmem_chardev_write().  A chardev made from
+ * -chardev options (qmem_chardev_new_from_opts()) exists before and
+ * without a frontend, as in QEMU: it connects or listens at once, and a
+ * frontend (-mon, -qtest chardev:ID) attaches to it later
+ * (qmem_chardev_set_frontend()); until then its input waits in the
+ * socket and clients of a listening one wait in the backlog.  Everything runs on
  * the default GMainContext, from the thread that iterates it, and is not
  * thread-safe.
  */
@@ -29,7 +35,8 @@ typedef struct QmemChardev QmemChardev;
 /**
  * QmemChardevFrontend:
  * @connected: a peer is there (at once for stdio, a connecting chardev
- *   and qmem_chardev_new_fds(); once accepted for a listening one).
+ *   and qmem_chardev_new_fds(); once accepted for a listening one; when
+ *   the frontend attaches, for a chardev connected already).
  *   Returns the frontend's state for this connection, handed to the other
  *   two callbacks.  May write (a greeting).  Called during
  *   qmem_chardev_new() for a connection that exists at once.
@@ -41,7 +48,8 @@ typedef struct QmemChardev QmemChardev;
  *   offered again, with more after it, when more arrives or output has
  *   drained.  It may write, but must not iterate the main context.
  * @gone: the connection is over (the peer closed and its output was
- *   written, the peer went away, or the chardev is being freed).  The
+ *   written, the peer went away, or the chardev is being freed), or the
+ *   frontend was taken off (qmem_chardev_clear_frontend()).  The
  *   callback frees its state; writes from now on are dropped.  Input not
  *   consumed by then is lost, as in QEMU.
  * @pause_input: read no input (and offer none) while this many bytes of
@@ -120,6 +128,101 @@ QmemChardev *qmem_chardev_new_fds(int in_fd, int out_fd,
                                   gpointer user_data);
 
 /**
+ * qmem_chardev_check_opts:
+ * @opts: -chardev options as qmem_opts_parse() returns them (implied key
+ *   "backend")
+ * @error: return location for an error
+ *
+ * What QEMU's QemuOpts check when -chardev is parsed, before anything is
+ * created: every key is one of QEMU's chardev options ("Invalid parameter
+ * '%s'"), booleans are on/off ("Parameter '%s' expects 'on' or 'off'"),
+ * numbers are numbers ("Parameter '%s' expects a number", "Value '%s' is
+ * too large for parameter '%s'").
+ *
+ * Returns: %TRUE if @opts pass.
+ */
+gboolean qmem_chardev_check_opts(JsonObject *opts, GError **error);
+
+/**
+ * qmem_chardev_new_from_opts:
+ * @opts: -chardev options as qmem_opts_parse() returns them
+ * @error: return location for an error
+ *
+ * QEMU's qemu_chr_new_from_opts() for the backends qmem has: "socket"
+ * with "path=PATH" (a Unix socket) or "fd=N" (an inherited socket, as
+ * libvirt passes it: connected, or with server=on one that listens or is
+ * made to), connecting unless "server=on", then listening and blocking
+ * until the first client unless "wait=off"; "stdio"; "null" (never
+ * connected).  The chardev has no frontend yet and is registered under its
+ * id for qmem_chardev_find().
+ *
+ * Errors have QEMU's texts, in QEMU's order: those of
+ * qmem_chardev_check_opts(), "chardev: no id specified", "chardev: \"%s\"
+ * missing backend", "'%s' is not a valid char driver name", "None or one
+ * of 'path', 'fd' or 'host' option required.", "'wait' option is
+ * incompatible with socket in client connect mode", "'reconnect' option
+ * is incompatible with ...", "Unable to parse FD number %s", "File
+ * descriptor '%s' is not a socket", "Failed to listen on fd socket: %s",
+ * those of qmem_chardev_new() for paths, and "attempt to add duplicate
+ * property '%s' to object (type 'container')" for an id in use.  What QEMU
+ * has and qmem does not (TCP, telnet, websocket, TLS, mux, reconnect,
+ * logfile) fails with "chardev: socket: TCP is not supported" or
+ * "chardev option '%s' is not supported".
+ *
+ * Returns: (transfer none) (nullable): the chardev, owned by the registry
+ *   (qmem_chardev_free_all()), or %NULL with @error set.
+ */
+QmemChardev *qmem_chardev_new_from_opts(JsonObject *opts, GError **error);
+
+/**
+ * qmem_chardev_print_help:
+ * @options: %FALSE for `-chardev help` (the backends), %TRUE for
+ *   `-chardev BACKEND,help` (QEMU's list of chardev options)
+ * @out: where the text goes
+ */
+void qmem_chardev_print_help(gboolean options, GString *out);
+
+/**
+ * qmem_chardev_find:
+ * Returns: (transfer none) (nullable): the chardev -chardev made with id
+ *   @label.
+ */
+QmemChardev *qmem_chardev_find(const char *label);
+
+/**
+ * qmem_chardev_get_label:
+ * Returns: (nullable): the id of a chardev made from options.
+ */
+const char *qmem_chardev_get_label(QmemChardev *chr);
+
+/**
+ * qmem_chardev_set_frontend:
+ * @chr: a chardev without frontend
+ * @fe: the frontend's callbacks and limits; must outlive the attachment
+ * @user_data: passed to @fe->connected
+ * @error: return location for an error
+ *
+ * Attaches a protocol server to @chr (QEMU's qemu_chr_fe_init() and
+ * qemu_chr_fe_set_handlers()): @fe->connected runs now if a peer is
+ * there, and input that waited is offered.  A chardev has one frontend:
+ * a second fails with QEMU's "Device '%s' is in use".
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean qmem_chardev_set_frontend(QmemChardev *chr,
+                                   const QmemChardevFrontend *fe,
+                                   gpointer user_data, GError **error);
+
+/**
+ * qmem_chardev_clear_frontend:
+ * @chr: a chardev
+ *
+ * Takes the frontend off again (calling @gone if a peer is connected);
+ * the connection stays, unread.  Not from within @chr's callbacks.
+ */
+void qmem_chardev_clear_frontend(QmemChardev *chr);
+
+/**
  * qmem_chardev_is_connected:
  * @chr: a chardev
  *
@@ -160,6 +263,14 @@ void qmem_chardev_flush(QmemChardev *chr, gint64 deadline);
  * socket file the chardev created.  Not from within @chr's callbacks.
  */
 void qmem_chardev_free(QmemChardev *chr);
+
+/**
+ * qmem_chardev_free_all:
+ *
+ * Frees every chardev qmem_chardev_new_from_opts() made (program
+ * teardown, after the frontends are gone).
+ */
+void qmem_chardev_free_all(void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(QmemChardev, qmem_chardev_free)
 

@@ -62,6 +62,16 @@ void qmem_error_printf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
  */
 void qmem_error_report_err(const GError *error);
 
+/**
+ * qmem_log_guest_error:
+ *
+ * QEMU's qemu_log_mask(LOG_GUEST_ERROR, ...): something a guest did
+ * wrong, which was ignored ("Q35: Reserved PCIEXBAR LENGTH\n").  Quiet
+ * unless asked for, as QEMU's -d guest_errors: a debug message of the
+ * "qmem" log domain (G_MESSAGES_DEBUG=qmem shows it).
+ */
+void qmem_log_guest_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+
 G_END_DECLS
 
 #endif

@@ -308,7 +308,8 @@ static void test_too_many_cpus(Fixture *f, gconstpointer data)
 
     g_assert_false(qmem_accel_init_machine(
         f->base.accel, qmem_machine_get_address_space(f->base.machine),
-        max + 1, &error));
+        qmem_machine_get_io_address_space(f->base.machine), max + 1,
+        &error));
     g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
     g_assert_cmpstr(error->message, ==, message);
     g_assert_cmpint(kvm_fd_of("kvm-vm"), ==, -1);
@@ -951,6 +952,108 @@ static void test_qmp(Fixture *f, gconstpointer data)
 
 /* ---- main -------------------------------------------------------------- */
 
+/* ---- PCI, as the guest sees it ------------------------------------------ */
+
+static guint64 guest_access(Fixture *f, QmemAccelGuestIoSpace space,
+                            guint64 addr, guint size, gboolean is_write,
+                            guint64 value)
+{
+    g_autoptr(GError) error = NULL;
+    guint8 buf[8];
+
+    for (guint i = 0; i < size; i++) {
+        buf[i] = value >> (8 * i);
+    }
+    g_assert_true(qmem_accel_guest_io(f->base.accel, space, addr, size, 1,
+                                      is_write, buf, &error));
+    g_assert_no_error(error);
+    value = 0;
+    for (guint i = 0; i < size; i++) {
+        value |= (guint64)buf[i] << (8 * i);
+    }
+    return value;
+}
+
+/* Configuration mechanism #1, from vCPU 0's IN and OUT. */
+static guint32 guest_cfg_read(Fixture *f, guint32 addr, guint size)
+{
+    guest_access(f, QMEM_ACCEL_GUEST_IO_PORT, 0xcf8, 4, TRUE,
+                 0x80000000 | (addr & ~3u));
+    return guest_access(f, QMEM_ACCEL_GUEST_IO_PORT, 0xcfc + (addr & 3),
+                        size, FALSE, 0);
+}
+
+static void guest_cfg_write(Fixture *f, guint32 addr, guint size,
+                            guint32 value)
+{
+    guest_access(f, QMEM_ACCEL_GUEST_IO_PORT, 0xcf8, 4, TRUE,
+                 0x80000000 | (addr & ~3u));
+    guest_access(f, QMEM_ACCEL_GUEST_IO_PORT, 0xcfc + (addr & 3), size,
+                 TRUE, value);
+}
+
+/* A real guest finds the chipset as QEMU's guest does (docs/pci.md). */
+static void test_pci_config(Fixture *f, gconstpointer data)
+{
+    if (skip_without_kvm()) {
+        return;
+    }
+    start(f);
+    g_assert_cmphex(guest_cfg_read(f, 0x0000, 4), ==, 0x12378086);
+    g_assert_cmphex(guest_cfg_read(f, 0x0802, 2), ==, 0x7000);
+    g_assert_cmphex(guest_cfg_read(f, 0x080e, 1), ==, 0x80);
+    g_assert_cmphex(guest_cfg_read(f, 0x1800, 4), ==, 0xffffffff);
+    guest_cfg_write(f, 0x003c, 1, 0x0b);
+    g_assert_cmphex(guest_cfg_read(f, 0x003c, 1), ==, 0x0b);
+}
+
+/*
+ * The guest places a function's BAR, reaches its registers through MMIO
+ * exits, and has it do DMA into RAM only once it may master the bus
+ * (x-test-pci, tests/modules/test-pci-device.c).
+ */
+static void test_pci_bar_dma(Fixture *f, gconstpointer data)
+{
+    const guint32 devfn = 0x28 << 8;
+    guint64 *host = NULL;
+
+    if (skip_without_kvm()) {
+        return;
+    }
+    add_device(&f->base, "x-test-pci,addr=5");
+    start(f);
+    host = block_of(f->ram)->host;
+    g_assert_cmphex(guest_cfg_read(f, devfn, 4), ==, 0x7e571b36);
+    guest_cfg_write(f, devfn | 0x10, 4, 0xffffffff);
+    g_assert_cmphex(guest_cfg_read(f, devfn | 0x10, 4), ==, 0xfffff000);
+    guest_cfg_write(f, devfn | 0x10, 4, 0xfebf0000);
+    guest_cfg_write(f, devfn | 0x04, 2, 0x2);
+
+    guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf0000, 4, TRUE,
+                 0xaabbccdd);
+    g_assert_cmphex(guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf0000,
+                                 4, FALSE, 0), ==, 0xaabbccdd);
+    guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf0008, 4, TRUE,
+                 0x10000);
+    guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf0010, 4, TRUE, 8);
+    g_assert_cmphex(guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf0014,
+                                 4, FALSE, 0), ==, 0);
+    g_assert_cmphex(host[0x10000 / 8], ==, 0);
+
+    guest_cfg_write(f, devfn | 0x04, 2, 0x6);
+    guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf0010, 4, TRUE, 8);
+    g_assert_cmphex(guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf0014,
+                                 4, FALSE, 0), ==, 1);
+    g_assert_cmphex(guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0x10000, 8,
+                                 FALSE, 0), ==, 0xaabbccddaabbccddULL);
+    g_assert_cmphex(host[0x10000 / 8], ==, 0xaabbccddaabbccddULL);
+
+    /* Decoding off: the registers are gone from the guest's view. */
+    guest_cfg_write(f, devfn | 0x04, 2, 0);
+    g_assert_cmphex(guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf0000,
+                                 4, FALSE, 0), ==, 0);
+}
+
 static char *probe_kvm(void)
 {
     int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -1017,6 +1120,8 @@ int main(int argc, char **argv)
     ADD("/accel/kvm/memtest/1g-prealloc", &memtest_1g_cases[1],
         test_memtest_1g);
     ADD("/accel/kvm/qmp", &kvm_machine, test_qmp);
+    ADD("/accel/kvm/pci/config", &kvm_machine, test_pci_config);
+    ADD("/accel/kvm/pci/bar-dma", &kvm_machine, test_pci_bar_dma);
 
     return g_test_run();
 }

@@ -15,22 +15,23 @@ unix:PATH`, and reads over the qtest protocol, as a guest would:
   script with its offsets written as TABLE+N, and the RSDP (after
   setting up the PM registers, and on q35 MMCONFIG, as a firmware does);
 - what the fw_cfg ports answer to a fixed series of accesses;
+- the return values of QMP commands (query-pci, and HMP text through
+  human-monitor-command), over a QMP socket of their own;
 - a guest's and a management tool's dialogue with ACPI memory hotplug: a
-  script of qtest port and memory accesses and QMP commands (QEMU with
-  -qmp too), each with what it answered, and the events in between.
+  script of qtest port and memory accesses and QMP commands, each with
+  what it answered, and the events in between.
 
 Writes one JSON document: {"qemu": VERSION, "cases": {NAME: {"args":
 [...], "pci": {"BB:DD.F": {"config": [256 byte values], "bars": [...]}},
 "fw_cfg": {"KEY-or-NAME": "hex", or null for a file QEMU does not
 have}, "fw_cfg_dir": [[NAME, SIZE], ...], "acpi": {"order": [SIG, ...],
 "tables": {SIG: "hex"}, "loader": ["COMMAND ...", ...], "rsdp": "hex"},
-"io": [["inb 0x511", VALUE or null], ...], "script": [[STEP, RESULT],
-...]}}}, where a STEP is a qtest command (RESULT: its value or null), a
-QMP command {"execute": ..., "arguments": ...} (RESULT: the reply's
-"return" or "error" member) or {"events": null} (RESULT: the events
-QEMU sent since the last such step, without timestamps).  The output of
-a run is
-checked in
+"io": [["inb 0x511", VALUE or null], ...], "qmp": {"COMMAND or HMP LINE":
+RETURN}, "script": [[STEP, RESULT], ...]}}}, where a script's STEP is a
+qtest command (RESULT: its value or null), a QMP command {"execute": ...,
+"arguments": ...} (RESULT: the reply's "return" or "error" member) or
+{"events": null} (RESULT: the events QEMU sent since the last such step,
+without timestamps).  The output of a run is checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
 
@@ -45,7 +46,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 # What each case starts; pc-i440fx-7.2 and pc-q35-7.2 keep QEMU 7.2's
 # defaults (virtio-mem-pci without MSI-X vectors, for one).
@@ -70,6 +70,21 @@ CASES = {
         + VMEM + ['-device', 'virtio-mem-pci,id=vm0,memdev=m1,'
                   'bus=pcie.0,addr=0x4'],
         'pci': ['00:00.0', '00:04.0'],
+    },
+    # Every function QEMU has on the root bus, the ISA bridges' identity
+    # among them, with virtio-mem-pci where it lands without 'addr', and
+    # the queries that list them.
+    'pc-pci': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G,maxmem=4G,slots=1']
+        + VMEM + ['-device', 'virtio-mem-pci,id=vm0,memdev=m1'],
+        'pci': ['00:00.0', '00:01.0', '00:01.1', '00:01.3', '00:02.0'],
+        'qmp': ['query-pci', 'info pci'],
+    },
+    'q35-pci': {
+        'args': ['-machine', 'pc-q35-7.2', '-m', '1G,maxmem=4G,slots=1']
+        + VMEM + ['-device', 'virtio-mem-pci,id=vm0,memdev=m1'],
+        'pci': ['00:00.0', '00:01.0', '00:1f.0', '00:1f.2', '00:1f.3'],
+        'qmp': ['query-pci', 'info pci'],
     },
     'pc-1g': {
         'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G'],
@@ -174,8 +189,6 @@ CASES.update({
         'fw_cfg_dir': True,
     },
 })
-
-
 
 def memhp_script(gpe, gpe_en):
     """What a guest's ACPI driver and a management tool do with ACPI
@@ -283,25 +296,62 @@ FW_CFG_SIZES = {'signature': 4, 'id': 4, 'uuid': 16, 'ram-size': 8,
 
 
 class Qtest:
-    def __init__(self, qemu, args, qmp=False):
+    def __init__(self, qemu, args):
         self.dir = tempfile.mkdtemp(prefix='qmem-qemu-ref-')
         path = os.path.join(self.dir, 'qtest.sock')
         qmp_path = os.path.join(self.dir, 'qmp.sock')
         srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         srv.bind(path)
         srv.listen(1)
-        qmp_args = (['-qmp', 'unix:%s,server=on,wait=off' % qmp_path]
-                    if qmp else [])
+        qmp_srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        qmp_srv.bind(qmp_path)
+        qmp_srv.listen(1)
         self.proc = subprocess.Popen(
             [qemu, '-S', '-display', 'none', '-nodefaults',
-             '-qtest', 'unix:' + path, '-qtest-log', '/dev/null']
-            + qmp_args + args_with_accel(args),
+             '-qtest', 'unix:' + path, '-qtest-log', '/dev/null',
+             '-qmp', 'unix:' + qmp_path] + args_with_accel(args),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
         srv.settimeout(30)
         self.conn, _ = srv.accept()
         srv.close()
         self.file = self.conn.makefile('rw')
-        self.qmp = Qmp(qmp_path) if qmp else None
+        qmp_srv.settimeout(30)
+        self.qmp_conn, _ = qmp_srv.accept()
+        qmp_srv.close()
+        self.qmp_file = self.qmp_conn.makefile('rw')
+        self.events = []
+        self.qmp_file.readline()
+        self.qmp({'execute': 'qmp_capabilities'})
+
+    def qmp_reply(self, command):
+        """The whole reply; the events before it go to self.events."""
+        self.qmp_file.write(json.dumps(command) + '\n')
+        self.qmp_file.flush()
+        while True:
+            reply = json.loads(self.qmp_file.readline())
+            if 'event' not in reply:
+                return reply
+            del reply['timestamp']
+            self.events.append(reply)
+
+    def qmp(self, command):
+        reply = self.qmp_reply(command)
+        if 'return' not in reply:
+            raise RuntimeError(f'{command}: {reply}')
+        return reply['return']
+
+    def take_events(self):
+        # A command's reply comes after every event sent before it.
+        self.qmp({'execute': 'query-version'})
+        events, self.events = self.events, []
+        return events
+
+    def query(self, line):
+        """A QMP command's return, or an HMP line's text ('info pci')."""
+        if ' ' in line:
+            return self.qmp({'execute': 'human-monitor-command',
+                             'arguments': {'command-line': line}})
+        return self.qmp({'execute': line})
 
     def cmd(self, line):
         self.file.write(line + '\n')
@@ -329,45 +379,10 @@ class Qtest:
         self.proc.kill()
         self.proc.wait()
         self.conn.close()
-        if self.qmp:
-            self.qmp.sock.close()
+        self.qmp_conn.close()
         for name in os.listdir(self.dir):
             os.unlink(os.path.join(self.dir, name))
         os.rmdir(self.dir)
-
-
-class Qmp:
-    """A QMP client: replies, and the events that came before them."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        for _ in range(300):
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                time.sleep(0.1)
-        self.file = self.sock.makefile('rw')
-        self.events = []
-        self.file.readline()
-        self.cmd({'execute': 'qmp_capabilities'})
-
-    def cmd(self, msg):
-        self.file.write(json.dumps(msg) + '\n')
-        self.file.flush()
-        while True:
-            reply = json.loads(self.file.readline())
-            if 'event' in reply:
-                del reply['timestamp']
-                self.events.append(reply)
-                continue
-            return reply
-
-    def take_events(self):
-        # A command's reply comes after every event sent before it.
-        self.cmd({'execute': 'query-version'})
-        events, self.events = self.events, []
-        return events
 
 
 def run_script(q, script):
@@ -377,9 +392,9 @@ def run_script(q, script):
         if isinstance(step, str):
             out.append([step, q.cmd(step)])
         elif 'events' in step:
-            out.append([step, q.qmp.take_events()])
+            out.append([step, q.take_events()])
         else:
-            reply = q.qmp.cmd(step)
+            reply = q.qmp_reply(step)
             out.append([step, {k: reply[k] for k in ('return', 'error')
                                if k in reply}])
     return out
@@ -602,13 +617,15 @@ def read_fw_cfg(q, item):
 
 
 def capture_case(qemu, case):
-    q = Qtest(qemu, case['args'], qmp='script' in case)
+    q = Qtest(qemu, case['args'])
     try:
         out = {'args': case['args']}
         if 'pci' in case:
             out['pci'] = {bdf: read_pci(q, bdf) for bdf in case['pci']}
         if 'fw_cfg' in case:
             out['fw_cfg'] = {i: read_fw_cfg(q, i) for i in case['fw_cfg']}
+        if 'qmp' in case:
+            out['qmp'] = {c: q.query(c) for c in case['qmp']}
         if case.get('fw_cfg_dir'):
             out['fw_cfg_dir'] = fw_cfg_dir(q)
         if case.get('acpi'):
@@ -619,6 +636,7 @@ def capture_case(qemu, case):
         if 'script' in case:
             if not case.get('acpi'):
                 firmware_setup(q, 'q35' in case['args'][1])
+            q.events = []
             out['script'] = run_script(q, case['script'])
         return out
     finally:

@@ -29,11 +29,11 @@ struct QTestState {
     int qmp_fd;
     GString *qmp_rx;
     GQueue events;              /* JsonObject, oldest first */
-    char *qtest_path;           /* NULL without -qtest */
-    gboolean qtest_we_listen;
-    int qtest_listen_fd;
+    char *qtest_path;
     int qtest_fd;
     GString *qtest_rx;
+    bool big_endian;
+    bool irq_level[QTEST_MAX_IRQ];
 };
 
 static gint64 timeout_us(void)
@@ -91,9 +91,7 @@ static void remove_files(QTestState *s)
     if (!s->tmpdir) {
         return;
     }
-    if (s->qtest_path && g_str_has_prefix(s->qtest_path, s->tmpdir)) {
-        unlink(s->qtest_path);
-    }
+    unlink(s->qtest_path);
     unlink(s->qmp_path);
     rmdir(s->tmpdir);
 }
@@ -141,28 +139,6 @@ static int unix_socket(const char *path, struct sockaddr_un *sun)
     return fd;
 }
 
-/* Connects once the runner has created the socket, or fails the test. */
-static int connect_retry(QTestState *s, const char *path, gint64 deadline)
-{
-    struct sockaddr_un sun;
-
-    for (;;) {
-        int fd = unix_socket(path, &sun);
-
-        if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-            return fd;
-        }
-        close(fd);
-        if (try_reap(s)) {
-            fail_gone(s, "cannot connect to qmem-run");
-        }
-        if (g_get_monotonic_time() > deadline) {
-            DIE(s, "timed out connecting to %s", path);
-        }
-        g_usleep(10 * 1000);
-    }
-}
-
 static int listen_unix(const char *path)
 {
     struct sockaddr_un sun;
@@ -187,10 +163,10 @@ static int accept_timeout(QTestState *s, int lfd, gint64 deadline)
             }
         }
         if (try_reap(s)) {
-            fail_gone(s, "qmem-run did not connect to the qtest socket");
+            fail_gone(s, "qmem-run did not connect to libqtest's sockets");
         }
         if (g_get_monotonic_time() > deadline) {
-            DIE(s, "timed out waiting for qmem-run on the qtest socket");
+            DIE(s, "timed out waiting for qmem-run to connect");
         }
     }
 }
@@ -521,108 +497,115 @@ char *qtest_hmp(QTestState *s, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* Start and stop */
 
-/* Finds -qtest in @argv and fills in the spec when it has none. */
-static char **setup_qtest_args(QTestState *s, char **extra)
+/*
+ * Before libqtest always connected the qtest protocol, tests asked for it
+ * with a bare "-qtest"; that is dropped.  A -qtest with a spec would take
+ * the protocol away from the library (the last -qtest wins), so it is
+ * refused.
+ */
+static void add_extra_args(GPtrArray *argv, char **extra)
 {
-    GPtrArray *out = g_ptr_array_new();
-    guint i;
-
-    for (i = 0; extra[i]; i++) {
-        g_ptr_array_add(out, g_strdup(extra[i]));
+    for (guint i = 0; extra[i]; i++) {
         if (strcmp(extra[i], "-qtest") && strcmp(extra[i], "--qtest")) {
-            continue;
-        }
-        g_assert_null(s->qtest_path);
-        if (!extra[i + 1] || extra[i + 1][0] == '-') {
-            s->qtest_path = g_build_filename(s->tmpdir, "qtest.sock", NULL);
-            s->qtest_we_listen = TRUE;
-            g_ptr_array_add(out, g_strdup_printf("unix:%s", s->qtest_path));
-        } else {
-            const char *spec = extra[++i];
-            const char *comma = strchr(spec, ',');
-
-            if (!g_str_has_prefix(spec, "unix:")) {
-                g_error("libqtest only speaks -qtest unix:PATH, not '%s'",
-                        spec);
-            }
-            s->qtest_path = comma ? g_strndup(spec + 5, comma - spec - 5)
-                                  : g_strdup(spec + 5);
-            s->qtest_we_listen = !(comma && (strstr(comma, ",server=on") ||
-                                             strstr(comma, ",server,") ||
-                                             g_str_has_suffix(comma,
-                                                              ",server")));
-            g_ptr_array_add(out, g_strdup(spec));
+            g_ptr_array_add(argv, g_strdup(extra[i]));
+        } else if (extra[i + 1] && extra[i + 1][0] != '-') {
+            g_error("libqtest passes -qtest itself; drop '-qtest %s'",
+                    extra[i + 1]);
         }
     }
-    g_ptr_array_add(out, NULL);
-    return (char **)g_ptr_array_free(out, FALSE);
 }
 
-QTestState *qtest_init(const char *extra_args)
+/*
+ * QEMU's qtest_init_without_qmp_handshake() (qtest_qemu_args() in QEMU
+ * 10): libqtest listens on both sockets and the runner connects, with
+ * "-qtest unix:QTEST -qtest-log LOG -chardev socket,path=QMP,id=char0
+ * -mon chardev=char0,mode=control -display none EXTRA -accel qtest".
+ */
+static char **runner_argv(QTestState *s, const char *extra_args)
+{
+    g_auto(GStrv) extra = split_args(extra_args);
+    GPtrArray *argv = g_ptr_array_new();
+
+    g_ptr_array_add(argv, g_strdup(runner_path()));
+    g_ptr_array_add(argv, g_strdup("-qtest"));
+    g_ptr_array_add(argv, g_strdup_printf("unix:%s", s->qtest_path));
+    g_ptr_array_add(argv, g_strdup("-qtest-log"));
+    g_ptr_array_add(argv, g_strdup(getenv("QTEST_LOG") ? "/dev/fd/2"
+                                                       : "/dev/null"));
+    g_ptr_array_add(argv, g_strdup("-chardev"));
+    g_ptr_array_add(argv, g_strdup_printf("socket,path=%s,id=char0",
+                                          s->qmp_path));
+    g_ptr_array_add(argv, g_strdup("-mon"));
+    g_ptr_array_add(argv, g_strdup("chardev=char0,mode=control"));
+    g_ptr_array_add(argv, g_strdup("-display"));
+    g_ptr_array_add(argv, g_strdup("none"));
+    add_extra_args(argv, extra);
+    g_ptr_array_add(argv, g_strdup("-accel"));
+    g_ptr_array_add(argv, g_strdup("qtest"));
+    g_ptr_array_add(argv, NULL);
+    return (char **)g_ptr_array_free(argv, FALSE);
+}
+
+static bool query_endianness(QTestState *s)
+{
+    g_autofree char *reply = qtest_raw_command(s, "endianness");
+
+    if (strcmp(reply, "OK little") && strcmp(reply, "OK big")) {
+        DIE(s, "bad reply to endianness: '%s'", reply);
+    }
+    return !strcmp(reply, "OK big");
+}
+
+QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
 {
     g_autoptr(GError) err = NULL;
-    g_auto(GStrv) extra = split_args(extra_args);
-    g_auto(GStrv) qtest_extra = NULL;
-    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(JsonObject) greeting = NULL;
+    g_auto(GStrv) argv = NULL;
     g_autofree char *cmdline = NULL;
     QTestState *s = g_new0(QTestState, 1);
+    int qtest_sock, qmp_sock;
     gint64 deadline;
-    guint i;
 
-    s->qmp_fd = s->qtest_fd = s->qtest_listen_fd = -1;
+    s->qmp_fd = s->qtest_fd = -1;
     s->qmp_rx = g_string_new(NULL);
     s->qtest_rx = g_string_new(NULL);
     g_queue_init(&s->events);
     s->tmpdir = g_dir_make_tmp("qmem-qtest-XXXXXX", &err);
     g_assert_no_error(err);
+    s->qtest_path = g_build_filename(s->tmpdir, "qtest.sock", NULL);
     s->qmp_path = g_build_filename(s->tmpdir, "qmp.sock", NULL);
-    qtest_extra = setup_qtest_args(s, extra);
+    argv = runner_argv(s, extra_args);
+    qtest_sock = listen_unix(s->qtest_path);
+    qmp_sock = listen_unix(s->qmp_path);
 
-    g_ptr_array_add(argv, g_strdup(runner_path()));
-    g_ptr_array_add(argv, g_strdup("-accel"));
-    g_ptr_array_add(argv, g_strdup("qtest"));
-    g_ptr_array_add(argv, g_strdup("-nodefaults"));
-    g_ptr_array_add(argv, g_strdup("-display"));
-    g_ptr_array_add(argv, g_strdup("none"));
-    g_ptr_array_add(argv, g_strdup("-S"));
-    g_ptr_array_add(argv, g_strdup("-qmp"));
-    g_ptr_array_add(argv, g_strdup_printf("unix:%s,server=on,wait=off",
-                                          s->qmp_path));
-    for (i = 0; qtest_extra[i]; i++) {
-        g_ptr_array_add(argv, g_strdup(qtest_extra[i]));
-    }
-    g_ptr_array_add(argv, NULL);
-
-    if (s->qtest_path && s->qtest_we_listen) {
-        s->qtest_listen_fd = listen_unix(s->qtest_path);
-    }
-
-    cmdline = g_strjoinv(" ", (char **)argv->pdata);
+    cmdline = g_strjoinv(" ", argv);
     g_test_message("starting %s", cmdline);
-    if (!g_spawn_async(NULL, (char **)argv->pdata, NULL,
-                       G_SPAWN_DO_NOT_REAP_CHILD, child_setup,
-                       GINT_TO_POINTER(1), &s->pid, &err)) {
+    if (!g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                       child_setup, GINT_TO_POINTER(1), &s->pid, &err)) {
         DIE(s, "cannot start %s: %s", cmdline, err->message);
     }
 
     deadline = g_get_monotonic_time() + timeout_us();
-    s->qmp_fd = connect_retry(s, s->qmp_path, deadline);
-    greeting = qtest_qmp_receive_dict(s);
+    s->qtest_fd = accept_timeout(s, qtest_sock, deadline);
+    s->qmp_fd = accept_timeout(s, qmp_sock, deadline);
+    close(qtest_sock);
+    close(qmp_sock);
+    unlink(s->qtest_path);
+    unlink(s->qmp_path);
+    s->big_endian = query_endianness(s);
+    return s;
+}
+
+QTestState *qtest_init(const char *extra_args)
+{
+    QTestState *s = qtest_init_without_qmp_handshake(extra_args);
+    g_autoptr(JsonObject) greeting = qtest_qmp_receive_dict(s);
+
     if (!json_object_has_member(greeting, "QMP")) {
         g_autofree char *text = object_text(greeting);
 
         DIE(s, "no QMP greeting but %s", text);
     }
     qtest_qmp_assert_success(s, "{\"execute\": \"qmp_capabilities\"}");
-
-    if (s->qtest_path) {
-        if (s->qtest_we_listen) {
-            s->qtest_fd = accept_timeout(s, s->qtest_listen_fd, deadline);
-        } else {
-            s->qtest_fd = connect_retry(s, s->qtest_path, deadline);
-        }
-    }
     return s;
 }
 
@@ -713,9 +696,6 @@ void qtest_quit(QTestState *s)
     if (s->qtest_fd >= 0) {
         close(s->qtest_fd);
     }
-    if (s->qtest_listen_fd >= 0) {
-        close(s->qtest_listen_fd);
-    }
     remove_files(s);
     g_queue_clear_full(&s->events, (GDestroyNotify)json_object_unref);
     g_string_free(s->qmp_rx, TRUE);
@@ -794,6 +774,21 @@ void qtest_run_cmdline(const char *args, char **out, char **err,
 /* ------------------------------------------------------------------ */
 /* qtest line protocol */
 
+/* QEMU's qtest_rsp_args(): "IRQ raise N" / "IRQ lower N" set a level. */
+static void take_irq_line(QTestState *s, const char *line)
+{
+    g_auto(GStrv) words = g_strsplit(line, " ", -1);
+    gint64 irq;
+
+    if (g_strv_length(words) < 3 || strcmp(words[0], "IRQ") ||
+        (strcmp(words[1], "raise") && strcmp(words[1], "lower")) ||
+        !g_ascii_string_to_signed(words[2], 10, 0, QTEST_MAX_IRQ - 1, &irq,
+                                  NULL)) {
+        DIE(s, "bad IRQ line from qmem-run: '%s'", line);
+    }
+    s->irq_level[irq] = !strcmp(words[1], "raise");
+}
+
 static char *qtest_vcommand(QTestState *s, const char *fmt, va_list ap)
     G_GNUC_PRINTF(2, 0);
 
@@ -802,9 +797,6 @@ static char *qtest_vcommand(QTestState *s, const char *fmt, va_list ap)
     g_autofree char *cmd = g_strdup_vprintf(fmt, ap);
     char *line;
 
-    if (s->qtest_fd < 0) {
-        g_error("qtest command '%s' without -qtest in qtest_init()", cmd);
-    }
     send_all(s, s->qtest_fd, cmd, strlen(cmd));
     send_all(s, s->qtest_fd, "\n", 1);
     for (;;) {
@@ -815,6 +807,7 @@ static char *qtest_vcommand(QTestState *s, const char *fmt, va_list ap)
         if (!g_str_has_prefix(line, "IRQ")) {
             return line;
         }
+        take_irq_line(s, line);
         g_free(line);
     }
 }
@@ -1001,4 +994,76 @@ void qtest_memset(QTestState *s, uint64_t addr, uint8_t pattern, size_t size)
     }
     words = qtest_ok(s, "memset 0x%" PRIx64 " 0x%zx 0x%02x", addr, size,
                      pattern);
+}
+
+bool qtest_big_endian(QTestState *s)
+{
+    return s->big_endian;
+}
+
+bool qtest_get_irq(QTestState *s, int num)
+{
+    g_assert_cmpint(num, >=, 0);
+    g_assert_cmpint(num, <, QTEST_MAX_IRQ);
+    /* As QEMU's: a command whose reply comes after every IRQ line sent. */
+    qtest_inb(s, 0);
+    return s->irq_level[num];
+}
+
+void qtest_irq_intercept_in(QTestState *s, const char *qom_path)
+{
+    g_strfreev(qtest_ok(s, "irq_intercept_in %s", qom_path));
+}
+
+void qtest_irq_intercept_out(QTestState *s, const char *qom_path)
+{
+    g_strfreev(qtest_ok(s, "irq_intercept_out %s", qom_path));
+}
+
+void qtest_irq_intercept_out_named(QTestState *s, const char *qom_path,
+                                   const char *name)
+{
+    g_strfreev(qtest_ok(s, "irq_intercept_out %s %s", qom_path, name));
+}
+
+void qtest_set_irq_in(QTestState *s, const char *qom_path, const char *name,
+                      int num, int level)
+{
+    g_strfreev(qtest_ok(s, "set_irq_in %s %s %d %d", qom_path,
+                        name ? name : "unnamed-gpio-in", num, level));
+}
+
+void qtest_module_load(QTestState *s, const char *prefix, const char *libname)
+{
+    g_strfreev(qtest_ok(s, "module_load %s %s", prefix, libname));
+}
+
+static int64_t clock_reply(QTestState *s, char **words, const char *cmd)
+{
+    gint64 ns;
+
+    if (!words[0] ||
+        !g_ascii_string_to_signed(words[0], 10, G_MININT64, G_MAXINT64, &ns,
+                                  NULL)) {
+        DIE(s, "bad reply to %s: '%s'", cmd, words[0] ? words[0] : "");
+    }
+    g_strfreev(words);
+    return ns;
+}
+
+int64_t qtest_clock_step_next(QTestState *s)
+{
+    return clock_reply(s, qtest_ok(s, "clock_step"), "clock_step");
+}
+
+int64_t qtest_clock_step(QTestState *s, int64_t step)
+{
+    return clock_reply(s, qtest_ok(s, "clock_step %" PRIi64, step),
+                       "clock_step");
+}
+
+int64_t qtest_clock_set(QTestState *s, int64_t val)
+{
+    return clock_reply(s, qtest_ok(s, "clock_set %" PRIi64, val),
+                       "clock_set");
 }

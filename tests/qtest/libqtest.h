@@ -4,6 +4,7 @@
 #ifndef QMEM_TESTS_QTEST_LIBQTEST_H
 #define QMEM_TESTS_QTEST_LIBQTEST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <json-glib/json-glib.h>
 
@@ -25,19 +26,43 @@ G_BEGIN_DECLS
 typedef struct QTestState QTestState;
 
 /**
+ * QTEST_MAX_IRQ:
+ *
+ * QEMU's MAX_IRQ: the line numbers libqtest keeps levels for; an "IRQ"
+ * line with a number at or above it fails the test, as in QEMU.
+ */
+#define QTEST_MAX_IRQ 256
+
+/**
+ * qtest_init_without_qmp_handshake:
+ * @extra_args: further options, split as a shell would
+ *
+ * Starts $QMEM_RUN as QEMU's libqtest starts QEMU: the library listens
+ * on two Unix sockets in a temporary directory and runs
+ *
+ *     qmem-run -qtest unix:<qtest.sock> -qtest-log /dev/null
+ *         -chardev socket,path=<qmp.sock>,id=char0
+ *         -mon chardev=char0,mode=control -display none
+ *         @extra_args -accel qtest
+ *
+ * (-qtest-log /dev/fd/2 when $QTEST_LOG is set), accepts the runner's
+ * two connections, removes the socket files and asks "endianness".  A
+ * bare "-qtest" in @extra_args, from the days the protocol was optional,
+ * is dropped; "-qtest SPEC" is refused.  "-accel kvm" in @extra_args wins
+ * over the final "-accel qtest", as in QEMU (the first accelerator that
+ * exists is used).
+ *
+ * Returns: (transfer full): the running instance, its QMP greeting
+ *   unread; free it with qtest_quit().
+ */
+QTestState *qtest_init_without_qmp_handshake(const char *extra_args);
+
+/**
  * qtest_init:
  * @extra_args: further options, split as a shell would
  *
- * Starts $QMEM_RUN with "-accel qtest -nodefaults -display none -S -qmp
- * unix:<tmpdir>/qmp.sock,server=on,wait=off" and @extra_args, connects to
- * QMP, reads the greeting and negotiates capabilities.
- *
- * When @extra_args contain "-qtest", the qtest line protocol is connected
- * too: "-qtest" alone (followed by nothing or by another option) becomes
- * "-qtest unix:<tmpdir>/qtest.sock", on which the library listens and the
- * runner connects, as QEMU does; an explicit "-qtest unix:PATH" is used as
- * given, the library listening on PATH, or connecting to it when the spec
- * says server=on.
+ * qtest_init_without_qmp_handshake(), then reads the QMP greeting and
+ * negotiates capabilities, as QEMU's qtest_init().
  *
  * Returns: (transfer full): the running instance; free it with
  * qtest_quit().
@@ -231,9 +256,10 @@ void qtest_run_cmdline(const char *args, char **out, char **err,
 
 /*
  * The qtest line protocol (QEMU's tests/qtest/libqtest.c): one command per
- * line, "OK ..." or "FAIL ..." back.  Only for an instance started with
- * -qtest; a FAIL fails the test (see qtest_raw_command() for testing
- * failures).
+ * line, "OK ..." or "FAIL ..." back; a FAIL fails the test (see
+ * qtest_raw_command() for testing failures).  The asynchronous "IRQ raise
+ * N" and "IRQ lower N" lines that come before a reply are consumed while
+ * it is read and set the level qtest_get_irq() returns, as in QEMU.
  */
 uint8_t qtest_readb(QTestState *s, uint64_t addr);
 uint16_t qtest_readw(QTestState *s, uint64_t addr);
@@ -263,12 +289,74 @@ void qtest_memwrite(QTestState *s, uint64_t addr, const void *data,
 void qtest_memset(QTestState *s, uint64_t addr, uint8_t pattern, size_t size);
 
 /**
+ * qtest_big_endian:
+ * Returns: whether the target is big-endian (the "endianness" reply
+ *   qtest_init() asked for; qmem's is little-endian).
+ */
+bool qtest_big_endian(QTestState *s);
+
+/**
+ * qtest_clock_step_next:
+ *
+ * "clock_step": advances the virtual clock to the next timer deadline.
+ *
+ * Returns: the virtual clock now, in nanoseconds.
+ */
+int64_t qtest_clock_step_next(QTestState *s);
+
+/** qtest_clock_step: "clock_step NS"; returns the clock now. */
+int64_t qtest_clock_step(QTestState *s, int64_t step);
+
+/** qtest_clock_set: "clock_set NS"; returns the clock now. */
+int64_t qtest_clock_set(QTestState *s, int64_t val);
+
+/**
+ * qtest_irq_intercept_in:
+ * @qom_path: the device whose input lines are to report
+ *
+ * "irq_intercept_in": from now on each level change of an input line of
+ * the device comes as an "IRQ" line (qtest_get_irq()).
+ */
+void qtest_irq_intercept_in(QTestState *s, const char *qom_path);
+
+/** qtest_irq_intercept_out: "irq_intercept_out", for the unnamed pins. */
+void qtest_irq_intercept_out(QTestState *s, const char *qom_path);
+
+/** qtest_irq_intercept_out_named: "irq_intercept_out PATH NAME" (QEMU 8.1) */
+void qtest_irq_intercept_out_named(QTestState *s, const char *qom_path,
+                                   const char *name);
+
+/**
+ * qtest_get_irq:
+ * @num: a line number below %QTEST_MAX_IRQ
+ *
+ * Sends "inb 0" first, as QEMU's does, so that every IRQ line sent so far
+ * has been read.
+ *
+ * Returns: the last level reported for @num (false until one is).
+ */
+bool qtest_get_irq(QTestState *s, int num);
+
+/**
+ * qtest_set_irq_in:
+ * @name: (nullable): the input list, %NULL for the unnamed one
+ *
+ * "set_irq_in PATH NAME NUM LEVEL": sets an input line of a device.
+ */
+void qtest_set_irq_in(QTestState *s, const char *qom_path, const char *name,
+                      int num, int level);
+
+/** qtest_module_load: "module_load PREFIX NAME", which must answer OK. */
+void qtest_module_load(QTestState *s, const char *prefix,
+                       const char *libname);
+
+/**
  * qtest_raw_command:
- * @s: an instance started with -qtest
+ * @s: an instance
  * @fmt: printf-style command line, without its newline
  *
  * Returns: (transfer full): the reply line without its newline, OK or not
- * (asynchronous "IRQ" lines are skipped).
+ * (asynchronous "IRQ" lines are consumed as for every command).
  */
 char *qtest_raw_command(QTestState *s, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);

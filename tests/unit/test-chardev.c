@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "qapi/opts.h"
 #include "tests/unit/test-machine.h"
 #include "util/chardev.h"
 #include "util/error.h"
@@ -491,6 +492,210 @@ static void test_stdio(gconstpointer data)
     stdio_run(GPOINTER_TO_INT(data));
 }
 
+/* -chardev options, as qmem-run hands them over. */
+static QmemChardev *chardev_from(const char *arg, GError **error)
+{
+    g_autoptr(JsonObject) opts = qmem_opts_parse(arg, "backend", NULL,
+                                                 error);
+
+    return opts ? qmem_chardev_new_from_opts(opts, error) : NULL;
+}
+
+static gboolean has_input(Fixture *f)
+{
+    return f->fe.input->len > 0;
+}
+
+/*
+ * QEMU's order: the chardev listens before a frontend exists, a client
+ * may connect and send; the frontend attaching gets the connection and
+ * what waited.
+ */
+static void test_opts_frontend_later(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *dir = g_dir_make_tmp("qmem-chardev-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "s", NULL);
+    g_autofree char *arg = g_strdup_printf("socket,id=c0,path=%s,server=on,"
+                                           "wait=off", path);
+    Fixture f = { .fe.input = g_string_new(NULL), .rx = g_string_new(NULL) };
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+    f.chr = chardev_from(arg, &error);
+    g_assert_no_error(error);
+    g_assert_true(qmem_chardev_find("c0") == f.chr);
+    g_assert_cmpstr(qmem_chardev_get_label(f.chr), ==, "c0");
+    g_assert_false(qmem_chardev_is_connected(f.chr));
+
+    f.fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    strcpy(sun.sun_path, path);
+    g_assert_cmpint(connect(f.fd, (struct sockaddr *)&sun, sizeof(sun)), ==,
+                    0);
+    g_assert_cmpint(fcntl(f.fd, F_SETFL, O_NONBLOCK), ==, 0);
+    fx_send(&f, "early");
+    pump();
+    g_assert_cmpuint(f.fe.n_connected, ==, 0);
+
+    g_assert_true(qmem_chardev_set_frontend(f.chr, &frontend, &f.fe,
+                                            &error));
+    g_assert_no_error(error);
+    fx_until(&f, has_hello);
+    fx_until(&f, has_input);
+    g_assert_cmpuint(f.fe.n_connected, ==, 1);
+    g_assert_cmpstr(f.fe.input->str, ==, "early");
+
+    g_assert_false(qmem_chardev_set_frontend(f.chr, &frontend, &f.fe,
+                                             &error));
+    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
+    g_assert_cmpstr(error->message, ==, "Device 'c0' is in use");
+
+    /* Taking the frontend off ends its client; the connection stays. */
+    qmem_chardev_clear_frontend(f.chr);
+    g_assert_cmpuint(f.fe.n_gone, ==, 1);
+    g_assert_true(qmem_chardev_is_connected(f.chr));
+    fx_send(&f, "late");
+    pump();
+    g_assert_cmpstr(f.fe.input->str, ==, "early");
+
+    qmem_chardev_free_all();
+    g_assert_null(qmem_chardev_find("c0"));
+    g_assert_cmpuint(f.fe.n_gone, ==, 1);
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    close(f.fd);
+    g_string_free(f.fe.input, TRUE);
+    g_string_free(f.rx, TRUE);
+    g_assert_cmpint(rmdir(dir), ==, 0);
+}
+
+/* fd=N: an inherited, connected socket, owned from then on. */
+static void test_opts_fd(void)
+{
+    g_autoptr(GError) error = NULL;
+    Fixture f = { .fe.input = g_string_new(NULL), .rx = g_string_new(NULL) };
+    g_autofree char *arg = NULL;
+    int sv[2];
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    f.fd = sv[1];
+    g_assert_cmpint(fcntl(f.fd, F_SETFL, O_NONBLOCK), ==, 0);
+    arg = g_strdup_printf("socket,id=c1,fd=%d", sv[0]);
+    f.chr = chardev_from(arg, &error);
+    g_assert_no_error(error);
+    g_assert_true(qmem_chardev_is_connected(f.chr));
+    g_assert_true(qmem_chardev_set_frontend(f.chr, &frontend, &f.fe,
+                                            &error));
+    fx_until(&f, has_hello);
+    fx_send(&f, "x");
+    fx_until(&f, has_input);
+    g_assert_cmpstr(f.fe.input->str, ==, "x");
+    qmem_chardev_free_all();
+    g_assert_cmpuint(f.fe.n_gone, ==, 1);
+    /* The chardev closed its end. */
+    g_assert_cmpint(fcntl(sv[0], F_GETFD), ==, -1);
+    close(f.fd);
+    g_string_free(f.fe.input, TRUE);
+    g_string_free(f.rx, TRUE);
+}
+
+/* null: there, never connected; writes go nowhere. */
+static void test_opts_null(void)
+{
+    g_autoptr(GError) error = NULL;
+    Fixture f = { .fe.input = g_string_new(NULL) };
+    QmemChardev *chr = chardev_from("null,id=n0", &error);
+
+    g_assert_no_error(error);
+    g_assert_true(qmem_chardev_set_frontend(chr, &frontend, &f.fe, &error));
+    g_assert_cmpuint(f.fe.n_connected, ==, 0);
+    qmem_chardev_write(chr, "x", 1);
+    g_assert_false(qmem_chardev_is_connected(chr));
+
+    /* An id is taken once, as a child of QEMU's /chardevs is. */
+    g_assert_null(chardev_from("null,id=n0", &error));
+    g_assert_cmpstr(error->message, ==, "attempt to add duplicate property "
+                    "'n0' to object (type 'container')");
+    qmem_chardev_free_all();
+    g_assert_cmpuint(f.fe.n_gone, ==, 0);
+    g_string_free(f.fe.input, TRUE);
+}
+
+typedef struct {
+    const char *name;
+    const char *arg;
+    const char *message;
+} OptsCase;
+
+static const OptsCase opts_cases[] = {
+    { "no-id", "socket,path=/s", "chardev: no id specified" },
+    { "no-backend", "id=c", "chardev: \"c\" missing backend" },
+    { "bad-backend", "pty,id=c", "'pty' is not a valid char driver name" },
+    { "invalid", "null,id=c,foo=1", "Invalid parameter 'foo'" },
+    { "bool", "socket,id=c,path=/s,server=2",
+      "Parameter 'server' expects 'on' or 'off'" },
+    { "number", "socket,id=c,path=/s,reconnect=x",
+      "Parameter 'reconnect' expects a number" },
+    { "number-range", "socket,id=c,path=/s,reconnect=99999999999999999999",
+      "Value '99999999999999999999' is too large for parameter "
+      "'reconnect'" },
+    { "size", "null,id=c,size=x",
+      "Parameter 'size' expects a non-negative number below 2^64" },
+    { "fd-and-host", "socket,id=c,fd=3,host=h",
+      "None or one of 'path', 'fd' or 'host' option required." },
+    { "tls-creds", "socket,id=c,path=/s,tls-creds=t",
+      "No TLS credentials with id 't'" },
+    { "websocket", "socket,id=c,path=/s,websocket=on",
+      "Websocket client is not implemented" },
+    { "telnet", "socket,id=c,path=/s,server=on,telnet=on",
+      "chardev option 'telnet=on' is not supported" },
+    { "logfile", "null,id=c,logfile=/l",
+      "chardev option 'logfile' is not supported" },
+    { "reconnect", "socket,id=c,path=/s,reconnect=1",
+      "chardev option 'reconnect' is not supported" },
+};
+
+static void test_opts_error(gconstpointer data)
+{
+    const OptsCase *c = data;
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null(chardev_from(c->arg, &error));
+    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
+    g_assert_cmpstr(error->message, ==, c->message);
+    g_assert_null(qmem_chardev_find("c"));
+}
+
+/* A connected socket cannot listen: QEMU's socket_listen() on an fd. */
+static void test_opts_fd_listen_error(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *arg = NULL;
+    int sv[2];
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    arg = g_strdup_printf("socket,id=c,fd=%d,server=on,wait=off", sv[0]);
+    g_assert_null(chardev_from(arg, &error));
+    g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
+    g_assert_cmpstr(error->message, ==, "Failed to listen on fd socket: "
+                    "Invalid argument");
+    /* Closed, as QEMU closes it. */
+    g_assert_cmpint(fcntl(sv[0], F_GETFD), ==, -1);
+    close(sv[1]);
+}
+
+static void test_opts_help(void)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    qmem_chardev_print_help(FALSE, out);
+    g_assert_cmpstr(out->str, ==, "Available chardev backend types: \n"
+                    "  socket\n  stdio\n  null\n");
+    g_string_truncate(out, 0);
+    qmem_chardev_print_help(TRUE, out);
+    g_assert_true(g_str_has_prefix(out->str, "chardev options:\n"
+                                   "  abstract=<bool (on/off)>\n"));
+    g_assert_true(g_str_has_suffix(out->str, "  width=<num>\n"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -517,5 +722,18 @@ int main(int argc, char **argv)
                          test_stdio);
     g_test_add_data_func("/util/chardev/stdio/nonblocking",
                          GINT_TO_POINTER(1), test_stdio);
+    g_test_add_func("/util/chardev/opts/frontend-later",
+                    test_opts_frontend_later);
+    g_test_add_func("/util/chardev/opts/fd", test_opts_fd);
+    g_test_add_func("/util/chardev/opts/fd-listen-error",
+                    test_opts_fd_listen_error);
+    g_test_add_func("/util/chardev/opts/null", test_opts_null);
+    g_test_add_func("/util/chardev/opts/help", test_opts_help);
+    for (guint i = 0; i < G_N_ELEMENTS(opts_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/util/chardev/opts/error/%s",
+                                                opts_cases[i].name);
+
+        g_test_add_data_func(path, &opts_cases[i], test_opts_error);
+    }
     return g_test_run();
 }

@@ -291,10 +291,11 @@ gboolean machine_fixture_try_setup(MachineFixture *f,
         return FALSE;
     }
     if (!config->no_accel) {
-        const char *accel = config->accel ? config->accel : "qtest";
-        g_autoptr(JsonObject) accel_opts = opts(accel, "accel");
+        const char *const accel[] = {
+            config->accel ? config->accel : "qtest", NULL
+        };
 
-        f->accel = qmem_machine_configure_accel(accel_opts, FALSE, error);
+        f->accel = qmem_machine_configure_accel(accel, NULL, FALSE, error);
         if (!f->accel) {
             return FALSE;
         }

@@ -312,6 +312,70 @@ static QmemMemoryRegion *build_readonly(void)
     return root;
 }
 
+/* The higher priority shows where siblings overlap, RAM and the window. */
+static QmemMemoryRegion *build_priority(void)
+{
+    QmemMemoryRegion *root = qmem_memory_region_new_container("root", 1 * GiB);
+    g_autoptr(QmemMemoryRegion) low = ram_new("low", 64 * KiB);
+    g_autoptr(QmemMemoryRegion) high = ram_new("high", 16 * KiB);
+
+    qmem_memory_region_add_subregion_overlap(root, 0x8000, high, 1);
+    qmem_memory_region_add_subregion_overlap(root, 0x0, low, 0);
+    return root;
+}
+
+/* Equal priorities: the region added last shows. */
+static QmemMemoryRegion *build_priority_equal(void)
+{
+    QmemMemoryRegion *root = qmem_memory_region_new_container("root", 1 * GiB);
+    g_autoptr(QmemMemoryRegion) a = ram_new("a", 64 * KiB);
+    g_autoptr(QmemMemoryRegion) b = ram_new("b", 16 * KiB);
+    g_autoptr(QmemMemoryRegion) c = ram_new("c", 16 * KiB);
+
+    qmem_memory_region_add_subregion_overlap(root, 0x4000, b, 0);
+    qmem_memory_region_add_subregion_overlap(root, 0x0, a, 0);
+    qmem_memory_region_add_subregion_overlap(root, 0xc000, c, 0);
+    return root;
+}
+
+/*
+ * pc's layout: a window of all of the address space at priority -1 under
+ * RAM, its BAR showing only where RAM does not; the priorities inside a
+ * container rank only its own subregions.
+ */
+static QmemMemoryRegion *build_priority_window(void)
+{
+    QmemMemoryRegion *root = qmem_memory_region_new_container("root",
+                                                              G_MAXUINT64);
+    g_autoptr(QmemMemoryRegion) pci = qmem_memory_region_new_container(
+        "pci", G_MAXUINT64);
+    g_autoptr(QmemMemoryRegion) ram = ram_new("ram", 32 * KiB);
+    g_autoptr(QmemMemoryRegion) bar = ram_new("bar", 64 * KiB);
+    g_autoptr(QmemMemoryRegion) top = ram_new("top", 4 * KiB);
+
+    qmem_memory_region_add_subregion(root, 0, ram);
+    qmem_memory_region_add_subregion_overlap(root, 0, pci, -1);
+    qmem_memory_region_add_subregion_overlap(pci, 0x4000, bar, 1);
+    qmem_memory_region_add_subregion_overlap(pci, G_MAXUINT64 - 0xfff, top,
+                                             1);
+    return root;
+}
+
+/* A region of higher priority inside a lower one, over a neighbour. */
+static QmemMemoryRegion *build_priority_nested(void)
+{
+    QmemMemoryRegion *root = qmem_memory_region_new_container("root", 1 * GiB);
+    g_autoptr(QmemMemoryRegion) c = qmem_memory_region_new_container(
+        "c", 0x10000);
+    g_autoptr(QmemMemoryRegion) in = ram_new("in", 8 * KiB);
+    g_autoptr(QmemMemoryRegion) r = ram_new("r", 64 * KiB);
+
+    qmem_memory_region_add_subregion_overlap(c, 0x7000, in, 5);
+    qmem_memory_region_add_subregion_overlap(root, 0x10000, c, -1);
+    qmem_memory_region_add_subregion_overlap(root, 0x8000, r, 0);
+    return root;
+}
+
 static const FlatViewCase flatview_cases[] = {
     { "empty", build_empty, "" },
     { "single", build_single, "r@0x1000+0x10000/0x0;" },
@@ -332,6 +396,15 @@ static const FlatViewCase flatview_cases[] = {
     { "empty-subregion", build_empty_sub, "r@0x1000+0x10000/0x0;" },
     { "readonly", build_readonly, "rom@0x0+0x2000/0x0 ro;"
                                   "rom@0x10000+0x1000/0x1000 ro;" },
+    { "priority", build_priority,
+      "low@0x0+0x8000/0x0;high@0x8000+0x4000/0x0;low@0xc000+0x4000/0xc000;" },
+    { "priority-equal", build_priority_equal,
+      "a@0x0+0xc000/0x0;c@0xc000+0x4000/0x0;" },
+    { "priority-window", build_priority_window,
+      "ram@0x0+0x8000/0x0;bar@0x8000+0xc000/0x4000;"
+      "top@0xfffffffffffff000+0x1000/0x0;" },
+    { "priority-nested", build_priority_nested,
+      "r@0x8000+0x10000/0x0;in@0x18000+0x1000/0x1000;" },
 };
 
 static void test_flatview(gconstpointer opaque)
@@ -410,6 +483,38 @@ static void test_overlap(gconstpointer opaque)
         g_test_trap_assert_stderr("*assertion failed: "
                                   "(subregion_fits(*");
     }
+}
+
+/*
+ * Regions added with a priority overlap anything; one added without
+ * overlaps them too, but still not its own kind.
+ */
+static void overlap_priority(void)
+{
+    QmemMemoryRegion *root = watch(qmem_memory_region_new_container("root",
+                                                                    GiB));
+    g_autoptr(QmemMemoryRegion) a = watch(
+        qmem_memory_region_new_container("a", 0x10000));
+    g_autoptr(QmemMemoryRegion) b = watch(
+        qmem_memory_region_new_container("b", 0x10000));
+    g_autoptr(QmemMemoryRegion) c = watch(
+        qmem_memory_region_new_container("c", 0x10000));
+
+    qmem_memory_region_add_subregion(root, 0x10000, a);
+    qmem_memory_region_add_subregion_overlap(root, 0x18000, b, 1);
+    qmem_memory_region_add_subregion(root, 0x20000, c);
+    g_assert_true(qmem_memory_region_is_mapped(b));
+    g_assert_true(qmem_memory_region_is_mapped(c));
+    qmem_memory_region_del_subregion(root, b);
+    qmem_memory_region_del_subregion(root, c);
+    qmem_memory_region_del_subregion(root, a);
+    g_object_unref(root);
+}
+
+static void test_overlap_priority(void)
+{
+    overlap_priority();
+    assert_all_finalized();
 }
 
 /* Cycles and double mappings are refused, and nothing changes. */
@@ -1250,6 +1355,54 @@ static void test_io_sections(IoFixture *f, gconstpointer data)
                     "io@0x2000+0xe000/0x2000 io;");
 }
 
+/*
+ * A region a guest placed (a BAR, priority 1) shows over a port region
+ * of priority 0 and over the root's background, and goes again.
+ */
+static void test_io_overlap(IoFixture *f, gconstpointer data)
+{
+    g_autoptr(QmemMemoryRegion) bar = watch(
+        qmem_memory_region_new_io("bar", 0x20, &io_ops_default, &f->dev));
+
+    qmem_memory_region_add_subregion_overlap(f->root, 0x1f8, bar, 1);
+    g_assert_cmphex(io_rw(f, 0x200, 4, 0, FALSE, TRUE), ==, 0x55667790);
+    assert_io_log(f, "r4@8;");
+    g_assert_cmphex(io_rw(f, 0x210, 4, 0, FALSE, TRUE), ==, 0x556677a0);
+    assert_io_log(f, "r4@18;");
+    g_assert_cmphex(io_rw(f, 0x1f0, 4, 0, FALSE, TRUE), ==, 0xffffffff);
+    g_assert_cmphex(io_rw(f, 0x218, 4, 0, FALSE, TRUE), ==, 0xffffffff);
+    assert_io_log(f, "");
+    qmem_memory_region_del_subregion(f->root, bar);
+    g_assert_cmphex(io_rw(f, 0x200, 4, 0, FALSE, TRUE), ==, 0x55667788);
+    assert_io_log(f, "r4@0;");
+}
+
+/* A region of the whole 2^64 bytes shows as two sections. */
+static void test_io_whole(void)
+{
+    QmemMemoryRegion *root = watch(qmem_memory_region_new_io(
+        "all", G_MAXUINT64, &unassigned_io_ops, NULL));
+    QmemAddressSpace *as = qmem_address_space_new("all", root);
+    const QmemMemorySection *s;
+    guint8 buf[4];
+    guint n;
+
+    s = qmem_address_space_get_sections(as, &n);
+    g_assert_cmpuint(n, ==, 2);
+    g_assert_cmphex(s[0].offset_within_address_space, ==, 0);
+    g_assert_cmphex(s[0].size, ==, G_GUINT64_CONSTANT(1) << 63);
+    g_assert_cmphex(s[1].offset_within_address_space, ==,
+                    G_GUINT64_CONSTANT(1) << 63);
+    g_assert_cmphex(s[1].offset_within_region, ==,
+                    G_GUINT64_CONSTANT(1) << 63);
+    g_assert_cmphex(s[1].size, ==, G_GUINT64_CONSTANT(1) << 63);
+    g_assert_true(qmem_address_space_rw(as, G_MAXUINT64 - 3, buf, 4, FALSE));
+    g_assert_cmphex(buf[0] & buf[3], ==, 0xff);
+    qmem_address_space_free(as);
+    g_object_unref(root);
+    assert_all_finalized();
+}
+
 /* info mtree */
 
 static void test_mtree_none(void)
@@ -1319,6 +1472,47 @@ static void mtree_pc(void)
 static void test_mtree(void)
 {
     mtree_pc();
+    assert_all_finalized();
+}
+
+/* Priorities print, and siblings print by address, then priority. */
+static void mtree_priority(void)
+{
+    QmemMemoryRegion *system = watch(
+        qmem_memory_region_new_container("system", G_MAXUINT64));
+    g_autoptr(QmemMemoryRegion) pci = watch(
+        qmem_memory_region_new_container("pci", G_MAXUINT64));
+    g_autoptr(QmemMemoryRegion) ram = watch(ram_new("ram", 64 * KiB));
+    g_autoptr(QmemMemoryRegion) bar = watch(ram_new("bar", 4 * KiB));
+    g_autoptr(QmemMemoryRegion) msi = watch(ram_new("msi", 4 * KiB));
+    QmemAddressSpace *as;
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    qmem_memory_region_add_subregion_overlap(system, 0, pci, -1);
+    qmem_memory_region_add_subregion_overlap(system, 0xfee00000, msi, 4096);
+    qmem_memory_region_add_subregion(system, 0, ram);
+    qmem_memory_region_add_subregion_overlap(pci, 0xfee00000, bar, 1);
+    g_assert_cmpint(qmem_memory_region_get_priority(pci), ==, -1);
+    g_assert_cmpint(qmem_memory_region_get_priority(ram), ==, 0);
+    as = qmem_address_space_new("memory", system);
+
+    qmem_memory_print_mtree(out);
+    g_assert_cmpstr(out->str, ==,
+        "address-space: memory\n"
+        "  0000000000000000-ffffffffffffffff (prio 0, i/o): system\n"
+        "    0000000000000000-000000000000ffff (prio 0, ram): ram\n"
+        "    0000000000000000-ffffffffffffffff (prio -1, i/o): pci\n"
+        "      00000000fee00000-00000000fee00fff (prio 1, ram): bar\n"
+        "    00000000fee00000-00000000fee00fff (prio 4096, ram): msi\n"
+        "\n");
+
+    qmem_address_space_free(as);
+    g_object_unref(system);
+}
+
+static void test_mtree_priority(void)
+{
+    mtree_priority();
     assert_all_finalized();
 }
 
@@ -1490,6 +1684,8 @@ int main(int argc, char **argv)
         g_test_add_data_func(path, &overlap_cases[i], test_overlap);
     }
     g_test_add_func("/system/memory/add-subregion/misuse", test_add_misuse);
+    g_test_add_func("/system/memory/add-subregion/overlap-priority",
+                    test_overlap_priority);
     g_test_add_func("/system/memory/region/properties", test_region_props);
     g_test_add_func("/system/memory/region/container-gone",
                     test_region_container_gone);
@@ -1524,10 +1720,13 @@ int main(int argc, char **argv)
     ADD_IO("invalid", test_io_invalid);
     ADD_IO("background", test_io_background);
     ADD_IO("sections", test_io_sections);
+    ADD_IO("overlap", test_io_overlap);
     g_test_add_func("/system/memory/io/past-end", test_io_past_end);
 #undef ADD_IO
+    g_test_add_func("/system/memory/io/whole", test_io_whole);
     g_test_add_func("/system/memory/mtree/none", test_mtree_none);
     g_test_add_func("/system/memory/mtree/pc", test_mtree);
+    g_test_add_func("/system/memory/mtree/priority", test_mtree_priority);
     g_test_add_func("/system/memory/mtree/alias-chain",
                     test_mtree_alias_chain);
     g_test_add_func("/hw/core/ram-block/notifier", test_ram_block_notifier);

@@ -373,7 +373,7 @@ static void test_clock(Guest *g, gconstpointer data)
 
     g_assert_no_error(error);
     qmem_accel_set_current(accel);
-    g_assert_true(qmem_accel_init_machine(accel, g->as, 0, &error));
+    g_assert_true(qmem_accel_init_machine(accel, g->as, NULL, 0, &error));
     timer = qmem_timer_new(QMEM_CLOCK_VIRTUAL, timer_fired, &fired);
 
     assert_reply(g, "clock_step 100", "OK 100");
@@ -602,6 +602,88 @@ static void test_socket_commands(Conn *c, gconstpointer data)
     conn_assert_reply(c, "FAIL Unknown command ''");
     conn_assert_reply(c, "FAIL Unknown command ''");
     g_assert_cmpstr(c->rx->str, ==, "");
+}
+
+static gchar *log_text(const char *path)
+{
+    gchar *text = NULL;
+
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    return text;
+}
+
+/*
+ * QEMU's log: what comes in is always logged, what goes out only while a
+ * client is connected; the times are seconds since it connected.
+ */
+static void test_log(Guest *g, gconstpointer data)
+{
+    g_autofree char *dir = g_dir_make_tmp("qmem-qtest-log-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "log", NULL);
+    g_autoptr(GString) reply = g_string_new(NULL);
+    g_autoptr(GRegex) re = NULL;
+    g_autofree char *text = NULL;
+    Conn c = { .g = *g, .rx = g_string_new(NULL) };
+    int sv[2];
+
+    qmem_qtest_server_set_log(g->server, path);
+    qmem_qtest_server_process_line(g->server, "endianness", reply);
+    text = log_text(path);
+    g_assert_true(g_regex_match_simple("^\\[R \\+\\d+\\.\\d{6}\\] "
+                                       "endianness\n$", text, 0, 0));
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv),
+                    ==, 0);
+    qmem_qtest_server_add_client(g->server, sv[0], sv[0]);
+    c.fd = sv[1];
+    g_assert_cmpint(fcntl(c.fd, F_SETFL, O_NONBLOCK), ==, 0);
+    conn_send(&c, "b64write 0x0 4 AAAA\n", 20);
+    conn_assert_reply(&c, "OK");
+    close(c.fd);
+    c.fd = -1;
+    while (qmem_qtest_server_get_n_clients(g->server)) {
+        g_main_context_iteration(NULL, TRUE);
+    }
+    g_free(text);
+    text = log_text(path);
+    re = g_regex_new("^\\[R \\+\\d+\\.\\d{6}\\] endianness\n"
+                     "\\[I \\d+\\.\\d{6}\\] OPENED\n"
+                     "\\[R \\+\\d+\\.\\d{6}\\] b64write 0x0 4 AAAA\n"
+                     "\\[S \\+\\d+\\.\\d{6}\\] b64write: data length "
+                     "mismatch \\(told 4, found 3\\)\n"
+                     "\\[S \\+\\d+\\.\\d{6}\\] OK\n"
+                     "\\[I \\+\\d+\\.\\d{6}\\] CLOSED\n$", 0, 0, NULL);
+    if (!g_regex_match(re, text, 0, NULL)) {
+        g_error("unexpected log:\n%s", text);
+    }
+
+    /* "none", and a file that cannot be opened, mean no log. */
+    qmem_qtest_server_set_log(g->server, "none");
+    qmem_qtest_server_process_line(g->server, "endianness", reply);
+    qmem_qtest_server_set_log(g->server, "/nonexistent/dir/log");
+    qmem_qtest_server_process_line(g->server, "endianness", reply);
+    g_free(text);
+    text = log_text(path);
+    g_assert_true(g_str_has_suffix(text, "CLOSED\n"));
+    g_string_free(c.rx, TRUE);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Without a machine there is no device to intercept. */
+static void test_irq_no_device(Guest *g, gconstpointer data)
+{
+    static const char *const lines[] = {
+        "irq_intercept_in ioapic", "irq_intercept_out /machine/x",
+        "set_irq_in ioapic unnamed-gpio-in 0 1",
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(lines); i++) {
+        g_autoptr(GString) reply = g_string_new(NULL);
+
+        qmem_qtest_server_process_line(g->server, lines[i], reply);
+        g_assert_cmpstr(reply->str, ==, "FAIL Unknown device");
+    }
 }
 
 static void test_socket_long_line(Conn *c, gconstpointer data)
@@ -1040,7 +1122,7 @@ static void accel_setup(AccelFixture *f, gconstpointer data)
     f->accel = qmem_accel_new("qtest", props, &error);
     g_assert_no_error(error);
     assert_memslots(f, 4, 4, 0);
-    g_assert_true(qmem_accel_init_machine(f->accel, f->as, 1, &error));
+    g_assert_true(qmem_accel_init_machine(f->accel, f->as, NULL, 1, &error));
     g_assert_no_error(error);
 }
 
@@ -1121,7 +1203,7 @@ static void test_accel_shutdown(AccelFixture *f, gconstpointer data)
     assert_memslots(f, 4, 4, 0);
     /* Shutting down twice is harmless; so is a fresh start. */
     qmem_accel_shutdown(f->accel);
-    g_assert_true(qmem_accel_init_machine(f->accel, f->as, 1, &error));
+    g_assert_true(qmem_accel_init_machine(f->accel, f->as, NULL, 1, &error));
     assert_memslots(f, 4, 2, 0);
 }
 
@@ -1142,6 +1224,10 @@ int main(int argc, char **argv)
                test_clock, guest_teardown);
     g_test_add("/accel/qtest/protocol/limits", Guest, NULL, guest_setup,
                test_limits, guest_teardown);
+    g_test_add("/accel/qtest/protocol/log", Guest, NULL, guest_setup,
+               test_log, guest_teardown);
+    g_test_add("/accel/qtest/protocol/irq-no-device", Guest, NULL,
+               guest_setup, test_irq_no_device, guest_teardown);
     g_test_add("/accel/qtest/protocol/extension", Guest, NULL, guest_setup,
                test_extension, guest_teardown);
 

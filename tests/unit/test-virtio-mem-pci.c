@@ -9,6 +9,7 @@
 #include "hw/core/boards.h"
 #include "hw/core/qdev.h"
 #include "hw/mem/memory-device.h"
+#include "hw/pci/pci.h"
 #include "hw/virtio/virtio-mem.h"
 #include "monitor/qmp.h"
 #include "qobject/json.h"
@@ -97,16 +98,19 @@ static void test_pci_type(void)
     GType type = QMEM_TYPE_VIRTIO_MEM_PCI;
 
     g_assert_true(type != G_TYPE_INVALID);
-    g_assert_true(g_type_is_a(type, QMEM_TYPE_DEVICE));
+    g_assert_true(g_type_is_a(type, QMEM_TYPE_PCI_DEVICE));
     g_assert_true(g_type_is_a(type, QMEM_TYPE_MEMORY_DEVICE));
     g_assert_true(qmem_device_print_help("virtio-mem-pci", out));
     /* QEMU 10.2's lines for the properties qmem has. */
     g_assert_cmpstr(out->str, ==,
         "virtio-mem-pci options:\n"
+        "  addr=<int32>           - Slot and optional function number, "
+        "example: 06.0 or 06 (default: -1)\n"
         "  block-size=<size>\n"
         "  dynamic-memslots=<bool> -  (default: false)\n"
         "  memaddr=<uint64>       -  (default: 0)\n"
         "  memdev=<link<memory-backend>>\n"
+        "  multifunction=<bool>   - on/off (default: false)\n"
         "  node=<uint32>          -  (default: 0)\n"
         "  prealloc=<bool>        -  (default: false)\n"
         "  requested-size=<size>\n"
@@ -649,6 +653,72 @@ static void test_pci_qmp_command(PciFixture *f, gconstpointer data)
 }
 
 /*
+ * unplugged-inaccessible by machine type: on since 8.1, auto (QEMU 7.2's
+ * default) for 7.0 to 8.0, off up to 6.2 (the machines' compat
+ * properties); auto is off only for private anonymous memory.  What the
+ * property says is what the device offers; ACPI_PXM it offers on every
+ * pc (they keep NUMA state).
+ */
+typedef struct {
+    MachineConfig machine;      /* first: the fixture's data */
+    const char *name;
+    const char *backend;
+    const char *device;
+    const char *resolved;
+    const char *printed;
+} CompatCase;
+
+#define COMPAT_M(type) { .machine = type, .m = "1G,maxmem=8G" }
+#define RAM "memory-backend-ram,id=m0,size=1G"
+#define MEMFD "memory-backend-memfd,id=m0,size=1G"
+#define NO_ZEROPAGE "qmem-run: warning: 'unplugged-inaccessible' property " \
+                    "set to 'off' with a memdev that does not support the " \
+                    "shared zeropage.\n"
+
+static const CompatCase compat_cases[] = {
+    { COMPAT_M("pc"), "pc-ram", RAM, "", "on" },
+    { COMPAT_M("pc-i440fx-8.1"), "8.1-ram", RAM, "", "on" },
+    { COMPAT_M("pc-i440fx-8.0"), "8.0-ram", RAM, "", "off" },
+    { COMPAT_M("pc-i440fx-7.2"), "7.2-ram", RAM, "", "off" },
+    { COMPAT_M("pc-i440fx-7.2"), "7.2-memfd", MEMFD, "", "on" },
+    { COMPAT_M("pc-q35-7.0"), "q35-7.0-ram", RAM, "", "off" },
+    { COMPAT_M("pc-q35-7.2"), "q35-7.2-memfd", MEMFD, "", "on" },
+    { COMPAT_M("pc-i440fx-7.1"), "7.1-ram", RAM, "", "off" },
+    { COMPAT_M("pc-q35-7.1"), "q35-7.1-memfd", MEMFD, "", "on" },
+    { COMPAT_M("pc-i440fx-6.2"), "6.2-ram", RAM, "", "off" },
+    { COMPAT_M("pc-i440fx-6.2"), "6.2-memfd", MEMFD, "", "off",
+      NO_ZEROPAGE },
+    /* What the user says wins. */
+    { COMPAT_M("pc-i440fx-6.2"), "6.2-on", RAM,
+      ",unplugged-inaccessible=on", "on" },
+    { COMPAT_M("pc-i440fx-7.2"), "7.2-on", RAM,
+      ",unplugged-inaccessible=on", "on" },
+    { COMPAT_M("pc"), "pc-auto", RAM, ",unplugged-inaccessible=auto",
+      "off" },
+};
+
+static void test_pci_compat(PciFixture *f, gconstpointer data)
+{
+    const CompatCase *c = data;
+    g_autofree char *device = g_strdup_printf(
+        "virtio-mem-pci,id=vm,memdev=m0%s", c->device);
+    g_autofree char *expected = g_strdup_printf("\"%s\"", c->resolved);
+    guint64 features = QMEM_VIRTIO_DEFAULT_FEATURES | F_ACPI_PXM;
+    QmemDevice *dev;
+
+    add_object(&f->base, c->backend);
+    dev = add_device(&f->base, device);
+    ASSERT_PROP(dev, "unplugged-inaccessible", expected);
+    if (!strcmp(c->resolved, "on")) {
+        features |= F_UNPLUGGED_INACCESSIBLE;
+    }
+
+    g_assert_cmpuint(device_features(qmem_virtio_mem_from_device(dev)), ==,
+                     features);
+    f->base.expect_printed = c->printed;
+}
+
+/*
  * MEMORY_DEVICE_SIZE_CHANGE: the first at once, then at most one per
  * interval per qom-path, the latest size winning.  Under qtest the
  * interval is virtual time, as QEMU's monitor_get_event_clock(): it passes
@@ -732,5 +802,12 @@ int main(int argc, char **argv)
     ADD_M("commands/qtest", &pc_8g_slots, test_pci_qtest_command);
     ADD_M("commands/qmp", &pc_8g, test_pci_qmp_command);
     ADD_M("event-throttle", &pc_8g, test_pci_event_throttle);
+    for (guint i = 0; i < G_N_ELEMENTS(compat_cases); i++) {
+        g_autofree char *path = g_strdup_printf(
+            "/hw/virtio/virtio-mem-pci/compat/%s", compat_cases[i].name);
+
+        g_test_add(path, PciFixture, &compat_cases[i], pci_setup,
+                   test_pci_compat, pci_teardown);
+    }
     return g_test_run();
 }

@@ -189,21 +189,29 @@ static GString *snapshot(QmemVirtioMem *vmem)
     return s;
 }
 
-static void test_request(Fixture *f, gconstpointer data)
+typedef guint16 (*RequestFunc)(Fixture *f, guint16 type, guint64 addr,
+                               guint16 nb_blocks, guint16 *state);
+
+/* The test hooks' way: straight into the handler. */
+static guint16 hook_request(Fixture *f, guint16 type, guint64 addr,
+                            guint16 nb_blocks, guint16 *state)
 {
-    const RequestCase *c = data;
+    return request(f->vmem, type, addr, nb_blocks, state);
+}
+
+/* Every case is run both ways, through the hooks and on the queue. */
+static void run_request(Fixture *f, const RequestCase *c, RequestFunc req)
+{
     QmemVirtioMem *vmem = f->vmem;
     g_autoptr(GString) before = NULL, after = NULL;
     guint changes;
     guint16 state = 0xffff;
     guint64 addr;
 
-    setup_requests(f);
     for (guint i = 0; i < G_N_ELEMENTS(c->before) && c->before[i].nb_blocks;
          i++) {
-        g_assert_cmpuint(request(vmem, c->before[i].type,
-                                 ADDR + c->before[i].offset,
-                                 c->before[i].nb_blocks, NULL), ==, ACK);
+        g_assert_cmpuint(req(f, c->before[i].type, ADDR + c->before[i].offset,
+                             c->before[i].nb_blocks, NULL), ==, ACK);
     }
     before = snapshot(vmem);
     changes = f->size_changes;
@@ -212,8 +220,8 @@ static void test_request(Fixture *f, gconstpointer data)
     if (c->addr == 1) {
         addr = 0;
     }
-    g_assert_cmpuint(request(vmem, c->req.type, addr, c->req.nb_blocks,
-                             &state), ==, c->response);
+    g_assert_cmpuint(req(f, c->req.type, addr, c->req.nb_blocks, &state), ==,
+                     c->response);
     if (c->state >= 0) {
         g_assert_cmpint(state, ==, c->state);
     } else {
@@ -233,96 +241,24 @@ static void test_request(Fixture *f, gconstpointer data)
         /* UNPLUG_ALL with nothing plugged. */
         g_assert_cmpuint(f->size_changes, ==, changes);
     }
-    g_assert_false(qmem_virtio_mem_is_broken(vmem));
+    g_assert_false(qmem_virtio_is_broken(QMEM_VIRTIO_DEVICE(vmem)));
 }
 
-/* ------------------------------------------------------------------ */
-/* Protocol violations */
-
-static void test_violation_short_request(Fixture *f, gconstpointer data)
+static void test_request(Fixture *f, gconstpointer data)
 {
-    g_autoptr(GError) error = NULL;
-    guint8 req[QMEM_VIRTIO_MEM_REQ_SIZE], resp[QMEM_VIRTIO_MEM_RESP_SIZE];
-
     setup_requests(f);
-    build_request(req, PLUG, ADDR, 1);
-    memset(resp, 0x55, sizeof(resp));
-    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req, 23, resp,
-                                                  sizeof(resp), &error));
-    /* QEMU prints the size it wanted, not the one it got. */
-    assert_error(error, "virtio-mem protocol violation: invalid request "
-                 "size: 24");
-    g_assert_true(qmem_virtio_mem_is_broken(f->vmem));
-    g_assert_cmpuint(resp[0], ==, 0x55);
-    g_clear_error(&error);
-
-    /* Broken: even a good request is refused, and changes nothing. */
-    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req, sizeof(req),
-                                                  resp, sizeof(resp),
-                                                  &error));
-    assert_error(error, "virtio-mem device needs a reset after a protocol "
-                 "violation");
-    g_assert_cmpuint(qmem_virtio_mem_get_size(f->vmem), ==, 0);
-    g_clear_error(&error);
-    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, NULL, 0, NULL, 0,
-                                                  &error));
-    g_clear_error(&error);
-
-    /* The virtio reset of a system reset repairs it. */
-    qmem_virtio_mem_system_reset(f->vmem, TRUE);
-    g_assert_false(qmem_virtio_mem_is_broken(f->vmem));
-    plug_ok(f->vmem, ADDR, 1);
+    run_request(f, data, hook_request);
 }
 
-static void test_violation_short_response(Fixture *f, gconstpointer data)
+static void test_request_queue(Fixture *f, gconstpointer data)
 {
-    g_autoptr(GError) error = NULL;
-    guint8 req[QMEM_VIRTIO_MEM_REQ_SIZE + 8], resp[QMEM_VIRTIO_MEM_RESP_SIZE];
-
     setup_requests(f);
-    build_request(req, PLUG, ADDR, 1);
-    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req, sizeof(req),
-                                                  resp, 9, &error));
-    assert_error(error, "virtio-mem protocol violation: not enough space "
-                 "for response: 9");
-    g_assert_true(qmem_virtio_mem_is_broken(f->vmem));
-    /* The request was not carried out. */
-    g_assert_cmpuint(qmem_virtio_mem_get_size(f->vmem), ==, 0);
-    qmem_virtio_mem_system_reset(f->vmem, FALSE);
-    g_clear_error(&error);
-    g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req, sizeof(req),
-                                                  resp, 0, &error));
-    assert_error(error, "virtio-mem protocol violation: not enough space "
-                 "for response: 0");
-    qmem_virtio_mem_system_reset(f->vmem, FALSE);
-
-    /* A longer request is fine: only the first 24 bytes count. */
-    memset(req + QMEM_VIRTIO_MEM_REQ_SIZE, 0xff, 8);
-    g_assert_true(qmem_virtio_mem_handle_request(f->vmem, req, sizeof(req),
-                                                 resp, sizeof(resp), NULL));
-    g_assert_cmpuint(get_le16(resp), ==, ACK);
-}
-
-static void test_violation_unknown_type(Fixture *f, gconstpointer data)
-{
-    static const guint16 types[] = { 4, 0x100, 0xffff };
-    guint8 req[QMEM_VIRTIO_MEM_REQ_SIZE], resp[QMEM_VIRTIO_MEM_RESP_SIZE];
-
-    setup_requests(f);
-    for (guint i = 0; i < G_N_ELEMENTS(types); i++) {
-        g_autoptr(GError) error = NULL;
-        g_autofree char *text = g_strdup_printf(
-            "virtio-mem protocol violation: unknown request type: %u",
-            types[i]);
-
-        build_request(req, types[i], ADDR, 1);
-        g_assert_false(qmem_virtio_mem_handle_request(f->vmem, req,
-                                                      sizeof(req), resp,
-                                                      sizeof(resp), &error));
-        assert_error(error, text);
-        g_assert_true(qmem_virtio_mem_is_broken(f->vmem));
-        qmem_virtio_mem_system_reset(f->vmem, TRUE);
-    }
+    start_driver(f, F_UNPLUGGED_INACCESSIBLE);
+    run_request(f, data, queue_request);
+    /* The config space says what the device has. */
+    g_assert_cmpuint(qmem_virtio_config_read(QMEM_VIRTIO_DEVICE(f->vmem), 40,
+                                             4), ==,
+                     qmem_virtio_mem_get_size(f->vmem));
 }
 
 /* Padding and the state field of non-state requests are not looked at. */
@@ -794,30 +730,13 @@ static void test_reset(Fixture *f, gconstpointer data)
     g_assert_cmpuint(f->size_changes, ==, 2);
 }
 
-static void test_features(Fixture *f, gconstpointer data)
-{
-    setup_requests(f);
-    g_assert_cmpuint(qmem_virtio_mem_get_features(f->vmem), ==,
-                     1 << QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE);
-    g_assert_true(qmem_virtio_mem_validate_features(f->vmem, 2));
-    g_assert_true(qmem_virtio_mem_validate_features(f->vmem, 3));
-    /* A legacy driver without UNPLUGGED_INACCESSIBLE is rejected. */
-    g_assert_false(qmem_virtio_mem_validate_features(f->vmem, 0));
-    g_assert_false(qmem_virtio_mem_validate_features(f->vmem, 1));
-}
-
 int main(int argc, char **argv)
 {
     test_init(&argc, &argv);
 
     ADD_TABLE("request", request_cases, test_request);
+    ADD_TABLE("queue/request", request_cases, test_request_queue);
     ADD("/hw/virtio/virtio-mem/request/padding", NULL, test_request_padding);
-    ADD("/hw/virtio/virtio-mem/violation/short-request", NULL,
-        test_violation_short_request);
-    ADD("/hw/virtio/virtio-mem/violation/short-response", NULL,
-        test_violation_short_response);
-    ADD("/hw/virtio/virtio-mem/violation/unknown-type", NULL,
-        test_violation_unknown_type);
     ADD_TABLE("memslots/decide", decide_cases, test_decide_memslots);
     ADD("/hw/virtio/virtio-mem/memslots/activation", NULL,
         test_memslot_activation);
@@ -830,6 +749,5 @@ int main(int argc, char **argv)
         test_unplug_discard_fails);
     ADD("/hw/virtio/virtio-mem/busy", NULL, test_busy);
     ADD("/hw/virtio/virtio-mem/reset", NULL, test_reset);
-    ADD("/hw/virtio/virtio-mem/features", NULL, test_features);
     return g_test_run();
 }

@@ -413,8 +413,10 @@ static void test_unplugged_inaccessible_auto(Fixture *f, gconstpointer data)
         realize(f);
         g_assert_cmpint(qmem_virtio_mem_get_unplugged_inaccessible(f->vmem),
                         ==, cases[i].resolved);
-        g_assert_cmpuint(qmem_virtio_mem_get_features(f->vmem), ==,
-                         cases[i].resolved == UI_ON ? 2 : 0);
+        g_assert_cmpuint(device_features(f->vmem), ==,
+                         QMEM_VIRTIO_DEFAULT_FEATURES |
+                         (cases[i].resolved == UI_ON ?
+                          F_UNPLUGGED_INACCESSIBLE : 0));
         qmem_virtio_mem_unrealize(f->vmem);
         qmem_virtio_mem_set_memdev(f->vmem, NULL);
         qmem_object_reset_root();
@@ -468,10 +470,12 @@ static void test_requested_size(Fixture *f, gconstpointer data)
 {
     QmemVirtioMem *vmem = f->vmem;
     g_autoptr(GError) error = NULL;
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(vmem);
     guint8 config[QMEM_VIRTIO_MEM_CONFIG_SIZE];
 
     setup_requests(f);
-    g_assert_cmpuint(qmem_virtio_mem_get_config_changes(vmem), ==, 0);
+    start_driver(f, F_UNPLUGGED_INACCESSIBLE);
+    g_assert_cmpuint(qmem_virtio_get_generation(vdev), ==, 0);
 
     g_assert_false(qmem_virtio_mem_set_requested_size(vmem, MiB, &error));
     assert_error(error, "'requested-size' has to be multiples of "
@@ -483,14 +487,20 @@ static void test_requested_size(Fixture *f, gconstpointer data)
                  "size(0x40000000)");
     g_clear_error(&error);
     /* Refused changes send no interrupt and change nothing. */
-    g_assert_cmpuint(qmem_virtio_mem_get_config_changes(vmem), ==, 0);
+    g_assert_cmpuint(qmem_virtio_get_generation(vdev), ==, 0);
+    g_assert_cmpuint(f->t->vectors->len, ==, 0);
     g_assert_cmpuint(qmem_virtio_mem_get_requested_size(vmem), ==, 32 * MiB);
 
     /* Grow: the usable region follows. */
     g_assert_true(qmem_virtio_mem_set_requested_size(vmem, 512 * MiB, NULL));
     g_assert_cmpuint(qmem_virtio_mem_get_usable_region_size(vmem), ==,
                      768 * MiB);
-    g_assert_cmpuint(qmem_virtio_mem_get_config_changes(vmem), ==, 1);
+    g_assert_cmpuint(qmem_virtio_get_generation(vdev), ==, 1);
+    g_assert_cmpuint(f->t->vectors->len, ==, 1);
+    g_assert_cmpuint(g_array_index(f->t->vectors, guint16, 0), ==,
+                     CONFIG_VECTOR);
+    g_assert_cmpuint(qmem_virtio_read_and_clear_isr(vdev), ==,
+                     QMEM_VIRTIO_ISR_QUEUE | QMEM_VIRTIO_ISR_CONFIG);
     plug_ok(vmem, ADDR + 700 * MiB, 4);
 
     /* Shrink: the usable region stays until UNPLUG_ALL. */
@@ -499,12 +509,22 @@ static void test_requested_size(Fixture *f, gconstpointer data)
                      768 * MiB);
     /* The same value again: still an interrupt. */
     g_assert_true(qmem_virtio_mem_set_requested_size(vmem, 0, NULL));
-    g_assert_cmpuint(qmem_virtio_mem_get_config_changes(vmem), ==, 3);
+    g_assert_cmpuint(qmem_virtio_get_generation(vdev), ==, 3);
+    g_assert_cmpuint(f->t->vectors->len, ==, 3);
     /* Unplugging is always allowed, plugging is not. */
     g_assert_cmpuint(request(vmem, PLUG, ADDR, 1, NULL), ==, NACK);
     unplug_ok(vmem, ADDR + 700 * MiB, 1);
 
-    qmem_virtio_mem_get_config(vmem, config);
+    /* The config space as the driver reads it, one byte at a time. */
+    for (guint i = 0; i < sizeof(config); i++) {
+        config[i] = qmem_virtio_config_read(vdev, i, 1);
+    }
+    g_assert_cmpuint(qmem_virtio_config_read(vdev, sizeof(config), 1), ==,
+                     G_MAXUINT32);
+    g_assert_cmpuint(qmem_virtio_config_read(vdev, 8, 4), ==, 0);
+    /* Padding after node_id. */
+    g_assert_cmpuint(qmem_virtio_config_read(vdev, 10, 4), ==, 0);
+    g_assert_cmpuint(qmem_virtio_config_read(vdev, 12, 4), ==, 0);
     g_assert_cmpuint(get_le64(config), ==, BLK);
     g_assert_cmpuint(get_le16(config + 8), ==, 0);
     g_assert_cmpuint(get_le64(config + 16), ==, ADDR);
@@ -532,7 +552,8 @@ static void test_requested_size_before_realize(Fixture *f, gconstpointer d)
     g_assert_no_error(error);
     g_assert_cmpuint(qmem_virtio_mem_get_requested_size(f->vmem), ==,
                      8 * GiB);
-    g_assert_cmpuint(qmem_virtio_mem_get_config_changes(f->vmem), ==, 0);
+    g_assert_cmpuint(qmem_virtio_get_generation(QMEM_VIRTIO_DEVICE(f->vmem)),
+                     ==, 0);
     /* Too big is not a realize error: the usable region is capped. */
     realize(f);
     g_assert_cmpuint(qmem_virtio_mem_get_usable_region_size(f->vmem), ==,

@@ -94,6 +94,8 @@ void fixture_teardown(Fixture *f, gconstpointer data)
     /* The device goes with its last reference, the backend with the tree. */
     g_clear_object(&f->vmem);
     g_assert_null(*f->vmem_weak);
+    /* After the device: it unplugged itself from it. */
+    g_clear_object(&f->t);
     machine_fixture_teardown(&f->base, NULL);
 }
 
@@ -141,4 +143,76 @@ void setup_requests(Fixture *f)
     g_assert_cmpuint(qmem_virtio_mem_get_block_size(f->vmem), ==, BLK);
     g_assert_cmpuint(qmem_virtio_mem_get_usable_region_size(f->vmem), ==,
                      288 * MiB);
+}
+
+guint64 device_features(QmemVirtioMem *vmem)
+{
+    g_autoptr(FakeTransport) t = fake_transport_new();
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(vmem);
+    guint64 features;
+
+    t->legacy = TRUE;
+    plug(vdev, t);
+    features = qmem_virtio_get_host_features(vdev);
+    qmem_virtio_device_unplug(vdev);
+    return features;
+}
+
+void start_driver(Fixture *f, guint64 accept)
+{
+    QmemVirtioDevice *vdev = QMEM_VIRTIO_DEVICE(f->vmem);
+
+    if (!f->t) {
+        f->t = fake_transport_new();
+        track(&f->base, f->t);
+        plug(vdev, f->t);
+    }
+    g_assert_true(driver_negotiate(
+                      vdev, QMEM_VIRTIO_BIT(QMEM_VIRTIO_F_VERSION_1) |
+                      accept));
+    qmem_virtio_set_config_vector(vdev, CONFIG_VECTOR);
+    driver_queue_init(&f->q, f->t, vdev, 0, QMEM_VIRTIO_MEM_QUEUE_SIZE,
+                      QUEUE_BASE);
+    qmem_virtio_queue_set_vector(vdev, 0, QUEUE_VECTOR);
+    driver_ok(vdev);
+    g_array_set_size(f->t->vectors, 0);
+}
+
+guint16 queue_request(Fixture *f, guint16 type, guint64 addr,
+                      guint16 nb_blocks, guint16 *state)
+{
+    const DriverBuf bufs[] = {
+        { REQ_GPA, QMEM_VIRTIO_MEM_REQ_SIZE, FALSE },
+        { RESP_GPA, QMEM_VIRTIO_MEM_RESP_SIZE, TRUE },
+    };
+    guint8 *resp = guest_ptr(f->t, RESP_GPA);
+    const guint irqs = f->t->vectors->len;
+    guint32 id, len;
+    guint head;
+
+    build_request(guest_ptr(f->t, REQ_GPA), type, addr, nb_blocks);
+    memset(resp, 0xaa, QMEM_VIRTIO_MEM_RESP_SIZE + 2);
+    head = driver_add_chain(&f->q, bufs, G_N_ELEMENTS(bufs));
+    driver_kick(&f->q);
+    g_assert_true(driver_get_used(&f->q, &id, &len));
+    g_assert_cmpuint(id, ==, head);
+    g_assert_cmpuint(len, ==, QMEM_VIRTIO_MEM_RESP_SIZE);
+    g_assert_false(driver_get_used(&f->q, &id, &len));
+    if (!(guest_r16(f->t, f->q.avail) & QMEM_VRING_AVAIL_F_NO_INTERRUPT)) {
+        g_assert_cmpuint(f->t->vectors->len, ==, irqs + 1);
+        g_assert_cmpuint(g_array_index(f->t->vectors, guint16, irqs), ==,
+                         QUEUE_VECTOR);
+    }
+    /* Padding is zero; nothing beyond the 10 bytes is written. */
+    g_assert_cmpuint(get_le16(resp + 2), ==, 0);
+    g_assert_cmpuint(get_le16(resp + 4), ==, 0);
+    g_assert_cmpuint(get_le16(resp + 6), ==, 0);
+    g_assert_cmpuint(resp[10], ==, 0xaa);
+    g_assert_cmpuint(resp[11], ==, 0xaa);
+    if (state) {
+        *state = get_le16(resp + 8);
+    } else if (type != QMEM_VIRTIO_MEM_REQ_STATE) {
+        g_assert_cmpuint(get_le16(resp + 8), ==, 0);
+    }
+    return get_le16(resp);
 }

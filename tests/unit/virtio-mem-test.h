@@ -8,6 +8,7 @@
 #include "hw/virtio/virtio-mem.h"
 #include "system/hostmem.h"
 #include "tests/unit/test-machine.h"
+#include "tests/unit/virtio-test.h"
 
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
 #define GiB (G_GUINT64_CONSTANT(1) << 30)
@@ -60,6 +61,8 @@ typedef struct {
     gpointer *memdev_weak;
     guint size_changes;
     guint64 last_size;
+    FakeTransport *t;           /* start_driver()'s */
+    DriverQueue q;
 } Fixture;
 
 void fixture_setup(Fixture *f, gconstpointer data);
@@ -88,5 +91,36 @@ void on_size_change(QmemVirtioMem *vmem, GParamSpec *pspec, gpointer data);
 
 /* 1 GiB of anonymous memory at ADDR, 32 MiB requested: 288 MiB usable. */
 void setup_requests(Fixture *f);
+
+/*
+ * The features the realized device offers (the core's and its own, not
+ * a transport's).
+ */
+guint64 device_features(QmemVirtioMem *vmem);
+
+/*
+ * A guest driver on the realized device: plugged into a fake transport
+ * (@f->t), VIRTIO_F_VERSION_1 and @accept negotiated, the request queue
+ * at QUEUE_BASE with QUEUE_VECTOR, the config vector CONFIG_VECTOR,
+ * DRIVER_OK; the vectors seen cleared.
+ */
+#define QUEUE_BASE 0x1000
+#define QUEUE_VECTOR 1
+#define CONFIG_VECTOR 2
+#define F_ACPI_PXM QMEM_VIRTIO_BIT(QMEM_VIRTIO_MEM_F_ACPI_PXM)
+#define F_UNPLUGGED_INACCESSIBLE \
+    QMEM_VIRTIO_BIT(QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE)
+void start_driver(Fixture *f, guint64 accept);
+
+/*
+ * request() as a guest driver sends it on the started queue: the 24
+ * request bytes at REQ_GPA, a chain of them and 10 bytes of room at
+ * RESP_GPA, a kick; it must be answered (used length 10, id the head) and
+ * the queue's vector raised unless the driver suppressed it.
+ */
+#define REQ_GPA 0x10000
+#define RESP_GPA 0x10100
+guint16 queue_request(Fixture *f, guint16 type, guint64 addr,
+                      guint16 nb_blocks, guint16 *state);
 
 #endif

@@ -12,13 +12,6 @@
 #include "accel/kvm/x86/x86-internal.h"
 #include "util/error.h"
 
-#define PTE_P               (1ULL << 0)
-#define PTE_RW              (1ULL << 1)
-#define PTE_US              (1ULL << 2)
-#define PTE_PS              (1ULL << 7)
-#define PTE_TABLE           (PTE_P | PTE_RW | PTE_US)
-#define PTE_LARGE           (PTE_P | PTE_RW | PTE_US | PTE_PS)
-
 #define CR0_PE              (1ULL << 0)
 #define CR0_MP              (1ULL << 1)
 #define CR0_ET              (1ULL << 4)
@@ -31,13 +24,6 @@
 #define RFLAGS_FIXED        0x2ULL
 #define RFLAGS_IOPL3        0x3000ULL
 
-#define PAGE_SIZE_4K        0x1000ULL
-#define PAGE_SIZE_2M        0x200000ULL
-#define GIB                 0x40000000ULL
-#define PML4_SHIFT          39
-#define PDPT_SHIFT          30
-#define PD_SHIFT            21
-#define TABLE_INDEX(va, shift) (((va) >> (shift)) & 511)
 #define ROUND_UP(n, d)      (((n) + (d) - 1) / (d) * (d))
 
 #define GDT_ENTRIES         7       /* null, 4 segments, 16-byte TSS */
@@ -52,7 +38,8 @@
 #define DEFAULT_PHYS_BITS   36
 
 G_STATIC_ASSERT(QMEM_KVM_PATTERN_MULTIPLIER == QMEM_ACCEL_MEMTEST_MULTIPLIER);
-G_STATIC_ASSERT(QMEM_KVM_X86_MB_SIZE <= PAGE_SIZE_4K);
+G_STATIC_ASSERT(sizeof(struct qmem_kvm_x86_mailbox) <= PAGE_SIZE_4K);
+G_STATIC_ASSERT(QMEM_KVM_X86_MB_DATA_MAX == QMEM_ACCEL_GUEST_IO_MAX);
 G_STATIC_ASSERT(QMEM_KVM_X86_TSS + TSS_LIMIT < QMEM_KVM_X86_MAILBOX);
 G_STATIC_ASSERT(QMEM_KVM_X86_MAILBOX + PAGE_SIZE_4K <=
                 QMEM_KVM_X86_STACK0_TOP - PAGE_SIZE_4K);
@@ -60,20 +47,6 @@ G_STATIC_ASSERT(QMEM_KVM_X86_CODE + QMEM_KVM_X86_CODE_MAX <=
                 QMEM_KVM_X86_STACK3_TOP - 0x10000);
 G_STATIC_ASSERT(QMEM_KVM_X86_STACK3_TOP <= QMEM_KVM_X86_PRIV_MAPPED);
 G_STATIC_ASSERT(TABLE_INDEX(QMEM_KVM_X86_PRIV_VA, PD_SHIFT) == 0);
-
-typedef struct {
-    struct kvm_cpuid2 *cpuid;
-    guint phys_bits;
-    guint64 priv_gpa;           /* 2^phys_bits - 1 GiB */
-    guint8 *priv;
-    gsize priv_size;
-    guint64 limit;              /* identity map: [0, limit) */
-} QmemKvmX86State;
-
-static guint64 *x86_table(QmemKvmX86State *x, guint64 offset)
-{
-    return (guint64 *)(x->priv + offset);
-}
 
 guint qmem_kvm_arch_host_phys_bits(void)
 {
@@ -131,19 +104,19 @@ static guint64 x86_segment_descriptor(guint8 access, gboolean code)
 static void x86_build_private_area(QmemKvmX86State *x)
 {
     guint64 va = QMEM_KVM_X86_PRIV_VA;
-    guint64 *gdt = x86_table(x, QMEM_KVM_X86_GDT);
+    guint64 *gdt = qmem_kvm_x86_table(x, QMEM_KVM_X86_GDT);
     guint64 tss_va = va + QMEM_KVM_X86_TSS;
     guint64 rsp0 = va + QMEM_KVM_X86_STACK0_TOP;
     guint16 iomap = TSS_SIZE;
 
     /* The window: PML4 -> PDPT -> PD -> 2 MiB pages of the private area. */
-    x86_table(x, QMEM_KVM_X86_PML4)[TABLE_INDEX(va, PML4_SHIFT)] =
+    qmem_kvm_x86_table(x, QMEM_KVM_X86_PML4)[TABLE_INDEX(va, PML4_SHIFT)] =
         (x->priv_gpa + QMEM_KVM_X86_PRIV_PDPT) | PTE_TABLE;
-    x86_table(x, QMEM_KVM_X86_PRIV_PDPT)[TABLE_INDEX(va, PDPT_SHIFT)] =
+    qmem_kvm_x86_table(x, QMEM_KVM_X86_PRIV_PDPT)[TABLE_INDEX(va, PDPT_SHIFT)] =
         (x->priv_gpa + QMEM_KVM_X86_PRIV_PD) | PTE_TABLE;
     for (guint64 off = 0; off < QMEM_KVM_X86_PRIV_MAPPED;
          off += PAGE_SIZE_2M) {
-        x86_table(x, QMEM_KVM_X86_PRIV_PD)[off / PAGE_SIZE_2M] =
+        qmem_kvm_x86_table(x, QMEM_KVM_X86_PRIV_PD)[off / PAGE_SIZE_2M] =
             (x->priv_gpa + off) | PTE_LARGE;
     }
 
@@ -162,10 +135,6 @@ static void x86_build_private_area(QmemKvmX86State *x)
     memcpy(x->priv + QMEM_KVM_X86_TSS + TSS_IOMAP_BASE, &iomap,
            sizeof(iomap));
     x->priv[QMEM_KVM_X86_TSS + TSS_LIMIT] = 0xff;
-
-    g_assert(qmem_kvm_x86_guest_size <= QMEM_KVM_X86_CODE_MAX);
-    memcpy(x->priv + QMEM_KVM_X86_CODE, qmem_kvm_x86_guest,
-           qmem_kvm_x86_guest_size);
 }
 
 static void x86_state_free(QmemKvmX86State *x)
@@ -219,6 +188,8 @@ gboolean qmem_kvm_arch_init_vm(QmemKvmAccel *s, GError **error)
     }
     x->priv = priv;
     x86_build_private_area(x);
+    /* Where RAM below 4 GiB and the legacy devices are: mapped at once. */
+    qmem_kvm_x86_map_range(x, 0, MIN(4 * GIB, x->limit));
 
     if (qmem_kvm_set_private_slot(s, x->priv_gpa, x->priv_size, x->priv,
                                   error) < 0) {
@@ -269,15 +240,52 @@ static struct kvm_segment x86_segment(guint16 selector, gboolean code,
     return seg;
 }
 
-gboolean qmem_kvm_arch_reset_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
-                                  GError **error)
+/*
+ * What power-on leaves of the payload's memory: the image (code, data,
+ * zeroed .bss), an empty mailbox.  vCPU 0 alone runs it, so its reset
+ * restores both.
+ */
+static void x86_restore_payload(QmemKvmX86State *x)
 {
-    QmemKvmX86State *x = s->arch;
-    gboolean user = cpu->index == 0;
+    g_assert(qmem_kvm_x86_guest_size <= QMEM_KVM_X86_CODE_MAX);
+    memcpy(x->priv + QMEM_KVM_X86_CODE, qmem_kvm_x86_guest,
+           qmem_kvm_x86_guest_size);
+    memset(x->priv + QMEM_KVM_X86_CODE + qmem_kvm_x86_guest_size, 0,
+           QMEM_KVM_X86_CODE_MAX - qmem_kvm_x86_guest_size);
+    memset(x->priv + QMEM_KVM_X86_MAILBOX, 0, PAGE_SIZE_4K);
+}
+
+/*
+ * Whatever the guest did to the vCPU's state that registers do not cover
+ * goes: a pending NMI or exception, SMM, and a wait for SIPI after an
+ * INIT (anything can arrive as an MSI).
+ */
+static gboolean x86_reset_events(QmemKvmVcpu *cpu, GError **error)
+{
+    struct kvm_vcpu_events events = {
+        .flags = KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SMM,
+    };
+    struct kvm_mp_state mp_state = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+    if (ioctl(cpu->fd, KVM_SET_VCPU_EVENTS, &events) < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "KVM_SET_VCPU_EVENTS failed: %s", g_strerror(errno));
+        return FALSE;
+    }
+    if (ioctl(cpu->fd, KVM_SET_MP_STATE, &mp_state) < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "KVM_SET_MP_STATE failed: %s", g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean x86_set_sregs(QmemKvmX86State *x, QmemKvmVcpu *cpu,
+                              gboolean user, GError **error)
+{
     guint dpl = user ? 3 : 0;
     guint64 va = QMEM_KVM_X86_PRIV_VA;
     struct kvm_sregs sregs;
-    struct kvm_regs regs = { 0 };
 
     if (ioctl(cpu->fd, KVM_GET_SREGS, &sregs) < 0) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -319,14 +327,30 @@ gboolean qmem_kvm_arch_reset_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
                     "KVM_SET_SREGS failed: %s", g_strerror(errno));
         return FALSE;
     }
+    return TRUE;
+}
 
+gboolean qmem_kvm_arch_reset_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                  GError **error)
+{
+    QmemKvmX86State *x = s->arch;
+    gboolean user = cpu->index == 0;
+    guint64 va = QMEM_KVM_X86_PRIV_VA;
+    struct kvm_regs regs = { 0 };
+
+    if (!x86_reset_events(cpu, error) ||
+        !x86_set_sregs(x, cpu, user, error)) {
+        return FALSE;
+    }
+    if (user) {
+        x86_restore_payload(x);
+    }
     regs.rip = va + QMEM_KVM_X86_CODE +
-               (user ? QMEM_KVM_X86_ENTRY_MEMTEST : QMEM_KVM_X86_ENTRY_PARK);
+               (user ? QMEM_KVM_X86_ENTRY_MAIN : QMEM_KVM_X86_ENTRY_PARK);
     regs.rsp = va + (user ? QMEM_KVM_X86_STACK3_TOP
                           : QMEM_KVM_X86_STACK0_TOP);
-    /* IOPL 3 lets ring 3 report to the VMM with OUT. */
+    /* IOPL 3 lets ring 3 use ports; IF stays clear (there is no IDT). */
     regs.rflags = RFLAGS_FIXED | (user ? RFLAGS_IOPL3 : 0);
-    regs.rbx = va + QMEM_KVM_X86_MAILBOX;
     if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "KVM_SET_REGS failed: %s", g_strerror(errno));
@@ -335,13 +359,22 @@ gboolean qmem_kvm_arch_reset_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
     return TRUE;
 }
 
-gboolean qmem_kvm_arch_exit_is_idle(QmemKvmVcpu *cpu)
+static gboolean x86_exit_is_out(QmemKvmVcpu *cpu, guint16 port)
 {
     struct kvm_run *run = cpu->run;
 
-    return run->exit_reason == KVM_EXIT_IO &&
-           run->io.direction == KVM_EXIT_IO_OUT &&
-           run->io.port == QMEM_KVM_X86_PORT_IDLE;
+    return run->exit_reason == KVM_EXIT_IO && run->io.port == port;
+}
+
+gboolean qmem_kvm_arch_exit_is_idle(QmemKvmVcpu *cpu)
+{
+    return cpu->index == 0 && x86_exit_is_out(cpu, QMEM_KVM_X86_PORT_IDLE) &&
+           cpu->run->io.direction == KVM_EXIT_IO_OUT;
+}
+
+gboolean qmem_kvm_arch_exit_is_log(QmemKvmVcpu *cpu)
+{
+    return x86_exit_is_out(cpu, QMEM_KVM_X86_PORT_LOG);
 }
 
 guint64 qmem_kvm_arch_memtest_limit(QmemKvmAccel *s)
@@ -349,86 +382,4 @@ guint64 qmem_kvm_arch_memtest_limit(QmemKvmAccel *s)
     QmemKvmX86State *x = s->arch;
 
     return x->limit;
-}
-
-static void x86_map_gib(QmemKvmX86State *x, guint64 gib)
-{
-    guint64 pdpt_off = QMEM_KVM_X86_ID_PDPTS +
-                       (gib >> (PML4_SHIFT - PDPT_SHIFT)) * PAGE_SIZE_4K;
-    guint64 pd_off = QMEM_KVM_X86_ID_PDS + gib * PAGE_SIZE_4K;
-    guint64 *pml4 = x86_table(x, QMEM_KVM_X86_PML4);
-    guint64 *pdpt = x86_table(x, pdpt_off);
-    guint64 *pd = x86_table(x, pd_off);
-    guint64 gpa = gib * GIB;
-
-    if (pdpt[TABLE_INDEX(gpa, PDPT_SHIFT)]) {
-        return;
-    }
-    for (guint i = 0; i < 512; i++) {
-        pd[i] = (gpa + i * PAGE_SIZE_2M) | PTE_LARGE;
-    }
-    /*
-     * The host writes the guest's page tables behind KVM's shadow MMU,
-     * which is safe only because entries go from not present to present
-     * and never change after: KVM caches no translation for a
-     * not-present entry, so the next walk reads the new one.
-     */
-    pdpt[TABLE_INDEX(gpa, PDPT_SHIFT)] = (x->priv_gpa + pd_off) | PTE_TABLE;
-    if (!pml4[TABLE_INDEX(gpa, PML4_SHIFT)]) {
-        pml4[TABLE_INDEX(gpa, PML4_SHIFT)] = (x->priv_gpa + pdpt_off) |
-                                             PTE_TABLE;
-    }
-}
-
-void qmem_kvm_arch_memtest_prepare(QmemKvmAccel *s,
-                                   const QmemKvmRequest *req)
-{
-    QmemKvmX86State *x = s->arch;
-    guint8 *mb = x->priv + QMEM_KVM_X86_MAILBOX;
-    guint64 op = req->mode == QMEM_ACCEL_MEMTEST_VERIFY
-                     ? QMEM_KVM_X86_OP_VERIFY
-                     : QMEM_KVM_X86_OP_WRITE_VERIFY;
-
-    g_assert(req->end <= x->limit);
-    if (req->end > req->start) {
-        for (guint64 gib = req->start / GIB; gib <= (req->end - 1) / GIB;
-             gib++) {
-            x86_map_gib(x, gib);
-        }
-    }
-    memcpy(mb + QMEM_KVM_X86_MB_OP, &op, 8);
-    memcpy(mb + QMEM_KVM_X86_MB_START, &req->start, 8);
-    memcpy(mb + QMEM_KVM_X86_MB_END, &req->end, 8);
-    memcpy(mb + QMEM_KVM_X86_MB_SEED, &req->seed, 8);
-}
-
-void qmem_kvm_arch_memtest_result(QmemKvmAccel *s, QmemKvmRequest *req)
-{
-    QmemKvmX86State *x = s->arch;
-    guint8 *mb = x->priv + QMEM_KVM_X86_MAILBOX;
-
-    memcpy(&req->mismatches, mb + QMEM_KVM_X86_MB_MISMATCHES, 8);
-    memcpy(&req->end_out, mb + QMEM_KVM_X86_MB_END_OUT, 8);
-}
-
-gboolean qmem_kvm_arch_memtest_clip(QmemKvmVcpu *cpu, guint64 end,
-                                    GError **error)
-{
-    struct kvm_regs regs;
-
-    if (ioctl(cpu->fd, KVM_GET_REGS, &regs) < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "KVM_GET_REGS failed: %s", g_strerror(errno));
-        return FALSE;
-    }
-    if (regs.r9 <= end) {
-        return TRUE;
-    }
-    regs.r9 = end;
-    if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "KVM_SET_REGS failed: %s", g_strerror(errno));
-        return FALSE;
-    }
-    return TRUE;
 }

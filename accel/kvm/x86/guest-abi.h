@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What the x86 guest payload and the VMM agree on: layout, mailbox, port. */
+/* What the x86 guest payload and the VMM agree on: layout, mailbox, ports. */
 
 #ifndef QMEM_ACCEL_KVM_X86_GUEST_ABI_H
 #define QMEM_ACCEL_KVM_X86_GUEST_ABI_H
 
 /*
- * Included by guest.S as well as by C: plain #defines only.
+ * Included by the payload (freestanding C, its assembly glue and its
+ * linker script, through the preprocessor) and by the VMM (accel/kvm/x86).
+ * Plain #defines, and C types only outside assembly.
  *
  * The payload and its page tables live in memory of the accelerator's own
  * (the "private area", one KVM memslot that the machine never sees), so
@@ -24,7 +26,7 @@
 #define QMEM_KVM_X86_TSS            0x2000          /* + I/O bitmap */
 #define QMEM_KVM_X86_MAILBOX        0x5000
 #define QMEM_KVM_X86_STACK0_TOP     0x8000          /* TSS.RSP0 */
-#define QMEM_KVM_X86_CODE           0x10000         /* the payload */
+#define QMEM_KVM_X86_CODE           0x10000         /* the payload image */
 #define QMEM_KVM_X86_CODE_MAX       0x10000
 #define QMEM_KVM_X86_STACK3_TOP     0x30000
 #define QMEM_KVM_X86_PRIV_PDPT      0x100000        /* maps the window */
@@ -33,9 +35,14 @@
 #define QMEM_KVM_X86_ID_PDS         0x300000        /* one page per GiB */
 #define QMEM_KVM_X86_PRIV_MAPPED    0x200000        /* VA-visible bytes */
 
-/* Entry points: offsets inside the payload. */
+/*
+ * Entry points: offsets inside the payload image (start.S puts them
+ * there; the build checks it).  The image is linked to run at
+ * QMEM_KVM_X86_PRIV_VA + QMEM_KVM_X86_CODE, its .data and .bss included,
+ * so the VMM restores all of it by copying the image again.
+ */
 #define QMEM_KVM_X86_ENTRY_PARK     0x00            /* ring 0: hlt loop */
-#define QMEM_KVM_X86_ENTRY_MEMTEST  0x10            /* ring 3: memtest */
+#define QMEM_KVM_X86_ENTRY_MAIN     0x10            /* ring 3: guest_main */
 
 /* GDT selectors. */
 #define QMEM_KVM_X86_SEL_CODE0      0x08
@@ -45,36 +52,85 @@
 #define QMEM_KVM_X86_SEL_TSS        0x28
 
 /*
- * The payload says "idle: results are in the mailbox, give me work" with
- * an OUT to this port.  Ring 3 may: RFLAGS.IOPL is 3, and the TSS has an
- * I/O bitmap that allows every port, because this project's KVM checks the
- * bitmap whatever IOPL says.
+ * Ports the VMM answers itself, before the machine's I/O address space
+ * (ring 3 may use them: RFLAGS.IOPL is 3, and the TSS has an I/O bitmap
+ * that allows every port, because this project's KVM checks the bitmap
+ * whatever IOPL says).
+ *
+ * QMEM_KVM_X86_PORT_IDLE: an OUT says "idle: the results of the last
+ * request are in the mailbox; give me work".  The vCPU thread sleeps
+ * until there is a request, a kick or a short timeout, then re-enters the
+ * guest, which reads the mailbox's op.
+ *
+ * QMEM_KVM_X86_PORT_LOG: the guest's log, bytes written with OUT or
+ * REP OUTSB (one exit per string); the VMM collects them into lines.
+ * QEMU's isa-debugcon port.
  */
 #define QMEM_KVM_X86_PORT_IDLE      0xf4
+#define QMEM_KVM_X86_PORT_LOG       0xe9
 
 /*
- * The mailbox, 64-bit words at QMEM_KVM_X86_MAILBOX.  In: op, start, end
- * (exclusive), seed.  Out: mismatches, and where the walk ended (end, or
- * the first address the VMM found inaccessible).
+ * QMEM_KVM_X86_PORT_MAP: an OUT asks the VMM to make the identity map
+ * cover [mailbox.map_start, + map_size) (page directories are written on
+ * demand, 4 KiB per GiB); map_done says whether it does now.  The first
+ * 4 GiB (RAM below 4 GiB, the PCI hole, the APICs) are mapped from the
+ * start.
  */
-#define QMEM_KVM_X86_MB_OP          0
-#define QMEM_KVM_X86_MB_START       8
-#define QMEM_KVM_X86_MB_END         16
-#define QMEM_KVM_X86_MB_SEED        24
-#define QMEM_KVM_X86_MB_MISMATCHES  32
-#define QMEM_KVM_X86_MB_END_OUT     40
-#define QMEM_KVM_X86_MB_SIZE        48
+#define QMEM_KVM_X86_PORT_MAP       0xf5
 
+/* The mailbox's ops (mailbox.op). */
+#define QMEM_KVM_X86_OP_NONE         0      /* poll the devices */
 #define QMEM_KVM_X86_OP_WRITE_VERIFY 1
 #define QMEM_KVM_X86_OP_VERIFY       2
+#define QMEM_KVM_X86_OP_PIO_READ     3
+#define QMEM_KVM_X86_OP_PIO_WRITE    4
+#define QMEM_KVM_X86_OP_MMIO_READ    5
+#define QMEM_KVM_X86_OP_MMIO_WRITE   6
 
-/*
- * On entry to QMEM_KVM_X86_ENTRY_MEMTEST, %rbx holds the mailbox's VA.
- * During a walk, %r9 holds its end: the VMM lowers it to the first
- * inaccessible address, which ends both passes there.
- */
+/* mailbox.status after a request. */
+#define QMEM_KVM_X86_STATUS_OK       0
+#define QMEM_KVM_X86_STATUS_BAD_OP   1      /* unknown op, size or count */
+
+/* Bytes of mailbox.data: what one access request moves. */
+#define QMEM_KVM_X86_MB_DATA_MAX    1024
 
 /* The pattern of the word at guest-physical A: (A ^ seed) * this. */
 #define QMEM_KVM_PATTERN_MULTIPLIER 0x9e3779b97f4a7c15
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/*
+ * The mailbox, at QMEM_KVM_X86_MAILBOX.  The VMM writes the request while
+ * vCPU 0 is stopped at the idle port; the guest reads it when it comes
+ * back from the idle OUT and has written the results by its next one.
+ *
+ * Memory tests (WRITE_VERIFY, VERIFY): [start, end), seed; out:
+ * mismatches and end_out, where the walk ended.  The guest reads end
+ * before every word: when the walk touches memory without a memslot (a
+ * KVM_EXIT_MMIO) the VMM lowers end to that address, which ends both
+ * passes there.
+ *
+ * Accesses (PIO_*, MMIO_*): count accesses of size bytes (1, 2, 4; 8 for
+ * MMIO) at start, data[] holding what is written or what was read, in
+ * order.  Port I/O uses one IN/OUT, or REP INS/OUTS at one port when
+ * count > 1; MMIO accesses go to start, start + size, ...
+ */
+struct qmem_kvm_x86_mailbox {
+    uint64_t op;
+    uint64_t start;
+    uint64_t end;
+    uint64_t seed;
+    uint64_t size;
+    uint64_t count;
+    uint64_t status;
+    uint64_t mismatches;
+    uint64_t end_out;
+    uint64_t map_start;
+    uint64_t map_size;
+    uint64_t map_done;
+    uint8_t data[QMEM_KVM_X86_MB_DATA_MAX];
+};
+#endif
 
 #endif

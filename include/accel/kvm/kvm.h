@@ -24,6 +24,16 @@ G_BEGIN_DECLS
  */
 #define QMEM_KVM_ACCEL_PROP_MEMTEST_TIMEOUT "x-memtest-timeout"
 
+/**
+ * QMEM_KVM_ACCEL_PROP_GUEST_LOG:
+ *
+ * "x-guest-log" (string, read-only): the lines the guest payload wrote to
+ * its log port, oldest first, each ending in "\n"; the newest 64 KiB.
+ * Each line is also a g_debug() message ("guest: ...", shown with
+ * G_MESSAGES_DEBUG=qmem).
+ */
+#define QMEM_KVM_ACCEL_PROP_GUEST_LOG "x-guest-log"
+
 #define QMEM_TYPE_KVM_ACCEL (qmem_kvm_accel_get_type())
 G_DECLARE_FINAL_TYPE(QmemKvmAccel, qmem_kvm_accel, QMEM, KVM_ACCEL, QmemAccel)
 

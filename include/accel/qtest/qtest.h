@@ -69,6 +69,36 @@ guint qmem_qtest_accel_get_n_overcommitted(QmemQtestAccel *accel);
  *                                       SIZE and the data give)
  *   memset ADDR SIZE VALUE           -> "OK" (SIZE 0 does nothing)
  *   endianness                       -> "OK little"
+ *   inb|inw|inl PORT                 -> "OK 0x%04x"
+ *   outb|outw|outl PORT VALUE        -> "OK"
+ *   clock_step [NS], clock_set NS    -> "OK <virtual ns>" (qtest
+ *                                       accelerator only)
+ *   irq_intercept_in QOM_PATH        -> "OK"; every input line of the
+ *                                       device reports to the client
+ *   irq_intercept_out QOM_PATH [NAME] -> "OK"; every pin of the device's
+ *                                       out list NAME (unnamed without)
+ *                                       reports to the client
+ *   set_irq_in QOM_PATH NAME NUM LEVEL -> "OK" after setting input line
+ *                                       NUM of list NAME
+ *                                       ("unnamed-gpio-in": the unnamed
+ *                                       list) to LEVEL
+ *   module_load PREFIX NAME          -> "OK" if module PREFIX+NAME is
+ *                                       there or loads, else "FAIL"
+ *
+ * An intercepted line reports as QEMU's do: each time its level differs
+ * from the last one of its number, the server sends "IRQ raise N" (level
+ * not 0) or "IRQ lower N" to every client, at once; a command that moves
+ * a line gets its reply after those lines.  Levels start at 0 for each
+ * new client.  Interception is for one device per server ("FAIL IRQ
+ * intercept already enabled" for another; asking again for the same one
+ * answers "OK" and changes nothing), and lasts until the server is freed
+ * or the device is; the lines keep reaching their receivers.  QEMU's
+ * failures: "FAIL Unknown device" (no device at QOM_PATH, an absolute or
+ * unambiguous partial path), "FAIL Interception of named in-GPIOs not yet
+ * supported" (irq_intercept_in with a NAME), "FAIL No intercepts
+ * installed" (no GPIO list, or no list NAME).  With a -qtest-log, QEMU's
+ * log lines: "[I T] OPENED", "[R +T] COMMAND", "[S +T] REPLY",
+ * "[I +T] CLOSED", T in seconds since the client connected.
  *
  * Numbers are QEMU's qemu_strtou64() with base 0 (decimal, 0x hex, 0
  * octal; "-1" wraps).  Values are little-endian, the guest's byte order.
@@ -88,6 +118,10 @@ guint qmem_qtest_accel_get_n_overcommitted(QmemQtestAccel *accel);
  *   "ERR invalid argument size"          write/b64write data shorter than
  *                                        3 characters (QEMU's text)
  *   "FAIL invalid hex data"              write data not 0x + hex digits
+ *   "FAIL invalid number '<word>'"       and "invalid level": set_irq_in
+ *                                        words that are not int numbers
+ *   "FAIL no input line N in '<NAME>'"   set_irq_in of a line the device
+ *                                        does not have
  *   "FAIL line too long"                 a line over
  *                                        QMEM_QTEST_MAX_LINE bytes; the
  *                                        rest of it is skipped
@@ -189,7 +223,9 @@ void qmem_qtest_server_set_io_address_space(QmemQtestServer *server,
  *   "unix:PATH,server=on[,wait=off]" listens on PATH, one client at a
  *   time (a client that goes away makes room for the next), blocking until
  *   the first client connects unless wait=off;
- *   "stdio" reads commands from stdin and replies on stdout.
+ *   "stdio" reads commands from stdin and replies on stdout;
+ *   "chardev:ID" serves on the chardev -chardev made with id ID
+ *   (qmem_chardev_new_from_opts()), which must have no frontend yet.
  * @error: return location for a #GError
  *
  * Errors have QEMU's texts ("'%s' is not a valid char driver", "Invalid
@@ -203,6 +239,19 @@ void qmem_qtest_server_set_io_address_space(QmemQtestServer *server,
  */
 gboolean qmem_qtest_server_open(QmemQtestServer *server, const char *spec,
                                 GError **error);
+
+/**
+ * qmem_qtest_server_set_log:
+ * @server: a server
+ * @path: (nullable): QEMU's -qtest-log: a file, created or truncated;
+ *   "none" for no log; %NULL for stderr (QEMU's default when -qtest-log
+ *   is not given)
+ *
+ * Where the server logs what it receives and sends, in QEMU's format.
+ * A file that cannot be opened means no log, as in QEMU.  A server starts
+ * without a log.
+ */
+void qmem_qtest_server_set_log(QmemQtestServer *server, const char *path);
 
 /**
  * qmem_qtest_server_add_client:

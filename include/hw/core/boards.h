@@ -97,6 +97,9 @@ typedef struct {
  * @legacy_fw_cfg_order: the fw_cfg file directory keeps QEMU's fixed
  *   order of old machine types (pc 2.5 and older) instead of sorting by
  *   name ("hw/nvram/fw_cfg.h")
+ * @compat_props: (element-type QmemGlobalProperty) (nullable): QEMU's
+ *   compat_props, the defaults in which an older versioned type differs;
+ *   filled with qmem_machine_class_add_compat_props() in class_init.
  */
 struct _QmemMachineClass {
     QmemObjectClass parent_class;
@@ -117,9 +120,49 @@ struct _QmemMachineClass {
                                       GError **error);
     void (*device_unplug)(QmemMachine *machine, QmemDevice *dev);
     gboolean legacy_fw_cfg_order;
+    GPtrArray *compat_props;
 
-    gpointer padding[11];
+    gpointer padding[10];
 };
+
+/**
+ * QmemGlobalProperty:
+ * @driver: the user-facing name of a type ("virtio-mem"); the entry
+ *   applies to objects of that type and of its subtypes
+ * @property: a property of it
+ * @value: the value in string form (QEMU's -global grammar)
+ *
+ * QEMU's GlobalProperty, as machine types use it for compat properties.
+ */
+typedef struct {
+    const char *driver;
+    const char *property;
+    const char *value;
+} QmemGlobalProperty;
+
+/**
+ * qmem_machine_class_add_compat_props:
+ * @props: (array length=n): entries that live as long as the class
+ *
+ * QEMU's compat_props_add(), for a machine type's class_init: @props
+ * follow those the class has (inherited ones are copied first, so that
+ * the parent's stay as they were); a later entry for the same property
+ * wins.
+ */
+void qmem_machine_class_add_compat_props(QmemMachineClass *mc,
+                                         const QmemGlobalProperty *props,
+                                         gsize n);
+
+/**
+ * qmem_machine_apply_compat_props:
+ * @obj: an object just made, before any property is set from outside
+ *
+ * QEMU's object_apply_compat_props() for the current machine's type:
+ * sets each compat property whose driver @obj is, in order.  Without a
+ * machine nothing happens.  Called by the types that take compat
+ * properties (the virtio device base, when constructed).
+ */
+void qmem_machine_apply_compat_props(QmemObject *obj);
 
 /* The "none" machine type, part of the core (hw/core/null-machine.c). */
 GType qmem_null_machine_get_type(void);

@@ -63,10 +63,15 @@ static inline void qmem_irq_pulse(QmemIrq irq)
 
 /**
  * qmem_irq_intercept:
+ * @handler: (nullable): the observer; %NULL removes the one there is
+ * @opaque: passed to @handler
  *
- * Sends @irq's levels to @handler (with @opaque and the line's own
- * number) instead of its receiver, from now on: QEMU's
- * qemu_irq_intercept_in(), for qtest's irq_intercept_in.
+ * Makes every qmem_irq_set() of @irq call @handler too (with @opaque and
+ * the line's own number), after the line's receiver has seen the level:
+ * what QEMU's qemu_irq_intercept_in() and qtest's handler, which passes
+ * the level on to the original receiver, do together (qtest's
+ * irq_intercept_in).  A line has one observer; setting another replaces
+ * it.
  */
 void qmem_irq_intercept(QmemIrq irq, QmemIrqHandler handler,
                         gpointer opaque);

@@ -48,23 +48,29 @@ G_BEGIN_DECLS
 
 /**
  * qmem_machine_configure_accel:
- * @accel_opts: (nullable): the last -accel, as parsed by qmem_opts_parse()
- *   with implied key "accel": the accelerator's name and its properties;
- *   %NULL without -accel
+ * @accel_args: (nullable) (array zero-terminated=1): the arguments of the
+ *   -accel options, in command-line order ("kvm", "qtest,x-memslots=8")
+ * @machine_accel: (nullable): -machine accel=, a ':'-separated list
  * @qtest: whether the program serves the qtest protocol (-qtest)
  * @error: return location for a #GError
  *
- * Step 3 above, QEMU's configure_accelerators(): creates the accelerator
- * (qmem_accel_new()) and makes it the current one
- * (qmem_accel_set_current()).  Without -accel it is qtest with @qtest, as
- * in QEMU, else KVM where /dev/kvm can be opened, else qtest.
+ * Step 3 above, QEMU's configure_accelerators(): the first accelerator
+ * that exists, of the -accel options or else of -machine accel= (not
+ * both: "The -accel and \"-machine accel=\" options are incompatible"),
+ * by default qtest under @qtest, else KVM where /dev/kvm can be opened,
+ * else qtest.  Each one that does not exist is reported ("-accel foo:
+ * invalid accelerator foo"), and when a later one is used, "falling back
+ * to KVM" (or qtest) unless @qtest.  The accelerator is made the current
+ * one (qmem_accel_set_current()).
  *
  * Returns: (transfer full) (nullable): the accelerator, which the caller
  *   hands to qmem_machine_cleanup() at exit, or %NULL with @error set
- *   ("invalid accelerator %s", or the error of a property).
+ *   (the last "invalid accelerator %s", or the error of a property), the
+ *   error location set to the option it is about.
  */
-QmemAccel *qmem_machine_configure_accel(JsonObject *accel_opts, gboolean qtest,
-                                        GError **error);
+QmemAccel *qmem_machine_configure_accel(const char *const *accel_args,
+                                        const char *machine_accel,
+                                        gboolean qtest, GError **error);
 
 /**
  * qmem_machine_init_accel:
@@ -72,9 +78,9 @@ QmemAccel *qmem_machine_configure_accel(JsonObject *accel_opts, gboolean qtest,
  * @accel: the accelerator of qmem_machine_configure_accel()
  * @error: return location for a #GError
  *
- * Step 7 above: @accel takes the machine's address space and creates one
- * vCPU per -smp CPU (qmem_accel_init_machine()).  Call once, before any
- * -device.
+ * Step 7 above: @accel takes the machine's memory and I/O address spaces
+ * and creates one vCPU per -smp CPU (qmem_accel_init_machine()).  Call
+ * once, before any -device.
  *
  * Returns: %FALSE with @error set when the accelerator cannot run the
  *   machine (KVM cannot be opened, too many vCPUs); nothing stays mapped

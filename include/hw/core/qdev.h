@@ -5,6 +5,7 @@
 #define QMEM_HW_CORE_QDEV_H
 
 #include <json-glib/json-glib.h>
+#include "hw/core/bus.h"
 #include "hw/core/irq.h"
 #include "qom/object.h"
 #include "qom/property.h"
@@ -24,6 +25,12 @@ G_DECLARE_DERIVABLE_TYPE(QmemDevice, qmem_device, QMEM, DEVICE, QmemObject)
  * @desc: the description `-device help` prints
  * @hotpluggable: whether device_add/device_del may add and remove it while
  *   the machine runs (QEMU's DeviceClass.hotpluggable)
+ * @user_creatable: whether -device and device_add may create it (QEMU's
+ *   DeviceClass.user_creatable); %TRUE unless a class clears it, as for
+ *   the parts of a board (host bridges)
+ * @bus_type: the type of bus the device plugs into (QEMU's
+ *   DeviceClass.bus_type: a PCI device's is #QMEM_TYPE_PCI_BUS), or 0 for
+ *   a device on no bus (pc-dimm).  Set by abstract bases in class_init.
  * @unplug_request_check: may device_del take the realized device away now?
  *   Called by qmem_device_del() for a hot-pluggable device, before the
  *   machine's device_unplug_request hook (which may still refuse);
@@ -42,7 +49,10 @@ struct _QmemDeviceClass {
 
     gboolean (*unplug_request_check)(QmemDevice *dev, GError **error);
 
-    gpointer padding[7];
+    gboolean user_creatable;
+    GType bus_type;
+
+    gpointer padding[5];
 };
 
 /**
@@ -70,17 +80,27 @@ gboolean qmem_device_is_hotplugged(QmemDevice *dev);
 const char *qmem_device_get_id(QmemDevice *dev);
 
 /**
+ * qmem_device_get_parent_bus:
+ * Returns: (transfer none) (nullable): the bus @dev is plugged into, from
+ *   just before its realize until it is unplugged.
+ */
+QmemBus *qmem_device_get_parent_bus(QmemDevice *dev);
+
+/**
  * qmem_device_add:
- * @options: "driver", "id" and the properties, as -device (KEYVAL) or
- *   device_add / JSON -device (JSON) give them
+ * @options: "driver", "id", "bus" and the properties, as -device (KEYVAL)
+ *   or device_add / JSON -device (JSON) give them
  * @kind: where @options came from
  * @hotplug: %TRUE for device_add on a running machine
  * @error: return location for a #GError
  *
- * QEMU's qdev_device_add(): finds the driver, creates the device, sets its
- * properties in the order given, adds it as /machine/peripheral/<id> (or
- * /machine/peripheral-anon/device[N]) and realizes it between the
- * machine's pre_plug and plug hooks.  On failure nothing is left behind.
+ * QEMU's qdev_device_add(): finds the driver and the bus (bus= by
+ * qmem_bus_find(), else the first bus of the class's bus_type), checks
+ * that the bus (or without one the machine) takes hot-plugged devices,
+ * creates the device, sets its properties in the order given, adds it as
+ * /machine/peripheral/<id> (or /machine/peripheral-anon/device[N]) and
+ * realizes it on the bus between the machine's pre_plug and plug hooks.
+ * On failure nothing is left behind.
  *
  * Returns: (transfer none) (nullable): the device, owned by the tree.
  */
@@ -88,11 +108,26 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
                             gboolean hotplug, GError **error);
 
 /**
+ * qmem_device_realize:
+ * @dev: a device a board made (g_object_new() and its properties)
+ * @bus: (nullable): where it plugs in; of the class's bus_type
+ *
+ * QEMU's qdev_realize() for a board's own devices (host bridges and
+ * their PCI functions): a device that is not in the object tree yet goes
+ * to /machine/unattached/device[N]; then it is realized on @bus as
+ * qmem_device_add() does, and unplugged with the machine.  On failure it
+ * leaves the tree and the bus again.
+ */
+gboolean qmem_device_realize(QmemDevice *dev, QmemBus *bus, GError **error);
+
+/**
  * qmem_device_del:
  * @id: a device id or QOM path
  *
- * QEMU's qmp_device_del(): asks the machine to unplug the device.  With
- * a device_unplug_request hook the machine decides when the unplug
+ * QEMU's qmp_device_del(): a device on a bus without hotplug ("Bus '%s'
+ * does not support hotplugging") or of a class that is not hot-pluggable
+ * is refused, else the machine is asked to unplug it.  With a
+ * device_unplug_request hook the machine decides when the unplug
  * completes (pc and q35: a DIMM goes when the guest ejects it through
  * ACPI); without one it completes at once (qmem_device_unplug()).
  *
@@ -172,6 +207,18 @@ void qmem_device_init_gpio_out_named(QmemDevice *dev, QmemIrq *pins,
 QmemIrq qmem_device_get_gpio_in_named(QmemDevice *dev, const char *name,
                                       int n);
 
+/**
+ * qmem_device_find_gpio_in:
+ * @name: (nullable): the list, %NULL for the unnamed one
+ *
+ * qmem_device_get_gpio_in_named() for names and numbers from outside
+ * (qtest's set_irq_in).
+ *
+ * Returns: (transfer none) (nullable): input line @n of list @name, or
+ *   %NULL if @dev has no such line.
+ */
+QmemIrq qmem_device_find_gpio_in(QmemDevice *dev, const char *name, int n);
+
 static inline QmemIrq qmem_device_get_gpio_in(QmemDevice *dev, int n)
 {
     return qmem_device_get_gpio_in_named(dev, NULL, n);
@@ -183,11 +230,15 @@ void qmem_device_connect_gpio_out_named(QmemDevice *dev, const char *name,
 
 /**
  * qmem_device_intercept_gpio_in:
+ * @handler: (nullable): the observer, %NULL to remove it
  *
- * Sends every input line of @dev (all lists) to @handler instead, with
- * its index in its list: qtest's irq_intercept_in.
+ * Makes every input line of @dev (all lists, named or not) call @handler
+ * too, with its index in its list, after @dev has seen the level
+ * (qmem_irq_intercept()): qtest's irq_intercept_in, as QEMU 8.1 and later
+ * do it (7.2 skipped the named lists).
  *
- * Returns: whether @dev has any input line.
+ * Returns: whether @dev has any GPIO list, in or out: QEMU answers OK
+ *   then, even when no input line was there to intercept.
  */
 gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
                                        QmemIrqHandler handler,
@@ -195,15 +246,30 @@ gboolean qmem_device_intercept_gpio_in(QmemDevice *dev,
 
 /**
  * qmem_device_intercept_gpio_out:
+ * @name: (nullable): the list, %NULL for the unnamed one
+ * @handler: (nullable): the observer, %NULL to remove it
  *
- * Connects every pin of @dev's output list @name to @handler instead of
- * where it went: qtest's irq_intercept_out.
+ * Makes every pin of @dev's list @name call @handler too, with the pin's
+ * index, after the level went where the pin was connected (QEMU's
+ * qdev_intercept_gpio_out() with qtest's handler passing the level on):
+ * qtest's irq_intercept_out.  The pins then point at forwarders that
+ * @dev owns; a board connecting a pin later replaces its forwarder.
  *
- * Returns: whether @dev has such a list.
+ * Returns: whether @dev has a list @name (in or out, as QEMU's lists hold
+ *   both).
  */
 gboolean qmem_device_intercept_gpio_out(QmemDevice *dev, const char *name,
                                         QmemIrqHandler handler,
                                         gpointer opaque);
+
+/**
+ * qmem_device_clear_gpio_intercepts:
+ *
+ * Removes every observer the two functions above installed on @dev (the
+ * forwarders stay, passing levels on), so that a qtest server that goes
+ * away leaves nothing pointing at it.
+ */
+void qmem_device_clear_gpio_intercepts(QmemDevice *dev);
 
 G_END_DECLS
 

@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include "hw/core/qdev.h"
+#include "hw/virtio/virtio.h"
 #include "system/hostmem.h"
 #include "system/memory.h"
 
@@ -14,9 +15,10 @@ G_BEGIN_DECLS
 /*
  * virtio-mem is split as in QEMU, where the virtio device "virtio-mem"
  * holds the logic and a transport proxy ("virtio-mem-pci") is the memory
- * device.  #QmemVirtioMem ("virtio-mem") is that device, an object of the
- * core library: the plugged-block bitmap, the guest requests in the wire
- * format of <linux/virtio_mem.h>, the usable region, discard and
+ * device.  #QmemVirtioMem ("virtio-mem") is that device, a
+ * #QmemVirtioDevice of the core library: the plugged-block bitmap, the
+ * guest requests in the wire format of <linux/virtio_mem.h> on its one
+ * request queue, the config space, the usable region, discard and
  * preallocation of blocks, and dynamic memslots.  It owns its properties
  * (memaddr, node, memdev, prealloc, size, requested-size, block-size,
  * unplugged-inaccessible, dynamic-memslots) with QEMU's checks, and needs
@@ -31,9 +33,13 @@ G_BEGIN_DECLS
  * interface with it and emits MEMORY_DEVICE_SIZE_CHANGE when its "size"
  * changes.
  *
- * Until a virtio transport exists, guest requests come from the qtest
- * command "virtio-mem-request" and the QMP command "x-virtio-mem-request"
- * (hw/virtio/virtio-mem-qmp-cmds.h).
+ * Realize adds the request queue (qmem_virtio_init(),
+ * qmem_virtio_add_queue()); a transport then plugs the device
+ * (qmem_virtio_device_plug()) and the guest's driver talks to it through
+ * the virtio core.  The test hooks, the qtest command "virtio-mem-request"
+ * and the QMP command "x-virtio-mem-request"
+ * (hw/virtio/virtio-mem-qmp-cmds.h), hand their requests to the queue's
+ * own handler, qmem_virtio_mem_handle_request().
  */
 
 #define QMEM_TYPE_NAME_VIRTIO_MEM "virtio-mem"
@@ -89,6 +95,9 @@ G_BEGIN_DECLS
  */
 #define QMEM_VIRTIO_MEM_CONFIG_SIZE 56
 
+/* The request queue's size (QEMU's). */
+#define QMEM_VIRTIO_MEM_QUEUE_SIZE 128
+
 /* Feature bits. */
 #define QMEM_VIRTIO_MEM_F_ACPI_PXM 0
 #define QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE 1
@@ -138,7 +147,7 @@ GType qmem_virtio_mem_on_off_auto_get_type(void);
  */
 #define QMEM_TYPE_VIRTIO_MEM (qmem_virtio_mem_get_type())
 G_DECLARE_FINAL_TYPE(QmemVirtioMem, qmem_virtio_mem, QMEM, VIRTIO_MEM,
-                     QmemObject)
+                     QmemVirtioDevice)
 
 /**
  * QmemVirtioMemEnv:
@@ -150,10 +159,13 @@ G_DECLARE_FINAL_TYPE(QmemVirtioMem, qmem_virtio_mem, QMEM, VIRTIO_MEM,
  *   without coordinated discard), so discarding RAM is not allowed
  * @incoming_migration: the machine waits for an incoming migration, so
  *   realize leaves the backend's contents alone
+ * @has_numa_state: the machine keeps NUMA state (QEMU's ms->numa_state,
+ *   which every pc and q35 machine has, with or without -numa), so the
+ *   device offers VIRTIO_MEM_F_ACPI_PXM: qmem builds ACPI tables
  *
  * What realize needs to know about the machine around the device.  qmem
  * has no -overcommit, VFIO or migration, so its proxy passes %FALSE for
- * all three; they exist so that every check of QEMU's realize can be
+ * those three; they exist so that every check of QEMU's realize can be
  * reached (and tested).
  */
 typedef struct {
@@ -161,6 +173,7 @@ typedef struct {
     gboolean mlock;
     gboolean discard_disabled;
     gboolean incoming_migration;
+    gboolean has_numa_state;
 } QmemVirtioMemEnv;
 
 /**
@@ -239,8 +252,9 @@ guint64 qmem_virtio_mem_get_block_size(QmemVirtioMem *vmem);
  * realize: not a multiple of the block size "'requested-size' has to be
  * multiples of 'block-size' (0x%lx)"; larger than the backend
  * "'requested-size' cannot exceed the memory backend size(0x%lx)".  A
- * change grows the usable region (never shrinks it), and the guest always
- * gets a config-change interrupt, even when the value did not change.
+ * change grows the usable region (never shrinks it), and the config space
+ * changed (qmem_virtio_notify_config(): a driver that set DRIVER_OK gets
+ * a config-change interrupt), as QEMU even when the value is the same.
  *
  * Returns: %TRUE when accepted.
  */
@@ -298,6 +312,11 @@ gboolean qmem_virtio_mem_is_unplug_pending(QmemVirtioMem *vmem);
  * with dynamic memslots, the memslot aliases, and marks the memdev as
  * mapped.
  *
+ * Last it makes the device a virtio device of id %QMEM_VIRTIO_ID_MEM with
+ * QMEM_VIRTIO_MEM_CONFIG_SIZE bytes of config space and one request
+ * queue of QMEM_VIRTIO_MEM_QUEUE_SIZE entries, ready to be plugged into a
+ * transport.
+ *
  * Returns: %TRUE when realized; on failure nothing changed but a resolved
  *   default block size and unplugged-inaccessible, as in QEMU.
  */
@@ -308,8 +327,10 @@ gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
 /**
  * qmem_virtio_mem_unrealize:
  *
- * Unmaps every memslot, frees the bitmap and releases the memdev.  The
- * memory-device core must have unplugged the device's region first.
+ * Unmaps every memslot, frees the bitmap, the queue and the config space
+ * and releases the memdev.  The memory-device core must have unplugged
+ * the device's region first, and the transport the device (or it is
+ * unplugged here).
  */
 void qmem_virtio_mem_unrealize(QmemVirtioMem *vmem);
 gboolean qmem_virtio_mem_is_realized(QmemVirtioMem *vmem);
@@ -397,21 +418,24 @@ gboolean qmem_virtio_mem_unplug_request_check(QmemVirtioMem *vmem,
  * @vmem: a realized device
  * @req: what the guest put in the request buffer (untrusted)
  * @req_len: its length
- * @resp: where the response goes
- * @resp_len: the room the guest gave for it
+ * @resp: where the response goes: QMEM_VIRTIO_MEM_RESP_SIZE bytes
+ * @resp_len: the room the guest gave for it (may be more)
  * @error: return location for a #GError
  *
- * Handles one guest request as QEMU's virtqueue handler does (the request
- * is read little-endian from the first 24 bytes, every field checked):
- * PLUG, UNPLUG, UNPLUG_ALL and STATE answered ACK, NACK, BUSY or ERROR as
+ * Handles one guest request; the request queue's handler calls it for
+ * every element (the first 24 bytes of its read buffers, the size of its
+ * write buffers) and the test hooks for theirs.  The request is read
+ * little-endian from the first 24 bytes, every field checked: PLUG,
+ * UNPLUG, UNPLUG_ALL and STATE answered ACK, NACK, BUSY or ERROR as
  * qemu-reference.md §2.5.3 says, each request's memslot changes in one
  * memory transaction.  A request that ERROR or NACK answers changes
- * nothing.  Protocol violations mark the device broken, as QEMU's
- * virtio_error() does, with its texts: "virtio-mem protocol violation:
- * invalid request size: 24" (the expected size), "... not enough space for
- * response: %zu", "... unknown request type: %d".  A broken device refuses
- * every request ("virtio-mem device needs a reset after a protocol
- * violation") until qmem_virtio_mem_system_reset().
+ * nothing.  Protocol violations are QEMU's virtio_error()s
+ * (qmem_virtio_error(): reported, NEEDS_RESET, the device broken) with
+ * its texts, also returned in @error: "virtio-mem protocol violation:
+ * invalid request size: 24" (the expected size), "... not enough space
+ * for response: %zu", "... unknown request type: %d".  A broken device
+ * refuses every request ("virtio-mem device needs a reset after a
+ * protocol violation") until it is reset (qmem_virtio_reset()).
  *
  * Returns: %TRUE with QMEM_VIRTIO_MEM_RESP_SIZE bytes written to @resp, or
  *   %FALSE with @error set and @resp untouched.
@@ -420,12 +444,6 @@ gboolean qmem_virtio_mem_handle_request(QmemVirtioMem *vmem,
                                         const guint8 *req, gsize req_len,
                                         guint8 *resp, gsize resp_len,
                                         GError **error);
-
-/**
- * qmem_virtio_mem_is_broken:
- * Returns: whether a protocol violation broke the device.
- */
-gboolean qmem_virtio_mem_is_broken(QmemVirtioMem *vmem);
 
 /**
  * qmem_virtio_mem_set_busy:
@@ -455,46 +473,15 @@ gboolean qmem_virtio_mem_is_range_unplugged(QmemVirtioMem *vmem,
                                             guint64 addr, guint64 size);
 
 /**
- * qmem_virtio_mem_get_config:
- * @config: QMEM_VIRTIO_MEM_CONFIG_SIZE bytes
- *
- * Fills the device's config space, little-endian.
- */
-void qmem_virtio_mem_get_config(QmemVirtioMem *vmem, guint8 *config);
-
-/**
- * qmem_virtio_mem_get_config_changes:
- * Returns: how many config-change interrupts the device has sent.
- */
-guint64 qmem_virtio_mem_get_config_changes(QmemVirtioMem *vmem);
-
-/**
- * qmem_virtio_mem_get_features:
- *
- * Returns: the features offered: VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE iff
- *   unplugged-inaccessible is on.  qmem has no ACPI and no suspend, so
- *   ACPI_PXM and PERSISTENT_SUSPEND are never offered.
- */
-guint64 qmem_virtio_mem_get_features(QmemVirtioMem *vmem);
-
-/**
- * qmem_virtio_mem_validate_features:
- * @driver_features: what the guest driver accepted
- *
- * Returns: %FALSE when UNPLUGGED_INACCESSIBLE is offered but not accepted
- *   (a legacy guest, which QEMU rejects).
- */
-gboolean qmem_virtio_mem_validate_features(QmemVirtioMem *vmem,
-                                           guint64 driver_features);
-
-/**
  * qmem_virtio_mem_system_reset:
  * @wakeup: the reset is a wake-up from suspend
  *
- * What a system reset does to the device: the virtio reset clears a
- * protocol violation; unless @wakeup, everything is unplugged as by
- * UNPLUG_ALL (silently left as is when busy) and the usable region shrinks
- * to fit requested-size.
+ * QEMU's virtio_mem_system_reset(), what virtio-mem does on a system
+ * reset besides the virtio reset its transport does (qmem_virtio_reset(),
+ * which leaves the memory alone, as a reset the guest's driver asks for
+ * does): unless @wakeup, everything is unplugged as by UNPLUG_ALL
+ * (silently left as is when busy) and the usable region shrinks to fit
+ * requested-size.
  */
 void qmem_virtio_mem_system_reset(QmemVirtioMem *vmem, gboolean wakeup);
 

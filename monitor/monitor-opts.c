@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* -mon: a monitor on a chardev (QEMU's monitor_init_opts()). */
+
+#include <string.h>
+
+#include "monitor/hmp.h"
+#include "monitor/monitor.h"
+#include "util/error.h"
+
+static gboolean fail(GError **error, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+static gboolean fail(GError **error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
+                                                QMEM_ERROR_GENERIC, fmt, ap));
+    va_end(ap);
+    return FALSE;
+}
+
+/* The last value given for @key, or NULL. */
+static const char *opt_get(JsonObject *opts, const char *key)
+{
+    JsonArray *values;
+
+    if (!json_object_has_member(opts, key)) {
+        return NULL;
+    }
+    values = json_object_get_array_member(opts, key);
+    return json_array_get_string_element(values,
+                                         json_array_get_length(values) - 1);
+}
+
+/* QEMU's qapi_bool_parse() words. */
+static gboolean parse_bool(const char *value, gboolean *out)
+{
+    static const char *const on[] = { "on", "yes", "true", "y", NULL };
+    static const char *const off[] = { "off", "no", "false", "n", NULL };
+
+    if (g_strv_contains(on, value)) {
+        *out = TRUE;
+        return TRUE;
+    }
+    if (g_strv_contains(off, value)) {
+        *out = FALSE;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean qmem_monitor_check_opts(JsonObject *opts, GError **error)
+{
+    static const char *const keys[] = { "id", "mode", "chardev", "pretty",
+                                        NULL };
+    g_autoptr(GList) members = NULL;
+
+    g_return_val_if_fail(opts != NULL, FALSE);
+
+    members = json_object_get_members(opts);
+    for (GList *m = members; m; m = m->next) {
+        if (!g_strv_contains(keys, m->data)) {
+            return fail(error, "Invalid parameter '%s'",
+                        (const char *)m->data);
+        }
+    }
+    if (json_object_has_member(opts, "pretty")) {
+        JsonArray *values = json_object_get_array_member(opts, "pretty");
+        gboolean b;
+
+        for (guint i = 0; i < json_array_get_length(values); i++) {
+            if (!parse_bool(json_array_get_string_element(values, i), &b)) {
+                return fail(error,
+                            "Parameter 'pretty' expects 'on' or 'off'");
+            }
+        }
+    }
+    return TRUE;
+}
+
+gboolean qmem_monitor_init_opts(JsonObject *opts, QmemQmpServer *qmp,
+                                GError **error)
+{
+    const char *mode, *name, *pretty_str;
+    gboolean pretty = FALSE;
+    QmemChardev *chr;
+
+    g_return_val_if_fail(opts != NULL && qmp != NULL, FALSE);
+
+    if (!qmem_monitor_check_opts(opts, error)) {
+        return FALSE;
+    }
+    /* The visitor's order: MonitorOptions' members as the schema has them. */
+    mode = opt_get(opts, "mode");
+    if (mode && strcmp(mode, "readline") && strcmp(mode, "control")) {
+        return fail(error, "Parameter 'mode' does not accept value '%s'",
+                    mode);
+    }
+    pretty_str = opt_get(opts, "pretty");
+    if (pretty_str) {
+        parse_bool(pretty_str, &pretty);
+    }
+    name = opt_get(opts, "chardev");
+    if (!name) {
+        return fail(error, "Parameter 'chardev' is missing");
+    }
+    chr = qmem_chardev_find(name);
+    if (!chr) {
+        return fail(error, "chardev \"%s\" not found", name);
+    }
+    if (!mode || !strcmp(mode, "readline")) {
+        if (pretty) {
+            return fail(error,
+                        "'pretty' is not compatible with HMP monitors");
+        }
+        return qmem_hmp_monitor_add_chardev(chr, error);
+    }
+    return qmem_qmp_server_add_chardev(qmp, chr, pretty, error);
+}
