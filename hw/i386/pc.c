@@ -327,6 +327,11 @@ static PcVersion pc_versioned[2][G_N_ELEMENTS(pc_versions)];
  * The entries of QEMU's pc_compat_X_Y arrays for what qmem has: an older
  * type gets those of every later version, the oldest applied last.
  */
+/* QEMU's hw_compat_9_2: virtio-mem-pci had no MSI-X before 10.0. */
+static const QmemGlobalProperty pc_compat_9_2[] = {
+    { "virtio-mem-pci", "vectors", "0" },
+};
+
 static const QmemGlobalProperty pc_compat_8_0[] = {
     { "virtio-mem", "unplugged-inaccessible", "auto" },
 };
@@ -349,6 +354,10 @@ static void pc_versioned_class_init(gpointer klass, gpointer data)
     QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
     const PcVersion *v = data;
 
+    if (PC_VERSION_LE(v, 9, 2)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_9_2,
+                                            G_N_ELEMENTS(pc_compat_9_2));
+    }
     if (PC_VERSION_LE(v, 8, 0)) {
         qmem_machine_class_add_compat_props(mc, pc_compat_8_0,
                                             G_N_ELEMENTS(pc_compat_8_0));
