@@ -73,9 +73,26 @@ enum {
 static GParamSpec *props[N_PROPS];
 
 /*
+ * How often file_ram_open() tries again when the file comes and goes
+ * under it; then it gives up with the last error instead of spinning.
+ */
+#define FILE_RAM_OPEN_TRIES 64
+
+/* A symlink whose target is missing: O_CREAT | O_EXCL never goes through. */
+static gboolean is_dangling_symlink(const char *path)
+{
+    struct stat st;
+
+    return lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+           stat(path, &st) < 0 && errno == ENOENT;
+}
+
+/*
  * QEMU's file_ram_open(): an existing file is used; a missing one is
  * created (never in readonly mode); a directory gets an unlinked temporary
- * file.  Returns the fd or -errno.
+ * file.  Unlike QEMU's, it does not spin for ever on a dangling symlink
+ * (ENOENT, then EEXIST, again and again), and gives up on races after
+ * FILE_RAM_OPEN_TRIES.  Returns the fd or -errno.
  */
 static int file_ram_open(const char *path, const char *region_name,
                          gboolean readonly, gboolean *created)
@@ -83,7 +100,7 @@ static int file_ram_open(const char *path, const char *region_name,
     int fd;
 
     *created = FALSE;
-    for (;;) {
+    for (int tries = 1;; tries++) {
         fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
         if (fd >= 0) {
             /* O_RDONLY opens a directory; fail as O_RDWR would. */
@@ -114,6 +131,9 @@ static int file_ram_open(const char *path, const char *region_name,
                 *created = TRUE;
                 return fd;
             }
+            if (errno == EEXIST && is_dangling_symlink(path)) {
+                return -ENOENT;
+            }
         } else if (errno == EISDIR) {
             g_autofree char *sanitized = g_strdelimit(g_strdup(region_name),
                                                       "/", '_');
@@ -128,7 +148,8 @@ static int file_ram_open(const char *path, const char *region_name,
             }
         }
         /* EEXIST: someone created the file between our two open()s. */
-        if (errno != EEXIST && errno != EINTR) {
+        if ((errno != EEXIST && errno != EINTR) ||
+            tries == FILE_RAM_OPEN_TRIES) {
             return -errno;
         }
     }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "qapi/visitor.h"
+#include "qobject/json.h"
 #include "util/cutils.h"
 #include "util/error.h"
 
@@ -254,7 +255,8 @@ static gboolean parse_int_input(const char *name, JsonNode *in,
     const char *fmt;
 
     if (kind == QMEM_INPUT_JSON) {
-        if (json_scalar_int(in, out)) {
+        /* A number above INT64_MAX is no int64: it must not wrap. */
+        if (json_scalar_int(in, out) && !qmem_json_node_is_uint64(in)) {
             return TRUE;
         }
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* QEMU's JSON parser: recursive descent over one message's tokens. */
 
+#include <math.h>
 #include <string.h>
 #include "qobject/json-internal.h"
 #include "util/error.h"
@@ -349,9 +350,19 @@ static JsonNode *parse_literal(ParseCtx *ctx)
         }
     }
         /* fall through */
-    case TOK_FLOAT:
-        return json_node_init_double(json_node_alloc(),
-                                     g_ascii_strtod(s, NULL));
+    case TOK_FLOAT: {
+        /*
+         * JSON has no infinity: a number too large for a double is refused
+         * rather than taken as one (QEMU takes it, and writes "inf" back).
+         */
+        double d = g_ascii_strtod(s, NULL);
+
+        if (!isfinite(d)) {
+            parse_error(ctx, "number '%s' is out of range", s);
+            return NULL;
+        }
+        return json_node_init_double(json_node_alloc(), d);
+    }
     default:
         g_assert_not_reached();
     }

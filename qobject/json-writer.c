@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* JSON output as QEMU's qobject/json-writer.c, members in QDict order. */
 
+#include <math.h>
 #include <string.h>
 #include "qobject/json.h"
 #include "util/unicode.h"
@@ -168,6 +169,14 @@ static void json_write(GString *out, JsonNode *node, guint depth,
             }
             break;
         case G_TYPE_DOUBLE:
+            /*
+             * JSON has no infinity or NaN (the parser takes none): should
+             * a computed value be one, null keeps the output JSON.
+             */
+            if (!isfinite(json_node_get_double(node))) {
+                g_string_append(out, "null");
+                break;
+            }
             g_string_append(out, g_ascii_formatd(buf, sizeof(buf), "%.17g",
                                                  json_node_get_double(node)));
             break;

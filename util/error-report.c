@@ -5,6 +5,7 @@
 
 #include "util/error-report.h"
 #include "util/error.h"
+#include "util/unicode.h"
 
 static char *location;
 
@@ -19,6 +20,18 @@ const char *qmem_loc_get(void)
     return location;
 }
 
+/*
+ * Messages quote what users typed: what reaches the terminal is escaped
+ * (qmem_str_escape_controls()), so that it is valid UTF-8 without control
+ * characters, and GLib never prefixes "[Invalid UTF-8]".
+ */
+static void print_escaped(const char *text)
+{
+    g_autofree char *escaped = qmem_str_escape_controls(text);
+
+    g_printerr("%s", escaped);
+}
+
 static void G_GNUC_PRINTF(2, 0) vreport(const char *type, const char *fmt,
                                        va_list ap)
 {
@@ -26,9 +39,11 @@ static void G_GNUC_PRINTF(2, 0) vreport(const char *type, const char *fmt,
     g_autofree char *program = g_path_get_basename(prgname ? prgname
                                                            : "qmem");
     g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+    g_autofree char *line = g_strdup_printf(
+        "%s: %s%s%s%s\n", program, location ? location : "",
+        location ? ": " : "", type, msg);
 
-    g_printerr("%s: %s%s%s%s\n", program, location ? location : "",
-               location ? ": " : "", type, msg);
+    print_escaped(line);
 }
 
 void qmem_error_report(const char *fmt, ...)
@@ -57,7 +72,7 @@ void qmem_error_printf(const char *fmt, ...)
     va_start(ap, fmt);
     msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    g_printerr("%s", msg);
+    print_escaped(msg);
 }
 
 void qmem_error_report_err(const GError *error)

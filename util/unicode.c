@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Modified UTF-8, as QEMU's util/unicode.c (U+0000 is \xC0\x80). */
 
+#include <string.h>
+
 #include "util/unicode.h"
 
 static gboolean is_valid_codepoint(int cp)
@@ -91,4 +93,28 @@ int qmem_mod_utf8_encode(char buf[5], int cp)
     buf[3] = 0x80 | (cp & 0x3F);
     buf[4] = 0;
     return 4;
+}
+
+char *qmem_str_escape_controls(const char *s)
+{
+    GString *out = g_string_sized_new(strlen(s));
+    const char *end = s + strlen(s);
+
+    while (s < end) {
+        const char *next;
+        int cp = qmem_mod_utf8_codepoint(s, end - s, &next);
+
+        if (cp < 0) {
+            g_string_append_printf(out, "\\x%02x", (guchar)*s++);
+            continue;
+        }
+        if ((cp < 0x20 && cp != '\n' && cp != '\t') ||
+            (cp >= 0x7f && cp < 0xa0)) {
+            g_string_append_printf(out, "\\u%04X", cp);
+        } else {
+            g_string_append_len(out, s, next - s);
+        }
+        s = next;
+    }
+    return g_string_free(out, FALSE);
 }

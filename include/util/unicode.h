@@ -32,6 +32,19 @@ int qmem_mod_utf8_codepoint(const char *s, size_t n, const char **end);
  */
 int qmem_mod_utf8_encode(char buf[5], int cp);
 
+/**
+ * qmem_str_escape_controls:
+ * @s: text that may hold anything a user typed
+ *
+ * What a message may show of @s on a terminal: valid UTF-8 characters
+ * stay, newlines and tabs too; other control characters (C0, DEL, C1)
+ * become "\uXXXX" (U+0000, \xC0\x80 in modified UTF-8, "\u0000"), and
+ * a byte that starts no valid character "\xNN".
+ *
+ * Returns: (transfer full): the escaped text.
+ */
+char *qmem_str_escape_controls(const char *s);
+
 G_END_DECLS
 
 #endif

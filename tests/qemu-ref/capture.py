@@ -190,16 +190,19 @@ CASES.update({
     },
 })
 
+def qmp_step(cmd, **args):
+    step = {'execute': cmd}
+    if args:
+        step['arguments'] = args
+    return step
+
+
 def memhp_script(gpe, gpe_en):
     """What a guest's ACPI driver and a management tool do with ACPI
     memory hotplug (docs/acpi.md), for a machine with -m slots=3, DIMM d0
     (128 MiB) cold-plugged and backends m1 (256 MiB) and m2 (512 MiB):
     GPE0 status at @gpe, its enable byte at @gpe_en."""
-    def qmp(cmd, **args):
-        step = {'execute': cmd}
-        if args:
-            step['arguments'] = args
-        return step
+    qmp = qmp_step
     events = {'events': None}
     slot_regs = ['inl 0xa00', 'inl 0xa04', 'inl 0xa08', 'inl 0xa0c',
                  'inl 0xa10', 'inl 0xa14']
@@ -279,6 +282,44 @@ CASES.update({
         'script': memhp_script(0x620, 0x628) + ['outb 0xb2 0x2',
                                                 'inw 0x604'],
         'acpi': True,
+    },
+})
+
+def dimm_add(**props):
+    return qmp_step('device_add', driver='pc-dimm', **props)
+
+
+# How QMP takes numbers and other JSON values: device_add goes through
+# QemuOpts as in QEMU 7.2's qmp_device_add(), so every value is text
+# there; nothing out of range may wrap (issue 12: slot 2^64-1 took slot 0).
+CASES.update({
+    'qmp-device-add-values': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G,slots=4,maxmem=4G',
+                 '-object', 'memory-backend-ram,id=m1,size=128M',
+                 '-object', 'memory-backend-ram,id=m2,size=128M',
+                 '-object', 'memory-backend-ram,id=m3,size=128M'],
+        'script': [
+            dimm_add(id='d0', memdev='m1', slot=18446744073709551615),
+            dimm_add(id='d0', memdev='m1', slot=9223372036854775808),
+            dimm_add(id='d0', memdev='m1', slot=-9223372036854775808),
+            dimm_add(id='d0', memdev='m1', slot=4294967296),
+            dimm_add(id='d0', memdev='m1', slot=2147483648),
+            dimm_add(id='d0', memdev='m1', slot=-2),
+            dimm_add(id='d0', memdev='m1', slot=1.5),
+            dimm_add(id='d0', memdev='m1', node=True),
+            dimm_add(id='d0', memdev='m1', node=4294967296),
+            dimm_add(id='d0', memdev='m1', node=-1),
+            dimm_add(id='d0', memdev='m1', addr=18446744073709551615),
+            dimm_add(id='d0', memdev='m1', addr=-1),
+            dimm_add(id='d0', memdev=5),
+            qmp_step('query-memory-devices'),
+            # Texts where numbers are expected, as -device takes them.
+            dimm_add(id='d0', memdev='m1', slot='3', node='0x0'),
+            dimm_add(id='d1', memdev='m2', slot=2.0),
+            # What is neither string, number nor boolean is dropped.
+            dimm_add(id='d2', memdev='m3', foo={'a': 1}),
+            qmp_step('query-memory-devices'),
+        ],
     },
 })
 

@@ -39,4 +39,15 @@ GList *qemu_ref_case_names(void);
  */
 char *qemu_ref_case_args(JsonObject *c);
 
+/**
+ * qemu_ref_replay_script:
+ * @name: (type utf8): a case with a "script"
+ *
+ * Starts qmem-run with the case's command line and replays the script
+ * the capture recorded (qtest port and memory accesses, QMP commands, the
+ * events in between), asserting at every step that qmem answers exactly
+ * as QEMU did.  A GTestDataFunc.
+ */
+void qemu_ref_replay_script(gconstpointer name);
+
 #endif

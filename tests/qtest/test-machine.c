@@ -96,6 +96,17 @@ static const CmdlineCase cmdline_cases[] = {
       "-device pc-dimm,id=d0,memdev=m0,size=5",
       "qmem-run: -device pc-dimm,id=d0,memdev=m0,size=5: Property "
       "'pc-dimm.size' is not writable\n" },
+    /* User input in a message: escaped, and no "[Invalid UTF-8]". */
+    { "-device '{\"driver\":\"a\\u0000b\\u001b\"}'",
+      "qmem-run: -device {\"driver\":\"a\\u0000b\\u001b\"}: "
+      "'a\\u0000b\\u001B' is not a valid device model name\n" },
+    /* Above INT64_MAX is no int: it used to wrap to -1, slot "auto". */
+    { "-m 1G,slots=2,maxmem=4G -object memory-backend-ram,id=m0,size=1G "
+      "-device '{\"driver\":\"pc-dimm\",\"memdev\":\"m0\","
+      "\"slot\":18446744073709551615}'",
+      "qmem-run: -device {\"driver\":\"pc-dimm\",\"memdev\":\"m0\","
+      "\"slot\":18446744073709551615}: Invalid parameter type for 'slot', "
+      "expected: integer\n" },
 };
 
 static void test_cmdline_case(gconstpointer data)

@@ -24,102 +24,6 @@
 #include "libqtest.h"
 #include "qemu-ref.h"
 
-static char *node_text(JsonNode *node)
-{
-    g_autoptr(JsonGenerator) gen = json_generator_new();
-
-    json_generator_set_root(gen, node);
-    return json_generator_to_data(gen, NULL);
-}
-
-static void assert_json_equal(JsonNode *mine, JsonNode *theirs)
-{
-    if (!json_node_equal(mine, theirs)) {
-        g_autofree char *a = node_text(mine);
-        g_autofree char *b = node_text(theirs);
-
-        g_error("qmem answered %s, QEMU %s", a, b);
-    }
-}
-
-/* A qtest line: "OK" where QEMU's value is null, else "OK VALUE". */
-static void replay_qtest(QTestState *s, const char *cmd, JsonNode *theirs)
-{
-    g_autofree char *reply = qtest_raw_command(s, "%s", cmd);
-
-    g_test_message("%s -> %s", cmd, reply);
-    if (JSON_NODE_HOLDS_NULL(theirs)) {
-        g_assert_cmpstr(reply, ==, "OK");
-        return;
-    }
-    g_assert_true(g_str_has_prefix(reply, "OK 0x"));
-    g_assert_cmphex(g_ascii_strtoull(reply + 3, NULL, 16), ==,
-                    (guint64)json_node_get_int(theirs));
-}
-
-/* A QMP command: its "return" or "error" member. */
-static void replay_qmp(QTestState *s, JsonObject *cmd, JsonNode *theirs)
-{
-    g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), cmd);
-    g_autofree char *text = node_text(node);
-    g_autoptr(JsonObject) reply = qtest_qmp(s, "%s", text);
-    g_autoptr(JsonObject) result = json_object_new();
-    g_autoptr(JsonNode) mine = NULL;
-
-    g_test_message("%s", text);
-    if (json_object_has_member(reply, "return")) {
-        json_object_set_member(result, "return", json_object_dup_member(
-                                   reply, "return"));
-    } else {
-        json_object_set_member(result, "error", json_object_dup_member(
-                                   reply, "error"));
-    }
-    mine = json_node_init_object(json_node_alloc(), result);
-    assert_json_equal(mine, theirs);
-}
-
-/* The events since the last time, without their timestamps. */
-static void replay_events(QTestState *s, JsonNode *theirs)
-{
-    g_autoptr(JsonArray) events = json_array_new();
-    g_autoptr(JsonNode) mine = NULL;
-    JsonObject *ev;
-
-    /* A reply comes after every event sent before the command. */
-    json_object_unref(qtest_qmp(s, "{'execute': 'query-version'}"));
-
-    while ((ev = qtest_qmp_event_pop(s))) {
-        json_object_remove_member(ev, "timestamp");
-        json_array_add_object_element(events, ev);
-    }
-    mine = json_node_init_array(json_node_alloc(), events);
-    assert_json_equal(mine, theirs);
-}
-
-static void test_script(gconstpointer data)
-{
-    JsonObject *ref = qemu_ref_case(data);
-    JsonArray *script = json_object_get_array_member(ref, "script");
-    g_autofree char *args = qemu_ref_case_args(ref);
-    QTestState *s = qtest_init(args);
-
-    for (guint i = 0; i < json_array_get_length(script); i++) {
-        JsonArray *step = json_array_get_array_element(script, i);
-        JsonNode *what = json_array_get_element(step, 0);
-        JsonNode *theirs = json_array_get_element(step, 1);
-
-        if (JSON_NODE_HOLDS_VALUE(what)) {
-            replay_qtest(s, json_node_get_string(what), theirs);
-        } else if (json_object_has_member(json_node_get_object(what),
-                                          "events")) {
-            replay_events(s, theirs);
-        } else {
-            replay_qmp(s, json_node_get_object(what), theirs);
-        }
-    }
-    qtest_quit(s);
-}
-
 /* AML: terms by their package lengths (ACPI 20.2.4) */
 
 static gsize pkg_length(const guint8 *p, gsize *len)
@@ -359,10 +263,11 @@ int main(int argc, char **argv)
         JsonObject *c = qemu_ref_case(n->data);
         g_autofree char *path = NULL;
 
-        if (json_object_has_member(c, "script")) {
+        if (json_object_has_member(c, "script") &&
+            g_str_has_prefix(n->data, "memhp-")) {
             path = g_strdup_printf("/hw/acpi/memory_hotplug/qemu/%s/script",
                                    (const char *)n->data);
-            g_test_add_data_func(path, n->data, test_script);
+            g_test_add_data_func(path, n->data, qemu_ref_replay_script);
             g_clear_pointer(&path, g_free);
         }
         if (json_object_has_member(c, "acpi")) {

@@ -6,6 +6,7 @@
 
 #include "tests/unit/test-machine.h"
 #include "util/cutils.h"
+#include "util/unicode.h"
 
 #define KiB (G_GUINT64_CONSTANT(1) << 10)
 #define MiB (G_GUINT64_CONSTANT(1) << 20)
@@ -590,6 +591,29 @@ static void test_id_wellformed(gconstpointer opaque)
     g_assert_cmpint(qmem_id_wellformed(c->id), ==, c->ok);
 }
 
+/* What error messages may show of user input (util/unicode.c). */
+static void test_escape_controls(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        { "plain", "plain" },
+        { "line\nand\ttab", "line\nand\ttab" },
+        { "a\xc0\x80" "b", "a\\u0000b" },            /* U+0000 */
+        { "\x01\x1b[2J\x7f", "\\u0001\\u001B[2J\\u007F" },
+        { "c1\xc2\x85.", "c1\\u0085." },
+        { "\xc3\xa9\xf0\x9f\x98\x80", "\xc3\xa9\xf0\x9f\x98\x80" },
+        { "bad\xff\xc3", "bad\\xff\\xc3" },
+        { "", "" },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *out = qmem_str_escape_controls(cases[i].in);
+
+        g_assert_cmpstr(out, ==, cases[i].out);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -605,6 +629,7 @@ int main(int argc, char **argv)
     add_strtosz_cases("erange", strtosz_erange, G_N_ELEMENTS(strtosz_erange));
     add_strtosz_cases("metric", strtosz_metric, G_N_ELEMENTS(strtosz_metric));
     g_test_add_func("/util/cutils/strtosz/null", test_strtosz_null);
+    g_test_add_func("/util/unicode/escape-controls", test_escape_controls);
 
     ADD_CASES("/util/cutils/size-to-str", size_to_str_cases, test_size_to_str);
     ADD_CASES("/util/cutils/strtoi64", strtoi64_cases, test_strtoi64);

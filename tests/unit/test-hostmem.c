@@ -1064,6 +1064,27 @@ static void test_file_existing(Fixture *f, gconstpointer data)
     g_assert_cmpint(st.st_size, ==, 4 * MiB);
 }
 
+/*
+ * A dangling symlink is a missing file that cannot be created: an error,
+ * at once (it used to spin for ever, as QEMU 7.2 does), and nothing made.
+ */
+static void test_file_dangling_symlink(Fixture *f, gconstpointer data)
+{
+    g_autofree char *link = g_build_filename(f->base.dir, "l", NULL);
+    g_autofree char *target = g_build_filename(f->base.dir, "missing", NULL);
+    g_autofree char *message = g_strdup_printf(
+        "can't open backing store %s for guest RAM: No such file or "
+        "directory", link);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint(symlink(target, link), ==, 0);
+    g_assert_null(try_add(f, "memory-backend-file,id=m0,size=1M,"
+                             "mem-path=@DIR@/l", &error));
+    assert_error(error, message);
+    g_assert_false(g_file_test(target, G_FILE_TEST_EXISTS));
+    g_assert_cmpint(g_unlink(link), ==, 0);
+}
+
 /* A directory gets a temporary file that nobody else can see. */
 static void test_file_directory(Fixture *f, gconstpointer data)
 {
@@ -1585,6 +1606,8 @@ int main(int argc, char **argv)
         test_file_share);
     ADD("/backends/hostmem/file/existing", NULL, test_file_existing);
     ADD("/backends/hostmem/file/directory", NULL, test_file_directory);
+    ADD("/backends/hostmem/file/dangling-symlink", NULL,
+        test_file_dangling_symlink);
     ADD("/backends/hostmem/file/readonly", NULL, test_file_readonly);
     g_test_add_func("/backends/hostmem/file/eacces-hint",
                     test_file_eacces_hint);

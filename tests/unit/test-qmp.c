@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Tests of the QMP server, in process over socketpair(), against QEMU 7.2. */
 
+#include <math.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -588,6 +589,9 @@ static void test_id(Fixture *f, gconstpointer data)
     /* Parse errors and non-objects have no id to echo. */
     fx_cmd(f, "{\"id\":1,\"execute\":\"test-empty\",}",
            GENERIC("JSON parse error, expecting value"));
+    /* Nor does a number JSON cannot write back (QEMU echoes "inf"). */
+    fx_cmd(f, "{\"execute\":\"test-empty\",\"id\":1e999}",
+           GENERIC("JSON parse error, number '1e999' is out of range"));
     fx_assert_quiet(f);
 }
 
@@ -1247,7 +1251,9 @@ static const JsonCase json_cases[] = {
     { "[9223372036854775807, -9223372036854775808, 1e2, -1.5E-3]",
       "[9223372036854775807, -9223372036854775808, 100, "
       "-0.0015]", NULL },
-    { "[1e400]", "[inf]", NULL },
+    { "[1e308, -1e308, 1e-400]", "[1e+308, -1e+308, 0]", NULL },
+    { "[1e400]", NULL, "JSON parse error, number '1e400' is out of range" },
+    { "-1E+999", NULL, "JSON parse error, number '-1E+999' is out of range" },
     { "{}", "{}", NULL },
     { "[]", "[]", NULL },
     { "true", "true", NULL },
@@ -1308,6 +1314,15 @@ static void test_json_writer(void)
     text = qmem_json_to_string(node);
     g_assert_cmpstr(text, ==, "{\"micro\": 22, \"minor\": 2, \"small\": 5, "
                     "\"bad\": \"\\uFFFD\\u0001\", \"major\": 7}");
+
+    /* A computed infinity or NaN is written as null: JSON has neither. */
+    g_clear_pointer(&node, json_node_unref);
+    g_clear_pointer(&text, g_free);
+    node = json_node_init_array(json_node_alloc(), json_array_new());
+    json_array_add_double_element(json_node_get_array(node), INFINITY);
+    json_array_add_double_element(json_node_get_array(node), NAN);
+    text = qmem_json_to_string(node);
+    g_assert_cmpstr(text, ==, "[null, null]");
 
     /* U+0000 travels as modified UTF-8 and comes back out escaped. */
     g_clear_pointer(&node, json_node_unref);
