@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    g_autofree char *text = g_strndup((const char *)data, size);
+    g_autofree char *text = g_strndup(size ? (const char *)data : "", size);
     g_auto(GStrv) lines = NULL;
     MachineFixture f;
 

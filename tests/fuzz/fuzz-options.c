@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const fixed[] = {
         "qmem-run", "-machine", "pc", "-accel", "qtest", "-display", "none",
     };
-    g_autofree char *text = g_strndup((const char *)data, size);
+    g_autofree char *text = g_strndup(size ? (const char *)data : "", size);
     g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GError) error = NULL;
     g_autofree char *dir = NULL;
