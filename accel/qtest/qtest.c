@@ -317,7 +317,12 @@ static void memset_range(QmemAddressSpace *as, guint64 lo, guint64 hi,
         guint64 start = sec->offset_within_address_space;
         guint64 last = start + (sec->size - 1);
 
-        if (last < lo || start > hi || sec->readonly) {
+        /*
+         * Only RAM is filled: an I/O section has no host memory (the
+         * "pci" region alone spans the whole address space, too much to
+         * dispatch byte by byte).
+         */
+        if (last < lo || start > hi || sec->readonly || !sec->host) {
             continue;
         }
         memset((guint8 *)sec->host + (MAX(start, lo) - start), pattern,
@@ -328,7 +333,8 @@ static void memset_range(QmemAddressSpace *as, guint64 lo, guint64 hi,
 /*
  * memset walks the flat view instead of filling a buffer, so any SIZE
  * works without allocating it; holes and read-only sections are skipped,
- * as qmem_address_space_rw() would drop those bytes.
+ * as qmem_address_space_rw() would drop those bytes, and so are I/O
+ * sections (QEMU would write to those devices).
  */
 static void qtest_memset(QmemQtestServer *s, char **argv, GString *reply)
 {
