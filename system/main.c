@@ -537,12 +537,42 @@ static gboolean early_exit_options(Runner *r, GError **error)
     return r->help || qmem_runner_check_backends(r->options, &r->help, error);
 }
 
-static gboolean on_signal(gpointer opaque)
+/*
+ * QEMU's qemu_kill_report(): who ended us, unless a qtest driver did
+ * (whose tests would see the line).
+ */
+static void kill_report(Runner *r)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *cmd = NULL;
+    int pid;
+    int signo = qmem_termsig_get(&pid);
+
+    if (!signo || r->qtest) {
+        return;
+    }
+    /* About the program, not about the option being processed. */
+    qmem_loc_set(NULL);
+    if (!pid) {
+        /* E.g. ^C at the terminal. */
+        qmem_error_report("terminating on signal %d", signo);
+        return;
+    }
+    path = g_strdup_printf("/proc/%d/cmdline", pid);
+    g_file_get_contents(path, &cmd, NULL, NULL);
+    qmem_error_report("terminating on signal %d from pid %d (%s)", signo, pid,
+                      cmd ? cmd : "<unknown process>");
+}
+
+/* SIGINT, SIGTERM or SIGHUP: QEMU's shutdown with cause host-signal. */
+static gboolean on_termsig(gint fd, GIOCondition condition, gpointer opaque)
 {
     Runner *r = opaque;
 
+    kill_report(r);
+    qmem_qapi_event_send_shutdown(FALSE, "host-signal");
     g_main_loop_quit(r->loop);
-    return G_SOURCE_CONTINUE;
+    return G_SOURCE_REMOVE;
 }
 
 static void on_quit(gpointer opaque)
@@ -586,6 +616,7 @@ int main(int argc, char **argv)
     g_set_prgname(argv[0]);
     /* This thread holds the BQL but while the main loop polls. */
     qmem_main_loop_init();
+    qmem_termsig_init();
     qmem_qmp_set_quit_handler(on_quit, &r);
     if (qmem_modules_init(&error) &&
         parse_command_line(&r, argc, argv, &error) &&
@@ -599,13 +630,13 @@ int main(int argc, char **argv)
                 qmem_accel_start(r.accel);
             }
             r.loop = g_main_loop_new(NULL, FALSE);
-            g_unix_signal_add(SIGINT, on_signal, &r);
-            g_unix_signal_add(SIGTERM, on_signal, &r);
-            g_unix_signal_add(SIGHUP, on_signal, &r);
+            g_unix_fd_add(qmem_termsig_fd(), G_IO_IN, on_termsig, &r);
             g_main_loop_run(r.loop);
         }
     } else {
         qmem_error_report_err(error);
+        /* A signal during start-up cancels what takes long. */
+        kill_report(&r);
         status = 1;
     }
     runner_teardown(&r);

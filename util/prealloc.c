@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/main-loop.h"
 #include "util/osdep.h"
 #include "util/prealloc.h"
 
@@ -122,6 +123,30 @@ static gboolean wait_for_start(PreallocContext *context)
     return !cancelled;
 }
 
+/*
+ * Preallocation gives up with -EINTR when a termination signal comes
+ * (qmem_termsig_pending()): it looks between steps of this many bytes.
+ */
+#define PREALLOC_STEP (64 * 1024 * 1024)
+
+/* MADV_POPULATE_WRITE over [addr, addr + size), step by step. */
+static int populate_range(char *addr, size_t size)
+{
+    while (size) {
+        size_t n = MIN(size, PREALLOC_STEP);
+
+        if (qmem_termsig_pending()) {
+            return -EINTR;
+        }
+        if (madvise(addr, n, MADV_POPULATE_WRITE)) {
+            return -errno;
+        }
+        addr += n;
+        size -= n;
+    }
+    return 0;
+}
+
 static gpointer do_touch_pages(gpointer opaque)
 {
     PreallocThread *t = opaque;
@@ -141,11 +166,16 @@ static gpointer do_touch_pages(gpointer opaque)
         ret = -EFAULT;
     } else {
         char *addr = t->addr;
+        size_t step = MAX(PREALLOC_STEP / t->page_size, 1);
         size_t i;
 
         /* Only now is env valid for the handler to jump to. */
         touch_thread = t;
         for (i = 0; i < t->numpages; i++) {
+            if (i % step == 0 && qmem_termsig_pending()) {
+                ret = -EINTR;
+                break;
+            }
             /*
              * Write back what was read, so that data already in the area
              * (e.g. a file's contents) survives; volatile so that the
@@ -163,15 +193,12 @@ static gpointer do_touch_pages(gpointer opaque)
 static gpointer do_madv_populate_write_pages(gpointer opaque)
 {
     PreallocThread *t = opaque;
-    size_t size = t->numpages * t->page_size;
 
     if (!wait_for_start(t->context)) {
         return NULL;
     }
-    if (size && madvise(t->addr, size, MADV_POPULATE_WRITE)) {
-        return GINT_TO_POINTER(-errno);
-    }
-    return NULL;
+    return GINT_TO_POINTER(populate_range(t->addr,
+                                          t->numpages * t->page_size));
 }
 
 guint qmem_prealloc_thread_count(long online_cpus, size_t page_size,
@@ -214,10 +241,7 @@ static int touch_all_pages(char *area, size_t page_size, size_t numpages,
     if (use_populate) {
         if (context.num_threads == 1) {
             /* A thread of its own would only add the cost of creating it. */
-            if (madvise(area, numpages * page_size, MADV_POPULATE_WRITE)) {
-                return -errno;
-            }
-            return 0;
+            return populate_range(area, numpages * page_size);
         }
         touch_fn = do_madv_populate_write_pages;
     } else {
