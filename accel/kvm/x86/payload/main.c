@@ -43,6 +43,7 @@ void guest_main(void)
             break;
         case QMEM_KVM_X86_OP_WRITE_VERIFY:
         case QMEM_KVM_X86_OP_VERIFY:
+        case QMEM_KVM_X86_OP_VERIFY_ZERO:
             memtest_run(mb);
             break;
         case QMEM_KVM_X86_OP_PIO_READ:
