@@ -8,6 +8,7 @@
  * registries fill themselves from it when they are first used.
  */
 
+#include "hw/acpi/acpi-qmp-cmds.h"
 #include "hw/core/machine-qmp-cmds.h"
 #include "hw/core/qdev-qmp-cmds.h"
 #include "hw/mem/memory-device-qmp-cmds.h"
@@ -41,6 +42,8 @@ static const QmpCommandDef qmp_commands[] = {
     /* hw/core/qdev-qmp-cmds.c */
     { "device_add", qmem_qmp_device_add },
     { "device_del", qmem_qmp_device_del },
+    /* hw/acpi/acpi-qmp-cmds.c */
+    { "query-acpi-ospm-status", qmem_qmp_query_acpi_ospm_status },
     /* hw/mem/memory-device-qmp-cmds.c */
     { "query-memory-devices", qmem_qmp_query_memory_devices },
     { "query-memory-size-summary", qmem_qmp_query_memory_size_summary },

@@ -16,6 +16,14 @@ void qmem_qapi_event_send_device_deleted(const char *device,
     qmem_qapi_event_emit("DEVICE_DELETED", data);
 }
 
+void qmem_qapi_event_send_acpi_device_ost(JsonObject *info)
+{
+    g_autoptr(JsonObject) data = json_object_new();
+
+    json_object_set_object_member(data, "info", json_object_ref(info));
+    qmem_qapi_event_emit("ACPI_DEVICE_OST", data);
+}
+
 void qmem_qapi_event_send_memory_device_size_change(const char *id,
                                                     guint64 size,
                                                     const char *qom_path)

@@ -5,7 +5,8 @@
 Starts qmem-run with a pc machine of two NUMA nodes (boot RAM from one
 backend per node), a cold-plugged DIMM and a 16 GiB virtio-mem device with
 dynamic memslots, on KVM where /dev/kvm works (else the qtest
-accelerator), then over QMP hot-plugs and unplugs a DIMM, grows and
+accelerator), then over QMP hot-plugs and unplugs a DIMM (playing the
+guest's ACPI driver over the qtest socket to eject it), grows and
 shrinks the virtio-mem device as a guest driver would, has the guest check
 the memory (on KVM), and prints what it did, the NUMA layout and the memory
 map as a table.  Last it hands the map (x-query-memory-map) to the
@@ -74,6 +75,32 @@ class Qmp:
         return self.cmd("human-monitor-command", **{"command-line": line})
 
 
+class Qtest:
+    """qmem-run's qtest socket: here it plays the guest's ACPI driver,
+    whose port accesses a vCPU would make (docs/acpi.md)."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        self.file = self.sock.makefile("rw")
+
+    def cmd(self, line):
+        self.file.write(line + "\n")
+        self.file.flush()
+        reply = self.file.readline().split()
+        if not reply or reply[0] != "OK":
+            raise RuntimeError(f"qtest {line}: {' '.join(reply)}")
+        return int(reply[1], 16) if len(reply) > 1 else None
+
+
 def kvm_usable():
     try:
         os.close(os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC))
@@ -131,6 +158,7 @@ def main():
     accel = "kvm" if kvm_usable() else "qtest"
     tmp = tempfile.mkdtemp(prefix="qmem-main-job-")
     qmp_path = os.path.join(tmp, "qmp.sock")
+    qtest_path = os.path.join(tmp, "qtest.sock")
     picture = os.path.join(build, "memory-map.png")
     tool = os.path.join(build, "tools", "memory-map", "qmem-memory-map")
 
@@ -148,7 +176,8 @@ def main():
             "-object", "memory-backend-ram,id=vmem0-mem,size=16G,reserve=off",
             "-device", "virtio-mem-pci,id=vmem0,memdev=vmem0-mem,node=1,"
                        "dynamic-memslots=on",
-            "-qmp", f"unix:{qmp_path},server=on,wait=off"]
+            "-qmp", f"unix:{qmp_path},server=on,wait=off",
+            "-qtest", f"unix:{qtest_path},server=on,wait=off"]
     print("$ " + " ".join(args))
     if accel == "qtest":
         print("   (/dev/kvm is not usable here: the qtest accelerator stands "
@@ -160,6 +189,7 @@ def main():
         print(f"   QMP greeting from {version}")
         qmp.cmd("qmp_capabilities")
         qmp.cmd("cont")
+        guest = Qtest(qtest_path)
 
         print("\nThe machine as started:")
         summary = qmp.cmd("query-memory-size-summary")
@@ -188,9 +218,18 @@ def main():
             for d in dimms:
                 memtest(qmp, d["addr"], d["size"], d["id"])
 
-        print("\nUnplug dimm1:")
+        print("\nUnplug dimm1: device_del asks the guest, through ACPI:")
         dimm1 = next(d for d in dimms if d["id"] == "dimm1")
         qmp.cmd("device_del", id="dimm1")
+        print(f"   GPE0 status {guest.cmd('inb 0xafe0'):#04x} (memory hotplug "
+              f"is bit 3); the guest's ACPI driver, played over qtest, "
+              f"reads slot {dimm1['slot']}:")
+        guest.cmd(f"outl 0xa00 {dimm1['slot']}")
+        print(f"   status {guest.cmd('inb 0xa14'):#x} (enabled, inserting, "
+              f"removing), at {guest.cmd('inl 0xa04'):#x}"
+              f"{guest.cmd('inl 0xa00'):08x}, and ejects it (_EJ0)")
+        guest.cmd("outb 0xa14 0x8")
+        qmp.cmd("query-memory-size-summary")
         if accel == "kvm":
             r = qmp.cmd("x-guest-memtest", addr=dimm1["addr"],
                         size=dimm1["size"], mode="verify")

@@ -96,13 +96,6 @@ static void qmem_machine_get_property(GObject *obj, guint id, GValue *value,
     }
 }
 
-static gboolean qmem_machine_device_unplug_request(QmemMachine *machine,
-                                                   QmemDevice *dev,
-                                                   GError **error)
-{
-    return TRUE;
-}
-
 static void free_device_memory(QmemMachinePrivate *priv)
 {
     QmemDeviceMemoryState *dms = priv->device_memory;
@@ -155,7 +148,6 @@ static void qmem_machine_class_init(QmemMachineClass *klass)
     oc->finalize = qmem_machine_finalize;
     klass->default_ram_size = 128 * MiB;
     klass->max_cpus = 1;
-    klass->device_unplug_request = qmem_machine_device_unplug_request;
 
     props[PROP_MEMORY_BACKEND] = g_param_spec_string(
         QMEM_MACHINE_PROP_MEMORY_BACKEND, NULL,

@@ -487,13 +487,23 @@ static QmemDevice *find_device(const char *id)
     return obj && QMEM_IS_DEVICE(obj) ? QMEM_DEVICE(obj) : NULL;
 }
 
+void qmem_device_unplug(QmemDevice *dev)
+{
+    /* The event names what is about to go. */
+    g_autofree char *dev_id = g_strdup(qmem_device_get_id(dev));
+    g_autofree char *path =
+        qmem_object_get_canonical_path(QMEM_OBJECT(dev));
+
+    g_return_if_fail(qmem_device_is_realized(dev));
+    device_remove(dev);
+    qmem_qapi_event_send_device_deleted(dev_id, path);
+}
+
 gboolean qmem_device_del(const char *id, GError **error)
 {
     QmemDevice *dev = find_device(id);
     QmemMachine *machine = qmem_machine_get_current();
     QmemBus *bus;
-    g_autofree char *dev_id = NULL;
-    g_autofree char *path = NULL;
 
     if (!dev) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_DEVICE_NOT_FOUND,
@@ -525,17 +535,15 @@ gboolean qmem_device_del(const char *id, GError **error)
         !QMEM_DEVICE_GET_CLASS(dev)->unplug_request_check(dev, error)) {
         return FALSE;
     }
-    if (machine && QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request &&
-        !QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request(machine, dev,
-                                                                error)) {
-        return FALSE;
+    /*
+     * QEMU's qdev_unplug(): a handler with an unplug request completes
+     * the unplug itself, now or when the guest lets the device go.
+     */
+    if (machine && QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request) {
+        return QMEM_MACHINE_GET_CLASS(machine)->device_unplug_request(
+            machine, dev, error);
     }
-
-    /* The event names what is about to go. */
-    dev_id = g_strdup(qmem_device_get_id(dev));
-    path = qmem_object_get_canonical_path(QMEM_OBJECT(dev));
-    device_remove(dev);
-    qmem_qapi_event_send_device_deleted(dev_id, path);
+    qmem_device_unplug(dev);
     return TRUE;
 }
 

@@ -2,6 +2,8 @@
 /* The pc and q35 ACPI tables, as QEMU's x86 acpi_build() lays them out. */
 
 #include "hw/acpi/acpi.h"
+#include "hw/acpi/aml.h"
+#include "hw/acpi/memory_hotplug.h"
 #include "hw/acpi/pci.h"
 #include "hw/acpi/utils.h"
 #include "hw/core/numa.h"
@@ -16,20 +18,17 @@
 
 /*
  * The power-management blocks QEMU's PIIX4 PM and ICH9 LPC report (with
- * SMM, as TCG and KVM have it).  qmem emulates neither device yet: the
- * FADT is QEMU's, byte for byte, so that a guest sees the same tables.
+ * SMM, as TCG and KVM have it); the PM base and GPE0 are where the ACPI
+ * PM device (acpi-pm.c) has them.
  */
-#define ACPI_PM_IO_BASE 0x600
 #define ACPI_PORT_SMI_CMD 0xb2
 #define ACPI_SCI_INT 9
 #define RTC_CENTURY 0x32
 #define PIIX4_ACPI_ENABLE 0xf1
 #define PIIX4_ACPI_DISABLE 0xf0
-#define PIIX4_GPE0_BLK 0xafe0
 #define PIIX4_GPE0_BLK_LEN 4
 #define ICH9_ACPI_ENABLE 0x02
 #define ICH9_ACPI_DISABLE 0x03
-#define ICH9_GPE0_BLK (ACPI_PM_IO_BASE + 0x20)
 #define ICH9_GPE0_BLK_LEN 16
 #define ICH9_RST_CNT_IOPORT 0xcf9
 /* IAPC_BOOT_ARCH: an 8042 keyboard controller is there. */
@@ -49,6 +48,9 @@ static void pc_fadt_data(QmemAcpiFadtData *fadt, const QmemPcAcpiConfig *cfg)
 {
     const QmemCpuTopology *smp = qmem_machine_get_smp(cfg->machine);
     const QmemAcpiGenericAddress io = { .space_id = QMEM_ACPI_AS_SYSTEM_IO };
+    QmemPcAcpiPm *pm = qmem_pc_acpi_pm_find(cfg->machine);
+    guint32 io_base = pm ? qmem_pc_acpi_pm_get_io_base(pm) : 0;
+    guint32 gpe0_blk = pm ? qmem_pc_acpi_pm_get_gpe0_blk(pm) : 0;
 
     *fadt = (QmemAcpiFadtData){
         .rev = 3,
@@ -73,11 +75,12 @@ static void pc_fadt_data(QmemAcpiFadtData *fadt, const QmemPcAcpiConfig *cfg)
         .iapc_boot_arch = ACPI_FADT_ARCH_8042,
     };
     fadt->pm1a_evt.bit_width = 4 * 8;
-    fadt->pm1a_evt.address = ACPI_PM_IO_BASE;
+    fadt->pm1a_evt.address = io_base;
     fadt->pm1a_cnt.bit_width = 2 * 8;
-    fadt->pm1a_cnt.address = ACPI_PM_IO_BASE + 0x04;
+    fadt->pm1a_cnt.address = io_base + 0x04;
     fadt->pm_tmr.bit_width = 4 * 8;
-    fadt->pm_tmr.address = ACPI_PM_IO_BASE + 0x08;
+    fadt->pm_tmr.address = io_base + 0x08;
+    fadt->gpe0_blk.address = gpe0_blk;
 
     if (!cfg->q35) {
         /* Windows 2000 needs revision 1, so PIIX4 keeps it. */
@@ -85,13 +88,11 @@ static void pc_fadt_data(QmemAcpiFadtData *fadt, const QmemPcAcpiConfig *cfg)
         fadt->acpi_enable_cmd = PIIX4_ACPI_ENABLE;
         fadt->acpi_disable_cmd = PIIX4_ACPI_DISABLE;
         fadt->gpe0_blk.bit_width = PIIX4_GPE0_BLK_LEN * 8;
-        fadt->gpe0_blk.address = PIIX4_GPE0_BLK;
         return;
     }
     fadt->acpi_enable_cmd = ICH9_ACPI_ENABLE;
     fadt->acpi_disable_cmd = ICH9_ACPI_DISABLE;
     fadt->gpe0_blk.bit_width = ICH9_GPE0_BLK_LEN * 8;
-    fadt->gpe0_blk.address = ICH9_GPE0_BLK;
     fadt->reset_reg = io;
     fadt->reset_reg.bit_width = 8;
     fadt->reset_reg.address = ICH9_RST_CNT_IOPORT;
@@ -113,16 +114,99 @@ static void build_facs(GByteArray *table_data)
     }
 }
 
+/* QEMU's build_q35_osc_method(): _OSC of the PCIe root. */
+static QmemAml *build_q35_osc_method(gboolean enable_native_pcie_hotplug)
+{
+    QmemAml *method = qmem_aml_method("_OSC", 4, QMEM_AML_NOTSERIALIZED);
+    QmemAml *cdw1 = qmem_aml_name("CDW1");
+    QmemAml *ctrl = qmem_aml_local(0);
+    QmemAml *if_ctx, *if_ctx2, *else_ctx;
+
+    qmem_aml_append(method, qmem_aml_create_dword_field(
+        qmem_aml_arg(3), qmem_aml_int(0), "CDW1"));
+    if_ctx = qmem_aml_if(qmem_aml_equal(
+        qmem_aml_arg(0),
+        qmem_aml_touuid("33DB4D5B-1FF7-401C-9657-7441C03DD766")));
+    qmem_aml_append(if_ctx, qmem_aml_create_dword_field(
+        qmem_aml_arg(3), qmem_aml_int(4), "CDW2"));
+    qmem_aml_append(if_ctx, qmem_aml_create_dword_field(
+        qmem_aml_arg(3), qmem_aml_int(8), "CDW3"));
+    qmem_aml_append(if_ctx, qmem_aml_store(qmem_aml_name("CDW3"), ctrl));
+    /* Native PME, AER and SHPC; PCIe hotplug unless ACPI does it. */
+    qmem_aml_append(if_ctx, qmem_aml_and(
+        ctrl, qmem_aml_int(0x1e | (enable_native_pcie_hotplug ? 1 : 0)),
+        ctrl));
+    /* Unknown revision */
+    if_ctx2 = qmem_aml_if(qmem_aml_lnot(qmem_aml_equal(qmem_aml_arg(1),
+                                                       qmem_aml_int(1))));
+    qmem_aml_append(if_ctx2, qmem_aml_or(cdw1, qmem_aml_int(0x08), cdw1));
+    qmem_aml_append(if_ctx, if_ctx2);
+    /* Capabilities bits were masked */
+    if_ctx2 = qmem_aml_if(qmem_aml_lnot(qmem_aml_equal(qmem_aml_name("CDW3"),
+                                                       ctrl)));
+    qmem_aml_append(if_ctx2, qmem_aml_or(cdw1, qmem_aml_int(0x10), cdw1));
+    qmem_aml_append(if_ctx, if_ctx2);
+    qmem_aml_append(if_ctx, qmem_aml_store(ctrl, qmem_aml_name("CDW3")));
+    qmem_aml_append(method, if_ctx);
+    /* Unrecognized UUID */
+    else_ctx = qmem_aml_else();
+    qmem_aml_append(else_ctx, qmem_aml_or(cdw1, qmem_aml_int(4), cdw1));
+    qmem_aml_append(method, else_ctx);
+    qmem_aml_append(method, qmem_aml_return(qmem_aml_arg(3)));
+    return method;
+}
+
+/* Scope (_SB) { Device (PCI0) }: the root bridge as QEMU declares it. */
+static QmemAml *build_pci0(const QmemPcAcpiConfig *cfg)
+{
+    QmemAml *sb_scope = qmem_aml_scope("_SB");
+    QmemAml *dev = qmem_aml_device("PCI0");
+
+    qmem_aml_append(dev, qmem_aml_name_decl(
+        "_HID", qmem_aml_eisaid(cfg->q35 ? "PNP0A08" : "PNP0A03")));
+    if (cfg->q35) {
+        qmem_aml_append(dev, qmem_aml_name_decl("_CID",
+                                                qmem_aml_eisaid("PNP0A03")));
+    }
+    qmem_aml_append(dev, qmem_aml_name_decl("_ADR", qmem_aml_int(0)));
+    qmem_aml_append(dev, qmem_aml_name_decl("_UID",
+                                            qmem_aml_int(cfg->pci_root_uid)));
+    if (cfg->q35) {
+        qmem_aml_append(dev, build_q35_osc_method(cfg->native_pcie_hotplug));
+    }
+    qmem_aml_append(sb_scope, dev);
+    return sb_scope;
+}
+
 /*
- * The DSDT: its header and no AML yet.  QEMU's describes the PCI host,
- * ISA devices, CPU and memory hotplug; qmem's gains the memory hotplug
- * device with the ACPI memory hotplug block.
+ * The DSDT: QEMU's build_dsdt() as far as memory hotplug goes, in its
+ * order: \_SB.PCI0 (without the resources, interrupt routing and slots
+ * of the PCI work), the GPE block device, and with -m slots= the memory
+ * hotplug devices and \_GPE._E03.
  */
-static void build_dsdt(GByteArray *table_data, QmemBiosLinker *linker)
+static void build_dsdt(GByteArray *table_data, QmemBiosLinker *linker,
+                       const QmemPcAcpiConfig *cfg)
 {
     QmemAcpiTable table = { .sig = "DSDT", .rev = 1 };
+    guint64 nr_mem = qmem_machine_get_ram_slots(cfg->machine);
+    QmemAml *dsdt, *scope;
 
     qmem_acpi_table_begin(&table, table_data);
+    dsdt = qmem_aml_allocator_init();
+    qmem_aml_append(dsdt, build_pci0(cfg));
+
+    scope = qmem_aml_scope("_GPE");
+    qmem_aml_append(scope, qmem_aml_name_decl(
+        "_HID", qmem_aml_string("ACPI0006")));
+    qmem_aml_append(dsdt, scope);
+
+    if (nr_mem) {
+        qmem_build_memory_hotplug_aml(dsdt, nr_mem, "\\_SB.PCI0",
+                                      "\\_GPE._E03", QMEM_AML_SYSTEM_IO,
+                                      QMEM_ACPI_MEMORY_HOTPLUG_BASE);
+    }
+    g_byte_array_append(table_data, qmem_aml_data(dsdt), qmem_aml_len(dsdt));
+    qmem_aml_allocator_free();
     qmem_acpi_table_end(linker, &table);
 }
 
@@ -184,7 +268,7 @@ static void pc_acpi_build(QmemAcpiBuildTables *tables, gpointer opaque)
     facs = tables_blob->len;
     build_facs(tables_blob);
     dsdt = tables_blob->len;
-    build_dsdt(tables_blob, tables->linker);
+    build_dsdt(tables_blob, tables->linker, cfg);
 
     qmem_acpi_add_table(table_offsets, tables_blob);
     pc_fadt_data(&fadt, cfg);

@@ -164,11 +164,18 @@ gboolean qmem_pc_firmware_init(QmemMachine *machine,
         .q35 = options->q35,
         .rsdp_in_ram = options->rsdp_in_ram,
         .below_4g_mem_size = below_4g_mem_size,
+        .pci_root_uid = options->pci_root_uid,
+        .native_pcie_hotplug = !options->acpi_pcihp_bridge,
     };
 
     if (!fw_cfg_arch_create(machine, fw_cfg, e820, error)) {
         return FALSE;
     }
+    /* Where SeaBIOS puts the PM block; qmem runs no firmware. */
+    qmem_pc_acpi_pm_set_io_base(
+        qmem_pc_acpi_pm_create(machine, options->q35,
+                               options->memory_hotplug_support),
+        QMEM_PC_ACPI_PM_IO_BASE);
     fw_cfg_add_reserved_memory_end(fw_cfg, machine, options);
     qmem_pc_acpi_setup(fw_cfg, &acpi);
     return TRUE;

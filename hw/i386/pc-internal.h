@@ -7,6 +7,7 @@
 #include <gmodule.h>
 #include "hw/acpi/aml-build.h"
 #include "hw/core/boards.h"
+#include "hw/core/irq.h"
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci/pcie-host.h"
 
@@ -55,6 +56,11 @@ guint qmem_e820_add_entry(GByteArray *table, guint64 address, guint64 length,
  *   16 zero bytes more)
  * @fw_cfg_dma: fw_cfg offers DMA (2.5 and later)
  * @fw_cfg_file_slots: fw_cfg directory entries (0x10 up to 2.8, 0x20)
+ * @memory_hotplug_support: the PM device has the ACPI memory hotplug block
+ *   (PIIX4_PM's and ICH9-LPC's "memory-hotplug-support": off for 2.0)
+ * @pci_root_uid: the _UID of \_SB.PCI0 (1 up to 5.1, then 0)
+ * @acpi_pcihp_bridge: q35's ICH9-LPC "acpi-pci-hotplug-with-bridge-support"
+ *   (off up to 6.0): the DSDT's _OSC then keeps native PCIe hotplug
  *
  * What a pc machine type's firmware interface looks like, QEMU's
  * PCMachineClass fields and compat properties for it.
@@ -66,6 +72,9 @@ typedef struct {
     gboolean rsdp_in_ram;
     gboolean fw_cfg_dma;
     guint fw_cfg_file_slots;
+    gboolean memory_hotplug_support;
+    guint pci_root_uid;
+    gboolean acpi_pcihp_bridge;
 } QmemPcFirmwareOptions;
 
 /**
@@ -77,7 +86,8 @@ typedef struct {
  * @error: return location for a #GError
  *
  * What QEMU's pc_memory_init() and acpi_setup() give the guest to learn
- * its memory from: the e820 table, fw_cfg at 0x510 (selector and data)
+ * its memory from: the ACPI PM device (qmem_pc_acpi_pm_create()), the
+ * e820 table, fw_cfg at 0x510 (selector and data)
  * and 0x514 (DMA into the machine's memory) with QEMU's x86 items
  * (fw_cfg_arch_create(): FW_CFG_NB_CPUS, FW_CFG_MAX_CPUS, which is the
  * APIC id limit, FW_CFG_RAM_SIZE, FW_CFG_ACPI_TABLES (empty),
@@ -98,12 +108,16 @@ gboolean qmem_pc_firmware_init(QmemMachine *machine,
  * @rsdp_in_ram: %FALSE for pc 2.2 and older, whose "etc/acpi/rsdp" has
  *   16 more (zero) bytes
  * @below_4g_mem_size: boot RAM below 4 GiB, for the SRAT
+ * @pci_root_uid: _UID of \_SB.PCI0
+ * @native_pcie_hotplug: q35's _OSC grants native PCIe hotplug
  */
 typedef struct {
     QmemMachine *machine;
     gboolean q35;
     gboolean rsdp_in_ram;
     guint64 below_4g_mem_size;
+    guint pci_root_uid;
+    gboolean native_pcie_hotplug;
 } QmemPcAcpiConfig;
 
 /**
@@ -191,6 +205,81 @@ gboolean qmem_ich9_lpc_create(QmemPciBus *bus, GError **error);
  * connects them with qmem_device_connect_gpio_out_named().
  */
 #define QMEM_PC_GPIO_PIRQ "pirq"
+/* The ACPI PM device (acpi-pm.c) */
+
+/**
+ * QmemPcAcpiPm:
+ *
+ * PIIX4 PM's (pc) or ICH9 LPC's (q35) ACPI part, /machine/acpi-pm, the
+ * machine's QmemAcpiDeviceIf: PM1 event and control and the PM timer at
+ * the PM base, GPE0 (pc: 0xafe0; q35: PM base + 0x20), the APM ports
+ * 0xb2/0xb3 (SMI_CMD) and the ACPI memory hotplug block at 0xa00.  A
+ * QmemDevice whose unnamed GPIO output 0 is the SCI: the board connects
+ * it to GSI 9 (qmem_device_connect_gpio_out_named(pm, NULL, 0, gsi[9])).
+ */
+typedef struct _QmemPcAcpiPm QmemPcAcpiPm;
+
+/* Where SeaBIOS puts the PM block (PORT_ACPI_PM_BASE). */
+#define QMEM_PC_ACPI_PM_IO_BASE 0x600
+
+void qmem_pc_acpi_pm_register_types(GTypeModule *module);
+
+/**
+ * qmem_pc_acpi_pm_create:
+ * @memory_hotplug: with the memory hotplug block (-m slots= of them)
+ *
+ * Makes /machine/acpi-pm in its reset state, the PM block not mapped.
+ *
+ * Returns: (transfer none): the device, which the machine holds.
+ */
+QmemPcAcpiPm *qmem_pc_acpi_pm_create(QmemMachine *machine, gboolean q35,
+                                     gboolean memory_hotplug);
+
+/* Returns: (transfer none) (nullable): /machine/acpi-pm. */
+QmemPcAcpiPm *qmem_pc_acpi_pm_find(QmemMachine *machine);
+
+/**
+ * qmem_pc_acpi_pm_set_io_base:
+ * @io_base: where the PM block goes in I/O space, 0 for nowhere
+ *
+ * What PIIX4 PM's PMBA/PMIOSE and ICH9's PMBASE/ACPI_CNTL writes do
+ * (pm_io_space_update(), ich9_pm_iospace_update()).  The FADT names the
+ * blocks where they are when the guest first reads the tables.
+ */
+void qmem_pc_acpi_pm_set_io_base(QmemPcAcpiPm *pm, guint32 io_base);
+guint32 qmem_pc_acpi_pm_get_io_base(QmemPcAcpiPm *pm);
+
+/* GPE0_BLK: pc's fixed 0xafe0, q35's PM base + 0x20. */
+guint32 qmem_pc_acpi_pm_get_gpe0_blk(QmemPcAcpiPm *pm);
+
+
+/*
+ * The PM device's hotplug callbacks for DIMMs (QEMU's
+ * piix4_device_*_cb() and ich9_pm_device_*_cb()), which the machine's
+ * hooks call (pc-hotplug.c).
+ */
+gboolean qmem_pc_acpi_pm_pre_plug(QmemPcAcpiPm *pm, QmemDevice *dev,
+                                  GError **error);
+void qmem_pc_acpi_pm_plug(QmemPcAcpiPm *pm, QmemDevice *dev);
+gboolean qmem_pc_acpi_pm_unplug_request(QmemPcAcpiPm *pm, QmemDevice *dev,
+                                        GError **error);
+void qmem_pc_acpi_pm_unplug(QmemPcAcpiPm *pm, QmemDevice *dev);
+
+/* The machine's hotplug hooks (pc-hotplug.c) */
+
+/*
+ * QEMU's pc_machine_device_*_cb() for memory devices: DIMMs go through
+ * the ACPI PM device (device_del becomes a request the guest completes
+ * by ejecting the DIMM); other memory devices (virtio-mem-pci) are
+ * plugged and unplugged at once by the memory-device core.
+ */
+gboolean qmem_pc_machine_device_pre_plug(QmemMachine *machine,
+                                         QmemDevice *dev, GError **error);
+void qmem_pc_machine_device_plug(QmemMachine *machine, QmemDevice *dev);
+gboolean qmem_pc_machine_device_unplug_request(QmemMachine *machine,
+                                               QmemDevice *dev,
+                                               GError **error);
+void qmem_pc_machine_device_unplug(QmemMachine *machine, QmemDevice *dev);
 
 G_END_DECLS
 

@@ -237,10 +237,11 @@ static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
     mc->smp_props.dies_supported = TRUE;
     mc->smp_props.modules_supported = TRUE;
     mc->init = pc_machine_init;
-    /* The memory-device core plugs DIMMs and virtio-mem alike. */
-    mc->device_pre_plug = qmem_memory_device_machine_pre_plug;
-    mc->device_plug = qmem_memory_device_machine_plug;
-    mc->device_unplug = qmem_memory_device_machine_unplug;
+    /* DIMMs through ACPI memory hotplug (pc-hotplug.c). */
+    mc->device_pre_plug = qmem_pc_machine_device_pre_plug;
+    mc->device_plug = qmem_pc_machine_device_plug;
+    mc->device_unplug_request = qmem_pc_machine_device_unplug_request;
+    mc->device_unplug = qmem_pc_machine_device_unplug;
 }
 
 static void qmem_pc_machine_class_finalize(QmemPcMachineClass *klass)
@@ -260,6 +261,8 @@ static void pc_firmware_setup(QmemPcMachineClass *pcmc, gboolean q35)
         .rsdp_in_ram = TRUE,
         .fw_cfg_dma = TRUE,
         .fw_cfg_file_slots = QMEM_FW_CFG_FILE_SLOTS_DFLT,
+        .memory_hotplug_support = TRUE,
+        .acpi_pcihp_bridge = TRUE,
     };
 }
 
@@ -324,6 +327,11 @@ static PcVersion pc_versioned[2][G_N_ELEMENTS(pc_versions)];
  * The entries of QEMU's pc_compat_X_Y arrays for what qmem has: an older
  * type gets those of every later version, the oldest applied last.
  */
+/* QEMU's hw_compat_9_2: virtio-mem-pci had no MSI-X before 10.0. */
+static const QmemGlobalProperty pc_compat_9_2[] = {
+    { "virtio-mem-pci", "vectors", "0" },
+};
+
 static const QmemGlobalProperty pc_compat_8_0[] = {
     { "virtio-mem", "unplugged-inaccessible", "auto" },
 };
@@ -346,6 +354,10 @@ static void pc_versioned_class_init(gpointer klass, gpointer data)
     QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
     const PcVersion *v = data;
 
+    if (PC_VERSION_LE(v, 9, 2)) {
+        qmem_machine_class_add_compat_props(mc, pc_compat_9_2,
+                                            G_N_ELEMENTS(pc_compat_9_2));
+    }
     if (PC_VERSION_LE(v, 8, 0)) {
         qmem_machine_class_add_compat_props(mc, pc_compat_8_0,
                                             G_N_ELEMENTS(pc_compat_8_0));
@@ -378,6 +390,9 @@ static void pc_versioned_class_init(gpointer klass, gpointer data)
     pcmc->firmware.fw_cfg_dma = !PC_VERSION_LE(v, 2, 4);
     pcmc->firmware.fw_cfg_file_slots = PC_VERSION_LE(v, 2, 8) ?
         QMEM_FW_CFG_FILE_SLOTS_MIN : QMEM_FW_CFG_FILE_SLOTS_DFLT;
+    pcmc->firmware.memory_hotplug_support = !PC_VERSION_LE(v, 2, 0);
+    pcmc->firmware.pci_root_uid = PC_VERSION_LE(v, 5, 1) ? 1 : 0;
+    pcmc->firmware.acpi_pcihp_bridge = !PC_VERSION_LE(v, 6, 0);
 }
 
 static void pc_register_versioned(GTypeModule *module, const PcVersion *v)
@@ -418,6 +433,7 @@ G_MODULE_EXPORT void qmem_module_pc_register(GTypeModule *module)
     qmem_piix3_register_types(module);
     qmem_q35_register_types(module);
     qmem_ich9_lpc_register_types(module);
+    qmem_pc_acpi_pm_register_types(module);
     qmem_pc_machine_register_type(module);
     qmem_i440fx_machine_register_type(module);
     qmem_q35_machine_register_type(module);

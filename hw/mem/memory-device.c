@@ -505,6 +505,14 @@ gboolean qmem_memory_device_get_node(QmemMemoryDevice *md, guint *node)
     return iface->get_node != NULL;
 }
 
+gboolean qmem_memory_device_get_slot(QmemMemoryDevice *md, int *slot)
+{
+    QmemMemoryDeviceInterface *iface = MD_IFACE(md);
+
+    *slot = iface->get_slot ? iface->get_slot(md) : -1;
+    return iface->get_slot != NULL;
+}
+
 guint64 qmem_memory_devices_get_plugged_size(void)
 {
     g_autoptr(GPtrArray) list = qmem_memory_devices_list();

@@ -369,6 +369,11 @@ static void pc_dimm_md_unplug(QmemMemoryDevice *md, QmemMachine *machine)
         qmem_memory_device_get_region_size(md, NULL);
 }
 
+static int pc_dimm_md_get_slot(QmemMemoryDevice *md)
+{
+    return QMEM_PC_DIMM(md)->slot;
+}
+
 static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface)
 {
     iface->kind = "dimm";
@@ -381,6 +386,7 @@ static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface)
     iface->pre_plug = pc_dimm_md_pre_plug;
     iface->plug = pc_dimm_md_plug;
     iface->unplug = pc_dimm_md_unplug;
+    iface->get_slot = pc_dimm_md_get_slot;
 }
 
 static void qmem_pc_dimm_class_init(QmemPcDimmClass *klass)

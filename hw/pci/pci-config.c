@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* PCI config space: masks, default accesses, BARs and capabilities. */
 
+#include "hw/pci/msix.h"
 #include "hw/pci/pci-internal.h"
 #include "util/error.h"
 
@@ -71,6 +72,7 @@ void qmem_pci_default_write_config(QmemPciDevice *dev, guint32 addr,
 {
     QmemPciDevicePrivate *p = qmem_pci_device_priv(dev);
     gboolean was_irq_disabled = qmem_pci_irq_disabled(dev);
+    guint32 val_in = val;
 
     g_return_if_fail(len >= 1 && len <= 4);
     g_return_if_fail(addr + len <= QMEM_PCI_CONFIG_SPACE_SIZE);
@@ -91,6 +93,7 @@ void qmem_pci_default_write_config(QmemPciDevice *dev, guint32 addr,
         qmem_pci_update_irq_disabled(dev, was_irq_disabled);
         qmem_pci_update_bus_master(dev);
     }
+    qmem_msix_write_config(dev, addr, val_in, len);
 }
 
 /* BARs */

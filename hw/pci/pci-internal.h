@@ -15,6 +15,21 @@ typedef struct {
     QmemMemoryRegion *address_space;    /* the bus's; where it maps */
 } QmemPciRegion;
 
+/* MSI-X (QEMU's PCIDevice msix_* fields); msix.c owns it. */
+typedef struct {
+    guint8 cap;                 /* the capability's config offset */
+    guint16 entries_nr;
+    guint8 *table;              /* entries_nr * 16 bytes */
+    guint8 *pba;                /* a bit per vector, in whole qwords */
+    guint *entry_used;          /* use counts */
+    gboolean function_masked;   /* function mask, or not enabled */
+    QmemMemoryRegion *table_mmio;
+    QmemMemoryRegion *pba_mmio;
+    QmemMemoryRegion *table_bar;        /* where they are subregions */
+    QmemMemoryRegion *pba_bar;
+    QmemMemoryRegion *exclusive_bar;    /* qmem_msix_init_exclusive_bar() */
+} QmemPciMsix;
+
 /* A PCI function's state; pci.c owns it, pci-config.c works on it. */
 typedef struct {
     guint8 config[QMEM_PCI_CONFIG_SPACE_SIZE];
@@ -33,6 +48,8 @@ typedef struct {
     QmemMemoryRegion *bm_container;
     QmemMemoryRegion *bm_enable;
     QmemAddressSpace *bm_as;
+
+    QmemPciMsix *msix;          /* %NULL without MSI-X */
 } QmemPciDevicePrivate;
 
 QmemPciDevicePrivate *qmem_pci_device_priv(QmemPciDevice *dev);
@@ -48,6 +65,9 @@ void qmem_pci_reset_regions(QmemPciDevice *dev);
 
 /* pci-config.c: unmaps every BAR and drops the regions (unrealize). */
 void qmem_pci_unregister_regions(QmemPciDevice *dev);
+
+/* msix.c: frees what the function left of MSI-X (unrealize). */
+void qmem_msix_free(QmemPciDevice *dev);
 
 /* pci.c: follows COMMAND's BUS_MASTER with the bus-master region. */
 void qmem_pci_update_bus_master(QmemPciDevice *dev);

@@ -2,6 +2,7 @@
 /* PCI functions: placement on the bus, realize, INTx, DMA and MSI. */
 
 #include <stdio.h>
+#include "hw/pci/msix.h"
 #include "hw/pci/pci-internal.h"
 #include "qom/property.h"
 #include "util/error.h"
@@ -273,6 +274,7 @@ static void unregister(QmemPciDevice *dev)
 {
     QmemPciDevicePrivate *p = qmem_pci_device_priv(dev);
 
+    qmem_msix_free(dev);
     qmem_pci_bus_set_device(p->bus, p->devfn, NULL);
     if (qmem_memory_region_is_mapped(p->bm_enable)) {
         qmem_memory_region_del_subregion(p->bm_container, p->bm_enable);
@@ -576,4 +578,5 @@ void qmem_pci_device_reset(QmemPciDevice *dev)
     qmem_pci_reset_regions(dev);
     qmem_pci_update_mappings(dev);
     qmem_pci_update_bus_master(dev);
+    qmem_msix_reset(dev);
 }

@@ -8,6 +8,7 @@
 #include "hw/mem/memory-device.h"
 #include "hw/pci/pci.h"
 #include "hw/virtio/virtio-mem.h"
+#include "hw/virtio/virtio-pci.h"
 #include "qapi/qmp-event.h"
 #include "qobject/json.h"
 #include "qom/module.h"
@@ -16,32 +17,33 @@
 #include "util/error.h"
 
 /*
- * QEMU's virtio-mem-pci is a PCI proxy with the virtio-mem device as its
- * child "virtio-backend", whose properties are aliased onto the proxy.
- * Here the proxy is a PCI function with QEMU 7.2's identity; the
- * virtio-pci transport (BARs, capabilities, virtqueues) is not there
- * yet: the proxy is the memory device, its virtio-mem child (a virtio
- * device with its request queue, unplugged) is what the guest talks to,
- * through the test commands.
+ * QEMU's virtio-mem-pci is a virtio-pci proxy with the virtio-mem device
+ * as its child "virtio-backend", whose properties are aliased onto the
+ * proxy.  The proxy is the memory device and the PCI function; the
+ * guest's driver reaches the child through the transport
+ * (hw/virtio/virtio-pci.c), and the test commands reach it directly.
  */
 typedef struct {
-    QmemPciDevice parent_instance;
+    QmemVirtioPciProxy parent_instance;
 
     QmemVirtioMem *vmem;        /* the child "virtio-backend" */
 } QmemVirtioMemPci;
 
 typedef struct {
-    QmemPciDeviceClass parent_class;
+    QmemVirtioPciProxyClass parent_class;
 } QmemVirtioMemPciClass;
 
 /* QEMU's ids: modern virtio's 0x1040 + VIRTIO_ID_MEM (24), revision 1. */
 #define PCI_DEVICE_ID_VIRTIO_MEM 0x1058
 #define VIRTIO_PCI_ABI_VERSION 1
 
+/* MSI-X vectors unless "vectors" says (QEMU 10.0: config and queue). */
+#define VIRTIO_MEM_PCI_NVECTORS 2
+
 static void virtio_mem_pci_md_init(QmemMemoryDeviceInterface *iface);
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemVirtioMemPci, qmem_virtio_mem_pci,
-                               QMEM_TYPE_PCI_DEVICE, G_TYPE_FLAG_FINAL,
+                               QMEM_TYPE_VIRTIO_PCI_PROXY, G_TYPE_FLAG_FINAL,
                                G_IMPLEMENT_INTERFACE_DYNAMIC(
                                    QMEM_TYPE_MEMORY_DEVICE,
                                    virtio_mem_pci_md_init))
@@ -151,12 +153,13 @@ static void virtio_mem_pci_size_changed(QmemVirtioMem *vmem,
 }
 
 /*
- * After the PCI core placed the function: virtio-pci gives it INTA
- * (QEMU's virtio_pci_device_plugged()), then virtio-mem realizes.
+ * QEMU's virtio_mem_pci_realize(): modern only, then the child realizes
+ * and plugs into the transport, which lays out what the guest sees.
  */
-static gboolean virtio_mem_pci_realize(QmemPciDevice *dev, GError **error)
+static gboolean virtio_mem_pci_realize(QmemVirtioPciProxy *proxy,
+                                       GError **error)
 {
-    QmemVirtioMemPci *pci = QMEM_VIRTIO_MEM_PCI(dev);
+    QmemVirtioMemPci *pci = QMEM_VIRTIO_MEM_PCI(proxy);
     QmemMachine *machine = qmem_machine_get_current();
     /* qmem has no -overcommit, VFIO or incoming migration. */
     QmemVirtioMemEnv env = {
@@ -165,13 +168,25 @@ static gboolean virtio_mem_pci_realize(QmemPciDevice *dev, GError **error)
                           qmem_numa_machine_get_state(machine) != NULL,
     };
 
-    qmem_pci_device_get_config(dev)[QMEM_PCI_INTERRUPT_PIN] = 1;
-    return qmem_virtio_mem_realize(pci->vmem, &env, error);
+    qmem_virtio_pci_set_default_nvectors(proxy, VIRTIO_MEM_PCI_NVECTORS);
+    qmem_virtio_pci_force_virtio_1(proxy);
+    if (!qmem_virtio_mem_realize(pci->vmem, &env, error)) {
+        return FALSE;
+    }
+    if (!qmem_virtio_device_plug(QMEM_VIRTIO_DEVICE(pci->vmem),
+                                 QMEM_VIRTIO_TRANSPORT(proxy), error)) {
+        qmem_virtio_mem_unrealize(pci->vmem);
+        return FALSE;
+    }
+    return TRUE;
 }
 
-static void virtio_mem_pci_exit(QmemPciDevice *dev)
+static void virtio_mem_pci_exit(QmemVirtioPciProxy *proxy)
 {
-    qmem_virtio_mem_unrealize(QMEM_VIRTIO_MEM_PCI(dev)->vmem);
+    QmemVirtioMem *vmem = QMEM_VIRTIO_MEM_PCI(proxy)->vmem;
+
+    qmem_virtio_device_unplug(QMEM_VIRTIO_DEVICE(vmem));
+    qmem_virtio_mem_unrealize(vmem);
 }
 
 static gboolean virtio_mem_pci_unplug_request_check(QmemDevice *dev,
@@ -264,6 +279,7 @@ static void qmem_virtio_mem_pci_class_init(QmemVirtioMemPciClass *klass)
     QmemObjectClass *qc = QMEM_OBJECT_CLASS(klass);
     QmemDeviceClass *dc = QMEM_DEVICE_CLASS(klass);
     QmemPciDeviceClass *k = QMEM_PCI_DEVICE_CLASS(klass);
+    QmemVirtioPciProxyClass *vk = QMEM_VIRTIO_PCI_PROXY_CLASS(klass);
 
     oc->get_property = qmem_virtio_mem_pci_get_property;
     oc->set_property = qmem_virtio_mem_pci_set_property;
@@ -271,8 +287,8 @@ static void qmem_virtio_mem_pci_class_init(QmemVirtioMemPciClass *klass)
     qc->set_property_checked = virtio_mem_pci_set_property_checked;
     dc->unplug_request_check = virtio_mem_pci_unplug_request_check;
     dc->hotpluggable = TRUE;
-    k->realize = virtio_mem_pci_realize;
-    k->exit = virtio_mem_pci_exit;
+    vk->realize = virtio_mem_pci_realize;
+    vk->exit = virtio_mem_pci_exit;
     k->vendor_id = QMEM_PCI_VENDOR_ID_REDHAT_QUMRANET;
     k->device_id = PCI_DEVICE_ID_VIRTIO_MEM;
     k->revision = VIRTIO_PCI_ABI_VERSION;
@@ -311,7 +327,7 @@ static void qmem_virtio_mem_pci_init(QmemVirtioMemPci *pci)
 
 G_MODULE_EXPORT void qmem_module_virtio_mem_pci_register(GTypeModule *module)
 {
-    g_type_ensure(QMEM_TYPE_PCI_DEVICE);
+    g_type_ensure(QMEM_TYPE_VIRTIO_PCI_PROXY);
     g_type_ensure(QMEM_TYPE_MEMORY_DEVICE);
     g_type_ensure(QMEM_TYPE_VIRTIO_MEM);
     qmem_virtio_mem_pci_register_type(module);

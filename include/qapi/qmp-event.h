@@ -35,6 +35,15 @@ void qmem_qapi_event_send_device_deleted(const char *device,
                                          const char *path);
 
 /**
+ * qmem_qapi_event_send_acpi_device_ost:
+ * @info: an ACPIOSTInfo ("device" if any, "slot", "slot-type", "source",
+ *   "status"), borrowed
+ *
+ * ACPI_DEVICE_OST: the guest's _OST for a hotplug slot.
+ */
+void qmem_qapi_event_send_acpi_device_ost(JsonObject *info);
+
+/**
  * qmem_qapi_event_send_memory_device_size_change:
  * @id: (nullable): the device's id
  * @size: the bytes now plugged

@@ -16,7 +16,10 @@ unix:PATH`, and reads over the qtest protocol, as a guest would:
   setting up the PM registers, and on q35 MMCONFIG, as a firmware does);
 - what the fw_cfg ports answer to a fixed series of accesses;
 - the return values of QMP commands (query-pci, and HMP text through
-  human-monitor-command), over a QMP socket of their own.
+  human-monitor-command), over a QMP socket of their own;
+- a guest's and a management tool's dialogue with ACPI memory hotplug: a
+  script of qtest port and memory accesses and QMP commands, each with
+  what it answered, and the events in between.
 
 Writes one JSON document: {"qemu": VERSION, "cases": {NAME: {"args":
 [...], "pci": {"BB:DD.F": {"config": [256 byte values], "bars": [...]}},
@@ -24,7 +27,11 @@ Writes one JSON document: {"qemu": VERSION, "cases": {NAME: {"args":
 have}, "fw_cfg_dir": [[NAME, SIZE], ...], "acpi": {"order": [SIG, ...],
 "tables": {SIG: "hex"}, "loader": ["COMMAND ...", ...], "rsdp": "hex"},
 "io": [["inb 0x511", VALUE or null], ...], "qmp": {"COMMAND or HMP LINE":
-RETURN}}}}.  The output of a run is checked in
+RETURN}, "script": [[STEP, RESULT], ...]}}}, where a script's STEP is a
+qtest command (RESULT: its value or null), a QMP command {"execute": ...,
+"arguments": ...} (RESULT: the reply's "return" or "error" member) or
+{"events": null} (RESULT: the events QEMU sent since the last such step,
+without timestamps).  The output of a run is checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
 
@@ -110,7 +117,8 @@ CASES = {
 # test-fw-cfg.c compares qmem with these cases).
 FW_CFG_ALL = ['signature', 'id', 'uuid', 'ram-size', 'nographic', 'nb-cpus',
               'numa', 'boot-menu', 'max-cpus', 'acpi-tables', 'irq0-override',
-              'etc/e820', 'etc/reserved-memory-end', 'etc/boot-fail-wait']
+              'etc/e820', 'etc/reserved-memory-end', 'etc/boot-fail-wait',
+              'etc/system-states']
 NUMA_2G = ['-object', 'memory-backend-ram,id=n0,size=2G',
            '-object', 'memory-backend-ram,id=n1,size=2G']
 CASES.update({
@@ -182,6 +190,98 @@ CASES.update({
     },
 })
 
+def memhp_script(gpe, gpe_en):
+    """What a guest's ACPI driver and a management tool do with ACPI
+    memory hotplug (docs/acpi.md), for a machine with -m slots=3, DIMM d0
+    (128 MiB) cold-plugged and backends m1 (256 MiB) and m2 (512 MiB):
+    GPE0 status at @gpe, its enable byte at @gpe_en."""
+    def qmp(cmd, **args):
+        step = {'execute': cmd}
+        if args:
+            step['arguments'] = args
+        return step
+    events = {'events': None}
+    slot_regs = ['inl 0xa00', 'inl 0xa04', 'inl 0xa08', 'inl 0xa0c',
+                 'inl 0xa10', 'inl 0xa14']
+    d1 = 0x108000000            # after d0 at 4 GiB
+    return [
+        # The PM blocks as firmware left them; GPE0 clear.
+        'inw 0x600', 'inw 0x602', 'inw 0x604', 'inl 0x608',
+        'inb 0x%x' % gpe, 'inb 0x%x' % gpe_en,
+        # Slot 0 holds the cold-plugged d0: enabled, not inserting.
+        'outl 0xa00 0x0', *slot_regs, 'inb 0xa14',
+        # How the block decodes sizes and offsets.
+        'inb 0xa00', 'inb 0xa01', 'inw 0xa00', 'inw 0xa02', 'inl 0xa02',
+        'inb 0xa15', 'inw 0xa16', 'inl 0xa16', 'inb 0xa17', 'inl 0xa18',
+        'outl 0xa00 0x1', *slot_regs,
+        # Selectors beyond the slots read 0; writes through them go nowhere.
+        'outl 0xa00 0x3', *slot_regs, 'inb 0xa01', 'outb 0xa14 0x8',
+        'outl 0xa04 0x1', 'outl 0xa08 0x2',
+        'outl 0xa00 0xffffffff', *slot_regs,
+        'outw 0xa00 0x1', 'inl 0xa14', 'inl 0xa00', events,
+        # Hot-plug: slot 1, inserting, GPE0 bit 3.
+        qmp('device_add', driver='pc-dimm', id='d1', memdev='m1', node=1),
+        events, 'inb 0x%x' % gpe, qmp('query-memory-devices'),
+        'outb 0xa00 0x1', *slot_regs,
+        # The guest enables the GPE, acknowledges the insert and the GPE.
+        'outb 0x%x 0x8' % gpe_en, 'inb 0x%x' % gpe_en,
+        'outb 0xa14 0x2', 'inl 0xa14', 'outb 0x%x 0x8' % gpe,
+        'inb 0x%x' % gpe,
+        # _OST: an event code, then the status sends ACPI_DEVICE_OST.
+        'outl 0xa04 0x1', 'outl 0xa08 0x0', events,
+        qmp('query-acpi-ospm-status'),
+        'writeq 0x%x 0x1122334455667788' % d1, 'readq 0x%x' % d1,
+        # device_del is a request: removing, GPE0 bit 3, d1 still there.
+        qmp('device_del', id='d1'), events, 'inl 0xa14', 'inb 0x%x' % gpe,
+        qmp('query-memory-devices'), 'readq 0x%x' % d1,
+        qmp('device_del', id='d1'), events, 'inb 0x%x' % gpe,
+        qmp('object-del', id='m1'),
+        # The guest clears the event, then ejects (_EJ0): d1 goes.
+        'outb 0xa14 0x4', 'inl 0xa14', 'outb 0xa14 0x8', events,
+        *slot_regs, 'readq 0x%x' % d1, 'writeq 0x%x 0x55' % d1,
+        'readq 0x%x' % d1, qmp('query-memory-devices'),
+        qmp('object-del', id='m1'), qmp('device_del', id='d1'),
+        qmp('query-acpi-ospm-status'),
+        # An eject of an empty slot does nothing.
+        'outb 0xa14 0x8', events,
+        # Several bits at once: only the first of insert, remove, eject.
+        qmp('device_add', driver='pc-dimm', id='d2', memdev='m2'), events,
+        qmp('device_del', id='d2'), 'outl 0xa00 0x1', 'inl 0xa14',
+        'outl 0xa14 0x6', 'inl 0xa14', 'outl 0xa14 0xc', 'inl 0xa14',
+        'outl 0xa14 0xe', 'inl 0xa14', events, qmp('query-memory-devices'),
+        'outw 0xa14 0x8', events,
+        # The guest may eject a DIMM nobody asked for, cold-plugged d0.
+        'outl 0xa00 0x0', 'outb 0xa14 0x8', events, *slot_regs,
+        qmp('query-memory-devices'),
+        # ACPI mode: SCI_EN through SMI_CMD.
+        'inb 0xb2', 'inw 0x604',
+    ]
+
+
+MEMHP_ARGS = ['-m', '1G,maxmem=4G,slots=3', '-smp', '2',
+              '-object', 'memory-backend-ram,id=n0,size=512M',
+              '-object', 'memory-backend-ram,id=n1,size=512M',
+              '-numa', 'node,nodeid=0,memdev=n0',
+              '-numa', 'node,nodeid=1,memdev=n1',
+              '-object', 'memory-backend-ram,id=m0,size=128M',
+              '-device', 'pc-dimm,id=d0,memdev=m0',
+              '-object', 'memory-backend-ram,id=m1,size=256M',
+              '-object', 'memory-backend-ram,id=m2,size=512M']
+CASES.update({
+    'memhp-pc': {
+        'args': ['-machine', 'pc-i440fx-7.2'] + MEMHP_ARGS,
+        'script': memhp_script(0xafe0, 0xafe2) + ['outb 0xb2 0xf1',
+                                                  'inw 0x604'],
+        'acpi': True,
+    },
+    'memhp-q35': {
+        'args': ['-machine', 'pc-q35-7.2'] + MEMHP_ARGS,
+        'script': memhp_script(0x620, 0x628) + ['outb 0xb2 0x2',
+                                                'inw 0x604'],
+        'acpi': True,
+    },
+})
+
 # fw_cfg items by key (hw/nvram/fw_cfg.h).
 FW_CFG_KEYS = {
     'signature': 0x00, 'id': 0x01, 'uuid': 0x02, 'ram-size': 0x03,
@@ -219,19 +319,32 @@ class Qtest:
         self.qmp_conn, _ = qmp_srv.accept()
         qmp_srv.close()
         self.qmp_file = self.qmp_conn.makefile('rw')
+        self.events = []
         self.qmp_file.readline()
         self.qmp({'execute': 'qmp_capabilities'})
 
-    def qmp(self, command):
+    def qmp_reply(self, command):
+        """The whole reply; the events before it go to self.events."""
         self.qmp_file.write(json.dumps(command) + '\n')
         self.qmp_file.flush()
         while True:
             reply = json.loads(self.qmp_file.readline())
             if 'event' not in reply:
-                break
+                return reply
+            del reply['timestamp']
+            self.events.append(reply)
+
+    def qmp(self, command):
+        reply = self.qmp_reply(command)
         if 'return' not in reply:
             raise RuntimeError(f'{command}: {reply}')
         return reply['return']
+
+    def take_events(self):
+        # A command's reply comes after every event sent before it.
+        self.qmp({'execute': 'query-version'})
+        events, self.events = self.events, []
+        return events
 
     def query(self, line):
         """A QMP command's return, or an HMP line's text ('info pci')."""
@@ -270,6 +383,21 @@ class Qtest:
         for name in os.listdir(self.dir):
             os.unlink(os.path.join(self.dir, name))
         os.rmdir(self.dir)
+
+
+def run_script(q, script):
+    """[[step, result]] for a case's script (see the module's doc)."""
+    out = []
+    for step in script:
+        if isinstance(step, str):
+            out.append([step, q.cmd(step)])
+        elif 'events' in step:
+            out.append([step, q.take_events()])
+        else:
+            reply = q.qmp_reply(step)
+            out.append([step, {k: reply[k] for k in ('return', 'error')
+                               if k in reply}])
+    return out
 
 
 def args_with_accel(args):
@@ -505,6 +633,11 @@ def capture_case(qemu, case):
             out['acpi'] = read_acpi(q)
         if case.get('io'):
             out['io'] = read_io(q)
+        if 'script' in case:
+            if not case.get('acpi'):
+                firmware_setup(q, 'q35' in case['args'][1])
+            q.events = []
+            out['script'] = run_script(q, case['script'])
         return out
     finally:
         q.close()

@@ -430,6 +430,11 @@ JsonObject *qtest_qmp_event_ref(QTestState *s, const char *event)
     return take_event(s, event);
 }
 
+JsonObject *qtest_qmp_event_pop(QTestState *s)
+{
+    return g_queue_pop_head(&s->events);
+}
+
 JsonObject *qtest_qmp_eventwait_ref(QTestState *s, const char *event)
 {
     JsonObject *ev = take_event(s, event);

@@ -210,6 +210,19 @@ void qtest_qmp_eventwait(QTestState *s, const char *event);
 JsonObject *qtest_qmp_event_ref(QTestState *s, const char *event);
 
 /**
+ * qtest_qmp_event_pop:
+ * @s: an instance
+ *
+ * Takes the oldest queued event, whatever its name: one that came while
+ * qtest_qmp() waited for a reply (send a command first to be sure that
+ * the events sent before it are there).
+ *
+ * Returns: (transfer full) (nullable): the event, or NULL if none is
+ *   queued.
+ */
+JsonObject *qtest_qmp_event_pop(QTestState *s);
+
+/**
  * qtest_hmp:
  * @s: an instance
  * @fmt: printf-style HMP command line

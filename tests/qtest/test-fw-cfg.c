@@ -22,7 +22,8 @@ static JsonObject *qemu_cases;
 /* QEMU's files that qmem has; docs/fw_cfg.md says why not the others. */
 static const char *const qmem_files[] = {
     "etc/acpi/rsdp", "etc/acpi/tables", "etc/boot-fail-wait", "etc/e820",
-    "etc/reserved-memory-end", "etc/table-loader", NULL,
+    "etc/reserved-memory-end", "etc/system-states", "etc/table-loader",
+    NULL,
 };
 
 /* QEMU's tables qmem leaves out: its HPET describes a device qmem lacks. */

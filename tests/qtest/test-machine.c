@@ -201,10 +201,11 @@ static guint64 dimm_addr(QTestState *s, const char *id)
 
 /*
  * A hot-plugged DIMM is guest memory (qtest reads back what it wrote);
- * after device_del its range reads as unassigned, its backend may go, and
- * the hole is reused.
+ * after device_del (on pc, once the guest ejected it through ACPI) its
+ * range reads as unassigned, its backend may go, and the hole is reused.
  */
-static void hotplug_dimm_on(const char *machine, guint64 first_addr)
+static void hotplug_dimm_on(const char *machine, guint64 first_addr,
+                            gboolean acpi)
 {
     QTestState *s = qtest_initf(
         "-M %s -m 128M,slots=4,maxmem=4G -qtest "
@@ -236,6 +237,13 @@ static void hotplug_dimm_on(const char *machine, guint64 first_addr)
 
     qtest_qmp_assert_success(s, "{'execute': 'device_del', 'arguments': "
                              "{'id': 'd0'}}");
+    if (acpi) {
+        /* Still there until the guest's _EJ0 ejects slot 0. */
+        g_assert_cmphex(qtest_readq(s, addr), ==, 0x0123456789abcdefULL);
+        g_assert_null(qtest_qmp_event_ref(s, "DEVICE_DELETED"));
+        qtest_outl(s, 0x0a00, 0);
+        qtest_outb(s, 0x0a14, 8);
+    }
     event = qtest_qmp_eventwait_ref(s, "DEVICE_DELETED");
     g_assert_cmpstr(json_object_get_string_member(
                         json_object_get_object_member(event, "data"),
@@ -325,12 +333,12 @@ static void test_unassigned(gconstpointer data)
 
 static void test_hotplug_pc(void)
 {
-    hotplug_dimm_on("pc", 4 * GiB);
+    hotplug_dimm_on("pc", 4 * GiB, TRUE);
 }
 
 static void test_hotplug_custom_machine(void)
 {
-    hotplug_dimm_on("test", 1ULL << 40);
+    hotplug_dimm_on("test", 1ULL << 40, FALSE);
 }
 
 int main(int argc, char **argv)

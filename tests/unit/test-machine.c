@@ -196,6 +196,54 @@ QmemDevice *hotplug_device(MachineFixture *f, const char *text)
     return must_add_device(f, text, TRUE);
 }
 
+void guest_io_write(MachineFixture *f, guint16 port, guint32 value,
+                    guint size)
+{
+    guint8 buf[4];
+
+    for (guint i = 0; i < size; i++) {
+        buf[i] = value >> (8 * i);
+    }
+    qmem_address_space_rw(qmem_machine_get_io_address_space(f->machine),
+                          port, buf, size, TRUE);
+}
+
+guint32 guest_io_read(MachineFixture *f, guint16 port, guint size)
+{
+    guint8 buf[4] = { 0 };
+    guint32 value = 0;
+
+    qmem_address_space_rw(qmem_machine_get_io_address_space(f->machine),
+                          port, buf, size, FALSE);
+    for (guint i = 0; i < size; i++) {
+        value |= (guint32)buf[i] << (8 * i);
+    }
+    return value;
+}
+
+/* The memory hotplug block (hw/acpi/memory_hotplug.h) */
+#define MEMHP_SELECTOR 0x0a00
+#define MEMHP_FLAGS 0x0a14
+#define MEMHP_EJECT 8
+
+void del_device(MachineFixture *f, const char *id)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
+    QmemObject *dev;
+    gint slot;
+
+    g_assert_true(qmem_device_del(id, &error));
+    g_assert_no_error(error);
+    dev = qmem_object_resolve_path(path, G_TYPE_NONE, NULL);
+    if (dev) {
+        g_object_get(dev, "slot", &slot, NULL);
+        guest_io_write(f, MEMHP_SELECTOR, slot, 4);
+        guest_io_write(f, MEMHP_FLAGS, MEMHP_EJECT, 1);
+        g_assert_null(qmem_object_resolve_path(path, G_TYPE_NONE, NULL));
+    }
+}
+
 /* -machine, -m, -smp and the memory options, as qmem-run applies them. */
 static gboolean create_machine(MachineFixture *f, const MachineConfig *c,
                                GError **error)

@@ -218,4 +218,30 @@ QmemDevice *add_device(MachineFixture *f, const char *text);
 /* try_device() as device_add, which must succeed. */
 QmemDevice *hotplug_device(MachineFixture *f, const char *text);
 
+/**
+ * guest_io_write:
+ * @f: the fixture
+ * @port: an I/O port
+ * @value: what a vCPU's out writes, @size bytes of it (1, 2 or 4)
+ *
+ * An out instruction, into the machine's I/O address space.
+ */
+void guest_io_write(MachineFixture *f, guint16 port, guint32 value,
+                    guint size);
+
+/* An in instruction of @size bytes: what it reads. */
+guint32 guest_io_read(MachineFixture *f, guint16 port, guint size);
+
+/**
+ * del_device:
+ * @f: the fixture
+ * @id: a device's id
+ *
+ * device_del as a guest completes it: qmem_device_del(), which must
+ * succeed, then for a DIMM on a machine with ACPI memory hotplug (pc,
+ * q35) what the guest's _EJ0 does: select its slot and write the eject
+ * bit (docs/acpi.md).  The device must be gone then.
+ */
+void del_device(MachineFixture *f, const char *id);
+
 #endif

@@ -318,14 +318,6 @@ typedef MachineFixture Fixture;
 /* -accel qtest with its memslots limited to N */
 #define QTEST_MEMSLOTS(n) "qtest," QMEM_QTEST_ACCEL_PROP_MEMSLOTS "=" #n
 
-static void del_device(const char *id)
-{
-    g_autoptr(GError) error = NULL;
-
-    g_assert_true(qmem_device_del(id, &error));
-    g_assert_no_error(error);
-}
-
 static guint64 get_u64(gpointer obj, const char *name)
 {
     guint64 v;
@@ -578,7 +570,7 @@ static void test_first_fit(Fixture *f, gconstpointer data)
     g_assert_cmpint(get_slot(d[2]), ==, 2);
 
     /* The hole d1 leaves and its slot are used again, lowest first. */
-    del_device("d1");
+    del_device(f, "d1");
     g_assert_null(mapped_at(f, 5 * GiB));
     d[3] = hotplug_device(f, "pc-dimm,id=d3,memdev=m3");
     g_assert_cmphex(get_u64(d[3], "addr"), ==, 5 * GiB);
@@ -597,7 +589,7 @@ static void test_first_fit(Fixture *f, gconstpointer data)
                                  &error));
         assert_error(error, "no free slots available");
     }
-    del_device("d3");
+    del_device(f, "d3");
     d[5] = hotplug_device(f, "pc-dimm,id=d5,memdev=m5");
     g_assert_cmphex(get_u64(d[5], "addr"), ==, 5 * GiB);
     g_assert_cmpint(get_slot(d[5]), ==, 1);
@@ -683,7 +675,7 @@ static void test_plug_unplug(Fixture *f, gconstpointer data)
     assert_error(error, "object 'm0' is in use, can not be deleted");
     g_clear_error(&error);
 
-    del_device("d0");
+    del_device(f, "d0");
     g_assert_null(mapped_at(f, 4 * GiB));
     g_assert_cmpuint(dms->used_region_size, ==, 0);
     g_assert_cmpuint(dms->dimm_size, ==, 0);
@@ -752,7 +744,7 @@ static void test_memslots_decide(Fixture *f, gconstpointer data)
     g_assert_cmpuint(dms->required_memslots, ==, 256);
     g_assert_cmpuint(dms->memslot_auto_decision_active, ==, 3);
 
-    del_device("t1");
+    del_device(f, "t1");
     g_assert_cmpuint(dms->required_memslots, ==, 192);
     g_assert_cmpuint(dms->used_memslots, ==, 2);
     g_assert_cmpuint(dms->memslot_auto_decision_active, ==, 2);
@@ -833,7 +825,7 @@ static void test_memslots_warning(Fixture *f, gconstpointer data)
     g_assert_cmpuint(dms->required_memslots, ==, 0);
     g_assert_cmpuint(qmem_memory_devices_get_reserved_memslots(f->machine),
                      ==, 0);
-    del_device("t0");
+    del_device(f, "t0");
     g_assert_cmpuint(dms->used_memslots, ==, 0);
 }
 
@@ -849,8 +841,8 @@ static void test_device_hooks(Fixture *f, gconstpointer data)
 
     add_device(f, "x-test-md,id=t0");
     add_device(f, "x-test-md,id=e0,empty=on");
-    del_device("t0");
-    del_device("e0");
+    del_device(f, "t0");
+    del_device(f, "e0");
     g_assert_cmpstr(hooks->str, ==,
                     "t0 pre_plug addr=0x0\n"
                     "t0 plug addr=0x100000000 mapped\n"
@@ -908,7 +900,7 @@ static void test_empty_device(Fixture *f, gconstpointer data)
     g_assert_cmpuint(qmem_memory_devices_get_plugged_size(), ==, 0);
     g_assert_cmpuint(qmem_memory_devices_get_reserved_memslots(f->machine),
                      ==, 0);
-    del_device("t0");
+    del_device(f, "t0");
 }
 
 static void test_empty_device_skipped(Fixture *f, gconstpointer data)
@@ -1279,13 +1271,17 @@ static void test_qmp(Fixture *f, gconstpointer data)
                  "at the end of line\\r\\nTry \\\"help info "
                  "memory_size_summary\\\" for more information\\r\\n\"}");
 
-    /* DEVICE_DELETED comes before the reply. */
-    qmp_test_send(&q, "{\"execute\": \"device_del\", \"arguments\": "
-                  "{\"id\": \"d0\"}}");
+    /* device_del asks the guest; the DIMM goes when it ejects slot 0. */
+    qmp_test_cmd(&q, "{\"execute\": \"device_del\", \"arguments\": "
+                     "{\"id\": \"d0\"}}", "{\"return\": {}}");
+    qmp_test_cmd(&q, "{\"execute\": \"query-memory-size-summary\"}",
+                 "{\"return\": {\"base-memory\": 1073741824, "
+                 "\"plugged-memory\": 1610612736}}");
+    guest_io_write(f, 0x0a00, 0, 4);
+    guest_io_write(f, 0x0a14, 8, 1);
     qmp_test_expect_event(&q, "\"event\": \"DEVICE_DELETED\", \"data\": "
                           "{\"device\": \"d0\", \"path\": "
                           "\"/machine/peripheral/d0\"}}");
-    qmp_test_expect(&q, "{\"return\": {}}");
     qmp_test_cmd(&q, "{\"execute\": \"query-memory-size-summary\"}",
                  "{\"return\": {\"base-memory\": 1073741824, "
                  "\"plugged-memory\": 536870912}}");

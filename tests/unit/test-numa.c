@@ -449,7 +449,7 @@ static void test_address_map_pc(void)
     assert_node(f.machine, 5 * GiB, 1);
     assert_node(f.machine, 5 * GiB + 512 * MiB - 1, 1);
     assert_node(f.machine, 5 * GiB + 512 * MiB, -1);
-    g_assert_true(qmem_device_del("dimm0", NULL));
+    del_device(&f, "dimm0");
     assert_ranges(f.machine, 1, node1, G_N_ELEMENTS(node1));
     assert_node(f.machine, 5 * GiB, -1);
     machine_fixture_teardown(&f, NULL);

@@ -11,6 +11,7 @@
 #include "hw/mem/memory-device.h"
 #include "hw/pci/pci.h"
 #include "hw/virtio/virtio-mem.h"
+#include "hw/virtio/virtio-pci.h"
 #include "monitor/qmp.h"
 #include "qobject/json.h"
 #include "qom/property.h"
@@ -99,6 +100,7 @@ static void test_pci_type(void)
 
     g_assert_true(type != G_TYPE_INVALID);
     g_assert_true(g_type_is_a(type, QMEM_TYPE_PCI_DEVICE));
+    g_assert_true(g_type_is_a(type, QMEM_TYPE_VIRTIO_PCI_PROXY));
     g_assert_true(g_type_is_a(type, QMEM_TYPE_MEMORY_DEVICE));
     g_assert_true(qmem_device_print_help("virtio-mem-pci", out));
     /* QEMU 10.2's lines for the properties qmem has. */
@@ -107,7 +109,10 @@ static void test_pci_type(void)
         "  addr=<int32>           - Slot and optional function number, "
         "example: 06.0 or 06 (default: -1)\n"
         "  block-size=<size>\n"
+        "  disable-legacy=<OnOffAuto> - on/off/auto (default: \"auto\")\n"
+        "  disable-modern=<bool>  -  (default: false)\n"
         "  dynamic-memslots=<bool> -  (default: false)\n"
+        "  ioeventfd=<bool>       - on/off (default: true)\n"
         "  memaddr=<uint64>       -  (default: 0)\n"
         "  memdev=<link<memory-backend>>\n"
         "  multifunction=<bool>   - on/off (default: false)\n"
@@ -116,7 +121,8 @@ static void test_pci_type(void)
         "  requested-size=<size>\n"
         "  size=<size>\n"
         "  unplugged-inaccessible=<OnOffAuto> - on/off/auto (default: "
-        "\"on\")\n");
+        "\"on\")\n"
+        "  vectors=<uint32>       -  (default: 4294967295)\n");
     g_string_truncate(out, 0);
     g_assert_true(qmem_device_print_help(NULL, out));
     g_assert_nonnull(strstr(out->str, "name \"virtio-mem-pci\"\n"));
@@ -170,15 +176,7 @@ static void test_pci_properties(PciFixture *f, gconstpointer data)
     g_assert_null(try_device(&f->base, "virtio-mem-pci,size=1G", TRUE, &error));
     assert_error(error, "Property 'virtio-mem.size' is not writable");
     g_clear_error(&error);
-    /* Stored and never acted on: they come with the transport, migration. */
-    g_assert_null(
-        try_device(&f->base, "virtio-mem-pci,vectors=2", TRUE, &error));
-    assert_error(error, "Property 'virtio-mem-pci.vectors' not found");
-    g_clear_error(&error);
-    g_assert_null(
-        try_device(&f->base, "virtio-mem-pci,ioeventfd=on", TRUE, &error));
-    assert_error(error, "Property 'virtio-mem-pci.ioeventfd' not found");
-    g_clear_error(&error);
+    /* It comes with migration. */
     g_assert_null(try_device(&f->base, "virtio-mem-pci,x-early-migration=on",
                              TRUE, &error));
     assert_error(error, "Property 'virtio-mem-pci.x-early-migration' not "
@@ -319,7 +317,8 @@ static void test_pci_child(PciFixture *f, gconstpointer data)
                                   "\"size\"}"));
     g_assert_nonnull(strstr(list, "{\"name\": \"unplugged-inaccessible\", "
                                   "\"type\": \"OnOffAuto\"}"));
-    g_assert_null(strstr(list, "vectors"));
+    g_assert_nonnull(strstr(list, "{\"name\": \"vectors\", \"type\": "
+                                  "\"uint32\"}"));
 
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
         g_autofree char *via_proxy = qom_get(dev, names[i]);
@@ -703,7 +702,10 @@ static void test_pci_compat(PciFixture *f, gconstpointer data)
     g_autofree char *device = g_strdup_printf(
         "virtio-mem-pci,id=vm,memdev=m0%s", c->device);
     g_autofree char *expected = g_strdup_printf("\"%s\"", c->resolved);
-    guint64 features = QMEM_VIRTIO_DEFAULT_FEATURES | F_ACPI_PXM;
+    /* virtio-pci offers VERSION_1 (and, legacy only, BAD_FEATURE). */
+    guint64 features = QMEM_VIRTIO_DEFAULT_FEATURES | F_ACPI_PXM |
+                       QMEM_VIRTIO_BIT(QMEM_VIRTIO_F_VERSION_1) |
+                       QMEM_VIRTIO_BIT(QMEM_VIRTIO_F_BAD_FEATURE);
     QmemDevice *dev;
 
     add_object(&f->base, c->backend);
@@ -713,8 +715,8 @@ static void test_pci_compat(PciFixture *f, gconstpointer data)
         features |= F_UNPLUGGED_INACCESSIBLE;
     }
 
-    g_assert_cmpuint(device_features(qmem_virtio_mem_from_device(dev)), ==,
-                     features);
+    g_assert_cmphex(qmem_virtio_get_host_features(QMEM_VIRTIO_DEVICE(
+                        qmem_virtio_mem_from_device(dev))), ==, features);
     f->base.expect_printed = c->printed;
 }
 

@@ -86,7 +86,11 @@ typedef struct {
  *   calls qmem_memory_device_pre_plug() from its own hook.
  * @device_plug: after @dev is realized; cannot fail.  Optional
  *   (qmem_memory_device_machine_plug()).
- * @device_unplug_request: may @dev go?  Optional: default lets it.
+ * @device_unplug_request: device_del of @dev: QEMU's hotplug handler
+ *   unplug_request.  Either completes the unplug now (qmem_device_unplug())
+ *   or arranges for it to complete later (pc: when the guest ejects a DIMM
+ *   through ACPI), or fails and leaves @dev as it was.  Optional: without
+ *   it device_del completes the unplug at once.
  * @device_unplug: takes @dev out (the reverse of @device_plug), before it
  *   is unrealized.  Cannot fail.  Optional
  *   (qmem_memory_device_machine_unplug()).

@@ -126,11 +126,26 @@ gboolean qmem_device_realize(QmemDevice *dev, QmemBus *bus, GError **error);
  *
  * QEMU's qmp_device_del(): a device on a bus without hotplug ("Bus '%s'
  * does not support hotplugging") or of a class that is not hot-pluggable
- * is refused, else the machine is asked to unplug it.  qmem's guests have
- * no ACPI hotplug, so an accepted request completes at once: the device is
- * unplugged, unrealized and removed, and DEVICE_DELETED is sent.
+ * is refused, else the machine is asked to unplug it.  With a
+ * device_unplug_request hook the machine decides when the unplug
+ * completes (pc and q35: a DIMM goes when the guest ejects it through
+ * ACPI); without one it completes at once (qmem_device_unplug()).
+ *
+ * Returns: whether the request was accepted; the device may still be
+ *   there.
  */
 gboolean qmem_device_del(const char *id, GError **error);
+
+/**
+ * qmem_device_unplug:
+ * @dev: a realized device
+ *
+ * Completes an unplug: QEMU's hotplug_handler_unplug() and
+ * object_unparent().  The machine's device_unplug hook takes the device
+ * out, it is unrealized and removed from the tree, and DEVICE_DELETED is
+ * sent.  @dev may be gone when this returns.
+ */
+void qmem_device_unplug(QmemDevice *dev);
 
 /**
  * qmem_device_unplug_all:

@@ -109,6 +109,11 @@ G_DECLARE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM,
  * @unplug: the reverse of @plug.  Optional.  Called first by
  *   qmem_memory_device_unplug(), while the region is still mapped; not for
  *   an empty device.  Cannot fail.
+ * @get_slot: the memory slot (-m slots=) the device holds, which a
+ *   machine's ACPI memory hotplug announces it in (pc-dimm's "slot").
+ *   Optional: a device without it holds no slot (virtio-mem-pci), and a
+ *   machine plugs and unplugs it without ACPI memory hotplug.  Before
+ *   pre_plug it may answer -1 (not chosen yet).  May not fail.
  */
 struct _QmemMemoryDeviceInterface {
     GTypeInterface parent_iface;
@@ -130,6 +135,7 @@ struct _QmemMemoryDeviceInterface {
                          GError **error);
     void (*plug)(QmemMemoryDevice *md, QmemMachine *machine);
     void (*unplug)(QmemMemoryDevice *md, QmemMachine *machine);
+    int (*get_slot)(QmemMemoryDevice *md);
 };
 
 /**
@@ -251,6 +257,15 @@ guint64 qmem_memory_device_get_plugged_size(QmemMemoryDevice *md);
  * Returns: whether @md has a node.
  */
 gboolean qmem_memory_device_get_node(QmemMemoryDevice *md, guint *node);
+
+/**
+ * qmem_memory_device_get_slot:
+ * @slot: (out): the slot @md holds (get_slot); -1 for a device that holds
+ *   none, or whose pre_plug has not picked one yet
+ *
+ * Returns: whether @md is a device that holds a slot (a DIMM).
+ */
+gboolean qmem_memory_device_get_slot(QmemMemoryDevice *md, int *slot);
 
 /**
  * qmem_memory_devices_list:

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ACPI memory hotplug on pc and q35 as a guest drives it, against QEMU. */
+
+/*
+ * The reference is tests/qemu-ref/qemu-7.2.json (tests/qemu-ref/
+ * capture.py):
+ *
+ * - the "script" of a case is what a guest's ACPI driver and a management
+ *   tool do (port accesses to the memory hotplug block and GPE0, guest
+ *   memory, device_add, device_del, the eject, object-del, _OST), each
+ *   with what QEMU 7.2 answered and the events it sent; qmem-run replays
+ *   it and must answer the same, value for value and message for message;
+ * - the DSDT of every case: qmem's \_SB.PCI0 device, its _GPE scope and
+ *   the memory hotplug AML (Device \_SB.PCI0.MHPD, Device \_SB.MHPC and
+ *   Method \_GPE._E03) must be QEMU's bytes;
+ * - iasl (acpica-tools) must disassemble qmem's DSDT and compile the
+ *   result again without errors.
+ */
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include "fw-cfg-guest.h"
+#include "libqtest.h"
+
+static JsonObject *qemu_cases;
+
+static JsonObject *qemu_case(const char *name)
+{
+    return json_object_get_object_member(qemu_cases, name);
+}
+
+static char *case_args(JsonObject *c)
+{
+    JsonArray *args = json_object_get_array_member(c, "args");
+    GString *s = g_string_new(NULL);
+
+    for (guint i = 0; i < json_array_get_length(args); i++) {
+        g_string_append_printf(s, "%s ", json_array_get_string_element(args,
+                                                                       i));
+    }
+    g_string_append(s, "-qtest");
+    return g_string_free(s, FALSE);
+}
+
+static char *node_text(JsonNode *node)
+{
+    g_autoptr(JsonGenerator) gen = json_generator_new();
+
+    json_generator_set_root(gen, node);
+    return json_generator_to_data(gen, NULL);
+}
+
+static void assert_json_equal(JsonNode *mine, JsonNode *theirs)
+{
+    if (!json_node_equal(mine, theirs)) {
+        g_autofree char *a = node_text(mine);
+        g_autofree char *b = node_text(theirs);
+
+        g_error("qmem answered %s, QEMU %s", a, b);
+    }
+}
+
+/* A qtest line: "OK" where QEMU's value is null, else "OK VALUE". */
+static void replay_qtest(QTestState *s, const char *cmd, JsonNode *theirs)
+{
+    g_autofree char *reply = qtest_raw_command(s, "%s", cmd);
+
+    g_test_message("%s -> %s", cmd, reply);
+    if (JSON_NODE_HOLDS_NULL(theirs)) {
+        g_assert_cmpstr(reply, ==, "OK");
+        return;
+    }
+    g_assert_true(g_str_has_prefix(reply, "OK 0x"));
+    g_assert_cmphex(g_ascii_strtoull(reply + 3, NULL, 16), ==,
+                    (guint64)json_node_get_int(theirs));
+}
+
+/* A QMP command: its "return" or "error" member. */
+static void replay_qmp(QTestState *s, JsonObject *cmd, JsonNode *theirs)
+{
+    g_autoptr(JsonNode) node = json_node_init_object(json_node_alloc(), cmd);
+    g_autofree char *text = node_text(node);
+    g_autoptr(JsonObject) reply = qtest_qmp(s, "%s", text);
+    g_autoptr(JsonObject) result = json_object_new();
+    g_autoptr(JsonNode) mine = NULL;
+
+    g_test_message("%s", text);
+    if (json_object_has_member(reply, "return")) {
+        json_object_set_member(result, "return", json_object_dup_member(
+                                   reply, "return"));
+    } else {
+        json_object_set_member(result, "error", json_object_dup_member(
+                                   reply, "error"));
+    }
+    mine = json_node_init_object(json_node_alloc(), result);
+    assert_json_equal(mine, theirs);
+}
+
+/* The events since the last time, without their timestamps. */
+static void replay_events(QTestState *s, JsonNode *theirs)
+{
+    g_autoptr(JsonArray) events = json_array_new();
+    g_autoptr(JsonNode) mine = NULL;
+    JsonObject *ev;
+
+    /* A reply comes after every event sent before the command. */
+    json_object_unref(qtest_qmp(s, "{'execute': 'query-version'}"));
+
+    while ((ev = qtest_qmp_event_pop(s))) {
+        json_object_remove_member(ev, "timestamp");
+        json_array_add_object_element(events, ev);
+    }
+    mine = json_node_init_array(json_node_alloc(), events);
+    assert_json_equal(mine, theirs);
+}
+
+static void test_script(gconstpointer data)
+{
+    JsonObject *ref = qemu_case(data);
+    JsonArray *script = json_object_get_array_member(ref, "script");
+    g_autofree char *args = case_args(ref);
+    QTestState *s = qtest_init(args);
+
+    for (guint i = 0; i < json_array_get_length(script); i++) {
+        JsonArray *step = json_array_get_array_element(script, i);
+        JsonNode *what = json_array_get_element(step, 0);
+        JsonNode *theirs = json_array_get_element(step, 1);
+
+        if (JSON_NODE_HOLDS_VALUE(what)) {
+            replay_qtest(s, json_node_get_string(what), theirs);
+        } else if (json_object_has_member(json_node_get_object(what),
+                                          "events")) {
+            replay_events(s, theirs);
+        } else {
+            replay_qmp(s, json_node_get_object(what), theirs);
+        }
+    }
+    qtest_quit(s);
+}
+
+/* AML: terms by their package lengths (ACPI 20.2.4) */
+
+static gsize pkg_length(const guint8 *p, gsize *len)
+{
+    gsize n = p[0] >> 6;
+
+    if (!n) {
+        *len = p[0] & 0x3f;
+        return 1;
+    }
+    *len = p[0] & 0x0f;
+    for (gsize i = 0; i < n; i++) {
+        *len |= (gsize)p[1 + i] << (4 + 8 * i);
+    }
+    return n + 1;
+}
+
+/* The end of the term at @off: [ExtOpPrefix] Op PkgLength ... */
+static gsize term_end(const guint8 *aml, gsize off)
+{
+    gsize len;
+
+    if (aml[off] == 0x5b) {
+        off++;
+    }
+    pkg_length(aml + off + 1, &len);
+    return off + 1 + len;
+}
+
+/*
+ * The first term with opcode @op (1 or 2 bytes) whose name string is
+ * @name, as bytes of @aml from @start; -1 if there is none.
+ */
+static gssize find_term(GBytes *aml, gsize start, const char *op,
+                        const char *name, gsize name_len)
+{
+    gsize size;
+    const guint8 *p = g_bytes_get_data(aml, &size);
+    gsize op_len = strlen(op);
+
+    for (gsize off = start; off + op_len + 1 + name_len < size; off++) {
+        gsize len, n;
+
+        if (memcmp(p + off, op, op_len)) {
+            continue;
+        }
+        n = pkg_length(p + off + op_len, &len);
+        if (off + op_len + n + name_len <= size &&
+            !memcmp(p + off + op_len + n, name, name_len)) {
+            return off;
+        }
+    }
+    return -1;
+}
+
+/* @count terms from the one found, as hex; %NULL when none was found. */
+static char *terms(GBytes *aml, const char *op, const char *name,
+                   gsize name_len, guint count)
+{
+    const guint8 *p = g_bytes_get_data(aml, NULL);
+    gssize start = find_term(aml, 36, op, name, name_len);
+    gsize end;
+    GString *hex;
+
+    if (start < 0) {
+        return NULL;
+    }
+    end = start;
+    for (guint i = 0; i < count; i++) {
+        end = term_end(p, end);
+    }
+    g_assert_cmpuint(end, <=, g_bytes_get_size(aml));
+    hex = g_string_new(NULL);
+    for (gsize i = start; i < end; i++) {
+        g_string_append_printf(hex, "%02x", p[i]);
+    }
+    return g_string_free(hex, FALSE);
+}
+
+static GBytes *unhex(const char *text)
+{
+    gsize len = strlen(text) / 2;
+    guint8 *data = g_malloc(len);
+
+    for (gsize i = 0; i < len; i++) {
+        char byte[3] = { text[2 * i], text[2 * i + 1], 0 };
+
+        data[i] = g_ascii_strtoull(byte, NULL, 16);
+    }
+    return g_bytes_new_take(data, len);
+}
+
+/* qmem's DSDT, as a guest driver reads it from "etc/acpi/tables". */
+static GBytes *qmem_dsdt(QTestState *s)
+{
+    g_autoptr(GBytes) tables = NULL;
+    const guint8 *p;
+    gsize len, off = 0;
+    guint16 select;
+    guint32 size;
+
+    g_assert_true(qfw_cfg_find_file(s, "etc/acpi/tables", &select, &size));
+    tables = qfw_cfg_dma_get(s, select, size);
+    p = g_bytes_get_data(tables, &len);
+    while (off + 8 <= len) {
+        guint32 tlen = p[off + 4] | p[off + 5] << 8 | p[off + 6] << 16 |
+                       (guint32)p[off + 7] << 24;
+
+        g_assert_cmpuint(tlen, >=, 36);
+        if (!memcmp(p + off, "DSDT", 4)) {
+            return g_bytes_new_from_bytes(tables, off, tlen);
+        }
+        off += tlen;
+    }
+    g_assert_not_reached();
+}
+
+#define MHPD_NAME "\\/\x03_SB_PCI0MHPD"
+
+static void test_dsdt(gconstpointer data)
+{
+    static const struct {
+        const char *what;
+        const char *op;
+        const char *name;
+        gsize name_len;
+        guint count;
+    } parts[] = {
+        { "Device (PCI0)", "\x5b\x82", "PCI0", 4, 1 },
+        { "Scope (_GPE)", "\x10", "_GPE", 4, 1 },
+        { "memory hotplug", "\x5b\x82", MHPD_NAME, sizeof(MHPD_NAME) - 1,
+          3 },
+    };
+    JsonObject *ref = qemu_case(data);
+    JsonObject *tables = json_object_get_object_member(
+        json_object_get_object_member(ref, "acpi"), "tables");
+    g_autoptr(GBytes) theirs = unhex(json_object_get_string_member(tables,
+                                                                   "DSDT"));
+    g_autofree char *args = case_args(ref);
+    QTestState *s = qtest_init(args);
+    g_autoptr(GBytes) mine = qmem_dsdt(s);
+    g_autofree char *pci0 = NULL;
+
+    for (gsize i = 0; i < G_N_ELEMENTS(parts); i++) {
+        g_autofree char *a = terms(mine, parts[i].op, parts[i].name,
+                                   parts[i].name_len, parts[i].count);
+        g_autofree char *b = terms(theirs, parts[i].op, parts[i].name,
+                                   parts[i].name_len, parts[i].count);
+
+        g_test_message("%s", parts[i].what);
+        g_assert_cmpstr(a, ==, b);
+    }
+    /* Every case has the root bridge; memhp-* have the slots. */
+    pci0 = terms(mine, "\x5b\x82", "PCI0", 4, 1);
+    g_assert_nonnull(pci0);
+    qtest_quit(s);
+}
+
+/* Runs @argv in @dir; its output is returned, not printed (TAP). */
+static gboolean run(const char *dir, const char *const *argv, char **out)
+{
+    g_autoptr(GError) error = NULL;
+    int status;
+
+    g_assert_true(g_spawn_sync(dir, (char **)argv, NULL,
+                               G_SPAWN_SEARCH_PATH |
+                               G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, out, NULL, &status, &error));
+    g_assert_no_error(error);
+    return g_spawn_check_wait_status(status, NULL);
+}
+
+static void remove_dir(const char *path)
+{
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *file = g_build_filename(path, name, NULL);
+
+        g_assert_cmpint(g_unlink(file), ==, 0);
+    }
+    g_assert_cmpint(g_rmdir(path), ==, 0);
+}
+
+static void test_iasl(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *iasl = g_find_program_in_path("iasl");
+    g_autofree char *dir = NULL;
+    g_autofree char *aml = NULL;
+    g_autofree char *dsl = NULL;
+    g_autofree char *text = NULL;
+    g_autofree char *out = NULL;
+    g_autofree char *args = NULL;
+    g_autoptr(GBytes) dsdt = NULL;
+    QTestState *s;
+
+    if (!iasl) {
+        g_test_skip("iasl is not installed (Debian's acpica-tools)");
+        return;
+    }
+    args = case_args(qemu_case("memhp-q35"));
+    s = qtest_init(args);
+    dsdt = qmem_dsdt(s);
+    qtest_quit(s);
+
+    dir = g_dir_make_tmp("qmem-iasl-XXXXXX", &error);
+    g_assert_no_error(error);
+    aml = g_build_filename(dir, "dsdt.aml", NULL);
+    dsl = g_build_filename(dir, "dsdt.dsl", NULL);
+    g_assert_true(g_file_set_contents(aml, g_bytes_get_data(dsdt, NULL),
+                                      g_bytes_get_size(dsdt), &error));
+    g_assert_true(run(dir, (const char *const[]){ iasl, "-d", "dsdt.aml",
+                                                  NULL }, &out));
+    g_clear_pointer(&out, g_free);
+    g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
+    g_assert_nonnull(strstr(text, "Device (\\_SB.MHPC)"));
+    g_assert_nonnull(strstr(text, "Device (MP02)"));
+    g_assert_nonnull(strstr(text, "Method (\\_GPE._E03, 0, NotSerialized)"));
+    /* Compiled again, into dsdt.aml: no errors. */
+    g_assert_true(run(dir, (const char *const[]){ iasl, "dsdt.dsl", NULL },
+                      &out));
+    g_assert_nonnull(strstr(out, "Compilation successful. 0 Errors"));
+
+    remove_dir(dir);
+}
+
+static gboolean load_qemu_cases(void)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) error = NULL;
+
+    if (!json_parser_load_from_file(parser, QMEM_QEMU_REF, &error)) {
+        g_printerr("%s: %s\n", QMEM_QEMU_REF, error->message);
+        return FALSE;
+    }
+    qemu_cases = json_object_ref(json_object_get_object_member(
+        json_node_get_object(json_parser_get_root(parser)), "cases"));
+    return TRUE;
+}
+
+int main(int argc, char **argv)
+{
+    g_autoptr(GList) names = NULL;
+    int ret;
+
+    g_test_init(&argc, &argv, NULL);
+    if (!load_qemu_cases()) {
+        return 1;
+    }
+    names = json_object_get_members(qemu_cases);
+    for (GList *n = names; n; n = n->next) {
+        JsonObject *c = qemu_case(n->data);
+        g_autofree char *path = NULL;
+
+        if (json_object_has_member(c, "script")) {
+            path = g_strdup_printf("/hw/acpi/memory_hotplug/qemu/%s/script",
+                                   (const char *)n->data);
+            g_test_add_data_func(path, n->data, test_script);
+            g_clear_pointer(&path, g_free);
+        }
+        if (json_object_has_member(c, "acpi")) {
+            path = g_strdup_printf("/hw/acpi/memory_hotplug/qemu/%s/dsdt",
+                                   (const char *)n->data);
+            g_test_add_data_func(path, n->data, test_dsdt);
+        }
+    }
+    g_test_add_func("/hw/acpi/memory_hotplug/dsdt/iasl", test_iasl);
+    ret = g_test_run();
+    json_object_unref(qemu_cases);
+    return ret;
+}
