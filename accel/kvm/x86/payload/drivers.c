@@ -30,6 +30,8 @@ static const Driver *const drivers[] = {
     &fw_cfg_driver,
     &acpi_driver,
     &pci_driver,
+    &virtio_mem_driver,
+    &memory_hotplug_driver,
 };
 
 void drivers_init(void)
