@@ -119,6 +119,9 @@
  * MMIO) at start, data[] holding what is written or what was read, in
  * order.  Port I/O uses one IN/OUT, or REP INS/OUTS at one port when
  * count > 1; MMIO accesses go to start, start + size, ...
+ *
+ * no_drivers: the VMM sets it before the payload starts
+ * ("x-guest-drivers" off): the payload then runs no driver.
  */
 struct qmem_kvm_x86_mailbox {
     uint64_t op;
@@ -133,6 +136,7 @@ struct qmem_kvm_x86_mailbox {
     uint64_t map_start;
     uint64_t map_size;
     uint64_t map_done;
+    uint64_t no_drivers;        /* set by the VMM at (re)start */
     uint8_t data[QMEM_KVM_X86_MB_DATA_MAX];
 };
 #endif
