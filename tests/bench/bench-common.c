@@ -43,6 +43,18 @@ void bench_keep_best(BenchResult *best, BenchResult r)
     }
 }
 
+guint64 bench_mem_available(void)
+{
+    g_autofree char *text = NULL;
+    const char *p;
+
+    if (!g_file_get_contents("/proc/meminfo", &text, NULL, NULL)
+        || !(p = strstr(text, "MemAvailable:"))) {
+        return 0;
+    }
+    return g_ascii_strtoull(p + strlen("MemAvailable:"), NULL, 10) * 1024;
+}
+
 char *bench_cpu_model(void)
 {
     g_autofree char *text = NULL;
@@ -208,6 +220,178 @@ char *bench_vmm_read_line(BenchVmm *v, double deadline, double *when)
     }
 }
 
+#define GREETING_TIMEOUT_S 60.0
+#define REPLY_TIMEOUT_S 30.0
+
+gboolean bench_vmm_wait_greeting(BenchVmm *v, double *first_byte,
+                                 char **failure)
+{
+    g_autofree char *line = NULL;
+    const char *p;
+    double when;
+
+    line = bench_vmm_read_line(v, bench_now() + GREETING_TIMEOUT_S, &when);
+    if (!line) {
+        *failure = bench_vmm_failure(v, "no QMP greeting");
+        return FALSE;
+    }
+    for (p = line; *p == ' '; p++) {
+        continue;
+    }
+    if (!g_str_has_prefix(p, "{\"QMP\"")) {
+        *failure = g_strdup_printf("not a QMP greeting: %s", line);
+        return FALSE;
+    }
+    *first_byte = v->first_byte;
+    return TRUE;
+}
+
+static gboolean vmm_write(BenchVmm *v, const char *what, const char *cmd,
+                          char **failure)
+{
+    g_autofree char *text = g_strdup_printf("%s\n", cmd);
+    gsize done = 0;
+
+    while (done < strlen(text)) {
+        ssize_t n = write(v->in, text + done, strlen(text) - done);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            g_autofree char *why = g_strdup_printf("%s: stdin closed", what);
+
+            *failure = bench_vmm_failure(v, why);
+            return FALSE;
+        }
+        done += n;
+    }
+    return TRUE;
+}
+
+/* The next QMP message, an object; %NULL with *@failure set if none. */
+static JsonObject *vmm_read_message(BenchVmm *v, const char *what,
+                                    double deadline, double *when,
+                                    char **failure)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autofree char *line = bench_vmm_read_line(v, deadline, when);
+    JsonNode *root;
+
+    if (!line) {
+        g_autofree char *why = g_strdup_printf("%s: no reply", what);
+
+        *failure = bench_vmm_failure(v, why);
+        return NULL;
+    }
+    if (!json_parser_load_from_data(parser, line, -1, NULL)
+        || !(root = json_parser_get_root(parser))
+        || !JSON_NODE_HOLDS_OBJECT(root)) {
+        *failure = g_strdup_printf("not a QMP message: %s", line);
+        return NULL;
+    }
+    return json_object_ref(json_node_get_object(root));
+}
+
+static void vmm_keep_event(BenchVmm *v, JsonObject *event, double when)
+{
+    BenchEvent *e = g_new0(BenchEvent, 1);
+
+    e->event = event;
+    e->when = when;
+    g_queue_push_tail(&v->events, e);
+}
+
+static void bench_event_free(BenchEvent *e)
+{
+    json_object_unref(e->event);
+    g_free(e);
+}
+
+gboolean bench_vmm_command(BenchVmm *v, const char *what, const char *cmd,
+                           double *seconds, JsonNode **ret, char **failure)
+{
+    double deadline = bench_now() + REPLY_TIMEOUT_S;
+    double t0 = bench_now();
+    g_autoptr(JsonObject) reply = NULL;
+    double when;
+
+    if (!vmm_write(v, what, cmd, failure)) {
+        return FALSE;
+    }
+    for (;;) {
+        reply = vmm_read_message(v, what, deadline, &when, failure);
+        if (!reply) {
+            return FALSE;
+        }
+        if (!json_object_has_member(reply, "event")) {
+            break;
+        }
+        vmm_keep_event(v, g_steal_pointer(&reply), when);
+    }
+    if (json_object_has_member(reply, "error")) {
+        JsonObject *e = json_object_get_object_member(reply, "error");
+
+        *failure = g_strdup_printf("%s: %s", what,
+            e ? json_object_get_string_member_with_default(e, "desc", "")
+              : "");
+        return FALSE;
+    }
+    if (!json_object_has_member(reply, "return")) {
+        *failure = g_strdup_printf("%s: not a QMP reply", what);
+        return FALSE;
+    }
+    *seconds = when - t0;
+    if (ret) {
+        *ret = json_node_copy(json_object_get_member(reply, "return"));
+    }
+    return TRUE;
+}
+
+/* The data of @event if it is called @name, else %NULL. */
+static JsonObject *event_data(JsonObject *event, const char *name)
+{
+    JsonObject *data;
+
+    if (g_strcmp0(json_object_get_string_member_with_default(event, "event",
+                                                             NULL),
+                  name)) {
+        return NULL;
+    }
+    data = json_object_get_object_member(event, "data");
+    return data ? json_object_ref(data) : json_object_new();
+}
+
+JsonObject *bench_vmm_wait_event(BenchVmm *v, const char *name,
+                                 double deadline, double *when)
+{
+    BenchEvent *e;
+
+    while ((e = g_queue_pop_head(&v->events))) {
+        JsonObject *data = event_data(e->event, name);
+
+        *when = e->when;
+        bench_event_free(e);
+        if (data) {
+            return data;
+        }
+    }
+    for (;;) {
+        g_autofree char *failure = NULL;
+        g_autoptr(JsonObject) msg =
+            vmm_read_message(v, name, deadline, when, &failure);
+        JsonObject *data;
+
+        if (!msg) {
+            return NULL;
+        }
+        data = event_data(msg, name);
+        if (data) {
+            return data;
+        }
+    }
+}
+
 char *bench_vmm_stderr_line(BenchVmm *v)
 {
     GString *s = g_string_new(NULL);
@@ -278,6 +462,7 @@ void bench_vmm_close(BenchVmm *v)
     if (v->buf) {
         g_string_free(v->buf, TRUE);
     }
+    g_queue_clear_full(&v->events, (GDestroyNotify)bench_event_free);
     memset(v, 0, sizeof(*v));
     v->pid = -1;
     v->in = v->out = v->err = -1;

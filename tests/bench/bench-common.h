@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 /* One measurement: a time, or why there is none. */
 typedef struct {
@@ -23,7 +24,14 @@ typedef struct {
     GString *buf;
     double first_byte; /* when stdout said anything, 0 until then */
     gboolean eof;
+    GQueue events;     /* BenchEvent: events read while waiting for replies */
 } BenchVmm;
+
+/* A QMP event and when its line was complete. */
+typedef struct {
+    JsonObject *event;
+    double when;
+} BenchEvent;
 
 /**
  * bench_now:
@@ -48,6 +56,13 @@ char *bench_first_line(const char *text);
  * Keeps the shortest time; the first failure sticks.
  */
 void bench_keep_best(BenchResult *best, BenchResult r);
+
+/**
+ * bench_mem_available:
+ *
+ * Returns: MemAvailable in /proc/meminfo, in bytes; 0 if unknown.
+ */
+guint64 bench_mem_available(void);
 
 /**
  * bench_cpu_model:
@@ -148,6 +163,50 @@ char *bench_vmm_stderr_line(BenchVmm *v);
  * wrote one, else @what.
  */
 char *bench_vmm_failure(BenchVmm *v, const char *what);
+
+/**
+ * bench_vmm_wait_greeting:
+ * @v: the VMM, just started
+ * @first_byte: (out): when the greeting's first byte came (a greeting is
+ *              the first thing QMP says, so that is when the program was
+ *              ready to talk)
+ * @failure: (out): why there is no greeting
+ *
+ * Returns: whether a QMP greeting came in time.
+ */
+gboolean bench_vmm_wait_greeting(BenchVmm *v, double *first_byte,
+                                 char **failure);
+
+/**
+ * bench_vmm_command:
+ * @v: the VMM
+ * @what: names the command in a failure
+ * @cmd: the command, one line of JSON
+ * @seconds: (out): the time from the write to the complete reply line
+ * @ret: (out) (optional): the reply's "return"
+ * @failure: (out): the error's desc, or why there is no reply
+ *
+ * Sends @cmd and waits for its reply.  Events that come first are kept
+ * for bench_vmm_wait_event().
+ *
+ * Returns: whether the reply was a "return".
+ */
+gboolean bench_vmm_command(BenchVmm *v, const char *what, const char *cmd,
+                           double *seconds, JsonNode **ret, char **failure);
+
+/**
+ * bench_vmm_wait_event:
+ * @v: the VMM
+ * @name: the event's name
+ * @deadline: a bench_now() time
+ * @when: (out): when the event's line was complete
+ *
+ * Returns: (transfer full) (nullable): the data of the next event @name,
+ * kept or new, dropping the others before it; %NULL at end of file or
+ * after @deadline.
+ */
+JsonObject *bench_vmm_wait_event(BenchVmm *v, const char *name,
+                                 double deadline, double *when);
 
 /**
  * bench_vmm_quit:

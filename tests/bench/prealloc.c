@@ -402,18 +402,6 @@ static char *read_sys_line(const char *path)
     return g_strstrip(bench_first_line(text));
 }
 
-static guint64 mem_available(void)
-{
-    g_autofree char *text = NULL;
-    const char *p;
-
-    if (!g_file_get_contents("/proc/meminfo", &text, NULL, NULL)
-        || !(p = strstr(text, "MemAvailable:"))) {
-        return 0;
-    }
-    return g_ascii_strtoull(p + strlen("MemAvailable:"), NULL, 10) * 1024;
-}
-
 static gboolean parse_backends(const char *text, gboolean *wanted)
 {
     g_auto(GStrv) parts = g_strsplit(text, ",", -1);
@@ -518,11 +506,11 @@ int main(int argc, char **argv)
         return 2;
     }
     /* One set at a time, and room for the system beside it. */
-    if (size + (1ULL << 30) > mem_available()) {
+    if (size + (1ULL << 30) > bench_mem_available()) {
         fprintf(stderr,
                 "prealloc: %" PRIu64 " bytes do not fit into the "
                 "available memory (%" PRIu64 " bytes, 1 GiB kept free)\n",
-                size, mem_available());
+                size, bench_mem_available());
         return 1;
     }
 

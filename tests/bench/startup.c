@@ -19,8 +19,6 @@
 #define DIMM_BYTES (128ULL * 1024 * 1024)
 
 /* Nothing here takes more than a fraction of a second when it works. */
-#define GREETING_TIMEOUT_S 60.0
-#define REPLY_TIMEOUT_S 30.0
 #define EXIT_TIMEOUT_S 10.0
 
 /* The device_add windows that are reported, 1-based and inclusive. */
@@ -52,104 +50,6 @@ typedef struct {
 } ProgResults;
 
 static gboolean verbose;
-
-/*
- * Waits for the QMP greeting; *@first_byte is when its first byte came
- * (a greeting is the first thing QMP says, so that is when the program
- * was ready to talk).
- */
-static gboolean vmm_wait_greeting(BenchVmm *v, double *first_byte,
-                                  char **failure)
-{
-    g_autofree char *line = NULL;
-    const char *p;
-    double when;
-
-    line = bench_vmm_read_line(v, bench_now() + GREETING_TIMEOUT_S, &when);
-    if (!line) {
-        *failure = bench_vmm_failure(v, "no QMP greeting");
-        return FALSE;
-    }
-    for (p = line; *p == ' '; p++) {
-        continue;
-    }
-    if (!g_str_has_prefix(p, "{\"QMP\"")) {
-        *failure = g_strdup_printf("not a QMP greeting: %s", line);
-        return FALSE;
-    }
-    *first_byte = v->first_byte;
-    return TRUE;
-}
-
-/*
- * Sends one command and waits for its reply, skipping events; *@seconds
- * is the time from the write to the complete reply line.  @what names the
- * command in a failure.
- */
-static gboolean vmm_command(BenchVmm *v, const char *what, const char *cmd,
-                            double *seconds, char **failure)
-{
-    g_autofree char *text = g_strdup_printf("%s\n", cmd);
-    double deadline = bench_now() + REPLY_TIMEOUT_S;
-    gsize done = 0;
-    double t0 = bench_now();
-
-    while (done < strlen(text)) {
-        ssize_t n = write(v->in, text + done, strlen(text) - done);
-
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            g_autofree char *why = g_strdup_printf("%s: stdin closed", what);
-
-            *failure = bench_vmm_failure(v, why);
-            return FALSE;
-        }
-        done += n;
-    }
-
-    for (;;) {
-        g_autoptr(JsonParser) parser = json_parser_new();
-        g_autofree char *line = NULL;
-        JsonObject *reply;
-        JsonNode *root;
-        double when;
-
-        line = bench_vmm_read_line(v, deadline, &when);
-        if (!line) {
-            g_autofree char *why = g_strdup_printf("%s: no reply", what);
-
-            *failure = bench_vmm_failure(v, why);
-            return FALSE;
-        }
-        if (!json_parser_load_from_data(parser, line, -1, NULL)
-            || !(root = json_parser_get_root(parser))
-            || !JSON_NODE_HOLDS_OBJECT(root)) {
-            *failure = g_strdup_printf("not a QMP reply: %s", line);
-            return FALSE;
-        }
-        reply = json_node_get_object(root);
-        if (json_object_has_member(reply, "event")) {
-            continue;
-        }
-        if (json_object_has_member(reply, "error")) {
-            JsonObject *e = json_object_get_object_member(reply, "error");
-            const char *desc =
-                e ? json_object_get_string_member_with_default(e, "desc", "")
-                  : "";
-
-            *failure = g_strdup_printf("%s: %s", what, desc);
-            return FALSE;
-        }
-        if (!json_object_has_member(reply, "return")) {
-            *failure = g_strdup_printf("not a QMP reply: %s", line);
-            return FALSE;
-        }
-        *seconds = when - t0;
-        return TRUE;
-    }
-}
 
 /*
  * Asks @v to quit (negotiating first if @negotiated is false), waits for
@@ -204,7 +104,7 @@ static BenchResult run_start(GPtrArray *argv)
 
     g_ptr_array_add(argv, NULL);
     if (bench_vmm_start(&v, (char **)argv->pdata, &t0, &r.failure)
-        && vmm_wait_greeting(&v, &greeted, &r.failure)) {
+        && bench_vmm_wait_greeting(&v, &greeted, &r.failure)) {
         r.seconds = greeted - t0;
     }
     g_ptr_array_set_size(argv, argv->len - 1);
@@ -257,10 +157,10 @@ static BenchResult run_hotplug(const char *prog, const char *accel,
 
     g_ptr_array_add(argv, NULL);
     if (!bench_vmm_start(&v, (char **)argv->pdata, &t0, &r.failure)
-        || !vmm_wait_greeting(&v, &greeted, &r.failure)
-        || !vmm_command(&v, "qmp_capabilities",
-                        "{\"execute\": \"qmp_capabilities\"}", &secs,
-                        &r.failure)) {
+        || !bench_vmm_wait_greeting(&v, &greeted, &r.failure)
+        || !bench_vmm_command(&v, "qmp_capabilities",
+                              "{\"execute\": \"qmp_capabilities\"}", &secs,
+                              NULL, &r.failure)) {
         vmm_stop(&v, FALSE);
         return r;
     }
@@ -279,8 +179,9 @@ static BenchResult run_hotplug(const char *prog, const char *accel,
         g_autofree char *obj_what = g_strdup_printf("object-add hm%u", i);
         g_autofree char *dev_what = g_strdup_printf("device_add hdimm%u", i);
 
-        if (!vmm_command(&v, obj_what, obj, &secs, &r.failure)
-            || !vmm_command(&v, dev_what, dev, &plug[i], &r.failure)) {
+        if (!bench_vmm_command(&v, obj_what, obj, &secs, NULL, &r.failure)
+            || !bench_vmm_command(&v, dev_what, dev, &plug[i], NULL,
+                                  &r.failure)) {
             break;
         }
         r.seconds += plug[i];

@@ -16,8 +16,7 @@
 #include "hw/acpi/bios-linker-loader.h"
 #include "hw/nvram/fw_cfg.h"
 #include "libqtest.h"
-
-static JsonObject *qemu_cases;
+#include "qemu-ref.h"
 
 /* QEMU's files that qmem has; docs/fw_cfg.md says why not the others. */
 static const char *const qmem_files[] = {
@@ -98,24 +97,6 @@ static char *read_item(QTestState *s, const char *name)
     file = qfw_cfg_get_file(s, name);
     return file ? hex(g_bytes_get_data(file, NULL), g_bytes_get_size(file))
                 : NULL;
-}
-
-static JsonObject *qemu_case(const char *name)
-{
-    return json_object_get_object_member(qemu_cases, name);
-}
-
-static char *case_args(JsonObject *c)
-{
-    JsonArray *args = json_object_get_array_member(c, "args");
-    GString *s = g_string_new(NULL);
-
-    for (guint i = 0; i < json_array_get_length(args); i++) {
-        g_string_append_printf(s, "%s ", json_array_get_string_element(args,
-                                                                       i));
-    }
-    g_string_append(s, "-qtest");
-    return g_string_free(s, FALSE);
 }
 
 static void check_items(QTestState *s, JsonObject *ref)
@@ -337,8 +318,8 @@ static void check_acpi(QTestState *s, JsonObject *ref)
 static void test_qemu_case(gconstpointer data)
 {
     const char *name = data;
-    JsonObject *ref = qemu_case(name);
-    g_autofree char *args = case_args(ref);
+    JsonObject *ref = qemu_ref_case(name);
+    g_autofree char *args = qemu_ref_case_args(ref);
     QTestState *s = qtest_init(args);
 
     check_items(s, json_object_get_object_member(ref, "fw_cfg"));
@@ -358,7 +339,7 @@ static void test_qemu_case(gconstpointer data)
 static GBytes *qemu_bytes(const char *name, const char *member,
                           const char *key)
 {
-    JsonObject *o = json_object_get_object_member(qemu_case(name), member);
+    JsonObject *o = json_object_get_object_member(qemu_ref_case(name), member);
     const char *text;
     gsize len;
     guint8 *data;
@@ -394,7 +375,7 @@ static void assert_table_is_qemus(GBytes *mine, GBytes *qemus)
 /* The e820 table and the directory through DMA are what the ports give. */
 static void test_dma_read(void)
 {
-    g_autofree char *args = case_args(qemu_case("fw-pc-numa-dist"));
+    g_autofree char *args = qemu_ref_case_args(qemu_ref_case("fw-pc-numa-dist"));
     QTestState *s = qtest_init(args);
     g_autoptr(GBytes) qemu_e820 = qemu_bytes("fw-pc-numa-dist", "fw_cfg",
                                              "etc/e820");
@@ -438,7 +419,7 @@ static void assert_points_to(QTestState *s, GBytes *table, guint off,
 static void test_guest_loader(void)
 {
     const char *name = "fw-q35-numa-dist";
-    g_autofree char *args = case_args(qemu_case(name));
+    g_autofree char *args = qemu_ref_case_args(qemu_ref_case(name));
     QTestState *s = qtest_init(args);
     static const char *const listed[] = {
         "FACP", "APIC", "SRAT", "SLIT", "MCFG", "WAET",
@@ -513,32 +494,15 @@ static void test_guest_errors(void)
     qtest_quit(s);
 }
 
-static gboolean load_qemu_cases(void)
-{
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_autoptr(GError) error = NULL;
-
-    if (!json_parser_load_from_file(parser, QMEM_QEMU_REF, &error)) {
-        g_printerr("%s: %s\n", QMEM_QEMU_REF, error->message);
-        return FALSE;
-    }
-    qemu_cases = json_object_ref(json_object_get_object_member(
-        json_node_get_object(json_parser_get_root(parser)), "cases"));
-    return TRUE;
-}
-
 int main(int argc, char **argv)
 {
     g_autoptr(GList) names = NULL;
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    if (!load_qemu_cases()) {
-        return 1;
-    }
-    names = json_object_get_members(qemu_cases);
+    names = qemu_ref_case_names();
     for (GList *n = names; n; n = n->next) {
-        JsonObject *c = qemu_case(n->data);
+        JsonObject *c = qemu_ref_case(n->data);
         g_autofree char *path = NULL;
 
         /* The PCI cases need devices other tests check. */
@@ -554,6 +518,5 @@ int main(int argc, char **argv)
     g_test_add_func("/hw/nvram/fw_cfg/acpi/guest-loader", test_guest_loader);
     g_test_add_func("/hw/nvram/fw_cfg/guest-errors", test_guest_errors);
     ret = g_test_run();
-    json_object_unref(qemu_cases);
     return ret;
 }

@@ -22,26 +22,7 @@
 #include <json-glib/json-glib.h>
 #include "fw-cfg-guest.h"
 #include "libqtest.h"
-
-static JsonObject *qemu_cases;
-
-static JsonObject *qemu_case(const char *name)
-{
-    return json_object_get_object_member(qemu_cases, name);
-}
-
-static char *case_args(JsonObject *c)
-{
-    JsonArray *args = json_object_get_array_member(c, "args");
-    GString *s = g_string_new(NULL);
-
-    for (guint i = 0; i < json_array_get_length(args); i++) {
-        g_string_append_printf(s, "%s ", json_array_get_string_element(args,
-                                                                       i));
-    }
-    g_string_append(s, "-qtest");
-    return g_string_free(s, FALSE);
-}
+#include "qemu-ref.h"
 
 static char *node_text(JsonNode *node)
 {
@@ -117,9 +98,9 @@ static void replay_events(QTestState *s, JsonNode *theirs)
 
 static void test_script(gconstpointer data)
 {
-    JsonObject *ref = qemu_case(data);
+    JsonObject *ref = qemu_ref_case(data);
     JsonArray *script = json_object_get_array_member(ref, "script");
-    g_autofree char *args = case_args(ref);
+    g_autofree char *args = qemu_ref_case_args(ref);
     QTestState *s = qtest_init(args);
 
     for (guint i = 0; i < json_array_get_length(script); i++) {
@@ -272,12 +253,12 @@ static void test_dsdt(gconstpointer data)
         { "memory hotplug", "\x5b\x82", MHPD_NAME, sizeof(MHPD_NAME) - 1,
           3 },
     };
-    JsonObject *ref = qemu_case(data);
+    JsonObject *ref = qemu_ref_case(data);
     JsonObject *tables = json_object_get_object_member(
         json_object_get_object_member(ref, "acpi"), "tables");
     g_autoptr(GBytes) theirs = unhex(json_object_get_string_member(tables,
                                                                    "DSDT"));
-    g_autofree char *args = case_args(ref);
+    g_autofree char *args = qemu_ref_case_args(ref);
     QTestState *s = qtest_init(args);
     g_autoptr(GBytes) mine = qmem_dsdt(s);
     g_autofree char *pci0 = NULL;
@@ -341,7 +322,7 @@ static void test_iasl(void)
         g_test_skip("iasl is not installed (Debian's acpica-tools)");
         return;
     }
-    args = case_args(qemu_case("memhp-q35"));
+    args = qemu_ref_case_args(qemu_ref_case("memhp-q35"));
     s = qtest_init(args);
     dsdt = qmem_dsdt(s);
     qtest_quit(s);
@@ -367,32 +348,15 @@ static void test_iasl(void)
     remove_dir(dir);
 }
 
-static gboolean load_qemu_cases(void)
-{
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_autoptr(GError) error = NULL;
-
-    if (!json_parser_load_from_file(parser, QMEM_QEMU_REF, &error)) {
-        g_printerr("%s: %s\n", QMEM_QEMU_REF, error->message);
-        return FALSE;
-    }
-    qemu_cases = json_object_ref(json_object_get_object_member(
-        json_node_get_object(json_parser_get_root(parser)), "cases"));
-    return TRUE;
-}
-
 int main(int argc, char **argv)
 {
     g_autoptr(GList) names = NULL;
     int ret;
 
     g_test_init(&argc, &argv, NULL);
-    if (!load_qemu_cases()) {
-        return 1;
-    }
-    names = json_object_get_members(qemu_cases);
+    names = qemu_ref_case_names();
     for (GList *n = names; n; n = n->next) {
-        JsonObject *c = qemu_case(n->data);
+        JsonObject *c = qemu_ref_case(n->data);
         g_autofree char *path = NULL;
 
         if (json_object_has_member(c, "script")) {
@@ -409,6 +373,5 @@ int main(int argc, char **argv)
     }
     g_test_add_func("/hw/acpi/memory_hotplug/dsdt/iasl", test_iasl);
     ret = g_test_run();
-    json_object_unref(qemu_cases);
     return ret;
 }

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 
 #include "libqtest.h"
+#include "qemu-ref.h"
 
 #define QMEM_TEST_COMMAND_MEMORY 0x2
 #define QMEM_PCI_DEVICE_ID_OFF 0x02
@@ -685,39 +686,6 @@ static void test_info_pci(void)
     qtest_quit(s);
 }
 
-static JsonNode *load_reference(void)
-{
-    const char *path = g_getenv("QMEM_QEMU_REF");
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_autoptr(GError) error = NULL;
-
-    g_assert_nonnull(path);
-    g_assert_true(json_parser_load_from_file(parser, path, &error));
-    g_assert_no_error(error);
-    return json_node_copy(json_parser_get_root(parser));
-}
-
-static JsonObject *reference_case(JsonNode *ref, const char *name)
-{
-    return json_object_get_object_member(
-        json_object_get_object_member(json_node_get_object(ref), "cases"),
-        name);
-}
-
-/* The capture's command line, as qtest_init() takes it. */
-static char *case_args(JsonObject *c)
-{
-    JsonArray *args = json_object_get_array_member(c, "args");
-    GString *out = g_string_new(NULL);
-
-    for (guint i = 0; i < json_array_get_length(args); i++) {
-        g_string_append_printf(out, "%s ",
-                               json_array_get_string_element(args, i));
-    }
-    g_string_append(out, "-qtest");
-    return g_string_free(out, FALSE);
-}
-
 static int bdf_devfn(const char *bdf)
 {
     unsigned int bus, slot, fn;
@@ -826,11 +794,10 @@ static void compare_function(QTestState *s, const RefCase *rc,
 static void test_reference_config(gconstpointer data)
 {
     const RefCase *rc = data;
-    g_autoptr(JsonNode) ref = load_reference();
-    JsonObject *c = reference_case(ref, rc->name);
+    JsonObject *c = qemu_ref_case(rc->name);
     JsonObject *pci = json_object_get_object_member(c, "pci");
     g_autofree char *args = rc->args ? g_strdup_printf("%s -qtest", rc->args)
-                                     : case_args(c);
+                                     : qemu_ref_case_args(c);
     QTestState *s = qtest_init(args);
     g_autoptr(GList) bdfs = json_object_get_members(pci);
 
@@ -890,9 +857,8 @@ static char *expected_info_pci(JsonObject *c)
 static void test_reference_queries(gconstpointer data)
 {
     const RefCase *rc = data;
-    g_autoptr(JsonNode) ref = load_reference();
-    JsonObject *c = reference_case(ref, rc->name);
-    g_autofree char *args = case_args(c);
+    JsonObject *c = qemu_ref_case(rc->name);
+    g_autofree char *args = qemu_ref_case_args(c);
     QTestState *s = qtest_init(args);
     g_autoptr(JsonNode) expected = expected_query_pci(c);
     JsonNode *got = qtest_qmp_assert_success_ref(s,

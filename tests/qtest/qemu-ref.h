@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What QEMU 7.2's guest read, captured by tests/qemu-ref/capture.py into
+ * tests/qemu-ref/qemu-7.2.json: one case per command line.
+ */
+
+#ifndef QMEM_TESTS_QTEST_QEMU_REF_H
+#define QMEM_TESTS_QTEST_QEMU_REF_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+/**
+ * qemu_ref_case:
+ * @name: a case's name, e.g. "fw-pc-numa-dist"
+ *
+ * Loads the capture on first use (a capture that cannot be read ends the
+ * test program).
+ *
+ * Returns: (transfer none) (nullable): the case, or %NULL if there is
+ * none of that name.
+ */
+JsonObject *qemu_ref_case(const char *name);
+
+/**
+ * qemu_ref_case_names:
+ *
+ * Returns: (transfer container): every case's name, in the capture's
+ * order.
+ */
+GList *qemu_ref_case_names(void);
+
+/**
+ * qemu_ref_case_args:
+ * @c: a case
+ *
+ * Returns: the case's QEMU command line as qtest_init() takes it (with
+ * "-qtest" last, for qmem-run's qtest accelerator).
+ */
+char *qemu_ref_case_args(JsonObject *c);
+
+#endif
