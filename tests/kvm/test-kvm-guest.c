@@ -147,7 +147,7 @@ static void assert_state(QTestState *s, guint64 addr, guint64 size,
     g_assert_cmpstr(got, ==, want);
 }
 
-static QTestState *start_vm(const char *extra)
+static QTestState *start_vm(const char *machine)
 {
     /*
      * 64 GiB the host must never populate: reserve=off, no prealloc; the
@@ -155,10 +155,10 @@ static QTestState *start_vm(const char *extra)
      * and writes a few MiB per step.
      */
     QTestState *s = qtest_initf(
-        "-accel kvm -M pc -m 512M,maxmem=80G -S "
+        "-accel kvm -M %s -m 512M,maxmem=80G -S "
         "-object memory-backend-ram,id=vm0,size=64G,reserve=off "
-        "-device virtio-mem-pci,id=vm,memdev=vm0,dynamic-memslots=on %s",
-        extra);
+        "-device virtio-mem-pci,id=vm,memdev=vm0,dynamic-memslots=on",
+        machine);
 
     return s;
 }
@@ -211,7 +211,7 @@ static void test_follow_requested_size(void)
         g_test_skip("/dev/kvm is not usable here");
         return;
     }
-    s = start_vm("");
+    s = start_vm("pc");
     base = memslots_used(s);
     qtest_qmp_assert_success(s, "{'execute': 'cont'}");
 
@@ -222,6 +222,25 @@ static void test_follow_requested_size(void)
     shrink(s, base, 16 * GiB, 0);
     /* Unplugged memory was discarded: the samples written read 0. */
     grow(s, base, 0, GiB);
+    qtest_quit(s);
+}
+
+/* The same on q35: the function at 01.0, ICH9's GPE0, MMCONFIG's hole. */
+static void test_follow_q35(void)
+{
+    QTestState *s;
+    gint64 base;
+
+    if (!kvm_usable()) {
+        g_test_skip("/dev/kvm is not usable here");
+        return;
+    }
+    s = start_vm("q35");
+    base = memslots_used(s);
+    qtest_qmp_assert_success(s, "{'execute': 'cont'}");
+    grow(s, base, 0, GiB);
+    grow(s, base, GiB, 3 * GiB);
+    shrink(s, base, 3 * GiB, 0);
     qtest_quit(s);
 }
 
@@ -239,7 +258,7 @@ static void test_unplug_all_at_start(void)
         g_test_skip("/dev/kvm is not usable here");
         return;
     }
-    s = start_vm("");
+    s = start_vm("pc");
     set_requested(s, 2 * GiB);
     qtest_qmp_assert_success(s, "{'execute': 'x-virtio-mem-request', "
                              "'arguments': {'qom-path': 'vm', 'type': "
@@ -274,6 +293,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/accel/kvm/guest/virtio-mem/follow-requested-size",
                     test_follow_requested_size);
+    g_test_add_func("/accel/kvm/guest/virtio-mem/q35", test_follow_q35);
     g_test_add_func("/accel/kvm/guest/virtio-mem/unplug-all-at-start",
                     test_unplug_all_at_start);
     return g_test_run();
