@@ -67,7 +67,7 @@ static void memtest_ok(QTestState *s, guint64 addr, guint64 size,
 /* The guest cannot reach @addr: no memslot there. */
 static void memtest_faults(QTestState *s, guint64 addr, guint64 size)
 {
-    JsonObject *r = memtest(s, addr, size, "verify");
+    JsonObject *r = memtest(s, addr, size, "verify-zero");
 
     g_assert_cmpuint(json_object_get_int_member(r, "fault-addr"), ==, addr);
     g_assert_cmpint(json_object_get_int_member(r, "checked"), ==, 0);
@@ -169,6 +169,8 @@ static QTestState *start_vm(const char *machine)
  */
 static void grow(QTestState *s, gint64 base_slots, guint64 old, guint64 size)
 {
+    JsonObject *r;
+
     set_requested(s, size);
     wait_size(s, size);
     check_device(s, size, size);
@@ -177,6 +179,12 @@ static void grow(QTestState *s, gint64 base_slots, guint64 old, guint64 size)
     memtest_ok(s, VMEM_BASE + old, size - old, "verify-zero");
     memtest_ok(s, VMEM_BASE + old, SAMPLE, "write-verify");
     memtest_ok(s, VMEM_BASE + size - SAMPLE, SAMPLE, "write-verify");
+    /* verify-zero sees what was written: every word of the sample. */
+    r = memtest(s, VMEM_BASE + old, SAMPLE, "verify-zero");
+    g_assert_cmpuint(json_object_get_int_member(r, "checked"), ==, SAMPLE);
+    g_assert_cmpint(json_object_get_int_member(r, "mismatches"), ==,
+                    SAMPLE / 8);
+    json_object_unref(r);
 }
 
 /* Shrinks to @size from @old: the top [size, old) goes. */

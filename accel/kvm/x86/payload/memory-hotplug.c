@@ -100,8 +100,12 @@ static void mhp_eject(uint32_t slot)
 {
     MhpSlot *s = &slots[slot];
 
-    log_printf("acpi: memory slot %u: [mem 0x%lx-0x%lx] offlined, "
-               "ejecting\n", slot, s->addr, s->addr + s->size - 1);
+    if (s->size) {
+        log_printf("acpi: memory slot %u: [mem 0x%lx-0x%lx] offlined, "
+                   "ejecting\n", slot, s->addr, s->addr + s->size - 1);
+    } else {
+        log_printf("acpi: memory slot %u: ejecting\n", slot);
+    }
     s->addr = s->size = 0;
     mhp_select(slot);
     outb(mhp_base + MHP_STATUS, MHP_EJECT);

@@ -216,8 +216,10 @@ static void vmem_send(VirtioMem *vm, uint16_t type, uint64_t addr,
     memset((void *)req, 0, sizeof(*req));
     memset((void *)vm->resp, 0, sizeof(*vm->resp));
     req->type = type;
-    req->addr = addr;
-    req->nb_blocks = size / vm->block_size;
+    if (type != VIRTIO_MEM_REQ_UNPLUG_ALL) {
+        req->addr = addr;
+        req->nb_blocks = size / vm->block_size;
+    }
     vm->sent_type = type;
     vm->sent_addr = addr;
     vm->sent_size = size;
@@ -244,7 +246,8 @@ static void vmem_step(VirtioMem *vm)
     uint64_t size;
 
     if (vm->unplug_all_required) {
-        vmem_send(vm, VIRTIO_MEM_REQ_UNPLUG_ALL, 0, 0);
+        /* The range is the whole device: for the log. */
+        vmem_send(vm, VIRTIO_MEM_REQ_UNPLUG_ALL, vm->addr, vm->region_size);
     } else if (vm->plugged < target) {
         size = target - vm->plugged < max ? target - vm->plugged : max;
         vmem_send(vm, VIRTIO_MEM_REQ_PLUG, vm->addr + vm->plugged, size);
