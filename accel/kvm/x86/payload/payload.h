@@ -10,6 +10,14 @@
 #include "io.h"
 
 /*
+ * Everything is in the one image: declarations are hidden too, so that
+ * clang reaches extern data (the drivers, platform) RIP-relative, not
+ * through a GOT entry the static link would turn into an absolute
+ * 32-bit address, which the image's address does not fit.
+ */
+#pragma GCC visibility push(hidden)
+
+/*
  * The payload is freestanding C: no libc, no floating point or vector
  * registers (-mgeneral-regs-only; CR4.OSFXSR is clear, so SSE would #UD),
  * no stack protector.  It runs in ring 3 with interrupts off and no IDT:
@@ -210,5 +218,7 @@ void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+
+#pragma GCC visibility pop
 
 #endif
