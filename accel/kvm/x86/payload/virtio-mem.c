@@ -205,6 +205,11 @@ static int vmem_setup(VirtioMem *vm, PciFunc *f)
         return 0;
     }
     vpci_add_status(&vm->vp, VIRTIO_STATUS_DRIVER_OK);
+    /*
+     * A change before DRIVER_OK moved no generation: read again, as
+     * Linux's probe queues a config update once the device is ready.
+     */
+    vmem_refresh(vm);
     return 1;
 }
 
