@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* fw_cfg: the memory map, NUMA and the ACPI tables, as a firmware reads them. */
+/* fw_cfg: the memory map, NUMA and the ACPI tables, as firmware reads them. */
 
 #include "payload.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* ACPI memory hotplug: DIMMs onlined and ejected, as Linux's acpi_memhotplug. */
+/* ACPI memory hotplug: DIMMs onlined and ejected, as acpi_memhotplug does. */
 
 #include "payload.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The virtio-pci modern transport and split virtqueues, as Linux drives them. */
+/* The virtio-pci modern transport and split virtqueues, as Linux has them. */
 
 #include "virtio.h"
 
