@@ -98,6 +98,7 @@ struct _QmemKvmAccel {
 
     char *device;               /* property "device" */
     guint memtest_timeout_ms;
+    gboolean guest_drivers;     /* property "x-guest-drivers" */
 
     int fd;                     /* /dev/kvm */
     int vm_fd;

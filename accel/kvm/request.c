@@ -65,7 +65,7 @@ gboolean qmem_kvm_request_read_result(QmemKvmAccel *s, QmemKvmRequest *req,
  * The walk touched memory without a memslot (or wrote read-only memory)
  * inside its range: the first such address ends the walk, in both
  * passes.  KVM completes the access at the next KVM_RUN: a read gets what
- * the word should hold, so that it is no mismatch.
+ * the word should hold (the pattern, or 0), so that it is no mismatch.
  */
 void qmem_kvm_request_memtest_fault(QmemKvmAccel *s, QmemKvmVcpu *cpu,
                                     QmemKvmRequest *req)
@@ -79,7 +79,8 @@ void qmem_kvm_request_memtest_fault(QmemKvmAccel *s, QmemKvmVcpu *cpu,
         qmem_kvm_arch_memtest_clip(s, addr);
     }
     if (!run->mmio.is_write) {
-        guint64 word = qmem_accel_memtest_pattern(req->seed, addr & ~7ULL);
+        guint64 word = req->mode == QMEM_ACCEL_MEMTEST_VERIFY_ZERO ? 0 :
+                       qmem_accel_memtest_pattern(req->seed, addr & ~7ULL);
         guint len = MIN(run->mmio.len, (guint)sizeof(run->mmio.data));
 
         for (guint i = 0; i < len; i++) {
