@@ -222,8 +222,6 @@ static void expect_irq(Ctx *c, uint8_t isr, bool config)
         /* With MSI-X enabled, INTx stays low. */
         g_assert_false(qtest_get_irq(qts, c->mode->pirq));
     } else {
-        for (int i = 0; i < 16; i++) fprintf(stdout, "# irq %d %d\n", i, qtest_get_irq(qts, i));
-        fprintf(stdout, "# status %x\n", qpci_config_readw(&c->dev.pdev, QPCI_STATUS));
         g_assert_cmpint(qtest_get_irq(qts, c->mode->pirq), ==, isr != 0);
         g_assert_cmpint(qpci_config_readw(&c->dev.pdev, QPCI_STATUS) &
                         QPCI_STATUS_INTERRUPT, ==,

@@ -4,6 +4,7 @@
 #include "malloc.h"
 
 #define ALLOC_ALIGN 0x1000
+#define ALLOC_MASK (ALLOC_ALIGN - 1)
 
 void alloc_init(QGuestAllocator *alloc, QTestState *qts, uint64_t start,
                 uint64_t end)
@@ -19,7 +20,7 @@ uint64_t guest_alloc(QGuestAllocator *alloc, size_t size)
 
     g_assert_cmpuint(size, >, 0);
     g_assert_cmphex(addr + size, <=, alloc->end);
-    alloc->next = (addr + size + ALLOC_ALIGN - 1) & ~(uint64_t)(ALLOC_ALIGN - 1);
+    alloc->next = (addr + size + ALLOC_ALIGN - 1) & ~(uint64_t)ALLOC_MASK;
     qtest_memset(alloc->qts, addr, 0, size);
     return addr;
 }

@@ -227,10 +227,10 @@ bool qvirtqueue_get_buf(QVirtQueue *vq, uint32_t *desc_idx, uint32_t *len);
 void qvirtqueue_wait_buf(QVirtQueue *vq, uint16_t head, uint32_t len);
 
 /**
- * qvirtqueue_wait_status:
+ * qvirtio_pci_wait_status:
  *
- * Polls the device status until it has all of @bits, as qvirtqueue_wait_buf
- * waits (a kick's error shows there).
+ * Polls the device status until it has all of @bits, as
+ * qvirtqueue_wait_buf() waits (a kick's error shows there).
  */
 void qvirtio_pci_wait_status(QVirtioPCIDevice *d, uint8_t bits);
 
