@@ -230,7 +230,8 @@ def main():
             "-device", "virtio-mem-pci,id=vmem0,memdev=vmem0-mem,node=1,"
                        "dynamic-memslots=on",
             "-qmp", f"unix:{qmp_path},server=on,wait=off",
-            "-qtest", f"unix:{qtest_path},server=on,wait=off"]
+            "-qtest", f"unix:{qtest_path},server=on,wait=off",
+            "-qtest-log", "/dev/null"]
     print("$ " + " ".join(args))
     if accel == "qtest":
         print("   (/dev/kvm is not usable here: the qtest accelerator stands "
