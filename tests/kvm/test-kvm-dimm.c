@@ -1,47 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* DIMM hot(un)plug handled by the guest's ACPI driver, through qmem-run. */
 
-#include <fcntl.h>
-#include <unistd.h>
-#include "../qtest/libqtest.h"
+#include "kvm-qtest.h"
 
 #define GiB (1ULL << 30)
-
-static gboolean kvm_usable(void)
-{
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-    if (fd < 0) {
-        return FALSE;
-    }
-    close(fd);
-    return TRUE;
-}
-
-static gint64 memslots_used(QTestState *s)
-{
-    JsonNode *ret = qtest_qmp_assert_success_ref(
-        s, "{'execute': 'x-query-memslots'}");
-    gint64 used = json_object_get_int_member(json_node_get_object(ret),
-                                             "used");
-
-    json_node_unref(ret);
-    return used;
-}
-
-/* Runs x-guest-memtest and returns its result object. */
-static JsonObject *memtest(QTestState *s, guint64 addr, guint64 size,
-                           const char *mode)
-{
-    JsonNode *ret = qtest_qmp_assert_success_ref(
-        s, "{'execute': 'x-guest-memtest', 'arguments': {'addr': %"
-        G_GUINT64_FORMAT ", 'size': %" G_GUINT64_FORMAT ", 'seed': 7, "
-        "'mode': '%s'}}", addr, size, mode);
-    JsonObject *result = json_object_ref(json_node_get_object(ret));
-
-    json_node_unref(ret);
-    return result;
-}
 
 /* The next ACPI_DEVICE_OST: the guest's _OST of @device, @source, 0. */
 static void wait_ost(QTestState *s, const char *device, gint64 source)
@@ -76,23 +38,22 @@ static void test_dimm_hotplug(void)
     JsonObject *event;
     gint64 before;
 
-    if (!kvm_usable()) {
-        g_test_skip("/dev/kvm is not usable here");
+    if (!kvm_qtest_usable()) {
         return;
     }
     s = qtest_init("-accel kvm -M pc -m 256M,slots=4,maxmem=8G "
                    "-object memory-backend-ram,id=m0,size=1G,prealloc=on");
     qtest_qmp_assert_success(s, "{'execute': 'cont'}");
-    before = memslots_used(s);
+    before = kvm_qtest_memslots_used(s);
 
     qtest_qmp_assert_success(s, "{'execute': 'device_add', 'arguments': "
                              "{'driver': 'pc-dimm', 'id': 'd0', "
                              "'memdev': 'm0'}}");
-    g_assert_cmpint(memslots_used(s), ==, before + 1);
+    g_assert_cmpint(kvm_qtest_memslots_used(s), ==, before + 1);
     /* _OST (device check, success) once the guest onlined it. */
     wait_ost(s, "d0", 1);
 
-    r = memtest(s, 4 * GiB, GiB, "write-verify");
+    r = kvm_qtest_memtest(s, 4 * GiB, GiB, "write-verify");
     g_assert_cmpint(json_object_get_int_member(r, "checked"), ==, GiB);
     g_assert_cmpint(json_object_get_int_member(r, "mismatches"), ==, 0);
     g_assert_false(json_object_has_member(r, "fault-addr"));
@@ -110,14 +71,14 @@ static void test_dimm_hotplug(void)
     qtest_qmp_assert_success(s, "{'execute': 'object-del', 'arguments': "
                              "{'id': 'm0'}}");
 
-    r = memtest(s, 4 * GiB, GiB, "verify");
+    r = kvm_qtest_memtest(s, 4 * GiB, GiB, "verify");
     g_assert_cmpint(json_object_get_int_member(r, "fault-addr"), ==, 4 * GiB);
     g_assert_cmpint(json_object_get_int_member(r, "checked"), ==, 0);
     json_object_unref(r);
-    g_assert_cmpint(memslots_used(s), ==, before);
+    g_assert_cmpint(kvm_qtest_memslots_used(s), ==, before);
 
     /* Boot RAM stays usable throughout. */
-    r = memtest(s, 0, 64 << 20, "write-verify");
+    r = kvm_qtest_memtest(s, 0, 64 << 20, "write-verify");
     g_assert_cmpint(json_object_get_int_member(r, "checked"), ==, 64 << 20);
     g_assert_false(json_object_has_member(r, "fault-addr"));
     json_object_unref(r);
@@ -134,8 +95,7 @@ static void test_dimm_unplug_waits_for_guest(void)
     QTestState *s;
     JsonNode *ret;
 
-    if (!kvm_usable()) {
-        g_test_skip("/dev/kvm is not usable here");
+    if (!kvm_qtest_usable()) {
         return;
     }
     s = qtest_init("-accel kvm -M pc -m 256M,slots=4,maxmem=8G -S "

@@ -4,9 +4,7 @@
  * requested-size alone grows and shrinks the guest's memory.
  */
 
-#include <fcntl.h>
-#include <unistd.h>
-#include "../qtest/libqtest.h"
+#include "kvm-qtest.h"
 
 #define MiB ((guint64)1 << 20)
 #define GiB ((guint64)1 << 30)
@@ -16,47 +14,11 @@
 /* The device's place: the first address of the device memory region. */
 #define VMEM_BASE (4 * GiB)
 
-static gboolean kvm_usable(void)
-{
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-    if (fd < 0) {
-        return FALSE;
-    }
-    close(fd);
-    return TRUE;
-}
-
-static gint64 memslots_used(QTestState *s)
-{
-    JsonNode *ret = qtest_qmp_assert_success_ref(
-        s, "{'execute': 'x-query-memslots'}");
-    gint64 used = json_object_get_int_member(json_node_get_object(ret),
-                                             "used");
-
-    json_node_unref(ret);
-    return used;
-}
-
-/* Runs x-guest-memtest; returns its result object. */
-static JsonObject *memtest(QTestState *s, guint64 addr, guint64 size,
-                           const char *mode)
-{
-    JsonNode *ret = qtest_qmp_assert_success_ref(
-        s, "{'execute': 'x-guest-memtest', 'arguments': {'addr': %"
-        G_GUINT64_FORMAT ", 'size': %" G_GUINT64_FORMAT ", 'seed': 5, "
-        "'mode': '%s'}}", addr, size, mode);
-    JsonObject *result = json_object_ref(json_node_get_object(ret));
-
-    json_node_unref(ret);
-    return result;
-}
-
 /* The whole range is checked, no word differs, nothing faults. */
 static void memtest_ok(QTestState *s, guint64 addr, guint64 size,
                        const char *mode)
 {
-    JsonObject *r = memtest(s, addr, size, mode);
+    JsonObject *r = kvm_qtest_memtest(s, addr, size, mode);
 
     g_assert_cmpuint(json_object_get_int_member(r, "checked"), ==, size);
     g_assert_cmpint(json_object_get_int_member(r, "mismatches"), ==, 0);
@@ -67,7 +29,7 @@ static void memtest_ok(QTestState *s, guint64 addr, guint64 size,
 /* The guest cannot reach @addr: no memslot there. */
 static void memtest_faults(QTestState *s, guint64 addr, guint64 size)
 {
-    JsonObject *r = memtest(s, addr, size, "verify-zero");
+    JsonObject *r = kvm_qtest_memtest(s, addr, size, "verify-zero");
 
     g_assert_cmpuint(json_object_get_int_member(r, "fault-addr"), ==, addr);
     g_assert_cmpint(json_object_get_int_member(r, "checked"), ==, 0);
@@ -174,13 +136,13 @@ static void grow(QTestState *s, gint64 base_slots, guint64 old, guint64 size)
     set_requested(s, size);
     wait_size(s, size);
     check_device(s, size, size);
-    g_assert_cmpint(memslots_used(s), ==, base_slots + size / GiB);
+    g_assert_cmpint(kvm_qtest_memslots_used(s), ==, base_slots + size / GiB);
     assert_state(s, VMEM_BASE, size, "plugged");
     memtest_ok(s, VMEM_BASE + old, size - old, "verify-zero");
     memtest_ok(s, VMEM_BASE + old, SAMPLE, "write-verify");
     memtest_ok(s, VMEM_BASE + size - SAMPLE, SAMPLE, "write-verify");
     /* verify-zero sees what was written: every word of the sample. */
-    r = memtest(s, VMEM_BASE + old, SAMPLE, "verify-zero");
+    r = kvm_qtest_memtest(s, VMEM_BASE + old, SAMPLE, "verify-zero");
     g_assert_cmpuint(json_object_get_int_member(r, "checked"), ==, SAMPLE);
     g_assert_cmpint(json_object_get_int_member(r, "mismatches"), ==,
                     SAMPLE / 8);
@@ -194,7 +156,7 @@ static void shrink(QTestState *s, gint64 base_slots, guint64 old,
     set_requested(s, size);
     wait_size(s, size);
     check_device(s, size, size);
-    g_assert_cmpint(memslots_used(s), ==, base_slots + size / GiB);
+    g_assert_cmpint(kvm_qtest_memslots_used(s), ==, base_slots + size / GiB);
     assert_state(s, VMEM_BASE + size, old - size, "unplugged");
     memtest_faults(s, VMEM_BASE + size, old - size);
     if (size) {
@@ -215,12 +177,11 @@ static void test_follow_requested_size(void)
     QTestState *s;
     gint64 base;
 
-    if (!kvm_usable()) {
-        g_test_skip("/dev/kvm is not usable here");
+    if (!kvm_qtest_usable()) {
         return;
     }
     s = start_vm("pc");
-    base = memslots_used(s);
+    base = kvm_qtest_memslots_used(s);
     qtest_qmp_assert_success(s, "{'execute': 'cont'}");
 
     grow(s, base, 0, GiB);
@@ -239,12 +200,11 @@ static void test_follow_q35(void)
     QTestState *s;
     gint64 base;
 
-    if (!kvm_usable()) {
-        g_test_skip("/dev/kvm is not usable here");
+    if (!kvm_qtest_usable()) {
         return;
     }
     s = start_vm("q35");
-    base = memslots_used(s);
+    base = kvm_qtest_memslots_used(s);
     qtest_qmp_assert_success(s, "{'execute': 'cont'}");
     grow(s, base, 0, GiB);
     grow(s, base, GiB, 3 * GiB);
@@ -262,8 +222,7 @@ static void test_unplug_all_at_start(void)
     QTestState *s;
     JsonNode *ret;
 
-    if (!kvm_usable()) {
-        g_test_skip("/dev/kvm is not usable here");
+    if (!kvm_qtest_usable()) {
         return;
     }
     s = start_vm("pc");
