@@ -19,17 +19,13 @@ import sys
 import tempfile
 import time
 
+import tap
+from tap import Failure, check_eq
+
 TIMEOUT = 30
 BASE = ["-M", "none", "-display", "none", "-accel", "qtest"]
 
 
-class Failure(Exception):
-    pass
-
-
-def check_eq(got, want, what):
-    if got != want:
-        raise Failure("%s: got %r, want %r" % (what, got, want))
 
 
 class Peer:
@@ -307,19 +303,7 @@ TESTS = [
 
 
 def main():
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for i, (name, fn) in enumerate(TESTS, 1):
-        try:
-            fn()
-            print("ok %d /qmem-run/chardev/%s" % (i, name))
-        except Failure as e:
-            failed += 1
-            print("not ok %d /qmem-run/chardev/%s" % (i, name))
-            for line in str(e).splitlines():
-                print("# %s" % line)
-        sys.stdout.flush()
-    return 1 if failed else 0
+    return tap.run("/qmem-run/chardev", TESTS)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,14 @@ and QMEM_MODULE_DIR, as meson test sets them.  Prints TAP.
 import json
 import os
 import signal
-import subprocess
 import socket
+import subprocess
 import sys
 import tempfile
 import time
+
+import tap
+from tap import Failure, check_eq
 
 TIMEOUT = 60
 GiB = 1 << 30
@@ -25,13 +28,6 @@ PREALLOC_ERROR = ("qemu_prealloc_mem: preallocating memory failed: "
                   "Interrupted system call")
 
 
-class Failure(Exception):
-    pass
-
-
-def check_eq(got, want, what):
-    if got != want:
-        raise Failure("%s: got %r, want %r" % (what, got, want))
 
 
 def start(args):
@@ -161,19 +157,7 @@ TESTS = [
 
 
 def main():
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for i, (name, fn) in enumerate(TESTS, 1):
-        try:
-            fn()
-            print("ok %d /qmem-run/signals/%s" % (i, name))
-        except Failure as e:
-            failed += 1
-            print("not ok %d /qmem-run/signals/%s" % (i, name))
-            for line in str(e).splitlines():
-                print("# %s" % line)
-        sys.stdout.flush()
-    return 1 if failed else 0
+    return tap.run("/qmem-run/signals", TESTS)
 
 
 if __name__ == "__main__":
