@@ -31,20 +31,25 @@ GiB = 1 << 30
 MiB = 1 << 20
 
 
+def connect(path):
+    """A unix socket connected to @path, once qmem-run listens there."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Qmp:
     """A QMP client on a unix socket: commands, replies, events."""
 
     def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        self.sock = connect(path)
         self.file = self.sock.makefile("rwb")
         self.events = []
         self.greeting = self._read()
@@ -66,8 +71,7 @@ class Qmp:
         while True:
             reply = self._read()
             if "event" in reply:
-                self.events.append(reply)
-                print(f"   event {reply['event']}: {json.dumps(reply.get('data', {}))}")
+                self._keep_event(reply)
                 continue
             if "error" in reply:
                 raise RuntimeError(f"{execute}: {reply['error']['desc']}")
@@ -82,9 +86,12 @@ class Qmp:
                     return self.events.pop(i)
             reply = self._read()
             if "event" in reply:
-                self.events.append(reply)
-                print(f"   event {reply['event']}: "
-                      f"{json.dumps(reply.get('data', {}))}")
+                self._keep_event(reply)
+
+    def _keep_event(self, event):
+        self.events.append(event)
+        print(f"   event {event['event']}: "
+              f"{json.dumps(event.get('data', {}))}")
 
     def hmp(self, line):
         return self.cmd("human-monitor-command", **{"command-line": line})
@@ -95,16 +102,7 @@ class Qtest:
     whose port accesses a vCPU would make (docs/acpi.md)."""
 
     def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        self.sock = connect(path)
         self.file = self.sock.makefile("rw")
 
     def cmd(self, line):
