@@ -18,6 +18,7 @@
 #include "qom/module.h"
 #include "qom/user-creatable.h"
 #include "system/main-internal.h"
+#include "system/runstate.h"
 #include "util/chardev.h"
 #include "util/cutils.h"
 #include "util/error-report.h"
@@ -627,7 +628,7 @@ int main(int argc, char **argv)
             fputs(r.help->str, stdout);
         } else {
             if (!r.start_stopped) {
-                qmem_accel_start(r.accel);
+                qmem_vm_start();
             }
             r.loop = g_main_loop_new(NULL, FALSE);
             g_unix_fd_add(qmem_termsig_fd(), G_IO_IN, on_termsig, &r);

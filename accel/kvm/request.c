@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "accel/kvm/kvm-internal.h"
+#include "system/runstate.h"
 #include "util/error.h"
 #include "util/main-loop.h"
 
@@ -138,6 +139,17 @@ static QmemKvmRequest *kvm_request_run(QmemKvmAccel *s, QmemKvmRequest *req,
     s->request = req;
     g_cond_broadcast(&s->cond);
     while (!req->done) {
+        if (!s->started && !*timed_out) {
+            /*
+             * The VM stopped under the request (a backend could not
+             * supply a page): it stays with vCPU 0, which finishes it
+             * after cont, and the next request takes its place then.
+             */
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "the VM stopped (%s)",
+                        qmem_run_state_str(qmem_runstate_get()));
+            return NULL;
+        }
         if (qmem_bql_cond_wait_until(&s->cond, deadline)) {
             continue;
         }

@@ -8,6 +8,10 @@ class Failure(Exception):
     pass
 
 
+class Skip(Exception):
+    """Raised by a test that cannot run here, with the reason."""
+
+
 def check(cond, what):
     if not cond:
         raise Failure(what)
@@ -27,6 +31,8 @@ def run(prefix, tests, cleanup=None):
         try:
             fn()
             print("ok %d %s/%s" % (i, prefix, name))
+        except Skip as e:
+            print("ok %d %s/%s # SKIP %s" % (i, prefix, name, e))
         except Failure as e:
             failed += 1
             print("not ok %d %s/%s" % (i, prefix, name))
@@ -37,3 +43,11 @@ def run(prefix, tests, cleanup=None):
                 cleanup()
         sys.stdout.flush()
     return 1 if failed else 0
+
+
+def skip_all(prefix, tests, reason):
+    """Reports every test of @tests skipped for @reason; exit status 0."""
+    print("1..%d" % len(tests))
+    for i, (name, _) in enumerate(tests, 1):
+        print("ok %d %s/%s # SKIP %s" % (i, prefix, name, reason))
+    return 0
