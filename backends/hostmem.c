@@ -192,6 +192,7 @@ static gboolean qmem_host_memory_backend_complete(QmemUserCreatable *uc,
         return FALSE;
     }
     priv->block = block;
+    block->owner = QMEM_OBJECT(backend);
 
     if (klass->aligned && block->size % block->page_size) {
         g_autofree char *page_str = qmem_size_to_str(block->page_size);

@@ -18,6 +18,7 @@
 #include "monitor/monitor-internal.h"
 #include "qom/qom-qmp-cmds.h"
 #include "system/accel-qmp-cmds.h"
+#include "system/runstate-qmp-cmds.h"
 
 static const QmpCommandDef qmp_commands[] = {
     /* monitor/qmp-cmds.c */
@@ -25,7 +26,6 @@ static const QmpCommandDef qmp_commands[] = {
     { "query-version", qmem_qmp_query_version },
     { "query-commands", qmem_qmp_query_commands },
     { "human-monitor-command", qmem_qmp_human_monitor_command },
-    { "cont", qmem_qmp_cont },
     /* qom/qom-qmp-cmds.c */
     { "qom-list", qmem_qmp_qom_list },
     { "qom-get", qmem_qmp_qom_get },
@@ -35,6 +35,10 @@ static const QmpCommandDef qmp_commands[] = {
     /* system/accel-qmp-cmds.c */
     { "x-query-memslots", qmem_qmp_x_query_memslots },
     { "x-guest-memtest", qmem_qmp_x_guest_memtest },
+    /* system/runstate-qmp-cmds.c */
+    { "query-status", qmem_qmp_query_status },
+    { "stop", qmem_qmp_stop },
+    { "cont", qmem_qmp_cont },
     /* hw/core/machine-qmp-cmds.c */
     { "query-memdev", qmem_qmp_query_memdev },
     { "query-cpus-fast", qmem_qmp_query_cpus_fast },
@@ -60,6 +64,13 @@ static const HmpCommandDef hmp_commands[] = {
     /* monitor/hmp-cmds.c */
     { "info mtree", qmem_hmp_info_mtree, "[-f][-d][-o][-D]",
       "show memory tree" },
+    /* system/runstate-qmp-cmds.c: QEMU's "stop|s" and "cont|c" */
+    { "info status", qmem_hmp_info_status, NULL, "show the current VM status "
+      "(running|paused)" },
+    { "stop", qmem_hmp_stop, NULL, "stop emulation" },
+    { "s", qmem_hmp_stop, NULL, "stop emulation" },
+    { "cont", qmem_hmp_cont, NULL, "resume emulation" },
+    { "c", qmem_hmp_cont, NULL, "resume emulation" },
     /* qom/qom-qmp-cmds.c */
     { "qom-set", qmem_hmp_qom_set, "path property value",
       "set QOM property" },

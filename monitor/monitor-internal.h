@@ -52,7 +52,6 @@ JsonNode *qmem_qmp_qmp_capabilities(JsonObject *args, GError **error);
 JsonNode *qmem_qmp_query_version(JsonObject *args, GError **error);
 JsonNode *qmem_qmp_query_commands(JsonObject *args, GError **error);
 JsonNode *qmem_qmp_human_monitor_command(JsonObject *args, GError **error);
-JsonNode *qmem_qmp_cont(JsonObject *args, GError **error);
 gboolean qmem_hmp_info_mtree(const char *args, GString *out, GError **error);
 
 /* The registered commands (QmpCommand), newest first. */

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The monitor's own commands: capabilities, version, commands, HMP, cont,
- * quit. */
+/* The monitor's own commands: capabilities, version, commands, HMP, quit. */
 
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +8,6 @@
 #include "monitor/monitor-internal.h"
 #include "qmem-config.h"
 #include "qobject/json.h"
-#include "system/accel.h"
 #include "util/error.h"
 
 static QmemQmpQuitFunc quit_func;
@@ -116,16 +114,6 @@ JsonNode *qmem_qmp_human_monitor_command(JsonObject *args, GError **error)
     }
     text = qmem_hmp_run(line);
     return json_node_init_string(json_node_alloc(), text);
-}
-
-JsonNode *qmem_qmp_cont(JsonObject *args, GError **error)
-{
-    QmemAccel *accel = qmem_accel_get_current();
-
-    if (qmem_qmp_args_visit(args, NULL, error) && accel) {
-        qmem_accel_start(accel);
-    }
-    return NULL;
 }
 
 static JsonNode *qmp_quit(JsonObject *args, GError **error)

@@ -46,3 +46,35 @@ void qmem_qapi_event_send_shutdown(gboolean guest, const char *reason)
     json_object_set_string_member(data, "reason", reason);
     qmem_qapi_event_emit("SHUTDOWN", data);
 }
+
+void qmem_qapi_event_send_stop(void)
+{
+    qmem_qapi_event_emit("STOP", NULL);
+}
+
+void qmem_qapi_event_send_resume(void)
+{
+    qmem_qapi_event_emit("RESUME", NULL);
+}
+
+void qmem_qapi_event_send_memory_backend_error(const char *id,
+                                               const char *qom_path,
+                                               gboolean has_addr,
+                                               guint64 addr, guint64 offset,
+                                               gboolean nospace,
+                                               const char *reason)
+{
+    g_autoptr(JsonObject) data = json_object_new();
+
+    if (id) {
+        json_object_set_string_member(data, "id", id);
+    }
+    json_object_set_string_member(data, "qom-path", qom_path);
+    if (has_addr) {
+        json_object_set_member(data, "addr", qmem_json_node_new_uint64(addr));
+    }
+    json_object_set_member(data, "offset", qmem_json_node_new_uint64(offset));
+    json_object_set_boolean_member(data, "nospace", nospace);
+    json_object_set_string_member(data, "reason", reason);
+    qmem_qapi_event_emit("MEMORY_BACKEND_ERROR", data);
+}

@@ -5,11 +5,13 @@
 Starts qmem-run with a pc machine of two NUMA nodes (boot RAM from one
 backend per node), a cold-plugged DIMM and a 16 GiB virtio-mem device with
 dynamic memslots, on KVM where /dev/kvm works (else the qtest
-accelerator), then over QMP hot-plugs and unplugs a DIMM (playing the
-guest's ACPI driver over the qtest socket to eject it), grows and
-shrinks the virtio-mem device as a guest driver would, has the guest check
-the memory (on KVM), and prints what it did, the NUMA layout and the memory
-map as a table.  Last it hands the map (x-query-memory-map) to the
+accelerator), then over QMP hot-plugs and unplugs a DIMM and grows and
+shrinks the virtio-mem device with qom-set alone: on KVM the guest's own
+drivers (ACPI memory hotplug, virtio-mem) online and eject the DIMM and
+plug and unplug the device's blocks, and the guest checks the memory;
+under qtest, with no guest, the script plays those drivers over the qtest
+socket.  It prints what it did, the NUMA layout and the memory map as a
+table.  Last it hands the map (x-query-memory-map) to the
 picture tool, BUILD_DIR/tools/memory-map/qmem-memory-map, which writes
 BUILD_DIR/memory-map.png.
 
@@ -29,20 +31,25 @@ GiB = 1 << 30
 MiB = 1 << 20
 
 
+def connect(path):
+    """A unix socket connected to @path, once qmem-run listens there."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            sock.connect(path)
+            return sock
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Qmp:
     """A QMP client on a unix socket: commands, replies, events."""
 
     def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        self.sock = connect(path)
         self.file = self.sock.makefile("rwb")
         self.events = []
         self.greeting = self._read()
@@ -64,12 +71,27 @@ class Qmp:
         while True:
             reply = self._read()
             if "event" in reply:
-                self.events.append(reply)
-                print(f"   event {reply['event']}: {json.dumps(reply.get('data', {}))}")
+                self._keep_event(reply)
                 continue
             if "error" in reply:
                 raise RuntimeError(f"{execute}: {reply['error']['desc']}")
             return reply["return"]
+
+    def wait_event(self, name, match=lambda data: True):
+        """The first event @name whose data @match accepts (queued ones
+        first); the others stay queued."""
+        while True:
+            for i, ev in enumerate(self.events):
+                if ev["event"] == name and match(ev.get("data", {})):
+                    return self.events.pop(i)
+            reply = self._read()
+            if "event" in reply:
+                self._keep_event(reply)
+
+    def _keep_event(self, event):
+        self.events.append(event)
+        print(f"   event {event['event']}: "
+              f"{json.dumps(event.get('data', {}))}")
 
     def hmp(self, line):
         return self.cmd("human-monitor-command", **{"command-line": line})
@@ -80,16 +102,7 @@ class Qtest:
     whose port accesses a vCPU would make (docs/acpi.md)."""
 
     def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
+        self.sock = connect(path)
         self.file = self.sock.makefile("rw")
 
     def cmd(self, line):
@@ -99,6 +112,11 @@ class Qtest:
         if not reply or reply[0] != "OK":
             raise RuntimeError(f"qtest {line}: {' '.join(reply)}")
         return int(reply[1], 16) if len(reply) > 1 else None
+
+    def raw(self, line):
+        self.file.write(line + "\n")
+        self.file.flush()
+        return self.file.readline().strip()
 
 
 def kvm_usable():
@@ -130,13 +148,46 @@ def vmem_info(qmp):
     raise RuntimeError("no virtio-mem device")
 
 
-def memtest(qmp, addr, length, what):
+def memtest(qmp, addr, length, what, mode="write-verify"):
     r = qmp.cmd("x-guest-memtest", addr=addr, size=length, seed=1,
-                mode="write-verify")
+                mode=mode)
     print(f"   {what}: {r['checked']} bytes checked, "
           f"{r['mismatches']} mismatches")
     if r["checked"] != length or r["mismatches"] or "fault-addr" in r:
         raise RuntimeError(f"memtest of {what} failed: {r}")
+
+
+def eject_as_guest(guest, dimm):
+    """No guest under qtest: play its ACPI driver's _EJ0 over qtest."""
+    print(f"   GPE0 status {guest.cmd('inb 0xafe0'):#04x} (memory hotplug "
+          f"is bit 3); the guest's ACPI driver, played over qtest, "
+          f"reads slot {dimm['slot']}:")
+    guest.cmd(f"outl 0xa00 {dimm['slot']}")
+    print(f"   status {guest.cmd('inb 0xa14'):#x} (enabled, inserting, "
+          f"removing), at {guest.cmd('inl 0xa04'):#x}"
+          f"{guest.cmd('inl 0xa00'):08x}, and ejects it (_EJ0)")
+    guest.cmd("outb 0xa14 0x8")
+
+
+def resize(qmp, guest, accel, base, block, old, new):
+    """qom-set requested-size; on KVM the guest's virtio-mem driver does
+    the rest, and MEMORY_DEVICE_SIZE_CHANGE says when it is done."""
+    qmp.cmd("qom-set", path="vmem0", property="requested-size", value=new)
+    if accel == "kvm":
+        start = time.monotonic()
+        qmp.wait_event("MEMORY_DEVICE_SIZE_CHANGE",
+                       lambda d: d["id"] == "vmem0" and d["size"] == new)
+        print(f"   the guest's virtio-mem driver is done "
+              f"({time.monotonic() - start:.2f} s after qom-set returned)")
+        return
+    # No guest: its driver's requests, over qtest (blocks from the top).
+    lo, hi = min(old, new), max(old, new)
+    kind = "plug" if new > old else "unplug"
+    for addr in range(base + lo, base + hi, 1024 * block):
+        n = min(1024, (base + hi - addr) // block)
+        reply = guest.raw(f"virtio-mem-request vmem0 {kind} {addr:#x} {n}")
+        if reply != "OK ack":
+            raise RuntimeError(f"{kind} answered {reply}")
 
 
 def draw_map(tool, bands, picture):
@@ -177,7 +228,8 @@ def main():
             "-device", "virtio-mem-pci,id=vmem0,memdev=vmem0-mem,node=1,"
                        "dynamic-memslots=on",
             "-qmp", f"unix:{qmp_path},server=on,wait=off",
-            "-qtest", f"unix:{qtest_path},server=on,wait=off"]
+            "-qtest", f"unix:{qtest_path},server=on,wait=off",
+            "-qtest-log", "/dev/null"]
     print("$ " + " ".join(args))
     if accel == "qtest":
         print("   (/dev/kvm is not usable here: the qtest accelerator stands "
@@ -206,6 +258,10 @@ def main():
         print("\nHot-plug a second DIMM on node 1 over QMP:")
         qmp.cmd("device_add", driver="pc-dimm", id="dimm1", memdev="dimm1-mem",
                 node=1)
+        if accel == "kvm":
+            qmp.wait_event("ACPI_DEVICE_OST",
+                           lambda d: d["info"].get("device") == "dimm1")
+            print("   the guest's ACPI driver onlined it (its _OST above)")
         devices = qmp.cmd("query-memory-devices")
         dimms = [d["data"] for d in devices if d["type"] == "dimm"]
         for d in dimms:
@@ -221,51 +277,40 @@ def main():
         print("\nUnplug dimm1: device_del asks the guest, through ACPI:")
         dimm1 = next(d for d in dimms if d["id"] == "dimm1")
         qmp.cmd("device_del", id="dimm1")
-        print(f"   GPE0 status {guest.cmd('inb 0xafe0'):#04x} (memory hotplug "
-              f"is bit 3); the guest's ACPI driver, played over qtest, "
-              f"reads slot {dimm1['slot']}:")
-        guest.cmd(f"outl 0xa00 {dimm1['slot']}")
-        print(f"   status {guest.cmd('inb 0xa14'):#x} (enabled, inserting, "
-              f"removing), at {guest.cmd('inl 0xa04'):#x}"
-              f"{guest.cmd('inl 0xa00'):08x}, and ejects it (_EJ0)")
-        guest.cmd("outb 0xa14 0x8")
-        qmp.cmd("query-memory-size-summary")
+        if accel == "kvm":
+            qmp.wait_event("DEVICE_DELETED", lambda d: d["device"] == "dimm1")
+            print("   the guest's ACPI driver saw slot "
+                  f"{dimm1['slot']} removing and ejected it (_EJ0)")
+        else:
+            eject_as_guest(guest, dimm1)
+        qmp.cmd("object-del", id="dimm1-mem")
+        print("   backend dimm1-mem released")
         if accel == "kvm":
             r = qmp.cmd("x-guest-memtest", addr=dimm1["addr"],
                         size=dimm1["size"], mode="verify")
             print(f"   the guest now faults at {r['fault-addr']:#x}, where "
                   f"dimm1 was")
 
-        print("\nGrow virtio-mem to 4 GiB; the guest plugs it block by block:")
+        print("\nGrow virtio-mem to 4 GiB: qom-set requested-size, and the "
+              "guest plugs it:")
         vmem = vmem_info(qmp)
         block, base = vmem["block-size"], vmem["memaddr"]
         print(f"   vmem0: {size(vmem['max-size'])} device at {base:#x}, "
               f"blocks of {size(block)}, node {vmem['node']}")
         print(f"   memslots before: {memslots(qmp)}")
-        qmp.cmd("qom-set", path="vmem0", property="requested-size",
-                value=4 * GiB)
-        plug = 4 * GiB // block
-        for first in range(0, plug, 1024):
-            r = qmp.cmd("x-virtio-mem-request", **{
-                "qom-path": "vmem0", "type": "plug",
-                "addr": base + first * block,
-                "nb-blocks": min(1024, plug - first)})
-            if r["response"] != "ack":
-                raise RuntimeError(f"plug answered {r['response']}")
+        resize(qmp, guest, accel, base, block, 0, 4 * GiB)
         vmem = vmem_info(qmp)
         print(f"   plugged {size(vmem['size'])}; memslots now: "
               f"{memslots(qmp)} (one per GiB plugged)")
         if accel == "kvm":
-            memtest(qmp, base, vmem["size"], "vmem0's plugged blocks")
+            print("   vCPU 0 reads every plugged byte (zero, and the host "
+                  "populates nothing), then writes and verifies 64 MiB:")
+            memtest(qmp, base, vmem["size"], "vmem0's plugged blocks",
+                    "verify-zero")
+            memtest(qmp, base, 64 * MiB, "vmem0's first 64 MiB")
 
-        print("\nShrink it to 1 GiB; the guest unplugs 3 GiB:")
-        qmp.cmd("qom-set", path="vmem0", property="requested-size", value=GiB)
-        unplug = 3 * GiB // block
-        for first in range(0, unplug, 1024):
-            qmp.cmd("x-virtio-mem-request", **{
-                "qom-path": "vmem0", "type": "unplug",
-                "addr": base + GiB + first * block,
-                "nb-blocks": min(1024, unplug - first)})
+        print("\nShrink it to 1 GiB: the guest unplugs 3 GiB from the top:")
+        resize(qmp, guest, accel, base, block, 4 * GiB, GiB)
         vmem = vmem_info(qmp)
         print(f"   plugged {size(vmem['size'])}; memslots now: "
               f"{memslots(qmp)}")

@@ -31,6 +31,7 @@ JsonNode *qmem_qmp_x_guest_memtest(JsonObject *args, GError **error)
     static const char *const modes[] = {
         [QMEM_ACCEL_MEMTEST_WRITE_VERIFY] = "write-verify",
         [QMEM_ACCEL_MEMTEST_VERIFY] = "verify",
+        [QMEM_ACCEL_MEMTEST_VERIFY_ZERO] = "verify-zero",
         NULL
     };
     QmemAccel *accel = qmem_accel_get_current();

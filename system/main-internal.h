@@ -63,7 +63,9 @@ gboolean qmem_runner_start_qtest(GArray *options, QmemMachine *machine,
  *   }
  *   qmem_runner_free(r);                   // everything it built goes
  *
- * The modules must be loaded (qmem_modules_init()) before setup.
+ * The modules must be loaded (qmem_modules_init()) before setup, and the
+ * termination signals' handler installed (qmem_termsig_init()) before
+ * run.
  */
 typedef struct QmemRunner QmemRunner;
 
@@ -87,6 +89,12 @@ const char *qmem_runner_get_help(QmemRunner *r);
  * SIGINT, SIGTERM or SIGHUP.
  */
 void qmem_runner_run(QmemRunner *r);
+
+/*
+ * After a failed setup: says which termination signal ended it, if one
+ * did (QEMU's "terminating on signal N from pid P (CMD)").
+ */
+void qmem_runner_kill_report(QmemRunner *r);
 
 /* Takes down what setup built, the monitors before the machine. */
 void qmem_runner_free(QmemRunner *r);

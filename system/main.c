@@ -18,6 +18,7 @@
 #include "qom/module.h"
 #include "qom/user-creatable.h"
 #include "system/main-internal.h"
+#include "system/runstate.h"
 #include "util/chardev.h"
 #include "util/cutils.h"
 #include "util/error-report.h"
@@ -30,6 +31,7 @@ struct QmemRunner {
     GArray *options;        /* RunnerOption, in command-line order */
     gboolean start_stopped;
     GMainLoop *loop;
+    guint termsig_source;   /* on_termsig() while the loop runs */
     QmemMachine *machine;
     QmemAccel *accel;
     char *machine_accel;    /* -machine accel=, a ':'-separated list */
@@ -539,12 +541,43 @@ static gboolean early_exit_options(Runner *r, GError **error)
     return r->help || qmem_runner_check_backends(r->options, &r->help, error);
 }
 
-static gboolean on_signal(gpointer opaque)
+/*
+ * QEMU's qemu_kill_report(): who ended us, unless a qtest driver did
+ * (whose tests would see the line).
+ */
+static void kill_report(Runner *r)
+{
+    g_autofree char *path = NULL;
+    g_autofree char *cmd = NULL;
+    int pid;
+    int signo = qmem_termsig_get(&pid);
+
+    if (!signo || r->qtest) {
+        return;
+    }
+    /* About the program, not about the option being processed. */
+    qmem_loc_set(NULL);
+    if (!pid) {
+        /* E.g. ^C at the terminal. */
+        qmem_error_report("terminating on signal %d", signo);
+        return;
+    }
+    path = g_strdup_printf("/proc/%d/cmdline", pid);
+    g_file_get_contents(path, &cmd, NULL, NULL);
+    qmem_error_report("terminating on signal %d from pid %d (%s)", signo, pid,
+                      cmd ? cmd : "<unknown process>");
+}
+
+/* SIGINT, SIGTERM or SIGHUP: QEMU's shutdown with cause host-signal. */
+static gboolean on_termsig(gint fd, GIOCondition condition, gpointer opaque)
 {
     Runner *r = opaque;
 
+    kill_report(r);
+    qmem_qapi_event_send_shutdown(FALSE, "host-signal");
     g_main_loop_quit(r->loop);
-    return G_SOURCE_CONTINUE;
+    r->termsig_source = 0;
+    return G_SOURCE_REMOVE;
 }
 
 static void on_quit(gpointer opaque)
@@ -587,19 +620,19 @@ const char *qmem_runner_get_help(Runner *r)
 
 void qmem_runner_run(Runner *r)
 {
-    guint signals[3];
-
     if (!r->start_stopped) {
-        qmem_accel_start(r->accel);
+        qmem_vm_start();
     }
     r->loop = g_main_loop_new(NULL, FALSE);
-    signals[0] = g_unix_signal_add(SIGINT, on_signal, r);
-    signals[1] = g_unix_signal_add(SIGTERM, on_signal, r);
-    signals[2] = g_unix_signal_add(SIGHUP, on_signal, r);
+    r->termsig_source = g_unix_fd_add(qmem_termsig_fd(), G_IO_IN, on_termsig,
+                                      r);
     g_main_loop_run(r->loop);
-    for (guint i = 0; i < G_N_ELEMENTS(signals); i++) {
-        g_source_remove(signals[i]);
-    }
+    g_clear_handle_id(&r->termsig_source, g_source_remove);
+}
+
+void qmem_runner_kill_report(Runner *r)
+{
+    kill_report(r);
 }
 
 /* Teardown in reverse: the monitors go before the machine they use. */

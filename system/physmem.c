@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Accesses through an address space, as a CPU or a device makes them. */
 
+#include <errno.h>
 #include <string.h>
 
 #include "system/accel.h"
 #include "system/memory-internal.h"
+#include "system/runstate.h"
+#include "util/error.h"
+#include "util/sigbus.h"
 
 guint qmem_flat_view_upper_bound(GArray *view, guint64 addr)
 {
@@ -146,15 +150,63 @@ static guint64 io_access(const QmemMemorySection *s, guint64 addr,
     return size;
 }
 
-gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
-                               gsize len, gboolean is_write)
+/*
+ * A page of RAM the host could not supply (the copy raised SIGBUS at
+ * @fault): the VM stops in io-error with MEMORY_BACKEND_ERROR, and the
+ * caller gets the reason.
+ */
+static void ram_fault(const QmemMemorySection *s, guint64 addr,
+                      const guint8 *host, const guint8 *fault,
+                      GError **error)
 {
-    gboolean ok = TRUE;
-    guint8 *p = buf;
+    QmemRamBlock *block = qmem_memory_region_get_ram_block(s->mr);
+    guint64 gpa = addr + (fault - host);
+    guint64 offset;
+    int err;
 
-    g_return_val_if_fail(as != NULL, FALSE);
-    g_return_val_if_fail(buf != NULL || len == 0, FALSE);
+    if (!block || fault < (guint8 *)block->host ||
+        fault >= (guint8 *)block->host + block->size) {
+        /* The other buffer faulted: not guest memory. */
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "cannot access guest memory at 0x%" G_GINT64_MODIFIER
+                    "x: %s", gpa, g_strerror(EFAULT));
+        return;
+    }
+    offset = fault - (guint8 *)block->host;
+    err = qmem_ram_block_fault_errno(block, offset);
+    g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                "cannot supply guest memory at 0x%" G_GINT64_MODIFIER "x "
+                "from '%s': %s", gpa, block->name, g_strerror(err));
+    qmem_vm_stop_on_memory_error(block, offset, gpa, err);
+}
 
+/*
+ * Copies to or from RAM under a SIGBUS guard.  Returns: %FALSE (@error
+ * set) when the host could not supply a page.
+ */
+static gboolean ram_access(const QmemMemorySection *s, guint64 addr,
+                           guint8 *host, guint8 *buf, guint64 len,
+                           gboolean is_write, GError **error)
+{
+    void *fault = NULL;
+    gboolean done = is_write ? qmem_sigbus_memcpy(host, buf, len, &fault)
+                             : qmem_sigbus_memcpy(buf, host, len, &fault);
+
+    if (!done) {
+        ram_fault(s, addr, host, fault, error);
+    }
+    return done;
+}
+
+/*
+ * Returns: %FALSE (@error set) when RAM behind @addr could not be
+ * supplied; *@ok is cleared for bytes that were not RAM or I/O that
+ * took them.
+ */
+static gboolean address_space_rw(QmemAddressSpace *as, guint64 addr,
+                                 guint8 *p, gsize len, gboolean is_write,
+                                 gboolean *ok, GError **error)
+{
     while (len) {
         guint idx = qmem_flat_view_upper_bound(as->view, addr);
         const QmemMemorySection *s = NULL;
@@ -171,12 +223,15 @@ gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
             guint8 *host = (guint8 *)s->host + skip;
 
             chunk = MIN((guint64)len, s->size - skip);
-            if (!is_write) {
-                memcpy(p, host, chunk);
-            } else if (!s->readonly) {
-                memcpy(host, p, chunk);
-            } else {
-                ok = FALSE;
+            if (is_write && s->readonly) {
+                *ok = FALSE;
+            } else if (!ram_access(s, addr, host, p, chunk, is_write,
+                                   error)) {
+                /* The access ends there; what was not read reads as 0. */
+                if (!is_write) {
+                    memset(p, 0, len);
+                }
+                return FALSE;
             }
         } else if (s) {
             /*
@@ -185,7 +240,7 @@ gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
              * starts (address_space_translate_internal()), so that a
              * 4-byte read of a 2-byte region is one access it may refuse.
              */
-            chunk = io_access(s, addr, p, len, is_write, &ok);
+            chunk = io_access(s, addr, p, len, is_write, ok);
         } else {
             /*
              * A hole reaches up to the next section, or to the end of the
@@ -203,11 +258,85 @@ gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
             if (!is_write) {
                 memset(p, 0, chunk);
             }
-            ok = FALSE;
+            *ok = FALSE;
         }
         p += chunk;
         len -= chunk;
         addr += chunk;
     }
-    return ok;
+    return TRUE;
+}
+
+gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
+                               gsize len, gboolean is_write)
+{
+    gboolean ok = TRUE;
+
+    g_return_val_if_fail(as != NULL, FALSE);
+    g_return_val_if_fail(buf != NULL || len == 0, FALSE);
+
+    /* The fault was reported: the VM stopped, MEMORY_BACKEND_ERROR went. */
+    return address_space_rw(as, addr, buf, len, is_write, &ok, NULL) && ok;
+}
+
+gboolean qmem_address_space_rw_err(QmemAddressSpace *as, guint64 addr,
+                                   void *buf, gsize len, gboolean is_write,
+                                   GError **error)
+{
+    gboolean ok = TRUE;
+
+    g_return_val_if_fail(as != NULL, FALSE);
+    g_return_val_if_fail(buf != NULL || len == 0, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    return address_space_rw(as, addr, buf, len, is_write, &ok, error);
+}
+
+/* Fills RAM in [lo, hi] (inclusive, no wrap) with @value. */
+static gboolean memset_range(QmemAddressSpace *as, guint64 lo, guint64 hi,
+                             guint8 value, GError **error)
+{
+    const QmemMemorySection *sections;
+    guint n;
+
+    sections = qmem_address_space_get_sections(as, &n);
+    for (guint i = 0; i < n; i++) {
+        const QmemMemorySection *sec = &sections[i];
+        guint64 start = sec->offset_within_address_space;
+        guint64 last = start + (sec->size - 1);
+        guint64 from = MAX(start, lo);
+        guint8 *host;
+        void *fault;
+
+        if (last < lo || start > hi || sec->readonly || !sec->host) {
+            continue;
+        }
+        host = (guint8 *)sec->host + (from - start);
+        if (!qmem_sigbus_memset(host, value, MIN(last, hi) - from + 1,
+                                &fault)) {
+            ram_fault(sec, from, host, fault, error);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+gboolean qmem_address_space_memset(QmemAddressSpace *as, guint64 addr,
+                                   guint64 len, guint8 value, GError **error)
+{
+    guint64 last;
+
+    g_return_val_if_fail(as != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (!len) {
+        return TRUE;
+    }
+    last = addr + (len - 1);
+    if (last >= addr) {
+        return memset_range(as, addr, last, value, error);
+    }
+    /* The range wraps around the end of the address space. */
+    return memset_range(as, addr, G_MAXUINT64, value, error) &&
+           memset_range(as, 0, last, value, error);
 }

@@ -16,6 +16,7 @@ int main(int argc, char **argv)
     g_set_prgname(argv[0]);
     /* This thread holds the BQL but while the main loop polls. */
     qmem_main_loop_init();
+    qmem_termsig_init();
     r = qmem_runner_new();
     if (qmem_modules_init(&error) &&
         qmem_runner_setup(r, argc, argv, &error)) {
@@ -28,6 +29,8 @@ int main(int argc, char **argv)
         }
     } else {
         qmem_error_report_err(error);
+        /* A signal during start-up cancels what takes long. */
+        qmem_runner_kill_report(r);
         status = 1;
     }
     /* Whatever was built goes, so that leak checkers see nothing left. */

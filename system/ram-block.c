@@ -524,3 +524,22 @@ void qmem_ram_block_notifier_remove(QmemRamBlockNotifier *n)
         g_clear_pointer(&ram_block_notifiers, g_ptr_array_unref);
     }
 }
+
+int qmem_ram_block_fault_errno(QmemRamBlock *rb, guint64 offset)
+{
+    guint64 page = rb->page_size ? rb->page_size : qmem_host_page_size();
+    off_t pos = rb->fd_offset + qmem_align_down(offset, page);
+    struct stat st;
+
+    if (rb->fd < 0) {
+        return ENOMEM;
+    }
+    if (fstat(rb->fd, &st) == 0 && S_ISREG(st.st_mode) && pos >= st.st_size) {
+        return EFAULT;
+    }
+    if (fallocate(rb->fd, FALLOC_FL_KEEP_SIZE, pos, page) == 0) {
+        return EAGAIN;
+    }
+    /* A file system without fallocate() does not tell: the kernel's word. */
+    return errno == EOPNOTSUPP ? EFAULT : errno;
+}

@@ -3,15 +3,16 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/main-loop.h"
 #include "util/osdep.h"
 #include "util/prealloc.h"
+#include "util/sigbus.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -25,7 +26,6 @@ typedef struct {
     size_t page_size;
     PreallocContext *context;
     GThread *thread;
-    sigjmp_buf env;
 } PreallocThread;
 
 struct PreallocContext {
@@ -40,69 +40,11 @@ struct PreallocContext {
 static GMutex page_mutex;
 static GCond page_cond;
 
-/*
- * The SIGBUS handler is process wide, so touching preallocations run one at
- * a time; sigbus_oldact is only valid while sigbus_mutex is held.
- */
-static GMutex sigbus_mutex;
-static struct sigaction sigbus_oldact;
-
-/*
- * The worker the current thread is, while it touches pages.  initial-exec,
- * because the signal handler reads it and general-dynamic TLS access may
- * allocate, which is not async-signal-safe.
- */
-static __thread PreallocThread *touch_thread
-    __attribute__((tls_model("initial-exec")));
-
 static gint force_touch;
 
 void qmem_prealloc_set_force_touch(gboolean force)
 {
     g_atomic_int_set(&force_touch, force);
-}
-
-static void sigbus_handler(int signal, siginfo_t *info, void *ctx)
-{
-    PreallocThread *t = touch_thread;
-    struct sigaction dfl;
-
-    /*
-     * Only a fault on the worker's own range means "no memory for this
-     * page"; a SIGBUS sent by kill() or raised elsewhere is not ours.
-     */
-    if (t && info->si_code > 0 && (char *)info->si_addr >= t->addr
-        && (size_t)((char *)info->si_addr - t->addr)
-               < t->numpages * t->page_size) {
-        siglongjmp(t->env, 1);
-    }
-
-    if (sigbus_oldact.sa_flags & SA_SIGINFO) {
-        sigbus_oldact.sa_sigaction(signal, info, ctx);
-        return;
-    }
-    if (sigbus_oldact.sa_handler != SIG_DFL
-        && sigbus_oldact.sa_handler != SIG_IGN) {
-        sigbus_oldact.sa_handler(signal);
-        return;
-    }
-    if (sigbus_oldact.sa_handler == SIG_IGN && info->si_code <= 0) {
-        return;
-    }
-
-    /*
-     * The process would have died without us (a fault cannot be ignored:
-     * returning would only repeat it).  Die the same way: with the default
-     * action, a fault recurs on return, a sent signal is re-raised and
-     * delivered once the handler returns.
-     */
-    memset(&dfl, 0, sizeof(dfl));
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    sigaction(SIGBUS, &dfl, NULL);
-    if (info->si_code <= 0) {
-        raise(SIGBUS);
-    }
 }
 
 static gboolean wait_for_start(PreallocContext *context)
@@ -122,11 +64,56 @@ static gboolean wait_for_start(PreallocContext *context)
     return !cancelled;
 }
 
+/*
+ * Preallocation gives up with -EINTR when a termination signal comes
+ * (qmem_termsig_pending()): it looks between steps of this many bytes.
+ */
+#define PREALLOC_STEP (64 * 1024 * 1024)
+
+/* MADV_POPULATE_WRITE over [addr, addr + size), step by step. */
+static int populate_range(char *addr, size_t size)
+{
+    while (size) {
+        size_t n = MIN(size, PREALLOC_STEP);
+
+        if (qmem_termsig_pending()) {
+            return -EINTR;
+        }
+        if (madvise(addr, n, MADV_POPULATE_WRITE)) {
+            return -errno;
+        }
+        addr += n;
+        size -= n;
+    }
+    return 0;
+}
+
+/* Returns 0 or -EINTR; a page that cannot be supplied jumps out. */
+static int touch_range(char *addr, size_t numpages, size_t page_size)
+{
+    size_t step = MAX(PREALLOC_STEP / page_size, 1);
+
+    for (size_t i = 0; i < numpages; i++) {
+        if (i % step == 0 && qmem_termsig_pending()) {
+            return -EINTR;
+        }
+        /*
+         * Write back what was read, so that data already in the area
+         * (e.g. a file's contents) survives; volatile so that the
+         * compiler keeps the no-op store that faults the page in.
+         */
+        *(volatile char *)addr = *(volatile char *)addr;
+        addr += page_size;
+    }
+    return 0;
+}
+
 static gpointer do_touch_pages(gpointer opaque)
 {
     PreallocThread *t = opaque;
+    QmemSigbusGuard guard;
     sigset_t set, oldset;
-    int ret = 0;
+    int ret;
 
     if (!wait_for_start(t->context)) {
         return NULL;
@@ -137,25 +124,15 @@ static gpointer do_touch_pages(gpointer opaque)
     sigaddset(&set, SIGBUS);
     pthread_sigmask(SIG_UNBLOCK, &set, &oldset);
 
-    if (sigsetjmp(t->env, 1)) {
+    if (!qmem_sigbus_guard_arm(&guard, t->addr, t->numpages * t->page_size)) {
+        ret = -errno;
+    } else if (sigsetjmp(guard.env, 0)) {
+        qmem_sigbus_guard_faulted(&guard);
         ret = -EFAULT;
     } else {
-        char *addr = t->addr;
-        size_t i;
-
-        /* Only now is env valid for the handler to jump to. */
-        touch_thread = t;
-        for (i = 0; i < t->numpages; i++) {
-            /*
-             * Write back what was read, so that data already in the area
-             * (e.g. a file's contents) survives; volatile so that the
-             * compiler keeps the no-op store that faults the page in.
-             */
-            *(volatile char *)addr = *(volatile char *)addr;
-            addr += t->page_size;
-        }
+        ret = touch_range(t->addr, t->numpages, t->page_size);
+        qmem_sigbus_guard_leave(&guard);
     }
-    touch_thread = NULL;
     pthread_sigmask(SIG_SETMASK, &oldset, NULL);
     return GINT_TO_POINTER(ret);
 }
@@ -163,15 +140,12 @@ static gpointer do_touch_pages(gpointer opaque)
 static gpointer do_madv_populate_write_pages(gpointer opaque)
 {
     PreallocThread *t = opaque;
-    size_t size = t->numpages * t->page_size;
 
     if (!wait_for_start(t->context)) {
         return NULL;
     }
-    if (size && madvise(t->addr, size, MADV_POPULATE_WRITE)) {
-        return GINT_TO_POINTER(-errno);
-    }
-    return NULL;
+    return GINT_TO_POINTER(populate_range(t->addr,
+                                          t->numpages * t->page_size));
 }
 
 guint qmem_prealloc_thread_count(long online_cpus, size_t page_size,
@@ -214,10 +188,7 @@ static int touch_all_pages(char *area, size_t page_size, size_t numpages,
     if (use_populate) {
         if (context.num_threads == 1) {
             /* A thread of its own would only add the cost of creating it. */
-            if (madvise(area, numpages * page_size, MADV_POPULATE_WRITE)) {
-                return -errno;
-            }
-            return 0;
+            return populate_range(area, numpages * page_size);
         }
         touch_fn = do_madv_populate_write_pages;
     } else {
@@ -298,36 +269,13 @@ gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
     use_populate = !g_atomic_int_get(&force_touch)
                    && populate_write_possible(area, page_size);
 
-    if (!use_populate) {
-        struct sigaction act;
-
-        g_mutex_lock(&sigbus_mutex);
-        memset(&act, 0, sizeof(act));
-        act.sa_sigaction = sigbus_handler;
-        act.sa_flags = SA_SIGINFO;
-        sigemptyset(&act.sa_mask);
-        if (sigaction(SIGBUS, &act, &sigbus_oldact)) {
-            int err = errno;
-
-            g_mutex_unlock(&sigbus_mutex);
-            g_set_error(
-                error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                "qemu_prealloc_mem: failed to install signal handler: %s",
-                g_strerror(err));
-            return FALSE;
-        }
-    }
-
-    ret = touch_all_pages(area, page_size, numpages, max_threads, use_populate);
-
-    if (!use_populate) {
-        if (sigaction(SIGBUS, &sigbus_oldact, NULL)) {
-            /* Cannot happen with a handler sigaction() just returned. */
-            g_error("qemu_prealloc_mem: failed to reinstall signal handler: %s",
+    if (!use_populate && !qmem_sigbus_install()) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "qemu_prealloc_mem: failed to install signal handler: %s",
                     g_strerror(errno));
-        }
-        g_mutex_unlock(&sigbus_mutex);
+        return FALSE;
     }
+    ret = touch_all_pages(area, page_size, numpages, max_threads, use_populate);
 
     if (ret) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,

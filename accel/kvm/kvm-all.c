@@ -22,6 +22,7 @@ enum {
     PROP_DEVICE,
     PROP_MEMTEST_TIMEOUT,
     PROP_GUEST_LOG,
+    PROP_GUEST_DRIVERS,
     N_PROPS
 };
 
@@ -257,6 +258,9 @@ static void qmem_kvm_accel_set_property(GObject *obj, guint prop_id,
     case PROP_MEMTEST_TIMEOUT:
         s->memtest_timeout_ms = g_value_get_uint(value);
         break;
+    case PROP_GUEST_DRIVERS:
+        s->guest_drivers = g_value_get_boolean(value);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
     }
@@ -273,6 +277,9 @@ static void qmem_kvm_accel_get_property(GObject *obj, guint prop_id,
         break;
     case PROP_MEMTEST_TIMEOUT:
         g_value_set_uint(value, s->memtest_timeout_ms);
+        break;
+    case PROP_GUEST_DRIVERS:
+        g_value_set_boolean(value, s->guest_drivers);
         break;
     case PROP_GUEST_LOG:
         g_mutex_lock(&s->log_lock);
@@ -334,6 +341,12 @@ static void qmem_kvm_accel_class_init(QmemKvmAccelClass *klass)
         g_param_spec_string(QMEM_KVM_ACCEL_PROP_GUEST_LOG, NULL,
                             "What the guest payload logged (newest lines)",
                             "", G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    props[PROP_GUEST_DRIVERS] =
+        g_param_spec_boolean(QMEM_KVM_ACCEL_PROP_GUEST_DRIVERS, NULL,
+                             "Whether the guest payload runs its device "
+                             "drivers", TRUE,
+                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                             G_PARAM_EXPLICIT_NOTIFY);
     g_object_class_install_properties(object_class, N_PROPS, props);
 }
 
@@ -346,6 +359,7 @@ static void qmem_kvm_accel_init(QmemKvmAccel *s)
     s->device = g_strdup(KVM_DEVICE_DEFAULT);
     s->fd = -1;
     s->vm_fd = -1;
+    s->guest_drivers = TRUE;
     s->guest_log = g_string_new(NULL);
     g_mutex_init(&s->log_lock);
     g_cond_init(&s->cond);

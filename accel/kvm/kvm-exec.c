@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* vCPU 0 in the guest: KVM_RUN and the exits it hands to devices. */
 
+#include <errno.h>
 #include <string.h>
 
 #include "accel/kvm/kvm-internal.h"
@@ -123,9 +124,16 @@ QmemKvmTurnResult qmem_kvm_exec_turn(QmemKvmAccel *s, QmemKvmVcpu *cpu,
         qmem_bql_unlock();
         ok = qmem_kvm_vcpu_run(cpu, error);
         qmem_bql_lock();
+        if (!ok && cpu->run_errno == EFAULT &&
+            qmem_kvm_memory_fault(s, cpu) != QMEM_KVM_FAULT_UNKNOWN) {
+            /* Stopped (resumed by cont) or the page is there now. */
+            g_clear_error(error);
+            continue;
+        }
         if (!ok) {
             return QMEM_KVM_TURN_FAILED;
         }
+        cpu->fault_retries = 0;
         switch (run->exit_reason) {
         case KVM_EXIT_INTR:
             break;

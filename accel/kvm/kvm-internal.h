@@ -91,6 +91,8 @@ typedef struct {
     gboolean io_pending;        /* KVM completes the last exit next run */
     QmemKvmRequest *turn_req;   /* the request this turn serves */
     GString *log_line;          /* guest log bytes before the newline */
+    int run_errno;              /* why the last KVM_RUN failed */
+    guint fault_retries;        /* EFAULTs in a row without a culprit */
 } QmemKvmVcpu;
 
 struct _QmemKvmAccel {
@@ -98,6 +100,7 @@ struct _QmemKvmAccel {
 
     char *device;               /* property "device" */
     guint memtest_timeout_ms;
+    gboolean guest_drivers;     /* property "x-guest-drivers" */
 
     int fd;                     /* /dev/kvm */
     int vm_fd;
@@ -224,6 +227,25 @@ gboolean qmem_kvm_vcpu_run(QmemKvmVcpu *cpu, GError **error);
 
 /* The vCPU's last exit, which its caller had no use for, as an error. */
 void qmem_kvm_vcpu_exit_error(QmemKvmVcpu *cpu, GError **error);
+
+/* kvm-memfault.c: KVM_RUN's EFAULT. */
+
+typedef enum {
+    QMEM_KVM_FAULT_STOPPED,     /* the VM stopped in io-error: wait */
+    QMEM_KVM_FAULT_RETRY,       /* no page is missing now: run again */
+    QMEM_KVM_FAULT_UNKNOWN,     /* not about guest memory: a crash */
+} QmemKvmFaultAction;
+
+/* How many EFAULTs in a row may find no missing page before it is fatal. */
+#define QMEM_KVM_FAULT_RETRIES 3
+
+/*
+ * KVM_RUN failed with EFAULT: the host could not fault in a page of guest
+ * memory (the backend's file system is full).  Finds the page and stops
+ * the VM with MEMORY_BACKEND_ERROR (qmem_vm_stop_on_memory_error());
+ * after cont, KVM_RUN makes the access again.  Under the BQL.
+ */
+QmemKvmFaultAction qmem_kvm_memory_fault(QmemKvmAccel *s, QmemKvmVcpu *cpu);
 
 /* kvm-exec.c: one turn of vCPU 0 in the guest and the exits it makes. */
 

@@ -59,6 +59,7 @@ gboolean qmem_kvm_vcpu_run(QmemKvmVcpu *cpu, GError **error)
     int err = errno;
 
     cpu->io_pending = FALSE;
+    cpu->run_errno = ret < 0 ? err : 0;
     if (ret < 0) {
         if (err == EINTR || err == EAGAIN) {
             cpu->run->exit_reason = KVM_EXIT_INTR;

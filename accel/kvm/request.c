@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "accel/kvm/kvm-internal.h"
+#include "system/runstate.h"
 #include "util/error.h"
 #include "util/main-loop.h"
 
@@ -65,7 +66,7 @@ gboolean qmem_kvm_request_read_result(QmemKvmAccel *s, QmemKvmRequest *req,
  * The walk touched memory without a memslot (or wrote read-only memory)
  * inside its range: the first such address ends the walk, in both
  * passes.  KVM completes the access at the next KVM_RUN: a read gets what
- * the word should hold, so that it is no mismatch.
+ * the word should hold (the pattern, or 0), so that it is no mismatch.
  */
 void qmem_kvm_request_memtest_fault(QmemKvmAccel *s, QmemKvmVcpu *cpu,
                                     QmemKvmRequest *req)
@@ -79,7 +80,8 @@ void qmem_kvm_request_memtest_fault(QmemKvmAccel *s, QmemKvmVcpu *cpu,
         qmem_kvm_arch_memtest_clip(s, addr);
     }
     if (!run->mmio.is_write) {
-        guint64 word = qmem_accel_memtest_pattern(req->seed, addr & ~7ULL);
+        guint64 word = req->mode == QMEM_ACCEL_MEMTEST_VERIFY_ZERO ? 0 :
+                       qmem_accel_memtest_pattern(req->seed, addr & ~7ULL);
         guint len = MIN(run->mmio.len, (guint)sizeof(run->mmio.data));
 
         for (guint i = 0; i < len; i++) {
@@ -137,6 +139,17 @@ static QmemKvmRequest *kvm_request_run(QmemKvmAccel *s, QmemKvmRequest *req,
     s->request = req;
     g_cond_broadcast(&s->cond);
     while (!req->done) {
+        if (!s->started && !*timed_out) {
+            /*
+             * The VM stopped under the request (a backend could not
+             * supply a page): it stays with vCPU 0, which finishes it
+             * after cont, and the next request takes its place then.
+             */
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "the VM stopped (%s)",
+                        qmem_run_state_str(qmem_runstate_get()));
+            return NULL;
+        }
         if (qmem_bql_cond_wait_until(&s->cond, deadline)) {
             continue;
         }

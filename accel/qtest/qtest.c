@@ -112,6 +112,28 @@ static int hex2nib(char ch)
     return g_ascii_xdigit_value(ch);
 }
 
+static void reply_error(GString *reply, const GError *error)
+{
+    g_string_append_printf(reply, "FAIL %s", error->message);
+}
+
+/*
+ * A memory access; when a backend cannot supply a page, "FAIL <reason>"
+ * (the VM stopped).  Returns: whether it went through.
+ */
+static gboolean memory_rw(QmemQtestServer *s, guint64 addr, guint8 *data,
+                          gsize len, gboolean is_write, GString *reply)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!qmem_address_space_rw_err(s->as, addr, data, len, is_write,
+                                   &error)) {
+        reply_error(reply, error);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static void qtest_readx(QmemQtestServer *s, char **argv, gsize width,
                         GString *reply)
 {
@@ -121,7 +143,9 @@ static void qtest_readx(QmemQtestServer *s, char **argv, gsize width,
     if (!get_u64(argv, 1, "address", &addr, reply)) {
         return;
     }
-    qmem_address_space_rw(s->as, addr, data, width, FALSE);
+    if (!memory_rw(s, addr, data, width, FALSE, reply)) {
+        return;
+    }
     for (gsize i = width; i-- > 0;) {
         value = (value << 8) | data[i];
     }
@@ -207,8 +231,9 @@ static void qtest_writex(QmemQtestServer *s, char **argv, gsize width,
     for (gsize i = 0; i < width; i++) {
         data[i] = value >> (8 * i);
     }
-    qmem_address_space_rw(s->as, addr, data, width, TRUE);
-    g_string_append(reply, "OK");
+    if (memory_rw(s, addr, data, width, TRUE, reply)) {
+        g_string_append(reply, "OK");
+    }
 }
 
 static void qtest_read(QmemQtestServer *s, char **argv, gboolean b64,
@@ -227,7 +252,9 @@ static void qtest_read(QmemQtestServer *s, char **argv, gboolean b64,
         return;
     }
     data = g_malloc(len ? len : 1);
-    qmem_address_space_rw(s->as, addr, data, len, FALSE);
+    if (!memory_rw(s, addr, data, len, FALSE, reply)) {
+        return;
+    }
     if (b64) {
         g_autofree char *enc = g_base64_encode(data, len);
 
@@ -273,8 +300,9 @@ static void qtest_write(QmemQtestServer *s, char **argv, GString *reply)
     for (guint64 i = 0; i < len && i * 2 + 4 <= hex_len; i++) {
         data[i] = hex2nib(hex[i * 2 + 2]) << 4 | hex2nib(hex[i * 2 + 3]);
     }
-    qmem_address_space_rw(s->as, addr, data, len, TRUE);
-    g_string_append(reply, "OK");
+    if (memory_rw(s, addr, data, len, TRUE, reply)) {
+        g_string_append(reply, "OK");
+    }
 }
 
 static void qtest_b64write(QmemQtestServer *s, char **argv, GString *reply)
@@ -300,60 +328,29 @@ static void qtest_b64write(QmemQtestServer *s, char **argv, GString *reply)
 
         qmem_qtest_server_log_send(s, msg);
     }
-    qmem_address_space_rw(s->as, addr, data, MIN(out_len, len), TRUE);
-    g_string_append(reply, "OK");
-}
-
-/* Fills guest RAM in [lo, hi] (inclusive, no wrap) with @pattern. */
-static void memset_range(QmemAddressSpace *as, guint64 lo, guint64 hi,
-                         guint8 pattern)
-{
-    const QmemMemorySection *sections;
-    guint n;
-
-    sections = qmem_address_space_get_sections(as, &n);
-    for (guint i = 0; i < n; i++) {
-        const QmemMemorySection *sec = &sections[i];
-        guint64 start = sec->offset_within_address_space;
-        guint64 last = start + (sec->size - 1);
-
-        /*
-         * Only RAM is filled: an I/O section has no host memory (the
-         * "pci" region alone spans the whole address space, too much to
-         * dispatch byte by byte).
-         */
-        if (last < lo || start > hi || sec->readonly || !sec->host) {
-            continue;
-        }
-        memset((guint8 *)sec->host + (MAX(start, lo) - start), pattern,
-               MIN(last, hi) - MAX(start, lo) + 1);
+    if (memory_rw(s, addr, data, MIN(out_len, len), TRUE, reply)) {
+        g_string_append(reply, "OK");
     }
 }
 
 /*
  * memset walks the flat view instead of filling a buffer, so any SIZE
- * works without allocating it; holes and read-only sections are skipped,
- * as qmem_address_space_rw() would drop those bytes, and so are I/O
- * sections (QEMU would write to those devices).
+ * works without allocating it; holes, I/O and read-only sections are
+ * skipped.
  */
 static void qtest_memset(QmemQtestServer *s, char **argv, GString *reply)
 {
-    guint64 addr, len, pattern, last;
+    g_autoptr(GError) error = NULL;
+    guint64 addr, len, pattern;
 
     if (!get_u64(argv, 1, "address", &addr, reply) ||
         !get_u64(argv, 2, "size", &len, reply) ||
         !get_u64(argv, 3, "value", &pattern, reply)) {
         return;
     }
-    if (len) {
-        last = addr + (len - 1);
-        if (last >= addr) {
-            memset_range(s->as, addr, last, pattern);
-        } else {
-            /* The range wraps around the end of the address space. */
-            memset_range(s->as, addr, G_MAXUINT64, pattern);
-            memset_range(s->as, 0, last, pattern);
-        }
+    if (!qmem_address_space_memset(s->as, addr, len, pattern, &error)) {
+        reply_error(reply, error);
+        return;
     }
     g_string_append(reply, "OK");
 }

@@ -316,7 +316,11 @@ QmemMachine *qmem_machine_get_current(void)
     return obj && QMEM_IS_MACHINE(obj) ? QMEM_MACHINE(obj) : NULL;
 }
 
-/* -m values take the string visitor's messages in QEMU. */
+/*
+ * An -m value as QEMU 7.2 reads it: first as a QemuOpts size, with its
+ * messages; then "size" without a suffix means MiB and is read again as
+ * the machine's memory.size property (QEMU's parse_memory_options()).
+ */
 static gboolean parse_m_size(JsonObject *options, const char *name,
                              gboolean default_mib, guint64 *out,
                              gboolean *given, GError **error)
@@ -333,12 +337,9 @@ static gboolean parse_m_size(JsonObject *options, const char *name,
     values = json_object_get_array_member(options, name);
     str = json_array_get_string_element(values,
                                         json_array_get_length(values) - 1);
-    /* A bare number means MiB: QEMU appends the suffix itself. */
-    if (default_mib && *str && g_ascii_isdigit(str[strlen(str) - 1])) {
-        str = with_unit = g_strconcat(str, "M", NULL);
-    }
     ret = qmem_strtosz(str, NULL, out);
-    if (ret == -ERANGE) {
+    /* QEMU 7.2's QemuOpts take a negative size as invalid, not too large. */
+    if (ret == -ERANGE && !strchr(str, '-')) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Value '%s' is out of range for parameter '%s'", str,
                     name);
@@ -351,6 +352,15 @@ static gboolean parse_m_size(JsonObject *options, const char *name,
                             "kilo-, mega-, giga-, tera-, peta-\nand exabytes, "
                             "respectively.\n");
         return FALSE;
+    }
+    /* A bare number means MiB: QEMU appends the suffix itself. */
+    if (default_mib && *out && g_ascii_isdigit(str[strlen(str) - 1])) {
+        with_unit = g_strconcat(str, "M", NULL);
+        if (qmem_strtosz(with_unit, NULL, out)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter 'memory.%s' expects size", name);
+            return FALSE;
+        }
     }
     return TRUE;
 }
@@ -382,7 +392,14 @@ gboolean qmem_machine_set_memory(QmemMachine *machine, JsonObject *options,
         const char *str = json_array_get_string_element(
             values, json_array_get_length(values) - 1);
 
-        if (qmem_strtou64(str, 0, &slots) != 0) {
+        int ret = qmem_strtou64(str, 0, &slots);
+
+        /* QEMU's parse_option_number(). */
+        if (ret == -ERANGE) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Value '%s' is too large for parameter 'slots'", str);
+            return FALSE;
+        } else if (ret) {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                         "Parameter 'slots' expects a number");
             return FALSE;

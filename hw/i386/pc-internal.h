@@ -141,6 +141,39 @@ void qmem_pc_acpi_setup(QmemFWCfg *fw_cfg, const QmemPcAcpiConfig *config);
 void qmem_pc_acpi_build_madt(GByteArray *table_data, QmemBiosLinker *linker,
                              QmemMachine *machine);
 
+/* GSIs (x86.c) */
+
+/* QEMU's GSI_NUM_PINS (= IOAPIC_NUM_PINS) and ISA_NUM_IRQS. */
+#define QMEM_GSI_NUM_PINS 24
+#define QMEM_ISA_NUM_IRQS 16
+
+/* QEMU's GSIState: where the board's GSIs go. */
+typedef struct QmemGsiState QmemGsiState;
+
+/**
+ * qmem_pc_gsi_create:
+ * @irqs: (out) (transfer none): the GSIs, QMEM_GSI_NUM_PINS lines that
+ *   the chipset and the ACPI PM device drive (QEMU's x86ms->gsi); they
+ *   live as long as the state
+ *
+ * QEMU's pc_gsi_create() (the in-kernel routing is the accelerator's,
+ * made with its irqchip): GSI n goes to pin n of the I/O APIC once
+ * qmem_ioapic_init_gsi() made it, and nowhere before.
+ */
+QmemGsiState *qmem_pc_gsi_create(QmemIrq **irqs);
+void qmem_pc_gsi_free(QmemGsiState *s);
+
+/**
+ * qmem_ioapic_init_gsi:
+ * @parent: the host bridge (QEMU's "i440fx" or "q35")
+ *
+ * QEMU's ioapic_init_gsi(): the I/O APIC ("ioapic" or "kvm-ioapic",
+ * qmem_ioapic_new()) as @parent's child "ioapic", its pins the GSIs'
+ * destinations.
+ */
+gboolean qmem_ioapic_init_gsi(QmemGsiState *s, QmemObject *parent,
+                              GError **error);
+
 /* PCI (hw/pci-host/, hw/isa/) */
 
 /*
@@ -157,54 +190,66 @@ void qmem_ich9_lpc_register_types(GTypeModule *module);
 /**
  * qmem_i440fx_init:
  * @pci_memory: the "pci" window, where memory BARs map
+ * @gsi: the machine's GSIs (qmem_pc_gsi_create())
  *
  * pc's PCI: the host bridge as /machine/i440fx with its bus pci.0
  * (hot-pluggable: QEMU's ACPI PCI hotplug), the i440FX function at 00.0
- * and PIIX3 at 01.0, which routes INTx.
+ * and PIIX3 at 01.0, which routes INTx to GSIs 0..15.
  *
  * Returns: (transfer none) (nullable): the host bridge.
  */
 QmemPciHostBridge *qmem_i440fx_init(QmemMachine *machine,
                                     QmemMemoryRegion *pci_memory,
-                                    GError **error);
+                                    QmemIrq *gsi, GError **error);
 
 /**
  * qmem_q35_init:
+ * @gsi: the machine's GSIs (qmem_pc_gsi_create())
  *
  * q35's PCI: the host bridge as /machine/q35 with its bus pcie.0 (no
  * hotplug on it, as QEMU's) and the MCH at 00.0 (its child "mch", with
  * the machine type's compat properties), and ICH9-LPC at 1f.0, which
- * routes INTx.
+ * routes INTx and the SCI to the GSIs.
  *
  * Returns: (transfer none) (nullable): the host bridge.
  */
 QmemPciHostBridge *qmem_q35_init(QmemMachine *machine,
                                  QmemMemoryRegion *pci_memory,
-                                 GError **error);
+                                 QmemIrq *gsi, GError **error);
 
 /**
  * qmem_piix3_create:
+ * @gsi: GSIs 0..15 become its "isa-irqs" outputs (QEMU's piix3->pic)
  *
  * PIIX3 at the first free slot (01.0), multifunction; it wires @bus's
- * INTx (QEMU's pci_slot_get_pirq) to its four "pirq" outputs.
+ * INTx (QEMU's pci_slot_get_pirq) to PIRQA..D, which its registers
+ * 0x60..0x63 route to ISA IRQs.
  */
-gboolean qmem_piix3_create(QmemPciBus *bus, GError **error);
+gboolean qmem_piix3_create(QmemPciBus *bus, QmemIrq *gsi, GError **error);
 
 /**
  * qmem_ich9_lpc_create:
+ * @gsi: GSIs 0..23 become its "gsi" outputs (QEMU's ICH9_GPIO_GSI)
  *
  * ICH9-LPC at 1f.0, multifunction; it wires @bus's INTx (ICH9's default
- * routing) to its eight "pirq" outputs.
+ * routing) to PIRQA..H, which go to GSIs 16..23 and, through PIRQx_ROUT,
+ * to an ISA IRQ, and takes the SCI on its "sci" input.
+ *
+ * Returns: (transfer none) (nullable): the device, which @bus holds.
  */
-gboolean qmem_ich9_lpc_create(QmemPciBus *bus, GError **error);
+QmemDevice *qmem_ich9_lpc_create(QmemPciBus *bus, QmemIrq *gsi,
+                                 GError **error);
 
 /*
- * The GPIO output list of the ISA bridges that carries PIRQA.. (4 on
- * PIIX3, 8 on ICH9): line n is 1 while a function's pin that maps to it
- * is asserted.  Nothing is connected yet; an interrupt controller
- * connects them with qmem_device_connect_gpio_out_named().
+ * The ISA bridges' GPIO lists: PIIX3's 16 "isa-irqs" outputs (the name
+ * QEMU 8 gives PIIX's; 7.2 keeps them as a plain array) carry ISA IRQs
+ * 0..15, ICH9-LPC's 24 "gsi" outputs GSIs 0..23, and its input "sci" 0
+ * takes the ACPI PM device's SCI (QEMU's ich9_set_sci()).
  */
-#define QMEM_PC_GPIO_PIRQ "pirq"
+#define QMEM_PIIX3_GPIO_ISA_IRQS "isa-irqs"
+#define QMEM_ICH9_GPIO_GSI "gsi"
+#define QMEM_ICH9_GPIO_SCI "sci"
+#define QMEM_ICH9_LPC_DEV 31             /* its slot */
 /* The ACPI PM device (acpi-pm.c) */
 
 /**
@@ -215,7 +260,8 @@ gboolean qmem_ich9_lpc_create(QmemPciBus *bus, GError **error);
  * the PM base, GPE0 (pc: 0xafe0; q35: PM base + 0x20), the APM ports
  * 0xb2/0xb3 (SMI_CMD) and the ACPI memory hotplug block at 0xa00.  A
  * QmemDevice whose unnamed GPIO output 0 is the SCI: the board connects
- * it to GSI 9 (qmem_device_connect_gpio_out_named(pm, NULL, 0, gsi[9])).
+ * it to GSI 9 on pc (qmem_device_connect_gpio_out_named(pm, NULL, 0,
+ * gsi[9])), to ICH9-LPC's "sci" input on q35.
  */
 typedef struct _QmemPcAcpiPm QmemPcAcpiPm;
 

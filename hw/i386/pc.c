@@ -6,6 +6,8 @@
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
 #include "hw/intc/apic-msi.h"
+#include "hw/intc/ioapic.h"
+#include "hw/pci/pci-bus.h"
 #include "hw/mem/memory-device.h"
 #include "pc-internal.h"
 #include "qom/module.h"
@@ -33,11 +35,19 @@ struct _QmemPcMachineClass {
     /* The chipset's PCI: i440FX + PIIX3 or q35 + ICH9 (pc-internal.h). */
     QmemPciHostBridge *(*pci_init)(QmemMachine *machine,
                                    QmemMemoryRegion *pci_memory,
-                                   GError **error);
+                                   QmemIrq *gsi, GError **error);
 };
 
+/* QEMU's X86MachineState.gsi and the GSIState behind it. */
+typedef struct {
+    QmemGsiState *gsi_state;
+    QmemIrq *gsi;
+    QmemPciHostBridge *host;    /* the machine's child */
+} QmemPcMachinePrivate;
+
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
-                               QMEM_TYPE_MACHINE, G_TYPE_FLAG_ABSTRACT, {})
+                               QMEM_TYPE_MACHINE, G_TYPE_FLAG_ABSTRACT,
+                               G_ADD_PRIVATE_DYNAMIC(QmemPcMachine))
 
 /*
  * Every concrete type implements the NUMA mixin itself, so that each can
@@ -124,12 +134,45 @@ static gboolean pc_init_device_memory(QmemMachine *machine,
 static gboolean pc_pci_init(QmemMachine *machine, GError **error)
 {
     QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_GET_CLASS(machine);
+    QmemPcMachinePrivate *priv = qmem_pc_machine_get_instance_private(
+        QMEM_PC_MACHINE(machine));
     g_autoptr(QmemMemoryRegion) pci_memory =
         qmem_memory_region_new_container("pci", G_MAXUINT64);
 
     qmem_memory_region_add_subregion_overlap(
         qmem_machine_get_system_memory(machine), 0, pci_memory, -1);
-    return pcmc->pci_init(machine, pci_memory, error) != NULL;
+    /* QEMU's pc_gsi_create(), the chipset, then ioapic_init_gsi(). */
+    priv->gsi_state = qmem_pc_gsi_create(&priv->gsi);
+    priv->host = pcmc->pci_init(machine, pci_memory, priv->gsi, error);
+    return priv->host &&
+           qmem_ioapic_init_gsi(priv->gsi_state, QMEM_OBJECT(priv->host),
+                                error);
+}
+
+/*
+ * The SCI: GSI 9 on pc (QEMU's piix4_pm_init(..., x86ms->gsi[9])), on
+ * q35 ICH9-LPC's, which routes it by ACPI_CTRL (IRQ 9 after reset).
+ */
+static void pc_connect_sci(QmemMachine *machine)
+{
+    QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_GET_CLASS(machine);
+    QmemPcMachinePrivate *priv = qmem_pc_machine_get_instance_private(
+        QMEM_PC_MACHINE(machine));
+    QmemPcAcpiPm *pm = qmem_pc_acpi_pm_find(machine);
+    QmemIrq sci = priv->gsi[9];
+
+    if (!pm) {
+        return;
+    }
+    if (pcmc->firmware.q35) {
+        QmemPciDevice *lpc = qmem_pci_bus_get_device(
+            qmem_pci_host_bridge_get_bus(priv->host),
+            QMEM_PCI_DEVFN(QMEM_ICH9_LPC_DEV, 0));
+
+        sci = qmem_device_get_gpio_in_named(QMEM_DEVICE(lpc),
+                                            QMEM_ICH9_GPIO_SCI, 0);
+    }
+    qmem_device_connect_gpio_out_named(QMEM_DEVICE(pm), NULL, 0, sci);
 }
 
 static gboolean pc_machine_init(QmemMachine *machine, GError **error)
@@ -170,8 +213,12 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
     }
     qmem_memory_region_transaction_commit();
     /* The guest learns its memory from e820, fw_cfg and ACPI. */
-    return qmem_pc_firmware_init(machine, &pcmc->firmware, below_4g,
-                                 above_4g, error);
+    if (!qmem_pc_firmware_init(machine, &pcmc->firmware, below_4g,
+                               above_4g, error)) {
+        return FALSE;
+    }
+    pc_connect_sci(machine);
+    return TRUE;
 }
 
 /* NUMA: QEMU's x86 CPU slots, socket-major default mapping. */
@@ -228,10 +275,20 @@ static void pc_numa_machine_init(QmemNumaMachineInterface *iface,
     iface->auto_enable_numa_with_memdev = !v || !PC_VERSION_LE(v, 5, 0);
 }
 
+static void qmem_pc_machine_finalize(GObject *obj)
+{
+    QmemPcMachinePrivate *priv = qmem_pc_machine_get_instance_private(
+        QMEM_PC_MACHINE(obj));
+
+    qmem_pc_gsi_free(priv->gsi_state);
+    G_OBJECT_CLASS(qmem_pc_machine_parent_class)->finalize(obj);
+}
+
 static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
 {
     QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
 
+    G_OBJECT_CLASS(klass)->finalize = qmem_pc_machine_finalize;
     mc->default_ram_id = "pc.ram";
     mc->max_cpus = 288;
     mc->smp_props.dies_supported = TRUE;
@@ -433,6 +490,7 @@ G_MODULE_EXPORT void qmem_module_pc_register(GTypeModule *module)
     qmem_piix3_register_types(module);
     qmem_q35_register_types(module);
     qmem_ich9_lpc_register_types(module);
+    qmem_ioapic_register_types(module);
     qmem_pc_acpi_pm_register_types(module);
     qmem_pc_machine_register_type(module);
     qmem_i440fx_machine_register_type(module);

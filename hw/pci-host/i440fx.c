@@ -133,7 +133,7 @@ static void qmem_i440fx_pci_init(QmemI440fxPci *d)
 
 QmemPciHostBridge *qmem_i440fx_init(QmemMachine *machine,
                                     QmemMemoryRegion *pci_memory,
-                                    GError **error)
+                                    QmemIrq *gsi, GError **error)
 {
     QmemI440fxHost *host = g_object_new(qmem_i440fx_host_get_type(), NULL);
     QmemPciDevice *d;
@@ -159,7 +159,7 @@ QmemPciHostBridge *qmem_i440fx_init(QmemMachine *machine,
                      QMEM_PCI_DEVICE_PROP_ADDR, QMEM_PCI_DEVFN(0, 0), NULL);
     ok = qmem_device_realize(QMEM_DEVICE(d), QMEM_BUS(bus), error);
     g_object_unref(d);
-    if (!ok || !qmem_piix3_create(bus, error)) {
+    if (!ok || !qmem_piix3_create(bus, gsi, error)) {
         return NULL;
     }
     return QMEM_PCI_HOST_BRIDGE(host);

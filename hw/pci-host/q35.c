@@ -378,7 +378,7 @@ static void qmem_q35_host_init(QmemQ35Host *s)
 
 QmemPciHostBridge *qmem_q35_init(QmemMachine *machine,
                                  QmemMemoryRegion *pci_memory,
-                                 GError **error)
+                                 QmemIrq *gsi, GError **error)
 {
     QmemQ35Host *host = g_object_new(qmem_q35_host_get_type(), NULL);
     gboolean ok;
@@ -396,7 +396,7 @@ QmemPciHostBridge *qmem_q35_init(QmemMachine *machine,
         return NULL;
     }
     if (!qmem_ich9_lpc_create(
-            qmem_pci_host_bridge_get_bus(QMEM_PCI_HOST_BRIDGE(host)),
+            qmem_pci_host_bridge_get_bus(QMEM_PCI_HOST_BRIDGE(host)), gsi,
             error)) {
         return NULL;
     }

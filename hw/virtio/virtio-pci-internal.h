@@ -38,6 +38,7 @@ typedef struct {
     QmemVirtioPciProxy *proxy;
     guint index;
     gboolean enabled;           /* assigned to the notify area */
+    guint size;                 /* the access size it was assigned with */
 } QmemVirtioPciNotifier;
 
 typedef struct {

@@ -107,14 +107,18 @@ static void assign_notifier(QmemVirtioPciProxy *proxy,
 {
     QmemVirtioPciProxyPrivate *p = PRIV(proxy);
     guint64 addr = QMEM_VIRTIO_PCI_QUEUE_MEM_MULT * n->index;
-    guint size = qmem_accel_ioeventfds_enabled(qmem_accel_get_current()) ?
-                 0 : 2;
 
+    /*
+     * Removed with the size it was added with: at teardown the
+     * accelerator may already be gone.
+     */
     if (assign) {
-        qmem_memory_region_add_eventfd(p->notify, addr, size, FALSE, 0,
+        n->size = qmem_accel_ioeventfds_enabled(qmem_accel_get_current())
+                  ? 0 : 2;
+        qmem_memory_region_add_eventfd(p->notify, addr, n->size, FALSE, 0,
                                        &n->notifier);
     } else {
-        qmem_memory_region_del_eventfd(p->notify, addr, size, FALSE, 0,
+        qmem_memory_region_del_eventfd(p->notify, addr, n->size, FALSE, 0,
                                        &n->notifier);
     }
     n->enabled = assign;

@@ -65,6 +65,42 @@ void qmem_qapi_event_send_memory_device_size_change(const char *id,
  */
 void qmem_qapi_event_send_shutdown(gboolean guest, const char *reason);
 
+/**
+ * qmem_qapi_event_send_stop:
+ *
+ * STOP: the VM stopped (QMP stop, or an error it stops on).
+ */
+void qmem_qapi_event_send_stop(void);
+
+/**
+ * qmem_qapi_event_send_resume:
+ *
+ * RESUME: the VM resumes execution.
+ */
+void qmem_qapi_event_send_resume(void);
+
+/**
+ * qmem_qapi_event_send_memory_backend_error:
+ * @id: (nullable): the memory backend's id
+ * @qom_path: its canonical QOM path
+ * @has_addr: whether the access had a guest-physical address
+ * @addr: that address
+ * @offset: the offset of the page in the backend
+ * @nospace: whether the host ran out of space (ENOSPC), as in
+ *   BLOCK_IO_ERROR
+ * @reason: the host's error, human readable (strerror)
+ *
+ * MEMORY_BACKEND_ERROR: a page of a memory backend could not be supplied;
+ * a running VM stops in io-error, and STOP follows.  qmem's own event
+ * (QEMU dies of SIGBUS here).
+ */
+void qmem_qapi_event_send_memory_backend_error(const char *id,
+                                               const char *qom_path,
+                                               gboolean has_addr,
+                                               guint64 addr, guint64 offset,
+                                               gboolean nospace,
+                                               const char *reason);
+
 G_END_DECLS
 
 #endif

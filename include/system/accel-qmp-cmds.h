@@ -20,7 +20,8 @@ JsonNode *qmem_qmp_x_query_memslots(JsonObject *args, GError **error);
 /**
  * qmem_qmp_x_guest_memtest:
  *
- * x-guest-memtest (addr, size, seed, mode "write-verify" or "verify"):
+ * x-guest-memtest (addr, size, seed, mode "write-verify", "verify" or
+ * "verify-zero"):
  * qmem_accel_guest_memtest() on the current accelerator; returns
  * {"checked": N, "mismatches": N, "fault-addr": A}.
  */

@@ -35,10 +35,15 @@ typedef enum {
  *   range, then read every word back ("write-verify")
  * @QMEM_ACCEL_MEMTEST_VERIFY: only read every word and compare it with the
  *   pattern ("verify"), e.g. after a write-verify before an unplug
+ * @QMEM_ACCEL_MEMTEST_VERIFY_ZERO: only read every word and compare it
+ *   with 0 ("verify-zero"): what freshly plugged memory must hold.  It
+ *   writes nothing, so memory that was never written stays unpopulated
+ *   on the host (reads map the shared zero page)
  */
 typedef enum {
     QMEM_ACCEL_MEMTEST_WRITE_VERIFY,
     QMEM_ACCEL_MEMTEST_VERIFY,
+    QMEM_ACCEL_MEMTEST_VERIFY_ZERO,
 } QmemAccelMemtestMode;
 
 /**

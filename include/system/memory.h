@@ -369,11 +369,47 @@ const QmemMemorySection *qmem_address_space_lookup(QmemAddressSpace *as,
  * dropped (QEMU's unassigned_mem_read/write()), writes to read-only
  * sections too.
  *
+ * RAM is copied under a SIGBUS guard (util/sigbus.h): a page its backend
+ * cannot supply (a full file system) ends the access there, with what
+ * was not read as 0, and stops the VM in io-error with
+ * MEMORY_BACKEND_ERROR (qmem_vm_stop_on_memory_error()).  Bytes before
+ * that page were copied.
+ *
  * Returns: %TRUE when every byte reached RAM (writable, for writes) or an
  *   I/O region that accepted the access.
  */
 gboolean qmem_address_space_rw(QmemAddressSpace *as, guint64 addr, void *buf,
                                gsize len, gboolean is_write);
+
+/**
+ * qmem_address_space_rw_err:
+ *
+ * qmem_address_space_rw() for callers that answer for the failure of a
+ * backend (qtest, QMP): unassigned or refused bytes are no error here.
+ *
+ * Returns: %FALSE, with @error set to "cannot supply guest memory at
+ *   0x%llx from '%s': <strerror>" (the RAM block, that is the backend's
+ *   id), when a page could not be supplied.
+ */
+gboolean qmem_address_space_rw_err(QmemAddressSpace *as, guint64 addr,
+                                   void *buf, gsize len, gboolean is_write,
+                                   GError **error);
+
+/**
+ * qmem_address_space_memset:
+ * @addr: guest-physical start; the range may wrap around the end
+ * @len: bytes
+ * @value: the byte
+ *
+ * Fills the writable RAM in the range with @value without a buffer (any
+ * @len); holes, I/O and read-only sections are skipped.  RAM is filled
+ * under a SIGBUS guard, as qmem_address_space_rw_err() copies.
+ *
+ * Returns: %FALSE with qmem_address_space_rw_err()'s error when a page
+ *   could not be supplied (the VM stopped as there).
+ */
+gboolean qmem_address_space_memset(QmemAddressSpace *as, guint64 addr,
+                                   guint64 len, guint8 value, GError **error);
 
 /**
  * qmem_memory_listener_register:

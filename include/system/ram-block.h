@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "qom/object.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -35,6 +37,9 @@ typedef enum {
  * @align: the alignment of @host: 2 MiB for anonymous memory on x86-64
  *   (QEMU_VMALLOC_ALIGN), max(page size, requested) for fd-backed memory
  * @flags: #QmemRamFlags
+ * @owner: (nullable): the memory backend the block belongs to, borrowed
+ *   (a backend outlives its block); set by the backend, named in
+ *   MEMORY_BACKEND_ERROR
  *
  * Read-only for everyone but the code that made it.
  */
@@ -47,6 +52,7 @@ typedef struct {
     gsize page_size;
     guint64 align;
     guint flags;
+    QmemObject *owner;
 
     /*< private >*/
     void *mmap_base;
@@ -146,6 +152,22 @@ void qmem_ram_block_notifier_add(QmemRamBlockNotifier *n);
  * Unregisters @n (without calling ram_block_removed).
  */
 void qmem_ram_block_notifier_remove(QmemRamBlockNotifier *n);
+
+/**
+ * qmem_ram_block_fault_errno:
+ * @rb: a RAM block whose page at @offset could not be supplied (an access
+ *   there raised SIGBUS)
+ * @offset: where in @rb
+ *
+ * Finds out why: for a file, by allocating that one page as the fault
+ * would have (fallocate() keeping the size), which gives the file
+ * system's errno (ENOSPC on a full tmpfs, ENOMEM, EFAULT beyond the end
+ * of the file); for anonymous memory, ENOMEM.  A page the file system
+ * gives now (space came back) is EAGAIN: the access may be tried again.
+ *
+ * Returns: a positive errno.
+ */
+int qmem_ram_block_fault_errno(QmemRamBlock *rb, guint64 offset);
 
 G_END_DECLS
 

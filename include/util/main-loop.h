@@ -56,6 +56,47 @@ gboolean qmem_bql_cond_wait_until(GCond *cond, gint64 end_time);
  */
 void qmem_main_loop_init(void);
 
+/*
+ * Termination signals (SIGINT, SIGTERM, SIGHUP), as QEMU's
+ * termsig_handler() and qemu_system_killed(): the handler only records
+ * the signal and its sender and wakes whoever watches
+ * qmem_termsig_fd(); the program ends in its own time.  Long host work
+ * (preallocation) asks qmem_termsig_pending() and gives up early.
+ */
+
+/**
+ * qmem_termsig_init:
+ *
+ * Installs the handler.  Once per process, early in main(), before any
+ * other thread starts.
+ */
+void qmem_termsig_init(void);
+
+/**
+ * qmem_termsig_pending:
+ *
+ * Async-signal-safe and lock-free: any thread may ask at any time.
+ *
+ * Returns: whether a termination signal came.
+ */
+gboolean qmem_termsig_pending(void);
+
+/**
+ * qmem_termsig_get:
+ * @pid: (out): who sent it; 0 when the kernel did (e.g. ^C at a terminal)
+ *
+ * Returns: the termination signal that came, or 0.
+ */
+int qmem_termsig_get(int *pid);
+
+/**
+ * qmem_termsig_fd:
+ *
+ * Returns: a file descriptor that becomes readable when a termination
+ * signal comes (for g_unix_fd_add()), or -1 before qmem_termsig_init().
+ */
+int qmem_termsig_fd(void);
+
 G_END_DECLS
 
 #endif

@@ -32,13 +32,14 @@ G_BEGIN_DECLS
  * @area for writing, so that later guest accesses cannot fail for lack of
  * host memory.  Uses MADV_POPULATE_WRITE when the kernel accepts it for
  * @area (probed on the first page on every call), otherwise touches one
- * byte per page (read and written back, so existing contents survive) with
- * a temporary SIGBUS handler that turns a failed fault into an error.  The
+ * byte per page (read and written back, so existing contents survive)
+ * under a SIGBUS guard (util/sigbus.h) that turns a failed fault into an
+ * error.  The
  * work is split across qmem_prealloc_thread_count() threads.
  *
- * Blocks until done.  Safe to call from several threads at once; the
- * touching fallback is serialised because the SIGBUS handler is process
- * wide, and the previous handler is restored before returning.
+ * Blocks until done.  Safe to call from several threads at once: the
+ * touching fallback guards each worker's range with util/sigbus.h's
+ * per-thread guard, whose handler stays installed.
  *
  * Returns: %TRUE on success.  On failure sets @error (%QMEM_ERROR,
  *   %QMEM_ERROR_GENERIC) to "qemu_prealloc_mem: preallocating memory

@@ -1,22 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* qmem-run on KVM with the guest running: MSI window, start, quit. */
 
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
-#include "../qtest/libqtest.h"
-
-static gboolean kvm_usable(void)
-{
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-    if (fd < 0) {
-        g_test_skip("/dev/kvm is not usable here");
-        return FALSE;
-    }
-    close(fd);
-    return TRUE;
-}
+#include "kvm-qtest.h"
 
 static void memtest_ok(QTestState *s)
 {
@@ -41,7 +27,7 @@ static void test_running(gconstpointer data)
     g_autofree char *mtree = NULL;
     QTestState *s;
 
-    if (!kvm_usable()) {
+    if (!kvm_qtest_usable()) {
         return;
     }
     s = qtest_initf("-accel kvm -M %s -m 256M -qtest", machine);
@@ -62,7 +48,7 @@ static void test_quit_stopped(void)
 {
     QTestState *s;
 
-    if (!kvm_usable()) {
+    if (!kvm_qtest_usable()) {
         return;
     }
     s = qtest_init("-accel kvm -M pc -m 128M -smp 2");

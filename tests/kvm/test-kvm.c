@@ -1054,6 +1054,64 @@ static void test_pci_bar_dma(Fixture *f, gconstpointer data)
                                  4, FALSE, 0), ==, 0);
 }
 
+typedef struct {
+    MachineConfig config;       /* first: the fixture's data */
+    guint32 route;              /* the PIRQ route register's address */
+    guint8 route_value;
+    guint gsi;                  /* where slot 5's INTA arrives */
+} IntxCase;
+
+static const IntxCase intx_cases[] = {
+    /* PIIX3: PIRQA, which 01.0's 0x60 routes to ISA IRQ 11. */
+    { KVM_MACHINE("kvm"), 0x0860, 0x0b, 11 },
+    /* ICH9: PIRQF, GSI 21 whatever PIRQF_ROUT (1f.0 0x69) says. */
+    {
+        { .machine = "q35,memory-backend=ram0", .m = "64M",
+          .objects = { "memory-backend-ram,id=ram0,size=64M" },
+          .accel = "kvm", .board_only = TRUE },
+        0xf869, 0x80, 21,
+    },
+};
+
+static guint32 ioapic_irr(void)
+{
+    struct kvm_irqchip irqchip = { .chip_id = KVM_IRQCHIP_IOAPIC };
+
+    g_assert_cmpint(ioctl(kvm_fd_of("kvm-vm"), KVM_GET_IRQCHIP, &irqchip),
+                    ==, 0);
+    return irqchip.chip.ioapic.irr;
+}
+
+/*
+ * A function's INTx, raised by the guest's own MMIO write, goes through
+ * the ISA bridge's routing and the I/O APIC's pin ("kvm-ioapic") to
+ * KVM_IRQ_LINE: the kernel's IOAPIC shows it in IRR (its pins are masked
+ * after reset, so the request stays there), and lowering clears it.
+ */
+static void test_pci_intx(Fixture *f, gconstpointer data)
+{
+    const IntxCase *c = data;
+    const guint32 devfn = 0x28 << 8;
+    QmemObject *ioapic;
+
+    if (skip_without_kvm()) {
+        return;
+    }
+    add_device(&f->base, "x-test-pci,addr=5");
+    start(f);
+    ioapic = qmem_object_resolve_path("ioapic", G_TYPE_NONE, NULL);
+    g_assert_nonnull(ioapic);
+    g_assert_cmpstr(qmem_object_get_typename(ioapic), ==, "kvm-ioapic");
+    guest_cfg_write(f, c->route, 1, c->route_value);
+    guest_cfg_write(f, devfn | 0x10, 4, 0xfebf0000);
+    guest_cfg_write(f, devfn | 0x04, 2, 0x2);
+    g_assert_cmphex(ioapic_irr(), ==, 0);
+    guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf001c, 4, TRUE, 1);
+    g_assert_cmphex(ioapic_irr(), ==, 1u << c->gsi);
+    guest_access(f, QMEM_ACCEL_GUEST_IO_MEMORY, 0xfebf001c, 4, TRUE, 0);
+    g_assert_cmphex(ioapic_irr(), ==, 0);
+}
+
 static char *probe_kvm(void)
 {
     int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -1122,6 +1180,8 @@ int main(int argc, char **argv)
     ADD("/accel/kvm/qmp", &kvm_machine, test_qmp);
     ADD("/accel/kvm/pci/config", &kvm_machine, test_pci_config);
     ADD("/accel/kvm/pci/bar-dma", &kvm_machine, test_pci_bar_dma);
+    ADD("/accel/kvm/pci/intx/pc", &intx_cases[0], test_pci_intx);
+    ADD("/accel/kvm/pci/intx/q35", &intx_cases[1], test_pci_intx);
 
     return g_test_run();
 }

@@ -15,6 +15,8 @@
  *   0x14  1 when the last DMA or MSI reached its target, else 0
  *   0x18  write V: send MSI with data V to the DMA address
  *   0x1c  write L: set INTx to L
+ *   0x60  write V: status |= V, INTx raised unless 0 (QEMU's edu)
+ *   0x64  write V: acknowledge (status &= ~V), INTx lowered at 0
  * BAR2, I/O, 16 bytes: reads 0x5a + offset.
  * BAR4, 64-bit prefetchable memory, 16 KiB: reads the offset.
  * A vendor capability of 8 bytes at 0x40.
@@ -35,6 +37,7 @@ typedef struct {
     guint32 scratch;
     guint64 dma_addr;
     guint32 status;
+    guint32 irq_status;         /* edu's "interrupt status" */
 } TestPciDevice;
 
 typedef struct {
@@ -99,6 +102,18 @@ static void mmio_write(gpointer opaque, guint64 addr, guint64 value,
         break;
     case 0x1c:
         qmem_pci_set_irq(QMEM_PCI_DEVICE(d), value != 0);
+        break;
+    case 0x60:
+        d->irq_status |= value;
+        if (d->irq_status) {
+            qmem_pci_set_irq(QMEM_PCI_DEVICE(d), 1);
+        }
+        break;
+    case 0x64:
+        d->irq_status &= ~value;
+        if (!d->irq_status) {
+            qmem_pci_set_irq(QMEM_PCI_DEVICE(d), 0);
+        }
         break;
     }
 }

@@ -19,7 +19,10 @@ unix:PATH`, and reads over the qtest protocol, as a guest would:
   human-monitor-command), over a QMP socket of their own;
 - a guest's and a management tool's dialogue with ACPI memory hotplug: a
   script of qtest port and memory accesses and QMP commands, each with
-  what it answered, and the events in between.
+  what it answered, and the events in between;
+- the interrupts a script makes: after `irq_intercept_in ioapic`, the
+  "IRQ raise N" / "IRQ lower N" lines QEMU sent (N the GSI), as a step's
+  result.
 
 Writes one JSON document: {"qemu": VERSION, "cases": {NAME: {"args":
 [...], "pci": {"BB:DD.F": {"config": [256 byte values], "bars": [...]}},
@@ -31,7 +34,8 @@ RETURN}, "script": [[STEP, RESULT], ...]}}}, where a script's STEP is a
 qtest command (RESULT: its value or null), a QMP command {"execute": ...,
 "arguments": ...} (RESULT: the reply's "return" or "error" member) or
 {"events": null} (RESULT: the events QEMU sent since the last such step,
-without timestamps).  The output of a run is checked in
+without timestamps) or {"irqs": null} (RESULT: the qtest IRQ lines QEMU
+sent since the last such step, in order).  The output of a run is checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
 
@@ -323,6 +327,69 @@ CASES.update({
     },
 })
 
+
+def irq_script(q35):
+    """A PCI function's INTx and the SCI as the I/O APIC sees them (GSI
+    numbers, qtest's irq_intercept_in ioapic): edu at 00:05.0 (its BAR0 at
+    0xfe000000; 0x60 raises INTx, 0x64 acknowledges it), the PCI router's
+    PIRQ routing registers changed under it, then a DIMM hot-plugged
+    with GPE0 bit 3 enabled.  Slot 5's INTA is PIIX3's PIRQA (pc) or
+    ICH9's PIRQF (q35, always GSI 21 as well)."""
+    irqs = {'irqs': None}
+    raise_ = 'writel 0xfe000060 0x1'
+    ack = 'writel 0xfe000064 0x1'
+    if q35:
+        route = 'outl 0xcf8 0x8000f868'     # 1f.0 PIRQE..H_ROUT
+        rout = 'outb 0xcfd 0x%x'            # PIRQF_ROUT (0x69)
+        gpe, gpe_en = 0x620, 0x628
+    else:
+        route = 'outl 0xcf8 0x80000860'     # 01.0 PIRQA..D route
+        rout = 'outb 0xcfc 0x%x'            # PIRQA (0x60)
+        gpe, gpe_en = 0xafe0, 0xafe2
+    script = [
+        'irq_intercept_in ioapic', irqs,
+        'outl 0xcf8 0x80002810', 'outl 0xcfc 0xfe000000',
+        'outl 0xcf8 0x80002804', 'outw 0xcfc 0x2',
+        # Reset's routing (0x80: disabled), then IRQ 11, 10, disabled.
+        raise_, irqs, route, rout % 0xb, irqs, ack, irqs,
+        raise_, irqs, route, rout % 0xa, irqs, route, rout % 0x80, irqs,
+        ack, irqs, raise_, irqs, route, rout % 0xa, irqs,
+        # INTX_DISABLE, then enabled again; acknowledged.
+        'outl 0xcf8 0x80002804', 'outw 0xcfc 0x402', irqs,
+        'outl 0xcf8 0x80002804', 'outw 0xcfc 0x2', irqs, ack, irqs,
+        # A reserved route (16 and up) is none.
+        route, rout % 0x10, raise_, irqs, ack, irqs,
+        # The SCI: GSI 9.
+        'outb 0x%x 0x8' % gpe_en,
+        dimm_add(id='d1', memdev='m1'),
+        irqs, 'outb 0x%x 0x8' % gpe, irqs,
+    ]
+    if q35:
+        # ICH9's ACPI_CNTL moves the SCI: IRQ 9, 10, 11, 20, 21 or none.
+        script += [
+            qmp_step('device_del', id='d1'), irqs,
+            'outl 0xcf8 0x8000f844', 'outb 0xcfc 0x84', irqs,
+            'outl 0xcf8 0x8000f844', 'outb 0xcfc 0x83', irqs,
+            'outl 0xcf8 0x8000f844', 'outb 0xcfc 0x81', irqs,
+            'outb 0x%x 0x8' % gpe, irqs,
+        ]
+    return script
+
+
+IRQ_ARGS = ['-m', '1G,maxmem=4G,slots=2',
+            '-object', 'memory-backend-ram,id=m1,size=128M',
+            '-device', 'edu,addr=5']
+CASES.update({
+    'irq-pc': {
+        'args': ['-machine', 'pc-i440fx-7.2'] + IRQ_ARGS,
+        'script': irq_script(False),
+    },
+    'irq-q35': {
+        'args': ['-machine', 'pc-q35-7.2'] + IRQ_ARGS,
+        'script': irq_script(True),
+    },
+})
+
 # fw_cfg items by key (hw/nvram/fw_cfg.h).
 FW_CFG_KEYS = {
     'signature': 0x00, 'id': 0x01, 'uuid': 0x02, 'ram-size': 0x03,
@@ -361,6 +428,7 @@ class Qtest:
         qmp_srv.close()
         self.qmp_file = self.qmp_conn.makefile('rw')
         self.events = []
+        self.irqs = []
         self.qmp_file.readline()
         self.qmp({'execute': 'qmp_capabilities'})
 
@@ -401,7 +469,9 @@ class Qtest:
             reply = self.file.readline()
             if not reply:
                 raise RuntimeError('QEMU closed the qtest connection')
-            if reply.startswith(('OK', 'FAIL', 'ERR')):
+            if reply.startswith('IRQ '):
+                self.irqs.append(reply.strip())
+            elif reply.startswith(('OK', 'FAIL', 'ERR')):
                 break
         if not reply.startswith('OK'):
             raise RuntimeError(f'{line}: {reply.strip()}')
@@ -434,6 +504,11 @@ def run_script(q, script):
             out.append([step, q.cmd(step)])
         elif 'events' in step:
             out.append([step, q.take_events()])
+        elif 'irqs' in step:
+            # qtest's reply comes after every IRQ line sent before it.
+            q.cmd('inl 0xcf8')
+            out.append([step, q.irqs])
+            q.irqs = []
         else:
             reply = q.qmp_reply(step)
             out.append([step, {k: reply[k] for k in ('return', 'error')

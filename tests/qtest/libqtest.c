@@ -36,7 +36,7 @@ struct QTestState {
     bool irq_level[QTEST_MAX_IRQ];
 };
 
-static gint64 timeout_us(void)
+int64_t qtest_timeout_us(void)
 {
     const char *env = g_getenv("QTEST_TIMEOUT");
     gint64 s = env ? g_ascii_strtoll(env, NULL, 10) : 0;
@@ -173,7 +173,7 @@ static int accept_timeout(QTestState *s, int lfd, gint64 deadline)
 
 static void send_all(QTestState *s, int fd, const char *buf, gsize len)
 {
-    gint64 deadline = g_get_monotonic_time() + timeout_us();
+    gint64 deadline = g_get_monotonic_time() + qtest_timeout_us();
 
     while (len) {
         ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
@@ -247,7 +247,7 @@ char *qtest_qmp_receive_line(QTestState *s)
     char *line;
 
     while (!(line = take_line(s->qmp_rx))) {
-        fill(s, s->qmp_fd, s->qmp_rx, timeout_us());
+        fill(s, s->qmp_fd, s->qmp_rx, qtest_timeout_us());
     }
     return line;
 }
@@ -438,7 +438,7 @@ JsonObject *qtest_qmp_event_pop(QTestState *s)
 JsonObject *qtest_qmp_eventwait_ref(QTestState *s, const char *event)
 {
     JsonObject *ev = take_event(s, event);
-    gint64 deadline = g_get_monotonic_time() + timeout_us();
+    gint64 deadline = g_get_monotonic_time() + qtest_timeout_us();
 
     while (!ev) {
         JsonObject *msg = qtest_qmp_receive_dict(s);
@@ -584,7 +584,7 @@ QTestState *qtest_init_without_qmp_handshake(const char *extra_args)
         DIE(s, "cannot start %s: %s", cmdline, err->message);
     }
 
-    deadline = g_get_monotonic_time() + timeout_us();
+    deadline = g_get_monotonic_time() + qtest_timeout_us();
     s->qtest_fd = accept_timeout(s, qtest_sock, deadline);
     s->qmp_fd = accept_timeout(s, qmp_sock, deadline);
     close(qtest_sock);
@@ -627,7 +627,7 @@ void qtest_set_expected_status(QTestState *s, int status)
 
 static void wait_exit(QTestState *s)
 {
-    gint64 deadline = g_get_monotonic_time() + timeout_us();
+    gint64 deadline = g_get_monotonic_time() + qtest_timeout_us();
 
     while (!try_reap(s)) {
         if (g_get_monotonic_time() > deadline) {
@@ -645,7 +645,7 @@ static void wait_exit(QTestState *s)
 static void send_quit(QTestState *s)
 {
     static const char quit[] = "{\"execute\": \"quit\"}";
-    gint64 deadline = g_get_monotonic_time() + timeout_us();
+    gint64 deadline = g_get_monotonic_time() + qtest_timeout_us();
     char buf[4096];
 
     if (send(s->qmp_fd, quit, strlen(quit), MSG_NOSIGNAL) < 0) {
@@ -715,7 +715,7 @@ void qtest_run_cmdline(const char *args, char **out, char **err,
     g_autoptr(GString) obuf = g_string_new(NULL);
     g_autoptr(GString) ebuf = g_string_new(NULL);
     QTestState proc = { 0 };
-    gint64 deadline = g_get_monotonic_time() + timeout_us();
+    gint64 deadline = g_get_monotonic_time() + qtest_timeout_us();
     int ofd, efd;
     guint i;
 
@@ -801,7 +801,7 @@ static char *qtest_vcommand(QTestState *s, const char *fmt, va_list ap)
     send_all(s, s->qtest_fd, "\n", 1);
     for (;;) {
         while (!(line = take_line(s->qtest_rx))) {
-            fill(s, s->qtest_fd, s->qtest_rx, timeout_us());
+            fill(s, s->qtest_fd, s->qtest_rx, qtest_timeout_us());
         }
         /* Interrupt notifications come whenever they like. */
         if (!g_str_has_prefix(line, "IRQ")) {

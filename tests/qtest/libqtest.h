@@ -73,6 +73,14 @@ QTestState *qtest_init(const char *extra_args);
 QTestState *qtest_initf(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /**
+ * qtest_timeout_us:
+ *
+ * Returns: how long any wait of the library may last: $QTEST_TIMEOUT
+ *   seconds, else 60 s (for tests that poll the guest's memory too).
+ */
+int64_t qtest_timeout_us(void);
+
+/**
  * qtest_set_expected_status:
  * @s: an instance
  * @status: the exit status qtest_quit() asserts (0 unless set)

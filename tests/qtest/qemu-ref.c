@@ -61,8 +61,7 @@ static void assert_json_equal(JsonNode *mine, JsonNode *theirs)
     }
 }
 
-/* A qtest line: "OK" where QEMU's value is null, else "OK VALUE". */
-static void replay_qtest(QTestState *s, const char *cmd, JsonNode *theirs)
+void qemu_ref_replay_qtest(QTestState *s, const char *cmd, JsonNode *theirs)
 {
     g_autofree char *reply = qtest_raw_command(s, "%s", cmd);
 
@@ -128,7 +127,7 @@ void qemu_ref_replay_script(gconstpointer name)
         JsonNode *theirs = json_array_get_element(step, 1);
 
         if (JSON_NODE_HOLDS_VALUE(what)) {
-            replay_qtest(s, json_node_get_string(what), theirs);
+            qemu_ref_replay_qtest(s, json_node_get_string(what), theirs);
         } else if (json_object_has_member(json_node_get_object(what),
                                           "events")) {
             replay_events(s, theirs);

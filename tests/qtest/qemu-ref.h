@@ -10,6 +10,8 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
+#include "libqtest.h"
+
 /**
  * qemu_ref_case:
  * @name: a case's name, e.g. "fw-pc-numa-dist"
@@ -38,6 +40,16 @@ GList *qemu_ref_case_names(void);
  * "-qtest" last, for qmem-run's qtest accelerator).
  */
 char *qemu_ref_case_args(JsonObject *c);
+
+/**
+ * qemu_ref_replay_qtest:
+ * @s: the qmem-run
+ * @cmd: a qtest command of a script
+ * @theirs: what QEMU answered: null for "OK", else the value of "OK VALUE"
+ *
+ * Sends @cmd and asserts that qmem answers as QEMU did.
+ */
+void qemu_ref_replay_qtest(QTestState *s, const char *cmd, JsonNode *theirs);
 
 /**
  * qemu_ref_replay_script:

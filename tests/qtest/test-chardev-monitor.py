@@ -19,17 +19,13 @@ import sys
 import tempfile
 import time
 
+import tap
+from tap import Failure, check_eq
+
 TIMEOUT = 30
 BASE = ["-M", "none", "-display", "none", "-accel", "qtest"]
 
 
-class Failure(Exception):
-    pass
-
-
-def check_eq(got, want, what):
-    if got != want:
-        raise Failure("%s: got %r, want %r" % (what, got, want))
 
 
 class Peer:
@@ -76,6 +72,7 @@ def connect(path):
 
 class Run:
     def __init__(self, args, pass_fds=()):
+        self.qtest = "-qtest" in args
         self.dir = tempfile.mkdtemp(prefix="qmem-chardev-")
         self.proc = subprocess.Popen([os.environ["QMEM_RUN"]] + BASE + args,
                                      stdin=subprocess.DEVNULL,
@@ -86,16 +83,30 @@ class Run:
     def path(self, name):
         return os.path.join(self.dir, name)
 
-    def stop(self):
-        if self.proc.poll() is None:
+    def stop(self, terminate=True):
+        """Ends the runner with SIGTERM if it still runs (or, without
+        @terminate, waits for it to exit by itself); returns its exit
+        status and stderr, without the line that says so (QEMU's
+        "terminating on signal 15 from pid P (CMD)", test-signals.py;
+        none under a qtest driver)."""
+        killed = ""
+        if terminate and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
+            if not self.qtest:
+                killed = ("qmem-run: terminating on signal 15 from pid %d "
+                          "(%s)\n" % (os.getpid(), sys.executable))
         try:
             out, err = self.proc.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             out, err = self.proc.communicate()
         shutil.rmtree(self.dir, ignore_errors=True)
-        return self.proc.returncode, err.decode()
+        err = err.decode()
+        if killed and err.endswith(killed):
+            err = err[:-len(killed)]
+        elif killed:
+            raise Failure("no %r on stderr: %r" % (killed, err))
+        return self.proc.returncode, err
 
 
 def negotiate(peer):
@@ -125,7 +136,7 @@ def test_fd_connected():
         # QEMU sends SHUTDOWN before the reply.
         check_eq(json.loads(peer.line())["event"], "SHUTDOWN", "event")
         check_eq(peer.line(), '{"return": {}}\r\n', "quit")
-        status, err = run.stop()
+        status, err = run.stop(terminate=False)
         check_eq((status, err), (0, ""), "after quit")
     finally:
         run.stop()
@@ -292,19 +303,7 @@ TESTS = [
 
 
 def main():
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for i, (name, fn) in enumerate(TESTS, 1):
-        try:
-            fn()
-            print("ok %d /qmem-run/chardev/%s" % (i, name))
-        except Failure as e:
-            failed += 1
-            print("not ok %d /qmem-run/chardev/%s" % (i, name))
-            for line in str(e).splitlines():
-                print("# %s" % line)
-        sys.stdout.flush()
-    return 1 if failed else 0
+    return tap.run("/qmem-run/chardev", TESTS)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ Needs QMEM_RUN (the qmem-run binary) and QMEM_MODULE_DIR including the
 test modules (test-gpio), as meson test sets them.  Prints TAP.
 """
 
+import functools
 import os
 import re
 import select
@@ -24,6 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import tap
+from tap import Failure, check, check_eq
 
 TIMEOUT = 30
 
@@ -66,18 +70,7 @@ GPIO = "/machine/peripheral/gpio0"
 EXTRA = "-M pc -device test-gpio,id=gpio0 -device test-gpio,id=gpio1"
 
 
-class Failure(Exception):
-    pass
 
-
-def check(cond, what):
-    if not cond:
-        raise Failure(what)
-
-
-def check_eq(got, want, what):
-    if got != want:
-        raise Failure("%s: got %r, want %r" % (what, got, want))
 
 
 RUNNERS = []
@@ -318,23 +311,15 @@ TESTS = [
 ]
 
 
+def kill_runners():
+    while RUNNERS:
+        RUNNERS.pop().kill()
+
+
 def main():
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for i, (name, fn, template) in enumerate(TESTS, 1):
-        try:
-            fn(template)
-            print("ok %d /qmem-run/libqtest-compat/%s" % (i, name))
-        except Failure as e:
-            failed += 1
-            print("not ok %d /qmem-run/libqtest-compat/%s" % (i, name))
-            for line in str(e).splitlines():
-                print("# %s" % line)
-        finally:
-            while RUNNERS:
-                RUNNERS.pop().kill()
-        sys.stdout.flush()
-    return 1 if failed else 0
+    tests = [(name, functools.partial(fn, template))
+             for name, fn, template in TESTS]
+    return tap.run("/qmem-run/libqtest-compat", tests, kill_runners)
 
 
 if __name__ == "__main__":

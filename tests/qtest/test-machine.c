@@ -24,6 +24,25 @@ static const CmdlineCase cmdline_cases[] = {
       "below 2^64\n"
       "Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, "
       "peta-\nand exabytes, respectively.\n" },
+    /* QEMU 7.2's two readings of -m: as a size, then with "M" added. */
+    { "-m 99999999999999999999",
+      "qmem-run: -m 99999999999999999999: Value '99999999999999999999' is "
+      "out of range for parameter 'size'\n" },
+    { "-m 17592186044416",
+      "qmem-run: -m 17592186044416: Parameter 'memory.size' expects size\n" },
+    { "-m 1.5",
+      "qmem-run: -m 1.5: Parameter 'size' expects a non-negative number "
+      "below 2^64\n"
+      "Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, "
+      "peta-\nand exabytes, respectively.\n" },
+    { "-m 1G,maxmem=-1",
+      "qmem-run: -m 1G,maxmem=-1: Parameter 'maxmem' expects a non-negative "
+      "number below 2^64\n"
+      "Optional suffix k, M, G, T, P or E means kilo-, mega-, giga-, tera-, "
+      "peta-\nand exabytes, respectively.\n" },
+    { "-m 1G,slots=18446744073709551616,maxmem=2G",
+      "qmem-run: -m 1G,slots=18446744073709551616,maxmem=2G: Value "
+      "'18446744073709551616' is too large for parameter 'slots'\n" },
     { "-m 1G,foo=1", "qmem-run: -m 1G,foo=1: Invalid parameter 'foo'\n" },
     { "-m 1G,maxmem=512M",
       "qmem-run: -m 1G,maxmem=512M: invalid value of maxmem: maximum memory "

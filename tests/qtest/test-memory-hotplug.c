@@ -263,6 +263,7 @@ int main(int argc, char **argv)
         JsonObject *c = qemu_ref_case(n->data);
         g_autofree char *path = NULL;
 
+        /* The other scripts are other tests' (test-ioapic.c, ...). */
         if (json_object_has_member(c, "script") &&
             g_str_has_prefix(n->data, "memhp-")) {
             path = g_strdup_printf("/hw/acpi/memory_hotplug/qemu/%s/script",

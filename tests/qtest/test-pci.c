@@ -591,20 +591,21 @@ static void test_device_dma(void)
 
 typedef struct {
     const char *machine;
-    const char *router;         /* the ISA bridge with the "pirq" outputs */
-    int line;                   /* the PIRQ slot 5's INTA drives */
+    const char *route;          /* a guest's PIRQ routing, or NULL */
+    int gsi;                    /* the GSI slot 5's INTA reaches */
 } IntxCase;
 
 static const IntxCase intx_cases[] = {
-    /* PIIX: (pin + slot - 1) & 3, PIRQA */
-    { "pc", "/machine/unattached/device[1]", 0 },
-    /* ICH9's default routing: (slot + pin) % 4 + 4, PIRQF */
-    { "q35", "/machine/unattached/device[0]", 5 },
+    /* PIIX: (pin + slot - 1) & 3, PIRQA, routed to IRQ 11 by 01.0 0x60 */
+    { "pc", "outl 0xcf8 0x80000860\noutb 0xcfc 0xb", 11 },
+    /* ICH9's default routing: (slot + pin) % 4 + 4, PIRQF, GSI 21 */
+    { "q35", NULL, 21 },
 };
 
 /*
- * A function's INTx leaves the chipset on the PIRQ line the board's
- * routing gives it, as long as INTX_DISABLE lets it.
+ * A function's INTx reaches the I/O APIC on the GSI the chipset's
+ * routing gives it, as long as INTX_DISABLE lets it (tests/qtest/
+ * test-ioapic.c compares the routing with QEMU's).
  */
 static void test_device_intx(gconstpointer data)
 {
@@ -612,19 +613,26 @@ static void test_device_intx(gconstpointer data)
     QTestState *s = qtest_initf("-M %s -m 1G -device x-test-pci,addr=5 "
                                 "-qtest", c->machine);
 
-    qtest_irq_intercept_out_named(s, c->router, "pirq");
+    qtest_irq_intercept_in(s, "ioapic");
+    if (c->route) {
+        g_auto(GStrv) lines = g_strsplit(c->route, "\n", 0);
+
+        for (int i = 0; lines[i]; i++) {
+            g_free(qtest_raw_command(s, "%s", lines[i]));
+        }
+    }
     cfg_writel(s, TEST_DEVFN, 0x10, 0xfebf0000);
     cfg_writew(s, TEST_DEVFN, 0x04, QMEM_TEST_COMMAND_MEMORY);
-    g_assert_false(qtest_get_irq(s, c->line));
+    g_assert_false(qtest_get_irq(s, c->gsi));
     qtest_writel(s, 0xfebf001c, 1);
-    g_assert_true(qtest_get_irq(s, c->line));
+    g_assert_true(qtest_get_irq(s, c->gsi));
     cfg_writew(s, TEST_DEVFN, 0x04, QMEM_TEST_COMMAND_MEMORY | 0x400);
-    g_assert_false(qtest_get_irq(s, c->line));
+    g_assert_false(qtest_get_irq(s, c->gsi));
     g_assert_cmphex(cfg_readl(s, TEST_DEVFN, 0x04) >> 16, ==, 0x18);
     cfg_writew(s, TEST_DEVFN, 0x04, QMEM_TEST_COMMAND_MEMORY);
-    g_assert_true(qtest_get_irq(s, c->line));
+    g_assert_true(qtest_get_irq(s, c->gsi));
     qtest_writel(s, 0xfebf001c, 0);
-    g_assert_false(qtest_get_irq(s, c->line));
+    g_assert_false(qtest_get_irq(s, c->gsi));
     qtest_quit(s);
 }
 

@@ -683,7 +683,7 @@ static void soak(gboolean kvm, guint steps, guint64 cap)
                         "id=m0,size=8G,reserve=off -device virtio-mem-pci,"
                         "id=vm,memdev=m0,dynamic-memslots=on,"
                         "requested-size=8G -qtest",
-                        kvm ? "-accel kvm" : "");
+                        kvm ? "-accel kvm,x-guest-drivers=off" : "");
     if (kvm) {
         qtest_qmp_assert_success(s.qts, "{'execute': 'cont'}");
     }

@@ -1318,7 +1318,9 @@ static void test_json_writer(void)
     /* A computed infinity or NaN is written as null: JSON has neither. */
     g_clear_pointer(&node, json_node_unref);
     g_clear_pointer(&text, g_free);
-    node = json_node_init_array(json_node_alloc(), json_array_new());
+    node = json_node_alloc();
+    json_node_take_array(json_node_init(node, JSON_NODE_ARRAY),
+                         json_array_new());
     json_array_add_double_element(json_node_get_array(node), INFINITY);
     json_array_add_double_element(json_node_get_array(node), NAN);
     text = qmem_json_to_string(node);

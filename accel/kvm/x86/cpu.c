@@ -45,6 +45,9 @@ G_STATIC_ASSERT(QMEM_KVM_X86_MAILBOX + PAGE_SIZE_4K <=
                 QMEM_KVM_X86_STACK0_TOP - PAGE_SIZE_4K);
 G_STATIC_ASSERT(QMEM_KVM_X86_CODE + QMEM_KVM_X86_CODE_MAX <=
                 QMEM_KVM_X86_STACK3_TOP - 0x10000);
+G_STATIC_ASSERT(QMEM_KVM_X86_STACK3_TOP <= QMEM_KVM_X86_SCRATCH);
+G_STATIC_ASSERT(QMEM_KVM_X86_SCRATCH + QMEM_KVM_X86_SCRATCH_SIZE <=
+                QMEM_KVM_X86_PRIV_PDPT);
 G_STATIC_ASSERT(QMEM_KVM_X86_STACK3_TOP <= QMEM_KVM_X86_PRIV_MAPPED);
 G_STATIC_ASSERT(TABLE_INDEX(QMEM_KVM_X86_PRIV_VA, PD_SHIFT) == 0);
 
@@ -245,14 +248,18 @@ static struct kvm_segment x86_segment(guint16 selector, gboolean code,
  * zeroed .bss), an empty mailbox.  vCPU 0 alone runs it, so its reset
  * restores both.
  */
-static void x86_restore_payload(QmemKvmX86State *x)
+static void x86_restore_payload(QmemKvmAccel *s, QmemKvmX86State *x)
 {
+    struct qmem_kvm_x86_mailbox *mb =
+        (void *)(x->priv + QMEM_KVM_X86_MAILBOX);
+
     g_assert(qmem_kvm_x86_guest_size <= QMEM_KVM_X86_CODE_MAX);
     memcpy(x->priv + QMEM_KVM_X86_CODE, qmem_kvm_x86_guest,
            qmem_kvm_x86_guest_size);
     memset(x->priv + QMEM_KVM_X86_CODE + qmem_kvm_x86_guest_size, 0,
            QMEM_KVM_X86_CODE_MAX - qmem_kvm_x86_guest_size);
     memset(x->priv + QMEM_KVM_X86_MAILBOX, 0, PAGE_SIZE_4K);
+    mb->no_drivers = !s->guest_drivers;
 }
 
 /*
@@ -343,7 +350,7 @@ gboolean qmem_kvm_arch_reset_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
         return FALSE;
     }
     if (user) {
-        x86_restore_payload(x);
+        x86_restore_payload(s, x);
     }
     regs.rip = va + QMEM_KVM_X86_CODE +
                (user ? QMEM_KVM_X86_ENTRY_MAIN : QMEM_KVM_X86_ENTRY_PARK);

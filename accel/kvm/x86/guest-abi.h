@@ -29,6 +29,8 @@
 #define QMEM_KVM_X86_CODE           0x10000         /* the payload image */
 #define QMEM_KVM_X86_CODE_MAX       0x10000
 #define QMEM_KVM_X86_STACK3_TOP     0x30000
+#define QMEM_KVM_X86_SCRATCH        0x30000         /* the drivers' memory */
+#define QMEM_KVM_X86_SCRATCH_SIZE   0xd0000
 #define QMEM_KVM_X86_PRIV_PDPT      0x100000        /* maps the window */
 #define QMEM_KVM_X86_PRIV_PD        0x101000
 #define QMEM_KVM_X86_ID_PDPTS       0x200000        /* 256 pages */
@@ -86,6 +88,7 @@
 #define QMEM_KVM_X86_OP_PIO_WRITE    4
 #define QMEM_KVM_X86_OP_MMIO_READ    5
 #define QMEM_KVM_X86_OP_MMIO_WRITE   6
+#define QMEM_KVM_X86_OP_VERIFY_ZERO  7
 
 /* mailbox.status after a request. */
 #define QMEM_KVM_X86_STATUS_OK       0
@@ -105,7 +108,8 @@
  * vCPU 0 is stopped at the idle port; the guest reads it when it comes
  * back from the idle OUT and has written the results by its next one.
  *
- * Memory tests (WRITE_VERIFY, VERIFY): [start, end), seed; out:
+ * Memory tests (WRITE_VERIFY, VERIFY, VERIFY_ZERO, which compares with 0
+ * instead of the pattern): [start, end), seed; out:
  * mismatches and end_out, where the walk ended.  The guest reads end
  * before every word: when the walk touches memory without a memslot (a
  * KVM_EXIT_MMIO) the VMM lowers end to that address, which ends both
@@ -115,6 +119,9 @@
  * MMIO) at start, data[] holding what is written or what was read, in
  * order.  Port I/O uses one IN/OUT, or REP INS/OUTS at one port when
  * count > 1; MMIO accesses go to start, start + size, ...
+ *
+ * no_drivers: the VMM sets it before the payload starts
+ * ("x-guest-drivers" off): the payload then runs no driver.
  */
 struct qmem_kvm_x86_mailbox {
     uint64_t op;
@@ -129,6 +136,7 @@ struct qmem_kvm_x86_mailbox {
     uint64_t map_start;
     uint64_t map_size;
     uint64_t map_done;
+    uint64_t no_drivers;        /* set by the VMM at (re)start */
     uint8_t data[QMEM_KVM_X86_MB_DATA_MAX];
 };
 #endif

@@ -61,8 +61,14 @@ static guint64 x86_request_op(const QmemKvmRequest *req)
     gboolean port = req->space == QMEM_ACCEL_GUEST_IO_PORT;
 
     if (req->kind == QMEM_KVM_REQUEST_MEMTEST) {
-        return req->mode == QMEM_ACCEL_MEMTEST_VERIFY
-                   ? QMEM_KVM_X86_OP_VERIFY : QMEM_KVM_X86_OP_WRITE_VERIFY;
+        switch (req->mode) {
+        case QMEM_ACCEL_MEMTEST_VERIFY:
+            return QMEM_KVM_X86_OP_VERIFY;
+        case QMEM_ACCEL_MEMTEST_VERIFY_ZERO:
+            return QMEM_KVM_X86_OP_VERIFY_ZERO;
+        default:
+            return QMEM_KVM_X86_OP_WRITE_VERIFY;
+        }
     }
     if (req->is_write) {
         return port ? QMEM_KVM_X86_OP_PIO_WRITE : QMEM_KVM_X86_OP_MMIO_WRITE;

@@ -34,6 +34,17 @@ G_BEGIN_DECLS
  */
 #define QMEM_KVM_ACCEL_PROP_GUEST_LOG "x-guest-log"
 
+/**
+ * QMEM_KVM_ACCEL_PROP_GUEST_DRIVERS:
+ *
+ * "x-guest-drivers" (bool, default on): whether the guest payload runs
+ * its device drivers (fw_cfg, ACPI, PCI, virtio-mem, ACPI memory
+ * hotplug).  Off, it only serves requests: for tests that play the
+ * guest's drivers themselves (x-virtio-mem-request, qtest port I/O).
+ * Read when the payload (re)starts.
+ */
+#define QMEM_KVM_ACCEL_PROP_GUEST_DRIVERS "x-guest-drivers"
+
 #define QMEM_TYPE_KVM_ACCEL (qmem_kvm_accel_get_type())
 G_DECLARE_FINAL_TYPE(QmemKvmAccel, qmem_kvm_accel, QMEM, KVM_ACCEL, QmemAccel)
 

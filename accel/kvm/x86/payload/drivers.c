@@ -18,33 +18,36 @@
  *
  * There are no interrupts (RFLAGS.IF is 0 and there is no IDT), so a
  * driver polls its device's state; memory it shares with a device (rings,
- * buffers) is guest-physical RAM, identity-mapped.  log_str()/log_hex()
- * report what it finds.
+ * buffers) is guest-physical RAM, identity-mapped (dma_alloc()).
+ * log_printf() reports what it finds; a driver that finds no device
+ * stays silent.
+ *
+ * The order is the boot order: fw_cfg first (the memory map, the ACPI
+ * tables), then what reads the tables, then PCI, which places every BAR
+ * as a firmware would before the device drivers look at their functions.
  */
-typedef struct {
-    const char *name;
-    void (*init)(void);
-    void (*poll)(void);
-} Driver;
-
-static const Driver drivers[] = {
-    { NULL, NULL, NULL },
+static const Driver *const drivers[] = {
+    &fw_cfg_driver,
+    &acpi_driver,
+    &pci_driver,
+    &virtio_mem_driver,
+    &memory_hotplug_driver,
 };
 
 void drivers_init(void)
 {
-    for (const Driver *d = drivers; d->name; d++) {
-        if (d->init) {
-            d->init();
+    for (size_t i = 0; i < ARRAY_SIZE(drivers); i++) {
+        if (drivers[i]->init) {
+            drivers[i]->init();
         }
     }
 }
 
 void drivers_poll(void)
 {
-    for (const Driver *d = drivers; d->name; d++) {
-        if (d->poll) {
-            d->poll();
+    for (size_t i = 0; i < ARRAY_SIZE(drivers); i++) {
+        if (drivers[i]->poll) {
+            drivers[i]->poll();
         }
     }
 }

@@ -38,3 +38,15 @@ size_t strlen(const char *s)
     }
     return n;
 }
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *p = a, *q = b;
+
+    for (; n; n--, p++, q++) {
+        if (*p != *q) {
+            return *p < *q ? -1 : 1;
+        }
+    }
+    return 0;
+}

@@ -34,15 +34,20 @@ void guest_main(void)
     Mailbox *mb = MAILBOX;
 
     log_str("qmem-guest: running\n");
-    drivers_init();
+    if (!mb->no_drivers) {
+        drivers_init();
+    }
     for (;;) {
         guest_idle();
         switch (mb->op) {
         case QMEM_KVM_X86_OP_NONE:
-            drivers_poll();
+            if (!mb->no_drivers) {
+                drivers_poll();
+            }
             break;
         case QMEM_KVM_X86_OP_WRITE_VERIFY:
         case QMEM_KVM_X86_OP_VERIFY:
+        case QMEM_KVM_X86_OP_VERIFY_ZERO:
             memtest_run(mb);
             break;
         case QMEM_KVM_X86_OP_PIO_READ:
