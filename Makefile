@@ -7,6 +7,9 @@
 #                   $(BUILD) (modules), $(ASAN_BUILD) (ASan+UBSan, leak
 #                   checks), $(STATIC_BUILD) (modules linked in) and the
 #                   out-of-tree module; ends with "N passed, N failed"
+#   make fuzz       build $(ASAN_BUILD) and run each fuzz target for
+#                   $(FUZZ_SECONDS) s (FUZZ_TARGETS: some only); prints
+#                   runs and crashes per target
 #   make install    install $(BUILD) (DESTDIR respected)
 #   make clean      remove build products, keep the configured directories
 #   make distclean  remove the build directories
@@ -31,6 +34,9 @@ STATIC_SUITES ?= --suite unit
 # sanitizer start-up and exit leak scan again (test-hostmem: 0.8 s plain,
 # about a minute sanitized).
 ASAN_TIMEOUT_MULTIPLIER ?= 10
+# make fuzz: seconds per target, and which (default: every one built).
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
 
 SANITIZER_ENV = \
     ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
@@ -41,13 +47,13 @@ SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
 .PHONY: all deps run check check-build check-asan check-static check-oot \
-        install clean distclean help
+        fuzz install clean distclean help
 
 all: $(BUILD)/build.ninja
 	$(NINJA) -C $(BUILD)
 
 help:
-	@sed -n '4,13s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '4,16s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 deps:
 	@sh scripts/install-deps.sh
@@ -111,6 +117,13 @@ check-oot:
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)/meson-logs
 	bash tests/out-of-tree/run.sh $(BUILD) 2>&1 | tee $(BUILD)/meson-logs/out-of-tree.log
+
+# The fuzz targets of the clang build, for longer than make check runs
+# them (tests/fuzz/meson.build: 20 s each).
+fuzz:
+	@$(MAKE) --no-print-directory $(ASAN_BUILD)/build.ninja
+	$(NINJA) -C $(ASAN_BUILD)
+	bash scripts/fuzz.sh $(ASAN_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Every stage runs even when an earlier one failed, so that one run shows
 # everything that is broken; the exit status is non-zero if any failed.

@@ -35,7 +35,8 @@ LAYERS = [
     ("accel/qtest", ["accel/qtest/"]),
     ("monitor", ["monitor/"]),
     # The program and the glue that puts modules into it.
-    ("main", ["system/main.c", "system/main-", "modules/"]),
+    ("main", ["system/main.c", "system/main-", "system/qmem-run.c",
+              "modules/"]),
     ("tools", ["tools/"]),
 ]
 

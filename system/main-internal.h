@@ -53,4 +53,50 @@ gboolean qmem_runner_start_monitors(GArray *options, QmemQmpServer *qmp,
 gboolean qmem_runner_start_qtest(GArray *options, QmemMachine *machine,
                                  QmemQtestServer **qtest, GError **error);
 
+/*
+ * qmem-run's life (system/qmem-run.c is its main()), in steps a fuzzer
+ * (tests/fuzz/fuzz-options.c) can take in-process, any number of times:
+ *
+ *   QmemRunner *r = qmem_runner_new();     // registers QMP "quit"
+ *   if (qmem_runner_setup(r, argc, argv, &err)) {
+ *       ... qmem_runner_get_help(r) ? print it : qmem_runner_run(r) ...
+ *   }
+ *   qmem_runner_free(r);                   // everything it built goes
+ *
+ * The modules must be loaded (qmem_modules_init()) before setup, and the
+ * termination signals' handler installed (qmem_termsig_init()) before
+ * run.
+ */
+typedef struct QmemRunner QmemRunner;
+
+QmemRunner *qmem_runner_new(void);
+
+/*
+ * Parses @argv (QEMU's options, @argv[0] the program), answers help
+ * requests, builds the machine in QEMU's order ("hw/core/machine-init.h")
+ * and starts the monitors and the qtest server.  Returns FALSE with
+ * @error set, the error location (qmem_loc_set()) set to the option it is
+ * about; what was built stays for qmem_runner_free().
+ */
+gboolean qmem_runner_setup(QmemRunner *r, int argc, char **argv,
+                           GError **error);
+
+/* The text a help request asked for, or NULL: print it instead of running. */
+const char *qmem_runner_get_help(QmemRunner *r);
+
+/*
+ * Starts the vCPUs unless -S and runs the main loop until "quit",
+ * SIGINT, SIGTERM or SIGHUP.
+ */
+void qmem_runner_run(QmemRunner *r);
+
+/*
+ * After a failed setup: says which termination signal ended it, if one
+ * did (QEMU's "terminating on signal N from pid P (CMD)").
+ */
+void qmem_runner_kill_report(QmemRunner *r);
+
+/* Takes down what setup built, the monitors before the machine. */
+void qmem_runner_free(QmemRunner *r);
+
 #endif

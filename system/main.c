@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* qmem-run: builds a machine from QEMU's options and serves QMP. */
+/* qmem-run's option handling: builds a machine from QEMU's options. */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +25,13 @@
 #include "util/error.h"
 #include "util/main-loop.h"
 
-typedef struct {
+typedef QmemRunner Runner;
+
+struct QmemRunner {
     GArray *options;        /* RunnerOption, in command-line order */
     gboolean start_stopped;
     GMainLoop *loop;
+    guint termsig_source;   /* on_termsig() while the loop runs */
     QmemMachine *machine;
     QmemAccel *accel;
     char *machine_accel;    /* -machine accel=, a ':'-separated list */
@@ -36,7 +39,7 @@ typedef struct {
     QmemQmpServer *qmp;
 
     GString *help;          /* help text to print instead of running */
-} Runner;
+};
 
 static const struct {
     const char *name;
@@ -573,6 +576,7 @@ static gboolean on_termsig(gint fd, GIOCondition condition, gpointer opaque)
     kill_report(r);
     qmem_qapi_event_send_shutdown(FALSE, "host-signal");
     g_main_loop_quit(r->loop);
+    r->termsig_source = 0;
     return G_SOURCE_REMOVE;
 }
 
@@ -581,7 +585,9 @@ static void on_quit(gpointer opaque)
     Runner *r = opaque;
 
     qmem_qapi_event_send_shutdown(FALSE, "host-qmp-quit");
-    g_main_loop_quit(r->loop);
+    if (r->loop) {
+        g_main_loop_quit(r->loop);
+    }
 }
 
 static gboolean start_monitors(Runner *r, GError **error)
@@ -590,8 +596,47 @@ static gboolean start_monitors(Runner *r, GError **error)
     return qmem_runner_start_monitors(r->options, r->qmp, error);
 }
 
+Runner *qmem_runner_new(void)
+{
+    Runner *r = g_new0(Runner, 1);
+
+    r->options = g_array_new(FALSE, TRUE, sizeof(RunnerOption));
+    qmem_qmp_set_quit_handler(on_quit, r);
+    return r;
+}
+
+gboolean qmem_runner_setup(Runner *r, int argc, char **argv, GError **error)
+{
+    return parse_command_line(r, argc, argv, error) &&
+           early_exit_options(r, error) &&
+           (r->help || build_machine(r, error)) &&
+           (r->help || start_monitors(r, error));
+}
+
+const char *qmem_runner_get_help(Runner *r)
+{
+    return r->help ? r->help->str : NULL;
+}
+
+void qmem_runner_run(Runner *r)
+{
+    if (!r->start_stopped) {
+        qmem_vm_start();
+    }
+    r->loop = g_main_loop_new(NULL, FALSE);
+    r->termsig_source = g_unix_fd_add(qmem_termsig_fd(), G_IO_IN, on_termsig,
+                                      r);
+    g_main_loop_run(r->loop);
+    g_clear_handle_id(&r->termsig_source, g_source_remove);
+}
+
+void qmem_runner_kill_report(Runner *r)
+{
+    kill_report(r);
+}
+
 /* Teardown in reverse: the monitors go before the machine they use. */
-static void runner_teardown(Runner *r)
+void qmem_runner_free(Runner *r)
 {
     g_clear_pointer(&r->qmp, qmem_qmp_server_free);
     g_clear_pointer(&r->qtest, qmem_qtest_server_free);
@@ -604,42 +649,6 @@ static void runner_teardown(Runner *r)
     if (r->help) {
         g_string_free(r->help, TRUE);
     }
-}
-
-int main(int argc, char **argv)
-{
-    Runner r = {
-        .options = g_array_new(FALSE, TRUE, sizeof(RunnerOption)),
-    };
-    g_autoptr(GError) error = NULL;
-    int status = 0;
-
-    g_set_prgname(argv[0]);
-    /* This thread holds the BQL but while the main loop polls. */
-    qmem_main_loop_init();
-    qmem_termsig_init();
-    qmem_qmp_set_quit_handler(on_quit, &r);
-    if (qmem_modules_init(&error) &&
-        parse_command_line(&r, argc, argv, &error) &&
-        early_exit_options(&r, &error) &&
-        (r.help || build_machine(&r, &error)) &&
-        (r.help || start_monitors(&r, &error))) {
-        if (r.help) {
-            fputs(r.help->str, stdout);
-        } else {
-            if (!r.start_stopped) {
-                qmem_vm_start();
-            }
-            r.loop = g_main_loop_new(NULL, FALSE);
-            g_unix_fd_add(qmem_termsig_fd(), G_IO_IN, on_termsig, &r);
-            g_main_loop_run(r.loop);
-        }
-    } else {
-        qmem_error_report_err(error);
-        /* A signal during start-up cancels what takes long. */
-        kill_report(&r);
-        status = 1;
-    }
-    runner_teardown(&r);
-    return status;
+    qmem_qmp_set_quit_handler(NULL, NULL);
+    g_free(r);
 }

@@ -344,5 +344,8 @@ void machine_fixture_teardown(MachineFixture *f, gconstpointer config)
     remove_dir(f->dir);
     g_clear_pointer(&f->dir, g_free);
     printed = capture_end();
-    g_assert_cmpstr(printed, ==, f->expect_printed ? f->expect_printed : "");
+    if (!f->any_printed) {
+        g_assert_cmpstr(printed, ==,
+                        f->expect_printed ? f->expect_printed : "");
+    }
 }

@@ -1207,6 +1207,46 @@ static void test_accel_shutdown(AccelFixture *f, gconstpointer data)
     assert_memslots(f, 4, 2, 0);
 }
 
+/*
+ * memset over an I/O region (no host memory) fills the RAM around it and
+ * leaves the region alone; it used to write through a NULL host pointer
+ * (found by fuzz-qtest: "memset 0xff0 0xffffffffffffffff 0x12").
+ */
+static void test_memset_io(void)
+{
+    QmemMemoryRegion *root =
+        qmem_memory_region_new_container("system", G_MAXUINT64);
+    QmemMemoryRegion *mmio =
+        qmem_memory_region_new_io("mmio", 0x1000, &unassigned_ops, NULL);
+    QmemRamBlock *b1 = anon_block("r1", 0x1000);
+    QmemRamBlock *b2 = anon_block("r2", 0x1000);
+    QmemAddressSpace *as;
+    QmemQtestServer *server;
+    g_autoptr(GString) reply = g_string_new(NULL);
+
+    map_ram(root, 0, b1);
+    qmem_memory_region_add_subregion(root, 0x1000, mmio);
+    map_ram(root, 0x2000, b2);
+    as = qmem_address_space_new("memory", root);
+    server = qmem_qtest_server_new(as);
+    qmem_qtest_server_process_line(server, "memset 0xff0 0xffffffffffffffff "
+                                   "0x12", reply);
+    g_assert_cmpstr(reply->str, ==, "OK");
+    g_string_truncate(reply, 0);
+    qmem_qtest_server_process_line(server, "read 0xfef 2", reply);
+    g_assert_cmpstr(reply->str, ==, "OK 0x0012");
+    g_string_truncate(reply, 0);
+    qmem_qtest_server_process_line(server, "read 0x2ffe 2", reply);
+    g_assert_cmpstr(reply->str, ==, "OK 0x1212");
+
+    qmem_qtest_server_free(server);
+    qmem_address_space_free(as);
+    g_object_unref(mmio);
+    g_object_unref(root);
+    qmem_ram_block_free(b1);
+    qmem_ram_block_free(b2);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1252,6 +1292,7 @@ int main(int argc, char **argv)
                test_open_client, guest_teardown);
     g_test_add_func("/accel/qtest/open/stdio", test_open_stdio);
 
+    g_test_add_func("/accel/qtest/memset/io", test_memset_io);
     g_test_add_func("/accel/qtest/accel/new", test_accel_new);
     for (gsize i = 0; i < G_N_ELEMENTS(accel_error_cases); i++) {
         g_autofree char *path = g_strdup_printf("/accel/qtest/accel/error/%s",
