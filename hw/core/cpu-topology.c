@@ -55,6 +55,16 @@ gboolean qmem_smp_config_from_keyval(JsonObject *opts, QmemSmpConfig *config,
                         "Parameter 'smp.%s' expects integer", name);
             return FALSE;
         }
+        /*
+         * QEMU stores these int64s in unsigned ints, so -smp 4294967298
+         * runs two CPUs and -1 means 4294967295; qmem takes no value
+         * that would not fit.
+         */
+        if (*value < 0 || *value > G_MAXUINT32) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter 'smp.%s' expects uint32_t", name);
+            return FALSE;
+        }
         G_STRUCT_MEMBER(gboolean, config, smp_members[i].has_offset) = TRUE;
     }
     /* Like QEMU's visit_check_struct(): unknown keys only after the rest. */
@@ -149,7 +159,7 @@ static gboolean smp_config_check(const QmemSmpConfig *config,
                              config->drawers, "drawers", error);
 }
 
-/* QAPI's int64 values land in unsigned ints, as in QEMU; 0: not given. */
+/* A value given (it fits, qmem_smp_config_from_keyval() checked); 0 if not. */
 static guint smp_value(gboolean has, gint64 value)
 {
     return has ? (guint)value : 0;

@@ -120,9 +120,15 @@ static const SmpCase smp_cases[] = {
     { "max-cpus/maxcpus", "4,maxcpus=289", &pc_props, { 0 },
       "Invalid SMP CPUs 289. The max CPUs supported by machine 'pc' is "
       "288" },
-    /* A negative int wraps to unsigned and is printed back with %d. */
-    { "max-cpus/negative", "-1", &pc_props, { 0 },
-      "Invalid SMP CPUs -1. The max CPUs supported by machine 'pc' is 288" },
+    /* QEMU wraps these into unsigned ints; qmem refuses them. */
+    { "negative", "-1", &pc_props, { 0 },
+      "Parameter 'smp.cpus' expects uint32_t" },
+    { "negative/sockets", "2,sockets=-1", &pc_props, { 0 },
+      "Parameter 'smp.sockets' expects uint32_t" },
+    { "above-uint32", "4294967298", &pc_props, { 0 },
+      "Parameter 'smp.cpus' expects uint32_t" },
+    { "above-uint32/maxcpus", "2,maxcpus=4294967297", &pc_props, { 0 },
+      "Parameter 'smp.maxcpus' expects uint32_t" },
     { "min-cpus", "2", &pc_props, { 0 },
       "Invalid SMP CPUs 2. The min CPUs supported by machine 'pc' is 3" },
 };
@@ -138,7 +144,12 @@ static void test_smp_parse(gconstpointer data)
     guint min_cpus = !strcmp(c->name, "min-cpus") ? 3 : 1;
 
     g_assert_no_error(error);
-    g_assert_true(qmem_smp_config_from_keyval(opts, &config, &error));
+    /* Values that do not fit are refused while reading them. */
+    if (!qmem_smp_config_from_keyval(opts, &config, &error)) {
+        g_assert_nonnull(c->err);
+        assert_error(error, c->err);
+        return;
+    }
     if (c->err) {
         g_assert_false(qmem_smp_parse(&config, c->props, "pc", min_cpus, 288,
                                       &topo, &error));
