@@ -379,6 +379,46 @@ def irq_script(q35):
 IRQ_ARGS = ['-m', '1G,maxmem=4G,slots=2',
             '-object', 'memory-backend-ram,id=m1,size=128M',
             '-device', 'edu,addr=5']
+def ram_add(id, **props):
+    return qmp_step('object-add', **{'qom-type': 'memory-backend-ram',
+                                     'id': id, **props})
+
+
+def hmp_step(line):
+    return qmp_step('human-monitor-command', **{'command-line': line})
+
+
+MiB128 = 128 << 20
+CASES.update({
+    # object-add, qom-set and HMP with numbers outside their types.
+    'qmp-object-values': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G'],
+        'script': [
+            ram_add('m1', size=MiB128, **{'prealloc-threads': 4294967296}),
+            ram_add('m1', size=MiB128, **{'prealloc-threads': -1}),
+            ram_add('m1', size=MiB128, **{'host-nodes': [65536]},
+                    policy='bind'),
+            ram_add('m1', size=MiB128, **{'host-nodes': [-1]},
+                    policy='bind'),
+            ram_add('m1', size=1.5),
+            ram_add('m1', size=18446744073709551616),
+            ram_add('m2', size=MiB128),
+            qmp_step('qom-set', path='m2', property='prealloc-threads',
+                     value=4294967296),
+            qmp_step('qom-set', path='m2', property='prealloc-threads',
+                     value=-5),
+            qmp_step('qom-set', path='m2', property='prealloc-threads',
+                     value=18446744073709551615),
+            qmp_step('qom-get', path='m2', property='prealloc-threads'),
+            hmp_step('qom-set m2 prealloc-threads 4294967296'),
+            hmp_step('qom-set m2 prealloc-threads -1'),
+            hmp_step('object_add memory-backend-ram,id=m3,size=1M,'
+                     'prealloc-threads=4294967296'),
+        ],
+    },
+})
+
+
 CASES.update({
     'irq-pc': {
         'args': ['-machine', 'pc-i440fx-7.2'] + IRQ_ARGS,
