@@ -16,10 +16,12 @@
 /* pc's device memory region: the area plus 1 GiB per slot. */
 #define DEVMEM_REGION (DEVMEM_AREA + SOAK_SLOTS * GiB)
 
-static guint rnd(Soak *s, guint n)
+guint soak_rnd(Soak *s, guint n)
 {
     return g_rand_int_range(s->rand, 0, n);
 }
+
+#define rnd soak_rnd
 
 static SoakBackend *pool(Soak *s, guint i)
 {
@@ -66,7 +68,7 @@ static SoakDev *any_dev(Soak *s, gboolean (*fn)(SoakDev *d))
 static SoakResult op_object_add(Soak *s)
 {
     static const guint64 sizes[] = { 64 * MiB, 128 * MiB, 256 * MiB,
-                                     512 * MiB };
+                                     512 * MiB, 1 * GiB, 2 * GiB };
     guint i = rnd(s, SOAK_MAX_BACKENDS);
     SoakBackend *be = pool(s, i);
     g_autofree char *id = g_strdup_printf("b%u", i);
@@ -291,17 +293,20 @@ static SoakResult op_vmem_add(Soak *s)
                                           rnd(s, SOAK_MAX_HOT_VMEMS));
     SoakBackend *be = any_backend(s, rnd(s, 8) == 0);
     g_autofree char *err = NULL;
-    guint64 addr = 0;
+    guint64 addr = 0, block = rnd(s, 2) ? CHUNK : 2 * CHUNK;
+    gboolean dynamic = rnd(s, 2);
     SoakDev *d;
 
     if (!be) {
         return SOAK_SKIPPED;
     }
-    soak_set_op(s, "device_add virtio-mem-pci id=%s memdev=%s", id, be->id);
+    soak_set_op(s, "device_add virtio-mem-pci id=%s memdev=%s block-size="
+                "0x%" PRIx64 " dynamic-memslots=%d", id, be->id, block,
+                dynamic);
     if (soak_dev(s, id)) {
         err = g_strdup_printf("Duplicate device ID '%s'", id);
     } else {
-        err = pre_plug(s, be, CHUNK, NULL, &addr);
+        err = pre_plug(s, be, block, NULL, &addr);
     }
     if (!err && be->user) {
         err = g_strdup_printf("'memdev' property specifies a busy memdev: "
@@ -310,14 +315,19 @@ static SoakResult op_vmem_add(Soak *s)
     if (err) {
         soak_expect_error(s, "GenericError", err, "{'execute': 'device_add',"
                           " 'arguments': {'driver': 'virtio-mem-pci', 'id': "
-                          "'%s', 'memdev': '%s'}}", id, be->id);
+                          "'%s', 'memdev': '%s', 'block-size': %" PRIu64 ", "
+                          "'dynamic-memslots': %s}}", id, be->id, block,
+                          dynamic ? "true" : "false");
         return SOAK_REFUSED;
     }
     qtest_qmp_assert_success(s->qts, "{'execute': 'device_add', "
                              "'arguments': {'driver': 'virtio-mem-pci', "
-                             "'id': '%s', 'memdev': '%s'}}", id, be->id);
+                             "'id': '%s', 'memdev': '%s', 'block-size': %"
+                             PRIu64 ", 'dynamic-memslots': %s}}", id, be->id,
+                             block, dynamic ? "true" : "false");
     d = new_dev(id, SOAK_VMEM, be, addr);
-    d->block = CHUNK;
+    d->dynamic = dynamic;
+    soak_vmem_init(d, block);
     /* virtio-mem discards all of its memory when it starts. */
     soak_chunks_zero(be, 0, be->size);
     soak_insert_dev(s, d);
@@ -454,7 +464,7 @@ static void wait_plugged(Soak *s, SoakDev *d, guint64 size)
 }
 
 /* Checks up to three 64 MiB samples of [@addr, @addr + @size). */
-static void sample_zero(Soak *s, guint64 addr, guint64 size)
+void soak_sample_zero(Soak *s, guint64 addr, guint64 size)
 {
     const guint64 max = 64 * MiB;
 
@@ -463,37 +473,27 @@ static void sample_zero(Soak *s, guint64 addr, guint64 size)
         return;
     }
     soak_memtest_expect(s, addr, max, 0, "verify-zero");
-    soak_memtest_expect(s, addr + ROUND_DOWN(rnd(s, (size - max) / CHUNK) *
-                                             CHUNK, CHUNK), max, 0,
-                        "verify-zero");
+    soak_memtest_expect(s, addr + rnd(s, (size - max) / CHUNK) * CHUNK, max,
+                        0, "verify-zero");
     soak_memtest_expect(s, addr + size - max, max, 0, "verify-zero");
 }
 
-/* The guest follows @d to @size: plugged memory reads 0, unplugged goes. */
-static void follow(Soak *s, SoakDev *d, guint64 size)
+/*
+ * [@offset, @offset + @size) of @d was just unplugged: where its memslot
+ * is still mapped it reads 0 (discarded), elsewhere the guest faults.
+ */
+void soak_check_gone(Soak *s, SoakDev *d, guint64 offset, guint64 size)
 {
-    guint64 old = d->plugged;
+    guint64 end = offset + size;
 
-    wait_plugged(s, d, size);
-    d->plugged = size;
-    s->peak_plugged = MAX(s->peak_plugged, size);
-    if (size != old) {
-        g_array_append_val(d->sizes, size);
-        d->reported = FALSE;
-    }
-    if (size > old) {
-        sample_zero(s, d->addr + old, size - old);
-        return;
-    }
-    soak_chunks_zero(d->be, size, old - size);
-    for (guint64 off = size; off < old; off = ROUND_DOWN(off, GiB) + GiB) {
-        guint64 off_, end = MIN(old, ROUND_DOWN(off, GiB) + GiB);
+    for (guint64 off = offset; off < end;
+         off = MIN(end, ROUND_DOWN(off, GiB) + GiB)) {
+        guint64 off_, to = MIN(end, ROUND_DOWN(off, GiB) + GiB);
         gboolean content;
         JsonObject *r;
 
         if (soak_lookup(s, d->addr + off, &off_, &content)) {
-            /* Still mapped: discarded, it reads 0. */
-            sample_zero(s, d->addr + off, end - off);
+            soak_sample_zero(s, d->addr + off, to - off);
             continue;
         }
         r = soak_memtest(s, d->addr + off, CHUNK, 0, "verify-zero");
@@ -505,6 +505,21 @@ static void follow(Soak *s, SoakDev *d, guint64 size)
                       "mapped", d->addr + off, d->id);
         }
         json_object_unref(r);
+    }
+}
+
+/* The guest follows @d to @size: plugged memory reads 0, unplugged goes. */
+static void follow(Soak *s, SoakDev *d, guint64 size)
+{
+    guint64 old = d->plugged;
+
+    wait_plugged(s, d, size);
+    if (size > old) {
+        soak_vmem_set(s, d, old, size - old, TRUE);
+        soak_sample_zero(s, d->addr + old, size - old);
+    } else if (size < old) {
+        soak_vmem_set(s, d, size, old - size, FALSE);
+        soak_check_gone(s, d, size, old - size);
     }
 }
 
@@ -550,6 +565,10 @@ static SoakResult op_requested_size(Soak *s)
     d->requested = value;
     if (d->driven) {
         follow(s, d, value);
+    } else if (value) {
+        /* QEMU's virtio_mem_resize_usable_region(), grow only. */
+        d->usable = MAX(d->usable, ROUND_UP(MIN(region, value + 256 * MiB),
+                                            d->block));
     }
     return SOAK_DONE;
 }
@@ -566,27 +585,32 @@ static gboolean pick_range(Soak *s, gboolean content, guint max_chunks,
 {
     guint which = rnd(s, s->devs->len + 1);
     guint64 base = SOAK_BOOT_TEST_BASE, len = SOAK_BOOT_TEST_SIZE;
-    guint64 n, first, count;
+    guint64 n, first, count, off;
+    gboolean has;
 
     if (which < s->devs->len) {
         SoakDev *d = g_ptr_array_index(s->devs, which);
 
         base = d->addr;
         len = d->be->size;
-        if (d->kind == SOAK_VMEM && (content || d->dynamic)) {
-            len = content ? d->plugged : ROUND_UP(d->plugged, GiB);
-            len = MIN(len, d->be->size);
-        }
-    }
-    if (!len) {
-        return FALSE;
     }
     n = len / CHUNK;
-    first = rnd(s, n);
-    count = 1 + rnd(s, MIN(max_chunks, n - first));
-    *addr = base + first * CHUNK;
-    *size = count * CHUNK;
-    return TRUE;
+    for (guint tries = 0; tries < 8; tries++) {
+        first = rnd(s, n);
+        count = 1 + rnd(s, MIN(max_chunks, n - first));
+        *addr = base + first * CHUNK;
+        /* As far as the guest reaches (what it wrote, with @content). */
+        for (*size = 0; *size < count * CHUNK; *size += CHUNK) {
+            if (!soak_lookup(s, *addr + *size, &off, &has) ||
+                (content && !has)) {
+                break;
+            }
+        }
+        if (*size) {
+            return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 static SoakResult op_memtest_write(Soak *s)
@@ -712,6 +736,8 @@ SoakResult soak_run_op(Soak *s, SoakOp op)
         return op_device_del(s);
     case OP_REQUESTED_SIZE:
         return op_requested_size(s);
+    case OP_VMEM_REQUEST:
+        return soak_op_vmem_request(s);
     case OP_MEMTEST_WRITE:
         return op_memtest_write(s);
     case OP_MEMTEST_VERIFY:

@@ -29,6 +29,7 @@ const char *const soak_op_names[OP__MAX] = {
     [OP_VMEM_ADD] = "device_add virtio-mem-pci",
     [OP_DEVICE_DEL] = "device_del",
     [OP_REQUESTED_SIZE] = "qom-set requested-size",
+    [OP_VMEM_REQUEST] = "virtio-mem request",
     [OP_MEMTEST_WRITE] = "memtest write-verify",
     [OP_MEMTEST_VERIFY] = "memtest verify",
     [OP_MEMTEST_FAULT] = "memtest of unmapped memory",
@@ -43,9 +44,10 @@ static const guint op_weights[OP__MAX] = {
     [OP_DIMM_ADD] = 12,
     [OP_VMEM_ADD] = 4,
     [OP_DEVICE_DEL] = 12,
-    [OP_REQUESTED_SIZE] = 18,
-    [OP_MEMTEST_WRITE] = 14,
-    [OP_MEMTEST_VERIFY] = 12,
+    [OP_REQUESTED_SIZE] = 14,
+    [OP_VMEM_REQUEST] = 10,
+    [OP_MEMTEST_WRITE] = 12,
+    [OP_MEMTEST_VERIFY] = 8,
     [OP_MEMTEST_FAULT] = 6,
     [OP_STOPPED_UNPLUG] = 2,
     [OP_EVENT_SYNC] = 2,
@@ -153,6 +155,7 @@ void soak_remove_dev(Soak *s, SoakDev *dev)
     if (dev->sizes) {
         g_array_unref(dev->sizes);
     }
+    g_free(dev->blocks);
     g_free(dev);
 }
 
@@ -195,14 +198,68 @@ SoakBackend *soak_lookup(Soak *s, guint64 gpa, guint64 *offset,
             continue;
         }
         *offset = gpa - d->addr;
-        *has_content = d->kind == SOAK_DIMM || *offset < d->plugged;
-        if (d->kind == SOAK_DIMM || !d->dynamic || *has_content) {
+        *has_content = d->kind == SOAK_DIMM ||
+                       d->blocks[*offset / d->block];
+        if (d->kind == SOAK_DIMM || !soak_vmem_multi_slot(d)) {
             return d->be;
         }
         /* Dynamic memslots of 1 GiB: mapped if anything in it is. */
-        return ROUND_DOWN(*offset, GiB) < d->plugged ? d->be : NULL;
+        return soak_vmem_slot_active(d, *offset) ? d->be : NULL;
     }
     return NULL;
+}
+
+/*
+ * With dynamic-memslots=on, a device's memslots (1 GiB, or one for all of
+ * a smaller device) are mapped only while something in them is plugged.
+ */
+gboolean soak_vmem_multi_slot(SoakDev *d)
+{
+    return d->dynamic;
+}
+
+/* Whether anything is plugged in the (1 GiB) memslot at @offset. */
+gboolean soak_vmem_slot_active(SoakDev *d, guint64 offset)
+{
+    guint64 first = ROUND_DOWN(offset, GiB);
+    guint64 end = MIN(first + GiB, d->be->size);
+
+    for (guint64 b = first / d->block; b < end / d->block; b++) {
+        if (d->blocks[b]) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+void soak_vmem_set(Soak *s, SoakDev *d, guint64 offset, guint64 size,
+                   gboolean plug)
+{
+    /* Unplugging may cover unplugged blocks too (UNPLUG_ALL). */
+    for (guint64 b = offset / d->block; b < (offset + size) / d->block;
+         b++) {
+        g_assert(!plug || !d->blocks[b]);
+        d->plugged += plug ? d->block : -d->block * d->blocks[b];
+        d->blocks[b] = plug;
+    }
+    if (!plug) {
+        soak_chunks_zero(d->be, offset, size);
+    }
+    if (d->sizes) {
+        g_array_append_val(d->sizes, d->plugged);
+        d->reported = FALSE;
+    }
+    s->peak_plugged = MAX(s->peak_plugged, d->plugged);
+}
+
+void soak_vmem_init(SoakDev *d, guint64 block)
+{
+    d->kind = SOAK_VMEM;
+    d->block = block;
+    d->blocks = g_new0(guint8, d->be->size / block);
+    d->sizes = g_array_new(FALSE, FALSE, sizeof(guint64));
+    g_array_append_val(d->sizes, d->plugged);
+    d->reported = TRUE;
 }
 
 /* The memslots the model's devices take. */
@@ -213,10 +270,12 @@ static gint64 model_memslots(Soak *s)
     for (guint i = 0; i < s->devs->len; i++) {
         SoakDev *d = g_ptr_array_index(s->devs, i);
 
-        if (d->kind == SOAK_VMEM && d->dynamic && d->be->size > GiB) {
-            n += (d->plugged + GiB - 1) / GiB;
-        } else {
+        if (d->kind != SOAK_VMEM || !soak_vmem_multi_slot(d)) {
             n++;
+            continue;
+        }
+        for (guint64 off = 0; off < d->be->size; off += GiB) {
+            n += soak_vmem_slot_active(d, off);
         }
     }
     return n;
@@ -503,16 +562,12 @@ static SoakDev *cold_vmem(Soak *s, const char *id, SoakBackend *be,
     SoakDev *d = g_new0(SoakDev, 1);
 
     g_strlcpy(d->id, id, sizeof(d->id));
-    d->kind = SOAK_VMEM;
     d->be = be;
     d->addr = addr;
     d->slot = -1;
     d->driven = TRUE;
     d->dynamic = dynamic;
-    d->block = block;
-    d->sizes = g_array_new(FALSE, FALSE, sizeof(guint64));
-    d->reported = TRUE;
-    g_array_append_val(d->sizes, d->plugged);
+    soak_vmem_init(d, block);
     soak_insert_dev(s, d);
     return d;
 }

@@ -68,7 +68,9 @@ struct SoakDev {
     gboolean dynamic;           /* dynamic-memslots=on */
     guint64 block;
     guint64 requested;
-    guint64 plugged;            /* [addr, addr + plugged) */
+    guint64 usable;             /* usable region size (undriven ones) */
+    guint64 plugged;            /* bytes plugged */
+    guint8 *blocks;             /* one byte per block: plugged or not */
     GArray *sizes;              /* sizes since the last event, guint64 */
     gboolean reported;          /* an event said the current size */
 };
@@ -80,6 +82,7 @@ typedef enum {
     OP_VMEM_ADD,
     OP_DEVICE_DEL,
     OP_REQUESTED_SIZE,
+    OP_VMEM_REQUEST,
     OP_MEMTEST_WRITE,
     OP_MEMTEST_VERIFY,
     OP_MEMTEST_FAULT,
@@ -126,6 +129,14 @@ guint soak_pattern_chunks(Soak *s);
 SoakBackend *soak_lookup(Soak *s, guint64 gpa, guint64 *offset,
                          gboolean *has_content);
 
+/* virtio-mem's blocks (soak-kvm.c). */
+gboolean soak_vmem_multi_slot(SoakDev *d);
+gboolean soak_vmem_slot_active(SoakDev *d, guint64 offset);
+/* Plugs or unplugs [@offset, @offset + @size); unplugged memory reads 0. */
+void soak_vmem_set(Soak *s, SoakDev *d, guint64 offset, guint64 size,
+                   gboolean plug);
+void soak_vmem_init(SoakDev *d, guint64 block);
+
 /* QMP helpers. */
 void soak_expect_error(Soak *s, const char *klass, const char *desc,
                        const char *fmt, ...) G_GNUC_PRINTF(4, 5);
@@ -145,7 +156,12 @@ typedef enum {
     SOAK_SKIPPED,               /* nothing to do it on */
 } SoakResult;
 
-/* The operations (soak-kvm-ops.c). */
+/* The operations (soak-kvm-ops.c, soak-kvm-vmem.c). */
 SoakResult soak_run_op(Soak *s, SoakOp op);
+SoakResult soak_op_vmem_request(Soak *s);
+guint soak_rnd(Soak *s, guint n);
+/* Checks that the guest reads 0 at [@addr, @addr + @size) or faults. */
+void soak_check_gone(Soak *s, SoakDev *d, guint64 offset, guint64 size);
+void soak_sample_zero(Soak *s, guint64 addr, guint64 size);
 
 #endif
