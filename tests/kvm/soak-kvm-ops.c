@@ -327,7 +327,7 @@ static SoakResult op_vmem_add(Soak *s)
                              block, dynamic ? "true" : "false");
     d = new_dev(id, SOAK_VMEM, be, addr);
     d->dynamic = dynamic;
-    soak_vmem_init(d, block);
+    soak_vmem_init(s, d, block);
     /* virtio-mem discards all of its memory when it starts. */
     soak_chunks_zero(be, 0, be->size);
     soak_insert_dev(s, d);
@@ -678,45 +678,50 @@ static SoakResult op_memtest_fault(Soak *s)
 
 /* ------------------------------------------------------------------ */
 
-static gboolean not_synced(SoakDev *d)
+static SoakStream *not_synced(Soak *s)
 {
-    return d->sizes && !d->reported;
+    for (guint i = 0; i < s->streams->len; i++) {
+        SoakStream *st = g_ptr_array_index(s->streams, i);
+
+        if (!st->reported) {
+            return st;
+        }
+    }
+    return NULL;
 }
 
 /*
- * Every device's current size has been reported since it changed.  Then
- * the events sent before this step are in (a query's answer comes after
- * them), and those after it can only say the current size.
+ * Every device's current size has been reported since it changed (also
+ * of devices deleted since).  Then the events sent before this step are
+ * in (a query's answer comes after them), and those after it can only
+ * say the current size.
  */
 static SoakResult op_event_sync(Soak *s)
 {
-    SoakDev *d;
+    SoakStream *st;
     gboolean waited = FALSE;
 
     soak_set_op(s, "wait for MEMORY_DEVICE_SIZE_CHANGE");
-    while ((d = any_dev(s, not_synced))) {
-        g_autoptr(GString) st = g_string_new(NULL);
+    while ((st = not_synced(s))) {
+        g_autoptr(GString) sizes = g_string_new(NULL);
+        JsonObject *ev;
 
-        for (guint i = 0; i < d->sizes->len; i++) {
-            g_string_append_printf(st, " 0x%" PRIx64,
-                                   g_array_index(d->sizes, guint64, i));
+        for (guint i = 0; i < st->sizes->len; i++) {
+            g_string_append_printf(sizes, " 0x%" PRIx64,
+                                   g_array_index(st->sizes, guint64, i));
         }
-        soak_set_op(s, "wait for MEMORY_DEVICE_SIZE_CHANGE of '%s' (plugged"
-                    " 0x%" PRIx64 "; sizes since the last event:%s)", d->id,
-                    d->plugged, st->str);
-        JsonObject *ev = qtest_qmp_eventwait_ref(s->qts,
-                                                 "MEMORY_DEVICE_SIZE_CHANGE");
-
+        soak_set_op(s, "wait for MEMORY_DEVICE_SIZE_CHANGE of '%s' (size "
+                    "0x%" PRIx64 "; sizes since the last event:%s)", st->id,
+                    st->current, sizes->str);
+        ev = qtest_qmp_eventwait_ref(s->qts, "MEMORY_DEVICE_SIZE_CHANGE");
         soak_size_event(s, ev);
         json_object_unref(ev);
         waited = TRUE;
     }
     soak_check(s, FALSE);
-    for (guint i = 0; i < s->devs->len; i++) {
-        d = g_ptr_array_index(s->devs, i);
-        if (d->sizes && d->sizes->len > 1) {
-            g_array_remove_range(d->sizes, 0, d->sizes->len - 1);
-        }
+    for (guint i = 0; i < s->streams->len; i++) {
+        st = g_ptr_array_index(s->streams, i);
+        g_array_remove_range(st->sizes, 0, st->sizes->len - 1);
     }
     return waited ? SOAK_DONE : SOAK_SKIPPED;
 }

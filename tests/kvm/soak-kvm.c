@@ -152,9 +152,6 @@ void soak_remove_dev(Soak *s, SoakDev *dev)
 {
     dev->be->user = NULL;
     g_ptr_array_remove(s->devs, dev);
-    if (dev->sizes) {
-        g_array_unref(dev->sizes);
-    }
     g_free(dev->blocks);
     g_free(dev);
 }
@@ -245,21 +242,41 @@ void soak_vmem_set(Soak *s, SoakDev *d, guint64 offset, guint64 size,
     if (!plug) {
         soak_chunks_zero(d->be, offset, size);
     }
-    if (d->sizes) {
-        g_array_append_val(d->sizes, d->plugged);
-        d->reported = FALSE;
-    }
+    g_array_append_val(d->stream->sizes, d->plugged);
+    d->stream->current = d->plugged;
+    d->stream->reported = FALSE;
     s->peak_plugged = MAX(s->peak_plugged, d->plugged);
 }
 
-void soak_vmem_init(SoakDev *d, guint64 block)
+static SoakStream *stream(Soak *s, const char *id)
+{
+    SoakStream *st;
+
+    for (guint i = 0; i < s->streams->len; i++) {
+        st = g_ptr_array_index(s->streams, i);
+        if (!strcmp(st->id, id)) {
+            return st;
+        }
+    }
+    return NULL;
+}
+
+void soak_vmem_init(Soak *s, SoakDev *d, guint64 block)
 {
     d->kind = SOAK_VMEM;
     d->block = block;
     d->blocks = g_new0(guint8, d->be->size / block);
-    d->sizes = g_array_new(FALSE, FALSE, sizeof(guint64));
-    g_array_append_val(d->sizes, d->plugged);
-    d->reported = TRUE;
+    d->stream = stream(s, d->id);
+    if (!d->stream) {
+        d->stream = g_new0(SoakStream, 1);
+        g_strlcpy(d->stream->id, d->id, sizeof(d->stream->id));
+        d->stream->sizes = g_array_new(FALSE, FALSE, sizeof(guint64));
+        g_array_append_val(d->stream->sizes, d->plugged);
+        d->stream->reported = TRUE;
+        g_ptr_array_add(s->streams, d->stream);
+    }
+    /* A device goes only empty: the stream's size is 0 already. */
+    g_assert(d->stream->current == 0);
 }
 
 /* The memslots the model's devices take. */
@@ -457,7 +474,7 @@ static void check_devices(Soak *s)
 void soak_size_event(Soak *s, JsonObject *ev)
 {
     JsonObject *data = json_object_get_object_member(ev, "data");
-    SoakDev *d = soak_dev(s, json_object_get_string_member(data, "id"));
+    SoakStream *d = stream(s, json_object_get_string_member(data, "id"));
     guint64 size = json_object_get_int_member(data, "size");
     g_autofree char *path = NULL;
     guint i = 0;
@@ -469,21 +486,21 @@ void soak_size_event(Soak *s, JsonObject *ev)
                json_object_get_int_member(json_object_get_object_member(
                    ev, "timestamp"), "seconds"));
     }
-    if (d && d->sizes) {
+    if (d) {
         path = g_strdup_printf("/machine/peripheral/%s", d->id);
         while (i < d->sizes->len &&
                g_array_index(d->sizes, guint64, i) != size) {
             i++;
         }
     }
-    if (!d || !d->sizes || i == d->sizes->len ||
+    if (!d || i == d->sizes->len ||
         strcmp(json_object_get_string_member(data, "qom-path"), path)) {
         soak_fail(s, "unexpected MEMORY_DEVICE_SIZE_CHANGE of '%s' "
                   "(size 0x%" PRIx64 ")",
                   json_object_get_string_member(data, "id"), size);
     }
     g_array_remove_range(d->sizes, 0, i);
-    d->reported |= size == d->plugged;
+    d->reported |= size == d->current;
 }
 
 /* Events left over after a step: size changes only (the step took the rest). */
@@ -567,7 +584,7 @@ static SoakDev *cold_vmem(Soak *s, const char *id, SoakBackend *be,
     d->slot = -1;
     d->driven = TRUE;
     d->dynamic = dynamic;
-    soak_vmem_init(d, block);
+    soak_vmem_init(s, d, block);
     soak_insert_dev(s, d);
     return d;
 }
@@ -582,6 +599,7 @@ static void soak_start(Soak *s)
     backend_init(&s->backends[SOAK_MAX_BACKENDS + 1], "vb1", 512 * MiB,
                  TRUE);
     s->devs = g_ptr_array_new();
+    s->streams = g_ptr_array_new();
     /*
      * Two virtio-mem devices the guest's driver follows: 2 GiB in two
      * dynamic memslots, and 512 MiB of 4 MiB blocks in one memslot.
@@ -716,6 +734,13 @@ int main(int argc, char **argv)
         soak_remove_dev(&s, g_ptr_array_index(s.devs, 0));
     }
     g_ptr_array_unref(s.devs);
+    for (guint i = 0; i < s.streams->len; i++) {
+        SoakStream *st = g_ptr_array_index(s.streams, i);
+
+        g_array_unref(st->sizes);
+        g_free(st);
+    }
+    g_ptr_array_unref(s.streams);
     for (guint i = 0; i < s.n_backends; i++) {
         g_free(s.backends[i].chunks);
     }

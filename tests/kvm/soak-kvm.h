@@ -43,6 +43,18 @@ typedef struct {
 
 typedef struct SoakDev SoakDev;
 
+/*
+ * The MEMORY_DEVICE_SIZE_CHANGE stream of one QOM path: rate limited per
+ * path, so it outlives a device_del and goes on with the next device of
+ * that id (an event of the old one may still be held back).
+ */
+typedef struct {
+    char id[16];
+    GArray *sizes;              /* sizes since the last event, guint64 */
+    guint64 current;
+    gboolean reported;          /* an event said the current size */
+} SoakStream;
+
 typedef struct {
     char id[16];
     guint64 size;
@@ -71,8 +83,7 @@ struct SoakDev {
     guint64 usable;             /* usable region size (undriven ones) */
     guint64 plugged;            /* bytes plugged */
     guint8 *blocks;             /* one byte per block: plugged or not */
-    GArray *sizes;              /* sizes since the last event, guint64 */
-    gboolean reported;          /* an event said the current size */
+    SoakStream *stream;
 };
 
 typedef enum {
@@ -100,6 +111,7 @@ typedef struct {
     SoakBackend backends[SOAK_MAX_BACKENDS + 2]; /* + vb0, vb1 */
     guint n_backends;
     GPtrArray *devs;            /* SoakDev, by address */
+    GPtrArray *streams;         /* SoakStream */
     gint64 base_memslots;
     guint64 seeds[8];           /* memtest seeds in use */
     /* statistics */
@@ -135,7 +147,7 @@ gboolean soak_vmem_slot_active(SoakDev *d, guint64 offset);
 /* Plugs or unplugs [@offset, @offset + @size); unplugged memory reads 0. */
 void soak_vmem_set(Soak *s, SoakDev *d, guint64 offset, guint64 size,
                    gboolean plug);
-void soak_vmem_init(SoakDev *d, guint64 block);
+void soak_vmem_init(Soak *s, SoakDev *d, guint64 block);
 
 /* QMP helpers. */
 void soak_expect_error(Soak *s, const char *klass, const char *desc,
