@@ -10,6 +10,8 @@
 #   make fuzz       build $(ASAN_BUILD) and run each fuzz target for
 #                   $(FUZZ_SECONDS) s (FUZZ_TARGETS: some only); prints
 #                   runs and crashes per target
+#   make soak       build $(BUILD) and run the KVM soak for $(SOAK_SECONDS)
+#                   s (SOAK_SEED: that seed; SOAK_STEPS: that many steps)
 #   make install    install $(BUILD) (DESTDIR respected)
 #   make clean      remove build products, keep the configured directories
 #   make distclean  remove the build directories
@@ -37,6 +39,13 @@ ASAN_TIMEOUT_MULTIPLIER ?= 10
 # make fuzz: seconds per target, and which (default: every one built).
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?=
+# make soak: how long (make check runs it for 60 s), and which seed
+# (default: a new one, printed) or how many steps.
+SOAK_SECONDS ?= 600
+SOAK_SEED ?=
+SOAK_STEPS ?=
+SOAK_ARGS = --seconds $(SOAK_SECONDS) $(if $(SOAK_SEED),--seed $(SOAK_SEED)) \
+            $(if $(SOAK_STEPS),--steps $(SOAK_STEPS))
 
 SANITIZER_ENV = \
     ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
@@ -47,13 +56,13 @@ SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
 .PHONY: all deps run check check-build check-asan check-static check-oot \
-        fuzz install clean distclean help
+        fuzz soak install clean distclean help
 
 all: $(BUILD)/build.ninja
 	$(NINJA) -C $(BUILD)
 
 help:
-	@sed -n '4,16s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
+	@sed -n '4,18s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
 
 deps:
 	@sh scripts/install-deps.sh
@@ -124,6 +133,13 @@ fuzz:
 	@$(MAKE) --no-print-directory $(ASAN_BUILD)/build.ninja
 	$(NINJA) -C $(ASAN_BUILD)
 	bash scripts/fuzz.sh $(ASAN_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The KVM soak (tests/kvm/soak-kvm.c) for longer than make check runs it,
+# through meson test for the environment, without its timeout.
+soak:
+	@$(MAKE) --no-print-directory all
+	$(MESON) test -C $(BUILD) --no-rebuild --verbose --timeout-multiplier 0 \
+	    soak-kvm --test-args '$(SOAK_ARGS)'
 
 # Every stage runs even when an earlier one failed, so that one run shows
 # everything that is broken; the exit status is non-zero if any failed.
