@@ -437,6 +437,10 @@ static gboolean build_machine(Runner *r, GError **error)
             if (!create_object(r, opt->arg, object_ids, error)) {
                 return FALSE;
             }
+            /* A help request not at the end: QEMU prints it and stops. */
+            if (r->help) {
+                return TRUE;
+            }
         }
     }
     /* -numa needs the backends and the topology; board init completes it. */
@@ -466,6 +470,9 @@ static gboolean build_machine(Runner *r, GError **error)
             locate(r, opt);
             if (!add_device(r, opt->arg, device_ids, error)) {
                 return FALSE;
+            }
+            if (r->help) {
+                return TRUE;
             }
         }
     }
