@@ -51,10 +51,7 @@ static gboolean i440fx_host_realize(QmemDevice *dev, GError **error)
                                 s->pci_memory, io,
                                 qmem_machine_get_system_memory(machine), 0);
     qmem_pci_host_bridge_set_bus(h, bus);
-    qmem_memory_region_add_subregion(io, QMEM_PCI_HOST_CONFIG_ADDR,
-                                     qmem_pci_host_bridge_get_conf_mem(h));
-    qmem_memory_region_add_subregion(io, QMEM_PCI_HOST_CONFIG_DATA,
-                                     qmem_pci_host_bridge_get_data_mem(h));
+    qmem_pci_host_bridge_map_config(h, io);
     return TRUE;
 }
 
@@ -64,8 +61,7 @@ static void i440fx_host_unrealize(QmemDevice *dev)
     QmemMemoryRegion *io =
         qmem_machine_get_system_io(qmem_machine_get_current());
 
-    qmem_memory_region_del_subregion(io, qmem_pci_host_bridge_get_conf_mem(h));
-    qmem_memory_region_del_subregion(io, qmem_pci_host_bridge_get_data_mem(h));
+    qmem_pci_host_bridge_unmap_config(h, io);
 }
 
 static void qmem_i440fx_host_dispose(GObject *obj)

@@ -327,10 +327,7 @@ static gboolean q35_host_realize(QmemDevice *dev, GError **error)
                                 s->pci_memory, io,
                                 qmem_machine_get_system_memory(machine), 0);
     qmem_pci_host_bridge_set_bus(h, bus);
-    qmem_memory_region_add_subregion(io, QMEM_PCI_HOST_CONFIG_ADDR,
-                                     qmem_pci_host_bridge_get_conf_mem(h));
-    qmem_memory_region_add_subregion(io, QMEM_PCI_HOST_CONFIG_DATA,
-                                     qmem_pci_host_bridge_get_data_mem(h));
+    qmem_pci_host_bridge_map_config(h, io);
 
     mch = g_object_new(qmem_mch_pci_get_type(), QMEM_PCI_DEVICE_PROP_ADDR,
                        QMEM_PCI_DEVFN(0, 0), NULL);
@@ -347,8 +344,7 @@ static void q35_host_unrealize(QmemDevice *dev)
     QmemMemoryRegion *io =
         qmem_machine_get_system_io(qmem_machine_get_current());
 
-    qmem_memory_region_del_subregion(io, qmem_pci_host_bridge_get_conf_mem(h));
-    qmem_memory_region_del_subregion(io, qmem_pci_host_bridge_get_data_mem(h));
+    qmem_pci_host_bridge_unmap_config(h, io);
     QMEM_DEVICE_CLASS(qmem_q35_host_parent_class)->unrealize(dev);
 }
 

@@ -177,20 +177,26 @@ QmemPciBus *qmem_pci_host_bridge_get_bus(QmemPciHostBridge *h)
     return priv->bus;
 }
 
-QmemMemoryRegion *qmem_pci_host_bridge_get_conf_mem(QmemPciHostBridge *h)
+void qmem_pci_host_bridge_map_config(QmemPciHostBridge *h,
+                                     QmemMemoryRegion *io)
 {
     QmemPciHostBridgePrivate *priv =
         qmem_pci_host_bridge_get_instance_private(h);
 
-    return priv->conf_mem;
+    qmem_memory_region_add_subregion(io, QMEM_PCI_HOST_CONFIG_ADDR,
+                                     priv->conf_mem);
+    qmem_memory_region_add_subregion(io, QMEM_PCI_HOST_CONFIG_DATA,
+                                     priv->data_mem);
 }
 
-QmemMemoryRegion *qmem_pci_host_bridge_get_data_mem(QmemPciHostBridge *h)
+void qmem_pci_host_bridge_unmap_config(QmemPciHostBridge *h,
+                                       QmemMemoryRegion *io)
 {
     QmemPciHostBridgePrivate *priv =
         qmem_pci_host_bridge_get_instance_private(h);
 
-    return priv->data_mem;
+    qmem_memory_region_del_subregion(io, priv->conf_mem);
+    qmem_memory_region_del_subregion(io, priv->data_mem);
 }
 
 const char *qmem_pci_root_bus_path(QmemPciBus *bus)

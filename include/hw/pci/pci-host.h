@@ -58,14 +58,18 @@ void qmem_pci_host_bridge_set_bus(QmemPciHostBridge *h, QmemPciBus *bus);
 QmemPciBus *qmem_pci_host_bridge_get_bus(QmemPciHostBridge *h);
 
 /**
- * qmem_pci_host_bridge_get_conf_mem:
- * qmem_pci_host_bridge_get_data_mem:
+ * qmem_pci_host_bridge_map_config:
+ * qmem_pci_host_bridge_unmap_config:
+ * @io: the I/O address space's root
  *
- * Returns: (transfer none): "pci-conf-idx" and "pci-conf-data", 4 bytes
- *   each, for the concrete type to map.
+ * Maps (the concrete type's realize) or unmaps (its unrealize)
+ * "pci-conf-idx" at QMEM_PCI_HOST_CONFIG_ADDR and "pci-conf-data" at
+ * QMEM_PCI_HOST_CONFIG_DATA, 4 bytes each.
  */
-QmemMemoryRegion *qmem_pci_host_bridge_get_conf_mem(QmemPciHostBridge *h);
-QmemMemoryRegion *qmem_pci_host_bridge_get_data_mem(QmemPciHostBridge *h);
+void qmem_pci_host_bridge_map_config(QmemPciHostBridge *h,
+                                     QmemMemoryRegion *io);
+void qmem_pci_host_bridge_unmap_config(QmemPciHostBridge *h,
+                                       QmemMemoryRegion *io);
 
 /**
  * qmem_pci_host_config_read_common:
