@@ -5,6 +5,8 @@
 
 #include "monitor/hmp.h"
 #include "monitor/monitor.h"
+#include "qapi/opts.h"
+#include "util/cutils.h"
 #include "util/error.h"
 
 static gboolean fail(GError **error, const char *fmt, ...)
@@ -18,36 +20,6 @@ static gboolean fail(GError **error, const char *fmt, ...)
     g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
                                                 QMEM_ERROR_GENERIC, fmt, ap));
     va_end(ap);
-    return FALSE;
-}
-
-/* The last value given for @key, or NULL. */
-static const char *opt_get(JsonObject *opts, const char *key)
-{
-    JsonArray *values;
-
-    if (!json_object_has_member(opts, key)) {
-        return NULL;
-    }
-    values = json_object_get_array_member(opts, key);
-    return json_array_get_string_element(values,
-                                         json_array_get_length(values) - 1);
-}
-
-/* QEMU's qapi_bool_parse() words. */
-static gboolean parse_bool(const char *value, gboolean *out)
-{
-    static const char *const on[] = { "on", "yes", "true", "y", NULL };
-    static const char *const off[] = { "off", "no", "false", "n", NULL };
-
-    if (g_strv_contains(on, value)) {
-        *out = TRUE;
-        return TRUE;
-    }
-    if (g_strv_contains(off, value)) {
-        *out = FALSE;
-        return TRUE;
-    }
     return FALSE;
 }
 
@@ -71,7 +43,9 @@ gboolean qmem_monitor_check_opts(JsonObject *opts, GError **error)
         gboolean b;
 
         for (guint i = 0; i < json_array_get_length(values); i++) {
-            if (!parse_bool(json_array_get_string_element(values, i), &b)) {
+            const char *value = json_array_get_string_element(values, i);
+
+            if (!qmem_parse_bool(value, &b)) {
                 return fail(error,
                             "Parameter 'pretty' expects 'on' or 'off'");
             }
@@ -93,16 +67,16 @@ gboolean qmem_monitor_init_opts(JsonObject *opts, QmemQmpServer *qmp,
         return FALSE;
     }
     /* The visitor's order: MonitorOptions' members as the schema has them. */
-    mode = opt_get(opts, "mode");
+    mode = qmem_opts_get_last(opts, "mode");
     if (mode && strcmp(mode, "readline") && strcmp(mode, "control")) {
         return fail(error, "Parameter 'mode' does not accept value '%s'",
                     mode);
     }
-    pretty_str = opt_get(opts, "pretty");
+    pretty_str = qmem_opts_get_last(opts, "pretty");
     if (pretty_str) {
-        parse_bool(pretty_str, &pretty);
+        qmem_parse_bool(pretty_str, &pretty);
     }
-    name = opt_get(opts, "chardev");
+    name = qmem_opts_get_last(opts, "chardev");
     if (!name) {
         return fail(error, "Parameter 'chardev' is missing");
     }
