@@ -59,18 +59,29 @@ static int kvm_set_ioeventfd(QmemKvmAccel *s, const QmemMemorySection *section,
  * exiting to the region's ops.
  */
 
+/* Adds or deletes one; @who names the listener callback in the message. */
+static void kvm_ioeventfd_update(QmemKvmAccel *s,
+                                 const QmemMemorySection *section,
+                                 gboolean match_data, guint64 data,
+                                 QmemEventNotifier *e, gboolean pio,
+                                 gboolean assign, const char *who)
+{
+    int ret = kvm_set_ioeventfd(s, section, match_data, data, e, pio, assign);
+
+    if (ret < 0) {
+        qmem_error_printf("%s: error %s ioeventfd: %s (%d)\n", who,
+                          assign ? "adding" : "deleting", g_strerror(-ret),
+                          -ret);
+    }
+}
+
 static void kvm_mem_ioeventfd_add(QmemMemoryListener *listener,
                                   const QmemMemorySection *section,
                                   gboolean match_data, guint64 data,
                                   QmemEventNotifier *e)
 {
-    int ret = kvm_set_ioeventfd(kvm_from_mem_listener(listener), section,
-                                match_data, data, e, FALSE, TRUE);
-
-    if (ret < 0) {
-        qmem_error_printf("kvm_mem_ioeventfd_add: error adding ioeventfd: "
-                          "%s (%d)\n", g_strerror(-ret), -ret);
-    }
+    kvm_ioeventfd_update(kvm_from_mem_listener(listener), section, match_data,
+                         data, e, FALSE, TRUE, __func__);
 }
 
 static void kvm_mem_ioeventfd_del(QmemMemoryListener *listener,
@@ -78,13 +89,8 @@ static void kvm_mem_ioeventfd_del(QmemMemoryListener *listener,
                                   gboolean match_data, guint64 data,
                                   QmemEventNotifier *e)
 {
-    int ret = kvm_set_ioeventfd(kvm_from_mem_listener(listener), section,
-                                match_data, data, e, FALSE, FALSE);
-
-    if (ret < 0) {
-        qmem_error_printf("kvm_mem_ioeventfd_del: error deleting ioeventfd: "
-                          "%s (%d)\n", g_strerror(-ret), -ret);
-    }
+    kvm_ioeventfd_update(kvm_from_mem_listener(listener), section, match_data,
+                         data, e, FALSE, FALSE, __func__);
 }
 
 static void kvm_io_ioeventfd_add(QmemMemoryListener *listener,
@@ -92,13 +98,8 @@ static void kvm_io_ioeventfd_add(QmemMemoryListener *listener,
                                  gboolean match_data, guint64 data,
                                  QmemEventNotifier *e)
 {
-    int ret = kvm_set_ioeventfd(kvm_from_io_listener(listener), section,
-                                match_data, data, e, TRUE, TRUE);
-
-    if (ret < 0) {
-        qmem_error_printf("kvm_io_ioeventfd_add: error adding ioeventfd: "
-                          "%s (%d)\n", g_strerror(-ret), -ret);
-    }
+    kvm_ioeventfd_update(kvm_from_io_listener(listener), section, match_data,
+                         data, e, TRUE, TRUE, __func__);
 }
 
 static void kvm_io_ioeventfd_del(QmemMemoryListener *listener,
@@ -106,13 +107,8 @@ static void kvm_io_ioeventfd_del(QmemMemoryListener *listener,
                                  gboolean match_data, guint64 data,
                                  QmemEventNotifier *e)
 {
-    int ret = kvm_set_ioeventfd(kvm_from_io_listener(listener), section,
-                                match_data, data, e, TRUE, FALSE);
-
-    if (ret < 0) {
-        qmem_error_printf("kvm_io_ioeventfd_del: error deleting ioeventfd: "
-                          "%s (%d)\n", g_strerror(-ret), -ret);
-    }
+    kvm_ioeventfd_update(kvm_from_io_listener(listener), section, match_data,
+                         data, e, TRUE, FALSE, __func__);
 }
 
 void qmem_kvm_ioeventfd_init_memory_listener(QmemKvmAccel *s)
