@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "kvm-test-util.h"
 #include "accel/kvm/kvm.h"
 #include "hw/intc/apic-msi.h"
 #include "qom/module.h"
@@ -52,18 +53,6 @@ typedef struct {
     GString *log;           /* the test device: "w 0x10+4=0x1234;" ... */
     gboolean off_vcpu;      /* an access came from outside a vCPU thread */
 } Fixture;
-
-static guint count_dir(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    guint n = 0;
-
-    g_assert_nonnull(dir);
-    while (g_dir_read_name(dir)) {
-        n++;
-    }
-    return n;
-}
 
 /* The device's accesses come from vCPU 0, holding the BQL. */
 static void device_access(Fixture *f)
@@ -129,8 +118,8 @@ static void fixture_setup(Fixture *f, gconstpointer data)
     g_autoptr(GError) error = NULL;
     g_autoptr(QmemMemoryRegion) ram = NULL;
 
-    f->fds = count_dir("/proc/self/fd");
-    f->threads = count_dir("/proc/self/task");
+    f->fds = kvm_test_count_dir("/proc/self/fd");
+    f->threads = kvm_test_count_dir("/proc/self/task");
     f->log = g_string_new(NULL);
     if (kvm_skip_reason) {
         return;
@@ -167,8 +156,8 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
     g_assert_false(f->off_vcpu);
     g_string_free(f->log, TRUE);
     /* No fd (VM, vCPU, stats, /dev/kvm) and no vCPU thread outlives it. */
-    g_assert_cmpuint(count_dir("/proc/self/fd"), ==, f->fds);
-    g_assert_cmpuint(count_dir("/proc/self/task"), ==, f->threads);
+    g_assert_cmpuint(kvm_test_count_dir("/proc/self/fd"), ==, f->fds);
+    g_assert_cmpuint(kvm_test_count_dir("/proc/self/task"), ==, f->threads);
 }
 
 static gboolean skip_without_kvm(void)
@@ -202,30 +191,10 @@ static void let_run(guint ms)
     qmem_bql_lock();
 }
 
-static int kvm_fd_of(const char *name)
-{
-    g_autoptr(GDir) dir = g_dir_open("/proc/self/fd", 0, NULL);
-    g_autofree char *target = g_strdup_printf("anon_inode:%s", name);
-    const char *entry;
-    int fd = -1;
-
-    g_assert_nonnull(dir);
-    while ((entry = g_dir_read_name(dir))) {
-        g_autofree char *path = g_build_filename("/proc/self/fd", entry, NULL);
-        g_autofree char *link = g_file_read_link(path, NULL);
-
-        if (link && !strcmp(link, target)) {
-            fd = atoi(entry);
-        }
-    }
-    g_assert_cmpint(fd, >=, 0);
-    return fd;
-}
-
 /* The value of KVM's binary statistic @name of vCPU 0 (KVM_GET_STATS_FD). */
 static guint64 vcpu0_stat(const char *name)
 {
-    int fd = ioctl(kvm_fd_of("kvm-vcpu:0"), KVM_GET_STATS_FD, NULL);
+    int fd = ioctl(kvm_test_fd_of("kvm-vcpu:0"), KVM_GET_STATS_FD, NULL);
     struct kvm_stats_header h;
     g_autofree guint8 *descs = NULL;
     gsize desc_size;
@@ -531,7 +500,7 @@ static void vm_get_pic(struct kvm_pic_state *pic, guint chip)
 {
     struct kvm_irqchip irqchip = { .chip_id = chip };
 
-    g_assert_cmpint(ioctl(kvm_fd_of("kvm-vm"), KVM_GET_IRQCHIP, &irqchip),
+    g_assert_cmpint(ioctl(kvm_test_fd_of("kvm-vm"), KVM_GET_IRQCHIP, &irqchip),
                     ==, 0);
     *pic = irqchip.chip.pic;
 }
@@ -584,7 +553,7 @@ static gboolean lapic_irr(guint index, guint vector)
     g_autofree char *name = g_strdup_printf("kvm-vcpu:%u", index);
     struct kvm_lapic_state lapic;
 
-    g_assert_cmpint(ioctl(kvm_fd_of(name), KVM_GET_LAPIC, &lapic), ==, 0);
+    g_assert_cmpint(ioctl(kvm_test_fd_of(name), KVM_GET_LAPIC, &lapic), ==, 0);
     return lapic_reg(&lapic, APIC_IRR + vector / 32 * 0x10) &
            (1u << (vector % 32));
 }
@@ -593,7 +562,7 @@ static gboolean lapic_irr(guint index, guint vector)
 static void lapic_enable(guint index)
 {
     g_autofree char *name = g_strdup_printf("kvm-vcpu:%u", index);
-    int fd = kvm_fd_of(name);
+    int fd = kvm_test_fd_of(name);
     struct kvm_lapic_state lapic;
     guint32 svr;
 

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "kvm-test-util.h"
 #include "accel/kvm/kvm.h"
 #include "hw/core/machine-init.h"
 #include "monitor/qmp.h"
@@ -55,18 +56,6 @@ typedef struct {
 
 static const MachineConfig kvm_machine = KVM_MACHINE("kvm");
 
-static guint count_dir(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    guint n = 0;
-
-    g_assert_nonnull(dir);
-    while (g_dir_read_name(dir)) {
-        n++;
-    }
-    return n;
-}
-
 static QmemRamBlock *block_of(QmemObject *backend)
 {
     QmemRamBlock *block = qmem_host_memory_backend_get_ram_block(
@@ -78,8 +67,8 @@ static QmemRamBlock *block_of(QmemObject *backend)
 
 static void fixture_setup(Fixture *f, gconstpointer config)
 {
-    f->fds = count_dir("/proc/self/fd");
-    f->threads = count_dir("/proc/self/task");
+    f->fds = kvm_test_count_dir("/proc/self/fd");
+    f->threads = kvm_test_count_dir("/proc/self/task");
     machine_fixture_setup(&f->base, config);
     f->root = qmem_machine_get_system_memory(f->base.machine);
     f->ram = qmem_object_resolve_path("/objects/ram0", G_TYPE_NONE, NULL);
@@ -89,8 +78,8 @@ static void fixture_teardown(Fixture *f, gconstpointer config)
 {
     machine_fixture_teardown(&f->base, config);
     /* No fd (VM, vCPU, /dev/kvm) and no vCPU thread outlives the VM. */
-    g_assert_cmpuint(count_dir("/proc/self/fd"), ==, f->fds);
-    g_assert_cmpuint(count_dir("/proc/self/task"), ==, f->threads);
+    g_assert_cmpuint(kvm_test_count_dir("/proc/self/fd"), ==, f->fds);
+    g_assert_cmpuint(kvm_test_count_dir("/proc/self/task"), ==, f->threads);
 }
 
 static gboolean skip_without_kvm(void)
@@ -111,30 +100,6 @@ static void start(Fixture *f)
                                           &error));
     g_assert_no_error(error);
     qmem_accel_start(f->base.accel);
-}
-
-/*
- * The file descriptor of this process's KVM object @name ("kvm-vm",
- * "kvm-vcpu:0"), or -1: KVM names them so in /proc/self/fd.
- */
-static int kvm_fd_of(const char *name)
-{
-    g_autoptr(GDir) dir = g_dir_open("/proc/self/fd", 0, NULL);
-    g_autofree char *target = g_strdup_printf("anon_inode:%s", name);
-    const char *entry;
-    int fd = -1;
-
-    g_assert_nonnull(dir);
-    while ((entry = g_dir_read_name(dir))) {
-        g_autofree char *path = g_build_filename("/proc/self/fd", entry, NULL);
-        g_autofree char *link = g_file_read_link(path, NULL);
-
-        if (link && !strcmp(link, target)) {
-            g_assert_cmpint(fd, ==, -1);
-            fd = atoi(entry);
-        }
-    }
-    return fd;
 }
 
 static void memtest(Fixture *f, guint64 addr, guint64 size, guint64 seed,
@@ -283,7 +248,7 @@ static void test_init_error(Fixture *f, gconstpointer data)
     g_assert_cmpstr(error->message, ==, c->message);
     g_assert_cmpstr(qmem_error_get_hint(error), ==, c->hint);
     /* Nothing is left: no VM, no guest to run a memory test. */
-    g_assert_cmpint(kvm_fd_of("kvm-vm"), ==, -1);
+    g_assert_cmpint(kvm_test_fd_of("kvm-vm"), ==, -1);
     assert_memtest_error(f, 0, 8, "the guest has no vCPU to run a memory "
                          "test");
 }
@@ -312,7 +277,7 @@ static void test_too_many_cpus(Fixture *f, gconstpointer data)
         &error));
     g_assert_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC);
     g_assert_cmpstr(error->message, ==, message);
-    g_assert_cmpint(kvm_fd_of("kvm-vm"), ==, -1);
+    g_assert_cmpint(kvm_test_fd_of("kvm-vm"), ==, -1);
 }
 
 static void test_properties(Fixture *f, gconstpointer data)
@@ -370,7 +335,7 @@ static void test_memslots_plug_unplug(Fixture *f, gconstpointer data)
         return;
     }
     start(f);
-    vm_fd = kvm_fd_of("kvm-vm");
+    vm_fd = kvm_test_fd_of("kvm-vm");
     g_assert_cmpint(vm_fd, >=, 0);
     qmem_accel_get_memslots(f->base.accel, &max, &free);
     baseline = used_slots(f->base.accel);
@@ -670,7 +635,7 @@ static void test_memtest_smp(Fixture *f, gconstpointer data)
         return;
     }
     start(f);
-    vm_fd = kvm_fd_of("kvm-vm");
+    vm_fd = kvm_test_fd_of("kvm-vm");
     /* The kernel has vCPUs 0..3 and no 4th. */
     g_assert_cmpint(ioctl(vm_fd, KVM_CREATE_VCPU, 3UL), ==, -1);
     g_assert_cmpint(errno, ==, EEXIST);
@@ -696,7 +661,7 @@ static void test_memtest_guest_crash(Fixture *f, gconstpointer data)
         return;
     }
     start(f);
-    vcpu0 = kvm_fd_of("kvm-vcpu:0");
+    vcpu0 = kvm_test_fd_of("kvm-vcpu:0");
     g_assert_cmpint(vcpu0, >=, 0);
     memtest(f, 0, MIB, 1, QMEM_ACCEL_MEMTEST_WRITE_VERIFY, &r);
     assert_clean(&r, MIB);
@@ -1077,7 +1042,7 @@ static guint32 ioapic_irr(void)
 {
     struct kvm_irqchip irqchip = { .chip_id = KVM_IRQCHIP_IOAPIC };
 
-    g_assert_cmpint(ioctl(kvm_fd_of("kvm-vm"), KVM_GET_IRQCHIP, &irqchip),
+    g_assert_cmpint(ioctl(kvm_test_fd_of("kvm-vm"), KVM_GET_IRQCHIP, &irqchip),
                     ==, 0);
     return irqchip.chip.ioapic.irr;
 }
