@@ -520,6 +520,12 @@ CASES.update({
                  '-numa', 'node,nodeid=1,memdev=n1'],
         'fw_cfg': ['numa', 'etc/e820'], 'acpi': True,
     },
+    # The node QEMU makes for memory hotplug, its CPUs its initiator.
+    'fw-q35-hmat-memhp': {
+        'args': ['-machine', 'pc-q35-7.2,hmat=on',
+                 '-m', '1G,slots=2,maxmem=2G', '-smp', '2'],
+        'fw_cfg': ['numa', 'etc/e820'], 'acpi': True,
+    },
 })
 
 # Command lines QEMU refuses: stderr and exit status of each, run with
