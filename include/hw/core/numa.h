@@ -22,7 +22,7 @@ G_BEGIN_DECLS
  *
  *   qmem_machine_new()               the machine allocates its state
  *   -smp                             qmem_machine_set_smp_config()
- *   -numa node|dist|cpu, in order    qmem_numa_set_options()
+ *   -numa, in order                  qmem_numa_set_options()
  *   qmem_machine_init_board()        qmem_numa_complete_configuration()
  *                                    (which also maps CPUs without a
  *                                    node, QEMU's machine_numa_finish_
