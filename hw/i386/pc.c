@@ -43,6 +43,7 @@ typedef struct {
     QmemGsiState *gsi_state;
     QmemIrq *gsi;
     QmemPciHostBridge *host;    /* the machine's child */
+    char *acpi;                 /* -machine acpi=on|off|auto */
 } QmemPcMachinePrivate;
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
@@ -175,6 +176,30 @@ static void pc_connect_sci(QmemMachine *machine)
     qmem_device_connect_gpio_out_named(QMEM_DEVICE(pm), NULL, 0, sci);
 }
 
+/*
+ * -machine acpi=: QEMU's OnOffAuto and its text for other values.  qmem
+ * always builds the ACPI tables and the ACPI PM device, so acpi=off, which
+ * would leave them out (and refuse DIMMs), is refused rather than ignored.
+ */
+static gboolean pc_check_acpi(QmemPcMachinePrivate *priv, GError **error)
+{
+    const char *acpi = priv->acpi ? priv->acpi : "auto";
+
+    if (!g_str_equal(acpi, "on") && !g_str_equal(acpi, "off") &&
+        !g_str_equal(acpi, "auto")) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'acpi' does not accept value '%s'", acpi);
+        return FALSE;
+    }
+    if (g_str_equal(acpi, "off")) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "-machine acpi=off is not supported: qmem "
+                            "always builds the ACPI tables");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean pc_machine_init(QmemMachine *machine, GError **error)
 {
     QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_GET_CLASS(machine);
@@ -188,6 +213,10 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
     g_autoptr(QmemMemoryRegion) high = NULL;
     g_autoptr(QmemMemoryRegion) apic_msi = qmem_apic_msi_region_new();
 
+    if (!pc_check_acpi(qmem_pc_machine_get_instance_private(
+                           QMEM_PC_MACHINE(machine)), error)) {
+        return FALSE;
+    }
     if ((qmem_machine_get_maxram_size(machine) > ram_size &&
          !pc_init_device_memory(machine, above_4g, error)) ||
         !pc_pci_init(machine, error)) {
@@ -281,12 +310,14 @@ static void qmem_pc_machine_finalize(GObject *obj)
         QMEM_PC_MACHINE(obj));
 
     qmem_pc_gsi_free(priv->gsi_state);
+    g_free(priv->acpi);
     G_OBJECT_CLASS(qmem_pc_machine_parent_class)->finalize(obj);
 }
 
 enum {
     PROP_0,
     PROP_HMAT,
+    PROP_ACPI,
     N_PROPS
 };
 
@@ -297,10 +328,17 @@ static void qmem_pc_machine_set_property(GObject *obj, guint id,
                                          const GValue *value,
                                          GParamSpec *pspec)
 {
+    QmemPcMachinePrivate *priv = qmem_pc_machine_get_instance_private(
+        QMEM_PC_MACHINE(obj));
+
     switch (id) {
     case PROP_HMAT:
         qmem_numa_set_hmat_enabled(QMEM_MACHINE(obj),
                                    g_value_get_boolean(value));
+        break;
+    case PROP_ACPI:
+        g_free(priv->acpi);
+        priv->acpi = g_value_dup_string(value);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
@@ -310,9 +348,15 @@ static void qmem_pc_machine_set_property(GObject *obj, guint id,
 static void qmem_pc_machine_get_property(GObject *obj, guint id,
                                          GValue *value, GParamSpec *pspec)
 {
+    QmemPcMachinePrivate *priv = qmem_pc_machine_get_instance_private(
+        QMEM_PC_MACHINE(obj));
+
     switch (id) {
     case PROP_HMAT:
         g_value_set_boolean(value, qmem_numa_hmat_enabled(QMEM_MACHINE(obj)));
+        break;
+    case PROP_ACPI:
+        g_value_set_string(value, priv->acpi);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
@@ -331,6 +375,10 @@ static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
         QMEM_MACHINE_PROP_HMAT, NULL,
         "Set on/off to enable/disable ACPI Heterogeneous Memory Attribute "
         "Table (HMAT)", FALSE,
+        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    /* QEMU's OnOffAuto, read by pc_check_acpi(). */
+    pc_props[PROP_ACPI] = g_param_spec_string(
+        QMEM_MACHINE_PROP_ACPI, NULL, "Enable ACPI", "auto",
         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
     g_object_class_install_properties(oc, N_PROPS, pc_props);
     mc->default_ram_id = "pc.ram";
