@@ -176,7 +176,13 @@ def run_case(name, ref):
             raise Failure('qmem-run exited (%s) before its monitor '
                           'answered:\n%s' % (status, err))
         qmp = Qmp(run.sock)
-        check_eq('QMP' in qmp.line(), True, 'greeting')
+        try:
+            greeting = qmp.line()
+        except OSError as e:
+            status, err = run.stop()
+            raise Failure('monitor: %s; qmem-run exited (%s):\n%s'
+                          % (e, status, err))
+        check_eq('QMP' in greeting, True, 'greeting')
         check_eq(qmp.command('qmp_capabilities'), {'return': {}},
                  'qmp_capabilities')
         got = qmp.command('query-memdev')
