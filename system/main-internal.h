@@ -100,6 +100,15 @@ gboolean qmem_runner_realtime_init(RunnerProcess *p, GError **error);
 /* QEMU's os_setup_post(): the daemon detaches and releases its parent. */
 gboolean qmem_runner_setup_post(RunnerProcess *p, GError **error);
 
+/*
+ * main-seccomp.c (with libseccomp): -sandbox's keys and "enable" checked,
+ * *@enable set; then applied, QEMU's deny list loaded into the kernel for
+ * every thread.
+ */
+gboolean qmem_runner_check_sandbox(const char *arg, gboolean *enable,
+                                   GError **error);
+gboolean qmem_runner_apply_sandbox(const char *arg, GError **error);
+
 /* Unlinks the PID file and resets what the options set. */
 void qmem_runner_process_cleanup(RunnerProcess *p);
 

@@ -11,10 +11,13 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/seccomp.h>
 #include <glib-unix.h>
 
 #include "qapi/opts.h"
+#include "qmem-config.h"
 #include "system/main-internal.h"
 #include "system/system.h"
 #include "util/cutils.h"
@@ -192,6 +195,54 @@ static gboolean check_daemonize(GArray *options, GError **error)
     return TRUE;
 }
 
+#if CONFIG_SECCOMP
+/* QEMU registers -sandbox only where the kernel can synchronize threads. */
+static gboolean seccomp_tsync_works(void)
+{
+    return syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER,
+                   SECCOMP_FILTER_FLAG_TSYNC, NULL) < 0 && errno == EFAULT;
+}
+
+static gboolean check_sandbox(const char *arg, GError **error)
+{
+    gboolean enable;
+
+    if (!seccomp_tsync_works()) {
+        return fail(error, "There is no option group 'sandbox'");
+    }
+    return qmem_runner_check_sandbox(arg, &enable, error);
+}
+
+/* QEMU's qemu_process_early_options(): each -sandbox, once -name is done. */
+static gboolean apply_sandbox(GArray *options, GError **error)
+{
+    for (guint i = 0; i < options->len; i++) {
+        RunnerOption *opt = &g_array_index(options, RunnerOption, i);
+
+        if (qmem_runner_is_option(opt, "sandbox")) {
+            qmem_runner_locate(opt);
+            if (!qmem_runner_apply_sandbox(opt->arg, error)) {
+                return FALSE;
+            }
+        }
+    }
+    qmem_runner_locate(NULL);
+    return TRUE;
+}
+#else
+static gboolean check_sandbox(const char *arg, GError **error)
+{
+    /* QEMU's text for a build without seccomp. */
+    return fail(error, "-sandbox support is not enabled in this qmem-run "
+                "binary");
+}
+
+static gboolean apply_sandbox(GArray *options, GError **error)
+{
+    return TRUE;
+}
+#endif
+
 static gboolean parse_one(RunnerProcess *p, const RunnerOption *opt,
                           GError **error)
 {
@@ -208,9 +259,7 @@ static gboolean parse_one(RunnerProcess *p, const RunnerOption *opt,
     } else if (qmem_runner_is_option(opt, "daemonize")) {
         p->daemonize = TRUE;
     } else if (qmem_runner_is_option(opt, "sandbox")) {
-        /* QEMU's text for a build without seccomp. */
-        return fail(error, "-sandbox support is not enabled in this "
-                    "qmem-run binary");
+        return check_sandbox(opt->arg, error);
     }
     /* -no-user-config: qmem-run reads no configuration file anyway. */
     return TRUE;
@@ -233,7 +282,7 @@ gboolean qmem_runner_parse_process(GArray *options, RunnerProcess *p,
     }
     /* -msg guest-name=on names the guest only with -name guest=. */
     qmem_error_set_guest_name(p->msg_guest_name ? qmem_vm_get_name() : NULL);
-    return TRUE;
+    return apply_sandbox(options, error);
 }
 
 /* QEMU's qemu_write_pidfile(): created, locked, then truncated and written. */

@@ -72,9 +72,6 @@ ERRORS = [
      "'off'\n"),
     (["-msg", "foo=on"],
      "qmem-run: -msg foo=on: Invalid parameter 'foo'\n"),
-    (["-sandbox", "on"],
-     "qmem-run: -sandbox on: -sandbox support is not enabled in this "
-     "qmem-run binary\n"),
     (["-pidfile", "/nonexistent/dir/pid"],
      "qmem-run: cannot create PID file: Could not create "
      "'/nonexistent/dir/pid': No such file or directory\n"),
@@ -91,6 +88,84 @@ ERRORS = [
 def test_errors():
     for args, stderr in ERRORS:
         run_fails(BASE + args, stderr)
+
+
+def build_config(name):
+    """A #define of the build's qmem-config.h, as a string, or None."""
+    build = os.path.dirname(os.path.realpath(os.environ["QMEM_RUN"]))
+    with open(os.path.join(build, "qmem-config.h")) as f:
+        for line in f:
+            m = re.match(r'#define %s (.*)' % name, line)
+            if m:
+                return m.group(1).strip('"')
+    return None
+
+
+# QEMU 7.2's -sandbox texts.
+SANDBOX_ERRORS = [
+    ("on,spawn=x", "invalid argument for spawn"),
+    ("on,obsolete=x", "invalid argument for obsolete"),
+    ("on,elevateprivileges=x", "invalid argument for elevateprivileges"),
+    ("on,resourcecontrol=x", "invalid argument for resourcecontrol"),
+    ("x", "Parameter 'enable' expects 'on' or 'off'"),
+    ("on,foo=1", "Invalid parameter 'foo'"),
+]
+
+
+def seccomp_status(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return {k: v.strip() for k, v in
+                (line.split(":", 1) for line in f)
+                if k.startswith("Seccomp")}
+
+
+def test_sandbox():
+    if build_config("CONFIG_SECCOMP") != "1":
+        run_fails(BASE + ["-sandbox", "on"],
+                  "qmem-run: -sandbox on: -sandbox support is not enabled "
+                  "in this qmem-run binary\n")
+        raise Skip("built without libseccomp")
+    for arg, text in SANDBOX_ERRORS:
+        run_fails(BASE + ["-sandbox", arg],
+                  "qmem-run: -sandbox %s: %s\n" % (arg, text))
+    # Off, the values are not looked at and nothing is loaded.
+    p, qmp = start(BASE + ["-sandbox", "off,spawn=x"])
+    check_eq(seccomp_status(p.pid)["Seccomp"], "0", "-sandbox off")
+    stop(p, qmp)
+    # Each -sandbox on loads a filter for every thread; threads still start
+    # (clone with a thread's flags; clone3 answers ENOSYS), here the
+    # preallocation threads of an object-add.
+    env = dict(os.environ)
+    # LeakSanitizer's exit-time tracer clones a process: spawn=deny kills it.
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+    path = os.path.join(TMP, "sandbox.sock")
+    p = subprocess.Popen([os.environ["QMEM_RUN"]] + BASE +
+                         ["-sandbox", "on,obsolete=deny,elevateprivileges="
+                          "deny,spawn=deny,resourcecontrol=deny",
+                          "-sandbox", "on",
+                          "-qmp", "unix:%s,server=on,wait=off" % path],
+                         env=env, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    qmp = Qmp(path)
+    status = seccomp_status(p.pid)
+    check_eq((status["Seccomp"], status.get("Seccomp_filters")), ("2", "2"),
+             "filters")
+    for tid in os.listdir("/proc/%d/task" % p.pid):
+        check_eq(seccomp_status(int(tid))["Seccomp"], "2", "thread %s" % tid)
+    check_eq(qmp.cmd("object-add", **{"qom-type": "memory-backend-ram",
+                                      "id": "m0", "size": 64 << 20,
+                                      "prealloc": True,
+                                      "prealloc-threads": 4}),
+             {"return": {}}, "object-add with prealloc threads")
+    check_eq(stop(p, qmp), "", "stderr")
+    # The filter is real: the kernel kills QEMU's fork for -daemonize under
+    # spawn=deny, and its setsid() under elevateprivileges=deny.
+    status, _, err = run(BASE + ["-sandbox", "on,spawn=deny", "-daemonize"])
+    check_eq((status, err), (-31, ""), "fork under spawn=deny (SIGSYS)")
+    status, _, err = run(BASE + ["-sandbox", "on,elevateprivileges=deny",
+                                 "-daemonize"])
+    check_eq((status, err), (1, ""), "setsid under elevateprivileges=deny")
 
 
 class Qmp:
@@ -342,12 +417,7 @@ def test_modules_build_tree():
 def test_modules_missing():
     """A copy of qmem-run outside any build tree, nothing installed."""
     build = os.path.dirname(os.path.realpath(os.environ["QMEM_RUN"]))
-    moduledir = None
-    with open(os.path.join(build, "qmem-config.h")) as f:
-        for line in f:
-            m = re.match(r'#define QMEM_MODULE_DIR "(.*)"', line)
-            if m:
-                moduledir = m.group(1)
+    moduledir = build_config("QMEM_MODULE_DIR")
     check(moduledir, "QMEM_MODULE_DIR in qmem-config.h")
     if os.path.isdir(moduledir):
         raise Skip("qmem is installed in %s" % moduledir)
@@ -368,6 +438,7 @@ def test_modules_missing():
 
 TESTS = [
     ("errors", test_errors),
+    ("sandbox", test_sandbox),
     ("query-name-uuid", test_query_name_uuid),
     ("msg", test_msg),
     ("debug-threads", test_debug_threads),
