@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -367,6 +368,18 @@ def test_pidfile():
     check(not os.path.exists(pidfile), "PID file left behind")
 
 
+def check_daemon(pid, sock):
+    check_eq(os.readlink("/proc/%d/cwd" % pid), "/", "daemon's directory")
+    for fd in (0, 1, 2):
+        check_eq(os.readlink("/proc/%d/fd/%d" % (pid, fd)), "/dev/null",
+                 "daemon's fd %d" % fd)
+    # A session of its own, of which it is not the leader (QEMU's two forks).
+    check(os.getsid(pid) not in (os.getsid(0), pid), "daemon's session")
+    qmp = Qmp(sock)
+    check_eq(qmp.cmd("query-name")["return"], {"name": "d"}, "query-name")
+    qmp.quit()
+
+
 def test_daemonize():
     pidfile = os.path.join(TMP, "daemon.pid")
     sock = os.path.join(TMP, "daemon.sock")
@@ -378,15 +391,11 @@ def test_daemonize():
     # The parent exited once the daemon was set up: its QMP is there now.
     with open(pidfile) as f:
         pid = int(f.read())
-    check_eq(os.readlink("/proc/%d/cwd" % pid), "/", "daemon's directory")
-    for fd in (0, 1, 2):
-        check_eq(os.readlink("/proc/%d/fd/%d" % (pid, fd)), "/dev/null",
-                 "daemon's fd %d" % fd)
-    # A session of its own, of which it is not the leader (QEMU's two forks).
-    check(os.getsid(pid) not in (os.getsid(0), pid), "daemon's session")
-    qmp = Qmp(sock)
-    check_eq(qmp.cmd("query-name")["return"], {"name": "d"}, "query-name")
-    qmp.quit()
+    try:
+        check_daemon(pid, sock)
+    except Exception:
+        os.kill(pid, signal.SIGKILL)
+        raise
     deadline = time.monotonic() + TIMEOUT
     while os.path.exists(pidfile) and time.monotonic() < deadline:
         time.sleep(0.05)
