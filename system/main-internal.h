@@ -109,6 +109,29 @@ gboolean qmem_runner_check_sandbox(const char *arg, gboolean *enable,
                                    GError **error);
 gboolean qmem_runner_apply_sandbox(const char *arg, GError **error);
 
+/*
+ * main-sgx.c: -machine sgx-epc.N.memdev=ID,sgx-epc.N.node=N, QEMU's SGX
+ * EPC sections, which qmem refuses as QEMU does on a host without SGX.
+ * _take() removes the sgx-epc keys from the merged -machine options and
+ * checks them as QEMU's visitor does (*@sections stays NULL without
+ * any); _check_machine() refuses them on a machine that is not x86, as
+ * QEMU's missing property; _init() at board init resolves each memdev
+ * (QEMU's texts for a missing one and one that is not a
+ * memory-backend-epc) and refuses the sections.
+ */
+typedef struct {
+    char *memdev;
+    char *node;
+    char *unexpected;       /* the first key that is neither */
+} RunnerSgxEpc;
+
+gboolean qmem_runner_sgx_epc_take(JsonObject *machine_opts,
+                                  GPtrArray **sections, GError **error);
+gboolean qmem_runner_sgx_epc_check_machine(QmemMachine *machine,
+                                           GPtrArray *sections,
+                                           GError **error);
+gboolean qmem_runner_sgx_epc_init(GPtrArray *sections, GError **error);
+
 /* Unlinks the PID file and resets what the options set. */
 void qmem_runner_process_cleanup(RunnerProcess *p);
 

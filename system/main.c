@@ -38,6 +38,7 @@ struct QmemRunner {
     QmemQtestServer *qtest;
     QmemQmpServer *qmp;
     RunnerProcess proc;     /* -name, -pidfile, -daemonize, ... */
+    GPtrArray *sgx_epc;     /* RunnerSgxEpc: -machine sgx-epc.N.* */
 
     GString *help;          /* help text to print instead of running */
 };
@@ -342,6 +343,9 @@ static JsonObject *machine_options(Runner *r, GError **error)
         }
     }
     locate(r, NULL);
+    if (!qmem_runner_sgx_epc_take(merged, &r->sgx_epc, error)) {
+        return NULL;
+    }
     /* QEMU's -machine accel= is sugar for -accel options. */
     if (json_object_has_member(merged, "accel")) {
         r->machine_accel = g_strdup(qmem_opts_get_last(merged, "accel"));
@@ -443,7 +447,9 @@ static gboolean build_machine(Runner *r, GError **error)
         return r->help != NULL;
     }
     r->machine = qmem_machine_new(machine_opts, error);
-    if (!r->machine || !apply_machine_options(r, &qtest, error) ||
+    if (!r->machine ||
+        !qmem_runner_sgx_epc_check_machine(r->machine, r->sgx_epc, error) ||
+        !apply_machine_options(r, &qtest, error) ||
         !qmem_runner_create_chardevs(r->options, error) ||
         !(r->accel = create_accel(r, qtest, error))) {
         return FALSE;
@@ -478,7 +484,8 @@ static gboolean build_machine(Runner *r, GError **error)
     }
     locate(r, NULL);
 
-    if (!qmem_machine_init_board(r->machine, error) ||
+    if (!qmem_runner_sgx_epc_init(r->sgx_epc, error) ||
+        !qmem_machine_init_board(r->machine, error) ||
         !qmem_runner_realtime_init(&r->proc, error) ||
         !qmem_machine_init_accel(r->machine, r->accel, error)) {
         return FALSE;
@@ -692,6 +699,7 @@ void qmem_runner_free(Runner *r)
     qmem_runner_process_cleanup(&r->proc);
     g_clear_pointer(&r->loop, g_main_loop_unref);
     g_free(r->machine_accel);
+    g_clear_pointer(&r->sgx_epc, g_ptr_array_unref);
     g_array_unref(r->options);
     qmem_loc_set(NULL);
     if (r->help) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """qmem-run's process options as QEMU's: -name, -uuid, -msg, -overcommit,
--pidfile, -daemonize, -no-user-config, -sandbox; and where a build tree's
-qmem-run finds its modules.
+-pidfile, -daemonize, -no-user-config, -sandbox; SGX refused on a host
+without it; and where a build tree's qmem-run finds its modules.
 
 Exact texts are QEMU 7.2's (QEMU 10's for mem-lock=on-fault), checked
 against qemu-system-x86_64 where the host has it.  Needs QMEM_RUN and
@@ -263,6 +263,59 @@ def test_msg():
               tail)
 
 
+# SGX on a host without it (no /dev/sgx_vepc): QEMU 7.2's texts.
+SGX_ERRORS = [
+    (["-object", "memory-backend-epc,id=e0,size=1M"],
+     "qmem-run: -object memory-backend-epc,id=e0,size=1M: failed to open "
+     "/dev/sgx_vepc to alloc SGX EPC: No such file or directory\n"),
+    (["-device", "sgx-epc"],
+     "qmem-run: -device sgx-epc: Parameter 'driver' expects a pluggable "
+     "device type\n"),
+    (["-object", "sgx-epc,id=x"],
+     "qmem-run: -object sgx-epc,id=x: Parameter 'qom-type' does not accept "
+     "value 'sgx-epc'\n"),
+    (["-machine", "sgx-epc.0.memdev=m,sgx-epc.0.node=0"],
+     "qmem-run: Invalid parameter type for 'memdev', expected: "
+     "memory-backend-epc\n"),
+    (["-machine", "sgx-epc.0.memdev=nope,sgx-epc.0.node=0"],
+     "qmem-run: Device 'nope' not found\n"),
+    (["-machine", "sgx-epc.0.node=0"],
+     "qmem-run: Parameter 'sgx-epc.0.memdev' is missing\n"),
+    (["-machine", "sgx-epc.0.memdev=m"],
+     "qmem-run: Parameter 'sgx-epc.0.node' is missing\n"),
+    (["-machine", "sgx-epc.0.memdev=m,sgx-epc.0.node=x"],
+     "qmem-run: Parameter 'sgx-epc.0.node' expects integer\n"),
+    (["-machine", "sgx-epc.0.memdev=m,sgx-epc.0.node=0,sgx-epc.0.foo=1"],
+     "qmem-run: Parameter 'sgx-epc.0.foo' is unexpected\n"),
+    (["-machine", "sgx-epc.1.memdev=m,sgx-epc.1.node=0"],
+     "qmem-run: Parameter 'sgx-epc.0' missing\n"),
+    (["-machine", "sgx-epc.0=x"],
+     "qmem-run: Invalid parameter type for 'sgx-epc.0', expected: object\n"),
+    (["-machine", "sgx-epc=x"],
+     "qmem-run: Invalid parameter type for 'sgx-epc', expected: array\n"),
+    (["-machine", "none,sgx-epc.0.memdev=m,sgx-epc.0.node=0"],
+     "qmem-run: Property 'none-machine.sgx-epc' not found\n"),
+]
+
+
+def test_sgx():
+    if os.path.exists("/dev/sgx_vepc"):
+        raise Skip("the host has SGX")
+    for args, stderr in SGX_ERRORS:
+        run_fails(BASE + ["-object", "memory-backend-ram,id=m,size=1M"] +
+                  args, stderr)
+    # object-add leaves nothing behind.
+    p, qmp = start(BASE)
+    check_eq(qmp.cmd("object-add", **{"qom-type": "memory-backend-epc",
+                                      "id": "e0", "size": 1 << 20}),
+             {"error": {"class": "GenericError",
+                        "desc": "failed to open /dev/sgx_vepc to alloc SGX "
+                        "EPC: No such file or directory"}}, "object-add")
+    check_eq([m["id"] for m in qmp.cmd("query-memdev")["return"]],
+             ["pc.ram"], "query-memdev")
+    stop(p, qmp)
+
+
 def thread_names(pid):
     task = "/proc/%d/task" % pid
     names = []
@@ -448,6 +501,7 @@ def test_modules_missing():
 TESTS = [
     ("errors", test_errors),
     ("sandbox", test_sandbox),
+    ("sgx", test_sgx),
     ("query-name-uuid", test_query_name_uuid),
     ("msg", test_msg),
     ("debug-threads", test_debug_threads),
