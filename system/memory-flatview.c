@@ -137,6 +137,73 @@ static void render_terminal(GArray *view, QmemMemoryRegion *mr, u128 off,
     }
 }
 
+static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
+                   u128 len);
+
+/* Priority order: higher first, among equal ones the newest first. */
+static gint subregion_order(gconstpointer a, gconstpointer b)
+{
+    const QmemMemoryRegion *x = *(QmemMemoryRegion *const *)a;
+    const QmemMemoryRegion *y = *(QmemMemoryRegion *const *)b;
+
+    if (x->priority != y->priority) {
+        return x->priority > y->priority ? -1 : 1;
+    }
+    return x->seq > y->seq ? -1 : x->seq < y->seq;
+}
+
+static void render_subregion(GArray *view, QmemMemoryRegion *sub, u128 off,
+                             u128 as_addr, u128 len)
+{
+    u128 lo = MAX(off, (u128)sub->addr);
+    u128 hi = MIN(off + len, (u128)sub->addr + sub->size);
+
+    if (lo < hi) {
+        render(view, sub, lo - sub->addr, as_addr + (lo - off), hi - lo);
+    }
+}
+
+/*
+ * A container's subregions inside [@off, @off + @len): with many of them,
+ * only those the address index says may meet the window (those starting
+ * less than the largest size below it), in priority order; so a window
+ * costs what it holds, not what the container holds.
+ */
+static void render_subregions(GArray *view, QmemMemoryRegion *mr, u128 off,
+                              u128 as_addr, u128 len)
+{
+    GPtrArray *subs = mr->subregions;
+    g_autoptr(GPtrArray) hits = NULL;
+    guint from, to;
+
+    if (subs->len <= 8 || len >= mr->size) {
+        for (guint i = 0; i < subs->len; i++) {
+            render_subregion(view, g_ptr_array_index(subs, i), off, as_addr,
+                             len);
+        }
+        return;
+    }
+    from = off > mr->max_sub_size
+               ? qmem_memory_region_by_addr_bound(
+                     mr, (guint64)(off - mr->max_sub_size + 1))
+               : 0;
+    to = off + len > G_MAXUINT64
+             ? mr->by_addr->len
+             : qmem_memory_region_by_addr_bound(mr, (guint64)(off + len));
+    hits = g_ptr_array_sized_new(to - from);
+    for (guint i = from; i < to; i++) {
+        QmemMemoryRegion *sub = g_ptr_array_index(mr->by_addr, i);
+
+        if ((u128)sub->addr + sub->size > off) {
+            g_ptr_array_add(hits, sub);
+        }
+    }
+    g_ptr_array_sort(hits, subregion_order);
+    for (guint i = 0; i < hits->len; i++) {
+        render_subregion(view, g_ptr_array_index(hits, i), off, as_addr, len);
+    }
+}
+
 /*
  * Renders bytes [@off, @off + @len) of @mr, clipped to its size, at
  * guest-physical @as_addr: subregions first, by priority, then the region
@@ -158,16 +225,7 @@ static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
         render(view, mr->alias, mr->alias_offset + off, as_addr, len);
         break;
     case MR_CONTAINER:
-        for (guint i = 0; i < mr->subregions->len; i++) {
-            QmemMemoryRegion *sub = g_ptr_array_index(mr->subregions, i);
-            u128 lo = MAX(off, (u128)sub->addr);
-            u128 hi = MIN(off + len, (u128)sub->addr + sub->size);
-
-            if (lo < hi) {
-                render(view, sub, lo - sub->addr, as_addr + (lo - off),
-                       hi - lo);
-            }
-        }
+        render_subregions(view, mr, off, as_addr, len);
         if (mr->ops) {
             render_terminal(view, mr, off, as_addr, len);
         }

@@ -57,6 +57,15 @@ struct _QmemMemoryRegion {
      * equal ones the newest first (QEMU's order).
      */
     GPtrArray *subregions;
+    /*
+     * MR_CONTAINER: the same subregions (not references) by address, and
+     * an upper bound of their sizes, so that rendering a window finds
+     * those it meets without going through all of them.
+     */
+    GPtrArray *by_addr;
+    u128 max_sub_size;
+    /* When it was added to its container: newer ones come first. */
+    guint64 seq;
 
     /* QmemIoeventfd by offset, sorted; NULL until the first one. */
     GArray *ioeventfds;
@@ -91,6 +100,10 @@ static inline guint64 qmem_memory_region_last(QmemMemoryRegion *mr)
 
 /* memory.c: every address space, in creation order (NULL when none). */
 GPtrArray *qmem_address_spaces(void);
+
+/* memory.c: the index in @container->by_addr of the first at @addr or above. */
+guint qmem_memory_region_by_addr_bound(QmemMemoryRegion *container,
+                                       guint64 addr);
 
 /* memory-flatview.c: the flat view of @root's whole tree. */
 GArray *qmem_flat_view_generate(QmemMemoryRegion *root);

@@ -10,6 +10,8 @@ G_DEFINE_FINAL_TYPE(QmemMemoryRegion, qmem_memory_region, G_TYPE_OBJECT)
 /* Every address space, in creation order (for commit and info mtree). */
 static GPtrArray *address_spaces;
 static guint transaction_depth;
+/* Stamps subregions in the order they were added. */
+static guint64 subregion_seq;
 static gboolean update_pending;
 static gboolean ioeventfd_update_pending;
 /* Set while listeners run: they may not change the memory map. */
@@ -32,6 +34,7 @@ static void qmem_memory_region_finalize(GObject *obj)
             sub->addr = 0;
         }
         g_ptr_array_unref(mr->subregions);
+        g_ptr_array_unref(mr->by_addr);
     }
     if (mr->alias) {
         g_ptr_array_remove_fast(mr->alias->aliased_by, mr);
@@ -83,6 +86,7 @@ QmemMemoryRegion *qmem_memory_region_new_container(const char *name,
                                       size_from_u64(size));
 
     mr->subregions = g_ptr_array_new_with_free_func(g_object_unref);
+    mr->by_addr = g_ptr_array_new();
     return mr;
 }
 
@@ -221,6 +225,42 @@ static gboolean region_is_within(QmemMemoryRegion *mr, QmemMemoryRegion *sub)
     return FALSE;
 }
 
+guint qmem_memory_region_by_addr_bound(QmemMemoryRegion *container,
+                                       guint64 addr)
+{
+    GPtrArray *subs = container->by_addr;
+    guint lo = 0, hi = subs->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        QmemMemoryRegion *sub = g_ptr_array_index(subs, mid);
+
+        if (sub->addr < addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+static void by_addr_remove(QmemMemoryRegion *container,
+                           QmemMemoryRegion *sub)
+{
+    GPtrArray *subs = container->by_addr;
+
+    for (guint i = qmem_memory_region_by_addr_bound(container, sub->addr);
+         i < subs->len; i++) {
+        if (g_ptr_array_index(subs, i) == sub) {
+            g_ptr_array_remove_index(subs, i);
+            break;
+        }
+    }
+    if (!subs->len) {
+        container->max_sub_size = 0;
+    }
+}
+
 static void add_subregion(QmemMemoryRegion *container, guint64 offset,
                           QmemMemoryRegion *sub, int priority,
                           gboolean may_overlap)
@@ -255,7 +295,12 @@ static void add_subregion(QmemMemoryRegion *container, guint64 offset,
     qmem_memory_region_transaction_begin();
     sub->container = container;
     sub->addr = offset;
+    sub->seq = ++subregion_seq;
     g_ptr_array_insert(subs, idx, g_object_ref(sub));
+    g_ptr_array_insert(container->by_addr,
+                       qmem_memory_region_by_addr_bound(container, offset),
+                       sub);
+    container->max_sub_size = MAX(container->max_sub_size, sub->size);
     qmem_flat_view_mark_subregion(container, sub);
     update_pending = TRUE;
     qmem_memory_region_transaction_commit();
@@ -291,6 +336,7 @@ void qmem_memory_region_del_subregion(QmemMemoryRegion *container,
 
     qmem_memory_region_transaction_begin();
     sub = g_ptr_array_steal_index(container->subregions, idx);
+    by_addr_remove(container, sub);
     qmem_flat_view_mark_subregion(container, sub);
     sub->container = NULL;
     sub->addr = 0;
