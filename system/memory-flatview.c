@@ -444,6 +444,12 @@ static gboolean sections_have_eventfds(const QmemMemorySection *s, guint n)
     return FALSE;
 }
 
+/* The sections of @view from @i on; %NULL for an empty view. */
+static const QmemMemorySection *sections_from(GArray *view, guint i)
+{
+    return view->len ? &g_array_index(view, QmemMemorySection, i) : NULL;
+}
+
 /* The old view's sections inside @w: [*@from, *@to). */
 static void window_range(GArray *view, const FvWindow *w, guint *from,
                          guint *to)
@@ -487,9 +493,8 @@ static gboolean update_windows(QmemAddressSpace *as, GArray *windows)
         window_range(view, win, &from, &to);
         eventfds = eventfds ||
                    sections_have_eventfds((gpointer)part->data, part->len) ||
-                   sections_have_eventfds(
-                       &g_array_index(view, QmemMemorySection, from),
-                       to - from);
+                   sections_have_eventfds(sections_from(view, from),
+                                          to - from);
     }
     for (int adding = 0; adding < 2; adding++) {
         for (guint w = 0; w < windows->len; w++) {
@@ -497,8 +502,7 @@ static gboolean update_windows(QmemAddressSpace *as, GArray *windows)
 
             window_range(view, &g_array_index(windows, FvWindow, w), &from,
                          &to);
-            topology_pass(as->listeners,
-                          &g_array_index(view, QmemMemorySection, from),
+            topology_pass(as->listeners, sections_from(view, from),
                           to - from, (gpointer)part->data, part->len, adding);
         }
     }

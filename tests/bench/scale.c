@@ -416,6 +416,40 @@ static void print_header(const gboolean have[N_PROGS],
            "machine without devices\n");
 }
 
+/* Nothing measured yet: every best is the worst there is. */
+static void results_init(ProgResults res[N_PROGS])
+{
+    memset(res, 0, sizeof(ProgResults) * N_PROGS);
+    for (guint p = 0; p < N_PROGS; p++) {
+        res[p].start_base.seconds = G_MAXDOUBLE;
+        res[p].start_cold.seconds = G_MAXDOUBLE;
+        res[p].start_vmem.seconds = G_MAXDOUBLE;
+        res[p].query.seconds = G_MAXDOUBLE;
+        res[p].rss_base = res[p].rss_dimms = res[p].rss_vmem = G_MAXUINT64;
+        for (guint i = 0; i < N_DIMMS; i++) {
+            res[p].plug[i] = G_MAXDOUBLE;
+        }
+    }
+}
+
+/* A note for each failure, which it takes. */
+static void failure_notes(ProgResults res[N_PROGS], GPtrArray *notes)
+{
+    for (guint p = 0; p < N_PROGS; p++) {
+        BenchResult *rs[] = { &res[p].hot, &res[p].start_cold,
+                              &res[p].query, &res[p].start_vmem,
+                              &res[p].start_base };
+
+        for (gsize i = 0; i < G_N_ELEMENTS(rs); i++) {
+            if (rs[i]->failure) {
+                g_ptr_array_add(notes, g_strdup_printf(
+                    "%s failed: %s", prog_names[p], rs[i]->failure));
+                g_clear_pointer(&rs[i]->failure, g_free);
+            }
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_autofree char *qmem = NULL;
@@ -463,17 +497,7 @@ int main(int argc, char **argv)
     have[PROG_QEMU] = bench_find_qemu(qemu, &qemu_path, &qemu_version, notes);
     prog[PROG_QEMU] = qemu_path;
 
-    memset(res, 0, sizeof(res));
-    for (guint p = 0; p < N_PROGS; p++) {
-        res[p].start_base.seconds = G_MAXDOUBLE;
-        res[p].start_cold.seconds = G_MAXDOUBLE;
-        res[p].start_vmem.seconds = G_MAXDOUBLE;
-        res[p].query.seconds = G_MAXDOUBLE;
-        res[p].rss_base = res[p].rss_dimms = res[p].rss_vmem = G_MAXUINT64;
-        for (guint i = 0; i < N_DIMMS; i++) {
-            res[p].plug[i] = G_MAXDOUBLE;
-        }
-    }
+    results_init(res);
 
     /* Interleaved, run 0 only warms up, as in tests/bench/startup. */
     for (guint r = 0; r <= (guint)runs; r++) {
@@ -491,19 +515,7 @@ int main(int argc, char **argv)
 
     print_header(have, prog, accel, qemu_version, runs);
     print_results(have, res);
-    for (guint p = 0; p < N_PROGS; p++) {
-        BenchResult *rs[] = { &res[p].hot, &res[p].start_cold,
-                              &res[p].query, &res[p].start_vmem,
-                              &res[p].start_base };
-
-        for (gsize i = 0; i < G_N_ELEMENTS(rs); i++) {
-            if (rs[i]->failure) {
-                g_ptr_array_add(notes, g_strdup_printf(
-                    "%s failed: %s", prog_names[p], rs[i]->failure));
-                g_clear_pointer(&rs[i]->failure, g_free);
-            }
-        }
-    }
+    failure_notes(res, notes);
     bench_print_notes(notes);
     return 0;
 }

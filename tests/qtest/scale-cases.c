@@ -113,6 +113,38 @@ static void vmem_request(QTestState *qts, const char *type, guint dev,
     g_assert_cmpstr(json_object_get_string_member(r, "response"), ==, "ack");
 }
 
+/*
+ * The 256 memslots the memory devices share are gone: a virtio-mem device
+ * asking for dynamic memslots gets one, mapped when plugged.
+ */
+static void dimms_then_vmem(QTestState *qts, gint64 boot)
+{
+    g_autoptr(JsonArray) list = NULL;
+    g_autofree char *expected = NULL;
+
+    qtest_qmp_assert_success(qts, "{'execute': 'object-add', 'arguments': "
+                             "{'qom-type': 'memory-backend-ram', 'id': "
+                             "'v0', 'size': 4294967296, 'reserve': false}}");
+    qtest_qmp_assert_success(qts, "{'execute': 'device_add', 'arguments': "
+                             "{'driver': 'virtio-mem-pci', 'id': 'vm0', "
+                             "'memdev': 'v0', 'dynamic-memslots': true, "
+                             "'requested-size': 4294967296}}");
+    expected = g_strdup_printf("region 0x%" PRIx64 " required 257 used 256 "
+                               "reserved 1 auto 0",
+                               N_DIMMS * DIMM + 4 * GiB);
+    assert_accounts(qts, expected);
+    list = memory_devices(qts);
+    g_assert_cmphex(member(device_data(list, N_DIMMS), "memaddr"), ==,
+                    BASE + N_DIMMS * DIMM);
+    vmem_request(qts, "plug", 0, BASE + N_DIMMS * DIMM + 4 * GiB - BLK);
+    g_free(expected);
+    expected = g_strdup_printf("region 0x%" PRIx64 " required 257 used 257 "
+                               "reserved 0 auto 0",
+                               N_DIMMS * DIMM + 4 * GiB);
+    assert_accounts(qts, expected);
+    g_assert_cmpint(memslots_used(qts, NULL), ==, boot + N_DIMMS + 1);
+}
+
 /* ------------------------------------------------------------------ */
 
 void scale_case_dimms(const char *accel)
@@ -158,6 +190,9 @@ void scale_case_dimms(const char *accel)
     qtest_writeq(qts, BASE + N_DIMMS * DIMM - 8, 0x1122334455667788ULL);
     g_assert_cmphex(qtest_readq(qts, BASE + N_DIMMS * DIMM - 8), ==,
                     0x1122334455667788ULL);
+    qtest_writeq(qts, BASE + N_DIMMS * DIMM, 0x1122334455667788ULL);
+    g_assert_cmphex(qtest_readq(qts, BASE + N_DIMMS * DIMM), !=,
+                    0x1122334455667788ULL);
 
     /* Every slot taken: QEMU's text. */
     qtest_qmp_assert_success(qts, "{'execute': 'object-add', 'arguments': "
@@ -169,33 +204,7 @@ void scale_case_dimms(const char *accel)
                            "'memdev': 'm256'}}");
     assert_accounts(qts, expected);
 
-    /*
-     * The 256 memslots the memory devices share are gone: a virtio-mem
-     * device asking for dynamic memslots gets one, mapped when plugged.
-     */
-    qtest_qmp_assert_success(qts, "{'execute': 'object-add', 'arguments': "
-                             "{'qom-type': 'memory-backend-ram', 'id': "
-                             "'v0', 'size': 4294967296, 'reserve': false}}");
-    qtest_qmp_assert_success(qts, "{'execute': 'device_add', 'arguments': "
-                             "{'driver': 'virtio-mem-pci', 'id': 'vm0', "
-                             "'memdev': 'v0', 'dynamic-memslots': true, "
-                             "'requested-size': 4294967296}}");
-    g_free(expected);
-    expected = g_strdup_printf("region 0x%" PRIx64 " required 257 used 256 "
-                               "reserved 1 auto 0",
-                               N_DIMMS * DIMM + 4 * GiB);
-    assert_accounts(qts, expected);
-    json_array_unref(list);
-    list = memory_devices(qts);
-    g_assert_cmphex(member(device_data(list, N_DIMMS), "memaddr"), ==,
-                    BASE + N_DIMMS * DIMM);
-    vmem_request(qts, "plug", 0, BASE + N_DIMMS * DIMM + 4 * GiB - BLK);
-    g_free(expected);
-    expected = g_strdup_printf("region 0x%" PRIx64 " required 257 used 257 "
-                               "reserved 0 auto 0",
-                               N_DIMMS * DIMM + 4 * GiB);
-    assert_accounts(qts, expected);
-    g_assert_cmpint(memslots_used(qts, NULL), ==, boot + N_DIMMS + 1);
+    dimms_then_vmem(qts, boot);
     qtest_quit(qts);
 }
 
