@@ -195,14 +195,24 @@ guint64 qmem_memory_region_get_offset(QmemMemoryRegion *mr)
 static gboolean subregion_fits(QmemMemoryRegion *container, guint64 offset,
                                QmemMemoryRegion *sub)
 {
-    GPtrArray *subs = container->subregions;
+    GPtrArray *subs = container->by_addr;
+    guint from;
 
     if (!sub->size || sub->may_overlap) {
         return TRUE;
     }
-    for (guint i = 0; i < subs->len; i++) {
+    /* Only those starting less than the largest size below can meet it. */
+    from = offset > container->max_sub_size
+               ? qmem_memory_region_by_addr_bound(
+                     container,
+                     (guint64)(offset - container->max_sub_size + 1))
+               : 0;
+    for (guint i = from; i < subs->len; i++) {
         QmemMemoryRegion *other = g_ptr_array_index(subs, i);
 
+        if (other->addr >= (u128)offset + sub->size) {
+            break;
+        }
         if (!other->size || other->may_overlap) {
             continue;
         }
@@ -212,6 +222,50 @@ static gboolean subregion_fits(QmemMemoryRegion *container, guint64 offset,
         }
     }
     return TRUE;
+}
+
+/*
+ * Where @sub is among @container's subregions, which are in priority
+ * order: higher priority first, among equal ones the newest (highest
+ * seq) first.  A binary search.
+ */
+static guint subregion_index(QmemMemoryRegion *container,
+                             QmemMemoryRegion *sub)
+{
+    GPtrArray *subs = container->subregions;
+    guint lo = 0, hi = subs->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        QmemMemoryRegion *other = g_ptr_array_index(subs, mid);
+
+        if (other->priority > sub->priority ||
+            (other->priority == sub->priority && other->seq > sub->seq)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    g_assert(lo < subs->len && g_ptr_array_index(subs, lo) == sub);
+    return lo;
+}
+
+/* Where a subregion of @priority goes: before the first of lower or equal. */
+static guint insertion_index(GPtrArray *subs, int priority)
+{
+    guint lo = 0, hi = subs->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        QmemMemoryRegion *other = g_ptr_array_index(subs, mid);
+
+        if (priority >= other->priority) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return lo;
 }
 
 /* Whether @mr is @sub or lies inside it: mapping @sub there makes a cycle. */
@@ -284,13 +338,7 @@ static void add_subregion(QmemMemoryRegion *container, guint64 offset,
      * among equal priorities the newest first, so that it shows.
      */
     subs = container->subregions;
-    for (idx = 0; idx < subs->len; idx++) {
-        QmemMemoryRegion *other = g_ptr_array_index(subs, idx);
-
-        if (priority >= other->priority) {
-            break;
-        }
-    }
+    idx = insertion_index(subs, priority);
 
     qmem_memory_region_transaction_begin();
     sub->container = container;
@@ -330,9 +378,7 @@ void qmem_memory_region_del_subregion(QmemMemoryRegion *container,
     g_return_if_fail(sub->container == container);
     g_assert(!updating);
 
-    if (!g_ptr_array_find(container->subregions, sub, &idx)) {
-        g_assert_not_reached();
-    }
+    idx = subregion_index(container, sub);
 
     qmem_memory_region_transaction_begin();
     sub = g_ptr_array_steal_index(container->subregions, idx);
