@@ -17,13 +17,16 @@
 #include "qobject/json.h"
 #include "qom/module.h"
 #include "qom/user-creatable.h"
+#include "system/hostmem.h"
 #include "system/main-internal.h"
 #include "system/runstate.h"
+#include "system/thread-context.h"
 #include "util/chardev.h"
 #include "util/cutils.h"
 #include "util/error-report.h"
 #include "util/error.h"
 #include "util/main-loop.h"
+#include "util/prealloc.h"
 
 typedef QmemRunner Runner;
 
@@ -229,8 +232,21 @@ static JsonObject *parse_option_arg(const char *arg, const OptionSyntax *syntax,
     return syntax->parse(arg, syntax->implied_key, help, error);
 }
 
+/*
+ * QEMU's object_create_pre_sandbox(): thread-context objects come first,
+ * wherever they are on the command line (-sandbox may forbid setting a
+ * thread's affinity later), so backends can name them.
+ */
+static gboolean object_pre_sandbox(JsonObject *options)
+{
+    const char *type = qmem_opts_get_last(options, "qom-type");
+
+    return type && !strcmp(type, QMEM_TYPE_NAME_THREAD_CONTEXT);
+}
+
+/* Creates the -object @arg if it belongs to the pass @pre_sandbox. */
 static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
-                              GError **error)
+                              gboolean pre_sandbox, GError **error)
 {
     gboolean help = FALSE;
     QmemInputKind kind;
@@ -239,6 +255,9 @@ static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
 
     if (!options) {
         return FALSE;
+    }
+    if (!help && object_pre_sandbox(options) != pre_sandbox) {
+        return TRUE;
     }
     if (help) {
         const char *type =
@@ -408,12 +427,57 @@ static QmemAccel *create_accel(Runner *r, gboolean qtest, GError **error)
                                         r->machine_accel, qtest, error);
 }
 
+/* One pass over -object: the pre-sandbox objects or the others. */
+static gboolean create_objects_pass(Runner *r, GHashTable *ids,
+                                    gboolean pre_sandbox, GError **error)
+{
+    for (guint i = 0; i < r->options->len; i++) {
+        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
+
+        if (qmem_runner_is_option(opt, "object")) {
+            locate(r, opt);
+            if (!create_object(r, opt->arg, ids, pre_sandbox, error)) {
+                return FALSE;
+            }
+            /* A help request not at the end: QEMU prints it and stops. */
+            if (r->help) {
+                return TRUE;
+            }
+        }
+    }
+    locate(r, NULL);
+    return TRUE;
+}
+
+/*
+ * The -object options.  Backends with prealloc and a prealloc-context
+ * leave their preallocation waiting and all run side by side at the end
+ * (QEMU 9.0's qemu_create_late_backends()); a failure there is reported
+ * without a location, as QEMU's is.
+ */
+static gboolean create_objects(Runner *r, GError **error)
+{
+    g_autoptr(GHashTable) ids =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gboolean ok;
+
+    if (!create_objects_pass(r, ids, TRUE, error) || r->help) {
+        return r->help != NULL;
+    }
+    qmem_host_memory_backend_set_async_prealloc(TRUE);
+    ok = create_objects_pass(r, ids, FALSE, error);
+    qmem_host_memory_backend_set_async_prealloc(FALSE);
+    if (!ok || r->help) {
+        /* What waits is called off when its backend goes. */
+        return ok;
+    }
+    return qmem_prealloc_finish_async(error);
+}
+
 /* QEMU's start-up order, the steps of "hw/core/machine-init.h". */
 static gboolean build_machine(Runner *r, GError **error)
 {
     g_autoptr(JsonObject) machine_opts = NULL;
-    g_autoptr(GHashTable) object_ids =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     g_autoptr(GHashTable) device_ids =
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     gboolean qtest = FALSE;
@@ -429,19 +493,11 @@ static gboolean build_machine(Runner *r, GError **error)
         return FALSE;
     }
 
-    for (guint i = 0; i < r->options->len; i++) {
-        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
-
-        if (qmem_runner_is_option(opt, "object")) {
-            locate(r, opt);
-            if (!create_object(r, opt->arg, object_ids, error)) {
-                return FALSE;
-            }
-            /* A help request not at the end: QEMU prints it and stops. */
-            if (r->help) {
-                return TRUE;
-            }
-        }
+    if (!create_objects(r, error)) {
+        return FALSE;
+    }
+    if (r->help) {
+        return TRUE;
     }
     /* -numa needs the backends and the topology; board init completes it. */
     for (guint i = 0; i < r->options->len; i++) {
@@ -532,7 +588,7 @@ static gboolean early_exit_options(Runner *r, GError **error)
         } else if (qmem_runner_is_option(opt, "version")) {
             r->help = g_string_new("qmem-run version " QMEM_VERSION "\n");
         } else if (qmem_runner_is_option(opt, "object") && asks_help) {
-            if (!create_object(r, opt->arg, ids, error)) {
+            if (!create_object(r, opt->arg, ids, FALSE, error)) {
                 return FALSE;
             }
         } else if (qmem_runner_is_option(opt, "device") && asks_help) {

@@ -96,7 +96,7 @@ static int plug_range(QmemVirtioMem *vmem, guint64 start_gpa, guint64 size)
         g_autoptr(GError) local_err = NULL;
 
         if (!qmem_prealloc_mem(rb->fd, (guint8 *)rb->host + offset, size, 1,
-                               &local_err)) {
+                               NULL, FALSE, &local_err)) {
             /* Once: a guest retrying must not fill the log. */
             if (!warned) {
                 qmem_warn_report("%s", local_err->message);
