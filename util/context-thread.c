@@ -53,6 +53,7 @@ static gpointer context_thread_run(gpointer opaque)
         }
         if (ct->cmd == CMD_STOP) {
             ct->cmd = CMD_NONE;
+            g_cond_broadcast(&ct->cond);
             g_mutex_unlock(&ct->mutex);
             return NULL;
         }
