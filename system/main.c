@@ -237,10 +237,17 @@ static JsonObject *parse_option_arg(const char *arg, const OptionSyntax *syntax,
  * wherever they are on the command line (-sandbox may forbid setting a
  * thread's affinity later), so backends can name them.
  */
-static gboolean object_pre_sandbox(JsonObject *options)
+static gboolean object_pre_sandbox(JsonObject *options, QmemInputKind kind)
 {
-    const char *type = qmem_opts_get_last(options, "qom-type");
+    JsonNode *node = json_object_get_member(options, "qom-type");
+    const char *type = NULL;
 
+    if (kind == QMEM_INPUT_OPTS) {
+        type = qmem_opts_get_last(options, "qom-type");
+    } else if (node && JSON_NODE_HOLDS_VALUE(node) &&
+               json_node_get_value_type(node) == G_TYPE_STRING) {
+        type = json_node_get_string(node);
+    }
     return type && !strcmp(type, QMEM_TYPE_NAME_THREAD_CONTEXT);
 }
 
@@ -256,7 +263,7 @@ static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
     if (!options) {
         return FALSE;
     }
-    if (!help && object_pre_sandbox(options) != pre_sandbox) {
+    if (!help && object_pre_sandbox(options, kind) != pre_sandbox) {
         return TRUE;
     }
     if (help) {
