@@ -13,7 +13,7 @@ struct _QmemThreadContext {
 
     /* The helper, once complete. */
     QmemContextThread *thread;
-    /* The affinity given before complete, applied by it (QEMU's init_cpu_bitmap). */
+    /* Affinity given before complete, which applies it (init_cpu_bitmap). */
     GArray *init_cpus;
 };
 

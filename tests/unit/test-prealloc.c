@@ -179,7 +179,8 @@ static void test_resident(gconstpointer opaque)
     }
 
     qmem_prealloc_set_force_touch(c->touch);
-    g_assert(qmem_prealloc_mem(fd, p, c->size, c->max_threads, NULL, FALSE, &err));
+    g_assert(qmem_prealloc_mem(fd, p, c->size, c->max_threads, NULL, FALSE,
+                               &err));
     qmem_prealloc_set_force_touch(FALSE);
     g_assert_no_error(err);
 
@@ -245,7 +246,8 @@ static void test_sigbus(gconstpointer opaque)
     previous_handler_calls = 0;
 
     qmem_prealloc_set_force_touch(c->touch);
-    g_assert(!qmem_prealloc_mem(fd, p, c->map_size, c->max_threads, NULL, FALSE, &err));
+    g_assert(!qmem_prealloc_mem(fd, p, c->map_size, c->max_threads, NULL,
+                                FALSE, &err));
     qmem_prealloc_set_force_touch(FALSE);
 
     /*
