@@ -468,14 +468,17 @@ static gboolean create_objects(Runner *r, GError **error)
         g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     gboolean ok;
 
-    if (!create_objects_pass(r, ids, TRUE, error) || r->help) {
-        return r->help != NULL;
+    if (!create_objects_pass(r, ids, TRUE, error)) {
+        return FALSE;
+    }
+    if (r->help) {
+        return TRUE;
     }
     qmem_host_memory_backend_set_async_prealloc(TRUE);
     ok = create_objects_pass(r, ids, FALSE, error);
     qmem_host_memory_backend_set_async_prealloc(FALSE);
+    /* On failure, what waits is called off when its backend goes. */
     if (!ok || r->help) {
-        /* What waits is called off when its backend goes. */
         return ok;
     }
     return qmem_prealloc_finish_async(error);

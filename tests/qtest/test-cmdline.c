@@ -127,6 +127,8 @@ static const HelpCase help_cases[] = {
         "  memory-backend-file\n"
         "  memory-backend-memfd\n"
         "  memory-backend-ram\n"
+        "  memory-backend-shm\n"
+        "  thread-context\n"
     },
 };
 
