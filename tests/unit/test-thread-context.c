@@ -222,6 +222,7 @@ static void test_context_thread_bad_affinity(void)
     g_autoptr(GArray) bad = cpu_list(CPU_SETSIZE * 4 - 1);
     g_autoptr(GArray) got = NULL;
     g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
     QmemContextThread *ct = qmem_context_thread_new("TC bad", NULL);
 
     if (sysconf(_SC_NPROCESSORS_CONF) >= CPU_SETSIZE * 4) {
@@ -234,8 +235,9 @@ static void test_context_thread_bad_affinity(void)
     g_assert_cmpint(qmem_context_thread_set_affinity(ct, bad), ==, EINVAL);
     g_assert_cmpint(qmem_context_thread_get_affinity(ct, &got), ==, 0);
     g_assert_cmpuint(got->len, >, 0);
-    g_assert_cmpstr(task_status(qmem_context_thread_get_tid(ct),
-                                "Cpus_allowed_list"), ==, before);
+    after = task_status(qmem_context_thread_get_tid(ct),
+                        "Cpus_allowed_list");
+    g_assert_cmpstr(after, ==, before);
     qmem_context_thread_free(ct);
 }
 
