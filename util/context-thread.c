@@ -10,6 +10,7 @@
 #include "qmem-config.h"
 #include "util/context-thread.h"
 #include "util/error.h"
+#include "util/thread.h"
 
 #if CONFIG_NUMA
 #include <numa.h>
@@ -61,8 +62,8 @@ static gpointer context_thread_run(gpointer opaque)
          * Created from here, the thread inherits this thread's affinity,
          * whoever set it (this object or management software).
          */
-        ct->new_thread = g_thread_try_new(ct->new_name, ct->new_func,
-                                          ct->new_data, NULL);
+        ct->new_thread = qmem_thread_try_new(ct->new_name, ct->new_func,
+                                             ct->new_data, NULL);
         ct->cmd = CMD_NONE;
         g_cond_broadcast(&ct->cond);
     }
@@ -76,7 +77,7 @@ QmemContextThread *qmem_context_thread_new(const char *name, GError **error)
     g_mutex_init(&ct->mutex);
     g_cond_init(&ct->cond);
     ct->tid = -1;
-    ct->thread = g_thread_try_new(name, context_thread_run, ct, error);
+    ct->thread = qmem_thread_try_new(name, context_thread_run, ct, error);
     if (!ct->thread) {
         g_mutex_clear(&ct->request_mutex);
         g_mutex_clear(&ct->mutex);

@@ -14,6 +14,7 @@
 #include "util/osdep.h"
 #include "util/prealloc.h"
 #include "util/sigbus.h"
+#include "util/thread.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -231,7 +232,7 @@ static GThread *create_thread(QmemContextThread *tc, GThreadFunc fn,
     if (tc) {
         return qmem_context_thread_create(tc, "touch_pages", fn, t);
     }
-    return g_thread_try_new("touch_pages", fn, t, NULL);
+    return qmem_thread_try_new("touch_pages", fn, t, NULL);
 }
 
 /* Returns 0 or a negative errno. */

@@ -22,7 +22,8 @@ typedef struct QmemContextThread QmemContextThread;
 /**
  * qmem_context_thread_new:
  * @name: the helper's thread name (as QEMU: "TC <id>"; the kernel keeps
- *   15 bytes of it)
+ *   15 bytes of it), given only while thread naming is on
+ *   (qmem_thread_naming(), -name debug-threads=on)
  * @error: return location for a #GError
  *
  * Starts the helper thread and waits until it runs.
@@ -69,12 +70,12 @@ int qmem_context_thread_get_affinity(QmemContextThread *ct, GArray **cpus);
 
 /**
  * qmem_context_thread_create:
- * @name: the new thread's name
+ * @name: the new thread's name (while thread naming is on)
  * @func: what it runs
  * @data: @func's argument
  *
  * QEMU's thread_context_create_thread(): the helper creates a joinable
- * thread (g_thread_try_new()) and hands it back, so that it inherits the
+ * thread (qmem_thread_try_new()) and hands it back, so that it inherits the
  * helper's affinity.  Blocks until the thread exists.  Callable from any
  * thread; requests from several threads are served one after the other.
  *

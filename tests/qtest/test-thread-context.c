@@ -48,11 +48,16 @@ static JsonNode *qom_get(QTestState *qts, const char *path,
         "'property': '%s'}}", path, property);
 }
 
-/* The context's helper thread runs on the CPUs asked for, under its name. */
-static void assert_context(QTestState *qts, const char *id, int cpu)
+/*
+ * The context's helper thread runs on the CPUs asked for; with
+ * debug-threads=on it is named after the context, else after the program.
+ */
+static void assert_context(QTestState *qts, const char *id, int cpu,
+                           gboolean named)
 {
     g_autofree char *path = g_strdup_printf("/objects/%s", id);
-    g_autofree char *name = g_strdup_printf("TC %s", id);
+    g_autofree char *name = named ? g_strdup_printf("TC %s", id)
+                                  : g_strdup("qmem-run");
     g_autofree char *cpus = g_strdup_printf("%d", cpu);
     g_autoptr(JsonNode) tid = qom_get(qts, path, "thread-id");
     g_autoptr(JsonNode) affinity = qom_get(qts, path, "cpu-affinity");
@@ -92,7 +97,7 @@ static void test_libvirt_memfd(void)
 {
     int cpu = target_cpu();
     QTestState *qts = qtest_initf(
-        "-machine pc -m 128M "
+        "-name guest=vm,debug-threads=on -machine pc -m 128M "
         "-object '{\"qom-type\":\"thread-context\",\"id\":\"tc-ram-node0\","
         "\"cpu-affinity\":[%d]}' "
         "-object '{\"qom-type\":\"memory-backend-memfd\",\"id\":\"ram-node0\","
@@ -109,7 +114,7 @@ static void test_libvirt_memfd(void)
     g_assert_true(json_object_get_boolean_member(m, "share"));
     g_assert_cmpint(json_object_get_int_member(m, "size"), ==, 128 << 20);
     g_assert_cmpstr(json_node_get_string(link), ==, "/objects/tc-ram-node0");
-    assert_context(qts, "tc-ram-node0", cpu);
+    assert_context(qts, "tc-ram-node0", cpu, TRUE);
     qtest_quit(qts);
 }
 
@@ -141,8 +146,8 @@ static void test_order_and_several(void)
     }
     g_assert_true(json_object_get_boolean_member(find_memdev(memdevs, "m1"),
                                                  "share"));
-    assert_context(qts, "tc0", cpu);
-    assert_context(qts, "tc1", cpu);
+    assert_context(qts, "tc0", cpu, FALSE);
+    assert_context(qts, "tc1", cpu, FALSE);
     qtest_quit(qts);
 }
 
@@ -164,7 +169,7 @@ static void test_object_add(void)
                                            "{'execute': 'query-memdev'}");
     g_assert_true(json_object_get_boolean_member(find_memdev(memdevs, "m"),
                                                  "prealloc"));
-    assert_context(qts, "tc", cpu);
+    assert_context(qts, "tc", cpu, FALSE);
     qtest_qmp_expect_error(
         qts, "GenericError", "Mixing CPU and node affinity not supported",
         "{'execute': 'object-add', 'arguments': {'qom-type': "

@@ -18,6 +18,7 @@
 #include "util/context-thread.h"
 #include "util/error.h"
 #include "util/prealloc.h"
+#include "util/thread.h"
 
 #define MiB (1024ULL * 1024)
 
@@ -737,6 +738,8 @@ static void test_shm_error(Fixture *f, gconstpointer data)
 int main(int argc, char **argv)
 {
     test_init(&argc, &argv);
+    /* -name debug-threads=on: the helpers carry QEMU's names. */
+    qmem_thread_naming(TRUE);
 
     g_test_add_func("/util/context-thread/inherit", test_context_thread);
     g_test_add_func("/util/context-thread/bad-affinity",
