@@ -14,6 +14,7 @@
 #include "qom/module.h"
 #include "qom/property.h"
 #include "system/hostmem.h"
+#include "system/runstate.h"
 #include "util/error.h"
 
 /*
@@ -161,8 +162,9 @@ static gboolean virtio_mem_pci_realize(QmemVirtioPciProxy *proxy,
 {
     QmemVirtioMemPci *pci = QMEM_VIRTIO_MEM_PCI(proxy);
     QmemMachine *machine = qmem_machine_get_current();
-    /* qmem has no -overcommit, VFIO or incoming migration. */
+    /* qmem has no -overcommit or VFIO. */
     QmemVirtioMemEnv env = {
+        .incoming_migration = qmem_runstate_check(QMEM_RUN_STATE_INMIGRATE),
         .nb_numa_nodes = qmem_numa_get_num_nodes(machine),
         .has_numa_state = machine &&
                           qmem_numa_machine_get_state(machine) != NULL,
