@@ -27,8 +27,10 @@ JsonNode *qmem_qmp_migrate_set_capabilities(JsonObject *args,
 JsonNode *qmem_qmp_query_migrate_capabilities(JsonObject *args,
                                               GError **error);
 /*
- * x-query-ram-checksum: per RAM block that migrates, {"id", "size",
- * "sha256"} of its bytes, by id: how tests compare two VMs' memory.
+ * x-query-ram-checksum: per RAM block that migrates, by id, {"id",
+ * "size", "sha256"}: SHA-256 over each page that is not all zero, as its
+ * big-endian 64-bit offset then its bytes.  How tests compare two VMs'
+ * memory byte for byte.
  */
 JsonNode *qmem_qmp_x_query_ram_checksum(JsonObject *args, GError **error);
 
