@@ -117,6 +117,15 @@ gboolean mig_load_stream(QmemMigFile *f, GError **error)
     return ok;
 }
 
+gboolean qmem_migration_load_fd(int fd, GError **error)
+{
+    QmemMigFile *f = qmem_mig_file_new(fd, FALSE, FALSE);
+    gboolean ok = mig_load_stream(f, error);
+
+    qmem_mig_file_free(f);
+    return ok;
+}
+
 /* The destination's answer (docs/migration.md, the return path). */
 static void send_rp(int fd, const GError *error)
 {

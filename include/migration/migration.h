@@ -64,6 +64,18 @@ gboolean qmem_migration_incoming_init(const char *uri, gboolean autostart,
                                       gpointer opaque, GError **error);
 
 /**
+ * qmem_migration_load_fd:
+ * @fd: a stream to read to its end marker (not closed)
+ *
+ * Loads a whole stream on the calling thread, as an incoming migration's
+ * thread does, taking the BQL where it needs it: for tests and the
+ * fuzzer, not for a machine that runs.  Call without the BQL.
+ *
+ * Returns: %FALSE with the destination's message on failure.
+ */
+gboolean qmem_migration_load_fd(int fd, GError **error);
+
+/**
  * qmem_migration_shutdown:
  *
  * On the way out: cancels a migration in progress and waits for its
