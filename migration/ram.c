@@ -189,17 +189,27 @@ static gboolean is_zero(const guint8 *p)
     return TRUE;
 }
 
-/* One page; the host copy is taken first, then checked for zero. */
+/*
+ * One page.  A page that reads as zero is sent as a marker (QEMU checks
+ * the host page in place, buffer_is_zero()); any other is copied first,
+ * so that what is sent is one snapshot of it.
+ */
 static void save_page(MigRam *ram, QmemMigFile *f, MigRamBlock *b,
                       guint64 page, guint8 *buf)
 {
+    static const guint8 zero[PAGE];
     guint64 offset = page * PAGE;
     guint64 len = MIN(PAGE, b->rb->size - offset);
+    const guint8 *host = (const guint8 *)b->rb->host + offset;
     void *fault;
 
+    if (len == PAGE && !memcmp(host, zero, PAGE)) {
+        qmem_mig_put_be64(f, offset | MIG_PAGE_ZERO);
+        ram->counters->duplicate++;
+        return;
+    }
     memset(buf + len, 0, PAGE - len);
-    if (!qmem_sigbus_memcpy(buf, (guint8 *)b->rb->host + offset, len,
-                            &fault)) {
+    if (!qmem_sigbus_memcpy(buf, host, len, &fault)) {
         /* A page its backend cannot supply reads as zero, as QEMU's. */
         memset(buf, 0, PAGE);
     }
