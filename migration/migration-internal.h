@@ -135,10 +135,12 @@ gboolean mig_ram_block_migrates(QmemRamBlock *rb);
 /* savevm.c: device sections */
 
 /*
- * Under the BQL: the "machine" section and one per memory device, with
- * virtio-mem's state (early migration: before any RAM).
+ * Under the BQL.  @early: the "machine" section, one per memory device,
+ * and the state of virtio-mem devices with x-early-migration, which go
+ * before any RAM; otherwise the state of the other virtio-mem devices,
+ * which goes after the last pages.
  */
-GByteArray *mig_save_devices(void);
+GByteArray *mig_save_devices(gboolean early);
 
 typedef struct MigDeviceLoad MigDeviceLoad;
 

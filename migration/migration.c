@@ -180,7 +180,7 @@ static void setup(Outgoing *o)
 
     qmem_bql_lock();
     o->ram = mig_ram_setup(s->caps[MIG_CAP_X_IGNORE_SHARED], &s->counters);
-    devices = mig_save_devices();
+    devices = mig_save_devices(TRUE);
     qmem_bql_unlock();
 
     qmem_mig_put_buffer(o->f, MIG_MAGIC, MIG_MAGIC_LEN);
@@ -269,6 +269,7 @@ static void iterate(Outgoing *o)
 static void complete(Outgoing *o, gint64 *stop_time)
 {
     MigrationState *s = o->s;
+    g_autoptr(GByteArray) late = NULL;
     guint64 before;
     gboolean ok = FALSE;
 
@@ -281,11 +282,14 @@ static void complete(Outgoing *o, gint64 *stop_time)
         qmem_runstate_set(QMEM_RUN_STATE_FINISH_MIGRATE);
     }
     sync_dirty(o);
+    /* virtio-mem without x-early-migration: after the last pages. */
+    late = mig_save_devices(FALSE);
     qmem_bql_unlock();
 
     before = qmem_mig_file_transferred(o->f);
     qmem_mig_set_rate_limit(o->f, 0);
     mig_ram_save_pass(o->ram, o->f, &s->stop);
+    qmem_mig_put_buffer(o->f, late->data, late->len);
     qmem_mig_put_byte(o->f, MIG_SEC_END);
     qmem_mig_flush(o->f);
     s->counters.transferred += qmem_mig_file_transferred(o->f) - before;

@@ -127,14 +127,14 @@ static QmemVirtioMem *get_virtio_mem(QmemMemoryDevice *md)
     return child && QMEM_IS_VIRTIO_MEM(child) ? QMEM_VIRTIO_MEM(child) : NULL;
 }
 
-GByteArray *mig_save_devices(void)
+GByteArray *mig_save_devices(gboolean early)
 {
     QmemMachine *machine = qmem_machine_get_current();
     g_autoptr(GPtrArray) mds = qmem_memory_devices_list();
     GByteArray *out = g_byte_array_new();
 
     g_assert(qmem_bql_locked());
-    if (machine) {
+    if (machine && early) {
         put_section(out, SEC_MACHINE, "", machine_state(machine));
     }
     for (guint i = 0; i < mds->len; i++) {
@@ -143,8 +143,12 @@ GByteArray *mig_save_devices(void)
             QMEM_OBJECT(md));
         QmemVirtioMem *vmem = get_virtio_mem(md);
 
-        put_section(out, SEC_MEMORY_DEVICE, path, memory_device_state(md));
-        if (vmem && qmem_virtio_mem_is_realized(vmem)) {
+        if (early) {
+            put_section(out, SEC_MEMORY_DEVICE, path,
+                        memory_device_state(md));
+        }
+        if (vmem && qmem_virtio_mem_is_realized(vmem) &&
+            qmem_virtio_mem_get_early_migration(vmem) == early) {
             put_section(out, SEC_VIRTIO_MEM, path, virtio_mem_state(vmem));
         }
     }

@@ -26,6 +26,7 @@ struct _QmemVirtioMem {
     guint32 node;
     gboolean prealloc;
     gboolean dynamic_memslots;
+    gboolean early_migration;
     QmemVirtioMemOnOffAuto unplugged_inaccessible;
     guint64 block_size;             /* 0: the default, until realize */
     guint64 requested_size;

@@ -623,6 +623,10 @@ def main():
         ("dirty", dirty_case),
         ("dynamic-memslots/on-off", dynamic_case(True, False)),
         ("dynamic-memslots/off-on", dynamic_case(False, True)),
+        # virtio-mem's state after the RAM, into a destination whose
+        # device would have sent it first.
+        ("x-early-migration-off", lambda tmp: migrate_case(
+            tmp, unix_uri, ",x-early-migration=off", "")),
         ("killed", killed_case),
         ("cancel", cancel_case),
         ("stream", stream_case),

@@ -63,6 +63,7 @@ G_BEGIN_DECLS
 #define QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE "block-size"
 #define QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE "unplugged-inaccessible"
 #define QMEM_VIRTIO_MEM_PROP_DYNAMIC_MEMSLOTS "dynamic-memslots"
+#define QMEM_VIRTIO_MEM_PROP_EARLY_MIGRATION "x-early-migration"
 
 /* The wire format of <linux/virtio_mem.h>, little-endian. */
 #define QMEM_VIRTIO_MEM_REQ_PLUG 0
@@ -209,6 +210,17 @@ gboolean qmem_virtio_mem_get_prealloc(QmemVirtioMem *vmem);
 void qmem_virtio_mem_set_dynamic_memslots(QmemVirtioMem *vmem,
                                           gboolean dynamic_memslots);
 gboolean qmem_virtio_mem_get_dynamic_memslots(QmemVirtioMem *vmem);
+
+/**
+ * qmem_virtio_mem_get_early_migration:
+ *
+ * x-early-migration (QEMU 8's, default on): the device's state migrates
+ * before any RAM, so that the destination discards, preallocates and
+ * maps only what is plugged before pages arrive; off, after them.
+ */
+gboolean qmem_virtio_mem_get_early_migration(QmemVirtioMem *vmem);
+void qmem_virtio_mem_set_early_migration(QmemVirtioMem *vmem,
+                                         gboolean early_migration);
 
 /**
  * qmem_virtio_mem_set_unplugged_inaccessible:
