@@ -177,16 +177,17 @@ guint64 mig_ram_sync(MigRam *ram)
     return ram->counters->remaining_pages;
 }
 
+static const guint8 zero_page[PAGE];
+
+/* @len at most a page. */
+static gboolean is_zero_len(const guint8 *p, gsize len)
+{
+    return !memcmp(p, zero_page, len);
+}
+
 static gboolean is_zero(const guint8 *p)
 {
-    const guint64 *w = (const guint64 *)p;
-
-    for (gsize i = 0; i < PAGE / 8; i++) {
-        if (w[i]) {
-            return FALSE;
-        }
-    }
-    return TRUE;
+    return is_zero_len(p, PAGE);
 }
 
 /*
@@ -197,13 +198,12 @@ static gboolean is_zero(const guint8 *p)
 static void save_page(MigRam *ram, QmemMigFile *f, MigRamBlock *b,
                       guint64 page, guint8 *buf)
 {
-    static const guint8 zero[PAGE];
     guint64 offset = page * PAGE;
     guint64 len = MIN(PAGE, b->rb->size - offset);
     const guint8 *host = (const guint8 *)b->rb->host + offset;
     void *fault;
 
-    if (len == PAGE && !memcmp(host, zero, PAGE)) {
+    if (len == PAGE && is_zero(host)) {
         qmem_mig_put_be64(f, offset | MIG_PAGE_ZERO);
         ram->counters->duplicate++;
         return;
@@ -421,7 +421,7 @@ static gboolean load_page(MigRamLoad *load, MigRamLoadBlock *lb,
             return FALSE;
         }
     } else if (!qmem_ram_block_is_populated(rb, offset, len) ||
-               !is_zero(host)) {
+               !is_zero_len(host, len)) {
         /* Reading a zero page first keeps it unpopulated, as QEMU's. */
         qmem_sigbus_memset(host, 0, len, &fault);
     }
