@@ -283,6 +283,34 @@ def exec_case(tmp):
         check_eq(src.finish(), (0, ""), "source")
 
 
+def ignore_shared_case(tmp):
+    """x-ignore-shared: the DIMM's shared file sends no page."""
+    path = os.path.join(tmp, "shared-mem0")
+    cfg = BASE + ["-object", "memory-backend-file,id=mem0,size=64M,"
+                  "share=on,mem-path=" + path,
+                  "-device", "pc-dimm,id=dimm0,memdev=mem0"] + vmem()
+    sock = os.path.join(tmp, "mig.sock")
+    src = Vm(tmp, cfg)
+    try:
+        populate(src)
+        src.ok("migrate-set-capabilities", capabilities=[
+            {"capability": "x-ignore-shared", "state": True}])
+        dst = Vm(tmp, cfg + ["-incoming", "unix:" + sock])
+        try:
+            info = migrate(src, "unix:" + sock, dst)
+            # Boot RAM's 513 pages and virtio-mem's 1025; none of mem0's.
+            check_eq(info["ram"]["normal"], 1538, "data pages")
+            check_eq(info["ram"]["total"], (64 + 256) * MiB, "total")
+            check_same(src, dst)
+        finally:
+            d = dst.finish()
+    finally:
+        s = src.finish()
+        os.unlink(path)
+    check_eq(d, (0, ""), "destination")
+    check_eq(s, (0, ""), "source")
+
+
 def dynamic_case(src_on, dst_on):
     def run(tmp):
         migrate_case(tmp, unix_uri,
@@ -621,6 +649,7 @@ def main():
         ("file", file_case),
         ("exec-defer", exec_case),
         ("dirty", dirty_case),
+        ("x-ignore-shared", ignore_shared_case),
         ("dynamic-memslots/on-off", dynamic_case(True, False)),
         ("dynamic-memslots/off-on", dynamic_case(False, True)),
         # virtio-mem's state after the RAM, into a destination whose
