@@ -4,12 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <glib-unix.h>
 #include "accel/qtest/qtest.h"
 #include "hw/core/boards.h"
 #include "hw/core/machine-init.h"
 #include "hw/core/numa.h"
 #include "hw/core/qdev.h"
+#include "migration/migration.h"
 #include "monitor/qmp.h"
 #include "qapi/opts.h"
 #include "qapi/qmp-event.h"
@@ -33,6 +35,8 @@ typedef QmemRunner Runner;
 struct QmemRunner {
     GArray *options;        /* RunnerOption, in command-line order */
     gboolean start_stopped;
+    const RunnerOption *incoming;   /* the last -incoming */
+    int exit_status;
     GMainLoop *loop;
     guint termsig_source;   /* on_termsig() while the loop runs */
     QmemMachine *machine;
@@ -59,6 +63,7 @@ static const struct {
     { "display", TRUE },
     { "h", FALSE },
     { "help", FALSE },
+    { "incoming", TRUE },
     { "m", TRUE },
     { "M", TRUE },
     { "machine", TRUE },
@@ -121,6 +126,8 @@ static const char usage_text[] =
     "                        serve the qtest protocol\n"
     "  -qtest-log FILE|none  log qtest traffic (default: stderr)\n"
     "  -S                    do not start vCPUs until 'cont'\n"
+    "  -incoming tcp:HOST:PORT|unix:PATH|fd:N|exec:CMD|file:PATH|defer\n"
+    "                        wait for an incoming migration\n"
     "  -name [guest=]NAME[,process=NAME,debug-threads=on|off]\n"
     "                        the VM's name (query-name), thread names\n"
     "  -uuid UUID            the VM's UUID (query-uuid)\n"
@@ -398,6 +405,10 @@ static gboolean apply_machine_options(Runner *r, gboolean *qtest,
         locate(r, opt);
         if (qmem_runner_is_option(opt, "S")) {
             r->start_stopped = TRUE;
+        } else if (qmem_runner_is_option(opt, "incoming")) {
+            /* Devices realize knowing that their contents will come. */
+            r->incoming = opt;
+            qmem_runstate_set(QMEM_RUN_STATE_INMIGRATE);
         } else if (qmem_runner_is_option(opt, "m")) {
             g_autoptr(JsonObject) m = qmem_opts_parse(opt->arg, "size", NULL,
                                                       error);
@@ -700,6 +711,44 @@ static gboolean start_monitors(Runner *r, GError **error)
     return qmem_runner_start_monitors(r->options, r->qmp, error);
 }
 
+/*
+ * QEMU exits after a failed incoming migration, with the loader's
+ * message and "load of migration failed: %s".
+ */
+static void on_incoming_done(const GError *error, gpointer opaque)
+{
+    Runner *r = opaque;
+
+    if (!error) {
+        return;
+    }
+    qmem_loc_set(NULL);
+    qmem_error_report("%s", error->message);
+    if (!g_str_has_prefix(error->message, "load of migration failed")) {
+        qmem_error_report("load of migration failed: %s",
+                          g_strerror(EINVAL));
+    }
+    r->exit_status = 1;
+    if (r->loop) {
+        g_main_loop_quit(r->loop);
+    }
+}
+
+/* -incoming: QEMU's qemu_start_incoming_migration() at start-up. */
+static gboolean start_incoming(Runner *r, GError **error)
+{
+    if (!r->incoming) {
+        return TRUE;
+    }
+    locate(r, r->incoming);
+    if (!qmem_migration_incoming_init(r->incoming->arg, !r->start_stopped,
+                                      on_incoming_done, r, error)) {
+        return FALSE;
+    }
+    locate(r, NULL);
+    return TRUE;
+}
+
 Runner *qmem_runner_new(void)
 {
     Runner *r = g_new0(Runner, 1);
@@ -728,7 +777,8 @@ gboolean qmem_runner_setup(Runner *r, int argc, char **argv, GError **error)
         return TRUE;
     }
     return build_machine(r, error) && (r->help || start_monitors(r, error)) &&
-           (r->help || qmem_runner_setup_post(&r->proc, error));
+           (r->help || qmem_runner_setup_post(&r->proc, error)) &&
+           (r->help || start_incoming(r, error));
 }
 
 int qmem_runner_get_parent_status(Runner *r)
@@ -741,16 +791,19 @@ const char *qmem_runner_get_help(Runner *r)
     return r->help ? r->help->str : NULL;
 }
 
-void qmem_runner_run(Runner *r)
+int qmem_runner_run(Runner *r)
 {
-    if (!r->start_stopped) {
+    if (!r->start_stopped && !r->incoming) {
         qmem_vm_start();
     }
     r->loop = g_main_loop_new(NULL, FALSE);
     r->termsig_source = g_unix_fd_add(qmem_termsig_fd(), G_IO_IN, on_termsig,
                                       r);
-    g_main_loop_run(r->loop);
+    if (!r->exit_status) {
+        g_main_loop_run(r->loop);
+    }
     g_clear_handle_id(&r->termsig_source, g_source_remove);
+    return r->exit_status;
 }
 
 void qmem_runner_kill_report(Runner *r)
@@ -761,6 +814,7 @@ void qmem_runner_kill_report(Runner *r)
 /* Teardown in reverse: the monitors go before the machine they use. */
 void qmem_runner_free(Runner *r)
 {
+    qmem_migration_shutdown();
     g_clear_pointer(&r->qmp, qmem_qmp_server_free);
     g_clear_pointer(&r->qtest, qmem_qtest_server_free);
     qmem_chardev_free_all();

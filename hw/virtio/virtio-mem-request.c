@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hw/virtio/virtio-mem-internal.h"
+#include "system/runstate.h"
 #include "util/bitmap.h"
 #include "util/error-report.h"
 #include "util/error.h"
@@ -119,7 +120,7 @@ static int plug_range(QmemVirtioMem *vmem, guint64 start_gpa, guint64 size)
 static int set_block_state(QmemVirtioMem *vmem, guint64 start_gpa,
                            guint64 size, gboolean plug)
 {
-    if (vmem->busy) {
+    if (vmem->busy || !qmem_migration_is_idle()) {
         return -EBUSY;
     }
     return plug ? plug_range(vmem, start_gpa, size)
@@ -168,6 +169,10 @@ static int unplug_all(QmemVirtioMem *vmem)
 {
     QmemRamBlock *rb = qmem_virtio_mem_get_ram_block(vmem);
 
+    /* QEMU's virtio_mem_is_busy(): whatever the plugged size. */
+    if (!qmem_migration_is_idle()) {
+        return -EBUSY;
+    }
     if (vmem->size) {
         if (vmem->busy) {
             return -EBUSY;
