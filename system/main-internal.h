@@ -176,7 +176,7 @@ const char *qmem_runner_get_help(QmemRunner *r);
  * Starts the vCPUs unless -S and runs the main loop until "quit",
  * SIGINT, SIGTERM or SIGHUP.
  */
-void qmem_runner_run(QmemRunner *r);
+int qmem_runner_run(QmemRunner *r);
 
 /*
  * After a failed setup: says which termination signal ended it, if one
