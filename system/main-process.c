@@ -214,7 +214,7 @@ static gboolean check_sandbox(const char *arg, GError **error)
 }
 
 /* QEMU's qemu_process_early_options(): each -sandbox, once -name is done. */
-static gboolean apply_sandbox(GArray *options, GError **error)
+gboolean qmem_runner_apply_sandboxes(GArray *options, GError **error)
 {
     for (guint i = 0; i < options->len; i++) {
         RunnerOption *opt = &g_array_index(options, RunnerOption, i);
@@ -237,7 +237,7 @@ static gboolean check_sandbox(const char *arg, GError **error)
                 "binary");
 }
 
-static gboolean apply_sandbox(GArray *options, GError **error)
+gboolean qmem_runner_apply_sandboxes(GArray *options, GError **error)
 {
     return TRUE;
 }
@@ -282,7 +282,7 @@ gboolean qmem_runner_parse_process(GArray *options, RunnerProcess *p,
     }
     /* -msg guest-name=on names the guest only with -name guest=. */
     qmem_error_set_guest_name(p->msg_guest_name ? qmem_vm_get_name() : NULL);
-    return apply_sandbox(options, error);
+    return TRUE;
 }
 
 /* QEMU's qemu_write_pidfile(): created, locked, then truncated and written. */

@@ -80,6 +80,37 @@ def missing(args):
     return sorted(set(out))
 
 
+def sandbox_env():
+    """The environment for libvirt's -sandbox spawn=deny: LeakSanitizer's
+    exit-time tracer clones a process, which the filter kills."""
+    env = dict(os.environ)
+    env['ASAN_OPTIONS'] = env.get('ASAN_OPTIONS', '') + ':detect_leaks=0'
+    return env
+
+
+def test_thread_context_sandbox():
+    """libvirt's -sandbox denies setting a thread's affinity
+    (resourcecontrol=deny) and puts its thread-contexts after it: as in
+    QEMU, they are made before the filter is loaded, so their affinity
+    holds; the -device after them is what fails."""
+    if not has_option('sandbox') or not probe_ok(
+            ['-object', 'thread-context,help'])[0]:
+        raise Skip('qmem lacks -sandbox or thread-context (issue 11)')
+    args = ['-accel', 'qtest', '-display', 'none', '-S', '-sandbox',
+            'on,obsolete=deny,elevateprivileges=deny,spawn=deny,'
+            'resourcecontrol=deny',
+            '-object', '{"qom-type":"thread-context","id":"tc",'
+            '"node-affinity":[0]}', '-device', 'nope']
+    proc = subprocess.run([os.environ['QMEM_RUN']] + args,
+                          stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, timeout=TIMEOUT, env=sandbox_env())
+    if 'support is not enabled' in proc.stderr:
+        raise Skip('built without libseccomp')
+    check_eq((proc.returncode, proc.stderr),
+             (1, "qmem-run: -device nope: 'nope' is not a valid device "
+              "model name\n"), 'exit status and stderr')
+
+
 class Qmp:
     def __init__(self, sock):
         self.sock = sock
@@ -139,7 +170,8 @@ class Run:
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE,
-                                     pass_fds=[listener.fileno()])
+                                     pass_fds=[listener.fileno()],
+                                     env=sandbox_env())
         listener.close()
         self.sock = connect(path, self.proc)
         self.result = None
@@ -203,6 +235,8 @@ def main():
         ref = json.load(f)
     tests = [(name, lambda n=name: run_case(n, ref))
              for name in libvirt_argv.names()]
+    tests.append(('thread-context-before-sandbox',
+                  test_thread_context_sandbox))
     return tap.run('libvirt-argv', tests)
 
 
