@@ -150,7 +150,7 @@ static gboolean plugged_cb(QmemVirtioMem *vmem, guint64 offset, guint64 size,
     }
     if (vmem->prealloc) {
         return qmem_prealloc_mem(rb->fd, (guint8 *)rb->host + offset, size, 1,
-                                 error);
+                                 NULL, FALSE, error);
     }
     return TRUE;
 }
