@@ -125,6 +125,8 @@ FW_CFG_ALL = ['signature', 'id', 'uuid', 'ram-size', 'nographic', 'nb-cpus',
               'etc/system-states']
 NUMA_2G = ['-object', 'memory-backend-ram,id=n0,size=2G',
            '-object', 'memory-backend-ram,id=n1,size=2G']
+NUMA_1G = ['-object', 'memory-backend-ram,id=n0,size=1G',
+           '-object', 'memory-backend-ram,id=n1,size=1G']
 CASES.update({
     'fw-pc-1g': {
         'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G'],
@@ -191,6 +193,60 @@ CASES.update({
         'args': ['-machine', 'pc-i440fx-2.4', '-m', '1G,maxmem=2G,slots=1'],
         'fw_cfg': ['id', 'etc/e820', 'etc/reserved-memory-end'],
         'fw_cfg_dir': True,
+    },
+})
+
+# NVDIMMs (issue 11): the NFIT, the NVDIMM SSDT and its loader commands,
+# the SRAT's non-volatile ranges, "etc/acpi/nvdimm-mem" and how
+# query-memory-devices reports them.
+NV_QMP = ['query-memory-devices', 'info memory-devices']
+NV_FW_CFG = FW_CFG_ALL + ['etc/acpi/nvdimm-mem']
+CASES.update({
+    'fw-pc-nvdimm': {
+        'args': ['-machine', 'pc-i440fx-7.2,nvdimm=on',
+                 '-m', '1G,slots=2,maxmem=4G',
+                 '-object', 'memory-backend-ram,id=nv0,size=256M',
+                 '-device', 'nvdimm,id=nvdimm0,memdev=nv0'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
+        'qmp': NV_QMP,
+    },
+    # Two NVDIMMs, one with a label area, a uuid and unarmed, on NUMA
+    # nodes (the SRAT's non-volatile entries), persistence in the NFIT.
+    'fw-q35-nvdimm-2': {
+        'args': ['-machine', 'pc-q35-7.2,nvdimm=on,nvdimm-persistence=cpu',
+                 '-m', '2G,slots=4,maxmem=8G', '-smp', '2'] + NUMA_1G +
+                ['-numa', 'node,nodeid=0,memdev=n0,cpus=0',
+                 '-numa', 'node,nodeid=1,memdev=n1,cpus=1',
+                 '-object', 'memory-backend-ram,id=nv0,size=512M',
+                 '-object', 'memory-backend-ram,id=nv1,size=256M',
+                 '-device', 'nvdimm,id=nvdimm0,memdev=nv0,node=1,'
+                 'label-size=128K,uuid=4c1a6b3e-72f2-4e3b-9d0e-2a1b3c4d5e6f,'
+                 'unarmed=on',
+                 '-device', 'nvdimm,id=nvdimm1,memdev=nv1,slot=3'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
+        'qmp': NV_QMP + ['qom-get /machine/peripheral/nvdimm0 size'],
+    },
+    # mem-ctrl persistence; a pc-dimm beside the NVDIMM; no NUMA.
+    'fw-pc-nvdimm-mem-ctrl': {
+        'args': ['-machine', 'pc-i440fx-7.2,nvdimm=on,'
+                 'nvdimm-persistence=mem-ctrl',
+                 '-m', '1G,slots=3,maxmem=4G',
+                 '-object', 'memory-backend-ram,id=nv0,size=130M',
+                 '-object', 'memory-backend-ram,id=m0,size=128M',
+                 '-device', 'pc-dimm,id=dimm0,memdev=m0',
+                 '-device', 'nvdimm,id=nvdimm0,memdev=nv0,label-size=2M'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
+        'qmp': NV_QMP,
+    },
+    # nvdimm=on without NVDIMMs: the SSDT, no NFIT; without slots neither.
+    'fw-q35-nvdimm-none': {
+        'args': ['-machine', 'pc-q35-7.2,nvdimm=on,nvdimm-persistence=cpu',
+                 '-m', '1G,slots=2,maxmem=4G'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
+    },
+    'fw-pc-nvdimm-noslots': {
+        'args': ['-machine', 'pc-i440fx-7.2,nvdimm=on', '-m', '1G'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
     },
 })
 
