@@ -30,4 +30,12 @@ void qmem_nvdimm_build_ssdt(GArray *table_offsets, GByteArray *table_data,
                             QmemBiosLinker *linker, QmemNvdimmState *state,
                             guint64 ram_slots);
 
+/**
+ * qmem_nvdimm_dsm_request:
+ * @page: the guest-physical address of the DSM page
+ *
+ * What a write of @page to the _DSM port does (nvdimm-dsm.c).
+ */
+void qmem_nvdimm_dsm_request(QmemNvdimmState *state, guint64 page);
+
 #endif

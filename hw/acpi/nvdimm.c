@@ -10,7 +10,6 @@
 #include "hw/mem/pc-dimm.h"
 #include "nvdimm-internal.h"
 #include "util/error.h"
-#include "util/error-report.h"
 
 /* The SPA range type GUID of persistent memory, as it lies in the table. */
 static const guint8 nfit_spa_pmem_guid[16] = {
@@ -175,6 +174,7 @@ void qmem_nvdimm_plug(QmemNvdimmState *state)
         g_byte_array_unref(state->fit);
     }
     state->fit = fit;
+    state->fit_dirty = TRUE;
 }
 
 gboolean qmem_nvdimm_set_persistence(QmemNvdimmState *state,
@@ -213,20 +213,17 @@ void qmem_nvdimm_build_srat(GArray *mem)
 
 /* The _DSM port */
 
+/* Nothing to read: QEMU's port reads 0. */
 static guint64 nvdimm_dsm_read(gpointer opaque, guint64 addr, guint size)
 {
-    qmem_error_report("BUG: we never read _DSM IO Port.");
     return 0;
 }
 
-/*
- * QEMU answers the _DSM request whose page address the guest writes
- * here; qmem does not implement the _DSM functions yet, so the request
- * is left unanswered (the page reads as the guest left it).
- */
+/* The guest's DSM page address: the request, answered in the page. */
 static void nvdimm_dsm_write(gpointer opaque, guint64 addr, guint64 value,
                              guint size)
 {
+    qmem_nvdimm_dsm_request(opaque, value);
 }
 
 static const QmemMemoryRegionOps nvdimm_dsm_ops = {
@@ -236,10 +233,12 @@ static const QmemMemoryRegionOps nvdimm_dsm_ops = {
 };
 
 void qmem_nvdimm_init_acpi_state(QmemNvdimmState *state,
-                                 QmemMemoryRegion *io, QmemFWCfg *fw_cfg)
+                                 QmemMemoryRegion *io, QmemAddressSpace *as,
+                                 QmemFWCfg *fw_cfg)
 {
     g_return_if_fail(!state->io_mr);
     state->io = io;
+    state->as = as;
     state->io_mr = qmem_memory_region_new_io("nvdimm-acpi-io",
                                              QMEM_NVDIMM_ACPI_IO_LEN,
                                              &nvdimm_dsm_ops, state);

@@ -183,6 +183,7 @@ gboolean qmem_pc_firmware_init(QmemMachine *machine,
         /* QEMU's pc_init1() and pc_q35_init(): the _DSM port and page. */
         qmem_nvdimm_init_acpi_state(nvdimm,
                                     qmem_machine_get_system_io(machine),
+                                    qmem_machine_get_address_space(machine),
                                     fw_cfg);
     }
     qmem_pc_acpi_setup(fw_cfg, &acpi);

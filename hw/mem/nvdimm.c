@@ -5,6 +5,7 @@
 #include <string.h>
 #include <gmodule.h>
 
+#include "hw/core/qdev.h"
 #include "hw/mem/memory-device.h"
 #include "hw/mem/nvdimm.h"
 #include "hw/mem/pc-dimm.h"
@@ -258,6 +259,12 @@ static void qmem_nvdimm_class_init(QmemNvdimmClass *klass)
     qmem_param_spec_set_qom_type(props[PROP_LABEL_SIZE], "int");
     qmem_param_spec_set_parser(props[PROP_UUID], parse_uuid);
     qmem_param_spec_set_qom_type(props[PROP_UUID], "QemuUUID");
+    /*
+     * Not qdev properties in QEMU: qom-set reaches them after realize,
+     * where label-size answers "cannot change property value".
+     */
+    qmem_param_spec_set_runtime(props[PROP_LABEL_SIZE]);
+    qmem_param_spec_set_runtime(props[PROP_UUID]);
     qmem_param_spec_set_show_default(props[PROP_UNARMED], TRUE);
 }
 

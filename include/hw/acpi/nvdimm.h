@@ -27,11 +27,13 @@ G_BEGIN_DECLS
  *   (mem-ctrl) or 3 (cpu)
  * @persistence_string: -machine nvdimm-persistence as given
  * @fit: the NFIT's device structures as of the last NVDIMM plugged
- *   (QEMU's fit_buf), what the NFIT holds
+ *   (QEMU's fit_buf), what the NFIT and _FIT's Read FIT give
+ * @fit_dirty: @fit changed since a Read FIT from offset 0
  * @dsm_mem: QMEM_NVDIMM_DSM_MEM_SIZE zero bytes, the loader's copy of
  *   "etc/acpi/nvdimm-mem"
  * @io_mr: the _DSM port, once qmem_nvdimm_init_acpi_state() mapped it
  * @io: where it is mapped (borrowed: the machine's I/O space)
+ * @as: (borrowed) the machine's memory, where the DSM page is
  *
  * QEMU's NVDIMMState, which a machine that takes NVDIMMs holds.
  */
@@ -40,9 +42,11 @@ typedef struct {
     gint persistence;
     char *persistence_string;
     GByteArray *fit;
+    gboolean fit_dirty;
     GByteArray *dsm_mem;
     QmemMemoryRegion *io_mr;
     QmemMemoryRegion *io;
+    QmemAddressSpace *as;
 } QmemNvdimmState;
 
 /**
@@ -58,12 +62,16 @@ gboolean qmem_nvdimm_set_persistence(QmemNvdimmState *state,
 /**
  * qmem_nvdimm_init_acpi_state:
  * @io: the machine's I/O space
+ * @as: the machine's memory, where the guest's DSM page is
  *
- * QEMU's nvdimm_init_acpi_state() for x86: the _DSM port at 0x0a18 and
- * the file "etc/acpi/nvdimm-mem".
+ * QEMU's nvdimm_init_acpi_state() for x86: the _DSM port at 0x0a18 (a
+ * write of the DSM page's address answers the request in the page: the
+ * root's function 0, QEMU's Read FIT, an NVDIMM's label size, data and
+ * set) and the file "etc/acpi/nvdimm-mem".
  */
 void qmem_nvdimm_init_acpi_state(QmemNvdimmState *state,
-                                 QmemMemoryRegion *io, QmemFWCfg *fw_cfg);
+                                 QmemMemoryRegion *io, QmemAddressSpace *as,
+                                 QmemFWCfg *fw_cfg);
 
 /* Unmaps the port and frees what the state holds (not @state itself). */
 void qmem_nvdimm_state_cleanup(QmemNvdimmState *state);
