@@ -107,6 +107,30 @@ static const CmdlineCase cmdline_cases[] = {
       "qmem-run: -machine nvdimm-persistence=foo: unsupported option\n" },
     { "-machine pc,nvdimm=maybe",
       "qmem-run: Parameter 'nvdimm' expects 'on' or 'off'\n" },
+    /* JSON, as libvirt writes -device: QEMU's texts for JSON values. */
+    { "-machine pc,nvdimm=on " M NV0
+      "-device '{\"driver\":\"nvdimm\",\"id\":\"nv\",\"memdev\":\"nv0\","
+      "\"label-size\":1}'",
+      ERR("-device {\"driver\":\"nvdimm\",\"id\":\"nv\",\"memdev\":\"nv0\","
+          "\"label-size\":1}",
+          "Property 'nvdimm.label-size' (0x1) is required at least "
+          "0x20000") },
+    { "-machine pc,nvdimm=on " M NV0
+      "-device '{\"driver\":\"nvdimm\",\"id\":\"nv\",\"memdev\":\"nv0\","
+      "\"label-size\":\"128K\"}'",
+      ERR("-device {\"driver\":\"nvdimm\",\"id\":\"nv\",\"memdev\":\"nv0\","
+          "\"label-size\":\"128K\"}",
+          "Parameter 'label-size' expects uint64") },
+    { "-machine pc,nvdimm=on " M NV0
+      "-device '{\"driver\":\"nvdimm\",\"id\":\"nv\",\"memdev\":\"nv0\","
+      "\"uuid\":5}'",
+      ERR("-device {\"driver\":\"nvdimm\",\"id\":\"nv\",\"memdev\":\"nv0\","
+          "\"uuid\":5}",
+          "Invalid parameter type for 'uuid', expected: string") },
+    { "-machine pc,nvdimm=on " M NV0
+      "-device '{\"driver\":\"nvdimm\",\"id\":\"nv\",\"memdev\":\"nv0\","
+      "\"label-size\":131072,\"uuid\":"
+      "\"4C1A6B3E-72F2-4E3B-9D0E-2A1B3C4D5E6F\",\"unarmed\":true}'", NULL },
     /* Read-only with unarmed=on starts. */
     { "-machine pc,nvdimm=on,nvdimm-persistence=mem-ctrl " M
       "-object memory-backend-file,id=nv0,size=256M,mem-path=@FILE@,"
