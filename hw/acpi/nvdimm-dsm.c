@@ -77,7 +77,8 @@ static void dsm_read_fit(DsmCall *call)
     if (status == NVDIMM_DSM_RET_STATUS_SUCCESS) {
         len = MIN(fit->len - offset, QMEM_NVDIMM_DSM_MEM_SIZE - 8);
     }
-    reply(call, status, fit->data + (status ? 0 : offset), len);
+    /* An empty FIT has no data at all: no pointer into it then. */
+    reply(call, status, len ? fit->data + offset : NULL, len);
 }
 
 /* Handle 0x10000: QEMU's own functions, Read FIT. */

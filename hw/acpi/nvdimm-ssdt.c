@@ -319,7 +319,7 @@ static void build_label_input(QmemAml *method, const char *len_name)
     qmem_aml_append(method, qmem_aml_store(qmem_aml_arg(0),
                                            qmem_aml_name("OFST")));
     qmem_aml_append(method, qmem_aml_store(qmem_aml_arg(1),
-                                           qmem_aml_name(len_name)));
+                                           qmem_aml_name("%s", len_name)));
 }
 
 /* _LSR(offset, length): Get Namespace Label Data (function 5). */

@@ -278,8 +278,7 @@ static void pc_numa_machine_init(QmemNumaMachineInterface *iface,
     iface->auto_enable_numa_with_memdev = !v || !PC_VERSION_LE(v, 5, 0);
 }
 
-/* -machine nvdimm= and nvdimm-persistence= (QEMU's, for machines with
- * nvdimm_supported). */
+/* -machine nvdimm= and nvdimm-persistence=: QEMU's nvdimm_supported. */
 enum {
     PROP_0,
     PROP_NVDIMM,

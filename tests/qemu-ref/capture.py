@@ -410,6 +410,15 @@ CASES.update({
         + NVDIMM_ARGS,
         'script': nvdimm_script(0x620, 0x628),
     },
+    # No NVDIMM yet: the FIT is empty, Read FIT answers nothing (the
+    # fuzzer's undefined behaviour in qmem: a pointer into no data).
+    'nvdimm-empty': {
+        'args': ['-machine', 'pc-i440fx-7.2,nvdimm=on',
+                 '-m', '1G,slots=2,maxmem=4G'],
+        'script': [*dsm_call(0x100000, 0x10000, 1, [0]),
+                   *dsm_call(0x100000, 0x10000, 1, [1]),
+                   *dsm_call(0x100000, 1, 0), *dsm_call(0x100000, 1, 5)],
+    },
     # Without nvdimm=on: refused, in QEMU's words.
     'nvdimm-off': {
         'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G,slots=2,maxmem=4G',
