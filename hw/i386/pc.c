@@ -278,11 +278,16 @@ static void pc_numa_machine_init(QmemNumaMachineInterface *iface,
     iface->auto_enable_numa_with_memdev = !v || !PC_VERSION_LE(v, 5, 0);
 }
 
-/* -machine nvdimm= and nvdimm-persistence=: QEMU's nvdimm_supported. */
+/*
+ * -machine nvdimm= and nvdimm-persistence= (QEMU's nvdimm_supported), and
+ * hmat= (QEMU gives every machine with NUMA support "hmat"; here pc and
+ * q35).
+ */
 enum {
     PROP_0,
     PROP_NVDIMM,
     PROP_NVDIMM_PERSISTENCE,
+    PROP_HMAT,
     N_PROPS
 };
 
@@ -333,6 +338,10 @@ static void qmem_pc_machine_set_property(GObject *obj, guint id,
             g_warning("nvdimm-persistence: unsupported value");
         }
         break;
+    case PROP_HMAT:
+        qmem_numa_set_hmat_enabled(QMEM_MACHINE(obj),
+                                   g_value_get_boolean(value));
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
     }
@@ -349,6 +358,9 @@ static void qmem_pc_machine_get_property(GObject *obj, guint id,
         break;
     case PROP_NVDIMM_PERSISTENCE:
         g_value_set_string(value, nvdimm->persistence_string);
+        break;
+    case PROP_HMAT:
+        g_value_set_boolean(value, qmem_numa_hmat_enabled(QMEM_MACHINE(obj)));
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
@@ -368,6 +380,11 @@ static void pc_install_properties(GObjectClass *oc)
     pc_props[PROP_NVDIMM_PERSISTENCE] = g_param_spec_string(
         "nvdimm-persistence", NULL,
         "Set NVDIMM persistenceValid values are cpu, mem-ctrl", NULL, rw);
+    pc_props[PROP_HMAT] = g_param_spec_boolean(
+        QMEM_MACHINE_PROP_HMAT, NULL,
+        "Set on/off to enable/disable ACPI Heterogeneous Memory Attribute "
+        "Table (HMAT)", FALSE,
+        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
     g_object_class_install_properties(oc, N_PROPS, pc_props);
     qmem_param_spec_set_parser(pc_props[PROP_NVDIMM_PERSISTENCE],
                                parse_nvdimm_persistence);
@@ -386,9 +403,10 @@ static void qmem_pc_machine_finalize(GObject *obj)
 static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
 {
     QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
 
-    G_OBJECT_CLASS(klass)->finalize = qmem_pc_machine_finalize;
-    pc_install_properties(G_OBJECT_CLASS(klass));
+    oc->finalize = qmem_pc_machine_finalize;
+    pc_install_properties(oc);
     mc->default_ram_id = "pc.ram";
     mc->max_cpus = 288;
     mc->smp_props.dies_supported = TRUE;
