@@ -250,7 +250,10 @@ void qmem_nvdimm_init_acpi_state(QmemNvdimmState *state,
     qmem_fw_cfg_add_file(fw_cfg, QMEM_NVDIMM_DSM_MEM_FILE,
                          g_malloc0(QMEM_NVDIMM_DSM_MEM_SIZE),
                          QMEM_NVDIMM_DSM_MEM_SIZE);
-    state->fit = g_byte_array_new();
+    /* NVDIMMs plugged before (none, as the board comes first) stay. */
+    if (!state->fit) {
+        state->fit = g_byte_array_new();
+    }
 }
 
 void qmem_nvdimm_state_cleanup(QmemNvdimmState *state)
