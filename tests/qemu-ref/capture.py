@@ -432,6 +432,22 @@ CASES.update({
             qmp_step('query-memory-devices'),
         ],
     },
+    # QEMU counts virtio-pmem's memory on node 0.
+    'pmem-numa': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '2G,maxmem=4G',
+                 '-smp', '2',
+                 '-object', 'memory-backend-ram,id=n0,size=1G',
+                 '-object', 'memory-backend-ram,id=n1,size=1G',
+                 '-numa', 'node,nodeid=0,memdev=n0,cpus=0',
+                 '-numa', 'node,nodeid=1,memdev=n1,cpus=1',
+                 '-object', 'memory-backend-ram,id=pm0,size=256M',
+                 '-device', 'virtio-pmem-pci,id=vp0,memdev=pm0'],
+        'script': [
+            hmp_step('info numa'),
+            qmp_step('query-memory-devices'),
+            hmp_step('info memory-devices'),
+        ],
+    },
     'pmem-q35': {
         'args': ['-machine', 'pc-q35-7.2'] + PMEM_ARGS + PMEM_DEV,
         'pci': ['00:04.0'],
