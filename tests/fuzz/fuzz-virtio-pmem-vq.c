@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* libFuzzer target: virtio-pmem's request queue, rings laid out by the input. */
+/* libFuzzer target: virtio-pmem's request queue, rings from the input. */
 
 #include <stdint.h>
 #include <string.h>
