@@ -37,6 +37,8 @@ static const QmpCommandDef qmp_commands[] = {
     { "x-guest-memtest", qmem_qmp_x_guest_memtest },
     /* system/runstate-qmp-cmds.c */
     { "query-status", qmem_qmp_query_status },
+    { "query-name", qmem_qmp_query_name },
+    { "query-uuid", qmem_qmp_query_uuid },
     { "stop", qmem_qmp_stop },
     { "cont", qmem_qmp_cont },
     /* hw/core/machine-qmp-cmds.c */

@@ -37,6 +37,8 @@ struct QmemRunner {
     char *machine_accel;    /* -machine accel=, a ':'-separated list */
     QmemQtestServer *qtest;
     QmemQmpServer *qmp;
+    RunnerProcess proc;     /* -name, -pidfile, -daemonize, ... */
+    GPtrArray *sgx_epc;     /* RunnerSgxEpc: -machine sgx-epc.N.* */
 
     GString *help;          /* help text to print instead of running */
 };
@@ -49,6 +51,7 @@ static const struct {
     { "accel", TRUE },
     { "audio", TRUE },
     { "chardev", TRUE },
+    { "daemonize", FALSE },
     { "device", TRUE },
     { "display", TRUE },
     { "h", FALSE },
@@ -59,15 +62,22 @@ static const struct {
     { "mem-path", TRUE },
     { "mem-prealloc", FALSE },
     { "mon", TRUE },
+    { "msg", TRUE },
+    { "name", TRUE },
+    { "no-user-config", FALSE },
     { "nodefaults", FALSE },
     { "numa", TRUE },
     { "object", TRUE },
+    { "overcommit", TRUE },
+    { "pidfile", TRUE },
     { "qmp", TRUE },
     { "qtest", TRUE },
     { "qtest-log", TRUE },
     { "run-with", TRUE },
+    { "sandbox", TRUE },
     { "smp", TRUE },
     { "trace", TRUE },
+    { "uuid", TRUE },
     { "version", FALSE },
 };
 
@@ -108,6 +118,20 @@ static const char usage_text[] =
     "                        serve the qtest protocol\n"
     "  -qtest-log FILE|none  log qtest traffic (default: stderr)\n"
     "  -S                    do not start vCPUs until 'cont'\n"
+    "  -name [guest=]NAME[,process=NAME,debug-threads=on|off]\n"
+    "                        the VM's name (query-name), thread names\n"
+    "  -uuid UUID            the VM's UUID (query-uuid)\n"
+    "  -msg timestamp=on|off[,guest-name=on|off]\n"
+    "                        prefix error messages\n"
+    "  -overcommit [mem-lock=on|off|on-fault][,cpu-pm=on|off]\n"
+    "                        lock memory; let the guest idle host CPUs\n"
+    "  -pidfile FILE         write the process id to FILE\n"
+    "  -daemonize            detach once set up\n"
+    "  -sandbox on[,obsolete=,elevateprivileges=,spawn=,"
+    "resourcecontrol=]\n"
+    "                        QEMU's seccomp deny list\n"
+    "  -no-user-config       accepted: qmem-run reads no user "
+    "configuration\n"
     "  -display none, -nodefaults, -audio none, -trace PATTERN,\n"
     "  -run-with exit-with-parent=on\n"
     "                        accepted for QEMU compatibility\n"
@@ -322,6 +346,9 @@ static JsonObject *machine_options(Runner *r, GError **error)
         }
     }
     locate(r, NULL);
+    if (!qmem_runner_sgx_epc_take(merged, &r->sgx_epc, error)) {
+        return NULL;
+    }
     /* QEMU's -machine accel= is sugar for -accel options. */
     if (json_object_has_member(merged, "accel")) {
         r->machine_accel = g_strdup(qmem_opts_get_last(merged, "accel"));
@@ -423,7 +450,9 @@ static gboolean build_machine(Runner *r, GError **error)
         return r->help != NULL;
     }
     r->machine = qmem_machine_new(machine_opts, error);
-    if (!r->machine || !apply_machine_options(r, &qtest, error) ||
+    if (!r->machine ||
+        !qmem_runner_sgx_epc_check_machine(r->machine, r->sgx_epc, error) ||
+        !apply_machine_options(r, &qtest, error) ||
         !qmem_runner_create_chardevs(r->options, error) ||
         !(r->accel = create_accel(r, qtest, error))) {
         return FALSE;
@@ -458,7 +487,9 @@ static gboolean build_machine(Runner *r, GError **error)
     }
     locate(r, NULL);
 
-    if (!qmem_machine_init_board(r->machine, error) ||
+    if (!qmem_runner_sgx_epc_init(r->sgx_epc, error) ||
+        !qmem_machine_init_board(r->machine, error) ||
+        !qmem_runner_realtime_init(&r->proc, error) ||
         !qmem_machine_init_accel(r->machine, r->accel, error)) {
         return FALSE;
     }
@@ -608,16 +639,35 @@ Runner *qmem_runner_new(void)
     Runner *r = g_new0(Runner, 1);
 
     r->options = g_array_new(FALSE, TRUE, sizeof(RunnerOption));
+    qmem_runner_process_init(&r->proc);
     qmem_qmp_set_quit_handler(on_quit, r);
     return r;
 }
 
+/* QEMU's qemu_init(): a daemon's parent stops after the fork. */
 gboolean qmem_runner_setup(Runner *r, int argc, char **argv, GError **error)
 {
-    return parse_command_line(r, argc, argv, error) &&
-           early_exit_options(r, error) &&
-           (r->help || build_machine(r, error)) &&
-           (r->help || start_monitors(r, error));
+    if (!parse_command_line(r, argc, argv, error) ||
+        !early_exit_options(r, error)) {
+        return FALSE;
+    }
+    if (r->help) {
+        return TRUE;
+    }
+    if (!qmem_runner_parse_process(r->options, &r->proc, error) ||
+        !qmem_runner_daemonize(&r->proc, error)) {
+        return FALSE;
+    }
+    if (r->proc.parent_status >= 0) {
+        return TRUE;
+    }
+    return build_machine(r, error) && (r->help || start_monitors(r, error)) &&
+           (r->help || qmem_runner_setup_post(&r->proc, error));
+}
+
+int qmem_runner_get_parent_status(Runner *r)
+{
+    return r->proc.parent_status;
 }
 
 const char *qmem_runner_get_help(Runner *r)
@@ -649,8 +699,10 @@ void qmem_runner_free(Runner *r)
     g_clear_pointer(&r->qtest, qmem_qtest_server_free);
     qmem_chardev_free_all();
     qmem_machine_cleanup(r->machine, g_steal_pointer(&r->accel));
+    qmem_runner_process_cleanup(&r->proc);
     g_clear_pointer(&r->loop, g_main_loop_unref);
     g_free(r->machine_accel);
+    g_clear_pointer(&r->sgx_epc, g_ptr_array_unref);
     g_array_unref(r->options);
     qmem_loc_set(NULL);
     if (r->help) {
