@@ -203,10 +203,10 @@ static int kernel_slot_of(int vm_fd, guint max, guint64 gpa, guint64 size,
     return -1;
 }
 
+/* Maps @mr at @addr (or unmaps it) in a transaction, as device_add does. */
 /*
- * Maps @mr at @addr (or unmaps it) in a transaction, as device_add does:
- * under the BQL, since vCPU 0 serves the payload's exits (its drivers
- * poll every 10 ms) through the same flat views under it.
+ * Under the BQL, as the memory map changes: the guest may be booting, its
+ * PCI enumeration mapping BARs from vCPU 0's thread at the same time.
  */
 static void map(Fixture *f, QmemMemoryRegion *mr, guint64 addr)
 {
