@@ -2,6 +2,7 @@
 /* The accelerator base type, its registry lookup and the current one. */
 
 #include <string.h>
+#include <unistd.h>
 
 #include "qapi/opts.h"
 #include "qobject/json.h"
@@ -184,6 +185,15 @@ guint qmem_accel_phys_bits(QmemAccel *accel)
 
     klass = QMEM_ACCEL_GET_CLASS(accel);
     return klass->phys_bits ? klass->phys_bits(accel) : 52;
+}
+
+gint64 qmem_accel_vcpu_thread_id(QmemAccel *accel, guint index)
+{
+    QmemAccelClass *klass = accel ? QMEM_ACCEL_GET_CLASS(accel) : NULL;
+    gint64 tid = klass && klass->vcpu_thread_id ?
+                 klass->vcpu_thread_id(accel, index) : -1;
+
+    return tid >= 0 ? tid : getpid();
 }
 
 QmemAccelKind qmem_accel_get_kind(QmemAccel *accel)

@@ -480,7 +480,7 @@ static gboolean build_machine(Runner *r, GError **error)
     if (!qmem_runner_start_qtest(r->options, r->machine, &r->qtest, error)) {
         return FALSE;
     }
-    qmem_machine_set_running(r->machine);
+    qmem_machine_creation_done(r->machine);
     return TRUE;
 }
 

@@ -80,6 +80,7 @@ typedef struct {
 
     /* Under the BQL. */
     pthread_t tid;              /* valid once has_tid */
+    gint64 thread_id;           /* its host thread id, once has_tid */
     gboolean has_tid;
     gboolean stopped;           /* waits outside the guest for start */
     gboolean wake;              /* a device event: end the idle wait */

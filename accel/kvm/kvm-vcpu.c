@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* KVM vCPUs: one thread each, vCPU 0's turns and idle waits, kicks. */
 
+#include <sys/syscall.h>
 #include <errno.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -271,6 +272,7 @@ static gpointer kvm_vcpu_thread(gpointer opaque)
 
     qmem_bql_lock();
     cpu->tid = pthread_self();
+    cpu->thread_id = syscall(SYS_gettid);
     cpu->has_tid = TRUE;
     if (cpu->index == 0) {
         kvm_vcpu0_loop(s, cpu);

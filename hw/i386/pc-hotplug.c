@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pc and q35 hotplug hooks: DIMMs through ACPI, the rest at once. */
 
+#include "hw/core/cpu.h"
 #include "hw/mem/memory-device.h"
 #include "pc-internal.h"
 #include "util/error.h"
@@ -31,6 +32,9 @@ static QmemPcAcpiPm *acpi_dev(QmemMachine *machine, GError **error)
 gboolean qmem_pc_machine_device_pre_plug(QmemMachine *machine,
                                          QmemDevice *dev, GError **error)
 {
+    if (QMEM_IS_CPU(dev)) {
+        return qmem_x86_cpu_pre_plug(machine, QMEM_CPU(dev), error);
+    }
     if (is_dimm(dev)) {
         QmemPcAcpiPm *pm = acpi_dev(machine, error);
 
@@ -44,6 +48,10 @@ gboolean qmem_pc_machine_device_pre_plug(QmemMachine *machine,
 /* QEMU's pc_memory_plug(): mapped, then announced to the guest. */
 void qmem_pc_machine_device_plug(QmemMachine *machine, QmemDevice *dev)
 {
+    if (QMEM_IS_CPU(dev)) {
+        qmem_cpu_plug(machine, QMEM_CPU(dev));
+        return;
+    }
     qmem_memory_device_machine_plug(machine, dev);
     if (is_dimm(dev)) {
         qmem_pc_acpi_pm_plug(qmem_pc_acpi_pm_find(machine), dev);
@@ -60,6 +68,9 @@ gboolean qmem_pc_machine_device_unplug_request(QmemMachine *machine,
 {
     QmemPcAcpiPm *pm;
 
+    if (QMEM_IS_CPU(dev)) {
+        return qmem_cpu_unplug_request(machine, QMEM_CPU(dev), error);
+    }
     if (!is_dimm(dev)) {
         qmem_device_unplug(dev);
         return TRUE;
@@ -73,6 +84,10 @@ void qmem_pc_machine_device_unplug(QmemMachine *machine, QmemDevice *dev)
 {
     QmemPcAcpiPm *pm = qmem_pc_acpi_pm_find(machine);
 
+    if (QMEM_IS_CPU(dev)) {
+        qmem_cpu_unplug(machine, QMEM_CPU(dev));
+        return;
+    }
     if (pm && is_dimm(dev)) {
         qmem_pc_acpi_pm_unplug(pm, dev);
     }

@@ -142,6 +142,10 @@ typedef enum {
  *   writes that reach it.  Optional: %FALSE.
  * @kind: what the accelerator is (qmem_accel_get_kind()); each class sets
  *   it in its class_init.  Default %QMEM_ACCEL_KIND_OTHER.
+ * @vcpu_thread_id: the host thread id of vCPU @index's thread (QEMU's
+ *   CPUState.thread_id, what query-cpus-fast reports), or -1 when the
+ *   vCPU has no thread of its own.  Called on the main thread with the
+ *   BQL held.  Optional: without it every vCPU reports the process id.
  */
 struct _QmemAccelClass {
     QmemObjectClass parent_class;
@@ -164,8 +168,9 @@ struct _QmemAccelClass {
     int (*send_msi)(QmemAccel *accel, guint64 addr, guint32 data);
     gboolean (*ioeventfds_enabled)(QmemAccel *accel);
     QmemAccelKind kind;
+    gint64 (*vcpu_thread_id)(QmemAccel *accel, guint index);
 
-    gpointer padding[4];
+    gpointer padding[3];
 };
 
 /**
@@ -257,6 +262,17 @@ gboolean qmem_accel_ioeventfds_enabled(QmemAccel *accel);
  * Returns: what @accel is, from its class.
  */
 QmemAccelKind qmem_accel_get_kind(QmemAccel *accel);
+
+/**
+ * qmem_accel_vcpu_thread_id:
+ * @accel: (nullable): the accelerator
+ * @index: a vCPU index
+ *
+ * Returns: the host thread that runs vCPU @index (query-cpus-fast's
+ *   "thread-id"); the process id for a vCPU without a thread of its own
+ *   (the qtest accelerator's, or no accelerator).
+ */
+gint64 qmem_accel_vcpu_thread_id(QmemAccel *accel, guint index);
 
 /**
  * qmem_qtest_enabled:
