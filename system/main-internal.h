@@ -85,10 +85,12 @@ gboolean qmem_runner_setup(QmemRunner *r, int argc, char **argv,
 const char *qmem_runner_get_help(QmemRunner *r);
 
 /*
- * Starts the vCPUs unless -S and runs the main loop until "quit",
- * SIGINT, SIGTERM or SIGHUP.
+ * Starts the vCPUs unless -S (with --preconfig, x-exit-preconfig goes on
+ * with start-up and starts them) and runs the main loop until "quit",
+ * SIGINT, SIGTERM or SIGHUP.  Returns the exit status: 1 when
+ * x-exit-preconfig failed, else 0.
  */
-void qmem_runner_run(QmemRunner *r);
+int qmem_runner_run(QmemRunner *r);
 
 /*
  * After a failed setup: says which termination signal ended it, if one

@@ -25,7 +25,7 @@ int main(int argc, char **argv)
         if (help) {
             fputs(help, stdout);
         } else {
-            qmem_runner_run(r);
+            status = qmem_runner_run(r);
         }
     } else {
         qmem_error_report_err(error);

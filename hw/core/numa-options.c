@@ -505,7 +505,10 @@ gboolean qmem_numa_set_options(QmemMachine *machine, JsonObject *opts,
     return ok;
 }
 
-/* set-numa-node's cpus: a list of uint16, each checked as QEMU's visitor. */
+/*
+ * set-numa-node's cpus: a list of uint16, each checked as QEMU 7.2's
+ * visitor checks it ("Parameter 'null' expects uint16_t" is its text).
+ */
 static gboolean visit_qmp_uint16_list(const char *name, JsonArray *array,
                                       MemberValue *out, GError **error)
 {
@@ -514,16 +517,16 @@ static gboolean visit_qmp_uint16_list(const char *name, JsonArray *array,
         JsonNode *node = json_array_get_element(array, i);
         gint64 v;
 
+        /* QEMU's visitor names the element only in the first message. */
         if (!qmem_json_node_holds(node, G_TYPE_INT64)) {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Invalid parameter type for '%s[%u]', expected: "
-                        "integer", name, i);
+                        "Parameter '%s[%u]' expects uint64", name, i);
             return FALSE;
         }
         v = json_node_get_int(node);
         if (v < 0 || v > G_MAXUINT16) {
             g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter '%s[%u]' expects uint16_t", name, i);
+                        "Parameter 'null' expects uint16_t");
             return FALSE;
         }
         g_array_append_val(out->list, (guint64){ v });
