@@ -563,8 +563,11 @@ static gboolean build_machine(Runner *r, GError **error)
         return FALSE;
     }
     qmem_machine_phase_advance(r->machine, QMEM_PHASE_ACCEL_CREATED);
-    if (!create_objects_and_numa(r, error) || r->help) {
-        return r->help != NULL;
+    if (!create_objects_and_numa(r, error)) {
+        return FALSE;
+    }
+    if (r->help) {
+        return TRUE;
     }
     if (r->preconfig) {
         /* QEMU's qtest server is up before the monitor waits. */

@@ -404,8 +404,18 @@ gboolean qmem_cpu_create_boot_cpus(QmemMachine *machine, GError **error)
         QmemCpuPrivate *priv = qmem_cpu_get_instance_private(QMEM_CPU(dev));
 
         priv->apic_id = cpus->cpus[i].arch_id;
+        priv->index = i;
         if (!qmem_device_realize(dev, NULL, error)) {
             return FALSE;
+        }
+        /*
+         * QEMU 7.2's pc names its boot vCPUs device[0], device[2], ...:
+         * each takes the name after it for an object of its own.
+         */
+        qmem_device_skip_unattached_name();
+        /* A machine without CPU hooks still has its boot vCPUs. */
+        if (!cpus->cpus[i].cpu) {
+            qmem_cpu_plug(machine, QMEM_CPU(dev));
         }
     }
     return TRUE;

@@ -39,7 +39,12 @@ sent since the last such step, in order).  The output of a run is checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
 
-Usage: tests/qemu-ref/capture.py [--qemu BINARY] [-o FILE]
+The 'preconfig' cases start QEMU with --preconfig (Debian's 7.2 has it,
+as has one built from Debian's source): their script runs before machine
+initialization, x-exit-preconfig among its steps; query-cpus-fast's
+host thread ids are written as 0.
+
+Usage: tests/qemu-ref/capture.py [--qemu BINARY] [-o FILE] [--only CASE]
        tests/qemu-ref/capture.py --compare FILE [--qemu BINARY]
 """
 
@@ -443,6 +448,111 @@ FW_CFG_SIZES = {'signature': 4, 'id': 4, 'uuid': 16, 'ram-size': 8,
                 'acpi-tables': 8, 'irq0-override': 4}
 
 
+# --preconfig: NUMA described over QMP before machine initialization,
+# then x-exit-preconfig, the queries, and vCPU hot-plug onto node 1.
+# 'preconfig' cases start QEMU with --preconfig and run their script
+# before anything else (no firmware set-up); -S keeps QEMU from running.
+def numa_node(**args):
+    return qmp_step('set-numa-node', **args)
+
+
+def cpu_add(**props):
+    return qmp_step('device_add', driver='qemu64-x86_64-cpu', **props)
+
+
+PRECONFIG_ERRORS = [
+    numa_node(type='node', nodeid='x'),
+    numa_node(type='node', nodeid=70000),
+    numa_node(type='node', cpus=[70000]),
+    numa_node(type='node', cpus=['a']),
+    numa_node(type='node', cpus=5),
+    numa_node(type='node', mem='1'),
+    numa_node(type='node', foo=1),
+    numa_node(type='node', nodeid=0),
+    numa_node(type='node', nodeid=2, memdev='nosuch'),
+    numa_node(type='node', nodeid=2, cpus=[9]),
+    numa_node(type='node', nodeid=2, mem=1 << 20),
+    numa_node(type='node', nodeid=2, initiator=0),
+    numa_node(type='dist', src=0),
+    numa_node(type='dist', src=0, dst=5, val=20),
+    numa_node(type='dist', src=0, dst=1, val=5),
+    numa_node(type='dist', src=0, dst=0, val=20),
+    numa_node(type='dist', src=300, dst=0, val=20),
+    numa_node(type='cpu', socket_id=0),
+    numa_node(type='cpu', **{'node-id': 'a'}),
+    numa_node(type='cpu', **{'node-id': 7, 'socket-id': 0}),
+    numa_node(type='cpu', **{'node-id': 1, 'socket-id': 0}),
+    numa_node(type='cpu', **{'node-id': 0, 'socket-id': 9}),
+    numa_node(type='cpu', **{'node-id': 0, 'die-id': 0}),
+    numa_node(type='hmat-lb', initiator=0, target=0, hierarchy='foo',
+              **{'data-type': 'access-latency'}),
+    numa_node(type='hmat-lb', initiator=0, target=0, hierarchy='memory',
+              **{'data-type': 'access-latency'}),
+    numa_node(type='hmat-cache', size=1, level=1, associativity='none',
+              policy='none', line=8, **{'node-id': 0}),
+    numa_node(type='nodex'),
+    numa_node(nodeid=0),
+    numa_node(type=1),
+]
+# Commands QEMU refuses before machine initialization, and one it allows.
+PRECONFIG_REFUSED = [qmp_step(c) for c in (
+    'query-cpus-fast', 'query-memory-devices', 'query-pci', 'stop', 'cont',
+    'query-acpi-ospm-status', 'query-memory-size-summary')] + [
+    qmp_step('human-monitor-command', **{'command-line': 'info numa'}),
+    qmp_step('device_add', driver='pc-dimm', memdev='m'),
+    qmp_step('device_del', id='x'),
+    qmp_step('query-status'),
+]
+PRECONFIG_QUERIES = [
+    qmp_step('query-cpus-fast'), qmp_step('query-hotpluggable-cpus'),
+    hmp_step('info numa'), hmp_step('info hotpluggable-cpus'),
+]
+CASES.update({
+    'preconfig-numa': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-S', '--preconfig',
+                 '-m', '1G', '-smp', '2,sockets=2,maxcpus=4',
+                 '-object', 'memory-backend-ram,id=n0,size=512M',
+                 '-object', 'memory-backend-ram,id=n1,size=512M'],
+        'preconfig': True,
+        'script': [qmp_step('query-hotpluggable-cpus')] + PRECONFIG_REFUSED
+        + [
+            numa_node(type='node', nodeid=0, memdev='n0'),
+            numa_node(type='node', nodeid=1, memdev='n1'),
+            numa_node(type='dist', src=0, dst=1, val=21),
+            numa_node(type='cpu', **{'node-id': 1, 'socket-id': 1}),
+            numa_node(type='cpu', **{'node-id': 0, 'socket-id': 0,
+                                     'core-id': 0}),
+            numa_node(type='node', nodeid=0),
+        ] + PRECONFIG_ERRORS + [
+            qmp_step('query-hotpluggable-cpus'),
+            {'events': None},
+            qmp_step('x-exit-preconfig'),
+            {'events': None},
+        ] + PRECONFIG_QUERIES + [
+            qmp_step('x-exit-preconfig'),
+            numa_node(type='node', nodeid=2),
+            cpu_add(id='cpu2', **{'socket-id': 1, 'core-id': 0,
+                                  'thread-id': 0}),
+            cpu_add(**{'socket-id': 1, 'core-id': 0, 'thread-id': 0}),
+            cpu_add(**{'socket-id': 5, 'core-id': 0, 'thread-id': 0}),
+            cpu_add(**{'socket-id': 1, 'core-id': 1, 'thread-id': 0,
+                       'node-id': 0}),
+            cpu_add(**{'socket-id': 1, 'core-id': 1}),
+            cpu_add(**{'socket-id': 1, 'thread-id': 0}),
+            cpu_add(**{'socket-id': 1, 'core-id': 2, 'thread-id': 0}),
+            cpu_add(**{'apic-id': 9}),
+            qmp_step('device_add', driver='Skylake-Server-x86_64-cpu',
+                     **{'socket-id': 1, 'core-id': 1, 'thread-id': 0}),
+            cpu_add(id='cpu3', **{'socket-id': 1, 'core-id': 1,
+                                  'thread-id': 0, 'node-id': 1}),
+        ] + PRECONFIG_QUERIES,
+    },
+})
+
+# query-cpus-fast's thread-id is a host thread's: not compared.
+NO_THREAD_ID = 0
+
+
 class Qtest:
     def __init__(self, qemu, args):
         self.dir = tempfile.mkdtemp(prefix='qmem-qemu-ref-')
@@ -554,6 +664,16 @@ def run_script(q, script):
             out.append([step, {k: reply[k] for k in ('return', 'error')
                                if k in reply}])
     return out
+
+
+def hide_thread_ids(script):
+    """query-cpus-fast's thread-id names a host thread: it becomes 0."""
+    for step, result in script:
+        if (isinstance(step, dict) and
+                step.get('execute') == 'query-cpus-fast' and
+                'return' in result):
+            for cpu in result['return']:
+                cpu['thread-id'] = NO_THREAD_ID
 
 
 def args_with_accel(args):
@@ -790,10 +910,12 @@ def capture_case(qemu, case):
         if case.get('io'):
             out['io'] = read_io(q)
         if 'script' in case:
-            if not case.get('acpi'):
+            if not case.get('acpi') and not case.get('preconfig'):
                 firmware_setup(q, 'q35' in case['args'][1])
             q.events = []
             out['script'] = run_script(q, case['script'])
+            if case.get('preconfig'):
+                hide_thread_ids(out['script'])
         return out
     finally:
         q.close()
@@ -811,10 +933,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--qemu', default='qemu-system-x86_64')
     ap.add_argument('-o', '--output')
+    ap.add_argument('--only', metavar='CASE', action='append',
+                    help='capture only CASE (repeatable) and merge it into '
+                    'the -o FILE that exists')
     ap.add_argument('--compare', metavar='FILE',
                     help='capture again and compare with FILE')
     opts = ap.parse_args()
+    if opts.only:
+        for name in list(CASES):
+            if name not in opts.only:
+                del CASES[name]
     result = capture(opts.qemu)
+    if opts.only and opts.output and os.path.exists(opts.output):
+        with open(opts.output) as f:
+            saved = json.load(f)
+        saved['cases'].update(result['cases'])
+        result['cases'] = saved['cases']
     if opts.compare:
         with open(opts.compare) as f:
             saved = json.load(f)
