@@ -326,6 +326,7 @@ static void qmem_kvm_accel_class_init(QmemKvmAccelClass *klass)
     accel_class->shutdown = kvm_shutdown;
     accel_class->phys_bits = kvm_phys_bits;
     accel_class->vcpu_thread_id = kvm_vcpu_thread_id;
+    accel_class->hotplug_vcpu = qmem_kvm_hotplug_vcpu;
     accel_class->guest_memtest = qmem_kvm_guest_memtest;
     accel_class->guest_io = qmem_kvm_guest_io;
     accel_class->set_irq = qmem_kvm_set_irq;

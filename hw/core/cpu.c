@@ -4,6 +4,7 @@
 #include <string.h>
 #include "hw/core/cpu.h"
 #include "hw/core/numa.h"
+#include "system/accel.h"
 #include "util/error.h"
 
 #include "cpu-models.inc"
@@ -77,10 +78,19 @@ static void qmem_cpu_get_property(GObject *obj, guint prop_id, GValue *value,
     }
 }
 
-/* The vCPU runs where the accelerator runs it; nothing to make here. */
+/*
+ * The boot vCPUs are the accelerator's from its start; a hot-plugged one
+ * is handed to it here (on KVM its vCPU and thread).
+ */
 static gboolean qmem_cpu_realize(QmemDevice *dev, GError **error)
 {
-    return TRUE;
+    QmemCpuPrivate *priv = qmem_cpu_get_instance_private(QMEM_CPU(dev));
+
+    if (!qmem_device_is_hotplugged(dev)) {
+        return TRUE;
+    }
+    return qmem_accel_hotplug_vcpu(qmem_accel_get_current(), priv->index,
+                                   error);
 }
 
 static GParamSpec *cpu_id_pspec(const char *name, const char *blurb)
