@@ -340,3 +340,55 @@ gboolean qmem_runner_start_qtest(GArray *options, QmemMachine *machine,
     }
     return TRUE;
 }
+
+/* The last argument of option @name, or NULL. */
+static const char *last_option_arg(GArray *options, const char *name)
+{
+    const char *arg = NULL;
+
+    for (guint i = 0; i < options->len; i++) {
+        RunnerOption *opt = &g_array_index(options, RunnerOption, i);
+
+        if (qmem_runner_is_option(opt, name)) {
+            arg = opt->arg ? opt->arg : "";
+        }
+    }
+    return arg;
+}
+
+/*
+ * QEMU's qemu_validate_options() for --preconfig: it cannot go with a
+ * snapshot to load or (but deferred) an incoming migration.  qmem has
+ * neither: it takes the options only to refuse them.
+ */
+gboolean qmem_runner_validate_options(GArray *options, GError **error)
+{
+    const char *loadvm = last_option_arg(options, "loadvm");
+    const char *incoming = last_option_arg(options, "incoming");
+    gboolean preconfig = last_option_arg(options, "preconfig") != NULL;
+
+    if (loadvm && incoming) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "'incoming' and 'loadvm' options are mutually "
+                            "exclusive");
+        return FALSE;
+    }
+    if (loadvm && preconfig) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "'preconfig' and 'loadvm' options are mutually "
+                            "exclusive");
+        return FALSE;
+    }
+    if (incoming && preconfig && strcmp(incoming, "defer")) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "'preconfig' supports '-incoming defer' only");
+        return FALSE;
+    }
+    if (loadvm || incoming) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "-%s is not supported: qmem has no snapshots and no "
+                    "migration", loadvm ? "loadvm" : "incoming");
+        return FALSE;
+    }
+    return TRUE;
+}

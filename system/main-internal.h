@@ -42,6 +42,13 @@ gboolean qmem_runner_check_backends(GArray *options, GString **help,
 /* QEMU's early backends: every -chardev, connected or listening. */
 gboolean qmem_runner_create_chardevs(GArray *options, GError **error);
 
+/*
+ * QEMU's qemu_validate_options() for --preconfig: not with -loadvm, nor
+ * with -incoming but "defer" (QEMU's texts); qmem refuses -loadvm and
+ * -incoming in any case.
+ */
+gboolean qmem_runner_validate_options(GArray *options, GError **error);
+
 /* Every -qmp and -mon, in command-line order, on @qmp. */
 gboolean qmem_runner_start_monitors(GArray *options, QmemQmpServer *qmp,
                                     GError **error);

@@ -414,6 +414,8 @@ static gboolean apply_machine_options(Runner *r, gboolean *qtest,
             g_autofree char *model = g_strndup(opt->arg,
                                                strcspn(opt->arg, ","));
 
+            /* QEMU names no option here. */
+            locate(r, NULL);
             if (!qmem_machine_set_cpu_model(r->machine, model, error)) {
                 return FALSE;
             }
@@ -607,50 +609,6 @@ static gboolean accel_help(Runner *r, const char *arg, GError **error)
     return TRUE;
 }
 
-/* The last argument of option @name, or NULL. */
-static const char *last_option_arg(Runner *r, const char *name)
-{
-    const char *arg = NULL;
-
-    for (guint i = 0; i < r->options->len; i++) {
-        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
-
-        if (qmem_runner_is_option(opt, name)) {
-            arg = opt->arg ? opt->arg : "";
-        }
-    }
-    return arg;
-}
-
-/*
- * QEMU's qemu_validate_options() for --preconfig: it cannot go with a
- * snapshot to load or (but deferred) an incoming migration.  qmem has
- * neither: it takes the options only to refuse them.
- */
-static gboolean validate_options(Runner *r, GError **error)
-{
-    const char *loadvm = last_option_arg(r, "loadvm");
-    const char *incoming = last_option_arg(r, "incoming");
-    gboolean preconfig = last_option_arg(r, "preconfig") != NULL;
-
-    if (loadvm && incoming) {
-        return fail(error, "'incoming' and 'loadvm' options are mutually "
-                    "exclusive");
-    }
-    if (loadvm && preconfig) {
-        return fail(error, "'preconfig' and 'loadvm' options are mutually "
-                    "exclusive");
-    }
-    if (incoming && preconfig && strcmp(incoming, "defer")) {
-        return fail(error, "'preconfig' supports '-incoming defer' only");
-    }
-    if (loadvm || incoming) {
-        return fail(error, "-%s is not supported: qmem has no snapshots and "
-                    "no migration", loadvm ? "loadvm" : "incoming");
-    }
-    return TRUE;
-}
-
 /* What -h, -version and the help requests of -object/-device print. */
 static gboolean early_exit_options(Runner *r, GError **error)
 {
@@ -687,7 +645,7 @@ static gboolean early_exit_options(Runner *r, GError **error)
     }
     locate(r, NULL);
     return r->help ||
-           (validate_options(r, error) &&
+           (qmem_runner_validate_options(r->options, error) &&
             qmem_runner_check_backends(r->options, &r->help, error));
 }
 
