@@ -590,7 +590,9 @@ static gboolean visit_qmp_members(JsonObject *args, const Member *members,
     }
     for (guint i = 0; members[i].name; i++) {
         if (members[i].kind == MEMBER_ENUM && values[i].has) {
+            /* As the opts visitor leaves them: the name and its index. */
             values[i].str = members[i].enum_values[enums[i]];
+            values[i].u = enums[i];
         }
         if (members[i].kind == MEMBER_UINT_LIST && values[i].has &&
             !visit_qmp_uint16_list(members[i].name, arrays[i], &values[i],
