@@ -282,6 +282,8 @@ static gpointer kvm_vcpu_thread(gpointer opaque)
     cpu->tid = pthread_self();
     cpu->thread_id = syscall(SYS_gettid);
     cpu->has_tid = TRUE;
+    /* Whoever created the thread waits for this (kvm_wait_vcpu_thread()). */
+    g_cond_broadcast(&s->cond);
     if (cpu->index == 0 || cpu->worker) {
         kvm_vcpu0_loop(s, cpu);
     } else {
@@ -296,6 +298,17 @@ static gpointer kvm_vcpu_thread(gpointer opaque)
     g_cond_broadcast(&s->cond);
     qmem_bql_unlock();
     return NULL;
+}
+
+/*
+ * QEMU's qemu_init_vcpu() waits for the vCPU's thread to exist, so that
+ * query-cpus-fast names it at once.  Under the BQL.
+ */
+static void kvm_wait_vcpu_thread(QmemKvmAccel *s, QmemKvmVcpu *cpu)
+{
+    while (cpu->thread && !cpu->has_tid) {
+        qmem_bql_cond_wait(&s->cond);
+    }
 }
 
 /* KVM's vCPU @i with its kvm_run and CPUID; on failure the caller frees. */
@@ -385,6 +398,7 @@ gboolean qmem_kvm_hotplug_vcpu(QmemAccel *accel, guint index, GError **error)
         return FALSE;
     }
     s->n_cpus = MAX(s->n_cpus, index + 1);
+    kvm_wait_vcpu_thread(s, cpu);
     return TRUE;
 }
 
@@ -398,6 +412,11 @@ gboolean qmem_kvm_start_vcpu_threads(QmemKvmAccel *s, GError **error)
                                              &s->cpus[i], error);
         if (!s->cpus[i].thread) {
             return FALSE;
+        }
+    }
+    if (qmem_bql_locked()) {
+        for (guint i = 0; i < s->n_cpus; i++) {
+            kvm_wait_vcpu_thread(s, &s->cpus[i]);
         }
     }
     return TRUE;
