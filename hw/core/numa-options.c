@@ -96,6 +96,10 @@ static const Member hmat_lb_members[] = {
     { "bandwidth", MEMBER_SIZE },
     { NULL }
 };
+enum {
+    LB_INITIATOR, LB_TARGET, LB_HIERARCHY, LB_DATA_TYPE, LB_LATENCY,
+    LB_BANDWIDTH
+};
 
 static const Member hmat_cache_members[] = {
     { "node-id", MEMBER_UINT, TRUE, G_MAXUINT32 },
@@ -105,6 +109,10 @@ static const Member hmat_cache_members[] = {
     { "policy", MEMBER_ENUM, TRUE, 0, hmat_cache_policy },
     { "line", MEMBER_UINT, TRUE, G_MAXUINT16 },
     { NULL }
+};
+enum {
+    CACHE_NODE_ID, CACHE_SIZE, CACHE_LEVEL, CACHE_ASSOCIATIVITY,
+    CACHE_POLICY, CACHE_LINE
 };
 
 static const struct {
@@ -158,14 +166,18 @@ static gboolean visit_member(JsonObject *opts, const Member *m,
     out->has = TRUE;
     if (m->kind == MEMBER_STR || m->kind == MEMBER_ENUM) {
         out->str = qmem_opts_get_last(opts, m->name);
-        if (m->kind == MEMBER_ENUM &&
-            !g_strv_contains(m->enum_values, out->str)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Parameter '%s' does not accept value '%s'",
-                        m->name, out->str);
-            return FALSE;
+        if (m->kind != MEMBER_ENUM) {
+            return TRUE;
         }
-        return TRUE;
+        for (out->u = 0; m->enum_values[out->u]; out->u++) {
+            if (!strcmp(m->enum_values[out->u], out->str)) {
+                return TRUE;
+            }
+        }
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter '%s' does not accept value '%s'",
+                    m->name, out->str);
+        return FALSE;
     }
 
     pspec = g_param_spec_ref_sink(member_pspec(m));
@@ -353,9 +365,18 @@ static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
 
     info->initiator = QMEM_MAX_NODES;
     if (node[NODE_INITIATOR].has) {
-        /* qmem has no HMAT, so hmat=on never holds. */
-        g_assert(!state->hmat_enabled);
-        return hmat_disabled(error);
+        if (!state->hmat_enabled) {
+            return hmat_disabled(error);
+        }
+        if (node[NODE_INITIATOR].u >= QMEM_MAX_NODES) {
+            /* QEMU reports it, makes no node, and goes on. */
+            qmem_error_report("The initiator id %u expects an integer "
+                              "between 0 and %d",
+                              (guint)node[NODE_INITIATOR].u,
+                              QMEM_MAX_NODES - 1);
+            return TRUE;
+        }
+        info->initiator = node[NODE_INITIATOR].u;
     }
     if (!numa_node_add_cpus(machine, nodenr, node[NODE_CPUS].list, error)) {
         return FALSE;
@@ -429,6 +450,46 @@ static gboolean parse_numa_distance(QmemNumaState *state,
     return TRUE;
 }
 
+/* QEMU's parse_numa_hmat_lb() on the visited members. */
+static gboolean parse_hmat_lb(QmemNumaState *state, const MemberValue *v,
+                              GError **error)
+{
+    const QmemNumaHmatLbOptions lb = {
+        .initiator = v[LB_INITIATOR].u,
+        .target = v[LB_TARGET].u,
+        .hierarchy = v[LB_HIERARCHY].u,
+        .data_type = v[LB_DATA_TYPE].u,
+        .has_latency = v[LB_LATENCY].has,
+        .latency = v[LB_LATENCY].u,
+        .has_bandwidth = v[LB_BANDWIDTH].has,
+        .bandwidth = v[LB_BANDWIDTH].u,
+    };
+
+    if (!state->hmat_enabled) {
+        return hmat_disabled(error);
+    }
+    return qmem_numa_parse_hmat_lb(state, &lb, error);
+}
+
+/* QEMU's parse_numa_hmat_cache() on the visited members. */
+static gboolean parse_hmat_cache(QmemNumaState *state, const MemberValue *v,
+                                 GError **error)
+{
+    const QmemNumaHmatCacheOptions cache = {
+        .node_id = v[CACHE_NODE_ID].u,
+        .size = v[CACHE_SIZE].u,
+        .level = v[CACHE_LEVEL].u,
+        .associativity = v[CACHE_ASSOCIATIVITY].u,
+        .policy = v[CACHE_POLICY].u,
+        .line = v[CACHE_LINE].u,
+    };
+
+    if (!state->hmat_enabled) {
+        return hmat_disabled(error);
+    }
+    return qmem_numa_parse_hmat_cache(state, &cache, error);
+}
+
 /* -numa cpu: the members from drawer-id on are CpuInstanceProperties. */
 static gboolean parse_numa_cpu(QmemMachine *machine, QmemNumaState *state,
                                const MemberValue *cpu, GError **error)
@@ -480,8 +541,10 @@ static gboolean numa_apply(QmemMachine *machine, const Member *members,
         return parse_numa_distance(state, values, error);
     } else if (members == cpu_members) {
         return parse_numa_cpu(machine, state, values, error);
+    } else if (members == hmat_lb_members) {
+        return parse_hmat_lb(state, values, error);
     }
-    return hmat_disabled(error);
+    return parse_hmat_cache(state, values, error);
 }
 
 gboolean qmem_numa_set_options(QmemMachine *machine, JsonObject *opts,

@@ -55,6 +55,19 @@ void qmem_numa_state_free(QmemNumaState *state)
     for (guint i = 0; i < QMEM_MAX_NODES; i++) {
         g_clear_object(&state->nodes[i].node_memdev);
         g_clear_pointer(&state->nodes[i].ranges, g_array_unref);
+        for (guint level = 0; level < QMEM_HMAT_LB_LEVELS; level++) {
+            g_free(state->hmat_cache[i][level]);
+        }
+    }
+    for (guint h = 0; h < QMEM_HMAT_LB_LEVELS; h++) {
+        for (guint t = 0; t < QMEM_HMAT_LB_TYPES; t++) {
+            QmemHmatLbInfo *lb = state->hmat_lb[h][t];
+
+            if (lb) {
+                g_array_unref(lb->list);
+                g_free(lb);
+            }
+        }
     }
     g_free(state->possible_cpus);
     g_free(state);
@@ -79,6 +92,21 @@ guint qmem_numa_get_num_nodes(QmemMachine *machine)
     QmemNumaState *state = qmem_numa_machine_get_state(machine);
 
     return state ? state->num_nodes : 0;
+}
+
+void qmem_numa_set_hmat_enabled(QmemMachine *machine, gboolean enabled)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+
+    g_return_if_fail(state);
+    state->hmat_enabled = enabled;
+}
+
+gboolean qmem_numa_hmat_enabled(QmemMachine *machine)
+{
+    QmemNumaState *state = qmem_numa_machine_get_state(machine);
+
+    return state && state->hmat_enabled;
 }
 
 gboolean qmem_numa_uses_memdevs(QmemMachine *machine)
@@ -408,8 +436,36 @@ static QmemMemoryRegion *numa_memdev_container(QmemMachine *machine,
     return g_steal_pointer(&ram);
 }
 
+/*
+ * With HMAT, a node's initiator is a node with CPUs; a memory-only node
+ * may have none (QEMU 7.2).
+ */
+static gboolean numa_validate_initiator(QmemNumaState *state, GError **error)
+{
+    for (guint i = 0; i < state->num_nodes; i++) {
+        guint16 initiator = state->nodes[i].initiator;
+
+        if (initiator == QMEM_MAX_NODES) {
+            continue;
+        }
+        if (!state->nodes[initiator].present) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "NUMA node %u is missing, use '-numa node' option "
+                        "to declare it first", initiator);
+            return FALSE;
+        }
+        if (!state->nodes[initiator].has_cpu) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "The initiator of NUMA node %d is invalid", (int)i);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* QEMU's machine_numa_finish_cpu_init(). */
-static void numa_finish_cpu_init(QmemMachine *machine, QmemNumaState *state)
+static gboolean numa_finish_cpu_init(QmemMachine *machine,
+                                     QmemNumaState *state, GError **error)
 {
     QmemNumaMachineInterface *iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
     const QmemCpuArchIdList *cpus = qmem_numa_machine_possible_cpus(machine);
@@ -443,12 +499,18 @@ static void numa_finish_cpu_init(QmemMachine *machine, QmemNumaState *state)
             props.node_id = 0;
         }
         props.has_node_id = TRUE;
-        /* The slot's own ids match only itself; it cannot fail. */
-        if (!qmem_numa_set_cpu_node(machine, &props, NULL)) {
-            g_assert_not_reached();
+        /*
+         * The slot's own ids match only itself; with HMAT its node may
+         * still name another initiator (QEMU exits there).
+         */
+        if (!qmem_numa_set_cpu_node(machine, &props, error)) {
+            return FALSE;
         }
     }
 
+    if (state->hmat_enabled && !numa_validate_initiator(state, error)) {
+        return FALSE;
+    }
     if (s->len && !qmem_qtest_enabled()) {
         qmem_warn_report("CPU(s) not present in any NUMA nodes: %s", s->str);
         qmem_warn_report("All CPU(s) up to maxcpus should be described in "
@@ -456,6 +518,7 @@ static void numa_finish_cpu_init(QmemMachine *machine, QmemNumaState *state)
                          "mappings is obsoleted and will be removed in "
                          "future");
     }
+    return TRUE;
 }
 
 /*
@@ -597,7 +660,10 @@ gboolean qmem_numa_complete_configuration(QmemMachine *machine,
         complete_init_numa_distance(state);
     }
 
-    numa_finish_cpu_init(machine, state);
+    if (!numa_finish_cpu_init(machine, state, error)) {
+        qmem_numa_release_memdevs(machine);
+        return FALSE;
+    }
     if (ram) {
         *ram = g_steal_pointer(&container);
     }

@@ -3,6 +3,7 @@
 
 #include "hw/acpi/acpi.h"
 #include "hw/acpi/aml.h"
+#include "hw/acpi/hmat.h"
 #include "hw/acpi/memory_hotplug.h"
 #include "hw/acpi/pci.h"
 #include "hw/acpi/utils.h"
@@ -235,6 +236,10 @@ static void build_numa_tables(GByteArray *table_data, GArray *offsets,
     if (numa->have_numa_distance) {
         qmem_acpi_add_table(offsets, table_data);
         qmem_acpi_build_numa_slit(table_data, linker, cfg->machine);
+    }
+    if (numa->hmat_enabled) {
+        qmem_acpi_add_table(offsets, table_data);
+        qmem_acpi_build_hmat(table_data, linker, numa, NULL, NULL);
     }
 }
 

@@ -284,11 +284,55 @@ static void qmem_pc_machine_finalize(GObject *obj)
     G_OBJECT_CLASS(qmem_pc_machine_parent_class)->finalize(obj);
 }
 
+enum {
+    PROP_0,
+    PROP_HMAT,
+    N_PROPS
+};
+
+static GParamSpec *pc_props[N_PROPS];
+
+/* QEMU gives every machine with NUMA support "hmat"; here pc and q35. */
+static void qmem_pc_machine_set_property(GObject *obj, guint id,
+                                         const GValue *value,
+                                         GParamSpec *pspec)
+{
+    switch (id) {
+    case PROP_HMAT:
+        qmem_numa_set_hmat_enabled(QMEM_MACHINE(obj),
+                                   g_value_get_boolean(value));
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
+    }
+}
+
+static void qmem_pc_machine_get_property(GObject *obj, guint id,
+                                         GValue *value, GParamSpec *pspec)
+{
+    switch (id) {
+    case PROP_HMAT:
+        g_value_set_boolean(value, qmem_numa_hmat_enabled(QMEM_MACHINE(obj)));
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
+    }
+}
+
 static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
 {
     QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
 
-    G_OBJECT_CLASS(klass)->finalize = qmem_pc_machine_finalize;
+    oc->finalize = qmem_pc_machine_finalize;
+    oc->set_property = qmem_pc_machine_set_property;
+    oc->get_property = qmem_pc_machine_get_property;
+    pc_props[PROP_HMAT] = g_param_spec_boolean(
+        QMEM_MACHINE_PROP_HMAT, NULL,
+        "Set on/off to enable/disable ACPI Heterogeneous Memory Attribute "
+        "Table (HMAT)", FALSE,
+        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    g_object_class_install_properties(oc, N_PROPS, pc_props);
     mc->default_ram_id = "pc.ram";
     mc->max_cpus = 288;
     mc->smp_props.dies_supported = TRUE;

@@ -35,7 +35,10 @@ qtest command (RESULT: its value or null), a QMP command {"execute": ...,
 "arguments": ...} (RESULT: the reply's "return" or "error" member) or
 {"events": null} (RESULT: the events QEMU sent since the last such step,
 without timestamps) or {"irqs": null} (RESULT: the qtest IRQ lines QEMU
-sent since the last such step, in order).  The output of a run is checked in
+sent since the last such step, in order).  The cases of CMDLINE_CASES are
+{"cmdline": [[OPTIONS, STDERR, EXIT STATUS], ...]}: what QEMU printed for
+command lines it refuses (each ending in "-device nope", so that one it
+takes is refused once the machine is made).  The output of a run is checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
 
@@ -434,6 +437,244 @@ CASES.update({
         'script': irq_script(True),
     },
 })
+
+# HMAT: -machine hmat=on with -numa node,initiator=, hmat-lb and
+# hmat-cache; the tables as above (tests/qtest/test-fw-cfg.c compares every
+# one, the HMAT among them; tests/qtest/test-hmat.c disassembles it).
+HMAT_MEM = ['-object', 'memory-backend-ram,id=n0,size=1G',
+            '-object', 'memory-backend-ram,id=n1,size=512M',
+            '-object', 'memory-backend-ram,id=n2,size=512M']
+
+
+def hmat_lb(initiator, target, hierarchy, data_type, value):
+    kind = 'latency' if data_type.endswith('latency') else 'bandwidth'
+    return ['-numa', f'hmat-lb,initiator={initiator},target={target},'
+            f'hierarchy={hierarchy},data-type={data_type},{kind}={value}']
+
+
+def hmat_cache(node, size, level, assoc, policy, line):
+    return ['-numa', f'hmat-cache,node-id={node},size={size},level={level},'
+            f'associativity={assoc},policy={policy},line={line}']
+
+
+CASES.update({
+    # Two nodes with CPUs and memory; access latency and bandwidth between
+    # every pair; a level-1 cache on each node.
+    'fw-pc-hmat': {
+        'args': ['-machine', 'pc-i440fx-7.2,hmat=on', '-m', '2G',
+                 '-smp', '2', '-object', 'memory-backend-ram,id=n0,size=1G',
+                 '-object', 'memory-backend-ram,id=n1,size=1G',
+                 '-numa', 'node,nodeid=0,memdev=n0,cpus=0',
+                 '-numa', 'node,nodeid=1,memdev=n1,cpus=1']
+        + hmat_lb(0, 0, 'memory', 'access-latency', 5)
+        + hmat_lb(0, 1, 'memory', 'access-latency', 10)
+        + hmat_lb(1, 0, 'memory', 'access-latency', 10)
+        + hmat_lb(1, 1, 'memory', 'access-latency', 5)
+        + hmat_lb(0, 0, 'memory', 'access-bandwidth', '200M')
+        + hmat_lb(0, 1, 'memory', 'access-bandwidth', '100M')
+        + hmat_lb(1, 0, 'memory', 'access-bandwidth', '100M')
+        + hmat_lb(1, 1, 'memory', 'access-bandwidth', '200M')
+        + hmat_cache(0, '10K', 1, 'direct', 'write-back', 8)
+        + hmat_cache(1, '10K', 1, 'direct', 'write-back', 8),
+        'fw_cfg': ['numa', 'etc/e820'], 'acpi': True,
+    },
+    # Three nodes: two with CPUs, a memory-only one whose initiator is
+    # node 0; distances; every data type, memory and first-level, with
+    # bases that shrink as values come (latencies 10, 25, 0; bandwidths in
+    # MiB and GiB); caches at levels 1 to 3 on node 2, one level on node 0.
+    'fw-q35-hmat': {
+        'args': ['-machine', 'pc-q35-7.2,hmat=on', '-m', '2G',
+                 '-smp', '4,sockets=2,cores=2'] + HMAT_MEM +
+                ['-numa', 'node,nodeid=0,memdev=n0,cpus=0-1',
+                 '-numa', 'node,nodeid=1,memdev=n1,cpus=2-3',
+                 '-numa', 'node,nodeid=2,memdev=n2,initiator=0',
+                 '-numa', 'dist,src=0,dst=1,val=21',
+                 '-numa', 'dist,src=0,dst=2,val=31',
+                 '-numa', 'dist,src=1,dst=2,val=41']
+        + hmat_lb(0, 0, 'memory', 'access-latency', 10)
+        + hmat_lb(0, 2, 'memory', 'access-latency', 30)
+        + hmat_lb(1, 1, 'memory', 'access-latency', 10)
+        + hmat_lb(1, 2, 'memory', 'access-latency', 40)
+        + hmat_lb(0, 0, 'memory', 'read-latency', 10)
+        + hmat_lb(0, 1, 'memory', 'read-latency', 25)
+        + hmat_lb(1, 0, 'memory', 'read-latency', 0)
+        + hmat_lb(0, 2, 'memory', 'write-latency', 1000)
+        + hmat_lb(1, 2, 'memory', 'write-latency', 2000)
+        + hmat_lb(0, 0, 'memory', 'access-bandwidth', '2G')
+        + hmat_lb(0, 2, 'memory', 'access-bandwidth', '512M')
+        + hmat_lb(1, 2, 'memory', 'access-bandwidth', '256M')
+        + hmat_lb(0, 1, 'memory', 'read-bandwidth', '3M')
+        + hmat_lb(1, 1, 'memory', 'read-bandwidth', '96M')
+        + hmat_lb(1, 0, 'memory', 'write-bandwidth', '1G')
+        + hmat_lb(0, 2, 'first-level', 'access-latency', 3)
+        + hmat_lb(1, 2, 'first-level', 'access-bandwidth', '4G')
+        + hmat_lb(0, 2, 'third-level', 'read-bandwidth', '0')
+        + hmat_cache(2, '8K', 1, 'none', 'none', 0)
+        + hmat_cache(2, '64K', 2, 'direct', 'write-through', 64)
+        + hmat_cache(2, '1M', 3, 'complex', 'write-back', 128)
+        + hmat_cache(0, '32K', 1, 'complex', 'write-through', 32),
+        'fw_cfg': ['numa', 'etc/e820'], 'acpi': True,
+    },
+    # hmat=on alone: a memory-only node without an initiator (allowed
+    # since QEMU 7.1), no latencies, no caches.
+    'fw-pc-hmat-bare': {
+        'args': ['-machine', 'pc-i440fx-7.2,hmat=on', '-m', '1G',
+                 '-smp', '2', '-object', 'memory-backend-ram,id=n0,size=512M',
+                 '-object', 'memory-backend-ram,id=n1,size=512M',
+                 '-numa', 'node,nodeid=0,memdev=n0,cpus=0-1',
+                 '-numa', 'node,nodeid=1,memdev=n1'],
+        'fw_cfg': ['numa', 'etc/e820'], 'acpi': True,
+    },
+    # The node QEMU makes for memory hotplug, its CPUs its initiator.
+    'fw-q35-hmat-memhp': {
+        'args': ['-machine', 'pc-q35-7.2,hmat=on',
+                 '-m', '1G,slots=2,maxmem=2G', '-smp', '2'],
+        'fw_cfg': ['numa', 'etc/e820'], 'acpi': True,
+    },
+})
+
+# Command lines QEMU refuses: stderr and exit status of each, run with
+# -accel qtest -S (tests/qtest/test-hmat.c runs qmem-run with the same).
+HMAT_ON = ('-machine pc-i440fx-7.2,hmat=on -m 2G -smp 4,sockets=2,cores=2 '
+           '-object memory-backend-ram,id=m0,size=1G '
+           '-object memory-backend-ram,id=m1,size=1G ')
+HMAT_N2 = HMAT_ON + ('-numa node,nodeid=0,memdev=m0,cpus=0-1 '
+                     '-numa node,nodeid=1,memdev=m1,cpus=2-3 ')
+HMAT_LB0 = '-numa hmat-lb,initiator=0,target=0,hierarchy=memory,'
+HMAT_LAT = HMAT_LB0 + 'data-type=access-latency,'
+HMAT_BW = HMAT_LB0 + 'data-type=access-bandwidth,'
+HMAT_LB_OK = HMAT_N2 + HMAT_LAT + 'latency=5 ' + HMAT_BW + 'bandwidth=1G '
+HMAT_C0 = '-numa hmat-cache,node-id=0,size=1K,associativity=none,'\
+          'policy=none,line=8,'
+CMDLINE_CASES = {
+    'cmdline-hmat': [
+        # -machine hmat
+        '-machine pc-i440fx-7.2,hmat=x -m 1G',
+        '-machine none,hmat=on',
+        # -numa node,initiator=
+        '-machine pc-i440fx-7.2 -numa node,initiator=0',
+        HMAT_ON + '-numa node,memdev=m0,cpus=0-3,initiator=1 '
+        '-numa node,memdev=m1',
+        HMAT_ON + '-numa node,memdev=m0,initiator=128 '
+        '-numa node,nodeid=1,memdev=m1',
+        HMAT_ON + '-numa node,memdev=m0,initiator=65536',
+        HMAT_ON + '-numa node,memdev=m0,initiator=x',
+        HMAT_ON + '-numa node,memdev=m0,cpus=0-3 '
+        '-numa node,memdev=m1,initiator=2',
+        HMAT_ON + '-numa node,memdev=m0,cpus=0-3 -numa node,memdev=m1 '
+        '-numa node,initiator=1',
+        HMAT_ON + '-numa node,memdev=m0,initiator=1 -numa node,memdev=m1',
+        HMAT_ON + '-numa node,memdev=m0,cpus=0-1,initiator=0 '
+        '-numa node,memdev=m1,cpus=2-3,initiator=0',
+        # -numa hmat-lb: nodes
+        '-machine pc-i440fx-7.2 -numa node ' + HMAT_LAT + 'latency=5',
+        HMAT_ON + HMAT_LAT + 'latency=5',
+        HMAT_N2 + '-numa hmat-lb,initiator=3,target=0,hierarchy=memory,'
+        'data-type=access-latency,latency=5',
+        HMAT_N2 + '-numa hmat-lb,initiator=2,target=0,hierarchy=memory,'
+        'data-type=access-latency,latency=5',
+        HMAT_N2 + '-numa hmat-lb,initiator=0,target=3,hierarchy=memory,'
+        'data-type=access-latency,latency=5',
+        HMAT_N2 + '-numa hmat-lb,initiator=0,target=2,hierarchy=memory,'
+        'data-type=access-latency,latency=5',
+        HMAT_ON + '-numa node,memdev=m0,cpus=0-3 -numa node,memdev=m1 '
+        '-numa hmat-lb,initiator=1,target=0,hierarchy=memory,'
+        'data-type=access-latency,latency=5',
+        # -numa hmat-lb: values
+        HMAT_N2 + HMAT_LAT.rstrip(','),
+        HMAT_N2 + HMAT_LAT + 'latency=5,bandwidth=1M',
+        HMAT_N2 + HMAT_BW.rstrip(','),
+        HMAT_N2 + HMAT_BW + 'bandwidth=1M,latency=5',
+        HMAT_N2 + HMAT_BW + 'bandwidth=1000',
+        HMAT_N2 + HMAT_BW + 'bandwidth=1.5M',
+        HMAT_N2 + HMAT_LAT + 'latency=5 ' + HMAT_LAT + 'latency=6',
+        HMAT_N2 + HMAT_BW + 'bandwidth=1M ' + HMAT_BW + 'bandwidth=2M',
+        HMAT_N2 + HMAT_LAT + 'latency=0 ' + HMAT_LAT + 'latency=0',
+        HMAT_N2 + HMAT_LAT + 'latency=1 -numa hmat-lb,initiator=0,target=1,'
+        'hierarchy=memory,data-type=access-latency,latency=65535',
+        HMAT_N2 + HMAT_LAT + 'latency=10 -numa hmat-lb,initiator=0,target=1,'
+        'hierarchy=memory,data-type=access-latency,latency=655350',
+        HMAT_N2 + HMAT_LAT + 'latency=10 -numa hmat-lb,initiator=0,target=1,'
+        'hierarchy=memory,data-type=access-latency,latency=655340',
+        HMAT_N2 + HMAT_BW + 'bandwidth=1M -numa hmat-lb,initiator=0,'
+        'target=1,hierarchy=memory,data-type=access-bandwidth,'
+        'bandwidth=131072M',
+        HMAT_N2 + HMAT_BW + 'bandwidth=65535M',
+        HMAT_N2 + HMAT_BW + 'bandwidth=65534M -numa hmat-lb,initiator=1,'
+        'target=1,hierarchy=memory,data-type=access-bandwidth,'
+        'bandwidth=1M',
+        # -numa hmat-lb: what the visitor refuses
+        HMAT_N2 + HMAT_LB0 + 'data-type=foo,latency=5',
+        HMAT_N2 + '-numa hmat-lb,initiator=0,target=0,hierarchy=fourth,'
+        'data-type=access-latency,latency=5',
+        HMAT_N2 + '-numa hmat-lb,initiator=0,hierarchy=memory,'
+        'data-type=access-latency,latency=5',
+        HMAT_N2 + '-numa hmat-lb,target=0,hierarchy=memory,'
+        'data-type=access-latency,latency=5',
+        HMAT_N2 + '-numa hmat-lb,initiator=0,target=0,'
+        'data-type=access-latency,latency=5',
+        HMAT_N2 + HMAT_LB0 + 'latency=5',
+        HMAT_N2 + HMAT_LAT + 'latency=x',
+        HMAT_N2 + HMAT_LAT + 'latency=-1',
+        HMAT_N2 + HMAT_BW + 'bandwidth=1Q',
+        HMAT_N2 + HMAT_LAT + 'latency=5,foo=1',
+        HMAT_N2 + '-numa hmat-lb,initiator=65536,target=0,hierarchy=memory,'
+        'data-type=access-latency,latency=5',
+        # -numa hmat-cache
+        '-machine pc-i440fx-7.2 -numa node ' + HMAT_C0 + 'level=1',
+        HMAT_LB_OK + HMAT_C0.replace('node-id=0', 'node-id=2') + 'level=1',
+        HMAT_N2 + HMAT_C0 + 'level=1',
+        HMAT_N2 + HMAT_LAT + 'latency=5 ' + HMAT_C0 + 'level=1',
+        HMAT_N2 + HMAT_LAT + 'latency=0 ' + HMAT_BW + 'bandwidth=1G ' +
+        HMAT_C0 + 'level=1',
+        HMAT_LB_OK + HMAT_C0 + 'level=0',
+        HMAT_LB_OK + HMAT_C0 + 'level=4',
+        HMAT_LB_OK + HMAT_C0 + 'level=256',
+        HMAT_LB_OK + HMAT_C0 + 'level=1 ' + HMAT_C0 + 'level=1',
+        HMAT_LB_OK + HMAT_C0 + 'level=2',
+        HMAT_LB_OK + HMAT_C0 + 'level=1 ' + HMAT_C0 + 'level=2',
+        HMAT_LB_OK + HMAT_C0 + 'level=1 ' +
+        HMAT_C0.replace('size=1K', 'size=512') + 'level=2',
+        HMAT_LB_OK + HMAT_C0.replace('associativity=none',
+                                     'associativity=full') + 'level=1',
+        HMAT_LB_OK + HMAT_C0.replace('policy=none', 'policy=back') +
+        'level=1',
+        HMAT_LB_OK + HMAT_C0.replace('line=8,', '') + 'level=1',
+        HMAT_LB_OK + HMAT_C0.replace('line=8', 'line=65536') + 'level=1',
+        HMAT_LB_OK + HMAT_C0.replace('size=1K', 'size=1Q') + 'level=1',
+        HMAT_LB_OK + HMAT_C0.replace('node-id=0', 'node-id=-1') + 'level=1',
+        # Taken (refused at -device only)
+        '-machine pc-i440fx-7.2,hmat=on -m 1G',
+        HMAT_N2,
+        HMAT_LB_OK + HMAT_C0 + 'level=1 ' +
+        HMAT_C0.replace('size=1K', 'size=2K') + 'level=2 ' +
+        HMAT_C0.replace('size=1K', 'size=3K') + 'level=3',
+        HMAT_ON + '-numa node,memdev=m0,cpus=0-3,initiator=0 '
+        '-numa node,memdev=m1,initiator=0 -numa node,initiator=0 '
+        '-numa hmat-lb,initiator=0,target=2,hierarchy=memory,'
+        'data-type=access-latency,latency=0',
+    ],
+}
+
+
+# After the case's options, so that a command line QEMU takes fails too,
+# once the machine is made.
+CMDLINE_END = ['-device', 'nope']
+
+
+def run_cmdline(qemu, args):
+    """[ARGS, STDERR, STATUS] of QEMU with @args and CMDLINE_END (TCG,
+    stopped: Debian's QEMU has no qtest accelerator without -qtest)."""
+    try:
+        proc = subprocess.run([qemu, '-accel', 'tcg', '-S', '-display',
+                               'none', '-nodefaults'] + args.split() +
+                              CMDLINE_END,
+                              stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f'QEMU did not exit with {args!r}')
+    return [args, proc.stderr, proc.returncode]
+
 
 # fw_cfg items by key (hw/nvram/fw_cfg.h).
 FW_CFG_KEYS = {
@@ -924,9 +1165,10 @@ def capture_case(qemu, case):
 def capture(qemu):
     version = subprocess.run([qemu, '--version'], capture_output=True,
                              text=True, check=True).stdout.splitlines()[0]
-    return {'qemu': version,
-            'cases': {name: capture_case(qemu, c)
-                      for name, c in CASES.items()}}
+    cases = {name: capture_case(qemu, c) for name, c in CASES.items()}
+    for name, lines in CMDLINE_CASES.items():
+        cases[name] = {'cmdline': [run_cmdline(qemu, a) for a in lines]}
+    return {'qemu': version, 'cases': cases}
 
 
 def main():
@@ -953,11 +1195,11 @@ def main():
         with open(opts.compare) as f:
             saved = json.load(f)
         if saved['cases'] != result['cases']:
-            for name in CASES:
+            for name in result['cases']:
                 if saved['cases'].get(name) != result['cases'][name]:
                     print(f'{name}: differs from {opts.compare}')
             return 1
-        print(f'{len(CASES)} cases equal {opts.compare}')
+        print(f'{len(result["cases"])} cases equal {opts.compare}')
         return 0
     text = json.dumps(result, indent=1, sort_keys=True) + '\n'
     if opts.output:

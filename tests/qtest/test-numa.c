@@ -160,7 +160,7 @@ static const CmdlineCase cmdline_cases[] = {
     { PC "-numa cpu,node-id=0,socket-id=x",
       "qmem-run: -numa cpu,node-id=0,socket-id=x: Parameter 'socket-id' "
       "expects an int64 value\n" },
-    /* HMAT: parsed, then refused (QEMU 7.2) */
+    /* HMAT without -machine hmat=on (QEMU 7.2); test-hmat has the rest */
     { PC "-numa node -numa hmat-lb,initiator=0,target=0,hierarchy=memory,"
       "data-type=access-latency,latency=5",
       "qmem-run: -numa hmat-lb,initiator=0,target=0,hierarchy=memory,"

@@ -20,6 +20,8 @@ G_DECLARE_DERIVABLE_TYPE(QmemMachine, qmem_machine, QMEM, MACHINE, QmemObject)
 #define QMEM_MACHINE_PROP_MEMORY_BACKEND "memory-backend"
 #define QMEM_MACHINE_PROP_DUMP_GUEST_CORE "dump-guest-core"
 #define QMEM_MACHINE_PROP_MEM_MERGE "mem-merge"
+/* Machines with NUMA support in QEMU (pc, q35): -machine hmat=on. */
+#define QMEM_MACHINE_PROP_HMAT "hmat"
 
 /* The NUMA state of machines whose type implements QmemNumaMachine. */
 typedef struct QmemNumaState QmemNumaState;

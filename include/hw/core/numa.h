@@ -22,7 +22,7 @@ G_BEGIN_DECLS
  *
  *   qmem_machine_new()               the machine allocates its state
  *   -smp                             qmem_machine_set_smp_config()
- *   -numa node|dist|cpu, in order    qmem_numa_set_options()
+ *   -numa, in order                  qmem_numa_set_options()
  *   qmem_machine_init_board()        qmem_numa_complete_configuration()
  *                                    (which also maps CPUs without a
  *                                    node, QEMU's machine_numa_finish_
@@ -67,6 +67,8 @@ typedef struct {
  * @node_mem: boot RAM of the node in bytes
  * @node_memdev: (nullable): its backend with memdev=, a reference
  * @has_cpu: some CPU maps to it (tracked with HMAT only, as QEMU)
+ * @lb_info_provided: with HMAT, bit 0: some -numa hmat-lb gave a non-zero
+ *   latency with this node as target, bit 1: a non-zero bandwidth
  * @initiator: the HMAT initiator node, %QMEM_MAX_NODES for none
  * @distance: distances to every node; 0 = not given (until completion)
  * @ranges: (element-type QmemNumaAddrRange): the guest-physical ranges the
@@ -79,10 +81,107 @@ typedef struct {
     guint64 node_mem;
     QmemHostMemoryBackend *node_memdev;
     gboolean has_cpu;
+    guint8 lb_info_provided;
     guint16 initiator;
     guint8 distance[QMEM_MAX_NODES];
     GArray *ranges;
 } QmemNumaNode;
+
+/* HMAT (ACPI 6.3, 5.2.27): QEMU's HmatLBMemoryHierarchy. */
+typedef enum {
+    QMEM_HMAT_LB_MEM_MEMORY,
+    QMEM_HMAT_LB_MEM_CACHE_1ST_LEVEL,
+    QMEM_HMAT_LB_MEM_CACHE_2ND_LEVEL,
+    QMEM_HMAT_LB_MEM_CACHE_3RD_LEVEL,
+    QMEM_HMAT_LB_LEVELS
+} QmemHmatLbHierarchy;
+
+/* QEMU's HmatLBDataType: latencies (ns), then bandwidths (B/s). */
+typedef enum {
+    QMEM_HMAT_LB_DATA_ACCESS_LATENCY,
+    QMEM_HMAT_LB_DATA_READ_LATENCY,
+    QMEM_HMAT_LB_DATA_WRITE_LATENCY,
+    QMEM_HMAT_LB_DATA_ACCESS_BANDWIDTH,
+    QMEM_HMAT_LB_DATA_READ_BANDWIDTH,
+    QMEM_HMAT_LB_DATA_WRITE_BANDWIDTH,
+    QMEM_HMAT_LB_TYPES
+} QmemHmatLbDataType;
+
+/* QEMU's HmatCacheAssociativity. */
+typedef enum {
+    QMEM_HMAT_CACHE_ASSOCIATIVITY_NONE,
+    QMEM_HMAT_CACHE_ASSOCIATIVITY_DIRECT,
+    QMEM_HMAT_CACHE_ASSOCIATIVITY_COMPLEX,
+} QmemHmatCacheAssociativity;
+
+/* QEMU's HmatCacheWritePolicy. */
+typedef enum {
+    QMEM_HMAT_CACHE_WRITE_POLICY_NONE,
+    QMEM_HMAT_CACHE_WRITE_POLICY_WRITE_BACK,
+    QMEM_HMAT_CACHE_WRITE_POLICY_WRITE_THROUGH,
+} QmemHmatCacheWritePolicy;
+
+/**
+ * QmemNumaHmatLbOptions:
+ *
+ * QEMU's NumaHmatLBOptions: one -numa hmat-lb as visited.  @latency is in
+ * nanoseconds, @bandwidth in bytes per second.
+ */
+typedef struct {
+    guint16 initiator;
+    guint16 target;
+    QmemHmatLbHierarchy hierarchy;
+    QmemHmatLbDataType data_type;
+    gboolean has_latency;
+    guint64 latency;
+    gboolean has_bandwidth;
+    guint64 bandwidth;
+} QmemNumaHmatLbOptions;
+
+/**
+ * QmemNumaHmatCacheOptions:
+ *
+ * QEMU's NumaHmatCacheOptions: one -numa hmat-cache as visited.
+ */
+typedef struct {
+    guint32 node_id;
+    guint64 size;
+    guint8 level;
+    QmemHmatCacheAssociativity associativity;
+    QmemHmatCacheWritePolicy policy;
+    guint16 line;
+} QmemNumaHmatCacheOptions;
+
+/**
+ * QmemHmatLbData:
+ *
+ * One latency or bandwidth between two nodes (QEMU's HMAT_LB_Data, whose
+ * node numbers are 8-bit).
+ */
+typedef struct {
+    guint8 initiator;
+    guint8 target;
+    guint64 data;
+} QmemHmatLbData;
+
+/**
+ * QmemHmatLbInfo:
+ * @hierarchy: memory or a cache level
+ * @data_type: which latency or bandwidth
+ * @range_bitmap: latencies: the largest entry in units of @base so far;
+ *   bandwidths: the OR of every bandwidth given
+ * @base: the common unit: ns for latencies, B/s for bandwidths
+ * @list: (element-type QmemHmatLbData): the values in the order given
+ *
+ * QEMU's HMAT_LB_Info.
+ */
+typedef struct {
+    guint8 hierarchy;
+    guint8 data_type;
+    guint64 range_bitmap;
+    guint64 base;
+    GArray *list;
+} QmemHmatLbInfo;
 
 /**
  * QmemNumaState:
@@ -92,8 +191,12 @@ typedef struct {
  * @have_numa_distance: some -numa dist was given
  * @have_memdevs: some node used memdev=
  * @have_mem: some node used mem=
- * @hmat_enabled: -machine hmat=on (qmem has no HMAT: always %FALSE)
+ * @hmat_enabled: -machine hmat=on
  * @nodes: the nodes by id
+ * @hmat_lb: (nullable): per hierarchy and data type, what -numa hmat-lb
+ *   gave (QEMU's HMAT_LB_Info), made by the first such option
+ * @hmat_cache: (nullable): per node and cache level (1 to 3; 0 unused),
+ *   the -numa hmat-cache given
  * @possible_cpus: (nullable): the CPU slots of the machine with their
  *   nodes, built on first use from the machine's topology
  *
@@ -108,6 +211,8 @@ struct QmemNumaState {
     gboolean have_mem;
     gboolean hmat_enabled;
     QmemNumaNode nodes[QMEM_MAX_NODES];
+    QmemHmatLbInfo *hmat_lb[QMEM_HMAT_LB_LEVELS][QMEM_HMAT_LB_TYPES];
+    QmemNumaHmatCacheOptions *hmat_cache[QMEM_MAX_NODES][QMEM_HMAT_LB_LEVELS];
     QmemCpuArchIdList *possible_cpus;
 };
 
@@ -240,9 +345,13 @@ guint qmem_numa_get_num_nodes(QmemMachine *machine);
  * QEMU's parse_numa() and set_numa_options(): visits @opts as the opts
  * visitor visits NumaOptions (node, dist, cpu, hmat-lb, hmat-cache, every
  * member checked in schema order with its message, unknown keys last) and
- * applies it with QEMU's checks and messages.  hmat-lb and hmat-cache
- * always fail: qmem has no HMAT.  The mem= deprecation warning goes to
- * stderr unless the qtest accelerator runs.
+ * applies it with QEMU's checks and messages (hmat-lb and hmat-cache
+ * through qmem_numa_parse_hmat_lb() and qmem_numa_parse_hmat_cache(),
+ * once -machine hmat=on).  The mem= deprecation warning goes to stderr
+ * unless the qtest accelerator runs, and so does QEMU's quirk for
+ * node,initiator= of 128 and more: "The initiator id %u expects an
+ * integer between 0 and 127" is reported, the node is not made, and
+ * there is no error.
  *
  * Returns: %TRUE on success; on failure the state may hold the node half
  *   declared, as QEMU's would (the caller exits).
@@ -267,6 +376,59 @@ gboolean qmem_numa_set_options(QmemMachine *machine, JsonObject *opts,
  */
 gboolean qmem_numa_set_options_qmp(QmemMachine *machine, JsonObject *args,
                                    GError **error);
+
+/**
+ * qmem_numa_parse_hmat_lb:
+ * @state: the machine's NUMA state, with hmat_enabled
+ * @lb: a visited -numa hmat-lb
+ * @error: return location for a #GError
+ *
+ * QEMU's parse_numa_hmat_lb(): checks @lb against the nodes declared so
+ * far (the initiator must have CPUs, the target must exist, latency for a
+ * latency type and bandwidth, 1 MiB aligned, for a bandwidth type, no
+ * pair twice, every value within 65534 units of a common base) and adds it
+ * to @state->hmat_lb, with QEMU's messages.
+ *
+ * Returns: %TRUE on success; on failure @state may hold the table made
+ *   for the hierarchy and data type and an adjusted base, as QEMU's would.
+ */
+gboolean qmem_numa_parse_hmat_lb(QmemNumaState *state,
+                                 const QmemNumaHmatLbOptions *lb,
+                                 GError **error);
+
+/**
+ * qmem_numa_parse_hmat_cache:
+ * @state: the machine's NUMA state, with hmat_enabled
+ * @cache: a visited -numa hmat-cache
+ * @error: return location for a #GError
+ *
+ * QEMU's parse_numa_hmat_cache(): the node must exist and have its
+ * latency and bandwidth given, the level be 1 to 3, not given twice, the
+ * level below given first, and the sizes grow with the level; then a copy
+ * of @cache goes to @state->hmat_cache.
+ *
+ * Returns: %TRUE on success, else @state is unchanged.
+ */
+gboolean qmem_numa_parse_hmat_cache(QmemNumaState *state,
+                                    const QmemNumaHmatCacheOptions *cache,
+                                    GError **error);
+
+/**
+ * qmem_numa_set_hmat_enabled:
+ * @machine: a machine with NUMA support
+ *
+ * The machine property "hmat" (QEMU's machine_set_hmat()): whether the
+ * HMAT options are taken and the ACPI tables have an HMAT.
+ */
+void qmem_numa_set_hmat_enabled(QmemMachine *machine, gboolean enabled);
+
+/**
+ * qmem_numa_hmat_enabled:
+ * @machine: (nullable): any machine
+ *
+ * Returns: whether -machine hmat=on was given; %FALSE without NUMA.
+ */
+gboolean qmem_numa_hmat_enabled(QmemMachine *machine);
 
 /**
  * qmem_numa_uses_memdevs:
@@ -295,7 +457,10 @@ gboolean qmem_numa_uses_memdevs(QmemMachine *machine);
  * Each -numa option must use a different memdev value.") and validates
  * and completes the distances.  Then, with nodes, QEMU's
  * machine_numa_finish_cpu_init(): CPUs without a node get the board's
- * default when no CPU was mapped, else node 0 with QEMU's two warnings.
+ * default when no CPU was mapped, else node 0; with HMAT each node's
+ * initiator must be a node ("NUMA node %u is missing, use '-numa node'
+ * option to declare it first") with CPUs ("The initiator of NUMA node %d
+ * is invalid"); then QEMU's two warnings about unmapped CPUs.
  *
  * Returns: %TRUE on success; on failure no backend stays consumed.
  */
