@@ -790,6 +790,57 @@ CASES.update({
     },
 })
 
+
+def lb(initiator, target, hierarchy, data_type, **value):
+    return numa_node(type='hmat-lb', initiator=initiator, target=target,
+                     hierarchy=hierarchy, **{'data-type': data_type}, **value)
+
+
+def cache(node, size, level, line, **more):
+    args = {'node-id': node, 'size': size, 'level': level, 'line': line,
+            'associativity': 'direct', 'policy': 'write-back'}
+    args.update(more)
+    return numa_node(type='hmat-cache', **args)
+
+
+# The HMAT's options over QMP, with hmat=on: accepted and refused alike.
+CASES.update({
+    'preconfig-hmat': {
+        'args': ['-machine', 'pc-i440fx-7.2,hmat=on', '-S', '--preconfig',
+                 '-m', '2G', '-smp', '2',
+                 '-object', 'memory-backend-ram,id=n0,size=1G',
+                 '-object', 'memory-backend-ram,id=n1,size=1G'],
+        'preconfig': True,
+        'script': [
+            numa_node(type='node', nodeid=0, memdev='n0', cpus=[0, 1]),
+            numa_node(type='node', nodeid=1, memdev='n1', initiator=0),
+            lb(0, 0, 'memory', 'access-latency', latency=10),
+            lb(0, 1, 'memory', 'access-latency', latency=20),
+            lb(0, 1, 'memory', 'access-latency', latency=30),
+            lb(1, 0, 'memory', 'access-latency', latency=10),
+            lb(0, 2, 'memory', 'access-latency', latency=10),
+            lb(0, 0, 'memory', 'access-bandwidth', latency=10),
+            lb(0, 0, 'memory', 'access-bandwidth', bandwidth=1000),
+            lb(0, 0, 'memory', 'access-bandwidth', bandwidth=1 << 30),
+            lb(0, 1, 'memory', 'access-bandwidth', bandwidth=1 << 29),
+            lb(0, 0, 'memory', 'read-latency'),
+            lb(0, 0, 'sixth-level', 'read-latency', latency=1),
+            cache(0, 10240, 2, 8),
+            cache(0, 10240, 4, 8),
+            cache(2, 10240, 1, 8),
+            cache(0, 10240, 1, 8),
+            cache(0, 10240, 1, 8),
+            cache(0, 8192, 2, 8),
+            cache(1, 20480, 1, 64, associativity='complex'),
+            {'events': None},
+            qmp_step('x-exit-preconfig'),
+            numa_node(type='hmat-lb', initiator=0, target=0,
+                      hierarchy='memory', **{'data-type': 'read-latency'},
+                      latency=1),
+        ] + PRECONFIG_QUERIES,
+    },
+})
+
 # query-cpus-fast's thread-id is a host thread's: not compared.
 NO_THREAD_ID = 0
 

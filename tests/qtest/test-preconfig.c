@@ -4,6 +4,8 @@
  * x-exit-preconfig, the queries and vCPU hot-plug, against QEMU 7.2.
  */
 
+#include <string.h>
+#include "fw-cfg-guest.h"
 #include "libqtest.h"
 #include "qemu-ref.h"
 
@@ -152,11 +154,170 @@ static void test_exit_preconfig_fails(void)
     qtest_quit(s);
 }
 
+/* ------------------------------------------------------------------ */
+/* The HMAT over QMP */
+
+/* "200M", "10K", "2G", "0": a size as -numa takes it, in bytes. */
+static guint64 parse_size(const char *text)
+{
+    char *end;
+    guint64 value = g_ascii_strtoull(text, &end, 10);
+
+    switch (*end) {
+    case 'K':
+        return value << 10;
+    case 'M':
+        return value << 20;
+    case 'G':
+        return value << 30;
+    default:
+        g_assert_cmpint(*end, ==, 0);
+        return value;
+    }
+}
+
+/* "0-1" or "2": the CPU indexes of -numa node,cpus=. */
+static JsonArray *parse_cpus(const char *text)
+{
+    JsonArray *cpus = json_array_new();
+    char *end;
+    guint64 first = g_ascii_strtoull(text, &end, 10);
+    guint64 last = *end == '-' ? g_ascii_strtoull(end + 1, NULL, 10) : first;
+
+    for (guint64 i = first; i <= last; i++) {
+        json_array_add_int_element(cpus, i);
+    }
+    return cpus;
+}
+
+/*
+ * One -numa option as set-numa-node's arguments: QAPI's types instead of
+ * the option's strings (integers, sizes in bytes, the CPU list).
+ */
+static char *numa_option_to_qmp(const char *option)
+{
+    static const char *const strings[] = {
+        "memdev", "hierarchy", "data-type", "associativity", "policy", NULL
+    };
+    static const char *const sizes[] = { "bandwidth", "size", "mem", NULL };
+    g_auto(GStrv) parts = g_strsplit(option, ",", -1);
+    g_autoptr(JsonObject) args = json_object_new();
+    g_autoptr(JsonNode) node = NULL;
+    g_autofree char *text = NULL;
+
+    json_object_set_string_member(args, "type", parts[0]);
+    for (guint i = 1; parts[i]; i++) {
+        g_auto(GStrv) kv = g_strsplit(parts[i], "=", 2);
+
+        if (g_strv_contains(strings, kv[0])) {
+            json_object_set_string_member(args, kv[0], kv[1]);
+        } else if (g_strv_contains(sizes, kv[0])) {
+            json_object_set_int_member(args, kv[0], parse_size(kv[1]));
+        } else if (!strcmp(kv[0], "cpus")) {
+            json_object_set_array_member(args, kv[0], parse_cpus(kv[1]));
+        } else {
+            json_object_set_int_member(args, kv[0],
+                                       g_ascii_strtoll(kv[1], NULL, 10));
+        }
+    }
+    node = json_node_init_object(json_node_alloc(), args);
+    text = json_to_string(node, FALSE);
+    return g_strdup_printf("{'execute': 'set-numa-node', 'arguments': %s}",
+                           text);
+}
+
+/* The HMAT a firmware loads, after the command line or x-exit-preconfig. */
+static GBytes *load_hmat(QTestState *s)
+{
+    guint64 rsdp;
+
+    g_assert_cmpuint(qacpi_load(s, 16 << 20), >, 0);
+    rsdp = qacpi_find_rsdp(s);
+    g_assert_cmphex(rsdp, !=, 0);
+    return qacpi_find_table(s, rsdp, "HMAT");
+}
+
+static GBytes *unhex(const char *text)
+{
+    gsize len = strlen(text) / 2;
+    guint8 *data = g_malloc(len);
+
+    for (gsize i = 0; i < len; i++) {
+        char byte[3] = { text[2 * i], text[2 * i + 1], 0 };
+
+        data[i] = g_ascii_strtoull(byte, NULL, 16);
+    }
+    return g_bytes_new_take(data, len);
+}
+
+/*
+ * A capture's HMAT case: its -numa options (HMAT's among them) given
+ * over QMP with --preconfig instead of on the command line make the same
+ * HMAT, byte for byte, as the command line does; and that is QEMU 7.2's
+ * but for the checksum, which QEMU's firmware fills in.
+ */
+static void test_hmat_over_qmp(gconstpointer data)
+{
+    JsonObject *ref = qemu_ref_case(data);
+    JsonArray *args = json_object_get_array_member(ref, "args");
+    g_autofree char *cmdline = qemu_ref_case_args(ref);
+    g_autoptr(GString) base = g_string_new("--preconfig ");
+    g_autoptr(GPtrArray) numa = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GBytes) from_cmdline = NULL;
+    g_autoptr(GBytes) from_qmp = NULL;
+    g_autoptr(GBytes) theirs = NULL;
+    g_autofree guint8 *copy = NULL;
+    QTestState *s;
+    gsize len;
+
+    for (guint i = 0; i < json_array_get_length(args); i++) {
+        const char *arg = json_array_get_string_element(args, i);
+
+        if (!strcmp(arg, "-numa")) {
+            g_ptr_array_add(numa, numa_option_to_qmp(
+                json_array_get_string_element(args, ++i)));
+        } else {
+            g_string_append_printf(base, "%s ", arg);
+        }
+    }
+    g_assert_cmpuint(numa->len, >, 0);
+
+    s = qtest_init(cmdline);
+    from_cmdline = load_hmat(s);
+    qtest_quit(s);
+
+    s = qtest_init(base->str);
+    for (guint i = 0; i < numa->len; i++) {
+        qtest_qmp_assert_success(s, "%s", (char *)numa->pdata[i]);
+    }
+    qtest_qmp_assert_success(s, "{'execute': 'x-exit-preconfig'}");
+    from_qmp = load_hmat(s);
+    qtest_quit(s);
+
+    g_assert_nonnull(from_cmdline);
+    g_assert_nonnull(from_qmp);
+    g_assert_true(g_bytes_equal(from_qmp, from_cmdline));
+
+    theirs = unhex(json_object_get_string_member(
+        json_object_get_object_member(
+            json_object_get_object_member(ref, "acpi"), "tables"), "HMAT"));
+    copy = g_bytes_unref_to_data(g_bytes_ref(from_qmp), &len);
+    g_assert_cmpuint(len, ==, g_bytes_get_size(theirs));
+    copy[9] = ((const guint8 *)g_bytes_get_data(theirs, NULL))[9];
+    g_assert_cmpmem(copy, len, g_bytes_get_data(theirs, NULL), len);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_data_func("/preconfig/qemu-7.2/numa", "preconfig-numa",
                          qemu_ref_replay_script);
+    g_test_add_data_func("/preconfig/qemu-7.2/hmat", "preconfig-hmat",
+                         qemu_ref_replay_script);
+    g_test_add_data_func("/preconfig/hmat/fw-pc-hmat", "fw-pc-hmat",
+                         test_hmat_over_qmp);
+    g_test_add_data_func("/preconfig/hmat/fw-q35-hmat", "fw-q35-hmat",
+                         test_hmat_over_qmp);
     g_test_add_func("/preconfig/exit/runs", test_exit_preconfig_runs);
     g_test_add_func("/preconfig/exit/fails", test_exit_preconfig_fails);
     g_test_add_func("/preconfig/cpu/help", test_cpu_help);
