@@ -27,6 +27,7 @@
 #include "system/memory.h"
 #include "tests/unit/test-machine.h"
 #include "util/error.h"
+#include "util/main-loop.h"
 
 #define MIB (G_GUINT64_CONSTANT(1) << 20)
 #define GIB (G_GUINT64_CONSTANT(1) << 30)
@@ -205,18 +206,27 @@ static int kernel_slot_of(int vm_fd, guint max, guint64 gpa, guint64 size,
 }
 
 /* Maps @mr at @addr (or unmaps it) in a transaction, as device_add does. */
+/*
+ * The memory map changes under the BQL, as on QEMU's main thread: vCPU 0
+ * may be running the guest's drivers, whose port I/O reads the flat
+ * views a commit replaces.
+ */
 static void map(Fixture *f, QmemMemoryRegion *mr, guint64 addr)
 {
+    qmem_bql_lock();
     qmem_memory_region_transaction_begin();
     qmem_memory_region_add_subregion(f->root, addr, mr);
     qmem_memory_region_transaction_commit();
+    qmem_bql_unlock();
 }
 
 static void unmap(Fixture *f, QmemMemoryRegion *mr)
 {
+    qmem_bql_lock();
     qmem_memory_region_transaction_begin();
     qmem_memory_region_del_subregion(f->root, mr);
     qmem_memory_region_transaction_commit();
+    qmem_bql_unlock();
 }
 
 /* ---- init errors (no VM needed) -------------------------------------- */
