@@ -47,7 +47,8 @@ as has one built from Debian's source): their script runs before machine
 initialization, x-exit-preconfig among its steps; query-cpus-fast's
 host thread ids are written as 0.
 
-Usage: tests/qemu-ref/capture.py [--qemu BINARY] [-o FILE] [--only CASE]
+Usage: tests/qemu-ref/capture.py [--qemu BINARY] [--qemu-arg ARG]
+           [-o FILE] [--only CASE]
        tests/qemu-ref/capture.py --compare FILE [--qemu BINARY]
 """
 
@@ -666,7 +667,8 @@ def run_cmdline(qemu, args):
     """[ARGS, STDERR, STATUS] of QEMU with @args and CMDLINE_END (TCG,
     stopped: Debian's QEMU has no qtest accelerator without -qtest)."""
     try:
-        proc = subprocess.run([qemu, '-accel', 'tcg', '-S', '-display',
+        proc = subprocess.run([qemu] + QEMU_EXTRA_ARGS +
+                              ['-accel', 'tcg', '-S', '-display',
                                'none', '-nodefaults'] + args.split() +
                               CMDLINE_END,
                               stdin=subprocess.DEVNULL, capture_output=True,
@@ -845,6 +847,11 @@ CASES.update({
 NO_THREAD_ID = 0
 
 
+# --qemu-arg: arguments every QEMU gets first (a QEMU built from source
+# that is not installed finds its firmware with -L DIR).
+QEMU_EXTRA_ARGS = []
+
+
 class Qtest:
     def __init__(self, qemu, args):
         self.dir = tempfile.mkdtemp(prefix='qmem-qemu-ref-')
@@ -857,7 +864,8 @@ class Qtest:
         qmp_srv.bind(qmp_path)
         qmp_srv.listen(1)
         self.proc = subprocess.Popen(
-            [qemu, '-S', '-display', 'none', '-nodefaults',
+            [qemu] + QEMU_EXTRA_ARGS + ['-S', '-display', 'none',
+                                         '-nodefaults',
              '-qtest', 'unix:' + path, '-qtest-log', '/dev/null',
              '-qmp', 'unix:' + qmp_path] + args_with_accel(args),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
@@ -1226,16 +1234,22 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--qemu', default='qemu-system-x86_64')
     ap.add_argument('-o', '--output')
+    ap.add_argument('--qemu-arg', metavar='ARG', action='append',
+                    default=[], help='an argument for QEMU before the '
+                    'others (repeatable): -L DIR for a QEMU built from '
+                    'source')
     ap.add_argument('--only', metavar='CASE', action='append',
                     help='capture only CASE (repeatable) and merge it into '
                     'the -o FILE that exists')
     ap.add_argument('--compare', metavar='FILE',
                     help='capture again and compare with FILE')
     opts = ap.parse_args()
+    QEMU_EXTRA_ARGS.extend(opts.qemu_arg)
     if opts.only:
-        for name in list(CASES):
-            if name not in opts.only:
-                del CASES[name]
+        for cases in (CASES, CMDLINE_CASES):
+            for name in list(cases):
+                if name not in opts.only:
+                    del cases[name]
     result = capture(opts.qemu)
     if opts.only and opts.output and os.path.exists(opts.output):
         with open(opts.output) as f:
@@ -1245,6 +1259,9 @@ def main():
     if opts.compare:
         with open(opts.compare) as f:
             saved = json.load(f)
+        if opts.only:
+            saved['cases'] = {name: saved['cases'].get(name)
+                              for name in result['cases']}
         if saved['cases'] != result['cases']:
             for name in result['cases']:
                 if saved['cases'].get(name) != result['cases'][name]:
