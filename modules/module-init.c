@@ -10,6 +10,9 @@ gboolean qmem_modules_init(GError **error)
                                     G_SEARCHPATH_SEPARATOR_S, -1);
 
     qmem_modules_init_builtin();
+    if (!qmem_module_check_dirs(error)) {
+        return FALSE;
+    }
 
     for (char **dir = dirs; *dir; dir++) {
         if (**dir && !qmem_module_load_dir(*dir, error)) {

@@ -43,6 +43,8 @@ static const QmpCommandDef qmp_commands[] = {
     { "x-guest-memtest", qmem_qmp_x_guest_memtest },
     /* system/runstate-qmp-cmds.c */
     { "query-status", qmem_qmp_query_status, PRECONFIG },
+    { "query-name", qmem_qmp_query_name, PRECONFIG },
+    { "query-uuid", qmem_qmp_query_uuid, PRECONFIG },
     { "stop", qmem_qmp_stop },
     { "cont", qmem_qmp_cont },
     /* hw/core/machine-qmp-cmds.c */
@@ -59,6 +61,7 @@ static const QmpCommandDef qmp_commands[] = {
     { "query-acpi-ospm-status", qmem_qmp_query_acpi_ospm_status },
     /* hw/mem/memory-device-qmp-cmds.c */
     { "query-memory-devices", qmem_qmp_query_memory_devices },
+    { "x-query-device-memory", qmem_qmp_x_query_device_memory },
     { "query-memory-size-summary", qmem_qmp_query_memory_size_summary },
     /* hw/mem/memory-map-qmp-cmds.c */
     { "x-query-memory-map", qmem_qmp_x_query_memory_map },

@@ -199,9 +199,68 @@ int qmem_module_load_name(const char *name, GError **error)
     return 0;
 }
 
+/*
+ * QEMU's qemu_init_exec_dir(): the directory of the running program, from
+ * /proc/self/exe (so symbolic links to it are followed).
+ */
+static char *exec_dir(void)
+{
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+
+    return exe ? g_path_get_dirname(exe) : NULL;
+}
+
+const char *qmem_module_get_bundle_dir(void)
+{
+    static char *bundle;
+
+    if (g_once_init_enter(&bundle)) {
+        g_autofree char *dir = exec_dir();
+        char *path = g_build_filename(dir ? dir : "", "qmem-bundle",
+                                      QMEM_MODULE_DIR, NULL);
+
+        g_once_init_leave(&bundle, path);
+    }
+    return bundle;
+}
+
 const char *qmem_module_get_dir(void)
 {
     const char *dir = g_getenv(QMEM_MODULE_DIR_ENV);
 
-    return dir && *dir ? dir : QMEM_MODULE_DIR;
+    if (dir && *dir) {
+        return dir;
+    }
+    /* A program in a build tree uses that build's modules, as QEMU's do. */
+    if (g_file_test(qmem_module_get_bundle_dir(), G_FILE_TEST_IS_DIR)) {
+        return qmem_module_get_bundle_dir();
+    }
+    return QMEM_MODULE_DIR;
+}
+
+gboolean qmem_module_check_dirs(GError **error)
+{
+    const char *env = g_getenv(QMEM_MODULE_DIR_ENV);
+    g_auto(GStrv) dirs = g_strsplit(qmem_module_get_dir(),
+                                    G_SEARCHPATH_SEPARATOR_S, -1);
+    g_autofree char *searched = NULL;
+
+    for (char **dir = dirs; *dir; dir++) {
+        if (**dir && !g_file_test(*dir, G_FILE_TEST_IS_DIR)) {
+            if (env && *env) {
+                searched = g_strdup_printf("'%s' (from " QMEM_MODULE_DIR_ENV
+                                           ")", *dir);
+            } else {
+                searched = g_strdup_printf("'%s', '%s'",
+                                           qmem_module_get_bundle_dir(),
+                                           QMEM_MODULE_DIR);
+            }
+            g_set_error(error, QMEM_MODULE_ERROR, QMEM_MODULE_ERROR_NO_DIR,
+                        "no module directory found (searched %s): set "
+                        QMEM_MODULE_DIR_ENV " to the directory of qmem's "
+                        "modules, e.g. BUILDDIR/modules", searched);
+            return FALSE;
+        }
+    }
+    return TRUE;
 }

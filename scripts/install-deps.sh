@@ -18,6 +18,7 @@ libjson-glib-dev
 libnuma-dev
 libpixman-1-dev
 libpng-dev
+libseccomp-dev
 clang
 libclang-rt-14-dev
 qemu-system-x86

@@ -61,6 +61,88 @@ gboolean qmem_runner_start_qtest(GArray *options, QmemMachine *machine,
                                  QmemQtestServer **qtest, GError **error);
 
 /*
+ * main-process.c: the options about the process (QEMU's vl.c and
+ * os-posix.c), in QEMU's order: parsed with the command line, then the
+ * daemon and the PID file before the machine, memory locked after board
+ * init, and the daemon's parent released once everything is set up.
+ */
+typedef enum {
+    QMEM_MLOCK_OFF,
+    QMEM_MLOCK_ON,
+    QMEM_MLOCK_ON_FAULT,
+} QmemMlockState;
+
+typedef struct {
+    QmemMlockState mlock;       /* -overcommit mem-lock= */
+    gboolean msg_guest_name;    /* -msg guest-name=on */
+    const char *pid_file;       /* -pidfile */
+    char *pid_file_realpath;    /* once written: unlinked at the end */
+    int pid_fd;                 /* holds its lock, or -1 */
+    gboolean daemonize;         /* -daemonize */
+    int daemon_pipe;            /* the daemon's end towards its parent */
+    int parent_status;          /* -1, or the parent's exit status */
+} RunnerProcess;
+
+void qmem_runner_process_init(RunnerProcess *p);
+
+/*
+ * Checks and applies -name (query-name, thread names, the process's
+ * name), -uuid, -msg, -overcommit (cpu-pm for the accelerator), takes
+ * note of -pidfile, -daemonize and mem-lock, and refuses -sandbox and
+ * stdio with -daemonize.
+ */
+gboolean qmem_runner_parse_process(GArray *options, RunnerProcess *p,
+                                   GError **error);
+
+/*
+ * QEMU's qemu_maybe_daemonize(): with -daemonize forks; in the parent
+ * only sets parent_status (the status it exits with: 0 once the daemon
+ * is set up, else 1).  Then, in the process that goes on, the PID file.
+ */
+gboolean qmem_runner_daemonize(RunnerProcess *p, GError **error);
+
+/* QEMU's realtime_init(): mlockall() for mem-lock=on or on-fault. */
+gboolean qmem_runner_realtime_init(RunnerProcess *p, GError **error);
+
+/* QEMU's os_setup_post(): the daemon detaches and releases its parent. */
+gboolean qmem_runner_setup_post(RunnerProcess *p, GError **error);
+
+/*
+ * main-seccomp.c (with libseccomp): -sandbox's keys and "enable" checked,
+ * *@enable set; then applied, QEMU's deny list loaded into the kernel for
+ * every thread.
+ */
+gboolean qmem_runner_check_sandbox(const char *arg, gboolean *enable,
+                                   GError **error);
+gboolean qmem_runner_apply_sandbox(const char *arg, GError **error);
+
+/*
+ * main-sgx.c: -machine sgx-epc.N.memdev=ID,sgx-epc.N.node=N, QEMU's SGX
+ * EPC sections, which qmem refuses as QEMU does on a host without SGX.
+ * _take() removes the sgx-epc keys from the merged -machine options and
+ * checks them as QEMU's visitor does (*@sections stays NULL without
+ * any); _check_machine() refuses them on a machine that is not x86, as
+ * QEMU's missing property; _init() at board init resolves each memdev
+ * (QEMU's texts for a missing one and one that is not a
+ * memory-backend-epc) and refuses the sections.
+ */
+typedef struct {
+    char *memdev;
+    char *node;
+    char *unexpected;       /* the first key that is neither */
+} RunnerSgxEpc;
+
+gboolean qmem_runner_sgx_epc_take(JsonObject *machine_opts,
+                                  GPtrArray **sections, GError **error);
+gboolean qmem_runner_sgx_epc_check_machine(QmemMachine *machine,
+                                           GPtrArray *sections,
+                                           GError **error);
+gboolean qmem_runner_sgx_epc_init(GPtrArray *sections, GError **error);
+
+/* Unlinks the PID file and resets what the options set. */
+void qmem_runner_process_cleanup(RunnerProcess *p);
+
+/*
  * qmem-run's life (system/qmem-run.c is its main()), in steps a fuzzer
  * (tests/fuzz/fuzz-options.c) can take in-process, any number of times:
  *
@@ -87,6 +169,12 @@ QmemRunner *qmem_runner_new(void);
  */
 gboolean qmem_runner_setup(QmemRunner *r, int argc, char **argv,
                            GError **error);
+
+/*
+ * -1, or in the parent of a -daemonize the status to exit with at once,
+ * without running (QEMU's parent exits once the daemon is set up).
+ */
+int qmem_runner_get_parent_status(QmemRunner *r);
 
 /* The text a help request asked for, or NULL: print it instead of running. */
 const char *qmem_runner_get_help(QmemRunner *r);

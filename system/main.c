@@ -41,6 +41,8 @@ struct QmemRunner {
     char *machine_accel;    /* -machine accel=, a ':'-separated list */
     QmemQtestServer *qtest;
     QmemQmpServer *qmp;
+    RunnerProcess proc;     /* -name, -pidfile, -daemonize, ... */
+    GPtrArray *sgx_epc;     /* RunnerSgxEpc: -machine sgx-epc.N.* */
 
     GString *help;          /* help text to print instead of running */
 };
@@ -54,6 +56,7 @@ static const struct {
     { "audio", TRUE },
     { "chardev", TRUE },
     { "cpu", TRUE },
+    { "daemonize", FALSE },
     { "device", TRUE },
     { "display", TRUE },
     { "h", FALSE },
@@ -66,16 +69,23 @@ static const struct {
     { "mem-path", TRUE },
     { "mem-prealloc", FALSE },
     { "mon", TRUE },
+    { "msg", TRUE },
+    { "name", TRUE },
+    { "no-user-config", FALSE },
     { "nodefaults", FALSE },
     { "numa", TRUE },
     { "object", TRUE },
+    { "overcommit", TRUE },
+    { "pidfile", TRUE },
     { "preconfig", FALSE },
     { "qmp", TRUE },
     { "qtest", TRUE },
     { "qtest-log", TRUE },
     { "run-with", TRUE },
+    { "sandbox", TRUE },
     { "smp", TRUE },
     { "trace", TRUE },
+    { "uuid", TRUE },
     { "version", FALSE },
 };
 
@@ -123,6 +133,20 @@ static const char usage_text[] =
     "  --preconfig           serve QMP before machine initialization "
     "(set-numa-node),\n"
     "                        until x-exit-preconfig\n"
+    "  -name [guest=]NAME[,process=NAME,debug-threads=on|off]\n"
+    "                        the VM's name (query-name), thread names\n"
+    "  -uuid UUID            the VM's UUID (query-uuid)\n"
+    "  -msg timestamp=on|off[,guest-name=on|off]\n"
+    "                        prefix error messages\n"
+    "  -overcommit [mem-lock=on|off|on-fault][,cpu-pm=on|off]\n"
+    "                        lock memory; let the guest idle host CPUs\n"
+    "  -pidfile FILE         write the process id to FILE\n"
+    "  -daemonize            detach once set up\n"
+    "  -sandbox on[,obsolete=,elevateprivileges=,spawn=,"
+    "resourcecontrol=]\n"
+    "                        QEMU's seccomp deny list\n"
+    "  -no-user-config       accepted: qmem-run reads no user "
+    "configuration\n"
     "  -display none, -nodefaults, -audio none, -trace PATTERN,\n"
     "  -run-with exit-with-parent=on\n"
     "                        accepted for QEMU compatibility\n"
@@ -347,6 +371,9 @@ static JsonObject *machine_options(Runner *r, GError **error)
             }
         }
     }
+    if (!qmem_runner_sgx_epc_take(merged, &r->sgx_epc, error)) {
+        return NULL;
+    }
     /* QEMU's -machine accel= is sugar for -accel options. */
     if (json_object_has_member(merged, "accel")) {
         r->machine_accel = g_strdup(qmem_opts_get_last(merged, "accel"));
@@ -482,7 +509,9 @@ static QmemAccel *create_accel(Runner *r, gboolean qtest, GError **error)
  */
 static gboolean exit_preconfig(Runner *r, GError **error)
 {
-    if (!qmem_machine_init_board(r->machine, error) ||
+    if (!qmem_runner_sgx_epc_init(r->sgx_epc, error) ||
+        !qmem_machine_init_board(r->machine, error) ||
+        !qmem_runner_realtime_init(&r->proc, error) ||
         !qmem_machine_init_accel(r->machine, r->accel, error)) {
         return FALSE;
     }
@@ -556,7 +585,9 @@ static gboolean build_machine(Runner *r, GError **error)
         return r->help != NULL;
     }
     r->machine = qmem_machine_new(machine_opts, error);
-    if (!r->machine || !apply_machine_options(r, &qtest, error)) {
+    if (!r->machine ||
+        !qmem_runner_sgx_epc_check_machine(r->machine, r->sgx_epc, error) ||
+        !apply_machine_options(r, &qtest, error)) {
         return FALSE;
     }
     qmem_machine_phase_advance(r->machine, QMEM_PHASE_MACHINE_CREATED);
@@ -748,6 +779,7 @@ Runner *qmem_runner_new(void)
     r->options = g_array_new(FALSE, TRUE, sizeof(RunnerOption));
     r->device_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                           NULL);
+    qmem_runner_process_init(&r->proc);
     qmem_qmp_set_quit_handler(on_quit, r);
     preconfig_runner = r;
     qmem_qmp_register_command("x-exit-preconfig", qmp_x_exit_preconfig,
@@ -755,12 +787,30 @@ Runner *qmem_runner_new(void)
     return r;
 }
 
+/* QEMU's qemu_init(): a daemon's parent stops after the fork. */
 gboolean qmem_runner_setup(Runner *r, int argc, char **argv, GError **error)
 {
-    return parse_command_line(r, argc, argv, error) &&
-           early_exit_options(r, error) &&
-           (r->help || build_machine(r, error)) &&
-           (r->help || start_monitors(r, error));
+    if (!parse_command_line(r, argc, argv, error) ||
+        !early_exit_options(r, error)) {
+        return FALSE;
+    }
+    if (r->help) {
+        return TRUE;
+    }
+    if (!qmem_runner_parse_process(r->options, &r->proc, error) ||
+        !qmem_runner_daemonize(&r->proc, error)) {
+        return FALSE;
+    }
+    if (r->proc.parent_status >= 0) {
+        return TRUE;
+    }
+    return build_machine(r, error) && (r->help || start_monitors(r, error)) &&
+           (r->help || qmem_runner_setup_post(&r->proc, error));
+}
+
+int qmem_runner_get_parent_status(Runner *r)
+{
+    return r->proc.parent_status;
 }
 
 const char *qmem_runner_get_help(Runner *r)
@@ -794,8 +844,10 @@ void qmem_runner_free(Runner *r)
     g_clear_pointer(&r->qtest, qmem_qtest_server_free);
     qmem_chardev_free_all();
     qmem_machine_cleanup(r->machine, g_steal_pointer(&r->accel));
+    qmem_runner_process_cleanup(&r->proc);
     g_clear_pointer(&r->loop, g_main_loop_unref);
     g_free(r->machine_accel);
+    g_clear_pointer(&r->sgx_epc, g_ptr_array_unref);
     g_array_unref(r->options);
     qmem_loc_set(NULL);
     if (r->help) {

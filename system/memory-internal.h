@@ -41,6 +41,8 @@ struct _QmemMemoryRegion {
 
     QmemRamBlock *ram_block;    /* MR_RAM: borrowed from its owner */
     QmemMemoryRegion *alias;    /* MR_ALIAS: a reference */
+    /* The aliases of this region (not references), NULL until the first. */
+    GPtrArray *aliased_by;
     guint64 alias_offset;
     /* Accesses that reach no RAM: an I/O region's, or a container's gaps. */
     const QmemMemoryRegionOps *ops;
@@ -55,6 +57,15 @@ struct _QmemMemoryRegion {
      * equal ones the newest first (QEMU's order).
      */
     GPtrArray *subregions;
+    /*
+     * MR_CONTAINER: the same subregions (not references) by address, and
+     * an upper bound of their sizes, so that rendering a window finds
+     * those it meets without going through all of them.
+     */
+    GPtrArray *by_addr;
+    u128 max_sub_size;
+    /* When it was added to its container: newer ones come first. */
+    guint64 seq;
 
     /* QmemIoeventfd by offset, sorted; NULL until the first one. */
     GArray *ioeventfds;
@@ -69,6 +80,12 @@ struct QmemAddressSpace {
      * listeners have heard of its disappearance (QEMU's flatview refs).
      */
     GArray *view;
+    /*
+     * The guest-physical windows changed since the last commit, which it
+     * renders again (memory-flatview.c); dirty_all: everything.
+     */
+    GArray *dirty;
+    gboolean dirty_all;
     /* QmemMemoryListener, by ascending priority, stable for equal ones. */
     GPtrArray *listeners;
     /* The ioeventfds the view shows, by address (QmemIoeventfd). */
@@ -83,6 +100,31 @@ static inline guint64 qmem_memory_region_last(QmemMemoryRegion *mr)
 
 /* memory.c: every address space, in creation order (NULL when none). */
 GPtrArray *qmem_address_spaces(void);
+
+/* memory.c: the index in @container->by_addr of the first at @addr or above. */
+guint qmem_memory_region_by_addr_bound(QmemMemoryRegion *container,
+                                       guint64 addr);
+
+/* memory-flatview.c: the flat view of @root's whole tree. */
+GArray *qmem_flat_view_generate(QmemMemoryRegion *root);
+
+/* An empty list of changed windows, for QmemAddressSpace.dirty. */
+GArray *qmem_flat_view_windows_new(void);
+
+/*
+ * Marks where @sub, just added to @container or about to be removed
+ * from it, shows in every address space.
+ */
+void qmem_flat_view_mark_subregion(QmemMemoryRegion *container,
+                                   QmemMemoryRegion *sub);
+
+/*
+ * Brings @as's view up to date with what was marked (or everything),
+ * telling its listeners region_del and region_add as a full
+ * recomputation would.  Returns: whether a section of a region with
+ * ioeventfds came or went.
+ */
+gboolean qmem_address_space_update_topology(QmemAddressSpace *as);
 
 /* physmem.c: the index of the first section of @view starting above @addr. */
 guint qmem_flat_view_upper_bound(GArray *view, guint64 addr);

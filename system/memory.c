@@ -10,6 +10,8 @@ G_DEFINE_FINAL_TYPE(QmemMemoryRegion, qmem_memory_region, G_TYPE_OBJECT)
 /* Every address space, in creation order (for commit and info mtree). */
 static GPtrArray *address_spaces;
 static guint transaction_depth;
+/* Stamps subregions in the order they were added. */
+static guint64 subregion_seq;
 static gboolean update_pending;
 static gboolean ioeventfd_update_pending;
 /* Set while listeners run: they may not change the memory map. */
@@ -32,8 +34,14 @@ static void qmem_memory_region_finalize(GObject *obj)
             sub->addr = 0;
         }
         g_ptr_array_unref(mr->subregions);
+        g_ptr_array_unref(mr->by_addr);
     }
-    g_clear_object(&mr->alias);
+    if (mr->alias) {
+        g_ptr_array_remove_fast(mr->alias->aliased_by, mr);
+        g_clear_object(&mr->alias);
+    }
+    /* Each alias holds a reference on us: none is left. */
+    g_clear_pointer(&mr->aliased_by, g_ptr_array_unref);
     g_clear_pointer(&mr->ioeventfds, g_array_unref);
     g_free(mr->name);
     G_OBJECT_CLASS(qmem_memory_region_parent_class)->finalize(obj);
@@ -78,6 +86,7 @@ QmemMemoryRegion *qmem_memory_region_new_container(const char *name,
                                       size_from_u64(size));
 
     mr->subregions = g_ptr_array_new_with_free_func(g_object_unref);
+    mr->by_addr = g_ptr_array_new();
     return mr;
 }
 
@@ -108,6 +117,10 @@ QmemMemoryRegion *qmem_memory_region_new_alias(const char *name,
     mr = region_new(MR_ALIAS, name, size_from_u64(size));
     mr->alias = g_object_ref(orig);
     mr->alias_offset = offset;
+    if (!orig->aliased_by) {
+        orig->aliased_by = g_ptr_array_new();
+    }
+    g_ptr_array_add(orig->aliased_by, mr);
     return mr;
 }
 
@@ -182,14 +195,24 @@ guint64 qmem_memory_region_get_offset(QmemMemoryRegion *mr)
 static gboolean subregion_fits(QmemMemoryRegion *container, guint64 offset,
                                QmemMemoryRegion *sub)
 {
-    GPtrArray *subs = container->subregions;
+    GPtrArray *subs = container->by_addr;
+    guint from;
 
     if (!sub->size || sub->may_overlap) {
         return TRUE;
     }
-    for (guint i = 0; i < subs->len; i++) {
+    /* Only those starting less than the largest size below can meet it. */
+    from = offset > container->max_sub_size
+               ? qmem_memory_region_by_addr_bound(
+                     container,
+                     (guint64)(offset - container->max_sub_size + 1))
+               : 0;
+    for (guint i = from; i < subs->len; i++) {
         QmemMemoryRegion *other = g_ptr_array_index(subs, i);
 
+        if (other->addr >= (u128)offset + sub->size) {
+            break;
+        }
         if (!other->size || other->may_overlap) {
             continue;
         }
@@ -201,6 +224,50 @@ static gboolean subregion_fits(QmemMemoryRegion *container, guint64 offset,
     return TRUE;
 }
 
+/*
+ * Where @sub is among @container's subregions, which are in priority
+ * order: higher priority first, among equal ones the newest (highest
+ * seq) first.  A binary search.
+ */
+static guint subregion_index(QmemMemoryRegion *container,
+                             QmemMemoryRegion *sub)
+{
+    GPtrArray *subs = container->subregions;
+    guint lo = 0, hi = subs->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        QmemMemoryRegion *other = g_ptr_array_index(subs, mid);
+
+        if (other->priority > sub->priority ||
+            (other->priority == sub->priority && other->seq > sub->seq)) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    g_assert(lo < subs->len && g_ptr_array_index(subs, lo) == sub);
+    return lo;
+}
+
+/* Where a subregion of @priority goes: before the first of lower or equal. */
+static guint insertion_index(GPtrArray *subs, int priority)
+{
+    guint lo = 0, hi = subs->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        QmemMemoryRegion *other = g_ptr_array_index(subs, mid);
+
+        if (priority >= other->priority) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return lo;
+}
+
 /* Whether @mr is @sub or lies inside it: mapping @sub there makes a cycle. */
 static gboolean region_is_within(QmemMemoryRegion *mr, QmemMemoryRegion *sub)
 {
@@ -210,6 +277,42 @@ static gboolean region_is_within(QmemMemoryRegion *mr, QmemMemoryRegion *sub)
         }
     }
     return FALSE;
+}
+
+guint qmem_memory_region_by_addr_bound(QmemMemoryRegion *container,
+                                       guint64 addr)
+{
+    GPtrArray *subs = container->by_addr;
+    guint lo = 0, hi = subs->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        QmemMemoryRegion *sub = g_ptr_array_index(subs, mid);
+
+        if (sub->addr < addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+static void by_addr_remove(QmemMemoryRegion *container,
+                           QmemMemoryRegion *sub)
+{
+    GPtrArray *subs = container->by_addr;
+
+    for (guint i = qmem_memory_region_by_addr_bound(container, sub->addr);
+         i < subs->len; i++) {
+        if (g_ptr_array_index(subs, i) == sub) {
+            g_ptr_array_remove_index(subs, i);
+            break;
+        }
+    }
+    if (!subs->len) {
+        container->max_sub_size = 0;
+    }
 }
 
 static void add_subregion(QmemMemoryRegion *container, guint64 offset,
@@ -235,18 +338,18 @@ static void add_subregion(QmemMemoryRegion *container, guint64 offset,
      * among equal priorities the newest first, so that it shows.
      */
     subs = container->subregions;
-    for (idx = 0; idx < subs->len; idx++) {
-        QmemMemoryRegion *other = g_ptr_array_index(subs, idx);
-
-        if (priority >= other->priority) {
-            break;
-        }
-    }
+    idx = insertion_index(subs, priority);
 
     qmem_memory_region_transaction_begin();
     sub->container = container;
     sub->addr = offset;
+    sub->seq = ++subregion_seq;
     g_ptr_array_insert(subs, idx, g_object_ref(sub));
+    g_ptr_array_insert(container->by_addr,
+                       qmem_memory_region_by_addr_bound(container, offset),
+                       sub);
+    container->max_sub_size = MAX(container->max_sub_size, sub->size);
+    qmem_flat_view_mark_subregion(container, sub);
     update_pending = TRUE;
     qmem_memory_region_transaction_commit();
 }
@@ -275,12 +378,12 @@ void qmem_memory_region_del_subregion(QmemMemoryRegion *container,
     g_return_if_fail(sub->container == container);
     g_assert(!updating);
 
-    if (!g_ptr_array_find(container->subregions, sub, &idx)) {
-        g_assert_not_reached();
-    }
+    idx = subregion_index(container, sub);
 
     qmem_memory_region_transaction_begin();
     sub = g_ptr_array_steal_index(container->subregions, idx);
+    by_addr_remove(container, sub);
+    qmem_flat_view_mark_subregion(container, sub);
     sub->container = NULL;
     sub->addr = 0;
     update_pending = TRUE;
@@ -309,211 +412,6 @@ void qmem_memory_ioeventfds_changed(void)
     ioeventfd_update_pending = TRUE;
 }
 
-/* Flat views */
-
-static void section_clear(gpointer p)
-{
-    QmemMemorySection *s = p;
-
-    g_object_unref(s->mr);
-}
-
-static GArray *view_new(void)
-{
-    GArray *view = g_array_new(FALSE, FALSE, sizeof(QmemMemorySection));
-
-    g_array_set_clear_func(view, section_clear);
-    return view;
-}
-
-static u128 section_end(GArray *view, guint i)
-{
-    const QmemMemorySection *s = &g_array_index(view, QmemMemorySection, i);
-
-    return (u128)s->offset_within_address_space + s->size;
-}
-
-/* The index of the first section of @view that ends above @addr. */
-static guint section_ending_above(GArray *view, u128 addr)
-{
-    guint lo = 0, hi = view->len;
-
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-
-        if (section_end(view, mid) <= addr) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return lo;
-}
-
-/* Inserts the part [@off, @off + @len) of @mr, at @start, before @idx. */
-static void insert_section(GArray *view, guint idx, QmemMemoryRegion *mr,
-                           u128 off, u128 start, u128 len)
-{
-    QmemMemorySection s = {
-        .mr = g_object_ref(mr),
-        .offset_within_region = (guint64)off,
-        .offset_within_address_space = (guint64)start,
-        .size = (guint64)len,
-        .host = mr->kind == MR_RAM ? (char *)mr->ram_block->host +
-                                     (guint64)off : NULL,
-        .readonly = mr->kind == MR_RAM && mr->readonly,
-    };
-
-    g_array_insert_val(view, idx, s);
-}
-
-/*
- * QEMU's render_memory_region() for a region that answers accesses
- * itself (RAM, or I/O callbacks): it fills the holes that what was
- * rendered before it (its subregions, higher-priority siblings) left in
- * [@start, @start + @len), showing its bytes from @off on.
- */
-static void render_terminal(GArray *view, QmemMemoryRegion *mr, u128 off,
-                            u128 start, u128 len)
-{
-    u128 end = start + len;
-    guint i = section_ending_above(view, start);
-
-    while (start < end) {
-        u128 next = end;
-        u128 piece;
-
-        if (i < view->len) {
-            const QmemMemorySection *s =
-                &g_array_index(view, QmemMemorySection, i);
-
-            if (s->offset_within_address_space <= start) {
-                u128 covered = MIN(section_end(view, i), end) - start;
-
-                off += covered;
-                start += covered;
-                i++;
-                continue;
-            }
-            next = MIN(next, (u128)s->offset_within_address_space);
-        }
-        /* A section's size is 64 bits wide: a hole of 2^64 takes two. */
-        piece = MIN(next - start, (u128)1 << 63);
-        insert_section(view, i++, mr, off, start, piece);
-        off += piece;
-        start += piece;
-    }
-}
-
-/*
- * Renders bytes [@off, @off + @len) of @mr, clipped to its size, at
- * guest-physical @as_addr: subregions first, by priority, then the region
- * itself where it answers accesses.  The view stays sorted by address.
- */
-static void render(GArray *view, QmemMemoryRegion *mr, u128 off, u128 as_addr,
-                   u128 len)
-{
-    if (off >= mr->size || !len) {
-        return;
-    }
-    len = MIN(len, mr->size - off);
-
-    switch (mr->kind) {
-    case MR_RAM:
-        render_terminal(view, mr, off, as_addr, len);
-        break;
-    case MR_ALIAS:
-        render(view, mr->alias, mr->alias_offset + off, as_addr, len);
-        break;
-    case MR_CONTAINER:
-        for (guint i = 0; i < mr->subregions->len; i++) {
-            QmemMemoryRegion *sub = g_ptr_array_index(mr->subregions, i);
-            u128 lo = MAX(off, (u128)sub->addr);
-            u128 hi = MIN(off + len, (u128)sub->addr + sub->size);
-
-            if (lo < hi) {
-                render(view, sub, lo - sub->addr, as_addr + (lo - off),
-                       hi - lo);
-            }
-        }
-        if (mr->ops) {
-            render_terminal(view, mr, off, as_addr, len);
-        }
-        break;
-    }
-}
-
-static GArray *generate_view(QmemMemoryRegion *root)
-{
-    GArray *view = view_new();
-
-    render(view, root, 0, 0, SIZE_2_64);
-    return view;
-}
-
-static gboolean section_equal(const QmemMemorySection *a,
-                              const QmemMemorySection *b)
-{
-    return a->mr == b->mr &&
-           a->offset_within_region == b->offset_within_region &&
-           a->offset_within_address_space == b->offset_within_address_space &&
-           a->size == b->size &&
-           !a->readonly == !b->readonly;
-}
-
-/*
- * QEMU's address_space_update_topology_pass(): both views are sorted, so
- * one merge walk finds what went away (@adding false) or what appeared.
- */
-static void update_topology_pass(QmemAddressSpace *as, GArray *old_view,
-                                 GArray *new_view, gboolean adding)
-{
-    guint iold = 0, inew = 0;
-
-    while (iold < old_view->len || inew < new_view->len) {
-        QmemMemorySection *o = NULL, *n = NULL;
-
-        if (iold < old_view->len) {
-            o = &g_array_index(old_view, QmemMemorySection, iold);
-        }
-        if (inew < new_view->len) {
-            n = &g_array_index(new_view, QmemMemorySection, inew);
-        }
-        if (o && (!n ||
-                  o->offset_within_address_space <
-                  n->offset_within_address_space ||
-                  (o->offset_within_address_space ==
-                   n->offset_within_address_space && !section_equal(o, n)))) {
-            if (!adding) {
-                for (guint i = as->listeners->len; i-- > 0;) {
-                    QmemMemoryListener *l = g_ptr_array_index(as->listeners,
-                                                              i);
-
-                    if (l->region_del) {
-                        l->region_del(l, o);
-                    }
-                }
-            }
-            iold++;
-        } else if (o && n && section_equal(o, n)) {
-            iold++;
-            inew++;
-        } else {
-            if (adding) {
-                for (guint i = 0; i < as->listeners->len; i++) {
-                    QmemMemoryListener *l = g_ptr_array_index(as->listeners,
-                                                              i);
-
-                    if (l->region_add) {
-                        l->region_add(l, n);
-                    }
-                }
-            }
-            inew++;
-        }
-    }
-}
-
 static void address_space_update_ioeventfds(QmemAddressSpace *as)
 {
     GArray *old = as->ioeventfds;
@@ -521,17 +419,6 @@ static void address_space_update_ioeventfds(QmemAddressSpace *as)
     as->ioeventfds = qmem_ioeventfd_list_from_view(as->view);
     qmem_ioeventfd_lists_update(as->listeners, old, as->ioeventfds);
     g_array_unref(old);
-}
-
-static void address_space_update_topology(QmemAddressSpace *as)
-{
-    GArray *old_view = as->view;
-    GArray *new_view = generate_view(as->root);
-
-    update_topology_pass(as, old_view, new_view, FALSE);
-    update_topology_pass(as, old_view, new_view, TRUE);
-    as->view = new_view;
-    g_array_unref(old_view);
 }
 
 void qmem_memory_region_transaction_begin(void)
@@ -542,6 +429,8 @@ void qmem_memory_region_transaction_begin(void)
 
 void qmem_memory_region_transaction_commit(void)
 {
+    gboolean eventfds_all, *eventfds;
+
     g_assert(transaction_depth > 0);
     g_assert(!updating);
 
@@ -564,12 +453,19 @@ void qmem_memory_region_transaction_commit(void)
         updating = FALSE;
         return;
     }
+    eventfds_all = ioeventfd_update_pending;
     update_pending = ioeventfd_update_pending = FALSE;
+    eventfds = g_newa(gboolean, address_spaces->len);
     for (guint i = 0; i < address_spaces->len; i++) {
-        address_space_update_topology(g_ptr_array_index(address_spaces, i));
+        eventfds[i] = qmem_address_space_update_topology(
+            g_ptr_array_index(address_spaces, i));
     }
+    /* Only where a section with ioeventfds came or went can they change. */
     for (guint i = 0; i < address_spaces->len; i++) {
-        address_space_update_ioeventfds(g_ptr_array_index(address_spaces, i));
+        if (eventfds_all || eventfds[i]) {
+            address_space_update_ioeventfds(
+                g_ptr_array_index(address_spaces, i));
+        }
     }
     for (guint i = 0; i < address_spaces->len; i++) {
         QmemAddressSpace *as = g_ptr_array_index(address_spaces, i);
@@ -602,9 +498,10 @@ QmemAddressSpace *qmem_address_space_new(const char *name,
     as = g_new0(QmemAddressSpace, 1);
     as->name = g_strdup(name ? name : "");
     as->root = g_object_ref(root);
-    as->view = generate_view(root);
+    as->view = qmem_flat_view_generate(root);
     as->ioeventfds = qmem_ioeventfd_list_from_view(as->view);
     as->listeners = g_ptr_array_new();
+    as->dirty = qmem_flat_view_windows_new();
     if (!address_spaces) {
         address_spaces = g_ptr_array_new();
     }
@@ -627,6 +524,7 @@ void qmem_address_space_free(QmemAddressSpace *as)
     g_ptr_array_unref(as->listeners);
     g_array_unref(as->ioeventfds);
     g_array_unref(as->view);
+    g_array_unref(as->dirty);
     g_object_unref(as->root);
     g_free(as->name);
     g_free(as);

@@ -22,7 +22,10 @@ int main(int argc, char **argv)
         qmem_runner_setup(r, argc, argv, &error)) {
         const char *help = qmem_runner_get_help(r);
 
-        if (help) {
+        if (qmem_runner_get_parent_status(r) >= 0) {
+            /* -daemonize: the parent, whose daemon is set up or gone. */
+            status = qmem_runner_get_parent_status(r);
+        } else if (help) {
             fputs(help, stdout);
         } else {
             status = qmem_runner_run(r);

@@ -4,6 +4,7 @@
 #include "qobject/json.h"
 #include "system/runstate-qmp-cmds.h"
 #include "system/runstate.h"
+#include "system/system.h"
 #include "util/error.h"
 
 JsonNode *qmem_qmp_query_status(JsonObject *args, GError **error)
@@ -20,6 +21,36 @@ JsonNode *qmem_qmp_query_status(JsonObject *args, GError **error)
     json_object_set_boolean_member(ret, "singlestep", FALSE);
     json_object_set_string_member(ret, "status",
                                   qmem_run_state_str(qmem_runstate_get()));
+    return qmem_json_node_new_object(ret);
+}
+
+JsonNode *qmem_qmp_query_name(JsonObject *args, GError **error)
+{
+    JsonObject *ret;
+
+    if (!qmem_qmp_args_visit(args, NULL, error)) {
+        return NULL;
+    }
+    ret = json_object_new();
+    if (qmem_vm_get_name()) {
+        json_object_set_string_member(ret, "name", qmem_vm_get_name());
+    }
+    return qmem_json_node_new_object(ret);
+}
+
+JsonNode *qmem_qmp_query_uuid(JsonObject *args, GError **error)
+{
+    JsonObject *ret;
+    guint8 uuid[16];
+    g_autofree char *str = NULL;
+
+    if (!qmem_qmp_args_visit(args, NULL, error)) {
+        return NULL;
+    }
+    qmem_vm_get_uuid(uuid);
+    str = qmem_uuid_unparse(uuid);
+    ret = json_object_new();
+    json_object_set_string_member(ret, "UUID", str);
     return qmem_json_node_new_object(ret);
 }
 

@@ -8,6 +8,20 @@
 #include "util/unicode.h"
 
 static char *location;
+/* -msg timestamp=on, -msg guest-name=on with -name guest= */
+static gboolean message_with_timestamp;
+static char *error_guest_name;
+
+void qmem_error_set_timestamp(gboolean enable)
+{
+    message_with_timestamp = enable;
+}
+
+void qmem_error_set_guest_name(const char *name)
+{
+    g_free(error_guest_name);
+    error_guest_name = g_strdup(name);
+}
 
 void qmem_loc_set(const char *loc)
 {
@@ -43,6 +57,17 @@ static void G_GNUC_PRINTF(2, 0) vreport(const char *type, const char *fmt,
         "%s: %s%s%s%s\n", program, location ? location : "",
         location ? ": " : "", type, msg);
 
+    /* QEMU's prefixes: the UTC time in ISO 8601, then the guest's name. */
+    if (message_with_timestamp) {
+        g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+        g_autofree char *stamp = g_date_time_format_iso8601(now);
+
+        g_printerr("%s ", stamp);
+    }
+    if (error_guest_name) {
+        print_escaped(error_guest_name);
+        g_printerr(" ");
+    }
     print_escaped(line);
 }
 

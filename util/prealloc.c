@@ -13,6 +13,7 @@
 #include "util/osdep.h"
 #include "util/prealloc.h"
 #include "util/sigbus.h"
+#include "util/thread.h"
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
@@ -212,7 +213,7 @@ static int touch_all_pages(char *area, size_t page_size, size_t numpages,
         t->numpages = numpages_per_thread + (created < leftover);
         t->page_size = page_size;
         t->context = &context;
-        t->thread = g_thread_try_new("touch_pages", touch_fn, t, NULL);
+        t->thread = qmem_thread_try_new("touch_pages", touch_fn, t, NULL);
         if (!t->thread) {
             /* The only way GLib reports failing to create a thread. */
             ret = -EAGAIN;

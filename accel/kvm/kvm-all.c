@@ -10,6 +10,8 @@
 #include "accel/kvm/kvm-internal.h"
 #include "qom/module.h"
 #include "qom/property.h"
+#include "system/system.h"
+#include "util/error-report.h"
 #include "util/error.h"
 #include "util/main-loop.h"
 
@@ -167,6 +169,35 @@ static gboolean kvm_read_limits(QmemKvmAccel *s, guint n_cpus, GError **error)
     return TRUE;
 }
 
+/*
+ * QEMU's -overcommit cpu-pm=on on x86: the guest's HLT, MWAIT, PAUSE and
+ * C-state instructions stay in the guest, as far as the host allows.  The
+ * payload is fine with it: vCPU 0 runs in ring 3 without HLT, and parked
+ * vCPUs never enter the guest.  A host that refuses gets QEMU's message
+ * and the VM runs with the exits.
+ */
+static void kvm_enable_cpu_pm(QmemKvmAccel *s)
+{
+    struct kvm_enable_cap cap = { .cap = KVM_CAP_X86_DISABLE_EXITS };
+    int disable_exits;
+
+    if (!qmem_get_cpu_pm()) {
+        return;
+    }
+    disable_exits = kvm_check_extension(s->vm_fd, KVM_CAP_X86_DISABLE_EXITS);
+    if (disable_exits > 0) {
+        disable_exits &= KVM_X86_DISABLE_EXITS_MWAIT |
+                         KVM_X86_DISABLE_EXITS_HLT |
+                         KVM_X86_DISABLE_EXITS_PAUSE |
+                         KVM_X86_DISABLE_EXITS_CSTATE;
+    }
+    cap.args[0] = MAX(disable_exits, 0);
+    if (ioctl(s->vm_fd, KVM_ENABLE_CAP, &cap) < 0) {
+        qmem_error_report("kvm: guest stopping CPU not supported: %s",
+                          g_strerror(errno));
+    }
+}
+
 static gboolean kvm_init_machine(QmemAccel *accel,
                                  QmemAddressSpace *system_memory,
                                  QmemAddressSpace *system_io, guint n_cpus,
@@ -177,8 +208,13 @@ static gboolean kvm_init_machine(QmemAccel *accel,
     g_return_val_if_fail(s->vm_fd < 0, FALSE);
 
     /* The irqchip first: each vCPU gets its local APIC when created. */
-    if (!kvm_open_vm(s, error) || !kvm_read_limits(s, n_cpus, error)
-        || !qmem_kvm_irqchip_create(s, error)
+    if (!kvm_open_vm(s, error) || !kvm_read_limits(s, n_cpus, error)) {
+        kvm_teardown(s);
+        return FALSE;
+    }
+    /* QEMU's kvm_arch_init(), before any vCPU exists. */
+    kvm_enable_cpu_pm(s);
+    if (!qmem_kvm_irqchip_create(s, error)
         || !qmem_kvm_arch_init_vm(s, error)
         || !qmem_kvm_init_vcpus(s, n_cpus, error)) {
         kvm_teardown(s);

@@ -11,6 +11,7 @@
 #include "accel/kvm/kvm-internal.h"
 #include "util/error.h"
 #include "util/main-loop.h"
+#include "util/thread.h"
 
 #define SIG_IPI                     SIGUSR1
 
@@ -406,10 +407,11 @@ gboolean qmem_kvm_start_vcpu_threads(QmemKvmAccel *s, GError **error)
 {
     kvm_install_sig_ipi();
     for (guint i = 0; i < s->n_cpus; i++) {
-        g_autofree char *name = g_strdup_printf("qmem-vcpu-%u", i);
+        /* QEMU's name for a KVM vCPU thread. */
+        g_autofree char *name = g_strdup_printf("CPU %u/KVM", i);
 
-        s->cpus[i].thread = g_thread_try_new(name, kvm_vcpu_thread,
-                                             &s->cpus[i], error);
+        s->cpus[i].thread = qmem_thread_try_new(name, kvm_vcpu_thread,
+                                                &s->cpus[i], error);
         if (!s->cpus[i].thread) {
             return FALSE;
         }

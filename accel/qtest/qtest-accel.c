@@ -23,6 +23,10 @@ struct _QmemQtestAccel {
     QmemMemoryListener listener;
     GArray *slots;              /* QtestMemslot, indexed by slot id */
     guint n_used;
+    /* No slot below this id is free: where the search for one starts. */
+    guint first_free;
+    /* Used slots by guest-physical address: slot id + 1. */
+    GHashTable *by_gpa;
     GArray *overcommitted;      /* QmemMemorySection without a slot */
 };
 
@@ -65,7 +69,7 @@ static void qtest_accel_region_add(QmemMemoryListener *listener,
         return;
     }
     /* KVM hands out the lowest free slot id. */
-    for (id = 0; id < q->slots->len; id++) {
+    for (id = q->first_free; id < q->slots->len; id++) {
         if (!g_array_index(q->slots, QtestMemslot, id).used) {
             slot = &g_array_index(q->slots, QtestMemslot, id);
             break;
@@ -92,24 +96,34 @@ static void qtest_accel_region_add(QmemMemoryListener *listener,
         .readonly = section->readonly,
     };
     q->n_used++;
+    q->first_free = id + 1;
+    g_hash_table_insert(q->by_gpa,
+                        GSIZE_TO_POINTER(section->offset_within_address_space),
+                        GUINT_TO_POINTER(id + 1));
 }
 
 static void qtest_accel_region_del(QmemMemoryListener *listener,
                                    const QmemMemorySection *section)
 {
     QmemQtestAccel *q = accel_of(listener);
+    guint found;
 
     if (!section->host) {
         return;
     }
     /* As kvm_lookup_matching_slot(): by guest address and size. */
-    for (guint id = 0; id < q->slots->len; id++) {
-        QtestMemslot *slot = &g_array_index(q->slots, QtestMemslot, id);
+    found = GPOINTER_TO_UINT(g_hash_table_lookup(
+        q->by_gpa, GSIZE_TO_POINTER(section->offset_within_address_space)));
+    if (found) {
+        QtestMemslot *slot = &g_array_index(q->slots, QtestMemslot,
+                                            found - 1);
 
-        if (slot->used && same_range(slot->guest_phys_addr,
-                                     slot->memory_size, section)) {
+        if (same_range(slot->guest_phys_addr, slot->memory_size, section)) {
+            g_hash_table_remove(q->by_gpa, GSIZE_TO_POINTER(
+                                               slot->guest_phys_addr));
             slot->used = FALSE;
             q->n_used--;
+            q->first_free = MIN(q->first_free, found - 1);
             return;
         }
     }
@@ -222,6 +236,7 @@ static void qmem_qtest_accel_finalize(GObject *obj)
     QmemQtestAccel *q = QMEM_QTEST_ACCEL(obj);
 
     g_array_unref(q->slots);
+    g_hash_table_unref(q->by_gpa);
     g_array_unref(q->overcommitted);
     G_OBJECT_CLASS(qmem_qtest_accel_parent_class)->finalize(obj);
 }
@@ -257,6 +272,7 @@ static void qmem_qtest_accel_init(QmemQtestAccel *q)
 {
     q->max_slots = QMEM_QTEST_ACCEL_DEFAULT_MEMSLOTS;
     q->slots = g_array_new(FALSE, TRUE, sizeof(QtestMemslot));
+    q->by_gpa = g_hash_table_new(g_direct_hash, g_direct_equal);
     q->overcommitted = g_array_new(FALSE, FALSE, sizeof(QmemMemorySection));
     q->listener = (QmemMemoryListener) {
         .region_add = qtest_accel_region_add,

@@ -113,6 +113,8 @@ static void free_device_memory(QmemMachinePrivate *priv)
         qmem_memory_region_del_subregion(priv->system_memory, dms->mr);
     }
     g_object_unref(dms->mr);
+    g_clear_pointer(&dms->plugged, g_array_unref);
+    g_free(dms->dimm_slots);
     g_free(dms);
     priv->device_memory = NULL;
 }

@@ -7,6 +7,7 @@
 #include "hw/mem/memory-device-qmp-cmds.h"
 #include "hw/mem/memory-device.h"
 #include "qobject/json.h"
+#include "util/error.h"
 
 JsonNode *qmem_qmp_query_memory_devices(JsonObject *args, GError **error)
 {
@@ -14,6 +15,38 @@ JsonNode *qmem_qmp_query_memory_devices(JsonObject *args, GError **error)
         return NULL;
     }
     return qmem_memory_devices_query();
+}
+
+JsonNode *qmem_qmp_x_query_device_memory(JsonObject *args, GError **error)
+{
+    QmemMachine *machine = qmem_machine_get_current();
+    QmemDeviceMemoryState *dms =
+        machine ? qmem_machine_get_device_memory(machine) : NULL;
+    JsonObject *ret;
+
+    if (!qmem_qmp_args_visit(args, NULL, error)) {
+        return NULL;
+    }
+    if (!dms) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            QMEM_MACHINE_NO_DEVICE_MEMORY_MESSAGE);
+        return NULL;
+    }
+    ret = json_object_new();
+    json_object_set_member(ret, "base", qmem_json_node_new_uint64(dms->base));
+    json_object_set_member(ret, "size", qmem_json_node_new_uint64(
+                                            qmem_memory_region_size(dms->mr)));
+    json_object_set_member(ret, "used-region-size",
+                           qmem_json_node_new_uint64(dms->used_region_size));
+    json_object_set_int_member(ret, "required-memslots",
+                               dms->required_memslots);
+    json_object_set_int_member(ret, "used-memslots", dms->used_memslots);
+    json_object_set_int_member(
+        ret, "reserved-memslots",
+        qmem_memory_devices_get_reserved_memslots(machine));
+    json_object_set_int_member(ret, "memslot-auto-decision-active",
+                               dms->memslot_auto_decision_active);
+    return qmem_json_node_new_object(ret);
 }
 
 static guint64 base_memory(void)

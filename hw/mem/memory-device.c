@@ -206,20 +206,14 @@ static gboolean memory_device_check_addable(QmemMachine *machine,
 
 /* Free address search, over QEMU's inclusive ranges. */
 
-/* What a plugged device occupies. */
-typedef struct {
-    guint64 addr;
-    guint64 size;
-    const char *id;         /* NULL: unnamed */
-} UsedRange;
-
 /*
  * QEMU's memory_device_get_free_addr() over the ranges of the plugged
  * devices, sorted by address.
  */
 static gboolean find_free_addr(guint64 as_base, guint64 as_size,
                                const guint64 *hint, guint64 align,
-                               guint64 size, const UsedRange *used,
+                               guint64 size,
+                               const QmemDeviceMemoryRange *used,
                                guint n_used, guint64 *addr, GError **error)
 {
     QmemRange as, new = QMEM_RANGE_EMPTY;
@@ -269,9 +263,11 @@ static gboolean find_free_addr(guint64 as_base, guint64 as_size,
         g_assert(ok);
         if (qmem_range_overlaps_range(&tmp, &new)) {
             if (hint) {
+                const char *id = qmem_device_get_id(QMEM_DEVICE(used[i].dev));
+
                 g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "address range conflicts with memory device "
-                            "id='%s'", used[i].id ? used[i].id : "(unnamed)");
+                            "id='%s'", id ? id : "(unnamed)");
                 return FALSE;
             }
             next_addr = qmem_align_up(tmp.upb + 1, align);
@@ -296,29 +292,43 @@ static gboolean find_free_addr(guint64 as_base, guint64 as_size,
     return TRUE;
 }
 
-/* The ranges realized, non-empty memory devices occupy, by address. */
-static GArray *memory_device_used_ranges(void)
+/* The index of the first of @dms's plugged ranges at or above @addr. */
+static guint plugged_lower_bound(QmemDeviceMemoryState *dms, guint64 addr)
 {
-    g_autoptr(GPtrArray) list = qmem_memory_devices_list();
-    GArray *ranges = g_array_sized_new(FALSE, FALSE,
-                                       sizeof(UsedRange),
-                                       list->len);
+    guint lo = 0, hi = dms->plugged->len;
 
-    for (guint i = 0; i < list->len; i++) {
-        QmemMemoryDevice *md = g_ptr_array_index(list, i);
-        QmemMemoryRegion *mr;
-        UsedRange range;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
 
-        mr = MD_IFACE(md)->get_memory_region(md, NULL);
-        if (!mr) {
-            continue;
+        if (g_array_index(dms->plugged, QmemDeviceMemoryRange, mid).addr <
+            addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
-        range.addr = MD_IFACE(md)->get_addr(md);
-        range.size = qmem_memory_region_size(mr);
-        range.id = qmem_device_get_id(QMEM_DEVICE(md));
-        g_array_append_val(ranges, range);
     }
-    return ranges;
+    return lo;
+}
+
+static void plugged_insert(QmemDeviceMemoryState *dms, QmemMemoryDevice *md,
+                           guint64 addr, guint64 size)
+{
+    QmemDeviceMemoryRange range = { addr, size, md };
+
+    g_array_insert_val(dms->plugged, plugged_lower_bound(dms, addr), range);
+}
+
+static void plugged_remove(QmemDeviceMemoryState *dms, QmemMemoryDevice *md,
+                           guint64 addr)
+{
+    for (guint i = plugged_lower_bound(dms, addr); i < dms->plugged->len;
+         i++) {
+        if (g_array_index(dms->plugged, QmemDeviceMemoryRange, i).dev == md) {
+            g_array_remove_index(dms->plugged, i);
+            return;
+        }
+    }
+    g_assert_not_reached();
 }
 
 gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
@@ -327,7 +337,6 @@ gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
 {
     QmemMemoryDeviceInterface *iface;
     QmemDeviceMemoryState *dms;
-    g_autoptr(GArray) used = NULL;
     QmemMemoryRegion *mr;
     guint64 addr, align = 0, region_align, size;
 
@@ -380,10 +389,10 @@ gboolean qmem_memory_device_pre_plug(QmemMemoryDevice *md,
     align = MAX(align, region_align);
 
     addr = iface->get_addr(md);
-    used = memory_device_used_ranges();
     if (!find_free_addr(dms->base, qmem_memory_region_size(dms->mr),
                         addr ? &addr : NULL, align, size,
-                        (UsedRange *)used->data, used->len, &addr, error)) {
+                        (QmemDeviceMemoryRange *)dms->plugged->data,
+                        dms->plugged->len, &addr, error)) {
         return FALSE;
     }
     return iface->set_addr(md, addr, error);
@@ -414,6 +423,7 @@ void qmem_memory_device_plug(QmemMemoryDevice *md, QmemMachine *machine)
     if (iface->decide_memslots && memslots > 1) {
         dms->memslot_auto_decision_active++;
     }
+    plugged_insert(dms, md, addr, qmem_memory_region_size(mr));
     qmem_memory_region_add_subregion(dms->mr, addr - dms->base, mr);
     qmem_memory_device_get_node(md, &node);
     qmem_numa_add_range(machine, node, addr, qmem_memory_region_size(mr));
@@ -445,6 +455,7 @@ void qmem_memory_device_unplug(QmemMemoryDevice *md, QmemMachine *machine)
     qmem_numa_remove_range(machine, node, iface->get_addr(md),
                            qmem_memory_region_size(mr));
     qmem_memory_region_del_subregion(dms->mr, mr);
+    plugged_remove(dms, md, iface->get_addr(md));
     if (iface->decide_memslots && memslots > 1) {
         dms->memslot_auto_decision_active--;
     }
@@ -595,6 +606,7 @@ void qmem_memory_devices_init(QmemMachine *machine, guint64 base, guint64 size)
     dms = g_new0(QmemDeviceMemoryState, 1);
     dms->base = base;
     dms->mr = qmem_memory_region_new_container("device-memory", size);
+    dms->plugged = g_array_new(FALSE, FALSE, sizeof(QmemDeviceMemoryRange));
     dms->as = qmem_address_space_new("device-memory", dms->mr);
     qmem_machine_set_device_memory(machine, dms);
     qmem_memory_region_add_subregion(qmem_machine_get_system_memory(machine),

@@ -11,6 +11,7 @@
 #include "qom/module.h"
 #include "qom/property.h"
 #include "system/hostmem.h"
+#include "util/bitmap.h"
 #include "util/error.h"
 
 typedef struct {
@@ -264,30 +265,20 @@ static JsonObject *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
 
 /* Slots (QEMU's pc_dimm_pre_plug() and pc_dimm_get_free_slot()) */
 
-static gboolean collect_slot(QmemDevice *dev, gpointer opaque)
+/*
+ * Whether @slot is taken: the bitmap pc-dimm's plug and unplug hooks keep
+ * in the machine's device memory (every plugged DIMM holds its slot).
+ */
+static gboolean slot_is_used(QmemDeviceMemoryState *dms, gint slot)
 {
-    GArray *slots = opaque;
-
-    /* Every realized DIMM holds its slot (nvdimm would too). */
-    if (G_TYPE_CHECK_INSTANCE_TYPE(dev, qmem_pc_dimm_type_id)) {
-        g_array_append_val(slots, QMEM_PC_DIMM(dev)->slot);
-    }
-    return TRUE;
-}
-
-static gboolean slot_is_used(GArray *slots, gint slot)
-{
-    for (guint i = 0; i < slots->len; i++) {
-        if (g_array_index(slots, gint, i) == slot) {
-            return TRUE;
-        }
-    }
-    return FALSE;
+    return dms && dms->dimm_slots &&
+           (dms->dimm_slots[slot / QMEM_BITS_PER_WORD] >>
+            (slot % QMEM_BITS_PER_WORD)) & 1;
 }
 
 /* An explicit slot: below -m slots= and not another DIMM's. */
-static gboolean check_slot(gint slot, int max_slots, GArray *used,
-                           GError **error)
+static gboolean check_slot(gint slot, int max_slots,
+                           QmemDeviceMemoryState *used, GError **error)
 {
     if (slot >= max_slots) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -304,12 +295,13 @@ static gboolean check_slot(gint slot, int max_slots, GArray *used,
 }
 
 /* The lowest free slot is at most the number of slots in use. */
-static gboolean find_free_slot(int max_slots, GArray *used, gint *slot,
-                               GError **error)
+static gboolean find_free_slot(int max_slots, QmemDeviceMemoryState *used,
+                               gint *slot, GError **error)
 {
-    for (*slot = 0; *slot < max_slots && slot_is_used(used, *slot); (*slot)++) {
-    }
-    if (*slot == max_slots) {
+    *slot = used && used->dimm_slots
+                ? (gint)qmem_find_next_zero_bit(used->dimm_slots, max_slots, 0)
+                : 0;
+    if (*slot >= max_slots) {
         g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                             "no free slots available");
         return FALSE;
@@ -325,7 +317,7 @@ static gboolean pc_dimm_md_pre_plug(QmemMemoryDevice *md, QmemMachine *machine,
     const guint64 ram_slots = qmem_machine_get_ram_slots(machine);
     /* QEMU passes the uint64 slot count as an int. */
     const int max_slots = (int)ram_slots;
-    g_autoptr(GArray) used = NULL;
+    QmemDeviceMemoryState *used = qmem_machine_get_device_memory(machine);
     gint slot = dimm->slot;
 
     if ((slot < 0 || (guint64)slot >= ram_slots) &&
@@ -343,8 +335,6 @@ static gboolean pc_dimm_md_pre_plug(QmemMemoryDevice *md, QmemMachine *machine,
         return FALSE;
     }
 
-    used = g_array_new(FALSE, FALSE, sizeof(gint));
-    qmem_device_foreach(collect_slot, used);
     if (slot == QMEM_PC_DIMM_UNASSIGNED_SLOT) {
         if (!find_free_slot(max_slots, used, &slot, error)) {
             return FALSE;
@@ -359,14 +349,23 @@ static gboolean pc_dimm_md_pre_plug(QmemMemoryDevice *md, QmemMachine *machine,
 /* The DIMM share of device memory (QEMU's pc_dimm_plug()). */
 static void pc_dimm_md_plug(QmemMemoryDevice *md, QmemMachine *machine)
 {
-    qmem_machine_get_device_memory(machine)->dimm_size +=
-        qmem_memory_device_get_region_size(md, NULL);
+    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
+    gint slot = QMEM_PC_DIMM(md)->slot;
+
+    dms->dimm_size += qmem_memory_device_get_region_size(md, NULL);
+    if (!dms->dimm_slots) {
+        /* pre_plug checked the slot against -m slots=. */
+        dms->dimm_slots = qmem_bitmap_new(qmem_machine_get_ram_slots(machine));
+    }
+    qmem_bitmap_set(dms->dimm_slots, slot, 1);
 }
 
 static void pc_dimm_md_unplug(QmemMemoryDevice *md, QmemMachine *machine)
 {
-    qmem_machine_get_device_memory(machine)->dimm_size -=
-        qmem_memory_device_get_region_size(md, NULL);
+    QmemDeviceMemoryState *dms = qmem_machine_get_device_memory(machine);
+
+    dms->dimm_size -= qmem_memory_device_get_region_size(md, NULL);
+    qmem_bitmap_clear(dms->dimm_slots, QMEM_PC_DIMM(md)->slot, 1);
 }
 
 static int pc_dimm_md_get_slot(QmemMemoryDevice *md)

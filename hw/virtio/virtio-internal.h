@@ -48,7 +48,7 @@ typedef struct {
     guint64 guest_features;
     gboolean broken;
     gboolean disabled;
-    QmemVirtQueue *vqs;
+    QmemVirtQueue **vqs;        /* nvqs of them, each allocated alone */
     guint nvqs;
     QmemVirtioTransport *transport;
     QmemAddressSpace *dma_as;

@@ -43,7 +43,8 @@ void qmem_virtio_init(QmemVirtioDevice *vdev, guint16 device_id,
     p->config_len = config_len;
     g_clear_pointer(&p->config, g_free);
     p->config = config_len ? g_malloc0(config_len) : NULL;
-    p->vqs = g_new0(QmemVirtQueue, QMEM_VIRTIO_QUEUE_MAX);
+    /* The queues come one by one: no array of all 1024 of them. */
+    p->vqs = g_new0(QmemVirtQueue *, 1);
     p->nvqs = 0;
 }
 
@@ -59,13 +60,23 @@ QmemVirtQueue *qmem_virtio_add_queue(QmemVirtioDevice *vdev,
     g_return_val_if_fail(queue_size && queue_size <= QMEM_VIRTQUEUE_MAX_SIZE &&
                          !(queue_size & (queue_size - 1)), NULL);
 
-    vq = &p->vqs[p->nvqs];
+    p->vqs = g_renew(QmemVirtQueue *, p->vqs, p->nvqs + 1);
+    vq = p->vqs[p->nvqs] = g_new0(QmemVirtQueue, 1);
     vq->vdev = vdev;
     vq->index = p->nvqs++;
     vq->num_default = queue_size;
     vq->handle_output = handler;
     qmem_virtqueue_reset(vq);
     return vq;
+}
+
+static void vqs_free(QmemVirtioDevicePrivate *p)
+{
+    for (guint i = 0; p->vqs && i < p->nvqs; i++) {
+        g_free(p->vqs[i]);
+    }
+    g_clear_pointer(&p->vqs, g_free);
+    p->nvqs = 0;
 }
 
 void qmem_virtio_cleanup(QmemVirtioDevice *vdev)
@@ -75,8 +86,7 @@ void qmem_virtio_cleanup(QmemVirtioDevice *vdev)
     if (p->transport) {
         qmem_virtio_device_unplug(vdev);
     }
-    g_clear_pointer(&p->vqs, g_free);
-    p->nvqs = 0;
+    vqs_free(p);
     g_clear_pointer(&p->config, g_free);
     p->config_len = 0;
 }
@@ -96,8 +106,8 @@ static void virtio_listener_commit(QmemMemoryListener *listener)
      * transaction the guest causes.
      */
     for (guint i = 0; i < p->nvqs; i++) {
-        if (p->vqs[i].rings_ok) {
-            qmem_virtqueue_check_rings(&p->vqs[i]);
+        if (p->vqs[i]->rings_ok) {
+            qmem_virtqueue_check_rings(p->vqs[i]);
         }
     }
 }
@@ -234,8 +244,8 @@ int qmem_virtio_set_features(QmemVirtioDevice *vdev, guint64 features)
     /* EVENT_IDX makes the rings longer: check them again. */
     if (qmem_virtio_has_feature(vdev, QMEM_VIRTIO_RING_F_EVENT_IDX)) {
         for (guint i = 0; i < p->nvqs; i++) {
-            if (p->vqs[i].desc) {
-                qmem_virtqueue_check_rings(&p->vqs[i]);
+            if (p->vqs[i]->desc) {
+                qmem_virtqueue_check_rings(p->vqs[i]);
             }
         }
     }
@@ -417,7 +427,7 @@ void qmem_virtio_reset(QmemVirtioDevice *vdev)
     p->config_vector = QMEM_VIRTIO_NO_VECTOR;
     notify_vector(vdev, p->config_vector);
     for (guint i = 0; i < p->nvqs; i++) {
-        qmem_virtqueue_reset(&p->vqs[i]);
+        qmem_virtqueue_reset(p->vqs[i]);
     }
 }
 
@@ -475,7 +485,7 @@ QmemVirtQueue *qmem_virtio_get_queue(QmemVirtioDevice *vdev, guint index)
     QmemVirtioDevicePrivate *p = PRIV(vdev);
 
     g_return_val_if_fail(index < p->nvqs, NULL);
-    return &p->vqs[index];
+    return p->vqs[index];
 }
 
 /* The guest picks the queue number: one the device lacks is no error. */
@@ -483,7 +493,7 @@ static QmemVirtQueue *vq_at(QmemVirtioDevice *vdev, guint index)
 {
     QmemVirtioDevicePrivate *p = PRIV(vdev);
 
-    return index < p->nvqs ? &p->vqs[index] : NULL;
+    return index < p->nvqs ? p->vqs[index] : NULL;
 }
 
 guint qmem_virtio_queue_get_max_num(QmemVirtioDevice *vdev, guint index)
@@ -595,7 +605,7 @@ guint16 qmem_virtio_queue_get_vector(QmemVirtioDevice *vdev, guint index)
 {
     QmemVirtioDevicePrivate *p = PRIV(vdev);
 
-    return index < p->nvqs ? p->vqs[index].vector : QMEM_VIRTIO_NO_VECTOR;
+    return index < p->nvqs ? p->vqs[index]->vector : QMEM_VIRTIO_NO_VECTOR;
 }
 
 void qmem_virtio_queue_set_vector(QmemVirtioDevice *vdev, guint index,
@@ -617,7 +627,7 @@ void qmem_virtio_queue_notify(QmemVirtioDevice *vdev, guint index)
     if (index >= p->nvqs) {
         return;
     }
-    vq = &p->vqs[index];
+    vq = p->vqs[index];
     if (!vq->desc || p->broken || !vq->handle_output) {
         return;
     }
@@ -648,7 +658,7 @@ static void qmem_virtio_device_finalize(GObject *obj)
 {
     QmemVirtioDevicePrivate *p = PRIV(QMEM_VIRTIO_DEVICE(obj));
 
-    g_free(p->vqs);
+    vqs_free(p);
     g_free(p->config);
     G_OBJECT_CLASS(qmem_virtio_device_parent_class)->finalize(obj);
 }

@@ -76,9 +76,34 @@ void qmem_module_register_static(const char *name, QmemModuleRegisterFunc fn);
  * qmem_module_get_dir:
  *
  * Returns: where modules are loaded from: $QMEM_MODULE_DIR if set (a
- *   ':'-separated list), else the installed module directory.
+ *   ':'-separated list); else, for a program in a build tree, that build's
+ *   modules (qmem_module_get_bundle_dir(), when it exists); else the
+ *   installed module directory.
  */
 const char *qmem_module_get_dir(void);
+
+/**
+ * qmem_module_get_bundle_dir:
+ *
+ * QEMU's qemu-bundle: a build tree holds, beside its programs, a
+ * directory "qmem-bundle" that mirrors the installed tree, where the
+ * installed module directory is a link to the build's modules.
+ *
+ * Returns: that directory for the running program: its executable's
+ *   directory, "qmem-bundle", then the installed module directory, whether
+ *   it exists or not.
+ */
+const char *qmem_module_get_bundle_dir(void);
+
+/**
+ * qmem_module_check_dirs:
+ * @error: return location for a #GError (%QMEM_MODULE_ERROR_NO_DIR)
+ *
+ * Checks that every directory of qmem_module_get_dir() exists; the error
+ * says which directories were searched and how to choose one
+ * (QMEM_MODULE_DIR).
+ */
+gboolean qmem_module_check_dirs(GError **error);
 
 /**
  * qmem_modules_init:

@@ -20,6 +20,7 @@ G_DECLARE_DERIVABLE_TYPE(QmemHostMemoryBackend, qmem_host_memory_backend,
 #define QMEM_TYPE_NAME_MEMORY_BACKEND_RAM "memory-backend-ram"
 #define QMEM_TYPE_NAME_MEMORY_BACKEND_FILE "memory-backend-file"
 #define QMEM_TYPE_NAME_MEMORY_BACKEND_MEMFD "memory-backend-memfd"
+#define QMEM_TYPE_NAME_MEMORY_BACKEND_EPC "memory-backend-epc"
 
 /* Property names. */
 #define QMEM_HOSTMEM_PROP_SIZE "size"

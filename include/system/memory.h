@@ -244,11 +244,23 @@ void qmem_memory_region_transaction_begin(void);
 /**
  * qmem_memory_region_transaction_commit:
  *
- * Ends a transaction; the outermost one recomputes every address space's
- * flat view and calls each listener's region_del for every section that
- * went away, then region_add for every new one, then commit.
+ * Ends a transaction; the outermost one brings every address space's
+ * flat view up to date and calls each listener's region_del for every
+ * section that went away, then region_add for every new one, then commit.
+ * Only the guest-physical windows where the transaction added or removed
+ * subregions are rendered again (O(changed sections * log n)); the view
+ * and the callbacks are those a full recomputation would give.
  */
 void qmem_memory_region_transaction_commit(void);
+
+/**
+ * qmem_memory_set_full_recompute:
+ * @on: whether every commit recomputes every flat view from scratch
+ *
+ * For tests and measurements: the full recomputation is the reference
+ * the incremental update must match.  Off by default.
+ */
+void qmem_memory_set_full_recompute(gboolean on);
 
 /**
  * QmemMemorySection:

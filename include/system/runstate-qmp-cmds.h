@@ -17,6 +17,21 @@ G_BEGIN_DECLS
 JsonNode *qmem_qmp_query_status(JsonObject *args, GError **error);
 
 /**
+ * qmem_qmp_query_name:
+ *
+ * query-name: QEMU's NameInfo, {"name": -name guest=}, or {} without one.
+ */
+JsonNode *qmem_qmp_query_name(JsonObject *args, GError **error);
+
+/**
+ * qmem_qmp_query_uuid:
+ *
+ * query-uuid: QEMU's UuidInfo, {"UUID": "..."} in lower case, all zero
+ * without -uuid.
+ */
+JsonNode *qmem_qmp_query_uuid(JsonObject *args, GError **error);
+
+/**
  * qmem_qmp_stop:
  *
  * stop: QEMU's; a running VM pauses (STOP), any other state stays.

@@ -32,6 +32,25 @@ void qmem_loc_set(const char *location);
 const char *qmem_loc_get(void);
 
 /**
+ * qmem_error_set_timestamp:
+ * @enable: whether reports start with the time
+ *
+ * QEMU's -msg timestamp=on: qmem_error_report() and qmem_warn_report()
+ * lines start with the UTC time in ISO 8601 with microseconds and a
+ * blank ("2026-12-06T10:50:00.123456Z qmem-run: ...").
+ */
+void qmem_error_set_timestamp(gboolean enable);
+
+/**
+ * qmem_error_set_guest_name:
+ * @name: (nullable): the guest's name, or %NULL for none
+ *
+ * QEMU's -msg guest-name=on with -name guest=NAME: reports start with
+ * NAME and a blank (after the time).
+ */
+void qmem_error_set_guest_name(const char *name);
+
+/**
  * qmem_error_report:
  *
  * QEMU's error_report(): "PROGRAM: [LOCATION: ]TEXT\n".

@@ -32,10 +32,12 @@ typedef enum {
  * QmemModuleError:
  * @QMEM_MODULE_ERROR_OPEN: the shared object could not be opened
  * @QMEM_MODULE_ERROR_SYMBOL: the module has no registration entry point
+ * @QMEM_MODULE_ERROR_NO_DIR: a module directory to load does not exist
  */
 typedef enum {
     QMEM_MODULE_ERROR_OPEN,
     QMEM_MODULE_ERROR_SYMBOL,
+    QMEM_MODULE_ERROR_NO_DIR,
 } QmemModuleError;
 
 GQuark qmem_error_quark(void);

@@ -414,6 +414,19 @@ char *bench_vmm_failure(BenchVmm *v, const char *what)
     return *line ? g_steal_pointer(&line) : g_strdup(what);
 }
 
+guint64 bench_vmm_rss(BenchVmm *v)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)v->pid);
+    g_autofree char *text = NULL;
+    const char *line;
+
+    if (v->pid <= 0 || !g_file_get_contents(path, &text, NULL, NULL)) {
+        return 0;
+    }
+    line = strstr(text, "\nVmRSS:");
+    return line ? g_ascii_strtoull(line + 7, NULL, 10) * 1024 : 0;
+}
+
 int bench_vmm_quit(BenchVmm *v, gboolean negotiated, double timeout_s)
 {
     static const char caps[] = "{\"execute\": \"qmp_capabilities\"}\n";

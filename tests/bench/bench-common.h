@@ -209,6 +209,15 @@ JsonObject *bench_vmm_wait_event(BenchVmm *v, const char *name,
                                  double deadline, double *when);
 
 /**
+ * bench_vmm_rss:
+ * @v: a running VMM
+ *
+ * Returns: its resident set size (VmRSS in /proc/PID/status), in bytes;
+ * 0 if unknown.
+ */
+guint64 bench_vmm_rss(BenchVmm *v);
+
+/**
  * bench_vmm_quit:
  * @v: the VMM
  * @negotiated: whether qmp_capabilities was sent already

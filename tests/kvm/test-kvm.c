@@ -207,9 +207,8 @@ static int kernel_slot_of(int vm_fd, guint max, guint64 gpa, guint64 size,
 
 /* Maps @mr at @addr (or unmaps it) in a transaction, as device_add does. */
 /*
- * The memory map changes under the BQL, as on QEMU's main thread: vCPU 0
- * may be running the guest's drivers, whose port I/O reads the flat
- * views a commit replaces.
+ * Under the BQL, as the memory map changes: the guest may be booting, its
+ * PCI enumeration mapping BARs from vCPU 0's thread at the same time.
  */
 static void map(Fixture *f, QmemMemoryRegion *mr, guint64 addr)
 {

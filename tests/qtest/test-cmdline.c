@@ -121,7 +121,9 @@ static const HelpCase help_cases[] = {
     }, {
         /* QEMU lists more types; these are the ones qmem has. */
         "types", "help",
+        /* memory-backend-epc as in QEMU builds with SGX (it refuses). */
         "List of user creatable objects:\n"
+        "  memory-backend-epc\n"
         "  memory-backend-file\n"
         "  memory-backend-memfd\n"
         "  memory-backend-ram\n"

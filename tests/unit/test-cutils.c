@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "system/system.h"
 #include "tests/unit/test-machine.h"
 #include "util/cutils.h"
 #include "util/unicode.h"
@@ -614,6 +615,42 @@ static void test_escape_controls(void)
     }
 }
 
+/* QEMU's qemu_uuid_parse() and qemu_uuid_unparse_strdup(). */
+static void test_uuid_parse(void)
+{
+    static const char *const bad[] = {
+        "", "xyz", "0123abcd-4567-89ab-cdef-0123456789a",
+        "0123abcd-4567-89ab-cdef-0123456789abc",
+        "0123abcd04567-89ab-cdef-0123456789ab",
+        "0123abcd-4567-89ab-cdef-0123456789ag",
+        "{0123abcd-4567-89ab-cdef-0123456789ab}",
+    };
+    guint8 uuid[16], want[16] = {
+        0x01, 0x23, 0xab, 0xcd, 0x45, 0x67, 0x89, 0xab,
+        0xcd, 0xef, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab,
+    };
+    g_autofree char *str = NULL;
+
+    g_assert_true(qmem_uuid_parse("0123ABCD-4567-89ab-CDEF-0123456789ab",
+                                  uuid));
+    g_assert_cmpmem(uuid, 16, want, 16);
+    str = qmem_uuid_unparse(uuid);
+    g_assert_cmpstr(str, ==, "0123abcd-4567-89ab-cdef-0123456789ab");
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        memset(uuid, 0x5a, sizeof(uuid));
+        g_assert_false(qmem_uuid_parse(bad[i], uuid));
+        g_assert_cmpuint(uuid[0], ==, 0x5a);
+    }
+    /* The VM's UUID: all zero until set. */
+    g_assert_false(qmem_vm_get_uuid(uuid));
+    g_assert_cmpuint(uuid[0] | uuid[15], ==, 0);
+    qmem_vm_set_uuid(want);
+    g_assert_true(qmem_vm_get_uuid(uuid));
+    g_assert_cmpmem(uuid, 16, want, 16);
+    qmem_vm_set_uuid(NULL);
+    g_assert_false(qmem_vm_get_uuid(uuid));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -628,6 +665,7 @@ int main(int argc, char **argv)
                       G_N_ELEMENTS(strtosz_trailing));
     add_strtosz_cases("erange", strtosz_erange, G_N_ELEMENTS(strtosz_erange));
     add_strtosz_cases("metric", strtosz_metric, G_N_ELEMENTS(strtosz_metric));
+    g_test_add_func("/system/uuid/parse", test_uuid_parse);
     g_test_add_func("/util/cutils/strtosz/null", test_strtosz_null);
     g_test_add_func("/util/unicode/escape-controls", test_escape_controls);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include "qapi/opts.h"
+#include "qmem-config.h"
 #include "qobject/json.h"
 #include "qom/module.h"
 #include "qom/qom-qmp-cmds.h"
@@ -967,10 +968,33 @@ static void test_module_errors(void)
 
 static void test_module_dir(void)
 {
+    g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+    g_autofree char *exe_dir = g_path_get_dirname(exe);
+    g_autofree char *bundle = g_build_filename(exe_dir, "qmem-bundle",
+                                               QMEM_MODULE_DIR, NULL);
+    const char *saved = g_getenv(QMEM_MODULE_DIR_ENV);
+    g_autofree char *env = g_strdup(saved);
+    GError *error = NULL;
+
     g_setenv(QMEM_MODULE_DIR_ENV, "/some/where", TRUE);
     g_assert_cmpstr(qmem_module_get_dir(), ==, "/some/where");
+    g_assert_false(qmem_module_check_dirs(&error));
+    g_assert_error(error, QMEM_MODULE_ERROR, QMEM_MODULE_ERROR_NO_DIR);
+    g_assert_cmpstr(error->message, ==,
+                    "no module directory found (searched '/some/where' "
+                    "(from QMEM_MODULE_DIR)): set QMEM_MODULE_DIR to the "
+                    "directory of qmem's modules, e.g. BUILDDIR/modules");
+    g_clear_error(&error);
+
+    /* The test programs are not beside a qmem-bundle: the installed dir. */
+    g_assert_cmpstr(qmem_module_get_bundle_dir(), ==, bundle);
     g_unsetenv(QMEM_MODULE_DIR_ENV);
-    g_assert_cmpstr(qmem_module_get_dir(), !=, "/some/where");
+    g_assert_false(g_file_test(bundle, G_FILE_TEST_EXISTS));
+    g_assert_cmpstr(qmem_module_get_dir(), ==, QMEM_MODULE_DIR);
+    if (env) {
+        g_setenv(QMEM_MODULE_DIR_ENV, env, TRUE);
+        g_assert_true(qmem_module_check_dirs(NULL));
+    }
 }
 
 #define TEST_TYPE_ABSTRACT (test_abstract_get_type())

@@ -38,6 +38,11 @@ typedef struct QmemNumaState QmemNumaState;
  * @used_memslots: RAM sections mapped in @mr now
  * @memslot_auto_decision_active: devices that chose more than one memslot
  *   from the overall limit (virtio-mem with dynamic memslots)
+ * @plugged: (element-type QmemDeviceMemoryRange): what the plugged,
+ *   non-empty memory devices occupy, sorted by address: the free-address
+ *   search reads it instead of listing and sorting every device
+ * @dimm_slots: (nullable): a bitmap of the -m slots= DIMM slots in use
+ *   (pc-dimm's plug and unplug hooks), %NULL until the first DIMM
  *
  * QEMU's DeviceMemoryState: the machine keeps it, the memory-device core
  * ("hw/mem/memory-device.h") makes it and keeps the accounts.  Exists
@@ -53,7 +58,21 @@ typedef struct {
     guint required_memslots;
     guint used_memslots;
     guint memslot_auto_decision_active;
+    GArray *plugged;
+    guint64 *dimm_slots;
 } QmemDeviceMemoryState;
+
+/**
+ * QmemDeviceMemoryRange:
+ * @addr: guest-physical address
+ * @size: bytes (> 0)
+ * @dev: the memory device (a QmemMemoryDevice), not a reference
+ */
+typedef struct {
+    guint64 addr;
+    guint64 size;
+    gpointer dev;
+} QmemDeviceMemoryRange;
 
 /*
  * QEMU's message when a memory device meets a machine without device

@@ -16,6 +16,15 @@ JsonNode *qmem_qmp_query_memory_devices(JsonObject *args, GError **error);
 JsonNode *qmem_qmp_query_memory_size_summary(JsonObject *args,
                                              GError **error);
 
+/*
+ * x-query-device-memory (qmem's): the device-memory region and its
+ * memslot accounts: {"base", "size", "used-region-size",
+ * "required-memslots", "used-memslots", "reserved-memslots",
+ * "memslot-auto-decision-active"}, QEMU's DeviceMemoryState.  Fails
+ * with QEMU's text when the machine has no device memory.
+ */
+JsonNode *qmem_qmp_x_query_device_memory(JsonObject *args, GError **error);
+
 gboolean qmem_hmp_info_memory_devices(const char *args, GString *out,
                                       GError **error);
 gboolean qmem_hmp_info_memory_size_summary(const char *args, GString *out,
