@@ -6,6 +6,7 @@
 
 #include "system/hostmem.h"
 #include "system/numa.h"
+#include "system/thread-context.h"
 
 #define HOST_NODES_BITS_PER_LONG (8 * sizeof(unsigned long))
 /* One spare bit: mbind() gets maxnode + 1 (see complete). */
@@ -19,6 +20,7 @@ typedef struct {
     gboolean dump;
     gboolean prealloc;
     guint prealloc_threads;
+    QmemThreadContext *prealloc_context;    /* strong link, nullable */
     unsigned long host_nodes[HOST_NODES_LONGS];
     QmemHostMemPolicy policy;
     gboolean share;
@@ -48,6 +50,13 @@ qmem_host_memory_backend_get_private(QmemHostMemoryBackend *backend);
  */
 void qmem_host_memory_backend_class_add_properties(
     QmemHostMemoryBackendClass *klass);
+
+/*
+ * The helper thread of the prealloc-context, or %NULL: preallocation
+ * threads are created by it.
+ */
+QmemContextThread *qmem_host_memory_backend_prealloc_thread(
+    QmemHostMemoryBackend *backend);
 
 static inline void host_nodes_set_bit(unsigned long *bits, guint node)
 {

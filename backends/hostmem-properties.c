@@ -19,6 +19,7 @@ enum {
     PROP_DUMP,
     PROP_PREALLOC,
     PROP_PREALLOC_THREADS,
+    PROP_PREALLOC_CONTEXT,
     PROP_HOST_NODES,
     PROP_POLICY,
     PROP_SHARE,
@@ -224,9 +225,12 @@ static gboolean prealloc_set_checked(QmemHostMemoryBackend *backend,
                             "incompatible");
         return FALSE;
     }
+    /* Never in the background: the caller expects the memory ready. */
     if (block && prealloc && !priv->prealloc) {
         return qmem_prealloc_mem(block->fd, block->host, block->size,
-                                 priv->prealloc_threads, error);
+                                 priv->prealloc_threads,
+                                 qmem_host_memory_backend_prealloc_thread(
+                                     backend), FALSE, error);
     }
     return TRUE;
 }
@@ -282,6 +286,34 @@ static void prealloc_threads_get(QmemHostMemoryBackendPrivate *priv,
                                  GValue *value)
 {
     g_value_set_uint(value, priv->prealloc_threads);
+}
+
+/* prealloc-context: any time (read when preallocating); a strong link. */
+
+static GParamSpec *prealloc_context_spec(void)
+{
+    return g_param_spec_object(QMEM_HOSTMEM_PROP_PREALLOC_CONTEXT, NULL,
+                               "Context to use for creating CPU threads for "
+                               "preallocation", QMEM_TYPE_THREAD_CONTEXT,
+                               PROP_FLAGS);
+}
+
+static gboolean prealloc_context_set(QmemHostMemoryBackendPrivate *priv,
+                                     const GValue *value)
+{
+    QmemThreadContext *tc = g_value_get_object(value);
+
+    if (priv->prealloc_context == tc) {
+        return FALSE;
+    }
+    g_set_object(&priv->prealloc_context, tc);
+    return TRUE;
+}
+
+static void prealloc_context_get(QmemHostMemoryBackendPrivate *priv,
+                                 GValue *value)
+{
+    g_value_set_object(value, priv->prealloc_context);
 }
 
 /*
@@ -493,6 +525,8 @@ static const HostmemProperty properties[N_PROPS] = {
     [PROP_PREALLOC_THREADS] = { prealloc_threads_spec,
                                 prealloc_threads_set_checked,
                                 prealloc_threads_set, prealloc_threads_get },
+    [PROP_PREALLOC_CONTEXT] = { prealloc_context_spec, NULL,
+                                prealloc_context_set, prealloc_context_get },
     [PROP_HOST_NODES] = { host_nodes_spec, host_nodes_set_checked,
                           host_nodes_store, host_nodes_get },
     [PROP_POLICY] = { policy_spec, policy_set_checked, policy_set,
@@ -629,4 +663,12 @@ gboolean qmem_host_memory_backend_get_reserve(QmemHostMemoryBackend *backend)
 {
     g_return_val_if_fail(QMEM_IS_HOST_MEMORY_BACKEND(backend), TRUE);
     return GET_PRIV(backend)->reserve;
+}
+
+QmemContextThread *qmem_host_memory_backend_prealloc_thread(
+    QmemHostMemoryBackend *backend)
+{
+    QmemThreadContext *tc = GET_PRIV(backend)->prealloc_context;
+
+    return tc ? qmem_thread_context_get_thread(tc) : NULL;
 }

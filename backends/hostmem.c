@@ -110,8 +110,21 @@ static const char *policy_nick(QmemHostMemPolicy policy)
     return ev ? ev->value_nick : "";
 }
 
+static gint async_prealloc;
+
+void qmem_host_memory_backend_set_async_prealloc(gboolean async)
+{
+    g_atomic_int_set(&async_prealloc, async);
+}
+
 static void qmem_host_memory_backend_free_block(QmemHostMemoryBackend *backend)
 {
+    QmemRamBlock *block = GET_PRIV(backend)->block;
+
+    /* Threads may still wait to populate it (start-up failed meanwhile). */
+    if (block) {
+        qmem_prealloc_cancel_async(block->host);
+    }
     g_clear_pointer(&GET_PRIV(backend)->block, qmem_ram_block_free);
 }
 
@@ -217,7 +230,9 @@ static gboolean qmem_host_memory_backend_complete(QmemUserCreatable *uc,
     /* Last, so that the pages are faulted in under the NUMA policy. */
     if (priv->prealloc &&
         !qmem_prealloc_mem(block->fd, block->host, block->size,
-                           priv->prealloc_threads, error)) {
+                           priv->prealloc_threads,
+                           qmem_host_memory_backend_prealloc_thread(backend),
+                           g_atomic_int_get(&async_prealloc), error)) {
         goto fail;
     }
     return TRUE;
@@ -240,7 +255,10 @@ static void qmem_host_memory_backend_uc_init(QmemUserCreatableInterface *iface)
 
 static void qmem_host_memory_backend_finalize(GObject *gobj)
 {
-    qmem_host_memory_backend_free_block(QMEM_HOST_MEMORY_BACKEND(gobj));
+    QmemHostMemoryBackend *backend = QMEM_HOST_MEMORY_BACKEND(gobj);
+
+    qmem_host_memory_backend_free_block(backend);
+    g_clear_object(&GET_PRIV(backend)->prealloc_context);
     G_OBJECT_CLASS(qmem_host_memory_backend_parent_class)->finalize(gobj);
 }
 

@@ -3,8 +3,10 @@
 
 #include "accel/qtest/qtest.h"
 #include "modules/builtin.h"
+#include "system/thread-context.h"
 
 void qmem_modules_init_builtin(void)
 {
     g_type_ensure(QMEM_TYPE_QTEST_ACCEL);
+    g_type_ensure(QMEM_TYPE_THREAD_CONTEXT);
 }

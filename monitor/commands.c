@@ -15,6 +15,7 @@
 #include "hw/mem/memory-map-qmp-cmds.h"
 #include "hw/pci/pci-qmp-cmds.h"
 #include "hw/virtio/virtio-mem-qmp-cmds.h"
+#include "migration/migration-qmp-cmds.h"
 #include "monitor/monitor-internal.h"
 #include "qom/qom-qmp-cmds.h"
 #include "system/accel-qmp-cmds.h"
@@ -69,6 +70,16 @@ static const QmpCommandDef qmp_commands[] = {
     { "query-pci", qmem_qmp_query_pci },
     /* hw/virtio/virtio-mem-qmp-cmds.c */
     { "x-virtio-mem-request", qmem_qmp_x_virtio_mem_request },
+    /* migration/migration-qmp-cmds.c */
+    { "migrate", qmem_qmp_migrate },
+    { "migrate-incoming", qmem_qmp_migrate_incoming },
+    { "migrate_cancel", qmem_qmp_migrate_cancel },
+    { "query-migrate", qmem_qmp_query_migrate },
+    { "migrate-set-parameters", qmem_qmp_migrate_set_parameters },
+    { "query-migrate-parameters", qmem_qmp_query_migrate_parameters },
+    { "migrate-set-capabilities", qmem_qmp_migrate_set_capabilities },
+    { "query-migrate-capabilities", qmem_qmp_query_migrate_capabilities },
+    { "x-query-ram-checksum", qmem_qmp_x_query_ram_checksum },
 };
 
 /* A command without @params takes no arguments. */

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include "qobject/json.h"
 #include "qom/property.h"
+#include "qom/user-creatable.h"
 #include "util/cutils.h"
 #include "util/error.h"
 
@@ -681,9 +682,19 @@ void qmem_type_print_help(GType type, GString *out)
         /* An alias is described by what it stands for. */
         GParamSpec *pspec = property_target(pspecs[i]);
         const char *blurb = g_param_spec_get_blurb(pspec);
-        GString *line = g_string_new(NULL);
+        GString *line;
         gboolean show_default = GPOINTER_TO_INT(
             g_param_spec_get_qdata(pspec, show_default_quark));
+
+        /*
+         * QEMU's object help lists what can be set (thread-context's
+         * thread-id is not), device help everything.
+         */
+        if (!(pspecs[i]->flags & G_PARAM_WRITABLE) &&
+            g_type_is_a(type, QMEM_TYPE_USER_CREATABLE)) {
+            continue;
+        }
+        line = g_string_new(NULL);
 
         g_string_append_printf(line, "  %s=<%s>", pspecs[i]->name,
                                qmem_param_spec_get_qom_type(pspec));

@@ -358,8 +358,8 @@ static const char *last_option_arg(GArray *options, const char *name)
 
 /*
  * QEMU's qemu_validate_options() for --preconfig: it cannot go with a
- * snapshot to load or (but deferred) an incoming migration.  qmem has
- * neither: it takes the options only to refuse them.
+ * snapshot to load or (but deferred) an incoming migration.  qmem-run
+ * takes -loadvm only to refuse it.
  */
 gboolean qmem_runner_validate_options(GArray *options, GError **error)
 {
@@ -384,10 +384,10 @@ gboolean qmem_runner_validate_options(GArray *options, GError **error)
                             "'preconfig' supports '-incoming defer' only");
         return FALSE;
     }
-    if (loadvm || incoming) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "-%s is not supported: qmem has no snapshots and no "
-                    "migration", loadvm ? "loadvm" : "incoming");
+    if (loadvm) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "-loadvm is not supported: qmem-run loads no "
+                            "snapshot at start-up");
         return FALSE;
     }
     return TRUE;

@@ -44,8 +44,8 @@ gboolean qmem_runner_create_chardevs(GArray *options, GError **error);
 
 /*
  * QEMU's qemu_validate_options() for --preconfig: not with -loadvm, nor
- * with -incoming but "defer" (QEMU's texts); qmem refuses -loadvm and
- * -incoming in any case.
+ * with -incoming but "defer" (QEMU's texts); qmem-run refuses -loadvm
+ * in any case.
  */
 gboolean qmem_runner_validate_options(GArray *options, GError **error);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <glib-unix.h>
 #include "accel/qtest/qtest.h"
 #include "hw/core/boards.h"
@@ -11,6 +12,7 @@
 #include "hw/core/machine-init.h"
 #include "hw/core/numa.h"
 #include "hw/core/qdev.h"
+#include "migration/migration.h"
 #include "monitor/qmp.h"
 #include "qapi/opts.h"
 #include "qapi/qmp-event.h"
@@ -18,13 +20,16 @@
 #include "qobject/json.h"
 #include "qom/module.h"
 #include "qom/user-creatable.h"
+#include "system/hostmem.h"
 #include "system/main-internal.h"
 #include "system/runstate.h"
+#include "system/thread-context.h"
 #include "util/chardev.h"
 #include "util/cutils.h"
 #include "util/error-report.h"
 #include "util/error.h"
 #include "util/main-loop.h"
+#include "util/prealloc.h"
 
 typedef QmemRunner Runner;
 
@@ -32,8 +37,9 @@ struct QmemRunner {
     GArray *options;        /* RunnerOption, in command-line order */
     gboolean start_stopped;
     gboolean preconfig;     /* --preconfig: wait for x-exit-preconfig */
-    int status;             /* the exit status of qmem_runner_run() */
     GHashTable *device_ids; /* -device ids, checked before any is made */
+    const RunnerOption *incoming;   /* the last -incoming */
+    int exit_status;
     GMainLoop *loop;
     guint termsig_source;   /* on_termsig() while the loop runs */
     QmemMachine *machine;
@@ -133,6 +139,8 @@ static const char usage_text[] =
     "  --preconfig           serve QMP before machine initialization "
     "(set-numa-node),\n"
     "                        until x-exit-preconfig\n"
+    "  -incoming tcp:HOST:PORT|unix:PATH|fd:N|exec:CMD|file:PATH|defer\n"
+    "                        wait for an incoming migration\n"
     "  -name [guest=]NAME[,process=NAME,debug-threads=on|off]\n"
     "                        the VM's name (query-name), thread names\n"
     "  -uuid UUID            the VM's UUID (query-uuid)\n"
@@ -268,8 +276,28 @@ static JsonObject *parse_option_arg(const char *arg, const OptionSyntax *syntax,
     return syntax->parse(arg, syntax->implied_key, help, error);
 }
 
+/*
+ * QEMU's object_create_pre_sandbox(): thread-context objects come first,
+ * wherever they are on the command line (-sandbox may forbid setting a
+ * thread's affinity later), so backends can name them.
+ */
+static gboolean object_pre_sandbox(JsonObject *options, QmemInputKind kind)
+{
+    JsonNode *node = json_object_get_member(options, "qom-type");
+    const char *type = NULL;
+
+    if (kind == QMEM_INPUT_OPTS) {
+        type = qmem_opts_get_last(options, "qom-type");
+    } else if (node && JSON_NODE_HOLDS_VALUE(node) &&
+               json_node_get_value_type(node) == G_TYPE_STRING) {
+        type = json_node_get_string(node);
+    }
+    return type && !strcmp(type, QMEM_TYPE_NAME_THREAD_CONTEXT);
+}
+
+/* Creates the -object @arg if it belongs to the pass @pre_sandbox. */
 static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
-                              GError **error)
+                              gboolean pre_sandbox, GError **error)
 {
     gboolean help = FALSE;
     QmemInputKind kind;
@@ -278,6 +306,9 @@ static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
 
     if (!options) {
         return FALSE;
+    }
+    if (!help && object_pre_sandbox(options, kind) != pre_sandbox) {
+        return TRUE;
     }
     if (help) {
         const char *type =
@@ -424,6 +455,10 @@ static gboolean apply_machine_options(Runner *r, gboolean *qtest,
             r->start_stopped = TRUE;
         } else if (qmem_runner_is_option(opt, "preconfig")) {
             r->preconfig = TRUE;
+        } else if (qmem_runner_is_option(opt, "incoming")) {
+            /* Devices realize knowing that their contents will come. */
+            r->incoming = opt;
+            qmem_runstate_set(QMEM_RUN_STATE_INMIGRATE);
         } else if (qmem_runner_is_option(opt, "m")) {
             g_autoptr(JsonObject) m = qmem_opts_parse(opt->arg, "size", NULL,
                                                       error);
@@ -502,6 +537,56 @@ static QmemAccel *create_accel(Runner *r, gboolean qtest, GError **error)
                                         r->machine_accel, qtest, error);
 }
 
+/* One pass over -object: the pre-sandbox objects or the others. */
+static gboolean create_objects_pass(Runner *r, GHashTable *ids,
+                                    gboolean pre_sandbox, GError **error)
+{
+    for (guint i = 0; i < r->options->len; i++) {
+        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
+
+        if (qmem_runner_is_option(opt, "object")) {
+            locate(r, opt);
+            if (!create_object(r, opt->arg, ids, pre_sandbox, error)) {
+                return FALSE;
+            }
+            /* A help request not at the end: QEMU prints it and stops. */
+            if (r->help) {
+                return TRUE;
+            }
+        }
+    }
+    locate(r, NULL);
+    return TRUE;
+}
+
+/*
+ * The -object options.  Backends with prealloc and a prealloc-context
+ * leave their preallocation waiting and all run side by side at the end
+ * (QEMU 9.0's qemu_create_late_backends()); a failure there is reported
+ * without a location, as QEMU's is.
+ */
+static gboolean create_objects(Runner *r, GError **error)
+{
+    g_autoptr(GHashTable) ids =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gboolean ok;
+
+    if (!create_objects_pass(r, ids, TRUE, error)) {
+        return FALSE;
+    }
+    if (r->help) {
+        return TRUE;
+    }
+    qmem_host_memory_backend_set_async_prealloc(TRUE);
+    ok = create_objects_pass(r, ids, FALSE, error);
+    qmem_host_memory_backend_set_async_prealloc(FALSE);
+    /* On failure, what waits is called off when its backend goes. */
+    if (!ok || r->help) {
+        return ok;
+    }
+    return qmem_prealloc_finish_async(error);
+}
+
 /*
  * QEMU's qmp_x_exit_preconfig(): board init, the accelerator, cold plug;
  * then the machine is ready.  Without --preconfig it runs right after
@@ -537,27 +622,9 @@ static gboolean exit_preconfig(Runner *r, GError **error)
     return TRUE;
 }
 
-/* -object in command-line order, then -numa. */
-static gboolean create_objects_and_numa(Runner *r, GError **error)
+/* -numa, in command-line order, after the backends and the topology. */
+static gboolean set_numa_options(Runner *r, GError **error)
 {
-    g_autoptr(GHashTable) object_ids =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-
-    for (guint i = 0; i < r->options->len; i++) {
-        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
-
-        if (qmem_runner_is_option(opt, "object")) {
-            locate(r, opt);
-            if (!create_object(r, opt->arg, object_ids, error)) {
-                return FALSE;
-            }
-            /* A help request not at the end: QEMU prints it and stops. */
-            if (r->help) {
-                return TRUE;
-            }
-        }
-    }
-    /* -numa needs the backends and the topology; board init completes it. */
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
         g_autoptr(JsonObject) numa = NULL;
@@ -596,11 +663,15 @@ static gboolean build_machine(Runner *r, GError **error)
         return FALSE;
     }
     qmem_machine_phase_advance(r->machine, QMEM_PHASE_ACCEL_CREATED);
-    if (!create_objects_and_numa(r, error)) {
+    if (!create_objects(r, error)) {
         return FALSE;
     }
     if (r->help) {
         return TRUE;
+    }
+    /* -numa needs the backends and the topology; board init completes it. */
+    if (!set_numa_options(r, error)) {
+        return FALSE;
     }
     if (r->preconfig) {
         /* QEMU's qtest server is up before the monitor waits. */
@@ -658,7 +729,7 @@ static gboolean early_exit_options(Runner *r, GError **error)
         } else if (qmem_runner_is_option(opt, "version")) {
             r->help = g_string_new("qmem-run version " QMEM_VERSION "\n");
         } else if (qmem_runner_is_option(opt, "object") && asks_help) {
-            if (!create_object(r, opt->arg, ids, error)) {
+            if (!create_object(r, opt->arg, ids, FALSE, error)) {
                 return FALSE;
             }
         } else if (qmem_runner_is_option(opt, "device") && asks_help) {
@@ -735,6 +806,44 @@ static gboolean start_monitors(Runner *r, GError **error)
     return qmem_runner_start_monitors(r->options, r->qmp, error);
 }
 
+/*
+ * QEMU exits after a failed incoming migration, with the loader's
+ * message and "load of migration failed: %s".
+ */
+static void on_incoming_done(const GError *error, gpointer opaque)
+{
+    Runner *r = opaque;
+
+    if (!error) {
+        return;
+    }
+    qmem_loc_set(NULL);
+    qmem_error_report("%s", error->message);
+    if (!g_str_has_prefix(error->message, "load of migration failed")) {
+        qmem_error_report("load of migration failed: %s",
+                          g_strerror(EINVAL));
+    }
+    r->exit_status = 1;
+    if (r->loop) {
+        g_main_loop_quit(r->loop);
+    }
+}
+
+/* -incoming: QEMU's qemu_start_incoming_migration() at start-up. */
+static gboolean start_incoming(Runner *r, GError **error)
+{
+    if (!r->incoming) {
+        return TRUE;
+    }
+    locate(r, r->incoming);
+    if (!qmem_migration_incoming_init(r->incoming->arg, !r->start_stopped,
+                                      on_incoming_done, r, error)) {
+        return FALSE;
+    }
+    locate(r, NULL);
+    return TRUE;
+}
+
 /* The runner whose machine x-exit-preconfig goes on with. */
 static Runner *preconfig_runner;
 
@@ -750,7 +859,7 @@ static JsonNode *qmp_x_exit_preconfig(JsonObject *args, GError **error)
     if (!qmem_qmp_args_visit(args, NULL, error)) {
         return NULL;
     }
-    if (!r || !r->machine || r->status ||
+    if (!r || !r->machine || r->exit_status ||
         qmem_phase_check(QMEM_PHASE_MACHINE_INITIALIZED)) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "The command is permitted only before machine "
@@ -760,13 +869,14 @@ static JsonNode *qmp_x_exit_preconfig(JsonObject *args, GError **error)
     if (!exit_preconfig(r, &local_error)) {
         qmem_error_report_err(g_error_copy(local_error));
         g_propagate_error(error, local_error);
-        r->status = 1;
+        r->exit_status = 1;
         if (r->loop) {
             g_main_loop_quit(r->loop);
         }
         return NULL;
     }
-    if (!r->start_stopped) {
+    /* -incoming defer (the only one --preconfig takes) waits instead. */
+    if (!r->start_stopped && !r->incoming) {
         qmem_vm_start();
     }
     return NULL;
@@ -805,7 +915,8 @@ gboolean qmem_runner_setup(Runner *r, int argc, char **argv, GError **error)
         return TRUE;
     }
     return build_machine(r, error) && (r->help || start_monitors(r, error)) &&
-           (r->help || qmem_runner_setup_post(&r->proc, error));
+           (r->help || qmem_runner_setup_post(&r->proc, error)) &&
+           (r->help || start_incoming(r, error));
 }
 
 int qmem_runner_get_parent_status(Runner *r)
@@ -821,15 +932,17 @@ const char *qmem_runner_get_help(Runner *r)
 int qmem_runner_run(Runner *r)
 {
     /* With --preconfig, x-exit-preconfig starts the machine. */
-    if (!r->start_stopped && !r->preconfig) {
+    if (!r->start_stopped && !r->incoming && !r->preconfig) {
         qmem_vm_start();
     }
     r->loop = g_main_loop_new(NULL, FALSE);
     r->termsig_source = g_unix_fd_add(qmem_termsig_fd(), G_IO_IN, on_termsig,
                                       r);
-    g_main_loop_run(r->loop);
+    if (!r->exit_status) {
+        g_main_loop_run(r->loop);
+    }
     g_clear_handle_id(&r->termsig_source, g_source_remove);
-    return r->status;
+    return r->exit_status;
 }
 
 void qmem_runner_kill_report(Runner *r)
@@ -840,6 +953,7 @@ void qmem_runner_kill_report(Runner *r)
 /* Teardown in reverse: the monitors go before the machine they use. */
 void qmem_runner_free(Runner *r)
 {
+    qmem_migration_shutdown();
     g_clear_pointer(&r->qmp, qmem_qmp_server_free);
     g_clear_pointer(&r->qtest, qmem_qtest_server_free);
     qmem_chardev_free_all();

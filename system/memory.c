@@ -608,3 +608,55 @@ void qmem_memory_listener_unregister(QmemMemoryListener *listener)
     g_ptr_array_remove(as->listeners, listener);
     listener->as = NULL;
 }
+
+/* Dirty logging (QEMU's memory_global_dirty_log_*()), under the BQL. */
+
+static gboolean global_dirty_log;
+
+typedef enum { LOG_START, LOG_STOP, LOG_SYNC } LogOp;
+
+static void dirty_log_call(LogOp op)
+{
+    for (guint i = 0; address_spaces && i < address_spaces->len; i++) {
+        QmemAddressSpace *as = g_ptr_array_index(address_spaces, i);
+
+        for (guint j = 0; j < as->listeners->len; j++) {
+            QmemMemoryListener *l = g_ptr_array_index(as->listeners, j);
+
+            if (op == LOG_START && l->log_global_start) {
+                l->log_global_start(l);
+            } else if (op == LOG_STOP && l->log_global_stop) {
+                l->log_global_stop(l);
+            } else if (op == LOG_SYNC && l->log_sync) {
+                l->log_sync(l);
+            }
+        }
+    }
+}
+
+void qmem_memory_global_dirty_log_start(void)
+{
+    g_return_if_fail(!global_dirty_log);
+    global_dirty_log = TRUE;
+    dirty_log_call(LOG_START);
+}
+
+void qmem_memory_global_dirty_log_stop(void)
+{
+    if (global_dirty_log) {
+        dirty_log_call(LOG_STOP);
+        global_dirty_log = FALSE;
+    }
+}
+
+void qmem_memory_global_dirty_log_sync(void)
+{
+    if (global_dirty_log) {
+        dirty_log_call(LOG_SYNC);
+    }
+}
+
+gboolean qmem_memory_global_dirty_log_active(void)
+{
+    return global_dirty_log;
+}

@@ -180,6 +180,17 @@ static void ram_fault(const QmemMemorySection *s, guint64 addr,
     qmem_vm_stop_on_memory_error(block, offset, gpa, err);
 }
 
+/* A write reached [@host, @host + @len) of @s's RAM: dirty logging. */
+static void ram_mark_dirty(const QmemMemorySection *s, const guint8 *host,
+                           guint64 len)
+{
+    QmemRamBlock *block = qmem_memory_region_get_ram_block(s->mr);
+
+    if (block && block->dirty_log && host >= (guint8 *)block->host) {
+        qmem_ram_block_set_dirty(block, host - (guint8 *)block->host, len);
+    }
+}
+
 /*
  * Copies to or from RAM under a SIGBUS guard.  Returns: %FALSE (@error
  * set) when the host could not supply a page.
@@ -192,6 +203,9 @@ static gboolean ram_access(const QmemMemorySection *s, guint64 addr,
     gboolean done = is_write ? qmem_sigbus_memcpy(host, buf, len, &fault)
                              : qmem_sigbus_memcpy(buf, host, len, &fault);
 
+    if (is_write) {
+        ram_mark_dirty(s, host, len);
+    }
     if (!done) {
         ram_fault(s, addr, host, fault, error);
     }
@@ -312,6 +326,7 @@ static gboolean memset_range(QmemAddressSpace *as, guint64 lo, guint64 hi,
             continue;
         }
         host = (guint8 *)sec->host + (from - start);
+        ram_mark_dirty(sec, host, MIN(last, hi) - from + 1);
         if (!qmem_sigbus_memset(host, value, MIN(last, hi) - from + 1,
                                 &fault)) {
             ram_fault(sec, from, host, fault, error);

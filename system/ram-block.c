@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "system/ram-block.h"
+#include "util/bitmap.h"
 #include "util/error-report.h"
 #include "util/error.h"
 #include "util/osdep.h"
@@ -380,6 +381,7 @@ void qmem_ram_block_free(QmemRamBlock *block)
         return;
     }
     ram_block_notify_remove(block);
+    g_free(block->dirty_log);
     if (block->mmap_base) {
         munmap(block->mmap_base, block->mmap_size);
     }
@@ -542,4 +544,92 @@ int qmem_ram_block_fault_errno(QmemRamBlock *rb, guint64 offset)
     }
     /* A file system without fallocate() does not tell: the kernel's word. */
     return errno == EOPNOTSUPP ? EFAULT : errno;
+}
+
+void qmem_ram_block_foreach(gboolean (*fn)(QmemRamBlock *rb, gpointer opaque),
+                            gpointer opaque)
+{
+    for (GList *l = live_blocks.head; l;) {
+        GList *next = l->next;
+
+        if (!fn(l->data, opaque)) {
+            return;
+        }
+        l = next;
+    }
+}
+
+static guint64 ram_block_pages(QmemRamBlock *rb)
+{
+    return (rb->size + QMEM_TARGET_PAGE_SIZE - 1) >> QMEM_TARGET_PAGE_BITS;
+}
+
+void qmem_ram_block_dirty_log_start(QmemRamBlock *rb)
+{
+    g_return_if_fail(rb != NULL);
+    if (!rb->dirty_log) {
+        rb->dirty_log = qmem_bitmap_new(ram_block_pages(rb));
+    }
+}
+
+void qmem_ram_block_dirty_log_stop(QmemRamBlock *rb)
+{
+    g_return_if_fail(rb != NULL);
+    g_clear_pointer(&rb->dirty_log, g_free);
+}
+
+void qmem_ram_block_set_dirty(QmemRamBlock *rb, guint64 offset, guint64 len)
+{
+    guint64 *log = rb->dirty_log;
+    guint64 first, last;
+
+    if (!log || !len || offset >= rb->size) {
+        return;
+    }
+    len = MIN(len, rb->size - offset);
+    first = offset >> QMEM_TARGET_PAGE_BITS;
+    last = (offset + len - 1) >> QMEM_TARGET_PAGE_BITS;
+    for (guint64 page = first; page <= last; page++) {
+        __atomic_fetch_or(&log[page / 64], G_GUINT64_CONSTANT(1) << (page % 64),
+                          __ATOMIC_RELAXED);
+    }
+}
+
+guint64 qmem_ram_block_sync_dirty(QmemRamBlock *rb, guint64 *dest)
+{
+    guint64 words, count = 0;
+
+    g_return_val_if_fail(rb != NULL && dest != NULL, 0);
+    if (!rb->dirty_log) {
+        return 0;
+    }
+    words = (ram_block_pages(rb) + 63) / 64;
+    for (guint64 i = 0; i < words; i++) {
+        guint64 bits;
+
+        if (!__atomic_load_n(&rb->dirty_log[i], __ATOMIC_RELAXED)) {
+            continue;
+        }
+        bits = __atomic_exchange_n(&rb->dirty_log[i], 0, __ATOMIC_ACQ_REL);
+        count += __builtin_popcountll(bits & ~dest[i]);
+        dest[i] |= bits;
+    }
+    return count;
+}
+
+void qmem_ram_block_set_discard_manager(QmemRamBlock *rb,
+                                        gboolean (*is_populated)(
+                                            gpointer opaque, guint64 offset,
+                                            guint64 size),
+                                        gpointer opaque)
+{
+    g_return_if_fail(rb != NULL);
+    rb->is_populated = is_populated;
+    rb->rdm_opaque = opaque;
+}
+
+gboolean qmem_ram_block_is_populated(QmemRamBlock *rb, guint64 offset,
+                                     guint64 size)
+{
+    return !rb->is_populated || rb->is_populated(rb->rdm_opaque, offset, size);
 }

@@ -236,3 +236,15 @@ void qmem_vm_stop_on_memory_error(QmemRamBlock *block, guint64 offset,
                                               g_strerror(err));
     qmem_vm_stop(QMEM_RUN_STATE_IO_ERROR);
 }
+
+static gboolean migration_active;
+
+void qmem_migration_set_active(gboolean active)
+{
+    migration_active = active;
+}
+
+gboolean qmem_migration_is_idle(void)
+{
+    return !migration_active;
+}

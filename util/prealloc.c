@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "util/context-thread.h"
 #include "util/error.h"
 #include "util/main-loop.h"
 #include "util/osdep.h"
@@ -32,24 +33,48 @@ typedef struct {
 struct PreallocContext {
     /* Protected by page_mutex; workers start once it is set. */
     gboolean all_threads_created;
-    /* Set when not every thread could be created: the others do nothing. */
+    /*
+     * Set when not every thread could be created, or an asynchronous
+     * preallocation is called off: the threads do nothing.
+     */
     gboolean cancelled;
     guint num_threads;
     PreallocThread *threads;
+    /* The area, to find an asynchronous preallocation by it. */
+    void *area;
 };
 
 static GMutex page_mutex;
 static GCond page_cond;
 
+/*
+ * Asynchronous preallocations (QEMU 9.0+): created, their threads waiting
+ * for the start signal of qmem_prealloc_finish_async().
+ */
+static GMutex async_mutex;
+static GSList *async_contexts;
+
 static gint force_touch;
+static void (*thread_hook)(gpointer data);
+static gpointer thread_hook_data;
 
 void qmem_prealloc_set_force_touch(gboolean force)
 {
     g_atomic_int_set(&force_touch, force);
 }
 
+void qmem_prealloc_set_thread_hook(void (*hook)(gpointer data), gpointer data)
+{
+    g_mutex_lock(&page_mutex);
+    thread_hook = hook;
+    thread_hook_data = data;
+    g_mutex_unlock(&page_mutex);
+}
+
 static gboolean wait_for_start(PreallocContext *context)
 {
+    void (*hook)(gpointer data);
+    gpointer hook_data;
     gboolean cancelled;
 
     /*
@@ -61,7 +86,12 @@ static gboolean wait_for_start(PreallocContext *context)
         g_cond_wait(&page_cond, &page_mutex);
     }
     cancelled = context->cancelled;
+    hook = thread_hook;
+    hook_data = thread_hook_data;
     g_mutex_unlock(&page_mutex);
+    if (hook && !cancelled) {
+        hook(hook_data);
+    }
     return !cancelled;
 }
 
@@ -169,25 +199,65 @@ guint qmem_prealloc_thread_count(long online_cpus, size_t page_size,
     return n;
 }
 
-/* Returns 0 or a negative errno. */
-static int touch_all_pages(char *area, size_t page_size, size_t numpages,
-                           guint max_threads, gboolean use_populate)
+/* Joins every thread of @context and frees it: 0 or a negative errno. */
+static int wait_and_free_context(PreallocContext *context, guint created)
 {
-    PreallocContext context = { 0 };
-    size_t numpages_per_thread, leftover;
-    GThreadFunc touch_fn;
-    guint i, created;
-    char *addr = area;
     int ret = 0;
 
-    context.num_threads = qmem_prealloc_thread_count(sysconf(
-                                                         _SC_NPROCESSORS_ONLN),
-                                                     page_size,
-                                                     numpages * page_size,
-                                                     max_threads);
+    for (guint i = 0; i < created; i++) {
+        int tmp = GPOINTER_TO_INT(g_thread_join(context->threads[i].thread));
+
+        if (tmp) {
+            ret = tmp;
+        }
+    }
+    g_free(context->threads);
+    g_free(context);
+    return ret;
+}
+
+/* Lets the threads of @context run, or with @cancel return at once. */
+static void start_context(PreallocContext *context, gboolean cancel)
+{
+    g_mutex_lock(&page_mutex);
+    context->all_threads_created = TRUE;
+    context->cancelled |= cancel;
+    g_cond_broadcast(&page_cond);
+    g_mutex_unlock(&page_mutex);
+}
+
+static GThread *create_thread(QmemContextThread *tc, GThreadFunc fn,
+                              PreallocThread *t)
+{
+    if (tc) {
+        return qmem_context_thread_create(tc, "touch_pages", fn, t);
+    }
+    return qmem_thread_try_new("touch_pages", fn, t, NULL);
+}
+
+/* Returns 0 or a negative errno. */
+static int touch_all_pages(char *area, size_t page_size, size_t numpages,
+                           guint max_threads, QmemContextThread *tc,
+                           gboolean async, gboolean use_populate)
+{
+    PreallocContext *context;
+    size_t numpages_per_thread, leftover;
+    GThreadFunc touch_fn;
+    guint num_threads, created;
+    char *addr = area;
+
+    num_threads = qmem_prealloc_thread_count(sysconf(_SC_NPROCESSORS_ONLN),
+                                             page_size, numpages * page_size,
+                                             max_threads);
+    /*
+     * Only MADV_POPULATE_WRITE may run in the background: the touching
+     * fallback's SIGBUS handling wants the caller to wait.  And only with
+     * a context, which says where the threads run (QEMU's rule).
+     */
+    async = async && use_populate && tc;
 
     if (use_populate) {
-        if (context.num_threads == 1) {
+        if (num_threads == 1 && !async) {
             /* A thread of its own would only add the cost of creating it. */
             return populate_range(area, numpages * page_size);
         }
@@ -196,47 +266,38 @@ static int touch_all_pages(char *area, size_t page_size, size_t numpages,
         touch_fn = do_touch_pages;
     }
 
-    /*
-     * QEMU 7.2+ can create these threads inside a thread-context object
-     * (prealloc-context) for CPU/NUMA placement, and QEMU 9.0+ can leave
-     * them waiting here (async mode) so that all command-line backends are
-     * populated in parallel.  qmem has neither yet: that is where they
-     * would hook in.
-     */
-    context.threads = g_new0(PreallocThread, context.num_threads);
-    numpages_per_thread = numpages / context.num_threads;
-    leftover = numpages % context.num_threads;
-    for (created = 0; created < context.num_threads; created++) {
-        PreallocThread *t = &context.threads[created];
+    context = g_new0(PreallocContext, 1);
+    context->num_threads = num_threads;
+    context->area = area;
+    context->threads = g_new0(PreallocThread, num_threads);
+    numpages_per_thread = numpages / num_threads;
+    leftover = numpages % num_threads;
+    for (created = 0; created < num_threads; created++) {
+        PreallocThread *t = &context->threads[created];
 
         t->addr = addr;
         t->numpages = numpages_per_thread + (created < leftover);
         t->page_size = page_size;
-        t->context = &context;
-        t->thread = qmem_thread_try_new("touch_pages", touch_fn, t, NULL);
+        t->context = context;
+        t->thread = create_thread(tc, touch_fn, t);
         if (!t->thread) {
             /* The only way GLib reports failing to create a thread. */
-            ret = -EAGAIN;
-            break;
+            start_context(context, TRUE);
+            wait_and_free_context(context, created);
+            return -EAGAIN;
         }
         addr += t->numpages * page_size;
     }
 
-    g_mutex_lock(&page_mutex);
-    context.all_threads_created = TRUE;
-    context.cancelled = ret != 0;
-    g_cond_broadcast(&page_cond);
-    g_mutex_unlock(&page_mutex);
-
-    for (i = 0; i < created; i++) {
-        int tmp = GPOINTER_TO_INT(g_thread_join(context.threads[i].thread));
-
-        if (tmp) {
-            ret = tmp;
-        }
+    if (async) {
+        /* Started, with every other one, by qmem_prealloc_finish_async(). */
+        g_mutex_lock(&async_mutex);
+        async_contexts = g_slist_prepend(async_contexts, context);
+        g_mutex_unlock(&async_mutex);
+        return 0;
     }
-    g_free(context.threads);
-    return ret;
+    start_context(context, FALSE);
+    return wait_and_free_context(context, created);
 }
 
 static gboolean populate_write_possible(void *area, size_t page_size)
@@ -250,6 +311,7 @@ static gboolean populate_write_possible(void *area, size_t page_size)
 }
 
 gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
+                           QmemContextThread *tc, gboolean async,
                            GError **error)
 {
     size_t page_size;
@@ -276,7 +338,8 @@ gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
                     g_strerror(errno));
         return FALSE;
     }
-    ret = touch_all_pages(area, page_size, numpages, max_threads, use_populate);
+    ret = touch_all_pages(area, page_size, numpages, max_threads, tc, async,
+                          use_populate);
 
     if (ret) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -285,4 +348,75 @@ gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
         return FALSE;
     }
     return TRUE;
+}
+
+/* Takes the queued contexts (all, or those of @area) off the queue. */
+static GSList *async_take(void *area)
+{
+    GSList *taken = NULL;
+
+    g_mutex_lock(&async_mutex);
+    for (GSList *l = async_contexts, *next; l; l = next) {
+        PreallocContext *context = l->data;
+
+        next = l->next;
+        if (!area || context->area == area) {
+            async_contexts = g_slist_remove_link(async_contexts, l);
+            taken = g_slist_concat(l, taken);
+        }
+    }
+    g_mutex_unlock(&async_mutex);
+    return taken;
+}
+
+gboolean qmem_prealloc_finish_async(GError **error)
+{
+    GSList *contexts = async_take(NULL);
+    int ret = 0;
+
+    /* All at once: that they run side by side is the point. */
+    for (GSList *l = contexts; l; l = l->next) {
+        start_context(l->data, FALSE);
+    }
+    for (GSList *l = contexts; l; l = l->next) {
+        PreallocContext *context = l->data;
+        int tmp = wait_and_free_context(context, context->num_threads);
+
+        if (tmp) {
+            ret = tmp;
+        }
+    }
+    g_slist_free(contexts);
+    if (ret) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "qemu_prealloc_mem: preallocating memory failed: %s",
+                    g_strerror(-ret));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean qmem_prealloc_cancel_async(void *area)
+{
+    GSList *contexts = async_take(area);
+    gboolean cancelled = contexts != NULL;
+
+    for (GSList *l = contexts; l; l = l->next) {
+        PreallocContext *context = l->data;
+
+        start_context(context, TRUE);
+        wait_and_free_context(context, context->num_threads);
+    }
+    g_slist_free(contexts);
+    return cancelled;
+}
+
+gboolean qmem_prealloc_async_pending(void)
+{
+    gboolean pending;
+
+    g_mutex_lock(&async_mutex);
+    pending = async_contexts != NULL;
+    g_mutex_unlock(&async_mutex);
+    return pending;
 }

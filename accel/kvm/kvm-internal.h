@@ -30,6 +30,9 @@ typedef struct {
     guint64 memory_size;
     void *host;
     guint32 flags;
+    /* The RAM block behind it, for the dirty log; NULL: the payload's. */
+    QmemRamBlock *rb;
+    guint64 rb_offset;
 } QmemKvmSlot;
 
 typedef enum {
@@ -113,6 +116,7 @@ struct _QmemKvmAccel {
     gboolean readonly_mem;
     gboolean ioeventfds;        /* KVM_CAP_IOEVENTFD */
     gboolean irq_status;        /* KVM_CAP_IRQ_INJECT_STATUS */
+    gboolean manual_protect;    /* KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 on */
 
     /*
      * The slot table grows from 16 entries, doubling, up to the kernel's
@@ -169,6 +173,14 @@ int qmem_kvm_set_private_slot(QmemKvmAccel *s, guint64 gpa, guint64 size,
 
 /* Maps every RAM section of @as, now and as it changes. */
 void qmem_kvm_memory_listener_register(QmemKvmAccel *s, QmemAddressSpace *as);
+
+/* Sets a slot's flags (KVM_MEM_LOG_DIRTY_PAGES) in the kernel too. */
+int qmem_kvm_slot_set_flags(QmemKvmAccel *s, int id, guint32 flags);
+
+/* kvm-dirty-log.c: the listener's dirty-log hooks */
+void qmem_kvm_dirty_log_init_memory_listener(QmemKvmAccel *s);
+/* A slot that goes while logging: its dirty pages first. */
+void qmem_kvm_slot_sync_dirty_log(QmemKvmAccel *s, QmemKvmSlot *slot);
 
 /* Unregisters the listener (if registered); the slots stay mapped. */
 void qmem_kvm_memory_listener_unregister(QmemKvmAccel *s);

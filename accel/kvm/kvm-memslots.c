@@ -45,15 +45,30 @@ static int kvm_set_user_memory_region(QmemKvmAccel *s, int id,
     return ioctl(s->vm_fd, KVM_SET_USER_MEMORY_REGION, &mem) < 0 ? -errno : 0;
 }
 
+int qmem_kvm_slot_set_flags(QmemKvmAccel *s, int id, guint32 flags)
+{
+    QmemKvmSlot slot = s->slots[id];
+    int ret;
+
+    slot.flags = flags;
+    ret = kvm_set_user_memory_region(s, id, &slot);
+    if (!ret) {
+        s->slots[id].flags = flags;
+    }
+    return ret;
+}
+
 /* Returns the slot id, -ENOSPC when every slot is taken, or -errno. */
 static int kvm_map(QmemKvmAccel *s, guint64 gpa, guint64 size, void *host,
-                   guint32 flags)
+                   guint32 flags, QmemRamBlock *rb)
 {
     QmemKvmSlot slot = {
         .start_addr = gpa,
         .memory_size = size,
         .host = host,
         .flags = flags,
+        .rb = rb,
+        .rb_offset = rb ? (guint8 *)host - (guint8 *)rb->host : 0,
     };
     int id = kvm_alloc_slot(s);
     int ret;
@@ -90,7 +105,7 @@ static int kvm_unmap(QmemKvmAccel *s, int id)
 int qmem_kvm_set_private_slot(QmemKvmAccel *s, guint64 gpa, guint64 size,
                               void *host, GError **error)
 {
-    int id = kvm_map(s, gpa, size, host, 0);
+    int id = kvm_map(s, gpa, size, host, 0, NULL);
 
     if (id < 0) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
@@ -130,7 +145,9 @@ static void kvm_region_add(QmemMemoryListener *listener,
                            const QmemMemorySection *section)
 {
     QmemKvmAccel *s = kvm_from_listener(listener);
+    QmemRamBlock *rb = qmem_memory_region_get_ram_block(section->mr);
     guint64 start, size;
+    guint32 flags;
     void *host;
     int id;
 
@@ -138,8 +155,12 @@ static void kvm_region_add(QmemMemoryListener *listener,
         return;
     }
     /* Without the capability QEMU maps ROM writable, and so do we. */
-    id = kvm_map(s, start, size, host,
-                 section->readonly && s->readonly_mem ? KVM_MEM_READONLY : 0);
+    flags = section->readonly && s->readonly_mem ? KVM_MEM_READONLY : 0;
+    /* A memslot that appears while migrating is logged from the start. */
+    if (rb && qmem_memory_global_dirty_log_active()) {
+        flags |= KVM_MEM_LOG_DIRTY_PAGES;
+    }
+    id = kvm_map(s, start, size, host, flags, rb);
     /*
      * A listener cannot fail and nothing may exit the runner, so a memslot
      * that KVM refuses (QEMU aborts) is reported.
@@ -168,6 +189,9 @@ static void kvm_region_del(QmemMemoryListener *listener,
 
         if (slot->memory_size == size && slot->start_addr == start &&
             slot->host == host) {
+            if (slot->flags & KVM_MEM_LOG_DIRTY_PAGES) {
+                qmem_kvm_slot_sync_dirty_log(s, slot);
+            }
             ret = kvm_unmap(s, i);
             if (ret < 0) {
                 qmem_error_report("kvm_set_phys_mem: error unregistering "
@@ -187,6 +211,7 @@ void qmem_kvm_memory_listener_register(QmemKvmAccel *s, QmemAddressSpace *as)
     s->listener.region_add = kvm_region_add;
     s->listener.region_del = kvm_region_del;
     qmem_kvm_ioeventfd_init_memory_listener(s);
+    qmem_kvm_dirty_log_init_memory_listener(s);
     /* QEMU's MEMORY_LISTENER_PRIORITY_ACCEL */
     s->listener.priority = 10;
     s->listener.name = "kvm-memory";

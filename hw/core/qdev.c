@@ -8,6 +8,7 @@
 #include "qapi/opts.h"
 #include "qapi/qmp-command.h"
 #include "qobject/json.h"
+#include "system/runstate.h"
 #include "util/cutils.h"
 #include "util/error.h"
 
@@ -381,6 +382,11 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
         !check_duplicate_id(id, error)) {
         return NULL;
     }
+    if (!qmem_migration_is_idle()) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "device_add not allowed while migrating");
+        return NULL;
+    }
 
     dev = g_object_new(type, NULL);
     if (!set_properties(dev, options, kind, error)) {
@@ -528,6 +534,11 @@ gboolean qmem_device_del(const char *id, GError **error)
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Device '%s' does not support hotplugging",
                     qmem_object_get_typename(QMEM_OBJECT(dev)));
+        return FALSE;
+    }
+    if (!qmem_migration_is_idle()) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "device_del not allowed while migrating");
         return FALSE;
     }
     /* QEMU asserts that a hot-pluggable device has a hotplug handler. */

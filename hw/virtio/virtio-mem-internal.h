@@ -26,6 +26,7 @@ struct _QmemVirtioMem {
     guint32 node;
     gboolean prealloc;
     gboolean dynamic_memslots;
+    gboolean early_migration;
     QmemVirtioMemOnOffAuto unplugged_inaccessible;
     guint64 block_size;             /* 0: the default, until realize */
     guint64 requested_size;
@@ -65,6 +66,12 @@ void qmem_virtio_mem_resize_usable_region(QmemVirtioMem *vmem,
 
 /* The plugged size changed: notify::size (QEMU's size-change notifiers). */
 void qmem_virtio_mem_notify_size(QmemVirtioMem *vmem);
+
+/* virtio-mem-migration.c */
+
+/* The RAM block's is_populated (qmem_ram_block_set_discard_manager()). */
+gboolean qmem_virtio_mem_rdm_is_populated(gpointer opaque, guint64 offset,
+                                          guint64 size);
 
 /* virtio-mem-request.c */
 

@@ -14,6 +14,7 @@
 #include "qom/module.h"
 #include "qom/property.h"
 #include "system/hostmem.h"
+#include "system/runstate.h"
 #include "util/error.h"
 
 /*
@@ -63,6 +64,7 @@ enum {
     PROP_BLOCK_SIZE,
     PROP_UNPLUGGED_INACCESSIBLE,
     PROP_DYNAMIC_MEMSLOTS,
+    PROP_EARLY_MIGRATION,
     /* The proxy's own, forwarded to the child's */
     PROP_REQUESTED_SIZE,
     N_PROPS
@@ -78,6 +80,7 @@ static const char *const alias_names[PROP_REQUESTED_SIZE] = {
     [PROP_UNPLUGGED_INACCESSIBLE] =
         QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE,
     [PROP_DYNAMIC_MEMSLOTS] = QMEM_VIRTIO_MEM_PROP_DYNAMIC_MEMSLOTS,
+    [PROP_EARLY_MIGRATION] = QMEM_VIRTIO_MEM_PROP_EARLY_MIGRATION,
 };
 
 static GParamSpec *props[N_PROPS];
@@ -161,8 +164,9 @@ static gboolean virtio_mem_pci_realize(QmemVirtioPciProxy *proxy,
 {
     QmemVirtioMemPci *pci = QMEM_VIRTIO_MEM_PCI(proxy);
     QmemMachine *machine = qmem_machine_get_current();
-    /* qmem has no -overcommit, VFIO or incoming migration. */
+    /* qmem has no -overcommit or VFIO. */
     QmemVirtioMemEnv env = {
+        .incoming_migration = qmem_runstate_check(QMEM_RUN_STATE_INMIGRATE),
         .nb_numa_nodes = qmem_numa_get_num_nodes(machine),
         .has_numa_state = machine &&
                           qmem_numa_machine_get_state(machine) != NULL,

@@ -269,6 +269,8 @@ gboolean qmem_virtio_mem_realize(QmemVirtioMem *vmem,
     vmem->size = 0;
     qmem_virtio_mem_realize_memslots(vmem);
     qmem_host_memory_backend_set_mapped(vmem->memdev, TRUE);
+    qmem_ram_block_set_discard_manager(rb, qmem_virtio_mem_rdm_is_populated,
+                                       vmem);
     vmem->has_numa_state = env->has_numa_state;
     qmem_virtio_init(QMEM_VIRTIO_DEVICE(vmem), QMEM_VIRTIO_ID_MEM,
                      QMEM_VIRTIO_MEM_CONFIG_SIZE);
@@ -286,6 +288,8 @@ void qmem_virtio_mem_unrealize(QmemVirtioMem *vmem)
     qmem_virtio_cleanup(QMEM_VIRTIO_DEVICE(vmem));
     vmem->vq = NULL;
     qmem_virtio_mem_unrealize_memslots(vmem);
+    qmem_ram_block_set_discard_manager(qmem_virtio_mem_get_ram_block(vmem),
+                                       NULL, NULL);
     qmem_host_memory_backend_set_mapped(vmem->memdev, FALSE);
     g_clear_pointer(&vmem->bitmap, g_free);
     vmem->bitmap_size = 0;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hw/virtio/virtio-mem-internal.h"
+#include "system/runstate.h"
 #include "util/bitmap.h"
 #include "util/error-report.h"
 #include "util/error.h"
@@ -96,7 +97,7 @@ static int plug_range(QmemVirtioMem *vmem, guint64 start_gpa, guint64 size)
         g_autoptr(GError) local_err = NULL;
 
         if (!qmem_prealloc_mem(rb->fd, (guint8 *)rb->host + offset, size, 1,
-                               &local_err)) {
+                               NULL, FALSE, &local_err)) {
             /* Once: a guest retrying must not fill the log. */
             if (!warned) {
                 qmem_warn_report("%s", local_err->message);
@@ -119,7 +120,7 @@ static int plug_range(QmemVirtioMem *vmem, guint64 start_gpa, guint64 size)
 static int set_block_state(QmemVirtioMem *vmem, guint64 start_gpa,
                            guint64 size, gboolean plug)
 {
-    if (vmem->busy) {
+    if (vmem->busy || !qmem_migration_is_idle()) {
         return -EBUSY;
     }
     return plug ? plug_range(vmem, start_gpa, size)
@@ -168,6 +169,10 @@ static int unplug_all(QmemVirtioMem *vmem)
 {
     QmemRamBlock *rb = qmem_virtio_mem_get_ram_block(vmem);
 
+    /* QEMU's virtio_mem_is_busy(): whatever the plugged size. */
+    if (!qmem_migration_is_idle()) {
+        return -EBUSY;
+    }
     if (vmem->size) {
         if (vmem->busy) {
             return -EBUSY;

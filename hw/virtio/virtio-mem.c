@@ -20,6 +20,7 @@ enum {
     PROP_BLOCK_SIZE,
     PROP_UNPLUGGED_INACCESSIBLE,
     PROP_DYNAMIC_MEMSLOTS,
+    PROP_EARLY_MIGRATION,
     N_PROPS
 };
 
@@ -140,6 +141,21 @@ void qmem_virtio_mem_set_dynamic_memslots(QmemVirtioMem *vmem,
         vmem->dynamic_memslots = !!dynamic_memslots;
         g_object_notify_by_pspec(G_OBJECT(vmem),
                                  props[PROP_DYNAMIC_MEMSLOTS]);
+    }
+}
+
+gboolean qmem_virtio_mem_get_early_migration(QmemVirtioMem *vmem)
+{
+    return vmem->early_migration;
+}
+
+void qmem_virtio_mem_set_early_migration(QmemVirtioMem *vmem,
+                                         gboolean early_migration)
+{
+    if (vmem->early_migration != !!early_migration) {
+        vmem->early_migration = !!early_migration;
+        g_object_notify_by_pspec(G_OBJECT(vmem),
+                                 props[PROP_EARLY_MIGRATION]);
     }
 }
 
@@ -402,6 +418,9 @@ static void qmem_virtio_mem_get_property(GObject *obj, guint prop_id,
     case PROP_DYNAMIC_MEMSLOTS:
         g_value_set_boolean(value, vmem->dynamic_memslots);
         break;
+    case PROP_EARLY_MIGRATION:
+        g_value_set_boolean(value, vmem->early_migration);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
     }
@@ -447,6 +466,10 @@ static void qmem_virtio_mem_set_property(GObject *obj, guint prop_id,
     case PROP_DYNAMIC_MEMSLOTS:
         qmem_virtio_mem_set_dynamic_memslots(vmem,
                                              g_value_get_boolean(value));
+        break;
+    case PROP_EARLY_MIGRATION:
+        qmem_virtio_mem_set_early_migration(vmem,
+                                            g_value_get_boolean(value));
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
@@ -536,6 +559,8 @@ static void qmem_virtio_mem_class_init(QmemVirtioMemClass *klass)
         QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON, rw);
     props[PROP_DYNAMIC_MEMSLOTS] = g_param_spec_boolean(
         QMEM_VIRTIO_MEM_PROP_DYNAMIC_MEMSLOTS, NULL, NULL, FALSE, rw);
+    props[PROP_EARLY_MIGRATION] = g_param_spec_boolean(
+        QMEM_VIRTIO_MEM_PROP_EARLY_MIGRATION, NULL, NULL, TRUE, rw);
     g_object_class_install_properties(oc, N_PROPS, props);
 
     qmem_param_spec_set_qom_type(props[PROP_UNPLUGGED_INACCESSIBLE],
@@ -544,9 +569,11 @@ static void qmem_virtio_mem_class_init(QmemVirtioMemClass *klass)
     qmem_param_spec_set_show_default(props[PROP_NODE], TRUE);
     qmem_param_spec_set_show_default(props[PROP_PREALLOC], TRUE);
     qmem_param_spec_set_show_default(props[PROP_DYNAMIC_MEMSLOTS], TRUE);
+    qmem_param_spec_set_show_default(props[PROP_EARLY_MIGRATION], TRUE);
 }
 
 static void qmem_virtio_mem_init(QmemVirtioMem *vmem)
 {
     vmem->unplugged_inaccessible = QMEM_VIRTIO_MEM_ON_OFF_AUTO_ON;
+    vmem->early_migration = TRUE;
 }

@@ -20,6 +20,7 @@ G_DECLARE_DERIVABLE_TYPE(QmemHostMemoryBackend, qmem_host_memory_backend,
 #define QMEM_TYPE_NAME_MEMORY_BACKEND_RAM "memory-backend-ram"
 #define QMEM_TYPE_NAME_MEMORY_BACKEND_FILE "memory-backend-file"
 #define QMEM_TYPE_NAME_MEMORY_BACKEND_MEMFD "memory-backend-memfd"
+#define QMEM_TYPE_NAME_MEMORY_BACKEND_SHM "memory-backend-shm"
 #define QMEM_TYPE_NAME_MEMORY_BACKEND_EPC "memory-backend-epc"
 
 /* Property names. */
@@ -28,6 +29,7 @@ G_DECLARE_DERIVABLE_TYPE(QmemHostMemoryBackend, qmem_host_memory_backend,
 #define QMEM_HOSTMEM_PROP_DUMP "dump"
 #define QMEM_HOSTMEM_PROP_PREALLOC "prealloc"
 #define QMEM_HOSTMEM_PROP_PREALLOC_THREADS "prealloc-threads"
+#define QMEM_HOSTMEM_PROP_PREALLOC_CONTEXT "prealloc-context"
 #define QMEM_HOSTMEM_PROP_HOST_NODES "host-nodes"
 #define QMEM_HOSTMEM_PROP_POLICY "policy"
 #define QMEM_HOSTMEM_PROP_SHARE "share"
@@ -194,6 +196,19 @@ void qmem_host_memory_backend_set_mapped(QmemHostMemoryBackend *backend,
 void qmem_host_memory_backend_set_defaults(gboolean merge, gboolean dump,
                                            guint prealloc_threads,
                                            gboolean prealloc);
+
+/**
+ * qmem_host_memory_backend_set_async_prealloc:
+ * @async: %TRUE while the backends of the command line are created
+ *
+ * QEMU 9.0's start-up rule (async until PHASE_LATE_BACKENDS_CREATED):
+ * while @async is on, a backend completed with prealloc=on and a
+ * prealloc-context leaves its preallocation waiting, and the caller runs
+ * every waiting one at once with qmem_prealloc_finish_async() once all are
+ * created.  Off (the default, and for every backend created later, by
+ * object-add or a hot-plug) preallocation is done before complete returns.
+ */
+void qmem_host_memory_backend_set_async_prealloc(gboolean async);
 
 /**
  * qmem_host_memory_backend_query:

@@ -324,6 +324,9 @@ struct QmemMemoryListener {
                         const QmemMemorySection *section,
                         gboolean match_data, guint64 data,
                         QmemEventNotifier *e);
+    void (*log_global_start)(QmemMemoryListener *listener);
+    void (*log_global_stop)(QmemMemoryListener *listener);
+    void (*log_sync)(QmemMemoryListener *listener);
     int priority;
     const char *name;
 
@@ -439,6 +442,23 @@ void qmem_memory_listener_register(QmemMemoryListener *listener,
  * section, then commit, and removes @listener.
  */
 void qmem_memory_listener_unregister(QmemMemoryListener *listener);
+
+/**
+ * qmem_memory_global_dirty_log_start:
+ *
+ * QEMU's memory_global_dirty_log_start(): calls log_global_start of every
+ * listener of every address space.  Under the BQL; not nested.
+ */
+void qmem_memory_global_dirty_log_start(void);
+
+/** qmem_memory_global_dirty_log_stop: calls every log_global_stop. */
+void qmem_memory_global_dirty_log_stop(void);
+
+/** qmem_memory_global_dirty_log_sync: calls every log_sync. */
+void qmem_memory_global_dirty_log_sync(void);
+
+/** qmem_memory_global_dirty_log_active: Returns: whether logging is on. */
+gboolean qmem_memory_global_dirty_log_active(void);
 
 /**
  * qmem_memory_print_mtree:

@@ -57,7 +57,14 @@ typedef struct {
     /*< private >*/
     void *mmap_base;
     gsize mmap_size;
+    guint64 *dirty_log;             /* one bit per target page, or NULL */
+    gboolean (*is_populated)(gpointer opaque, guint64 offset, guint64 size);
+    gpointer rdm_opaque;
 } QmemRamBlock;
+
+/* The page migration and dirty tracking count in (QEMU's target page). */
+#define QMEM_TARGET_PAGE_BITS 12
+#define QMEM_TARGET_PAGE_SIZE (G_GUINT64_CONSTANT(1) << QMEM_TARGET_PAGE_BITS)
 
 /**
  * qmem_ram_block_new_anon:
@@ -168,6 +175,79 @@ void qmem_ram_block_notifier_remove(QmemRamBlockNotifier *n);
  * Returns: a positive errno.
  */
 int qmem_ram_block_fault_errno(QmemRamBlock *rb, guint64 offset);
+
+/**
+ * qmem_ram_block_foreach:
+ * @fn: called for every live block, in creation order; returns %FALSE to
+ *   stop
+ *
+ * Under the BQL (blocks come and go on the main thread only).
+ */
+void qmem_ram_block_foreach(gboolean (*fn)(QmemRamBlock *rb, gpointer opaque),
+                            gpointer opaque);
+
+/*
+ * Dirty logging (QEMU's DIRTY_MEMORY_MIGRATION bitmap): while it is on, a
+ * block keeps one bit per %QMEM_TARGET_PAGE_SIZE page, set by every write
+ * the VMM makes (qmem_address_space_rw(), memset, DMA) and by an
+ * accelerator's dirty log (log_sync of a #QmemMemoryListener).  Start,
+ * stop and sync are under the BQL; setting bits is atomic and may happen
+ * on any thread that holds the BQL.
+ */
+
+/**
+ * qmem_ram_block_dirty_log_start:
+ *
+ * Allocates the block's log with no page dirty.  Idempotent.
+ */
+void qmem_ram_block_dirty_log_start(QmemRamBlock *rb);
+
+/** qmem_ram_block_dirty_log_stop: frees the log.  Idempotent. */
+void qmem_ram_block_dirty_log_stop(QmemRamBlock *rb);
+
+/**
+ * qmem_ram_block_set_dirty:
+ * @offset: where in @rb the write started
+ * @len: its length (0: nothing)
+ *
+ * Marks the pages of a write; nothing without a log.
+ */
+void qmem_ram_block_set_dirty(QmemRamBlock *rb, guint64 offset, guint64 len);
+
+/**
+ * qmem_ram_block_sync_dirty:
+ * @dest: a bitmap of the block's pages (qmem_bitmap_new())
+ *
+ * Moves the log into @dest: each page dirty since the last sync is set
+ * there and cleared in the log, atomically per word.
+ *
+ * Returns: how many pages were newly set in @dest.
+ */
+guint64 qmem_ram_block_sync_dirty(QmemRamBlock *rb, guint64 *dest);
+
+/**
+ * qmem_ram_block_set_discard_manager:
+ * @is_populated: (nullable): answers whether [@offset, @offset + @size)
+ *   of the block may hold data (QEMU's RamDiscardManager is_populated:
+ *   virtio-mem's plugged blocks); %NULL removes the manager
+ * @opaque: its first argument
+ *
+ * Set by the owner of memory whose parts are discarded on purpose, so
+ * that migration and checksums skip what is not populated.
+ */
+void qmem_ram_block_set_discard_manager(QmemRamBlock *rb,
+                                        gboolean (*is_populated)(
+                                            gpointer opaque, guint64 offset,
+                                            guint64 size),
+                                        gpointer opaque);
+
+/**
+ * qmem_ram_block_is_populated:
+ *
+ * Returns: what the discard manager says of the range; %TRUE without one.
+ */
+gboolean qmem_ram_block_is_populated(QmemRamBlock *rb, guint64 offset,
+                                     guint64 size);
 
 G_END_DECLS
 

@@ -119,6 +119,23 @@ void qmem_vm_shutdown(void);
 void qmem_vm_stop_on_memory_error(QmemRamBlock *block, guint64 offset,
                                   guint64 addr, int err);
 
+/**
+ * qmem_migration_set_active:
+ *
+ * Set by migration/ while an outgoing or incoming migration is set up or
+ * runs, cleared when it ends; read below migration/ through
+ * qmem_migration_is_idle().  Under the BQL.
+ */
+void qmem_migration_set_active(gboolean active);
+
+/**
+ * qmem_migration_is_idle:
+ *
+ * QEMU's migration_is_idle(): what device_add, device_del and virtio-mem
+ * ask before changing what migrates.
+ */
+gboolean qmem_migration_is_idle(void);
+
 G_END_DECLS
 
 #endif

@@ -5,6 +5,7 @@
 #define QMEM_UTIL_PREALLOC_H
 
 #include <glib.h>
+#include "util/context-thread.h"
 
 G_BEGIN_DECLS
 
@@ -27,8 +28,11 @@ G_BEGIN_DECLS
  * @area: start of a readable and writable mapping, aligned to the page size
  * @size: bytes to preallocate; rounded up to whole pages
  * @max_threads: the backend's prealloc-threads, at least 1
+ * @tc: (nullable): the prealloc-context: the threads are created by its
+ *   helper thread and so run on its CPUs; %NULL creates them here
+ * @async: whether the work may be left for qmem_prealloc_finish_async()
  *
- * QEMU's qemu_prealloc_mem() in synchronous mode: faults in every page of
+ * QEMU's qemu_prealloc_mem(): faults in every page of
  * @area for writing, so that later guest accesses cannot fail for lack of
  * host memory.  Uses MADV_POPULATE_WRITE when the kernel accepts it for
  * @area (probed on the first page on every call), otherwise touches one
@@ -37,7 +41,12 @@ G_BEGIN_DECLS
  * error.  The
  * work is split across qmem_prealloc_thread_count() threads.
  *
- * Blocks until done.  Safe to call from several threads at once: the
+ * Blocks until done, except with @async, @tc and MADV_POPULATE_WRITE
+ * (QEMU 9.0's rule): then the threads are created and wait, and
+ * qmem_prealloc_finish_async() starts them with those of every other such
+ * call, so that start-up backends are populated side by side; the area
+ * must stay mapped until then (or qmem_prealloc_cancel_async()).  Safe to
+ * call from several threads at once: the
  * touching fallback guards each worker's range with util/sigbus.h's
  * per-thread guard, whose handler stays installed.
  *
@@ -50,7 +59,40 @@ G_BEGIN_DECLS
  *   stay populated.
  */
 gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
+                           QmemContextThread *tc, gboolean async,
                            GError **error);
+
+/**
+ * qmem_prealloc_finish_async:
+ * @error: return location for a #GError
+ *
+ * QEMU's qemu_finish_async_prealloc_mem(): starts every preallocation
+ * that qmem_prealloc_mem() left waiting, all at once, and waits for them.
+ * Nothing waits afterwards, whatever the result.
+ *
+ * Returns: %TRUE when none was waiting or all succeeded; otherwise %FALSE
+ *   with @error set to "qemu_prealloc_mem: preallocating memory failed:
+ *   <strerror>" (the errno of one that failed).
+ */
+gboolean qmem_prealloc_finish_async(GError **error);
+
+/**
+ * qmem_prealloc_cancel_async:
+ * @area: (nullable): the area given to qmem_prealloc_mem(), or %NULL for
+ *   every waiting preallocation
+ *
+ * Calls off waiting preallocations without touching their memory and
+ * waits for their threads to end: for memory about to be unmapped.
+ *
+ * Returns: whether one was waiting.
+ */
+gboolean qmem_prealloc_cancel_async(void *area);
+
+/**
+ * qmem_prealloc_async_pending:
+ * Returns: whether a preallocation waits for qmem_prealloc_finish_async().
+ */
+gboolean qmem_prealloc_async_pending(void);
 
 /**
  * qmem_prealloc_thread_count:
@@ -79,6 +121,17 @@ guint qmem_prealloc_thread_count(long online_cpus, size_t page_size,
  * handling can be exercised.  Process wide; never call it from a program.
  */
 void qmem_prealloc_set_force_touch(gboolean force);
+
+/**
+ * qmem_prealloc_set_thread_hook:
+ * @hook: (nullable): called by every preallocation thread once it may
+ *   start, in that thread (so that a test can see where it runs); %NULL
+ *   removes the hook
+ * @data: @hook's argument
+ *
+ * For tests only, like qmem_prealloc_set_force_touch().
+ */
+void qmem_prealloc_set_thread_hook(void (*hook)(gpointer data), gpointer data);
 
 G_END_DECLS
 

@@ -51,6 +51,8 @@ typedef struct {
     "nodes\n"
 #define COMMON_PROPS_B \
     "  policy=<HostMemPolicy> - Set the NUMA policy\n" \
+    "  prealloc-context=<link<thread-context>> - Context to use for " \
+    "creating CPU threads for preallocation\n" \
     "  prealloc-threads=<int> - Number of CPU threads to use for " \
     "prealloc\n" \
     "  prealloc=<bool>        - Preallocate memory\n"
@@ -127,6 +129,8 @@ static const HelpCase help_cases[] = {
         "  memory-backend-file\n"
         "  memory-backend-memfd\n"
         "  memory-backend-ram\n"
+        "  memory-backend-shm\n"
+        "  thread-context\n"
     },
 };
 

@@ -431,6 +431,8 @@ typedef struct {
     "{\"name\": \"dump\", \"type\": \"bool\"}, " \
     "{\"name\": \"prealloc\", \"type\": \"bool\"}, " \
     "{\"name\": \"prealloc-threads\", \"type\": \"int\"}, " \
+    "{\"name\": \"prealloc-context\", \"type\": " \
+    "\"link<thread-context>\"}, " \
     "{\"name\": \"host-nodes\", \"type\": \"int\"}, " \
     "{\"name\": \"policy\", \"type\": \"HostMemPolicy\"}, " \
     "{\"name\": \"share\", \"type\": \"bool\"}, " \

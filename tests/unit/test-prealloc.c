@@ -179,7 +179,8 @@ static void test_resident(gconstpointer opaque)
     }
 
     qmem_prealloc_set_force_touch(c->touch);
-    g_assert(qmem_prealloc_mem(fd, p, c->size, c->max_threads, &err));
+    g_assert(qmem_prealloc_mem(fd, p, c->size, c->max_threads, NULL, FALSE,
+                               &err));
     qmem_prealloc_set_force_touch(FALSE);
     g_assert_no_error(err);
 
@@ -245,7 +246,8 @@ static void test_sigbus(gconstpointer opaque)
     previous_handler_calls = 0;
 
     qmem_prealloc_set_force_touch(c->touch);
-    g_assert(!qmem_prealloc_mem(fd, p, c->map_size, c->max_threads, &err));
+    g_assert(!qmem_prealloc_mem(fd, p, c->map_size, c->max_threads, NULL,
+                                FALSE, &err));
     qmem_prealloc_set_force_touch(FALSE);
 
     /*
@@ -329,7 +331,7 @@ static void test_sigbus_unrelated(void)
     }
 
     qmem_prealloc_set_force_touch(TRUE);
-    g_assert(qmem_prealloc_mem(-1, p, size, 2, &err));
+    g_assert(qmem_prealloc_mem(-1, p, size, 2, NULL, FALSE, &err));
     qmem_prealloc_set_force_touch(FALSE);
     g_assert_no_error(err);
 
@@ -350,7 +352,7 @@ static void test_zero_size(void)
     char *p = map_guarded(4 * KiB, PROT_READ | PROT_WRITE,
                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1);
 
-    g_assert(qmem_prealloc_mem(-1, p, 0, 4, &err));
+    g_assert(qmem_prealloc_mem(-1, p, 0, 4, NULL, FALSE, &err));
     g_assert_no_error(err);
     g_assert_cmpuint(rss_of(p), ==, 0);
     unmap_guarded(p, 4 * KiB);

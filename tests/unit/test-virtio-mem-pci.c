@@ -122,7 +122,8 @@ static void test_pci_type(void)
         "  size=<size>\n"
         "  unplugged-inaccessible=<OnOffAuto> - on/off/auto (default: "
         "\"on\")\n"
-        "  vectors=<uint32>       -  (default: 4294967295)\n");
+        "  vectors=<uint32>       -  (default: 4294967295)\n"
+        "  x-early-migration=<bool> -  (default: true)\n");
     g_string_truncate(out, 0);
     g_assert_true(qmem_device_print_help(NULL, out));
     g_assert_nonnull(strstr(out->str, "name \"virtio-mem-pci\"\n"));
@@ -176,11 +177,11 @@ static void test_pci_properties(PciFixture *f, gconstpointer data)
     g_assert_null(try_device(&f->base, "virtio-mem-pci,size=1G", TRUE, &error));
     assert_error(error, "Property 'virtio-mem.size' is not writable");
     g_clear_error(&error);
-    /* It comes with migration. */
-    g_assert_null(try_device(&f->base, "virtio-mem-pci,x-early-migration=on",
+    /* It came with migration: a bool, as QEMU's. */
+    g_assert_null(try_device(&f->base, "virtio-mem-pci,x-early-migration=2",
                              TRUE, &error));
-    assert_error(error, "Property 'virtio-mem-pci.x-early-migration' not "
-                 "found");
+    assert_error(error, "Parameter 'x-early-migration' expects 'on' or "
+                 "'off'");
 }
 
 typedef struct {

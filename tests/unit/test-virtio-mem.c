@@ -188,7 +188,8 @@ static void test_properties(Fixture *f, gconstpointer data)
         "  requested-size=<size>\n"
         "  size=<size>\n"
         "  unplugged-inaccessible=<OnOffAuto> - on/off/auto (default: "
-        "\"on\")\n");
+        "\"on\")\n"
+        "  x-early-migration=<bool> -  (default: true)\n");
 
     add_backend(f, "memory-backend-ram,id=m0,size=64M");
     g_assert_false(qmem_property_parse(obj, "block-size", "3M", &error));

@@ -63,6 +63,7 @@ G_BEGIN_DECLS
 #define QMEM_VIRTIO_MEM_PROP_BLOCK_SIZE "block-size"
 #define QMEM_VIRTIO_MEM_PROP_UNPLUGGED_INACCESSIBLE "unplugged-inaccessible"
 #define QMEM_VIRTIO_MEM_PROP_DYNAMIC_MEMSLOTS "dynamic-memslots"
+#define QMEM_VIRTIO_MEM_PROP_EARLY_MIGRATION "x-early-migration"
 
 /* The wire format of <linux/virtio_mem.h>, little-endian. */
 #define QMEM_VIRTIO_MEM_REQ_PLUG 0
@@ -211,6 +212,17 @@ void qmem_virtio_mem_set_dynamic_memslots(QmemVirtioMem *vmem,
 gboolean qmem_virtio_mem_get_dynamic_memslots(QmemVirtioMem *vmem);
 
 /**
+ * qmem_virtio_mem_get_early_migration:
+ *
+ * x-early-migration (QEMU 8's, default on): the device's state migrates
+ * before any RAM, so that the destination discards, preallocates and
+ * maps only what is plugged before pages arrive; off, after them.
+ */
+gboolean qmem_virtio_mem_get_early_migration(QmemVirtioMem *vmem);
+void qmem_virtio_mem_set_early_migration(QmemVirtioMem *vmem,
+                                         gboolean early_migration);
+
+/**
  * qmem_virtio_mem_set_unplugged_inaccessible:
  *
  * "auto" is resolved at realize: off when the backend has a guaranteed
@@ -221,6 +233,52 @@ void qmem_virtio_mem_set_unplugged_inaccessible(QmemVirtioMem *vmem,
                                                 QmemVirtioMemOnOffAuto value);
 QmemVirtioMemOnOffAuto qmem_virtio_mem_get_unplugged_inaccessible(
     QmemVirtioMem *vmem);
+
+/**
+ * QmemVirtioMemMigState:
+ * @addr, @region_size, @block_size, @node: what must be equal on both
+ *   sides (QEMU's VirtIOMEMMigSanityChecks; @region_size is the memdev's)
+ * @usable_region_size, @size, @requested_size: the device's sizes
+ * @bitmap: (array length=bitmap_size): one bit per block, set = plugged;
+ *   borrowed from the device by qmem_virtio_mem_get_mig_state()
+ * @bitmap_size: in bits
+ *
+ * virtio-mem's migrated state (QEMU's vmstate_virtio_mem_device).
+ */
+typedef struct {
+    guint64 addr;
+    guint64 region_size;
+    guint64 block_size;
+    guint32 node;
+    guint64 usable_region_size;
+    guint64 size;
+    guint64 requested_size;
+    const guint64 *bitmap;
+    guint64 bitmap_size;
+} QmemVirtioMemMigState;
+
+/** qmem_virtio_mem_get_mig_state: fills @state from a realized device. */
+void qmem_virtio_mem_get_mig_state(QmemVirtioMem *vmem,
+                                   QmemVirtioMemMigState *state);
+
+/**
+ * qmem_virtio_mem_post_load:
+ * @state: what the source sent (untrusted: every field is checked)
+ *
+ * QEMU's sanity checks ("Property 'memaddr' changed from 0x%lx to 0x%lx",
+ * "Property 'memdev' size changed from ...", "Property 'block-size'
+ * changed from ...", "Property 'node' changed from %u to %u"), then the
+ * state: the bitmap and sizes are taken over, the memslots of plugged
+ * ranges mapped (dynamic-memslots), unplugged blocks discarded and, with
+ * prealloc, plugged ones preallocated (QEMU's virtio_mem_post_load()).
+ * On the destination, before RAM arrives (early migration).
+ *
+ * Returns: %FALSE with @error set when @state does not fit the device;
+ *   the device is then unchanged.
+ */
+gboolean qmem_virtio_mem_post_load(QmemVirtioMem *vmem,
+                                   const QmemVirtioMemMigState *state,
+                                   GError **error);
 
 /**
  * qmem_virtio_mem_set_block_size:
