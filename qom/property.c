@@ -314,6 +314,29 @@ static gboolean resolve_link(GParamSpec *pspec, const char *name,
     return FALSE;
 }
 
+gboolean qmem_property_parse_usual(GParamSpec *pspec, const char *name,
+                                   JsonNode *input, QmemInputKind kind,
+                                   GValue *value, GError **error)
+{
+    g_auto(GValue) tmp = G_VALUE_INIT;
+    g_autoptr(JsonNode) items = NULL;
+
+    if (kind == QMEM_INPUT_OPTS) {
+        /* What the parser got is OPTS's last value: OPTS's form again. */
+        JsonArray *array = json_array_new();
+
+        json_array_add_element(array, json_node_copy(input));
+        items = json_node_init_array(json_node_alloc(), array);
+        json_array_unref(array);
+        input = items;
+    }
+    if (!qmem_visit_input(pspec, name, input, kind, &tmp, error)) {
+        return FALSE;
+    }
+    g_value_copy(&tmp, value);
+    return TRUE;
+}
+
 /*
  * A property with a syntax of its own converts with its parser; it sees
  * one scalar (the last of OPTS's repeated keys) or JSON's node.

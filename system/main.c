@@ -101,6 +101,8 @@ static const char usage_text[] =
     "mem-merge=on|off]\n"
     "                        machine type (pc, q35, pc-i440fx-*, "
     "pc-q35-*); 'help' lists them\n"
+    "                        pc, q35: [,hmat=on|off,nvdimm=on|off,"
+    "nvdimm-persistence=cpu|mem-ctrl]\n"
     "  -m [size=]N[,slots=n,maxmem=M]\n"
     "                        boot RAM (a bare number is MiB), "
     "hot-plug slots and limit\n"

@@ -2,6 +2,7 @@
 /* A machine's NUMA tables: QEMU's x86 SRAT layout and the SLIT. */
 
 #include "hw/acpi/acpi.h"
+#include "hw/acpi/nvdimm.h"
 #include "hw/core/numa.h"
 
 #define KiB (1ULL << 10)
@@ -85,6 +86,8 @@ void qmem_acpi_build_x86_srat(GByteArray *table_data, QmemBiosLinker *linker,
     }
 
     add_node_memory(mem, state, below_4g_mem_size);
+    /* NVDIMMs' non-volatile ranges (pre_plug allows none unless nvdimm=on). */
+    qmem_nvdimm_build_srat(mem);
     /* QEMU keeps these empty entries for some ancient guest's sake. */
     for (guint slots = mem->len; slots < state->num_nodes + 2; slots++) {
         add_mem(mem, 0, 0, 0, 0);

@@ -284,6 +284,24 @@ QmemAml *qmem_aml_eisaid(const char *id)
     return var;
 }
 
+QmemAml *qmem_aml_buffer(guint size, const guint8 *byte_list)
+{
+    QmemAml *var = aml_bundle(0x11, AML_BUFFER);    /* BufferOp */
+
+    for (guint i = 0; i < size; i++) {
+        append_byte(var->buf, byte_list ? byte_list[i] : 0);
+    }
+    return var;
+}
+
+QmemAml *qmem_aml_package(guint8 num_elements)
+{
+    QmemAml *var = aml_bundle(0x12, AML_PACKAGE);   /* PackageOp */
+
+    append_byte(var->buf, num_elements);
+    return var;
+}
+
 QmemAml *qmem_aml_touuid(const char *uuid)
 {
     /* The string's byte pairs in the order ToUUID lays them out. */
@@ -436,6 +454,20 @@ QmemAml *qmem_aml_create_dword_field(QmemAml *buffer, QmemAml *index,
     return var;
 }
 
+QmemAml *qmem_aml_create_field(QmemAml *buffer, QmemAml *bit_index,
+                               QmemAml *num_bits, const char *name)
+{
+    QmemAml *var = aml_alloc();
+
+    append_byte(var->buf, EXT_OP_PREFIX);
+    append_byte(var->buf, 0x13);                    /* CreateFieldOp */
+    qmem_aml_append(var, buffer);
+    qmem_aml_append(var, bit_index);
+    qmem_aml_append(var, num_bits);
+    append_namestring(var->buf, name);
+    return var;
+}
+
 /* Statements */
 
 QmemAml *qmem_aml_if(QmemAml *predicate)
@@ -555,6 +587,20 @@ QmemAml *qmem_aml_call4(const char *method, QmemAml *arg1, QmemAml *arg2,
     return var;
 }
 
+QmemAml *qmem_aml_call5(const char *method, QmemAml *arg1, QmemAml *arg2,
+                        QmemAml *arg3, QmemAml *arg4, QmemAml *arg5)
+{
+    QmemAml *var = qmem_aml_call4(method, arg1, arg2, arg3, arg4);
+
+    qmem_aml_append(var, arg5);
+    return var;
+}
+
+QmemAml *qmem_aml_increment(QmemAml *arg)
+{
+    return aml_op_args(0x75, arg, NULL);            /* IncrementOp */
+}
+
 /* Expressions */
 
 QmemAml *qmem_aml_equal(QmemAml *arg1, QmemAml *arg2)
@@ -590,6 +636,51 @@ QmemAml *qmem_aml_and(QmemAml *arg1, QmemAml *arg2, QmemAml *dst)
 QmemAml *qmem_aml_or(QmemAml *arg1, QmemAml *arg2, QmemAml *dst)
 {
     return aml_op_args_dst(0x7d, arg1, arg2, dst);  /* OrOp */
+}
+
+QmemAml *qmem_aml_land(QmemAml *arg1, QmemAml *arg2)
+{
+    return aml_op_args(0x90, arg1, arg2);           /* LAndOp */
+}
+
+QmemAml *qmem_aml_lor(QmemAml *arg1, QmemAml *arg2)
+{
+    return aml_op_args(0x91, arg1, arg2);           /* LOrOp */
+}
+
+QmemAml *qmem_aml_concatenate(QmemAml *arg1, QmemAml *arg2, QmemAml *dst)
+{
+    return aml_op_args_dst(0x73, arg1, arg2, dst);  /* ConcatOp */
+}
+
+QmemAml *qmem_aml_shiftleft(QmemAml *arg, QmemAml *count)
+{
+    return aml_op_args_dst(0x79, arg, count, NULL); /* ShiftLeftOp */
+}
+
+QmemAml *qmem_aml_index(QmemAml *arg, QmemAml *idx)
+{
+    return aml_op_args_dst(0x88, arg, idx, NULL);   /* IndexOp */
+}
+
+QmemAml *qmem_aml_derefof(QmemAml *arg)
+{
+    return aml_op_args(0x83, arg, NULL);            /* DerefOfOp */
+}
+
+QmemAml *qmem_aml_sizeof(QmemAml *arg)
+{
+    return aml_op_args(0x87, arg, NULL);            /* SizeOfOp */
+}
+
+QmemAml *qmem_aml_object_type(QmemAml *arg)
+{
+    return aml_op_args(0x8e, arg, NULL);            /* ObjectTypeOp */
+}
+
+QmemAml *qmem_aml_to_buffer(QmemAml *src, QmemAml *dst)
+{
+    return aml_op_args_dst(0x96, src, NULL, dst);   /* ToBufferOp */
 }
 
 QmemAml *qmem_aml_to_integer(QmemAml *arg)

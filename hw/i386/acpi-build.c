@@ -5,6 +5,7 @@
 #include "hw/acpi/aml.h"
 #include "hw/acpi/hmat.h"
 #include "hw/acpi/memory_hotplug.h"
+#include "hw/acpi/nvdimm.h"
 #include "hw/acpi/pci.h"
 #include "hw/acpi/utils.h"
 #include "hw/core/numa.h"
@@ -199,6 +200,14 @@ static void build_dsdt(GByteArray *table_data, QmemBiosLinker *linker,
     scope = qmem_aml_scope("_GPE");
     qmem_aml_append(scope, qmem_aml_name_decl(
         "_HID", qmem_aml_string("ACPI0006")));
+    if (cfg->nvdimm) {
+        /* GPE 4: NVDIMM hotplug, the root device's _FIT changed. */
+        QmemAml *method = qmem_aml_method("_E04", 0, QMEM_AML_NOTSERIALIZED);
+
+        qmem_aml_append(method, qmem_aml_notify(qmem_aml_name("\\_SB.NVDR"),
+                                                qmem_aml_int(0x80)));
+        qmem_aml_append(scope, method);
+    }
     qmem_aml_append(dsdt, scope);
 
     if (nr_mem) {
@@ -290,6 +299,11 @@ static void pc_acpi_build(QmemAcpiBuildTables *tables, gpointer opaque)
 
         qmem_acpi_add_table(table_offsets, tables_blob);
         qmem_acpi_build_mcfg(tables_blob, tables->linker, &mcfg, NULL, NULL);
+    }
+    if (cfg->nvdimm) {
+        qmem_nvdimm_build_acpi(table_offsets, tables_blob, tables->linker,
+                               cfg->nvdimm,
+                               qmem_machine_get_ram_slots(cfg->machine));
     }
     qmem_acpi_add_table(table_offsets, tables_blob);
     build_waet(tables_blob, tables->linker);

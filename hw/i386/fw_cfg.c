@@ -159,6 +159,7 @@ gboolean qmem_pc_firmware_init(QmemMachine *machine,
         QMEM_TYPE_FW_CFG,
         QMEM_FW_CFG_PROP_DMA_ENABLED, options->fw_cfg_dma,
         QMEM_FW_CFG_PROP_FILE_SLOTS, options->fw_cfg_file_slots, NULL);
+    QmemNvdimmState *nvdimm = qmem_pc_machine_get_nvdimm_state(machine);
     const QmemPcAcpiConfig acpi = {
         .machine = machine,
         .q35 = options->q35,
@@ -166,6 +167,7 @@ gboolean qmem_pc_firmware_init(QmemMachine *machine,
         .below_4g_mem_size = below_4g_mem_size,
         .pci_root_uid = options->pci_root_uid,
         .native_pcie_hotplug = !options->acpi_pcihp_bridge,
+        .nvdimm = nvdimm->is_enabled ? nvdimm : NULL,
     };
 
     if (!fw_cfg_arch_create(machine, fw_cfg, e820, error)) {
@@ -177,6 +179,13 @@ gboolean qmem_pc_firmware_init(QmemMachine *machine,
                                options->memory_hotplug_support),
         QMEM_PC_ACPI_PM_IO_BASE);
     fw_cfg_add_reserved_memory_end(fw_cfg, machine, options);
+    if (nvdimm->is_enabled) {
+        /* QEMU's pc_init1() and pc_q35_init(): the _DSM port and page. */
+        qmem_nvdimm_init_acpi_state(nvdimm,
+                                    qmem_machine_get_system_io(machine),
+                                    qmem_machine_get_address_space(machine),
+                                    fw_cfg);
+    }
     qmem_pc_acpi_setup(fw_cfg, &acpi);
     return TRUE;
 }

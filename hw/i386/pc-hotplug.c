@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pc and q35 hotplug hooks: DIMMs through ACPI, the rest at once. */
 
+#include "hw/acpi/acpi_dev_interface.h"
+#include "hw/acpi/nvdimm.h"
 #include "hw/core/cpu.h"
 #include "hw/mem/memory-device.h"
 #include "pc-internal.h"
@@ -28,7 +30,10 @@ static QmemPcAcpiPm *acpi_dev(QmemMachine *machine, GError **error)
     return pm;
 }
 
-/* QEMU's pc_memory_pre_plug(): the ACPI device's checks first. */
+/*
+ * QEMU's pc_memory_pre_plug(): an ACPI device, nvdimm=on for an nvdimm,
+ * then the ACPI device's checks.
+ */
 gboolean qmem_pc_machine_device_pre_plug(QmemMachine *machine,
                                          QmemDevice *dev, GError **error)
 {
@@ -38,23 +43,44 @@ gboolean qmem_pc_machine_device_pre_plug(QmemMachine *machine,
     if (is_dimm(dev)) {
         QmemPcAcpiPm *pm = acpi_dev(machine, error);
 
-        if (!pm || !qmem_pc_acpi_pm_pre_plug(pm, dev, error)) {
+        if (!pm) {
+            return FALSE;
+        }
+        if (qmem_nvdimm_is_nvdimm(dev) &&
+            !qmem_pc_machine_get_nvdimm_state(machine)->is_enabled) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "nvdimm is not enabled: missing 'nvdimm' in '-M'");
+            return FALSE;
+        }
+        if (!qmem_pc_acpi_pm_pre_plug(pm, dev, error)) {
             return FALSE;
         }
     }
     return qmem_memory_device_machine_pre_plug(machine, dev, error);
 }
 
-/* QEMU's pc_memory_plug(): mapped, then announced to the guest. */
+/*
+ * QEMU's pc_memory_plug(): mapped, then announced to the guest: a DIMM
+ * through ACPI memory hotplug, a hot-plugged nvdimm by GPE 4 (QEMU's
+ * nvdimm_acpi_plug_cb()) once the NFIT's structures are made again.
+ */
 void qmem_pc_machine_device_plug(QmemMachine *machine, QmemDevice *dev)
 {
+    QmemPcAcpiPm *pm = qmem_pc_acpi_pm_find(machine);
+
     if (QMEM_IS_CPU(dev)) {
         qmem_cpu_plug(machine, QMEM_CPU(dev));
         return;
     }
     qmem_memory_device_machine_plug(machine, dev);
-    if (is_dimm(dev)) {
-        qmem_pc_acpi_pm_plug(qmem_pc_acpi_pm_find(machine), dev);
+    if (qmem_nvdimm_is_nvdimm(dev)) {
+        qmem_nvdimm_plug(qmem_pc_machine_get_nvdimm_state(machine));
+        if (qmem_device_is_hotplugged(dev)) {
+            qmem_acpi_send_event(QMEM_ACPI_DEVICE_IF(pm),
+                                 QMEM_ACPI_NVDIMM_HOTPLUG_STATUS);
+        }
+    } else if (is_dimm(dev)) {
+        qmem_pc_acpi_pm_plug(pm, dev);
     }
 }
 
@@ -76,6 +102,11 @@ gboolean qmem_pc_machine_device_unplug_request(QmemMachine *machine,
         return TRUE;
     }
     pm = acpi_dev(machine, error);
+    if (pm && qmem_nvdimm_is_nvdimm(dev)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "nvdimm device hot unplug is not supported yet.");
+        return FALSE;
+    }
     return pm && qmem_pc_acpi_pm_unplug_request(pm, dev, error);
 }
 

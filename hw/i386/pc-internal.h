@@ -6,6 +6,7 @@
 
 #include <gmodule.h>
 #include "hw/acpi/aml-build.h"
+#include "hw/acpi/nvdimm.h"
 #include "hw/core/boards.h"
 #include "hw/core/irq.h"
 #include "hw/nvram/fw_cfg.h"
@@ -110,6 +111,8 @@ gboolean qmem_pc_firmware_init(QmemMachine *machine,
  * @below_4g_mem_size: boot RAM below 4 GiB, for the SRAT
  * @pci_root_uid: _UID of \_SB.PCI0
  * @native_pcie_hotplug: q35's _OSC grants native PCIe hotplug
+ * @nvdimm: (nullable): the NVDIMM state with -machine nvdimm=on: the
+ *   DSDT's \_GPE._E04, the NVDIMM SSDT and the NFIT
  */
 typedef struct {
     QmemMachine *machine;
@@ -118,6 +121,7 @@ typedef struct {
     guint64 below_4g_mem_size;
     guint pci_root_uid;
     gboolean native_pcie_hotplug;
+    QmemNvdimmState *nvdimm;
 } QmemPcAcpiConfig;
 
 /**
@@ -310,6 +314,16 @@ void qmem_pc_acpi_pm_plug(QmemPcAcpiPm *pm, QmemDevice *dev);
 gboolean qmem_pc_acpi_pm_unplug_request(QmemPcAcpiPm *pm, QmemDevice *dev,
                                         GError **error);
 void qmem_pc_acpi_pm_unplug(QmemPcAcpiPm *pm, QmemDevice *dev);
+
+/**
+ * qmem_pc_machine_get_nvdimm_state:
+ *
+ * QEMU's MachineState.nvdimms_state: -machine nvdimm= and
+ * nvdimm-persistence= (pc.c), the NFIT's structures.
+ *
+ * Returns: (transfer none): the machine's.
+ */
+QmemNvdimmState *qmem_pc_machine_get_nvdimm_state(QmemMachine *machine);
 
 /* The machine's hotplug hooks (pc-hotplug.c) */
 

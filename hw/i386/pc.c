@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <gmodule.h>
+#include "hw/acpi/nvdimm.h"
 #include "hw/core/boards.h"
 #include "hw/core/numa.h"
 #include "hw/intc/apic-msi.h"
@@ -11,6 +12,7 @@
 #include "hw/mem/memory-device.h"
 #include "pc-internal.h"
 #include "qom/module.h"
+#include "qom/property.h"
 #include "system/accel.h"
 #include "util/error.h"
 
@@ -43,6 +45,7 @@ typedef struct {
     QmemGsiState *gsi_state;
     QmemIrq *gsi;
     QmemPciHostBridge *host;    /* the machine's child */
+    QmemNvdimmState nvdimm;     /* -machine nvdimm=, nvdimm-persistence= */
 } QmemPcMachinePrivate;
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
@@ -275,29 +278,66 @@ static void pc_numa_machine_init(QmemNumaMachineInterface *iface,
     iface->auto_enable_numa_with_memdev = !v || !PC_VERSION_LE(v, 5, 0);
 }
 
-static void qmem_pc_machine_finalize(GObject *obj)
-{
-    QmemPcMachinePrivate *priv = qmem_pc_machine_get_instance_private(
-        QMEM_PC_MACHINE(obj));
-
-    qmem_pc_gsi_free(priv->gsi_state);
-    G_OBJECT_CLASS(qmem_pc_machine_parent_class)->finalize(obj);
-}
-
+/*
+ * -machine nvdimm= and nvdimm-persistence= (QEMU's nvdimm_supported), and
+ * hmat= (QEMU gives every machine with NUMA support "hmat"; here pc and
+ * q35).
+ */
 enum {
     PROP_0,
+    PROP_NVDIMM,
+    PROP_NVDIMM_PERSISTENCE,
     PROP_HMAT,
     N_PROPS
 };
 
 static GParamSpec *pc_props[N_PROPS];
 
-/* QEMU gives every machine with NUMA support "hmat"; here pc and q35. */
+static QmemPcMachinePrivate *pc_priv(gpointer machine)
+{
+    return qmem_pc_machine_get_instance_private(QMEM_PC_MACHINE(machine));
+}
+
+QmemNvdimmState *qmem_pc_machine_get_nvdimm_state(QmemMachine *machine)
+{
+    return &pc_priv(machine)->nvdimm;
+}
+
+/* QEMU's machine_set_nvdimm_persistence(): "cpu" or "mem-ctrl". */
+static gboolean parse_nvdimm_persistence(QmemObject *obj, GParamSpec *pspec,
+                                         const char *name, JsonNode *input,
+                                         QmemInputKind kind, GValue *value,
+                                         GError **error)
+{
+    QmemNvdimmState check = { 0 };
+    gboolean ok;
+
+    if (!qmem_property_parse_usual(pspec, name, input, kind, value, error)) {
+        return FALSE;
+    }
+    ok = qmem_nvdimm_set_persistence(&check, g_value_get_string(value),
+                                     error);
+    g_free(check.persistence_string);
+    return ok;
+}
+
 static void qmem_pc_machine_set_property(GObject *obj, guint id,
                                          const GValue *value,
                                          GParamSpec *pspec)
 {
+    QmemNvdimmState *nvdimm = &pc_priv(obj)->nvdimm;
+
     switch (id) {
+    case PROP_NVDIMM:
+        nvdimm->is_enabled = g_value_get_boolean(value);
+        break;
+    case PROP_NVDIMM_PERSISTENCE:
+        /* The parser checked outside values; a bad one from C is dropped. */
+        if (!qmem_nvdimm_set_persistence(nvdimm, g_value_get_string(value),
+                                         NULL)) {
+            g_warning("nvdimm-persistence: unsupported value");
+        }
+        break;
     case PROP_HMAT:
         qmem_numa_set_hmat_enabled(QMEM_MACHINE(obj),
                                    g_value_get_boolean(value));
@@ -310,7 +350,15 @@ static void qmem_pc_machine_set_property(GObject *obj, guint id,
 static void qmem_pc_machine_get_property(GObject *obj, guint id,
                                          GValue *value, GParamSpec *pspec)
 {
+    QmemNvdimmState *nvdimm = &pc_priv(obj)->nvdimm;
+
     switch (id) {
+    case PROP_NVDIMM:
+        g_value_set_boolean(value, nvdimm->is_enabled);
+        break;
+    case PROP_NVDIMM_PERSISTENCE:
+        g_value_set_string(value, nvdimm->persistence_string);
+        break;
     case PROP_HMAT:
         g_value_set_boolean(value, qmem_numa_hmat_enabled(QMEM_MACHINE(obj)));
         break;
@@ -319,20 +367,46 @@ static void qmem_pc_machine_get_property(GObject *obj, guint id,
     }
 }
 
-static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
+static void pc_install_properties(GObjectClass *oc)
 {
-    QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
-    GObjectClass *oc = G_OBJECT_CLASS(klass);
+    GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
 
-    oc->finalize = qmem_pc_machine_finalize;
     oc->set_property = qmem_pc_machine_set_property;
     oc->get_property = qmem_pc_machine_get_property;
+    pc_props[PROP_NVDIMM] = g_param_spec_boolean(
+        "nvdimm", NULL, "Set on/off to enable/disable NVDIMM instantiation",
+        FALSE, rw);
+    /* QEMU's description, its missing space included. */
+    pc_props[PROP_NVDIMM_PERSISTENCE] = g_param_spec_string(
+        "nvdimm-persistence", NULL,
+        "Set NVDIMM persistenceValid values are cpu, mem-ctrl", NULL, rw);
     pc_props[PROP_HMAT] = g_param_spec_boolean(
         QMEM_MACHINE_PROP_HMAT, NULL,
         "Set on/off to enable/disable ACPI Heterogeneous Memory Attribute "
         "Table (HMAT)", FALSE,
         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
     g_object_class_install_properties(oc, N_PROPS, pc_props);
+    qmem_param_spec_set_parser(pc_props[PROP_NVDIMM_PERSISTENCE],
+                               parse_nvdimm_persistence);
+}
+
+static void qmem_pc_machine_finalize(GObject *obj)
+{
+    QmemPcMachinePrivate *priv = qmem_pc_machine_get_instance_private(
+        QMEM_PC_MACHINE(obj));
+
+    qmem_nvdimm_state_cleanup(&priv->nvdimm);
+    qmem_pc_gsi_free(priv->gsi_state);
+    G_OBJECT_CLASS(qmem_pc_machine_parent_class)->finalize(obj);
+}
+
+static void qmem_pc_machine_class_init(QmemPcMachineClass *klass)
+{
+    QmemMachineClass *mc = QMEM_MACHINE_CLASS(klass);
+    GObjectClass *oc = G_OBJECT_CLASS(klass);
+
+    oc->finalize = qmem_pc_machine_finalize;
+    pc_install_properties(oc);
     mc->default_ram_id = "pc.ram";
     mc->max_cpus = 288;
     mc->smp_props.dies_supported = TRUE;

@@ -489,7 +489,8 @@ void qmem_memory_device_machine_unplug(QmemMachine *machine, QmemDevice *dev)
 
 const char *qmem_memory_device_get_kind(QmemMemoryDevice *md)
 {
-    return MD_IFACE(md)->kind;
+    return MD_IFACE(md)->get_kind ? MD_IFACE(md)->get_kind(md)
+                                  : MD_IFACE(md)->kind;
 }
 
 gboolean qmem_memory_device_plugs_in_parts(QmemMemoryDevice *md)
@@ -629,7 +630,8 @@ JsonNode *qmem_memory_devices_query(void)
         QmemMemoryDevice *md = g_ptr_array_index(list, i);
         JsonObject *info = json_object_new();
 
-        json_object_set_string_member(info, "type", MD_IFACE(md)->kind);
+        json_object_set_string_member(info, "type",
+                                      qmem_memory_device_get_kind(md));
         json_object_set_object_member(info, "data",
                                       MD_IFACE(md)->fill_device_info(md));
         json_array_add_object_element(array, info);

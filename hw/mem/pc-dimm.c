@@ -8,36 +8,24 @@
 #include "hw/core/numa.h"
 #include "hw/mem/memory-device.h"
 #include "hw/mem/pc-dimm.h"
+#include "pc-dimm-internal.h"
 #include "qom/module.h"
 #include "qom/property.h"
 #include "system/hostmem.h"
 #include "util/bitmap.h"
 #include "util/error.h"
 
-typedef struct {
-    QmemDevice parent_instance;
-
-    guint64 addr;
-    guint node;
-    gint slot;
-    QmemHostMemoryBackend *hostmem;
-    /* The backend's RAM as a region, made on first use. */
-    QmemMemoryRegion *mr;
-} QmemPcDimm;
-
-typedef struct {
-    QmemDeviceClass parent_class;
-} QmemPcDimmClass;
-
 static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface);
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcDimm, qmem_pc_dimm, QMEM_TYPE_DEVICE,
-                               G_TYPE_FLAG_FINAL,
+/* Derivable: nvdimm (nvdimm.c) extends it. */
+G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcDimm, qmem_pc_dimm, QMEM_TYPE_DEVICE, 0,
                                G_IMPLEMENT_INTERFACE_DYNAMIC(
                                    QMEM_TYPE_MEMORY_DEVICE, pc_dimm_md_init))
 
-#define QMEM_PC_DIMM(obj) \
-    G_TYPE_CHECK_INSTANCE_CAST((obj), qmem_pc_dimm_get_type(), QmemPcDimm)
+GType qmem_pc_dimm_module_get_type(void)
+{
+    return qmem_pc_dimm_type_id;
+}
 
 enum {
     PROP_0,
@@ -51,8 +39,8 @@ enum {
 
 static GParamSpec *props[N_PROPS];
 
-static QmemMemoryRegion *pc_dimm_get_memory_region(QmemPcDimm *dimm,
-                                                   GError **error)
+QmemMemoryRegion *qmem_pc_dimm_get_backend_region(QmemPcDimm *dimm,
+                                                  GError **error)
 {
     QmemRamBlock *block;
 
@@ -96,17 +84,16 @@ static void qmem_pc_dimm_get_property(GObject *obj, guint prop_id,
     case PROP_MEMDEV:
         g_value_set_object(value, dimm->hostmem);
         break;
-    case PROP_SIZE: {
+    case PROP_SIZE:
         /*
-         * A GObject getter cannot fail: without memdev QEMU's "'memdev'
-         * property must be set" becomes 0 here.
+         * The device's region (an nvdimm's lacks the label area).  A
+         * GObject getter cannot fail: QEMU's errors ("'memdev' property
+         * must be set", an nvdimm's backend too small) become 0 here.
          */
-        QmemRamBlock *block = dimm->hostmem ?
-            qmem_host_memory_backend_get_ram_block(dimm->hostmem) : NULL;
-
-        g_value_set_uint64(value, block ? block->size : 0);
+        g_value_set_uint64(value, dimm->hostmem ?
+                           qmem_memory_device_get_region_size(
+                               QMEM_MEMORY_DEVICE(dimm), NULL) : 0);
         break;
-    }
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, prop_id, pspec);
     }
@@ -155,6 +142,7 @@ static void qmem_pc_dimm_set_property(GObject *obj, guint prop_id,
 static gboolean pc_dimm_realize(QmemDevice *dev, GError **error)
 {
     QmemPcDimm *dimm = QMEM_PC_DIMM(dev);
+    QmemPcDimmClass *klass = QMEM_PC_DIMM_GET_CLASS(dimm);
     QmemMachine *machine = qmem_machine_get_current();
 
     if (qmem_numa_machine_get_state(machine)) {
@@ -184,6 +172,13 @@ static gboolean pc_dimm_realize(QmemDevice *dev, GError **error)
                     qmem_host_memory_backend_get_id(dimm->hostmem) ?: "");
         return FALSE;
     }
+    /*
+     * QEMU marks the backend mapped even when the subclass fails; here a
+     * refused device leaves it free.
+     */
+    if (klass->realize && !klass->realize(dimm, error)) {
+        return FALSE;
+    }
     qmem_host_memory_backend_set_mapped(dimm->hostmem, TRUE);
     return TRUE;
 }
@@ -191,7 +186,11 @@ static gboolean pc_dimm_realize(QmemDevice *dev, GError **error)
 static void pc_dimm_unrealize(QmemDevice *dev)
 {
     QmemPcDimm *dimm = QMEM_PC_DIMM(dev);
+    QmemPcDimmClass *klass = QMEM_PC_DIMM_GET_CLASS(dimm);
 
+    if (klass->unrealize) {
+        klass->unrealize(dimm);
+    }
     qmem_host_memory_backend_set_mapped(dimm->hostmem, FALSE);
     pc_dimm_drop_region(dimm);
 }
@@ -222,7 +221,9 @@ static gboolean pc_dimm_md_set_addr(QmemMemoryDevice *md, guint64 addr,
 static QmemMemoryRegion *pc_dimm_md_get_memory_region(QmemMemoryDevice *md,
                                                       GError **error)
 {
-    return pc_dimm_get_memory_region(QMEM_PC_DIMM(md), error);
+    QmemPcDimm *dimm = QMEM_PC_DIMM(md);
+
+    return QMEM_PC_DIMM_GET_CLASS(dimm)->get_memory_region(dimm, error);
 }
 
 /* A DIMM is plugged whole. */
@@ -237,7 +238,7 @@ static guint pc_dimm_md_get_node(QmemMemoryDevice *md)
     return QMEM_PC_DIMM(md)->node;
 }
 
-/* A PCDIMMDeviceInfo. */
+/* A PCDIMMDeviceInfo (an nvdimm's too: only the kind differs). */
 static JsonObject *pc_dimm_md_fill_device_info(QmemMemoryDevice *md)
 {
     QmemPcDimm *dimm = QMEM_PC_DIMM(md);
@@ -373,9 +374,15 @@ static int pc_dimm_md_get_slot(QmemMemoryDevice *md)
     return QMEM_PC_DIMM(md)->slot;
 }
 
+static const char *pc_dimm_md_get_kind(QmemMemoryDevice *md)
+{
+    return QMEM_PC_DIMM_GET_CLASS(md)->kind;
+}
+
 static void pc_dimm_md_init(QmemMemoryDeviceInterface *iface)
 {
     iface->kind = "dimm";
+    iface->get_kind = pc_dimm_md_get_kind;
     iface->get_addr = pc_dimm_md_get_addr;
     iface->set_addr = pc_dimm_md_set_addr;
     iface->get_plugged_size = pc_dimm_md_get_plugged_size;
@@ -400,6 +407,8 @@ static void qmem_pc_dimm_class_init(QmemPcDimmClass *klass)
     oc->dispose = qmem_pc_dimm_dispose;
     dc->realize = pc_dimm_realize;
     dc->unrealize = pc_dimm_unrealize;
+    klass->kind = "dimm";
+    klass->get_memory_region = qmem_pc_dimm_get_backend_region;
     dc->desc = "DIMM memory module";
     dc->hotpluggable = TRUE;
 
@@ -444,4 +453,5 @@ G_MODULE_EXPORT void qmem_module_pc_dimm_register(GTypeModule *module)
     g_type_ensure(QMEM_TYPE_MEMORY_DEVICE);
     qmem_pc_dimm_register_type(module);
     qmem_type_register_name(QMEM_TYPE_NAME_PC_DIMM, qmem_pc_dimm_type_id);
+    qmem_nvdimm_register_types(module);
 }

@@ -118,6 +118,18 @@ typedef gboolean (*QmemPropertyParser)(QmemObject *obj, GParamSpec *pspec,
 void qmem_param_spec_set_parser(GParamSpec *pspec, QmemPropertyParser parser);
 
 /**
+ * qmem_property_parse_usual:
+ * @input, @kind, @value: as the #QmemPropertyParser got them
+ *
+ * For a parser that adds checks to the usual syntax of its value type
+ * (a size at least this large): converts @input as a property without a
+ * parser would be, into @value.
+ */
+gboolean qmem_property_parse_usual(GParamSpec *pspec, const char *name,
+                                   JsonNode *input, QmemInputKind kind,
+                                   GValue *value, GError **error);
+
+/**
  * qmem_param_spec_get_qom_type:
  * Returns: the type name help prints: "bool", "int", "uint64", "str",
  *   "HostMemPolicy", "link<memory-backend>", ...

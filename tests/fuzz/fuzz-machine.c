@@ -12,8 +12,9 @@
 #include "tests/fuzz/fuzz-machine.h"
 #include "util/main-loop.h"
 
+/* nvdimm=on: NVDIMMs can be plugged, and the _DSM port is there. */
 static const MachineConfig fuzz_config = {
-    .machine = "pc",
+    .machine = "pc,nvdimm=on",
     .m = "128M,slots=4,maxmem=2G",
 };
 

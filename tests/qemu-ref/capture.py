@@ -134,6 +134,8 @@ FW_CFG_ALL = ['signature', 'id', 'uuid', 'ram-size', 'nographic', 'nb-cpus',
               'etc/system-states']
 NUMA_2G = ['-object', 'memory-backend-ram,id=n0,size=2G',
            '-object', 'memory-backend-ram,id=n1,size=2G']
+NUMA_1G = ['-object', 'memory-backend-ram,id=n0,size=1G',
+           '-object', 'memory-backend-ram,id=n1,size=1G']
 CASES.update({
     'fw-pc-1g': {
         'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G'],
@@ -200,6 +202,60 @@ CASES.update({
         'args': ['-machine', 'pc-i440fx-2.4', '-m', '1G,maxmem=2G,slots=1'],
         'fw_cfg': ['id', 'etc/e820', 'etc/reserved-memory-end'],
         'fw_cfg_dir': True,
+    },
+})
+
+# NVDIMMs (issue 11): the NFIT, the NVDIMM SSDT and its loader commands,
+# the SRAT's non-volatile ranges, "etc/acpi/nvdimm-mem" and how
+# query-memory-devices reports them.
+NV_QMP = ['query-memory-devices', 'info memory-devices']
+NV_FW_CFG = FW_CFG_ALL + ['etc/acpi/nvdimm-mem']
+CASES.update({
+    'fw-pc-nvdimm': {
+        'args': ['-machine', 'pc-i440fx-7.2,nvdimm=on',
+                 '-m', '1G,slots=2,maxmem=4G',
+                 '-object', 'memory-backend-ram,id=nv0,size=256M',
+                 '-device', 'nvdimm,id=nvdimm0,memdev=nv0'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
+        'qmp': NV_QMP,
+    },
+    # Two NVDIMMs, one with a label area, a uuid and unarmed, on NUMA
+    # nodes (the SRAT's non-volatile entries), persistence in the NFIT.
+    'fw-q35-nvdimm-2': {
+        'args': ['-machine', 'pc-q35-7.2,nvdimm=on,nvdimm-persistence=cpu',
+                 '-m', '2G,slots=4,maxmem=8G', '-smp', '2'] + NUMA_1G +
+                ['-numa', 'node,nodeid=0,memdev=n0,cpus=0',
+                 '-numa', 'node,nodeid=1,memdev=n1,cpus=1',
+                 '-object', 'memory-backend-ram,id=nv0,size=512M',
+                 '-object', 'memory-backend-ram,id=nv1,size=256M',
+                 '-device', 'nvdimm,id=nvdimm0,memdev=nv0,node=1,'
+                 'label-size=128K,uuid=4c1a6b3e-72f2-4e3b-9d0e-2a1b3c4d5e6f,'
+                 'unarmed=on',
+                 '-device', 'nvdimm,id=nvdimm1,memdev=nv1,slot=3'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
+        'qmp': NV_QMP,
+    },
+    # mem-ctrl persistence; a pc-dimm beside the NVDIMM; no NUMA.
+    'fw-pc-nvdimm-mem-ctrl': {
+        'args': ['-machine', 'pc-i440fx-7.2,nvdimm=on,'
+                 'nvdimm-persistence=mem-ctrl',
+                 '-m', '1G,slots=3,maxmem=4G',
+                 '-object', 'memory-backend-ram,id=nv0,size=130M',
+                 '-object', 'memory-backend-ram,id=m0,size=128M',
+                 '-device', 'pc-dimm,id=dimm0,memdev=m0',
+                 '-device', 'nvdimm,id=nvdimm0,memdev=nv0,label-size=2M'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
+        'qmp': NV_QMP,
+    },
+    # nvdimm=on without NVDIMMs: the SSDT, no NFIT; without slots neither.
+    'fw-q35-nvdimm-none': {
+        'args': ['-machine', 'pc-q35-7.2,nvdimm=on,nvdimm-persistence=cpu',
+                 '-m', '1G,slots=2,maxmem=4G'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
+    },
+    'fw-pc-nvdimm-noslots': {
+        'args': ['-machine', 'pc-i440fx-7.2,nvdimm=on', '-m', '1G'],
+        'fw_cfg': NV_FW_CFG, 'fw_cfg_dir': True, 'acpi': True,
     },
 })
 
@@ -272,6 +328,115 @@ def memhp_script(gpe, gpe_en):
         # ACPI mode: SCI_EN through SMI_CMD.
         'inb 0xb2', 'inw 0x604',
     ]
+
+
+def dsm_call(page, handle, function, arg3=(), revision=1, words=4):
+    """A guest's _DSM call as the NVDIMM SSDT's NCAL makes it: the request
+    (QEMU's NvdimmDsmIn: handle, revision, function, Arg3's 32-bit words)
+    into the page, its address to the port 0xa18, then the first @words
+    32-bit words of the answer (NvdimmDsmOut: length, status, data)."""
+    steps = ['writel 0x%x 0x%x' % (page + 4 * i, v) for i, v in
+             enumerate([handle, revision, function] + list(arg3))]
+    steps.append('outl 0xa18 0x%x' % page)
+    return steps + ['readl 0x%x' % (page + 4 * i) for i in range(words)]
+
+
+def nvdimm_script(gpe, gpe_en):
+    """NVDIMMs on a running machine: hot-plug (GPE 4), the _DSM protocol
+    (root, QEMU's Read FIT, label size and data, a device without label,
+    an empty slot), what device_add refuses and that device_del refuses.
+    nvdimm0 (slot 0, 256 KiB of label) is cold-plugged; nv1, nv2 (2 MiB)
+    and nv3 are free backends."""
+    qmp = qmp_step
+    page = 0x100000
+    nv = dict(driver='nvdimm')
+    return [
+        'inl 0xa18', 'inb 0x%x' % gpe,
+        # The root device: function 0 only; an unknown revision.
+        *dsm_call(page, 0, 0), *dsm_call(page, 0, 1),
+        *dsm_call(page, 0, 0, revision=2),
+        # QEMU's own functions: Read FIT from 0, past the end, unknown.
+        *dsm_call(page, 0x10000, 0), *dsm_call(page, 0x10000, 1, [0], words=8),
+        *dsm_call(page, 0x10000, 1, [184]),
+        *dsm_call(page, 0x10000, 1, [185]), *dsm_call(page, 0x10000, 2),
+        # nvdimm0 (handle 1): its functions, the label size, a write of
+        # the label and a read of it back, out of range, too long.
+        *dsm_call(page, 1, 0), *dsm_call(page, 1, 4),
+        *dsm_call(page, 1, 6, [0x10, 8, 0x11223344, 0x55667788]),
+        *dsm_call(page, 1, 5, [0x10, 8]),
+        *dsm_call(page, 1, 5, [0x3fffc, 8]),
+        *dsm_call(page, 1, 5, [0xffffffff, 2]),
+        *dsm_call(page, 1, 5, [0, 4077]), *dsm_call(page, 1, 5, [0, 4076]),
+        *dsm_call(page, 1, 7), *dsm_call(page, 1, 4, revision=0),
+        # An empty slot (handle 2), then hot-plug there: GPE 4.
+        *dsm_call(page, 2, 0), *dsm_call(page, 2, 4),
+        'outb 0x%x 0x10' % gpe_en,
+        qmp('device_add', id='nvdimm1', memdev='nv1', uuid='8F9C1D2E-0000-'
+            '4000-8000-0123456789AB', unarmed='on', **nv),
+        {'events': None}, 'inb 0x%x' % gpe, qmp('query-memory-devices'),
+        'outb 0x%x 0x10' % gpe, 'inb 0x%x' % gpe,
+        # The FIT changed: a read from the middle says so, from 0 not.
+        *dsm_call(page, 0x10000, 1, [8]), *dsm_call(page, 0x10000, 1, [0]),
+        *dsm_call(page, 0x10000, 1, [8]),
+        # nvdimm1 has no label: function 0 offers nothing, 4 unsupported.
+        *dsm_call(page, 2, 0), *dsm_call(page, 2, 4),
+        qmp('qom-get', path='/machine/peripheral/nvdimm1', property='uuid'),
+        qmp('qom-get', path='/machine/peripheral/nvdimm0', property='uuid'),
+        qmp('qom-get', path='/machine/peripheral/nvdimm0',
+            property='label-size'),
+        qmp('qom-get', path='/machine/peripheral/nvdimm1',
+            property='unarmed'),
+        qmp('qom-get', path='/machine/peripheral/nvdimm0', property='size'),
+        qmp('qom-set', path='/machine/peripheral/nvdimm0',
+            property='label-size', value=262144),
+        # What device_add refuses, and device_del.
+        qmp('device_add', id='nvdimm2', memdev='nv2', **{'label-size':
+                                                         '128K'}, **nv),
+        qmp('device_add', id='nvdimm2', memdev='nv3', **{'label-size':
+                                                         '1'}, **nv),
+        qmp('device_add', id='nvdimm2', memdev='nv3', uuid='1234', **nv),
+        qmp('device_add', id='nvdimm2', memdev='nv1', **nv),
+        qmp('device_add', id='nvdimm2', **nv),
+        qmp('device_add', id='nvdimm2', memdev='nv3', slot='7', **nv),
+        qmp('device_del', id='nvdimm1'), qmp('device_del', id='nvdimm0'),
+        qmp('query-memory-devices'),
+    ]
+
+
+NVDIMM_ARGS = ['-m', '1G,slots=3,maxmem=4G',
+               '-object', 'memory-backend-ram,id=nv0,size=256M',
+               '-device', 'nvdimm,id=nvdimm0,memdev=nv0,label-size=256K',
+               '-object', 'memory-backend-ram,id=nv1,size=256M',
+               '-object', 'memory-backend-ram,id=nv2,size=2M',
+               '-object', 'memory-backend-ram,id=nv3,size=256M']
+CASES.update({
+    'nvdimm-pc': {
+        'args': ['-machine', 'pc-i440fx-7.2,nvdimm=on'] + NVDIMM_ARGS,
+        'script': nvdimm_script(0xafe0, 0xafe2),
+    },
+    'nvdimm-q35': {
+        'args': ['-machine', 'pc-q35-7.2,nvdimm=on,nvdimm-persistence=cpu']
+        + NVDIMM_ARGS,
+        'script': nvdimm_script(0x620, 0x628),
+    },
+    # No NVDIMM yet: the FIT is empty, Read FIT answers nothing (the
+    # fuzzer's undefined behaviour in qmem: a pointer into no data).
+    'nvdimm-empty': {
+        'args': ['-machine', 'pc-i440fx-7.2,nvdimm=on',
+                 '-m', '1G,slots=2,maxmem=4G'],
+        'script': [*dsm_call(0x100000, 0x10000, 1, [0]),
+                   *dsm_call(0x100000, 0x10000, 1, [1]),
+                   *dsm_call(0x100000, 1, 0), *dsm_call(0x100000, 1, 5)],
+    },
+    # Without nvdimm=on: refused, in QEMU's words.
+    'nvdimm-off': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '1G,slots=2,maxmem=4G',
+                 '-object', 'memory-backend-ram,id=nv0,size=256M'],
+        'script': [qmp_step('device_add', driver='nvdimm', id='nvdimm0',
+                            memdev='nv0'),
+                   qmp_step('query-memory-devices')],
+    },
+})
 
 
 MEMHP_ARGS = ['-m', '1G,maxmem=4G,slots=3', '-smp', '2',

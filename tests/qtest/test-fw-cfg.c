@@ -20,7 +20,8 @@
 
 /* QEMU's files that qmem has; docs/fw_cfg.md says why not the others. */
 static const char *const qmem_files[] = {
-    "etc/acpi/rsdp", "etc/acpi/tables", "etc/boot-fail-wait", "etc/e820",
+    "etc/acpi/nvdimm-mem", "etc/acpi/rsdp", "etc/acpi/tables",
+    "etc/boot-fail-wait", "etc/e820",
     "etc/reserved-memory-end", "etc/system-states", "etc/table-loader",
     NULL,
 };

@@ -146,6 +146,12 @@ QmemAml *qmem_aml_string(const char *format, ...) G_GNUC_PRINTF(1, 2);
 /* EISAID("PNP0A03"): a DWordConst of the compressed id. */
 QmemAml *qmem_aml_eisaid(const char *id);
 
+/* Buffer(size) { bytes }: @byte_list's @size bytes, zeros when %NULL. */
+QmemAml *qmem_aml_buffer(guint size, const guint8 *byte_list);
+
+/* Package(num_elements) { ... }: append the elements. */
+QmemAml *qmem_aml_package(guint8 num_elements);
+
 /* ToUUID("33DB4D5B-1FF7-401C-9657-7441C03DD766"): a 16-byte Buffer. */
 QmemAml *qmem_aml_touuid(const char *uuid);
 
@@ -191,6 +197,10 @@ QmemAml *qmem_aml_reserved_field(guint bits);
 QmemAml *qmem_aml_create_dword_field(QmemAml *buffer, QmemAml *index,
                                      const char *name);
 
+/* CreateField(buffer, bit_index, num_bits, name) */
+QmemAml *qmem_aml_create_field(QmemAml *buffer, QmemAml *bit_index,
+                               QmemAml *num_bits, const char *name);
+
 /* Statements */
 
 QmemAml *qmem_aml_if(QmemAml *predicate);
@@ -210,6 +220,11 @@ QmemAml *qmem_aml_call1(const char *method, QmemAml *arg1);
 QmemAml *qmem_aml_call2(const char *method, QmemAml *arg1, QmemAml *arg2);
 QmemAml *qmem_aml_call4(const char *method, QmemAml *arg1, QmemAml *arg2,
                         QmemAml *arg3, QmemAml *arg4);
+QmemAml *qmem_aml_call5(const char *method, QmemAml *arg1, QmemAml *arg2,
+                        QmemAml *arg3, QmemAml *arg4, QmemAml *arg5);
+
+/* Increment(arg) */
+QmemAml *qmem_aml_increment(QmemAml *arg);
 
 /* Expressions; @dst may be %NULL (no target) */
 
@@ -221,6 +236,17 @@ QmemAml *qmem_aml_subtract(QmemAml *arg1, QmemAml *arg2, QmemAml *dst);
 QmemAml *qmem_aml_and(QmemAml *arg1, QmemAml *arg2, QmemAml *dst);
 QmemAml *qmem_aml_or(QmemAml *arg1, QmemAml *arg2, QmemAml *dst);
 QmemAml *qmem_aml_to_integer(QmemAml *arg);
+QmemAml *qmem_aml_land(QmemAml *arg1, QmemAml *arg2);
+QmemAml *qmem_aml_lor(QmemAml *arg1, QmemAml *arg2);
+QmemAml *qmem_aml_concatenate(QmemAml *arg1, QmemAml *arg2, QmemAml *dst);
+/* ShiftLeft(arg, count), Index(arg, idx): no target, as QEMU's. */
+QmemAml *qmem_aml_shiftleft(QmemAml *arg, QmemAml *count);
+QmemAml *qmem_aml_index(QmemAml *arg, QmemAml *idx);
+QmemAml *qmem_aml_derefof(QmemAml *arg);
+QmemAml *qmem_aml_sizeof(QmemAml *arg);
+QmemAml *qmem_aml_object_type(QmemAml *arg);
+/* ToBuffer(src, dst) */
+QmemAml *qmem_aml_to_buffer(QmemAml *src, QmemAml *dst);
 
 /* Resource templates (ACPI 6.4) */
 

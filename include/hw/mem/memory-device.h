@@ -67,6 +67,9 @@ G_DECLARE_INTERFACE(QmemMemoryDevice, qmem_memory_device, QMEM,
  *   memory-devices` name it ("dimm", "virtio-mem"); the memory map shows
  *   it too.  Required: the interface init sets it, for all devices of the
  *   class.
+ * @get_kind: the kind of this device, where a subclass has a kind of its
+ *   own (nvdimm under pc-dimm: GLib shares an inherited interface's
+ *   vtable with the parent).  Optional: @kind.  May not fail.
  * @plugs_in_parts: whether the guest plugs the device's memory part by
  *   part (virtio-mem's blocks): its plugged size may be below its
  *   region's, and the memory map lists which parts of the region are
@@ -121,6 +124,7 @@ struct _QmemMemoryDeviceInterface {
     const char *kind;
     gboolean plugs_in_parts;
 
+    const char *(*get_kind)(QmemMemoryDevice *md);
     guint64 (*get_addr)(QmemMemoryDevice *md);
     gboolean (*set_addr)(QmemMemoryDevice *md, guint64 addr, GError **error);
     guint64 (*get_plugged_size)(QmemMemoryDevice *md, GError **error);

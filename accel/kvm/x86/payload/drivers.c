@@ -32,6 +32,7 @@ static const Driver *const drivers[] = {
     &pci_driver,
     &virtio_mem_driver,
     &memory_hotplug_driver,
+    &nvdimm_driver,
 };
 
 void drivers_init(void)

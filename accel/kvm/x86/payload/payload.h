@@ -81,6 +81,7 @@ extern const Driver acpi_driver;
 extern const Driver pci_driver;
 extern const Driver virtio_mem_driver;
 extern const Driver memory_hotplug_driver;
+extern const Driver nvdimm_driver;
 
 void drivers_init(void);
 void drivers_poll(void);
