@@ -7,14 +7,15 @@
 #include "hw/virtio/virtio.h"
 #include "system/ram-block.h"
 #include "tests/fuzz/fuzz-virtio-mem-common.h"
+#include "tests/fuzz/fuzz-virtio-vq.h"
 
 /*
- * The guest's DMA address space: RAM_SIZE bytes of RAM at 0 (the input's
- * image), a page of ROM at ROM_BASE, a page of I/O at IO_BASE, the
- * virtio-mem device at ADDR (4 GiB), nothing elsewhere.  A driver plugs
- * the device into a transport over it, negotiates and sets its queue up
- * where the input says; then the input's operations run, kicks among
- * them, and the invariants are checked after each.
+ * The guest's DMA address space (fuzz-virtio-vq.h): 64 KiB of RAM at 0
+ * (the input's image), a page of ROM, a page of I/O, and the virtio-mem
+ * device at ADDR (4 GiB).  A driver plugs the device into a transport
+ * over it, negotiates and sets its queue up where the input says; then
+ * the input's operations run, kicks among them, and the invariants are
+ * checked after each.
  *
  * Input:
  *   0      configuration: & 3 block size, & 4 dynamic memslots, & 8 the
@@ -39,110 +40,11 @@
  *   then   the RAM image: descriptors, rings, requests, from GPA 0
  */
 
-#define RAM_SIZE (64 * 1024)
-#define ROM_BASE 0x10000
-#define IO_BASE 0x11000
 #define HEADER 30
 
-/* The transport: the DMA address space; interrupts are counted. */
-typedef struct {
-    GObject parent_instance;
-    QmemAddressSpace *as;
-    guint irqs;
-} FuzzTransport;
-
-typedef struct {
-    GObjectClass parent_class;
-} FuzzTransportClass;
-
-static void fuzz_transport_iface_init(QmemVirtioTransportInterface *iface);
-
-G_DEFINE_TYPE_WITH_CODE(FuzzTransport, fuzz_transport, G_TYPE_OBJECT,
-                        G_IMPLEMENT_INTERFACE(QMEM_TYPE_VIRTIO_TRANSPORT,
-                                              fuzz_transport_iface_init))
-
-static gboolean fuzz_pre_plugged(QmemVirtioTransport *t,
-                                 QmemVirtioDevice *vdev, GError **error)
+/* The features a driver accepts, from the input's byte 4. */
+static guint64 accepted_features(guint8 accept)
 {
-    qmem_virtio_add_host_features(vdev,
-                                  QMEM_VIRTIO_BIT(QMEM_VIRTIO_F_VERSION_1));
-    return TRUE;
-}
-
-static void fuzz_notify(QmemVirtioTransport *t, guint16 vector)
-{
-    ((FuzzTransport *)t)->irqs++;
-}
-
-static QmemAddressSpace *fuzz_get_dma_as(QmemVirtioTransport *t)
-{
-    return ((FuzzTransport *)t)->as;
-}
-
-static void fuzz_transport_iface_init(QmemVirtioTransportInterface *iface)
-{
-    iface->pre_plugged = fuzz_pre_plugged;
-    iface->notify = fuzz_notify;
-    iface->get_dma_as = fuzz_get_dma_as;
-}
-
-static void fuzz_transport_class_init(FuzzTransportClass *klass)
-{
-}
-
-static void fuzz_transport_init(FuzzTransport *t)
-{
-}
-
-static const QmemMemoryRegionOps io_ops;
-
-/* What stays from input to input: the memory and the transport. */
-typedef struct {
-    QmemRamBlock *ram_block;
-    QmemRamBlock *rom_block;
-    QmemMemoryRegion *root;
-    FuzzTransport *transport;
-} World;
-
-static World *get_world(void)
-{
-    static World w;
-    g_autoptr(GError) error = NULL;
-
-    if (w.root) {
-        return &w;
-    }
-    w.ram_block = qmem_ram_block_new_anon("fuzz-ram", RAM_SIZE, 0, &error);
-    w.rom_block = qmem_ram_block_new_anon("fuzz-rom", 4096, 0, &error);
-    g_assert_no_error(error);
-    w.rom_block->flags |= QMEM_RAM_READONLY;
-    w.root = qmem_memory_region_new_container("fuzz-dma", 1ULL << 40);
-    qmem_memory_region_transaction_begin();
-    qmem_memory_region_add_subregion(
-        w.root, 0, qmem_memory_region_new_ram("fuzz-ram", w.ram_block));
-    qmem_memory_region_add_subregion(
-        w.root, ROM_BASE, qmem_memory_region_new_ram("fuzz-rom", w.rom_block));
-    qmem_memory_region_add_subregion(
-        w.root, IO_BASE, qmem_memory_region_new_io("fuzz-io", 4096, &io_ops,
-                                                   NULL));
-    qmem_memory_region_transaction_commit();
-    w.transport = g_object_new(fuzz_transport_get_type(), NULL);
-    w.transport->as = qmem_address_space_new("fuzz-dma", w.root);
-    return &w;
-}
-
-typedef struct {
-    QmemVirtioDevice *vdev;
-    const guint8 *header;
-    guint64 desc, avail, used;
-} Driver;
-
-/* What a driver does when it starts; it may be refused on the way. */
-static void driver_start(Driver *d)
-{
-    const guint8 accept = d->header[4];
-    const guint8 s = QMEM_VIRTIO_CONFIG_S_ACKNOWLEDGE |
-                     QMEM_VIRTIO_CONFIG_S_DRIVER;
     static const struct {
         guint8 mask;
         guint bit;
@@ -155,71 +57,34 @@ static void driver_start(Driver *d)
         { 0x20, QMEM_VIRTIO_F_NOTIFY_ON_EMPTY },
     };
     guint64 features = 0;
-    guint num = d->header[3] & 0x80 ? 100 : 1u << (d->header[3] & 7);
 
     for (guint i = 0; i < G_N_ELEMENTS(bits); i++) {
         features |= accept & bits[i].mask ? QMEM_VIRTIO_BIT(bits[i].bit) : 0;
     }
-    qmem_virtio_reset(d->vdev);
-    qmem_virtio_set_status(d->vdev, s);
-    qmem_virtio_set_features(d->vdev, features);
-    qmem_virtio_set_status(d->vdev, s | QMEM_VIRTIO_CONFIG_S_FEATURES_OK);
-    qmem_virtio_set_config_vector(d->vdev, 0);
-    qmem_virtio_queue_set_num(d->vdev, 0, num);
-    qmem_virtio_queue_set_rings(d->vdev, 0, d->desc, d->avail, d->used);
-    qmem_virtio_queue_set_vector(d->vdev, 0, 1);
-    qmem_virtio_queue_enable(d->vdev, 0);
-    if (!(accept & 0x40)) {
-        qmem_virtio_set_status(d->vdev, qmem_virtio_get_status(d->vdev) |
-                               QMEM_VIRTIO_CONFIG_S_DRIVER_OK);
-    }
+    return features;
 }
 
-/* The driver publishes @n more available entries. */
-static void bump_avail_idx(Driver *d, guint8 n)
+static void check(FuzzVqDriver *d, QmemVirtioMem *vmem)
 {
-    QmemAddressSpace *as = qmem_virtio_get_dma_as(d->vdev);
-    guint8 b[2];
-
-    qmem_address_space_rw(as, d->avail + 2, b, 2, FALSE);
-    b[0] += n;
-    if (b[0] < n) {
-        b[1]++;
-    }
-    qmem_address_space_rw(as, d->avail + 2, b, 2, TRUE);
-}
-
-static void check(Driver *d, QmemVirtioMem *vmem)
-{
-    const guint8 status = qmem_virtio_get_status(d->vdev);
-
     fuzz_check_invariants(vmem);
-    /* Every element is answered or given up at once. */
-    g_assert_cmpuint(qmem_virtio_queue_get_inuse(
-                         qmem_virtio_get_queue(d->vdev, 0)), ==, 0);
-    if (qmem_virtio_is_broken(d->vdev) &&
-        qmem_virtio_has_feature(d->vdev, QMEM_VIRTIO_F_VERSION_1)) {
-        g_assert_true(status & QMEM_VIRTIO_CONFIG_S_NEEDS_RESET);
-    }
+    fuzz_vq_check(d);
 }
 
-static void run_op(Driver *d, QmemVirtioMem *vmem, const guint8 *op,
+static void run_op(FuzzVqDriver *d, QmemVirtioMem *vmem, const guint8 *op,
                    gboolean *busy)
 {
-    World *w = get_world();
-
     switch (op[0] & 7) {
     case 0:
         qmem_virtio_queue_notify(d->vdev, op[1] & 0x80 ? op[1] & 0x7f : 0);
         break;
     case 1:
-        ((guint8 *)w->ram_block->host)[op[1] | op[2] << 8] = op[3];
+        fuzz_vq_poke(op[1] | op[2] << 8, op[3]);
         break;
     case 2:
-        bump_avail_idx(d, op[1]);
+        fuzz_vq_bump_avail_idx(d, op[1]);
         break;
     case 3:
-        driver_start(d);
+        fuzz_vq_driver_start(d);
         break;
     case 4:
         fuzz_set_requested_size(vmem, (guint64)(op[1] | op[2] << 8) *
@@ -243,12 +108,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    World *w;
+    FuzzVqWorld *w;
     g_autoptr(QmemVirtioMem) vmem = NULL;
     g_autoptr(GError) error = NULL;
     QmemVirtioMemEnv env = { .nb_numa_nodes = 1 };
     QmemMemoryRegion *mr;
-    Driver d;
+    FuzzVqDriver d;
     const guint8 *ops;
     guint nops;
     gboolean busy = FALSE;
@@ -257,12 +122,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     fuzz_quiet();
-    w = get_world();
+    w = fuzz_vq_get_world();
     nops = MIN(data[29], (size - HEADER) / 4);
     ops = data + HEADER;
-    memset(w->ram_block->host, 0, RAM_SIZE);
-    memcpy(w->ram_block->host, ops + 4 * nops,
-           MIN(RAM_SIZE, size - HEADER - 4 * nops));
+    fuzz_vq_load_ram(ops + 4 * nops, size - HEADER - 4 * nops);
 
     vmem = fuzz_virtio_mem_new(fuzz_block_sizes[data[0] & 3], data[1],
                                data[0] & 4, data[2] % 8);
@@ -280,16 +143,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_assert_no_error(error);
     qmem_memory_region_add_subregion(w->root, ADDR, mr);
 
-    d = (Driver){
+    d = (FuzzVqDriver){
         .vdev = QMEM_VIRTIO_DEVICE(vmem),
-        .header = data,
+        .features = accepted_features(data[4]),
+        .num = data[3] & 0x80 ? 100 : 1u << (data[3] & 7),
+        .driver_ok = !(data[4] & 0x40),
         .desc = fuzz_le64(data + 5),
         .avail = fuzz_le64(data + 13),
         .used = fuzz_le64(data + 21),
     };
-    g_assert_true(qmem_virtio_device_plug(
-                      d.vdev, QMEM_VIRTIO_TRANSPORT(w->transport), NULL));
-    driver_start(&d);
+    g_assert_true(qmem_virtio_device_plug(d.vdev, w->transport, NULL));
+    fuzz_vq_driver_start(&d);
     check(&d, vmem);
     for (guint i = 0; i < nops; i++) {
         run_op(&d, vmem, ops + 4 * i, &busy);

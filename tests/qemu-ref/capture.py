@@ -562,6 +562,78 @@ def hmp_step(line):
     return qmp_step('human-monitor-command', **{'command-line': line})
 
 
+def pmem_add(**props):
+    return qmp_step('device_add', driver='virtio-pmem-pci', **props)
+
+
+# virtio-pmem-pci (tests/qtest/test-virtio-pmem.c): its function as the
+# guest finds it, cold- and hot-plugged, what query-memory-devices and
+# info memory-devices say of it, every realize and plug failure, and
+# device_del, which QEMU 7.2 refuses for every virtio-based memory device.
+PMEM_ARGS = ['-m', '1G,maxmem=4G,slots=1',
+             '-object', 'memory-backend-ram,id=pm0,size=256M',
+             '-object', 'memory-backend-ram,id=pm1,size=128M',
+             '-object', 'memory-backend-ram,id=pm2,size=64M',
+             '-object', 'memory-backend-ram,id=pm3,size=4G']
+PMEM_DEV = ['-device', 'virtio-pmem-pci,id=vp0,memdev=pm0,addr=0x4']
+CASES.update({
+    'pmem-pc': {
+        'args': ['-machine', 'pc-i440fx-7.2'] + PMEM_ARGS + PMEM_DEV,
+        'pci': ['00:04.0'],
+        'script': [
+            qmp_step('query-memory-devices'),
+            hmp_step('info memory-devices'),
+            qmp_step('device_del', id='vp0'),
+            pmem_add(id='vp1'),
+            pmem_add(id='vp1', memdev='pm0'),
+            pmem_add(id='vp1', memdev='pm3'),
+            pmem_add(id='vp1', memdev='pm1', memaddr=0x100000001),
+            pmem_add(id='vp1', memdev='pm1', memaddr=0x100000000),
+            pmem_add(id='vp1', memdev='pm1', memaddr=0x200000000),
+            pmem_add(id='vp1', memdev='pm1', addr='0x5'),
+            {'events': None},
+            pmem_add(id='vp2', memdev='pm2', memaddr=0x140000000),
+            qmp_step('query-memory-devices'),
+            hmp_step('info memory-devices'),
+            qmp_step('device_del', id='vp1'),
+            {'events': None},
+            qmp_step('device_add', driver='pc-dimm', id='d0', memdev='pm1'),
+            qmp_step('object-del', id='pm1'),
+            qmp_step('qom-set', path='vp0', property='memaddr', value=0),
+            qmp_step('qom-get', path='vp0', property='memaddr'),
+            qmp_step('qom-get', path='vp0/virtio-backend',
+                     property='memaddr'),
+            qmp_step('query-memory-devices'),
+        ],
+    },
+    # QEMU counts virtio-pmem's memory on node 0.
+    'pmem-numa': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-m', '2G,maxmem=4G',
+                 '-smp', '2',
+                 '-object', 'memory-backend-ram,id=n0,size=1G',
+                 '-object', 'memory-backend-ram,id=n1,size=1G',
+                 '-numa', 'node,nodeid=0,memdev=n0,cpus=0',
+                 '-numa', 'node,nodeid=1,memdev=n1,cpus=1',
+                 '-object', 'memory-backend-ram,id=pm0,size=256M',
+                 '-device', 'virtio-pmem-pci,id=vp0,memdev=pm0'],
+        'script': [
+            hmp_step('info numa'),
+            qmp_step('query-memory-devices'),
+            hmp_step('info memory-devices'),
+        ],
+    },
+    'pmem-q35': {
+        'args': ['-machine', 'pc-q35-7.2'] + PMEM_ARGS + PMEM_DEV,
+        'pci': ['00:04.0'],
+        'script': [
+            pmem_add(id='vp1', memdev='pm1'),
+            qmp_step('device_del', id='vp0'),
+            qmp_step('query-memory-devices'),
+        ],
+    },
+})
+
+
 MiB128 = 128 << 20
 CASES.update({
     # object-add, qom-set and HMP with numbers outside their types.

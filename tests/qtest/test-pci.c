@@ -736,6 +736,8 @@ static const RefCase ref_cases[] = {
     { "q35-pci", TRUE },
     { "pc-virtio-mem", FALSE },
     { "q35-virtio-mem", FALSE },
+    { "pmem-pc", FALSE },
+    { "pmem-q35", FALSE },
     /* QEMU 10.2's virtio-mem-pci: two vectors by default, 0 up to 9.2. */
     { "pc-virtio-msix", FALSE, MSIX_ARGS("pc-i440fx-7.2", ",vectors=2"),
       0x1058 },

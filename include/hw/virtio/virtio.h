@@ -95,6 +95,7 @@ G_BEGIN_DECLS
 
 /* Device ids (virtio 1.2 5). */
 #define QMEM_VIRTIO_ID_MEM 24
+#define QMEM_VIRTIO_ID_PMEM 27
 
 /* ------------------------------------------------------------------ */
 /* The transport interface */

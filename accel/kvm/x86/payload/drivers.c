@@ -31,6 +31,7 @@ static const Driver *const drivers[] = {
     &acpi_driver,
     &pci_driver,
     &virtio_mem_driver,
+    &virtio_pmem_driver,
     &memory_hotplug_driver,
     &nvdimm_driver,
 };

@@ -80,6 +80,7 @@ extern const Driver fw_cfg_driver;
 extern const Driver acpi_driver;
 extern const Driver pci_driver;
 extern const Driver virtio_mem_driver;
+extern const Driver virtio_pmem_driver;
 extern const Driver memory_hotplug_driver;
 extern const Driver nvdimm_driver;
 
