@@ -187,6 +187,21 @@ static gboolean host_memory_backend_bind(QmemHostMemoryBackend *backend,
 }
 #endif
 
+/* Nobody may write a read-only mapping: its pages are faulted in for reading. */
+static gboolean backend_prealloc(QmemHostMemoryBackend *backend,
+                                 QmemRamBlock *block, GError **error)
+{
+    QmemHostMemoryBackendPrivate *priv = GET_PRIV(backend);
+
+    if (block->flags & QMEM_RAM_READONLY) {
+        return qmem_prealloc_mem_readonly(block->host, block->size, error);
+    }
+    return qmem_prealloc_mem(block->fd, block->host, block->size,
+                             priv->prealloc_threads,
+                             qmem_host_memory_backend_prealloc_thread(backend),
+                             g_atomic_int_get(&async_prealloc), error);
+}
+
 static gboolean qmem_host_memory_backend_complete(QmemUserCreatable *uc,
                                                   GError **error)
 {
@@ -228,11 +243,7 @@ static gboolean qmem_host_memory_backend_complete(QmemUserCreatable *uc,
     }
 #endif
     /* Last, so that the pages are faulted in under the NUMA policy. */
-    if (priv->prealloc &&
-        !qmem_prealloc_mem(block->fd, block->host, block->size,
-                           priv->prealloc_threads,
-                           qmem_host_memory_backend_prealloc_thread(backend),
-                           g_atomic_int_get(&async_prealloc), error)) {
+    if (priv->prealloc && !backend_prealloc(backend, block, error)) {
         goto fail;
     }
     return TRUE;

@@ -21,31 +21,40 @@
 #include "system/accel-qmp-cmds.h"
 #include "system/runstate-qmp-cmds.h"
 
+/*
+ * The commands QEMU marks allow-preconfig run before the machine is
+ * ready (QMEM_QMP_COMMAND_ALLOW_PRECONFIG); the others are refused then.
+ */
+#define PRECONFIG QMEM_QMP_COMMAND_ALLOW_PRECONFIG
+
 static const QmpCommandDef qmp_commands[] = {
     /* monitor/qmp-cmds.c */
-    { "qmp_capabilities", qmem_qmp_qmp_capabilities },
-    { "query-version", qmem_qmp_query_version },
-    { "query-commands", qmem_qmp_query_commands },
+    { "qmp_capabilities", qmem_qmp_qmp_capabilities, PRECONFIG },
+    { "query-version", qmem_qmp_query_version, PRECONFIG },
+    { "query-commands", qmem_qmp_query_commands, PRECONFIG },
     { "human-monitor-command", qmem_qmp_human_monitor_command },
     /* qom/qom-qmp-cmds.c */
-    { "qom-list", qmem_qmp_qom_list },
-    { "qom-get", qmem_qmp_qom_get },
-    { "qom-set", qmem_qmp_qom_set },
-    { "object-add", qmem_qmp_object_add },
-    { "object-del", qmem_qmp_object_del },
+    { "qom-list", qmem_qmp_qom_list, PRECONFIG },
+    { "qom-get", qmem_qmp_qom_get, PRECONFIG },
+    { "qom-set", qmem_qmp_qom_set, PRECONFIG },
+    { "object-add", qmem_qmp_object_add, PRECONFIG },
+    { "object-del", qmem_qmp_object_del, PRECONFIG },
     /* system/accel-qmp-cmds.c */
     { "x-query-memslots", qmem_qmp_x_query_memslots },
     { "x-guest-memtest", qmem_qmp_x_guest_memtest },
     /* system/runstate-qmp-cmds.c */
-    { "query-status", qmem_qmp_query_status },
-    { "query-name", qmem_qmp_query_name },
-    { "query-uuid", qmem_qmp_query_uuid },
+    { "query-status", qmem_qmp_query_status, PRECONFIG },
+    { "query-name", qmem_qmp_query_name, PRECONFIG },
+    { "query-uuid", qmem_qmp_query_uuid, PRECONFIG },
     { "stop", qmem_qmp_stop },
     { "cont", qmem_qmp_cont },
     /* hw/core/machine-qmp-cmds.c */
-    { "query-memdev", qmem_qmp_query_memdev },
+    { "query-memdev", qmem_qmp_query_memdev, PRECONFIG },
     { "query-cpus-fast", qmem_qmp_query_cpus_fast },
     { "x-query-numa", qmem_qmp_x_query_numa },
+    { "query-hotpluggable-cpus", qmem_qmp_query_hotpluggable_cpus,
+      PRECONFIG },
+    { "set-numa-node", qmem_qmp_set_numa_node, PRECONFIG },
     /* hw/core/qdev-qmp-cmds.c */
     { "device_add", qmem_qmp_device_add },
     { "device_del", qmem_qmp_device_del },
@@ -80,20 +89,25 @@ static const HmpCommandDef hmp_commands[] = {
       "show memory tree" },
     /* system/runstate-qmp-cmds.c: QEMU's "stop|s" and "cont|c" */
     { "info status", qmem_hmp_info_status, NULL, "show the current VM status "
-      "(running|paused)" },
+      "(running|paused)", TRUE },
     { "stop", qmem_hmp_stop, NULL, "stop emulation" },
     { "s", qmem_hmp_stop, NULL, "stop emulation" },
     { "cont", qmem_hmp_cont, NULL, "resume emulation" },
     { "c", qmem_hmp_cont, NULL, "resume emulation" },
     /* qom/qom-qmp-cmds.c */
     { "qom-set", qmem_hmp_qom_set, "path property value",
-      "set QOM property" },
+      "set QOM property", TRUE },
     { "object_add", qmem_hmp_object_add,
-      "[qom-type=]type,id=str[,prop=value][,...]", "create QOM object" },
-    { "object_del", qmem_hmp_object_del, "id", "destroy QOM object" },
+      "[qom-type=]type,id=str[,prop=value][,...]", "create QOM object",
+      TRUE },
+    { "object_del", qmem_hmp_object_del, "id", "destroy QOM object",
+      TRUE },
     /* hw/core/machine-qmp-cmds.c */
-    { "info memdev", qmem_hmp_info_memdev, NULL, "show memory backends" },
+    { "info memdev", qmem_hmp_info_memdev, NULL, "show memory backends",
+      TRUE },
     { "info numa", qmem_hmp_info_numa, NULL, "show NUMA information" },
+    { "info hotpluggable-cpus", qmem_hmp_info_hotpluggable_cpus, NULL,
+      "Show information about hotpluggable CPUs", TRUE },
     /* hw/core/qdev-qmp-cmds.c */
     { "device_add", qmem_hmp_device_add, "driver[,prop=value][,...]",
       "add device, like -device on the command line" },

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "hw/core/boards.h"
 #include "monitor/monitor-internal.h"
 #include "util/error.h"
 
@@ -12,6 +13,7 @@ typedef struct {
     char *help;
     QmemHmpFunc fn;
     gboolean no_args;           /* the monitor refuses any */
+    gboolean preconfig;         /* runs before the machine is ready */
 } HmpCommand;
 
 static GHashTable *hmp_commands;        /* "info memdev" -> HmpCommand */
@@ -63,6 +65,7 @@ void qmem_hmp_register_def(const HmpCommandDef *def)
     cmd->params = g_strdup(def->params);
     cmd->help = g_strdup(def->help);
     cmd->no_args = def->params == NULL;
+    cmd->preconfig = def->preconfig;
 }
 
 void qmem_hmp_set_help(const char *name, const char *params,
@@ -154,6 +157,14 @@ static void hmp_execute(const char *line, GString *out)
     cmd = g_hash_table_lookup(command_table(), full);
     if (!cmd) {
         g_string_append_printf(out, "unknown command: '%.*s'\n",
+                               (int)(p - line), line);
+        return;
+    }
+    /* QEMU's cmd_available(); a machine-less program has every command. */
+    if (!cmd->preconfig && qmem_machine_get_current() &&
+        !qmem_phase_check(QMEM_PHASE_MACHINE_READY)) {
+        g_string_append_printf(out, "Command '%.*s' not available until "
+                               "machine initialization has completed.\n",
                                (int)(p - line), line);
         return;
     }

@@ -27,6 +27,8 @@ typedef struct {
     QmemHmpFunc fn;
     const char *params;         /* the synopsis; NULL: takes no arguments */
     const char *help;
+    gboolean preconfig;         /* QEMU's flag "p": runs before the */
+                                /* machine is ready */
 } HmpCommandDef;
 
 typedef struct {

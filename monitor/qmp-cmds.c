@@ -134,7 +134,8 @@ void qmem_qmp_set_quit_handler(QmemQmpQuitFunc func, gpointer user_data)
     quit_func = func;
     quit_data = user_data;
     if (func && !had) {
-        qmem_qmp_register_command("quit", qmp_quit, QMEM_QMP_COMMAND_NONE);
+        qmem_qmp_register_command("quit", qmp_quit,
+                                  QMEM_QMP_COMMAND_ALLOW_PRECONFIG);
     } else if (!func && had) {
         qmem_qmp_unregister_command("quit");
     }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hw/core/boards.h"
 #include "monitor/monitor-internal.h"
 #include "qmem-config.h"
 #include "qobject/json.h"
@@ -237,6 +238,18 @@ static JsonNode *client_dispatch(QmpClient *c, JsonObject *req,
 
     if (!parse_request(req, &name, &args, error) ||
         !(cmd = find_command(c, name, error))) {
+        return NULL;
+    }
+    /*
+     * QEMU's qmp_command_available().  A program without a machine (a
+     * test of the monitor alone) has every command.
+     */
+    if (qmem_machine_get_current() &&
+        !qmem_phase_check(QMEM_PHASE_MACHINE_READY) &&
+        !(cmd->flags & QMEM_QMP_COMMAND_ALLOW_PRECONFIG)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "The command '%s' is permitted only after machine "
+                    "initialization has completed", name);
         return NULL;
     }
     args = args ? json_object_ref(args) : json_object_new();

@@ -35,14 +35,16 @@ JsonNode *qmem_qmp_x_guest_memtest(JsonObject *args, GError **error)
         NULL
     };
     QmemAccel *accel = qmem_accel_get_current();
-    guint64 addr, size, seed = 0;
+    guint64 addr, size, seed = 0, cpu_index = 0;
     int mode = QMEM_ACCEL_MEMTEST_WRITE_VERIFY;
-    gboolean has_seed, has_mode;
+    gboolean has_seed, has_mode, has_cpu_index;
     const QmemQmpArg members[] = {
         { "addr", QMEM_QMP_ARG_UINT, &addr },
         { "size", QMEM_QMP_ARG_UINT, &size },
         { "seed", QMEM_QMP_ARG_UINT, &seed, &has_seed },
         { "mode", QMEM_QMP_ARG_ENUM, &mode, &has_mode, .values = modes },
+        { "cpu-index", QMEM_QMP_ARG_UINT, &cpu_index, &has_cpu_index,
+          .max = G_MAXUINT32 },
         { NULL }
     };
     QmemAccelMemtestResult result;
@@ -56,8 +58,8 @@ JsonNode *qmem_qmp_x_guest_memtest(JsonObject *args, GError **error)
                             "the guest has no vCPU to run a memory test");
         return NULL;
     }
-    if (!qmem_accel_guest_memtest(accel, addr, size, seed, mode, &result,
-                                  error)) {
+    if (!qmem_accel_guest_memtest_on_cpu(accel, cpu_index, addr, size, seed,
+                                         mode, &result, error)) {
         return NULL;
     }
     ret = json_object_new();

@@ -2,6 +2,7 @@
 /* The accelerator base type, its registry lookup and the current one. */
 
 #include <string.h>
+#include <unistd.h>
 
 #include "qapi/opts.h"
 #include "qobject/json.h"
@@ -186,6 +187,34 @@ guint qmem_accel_phys_bits(QmemAccel *accel)
     return klass->phys_bits ? klass->phys_bits(accel) : 52;
 }
 
+gboolean qmem_accel_hotplug_vcpu(QmemAccel *accel, guint index,
+                                 GError **error)
+{
+    QmemAccelClass *klass;
+    gboolean locked, ok;
+
+    if (!accel) {
+        return TRUE;
+    }
+    klass = QMEM_ACCEL_GET_CLASS(accel);
+    if (!klass->hotplug_vcpu) {
+        return TRUE;
+    }
+    locked = bql_lock_if_unlocked();
+    ok = klass->hotplug_vcpu(accel, index, error);
+    bql_unlock_if(locked);
+    return ok;
+}
+
+gint64 qmem_accel_vcpu_thread_id(QmemAccel *accel, guint index)
+{
+    QmemAccelClass *klass = accel ? QMEM_ACCEL_GET_CLASS(accel) : NULL;
+    gint64 tid = klass && klass->vcpu_thread_id ?
+                 klass->vcpu_thread_id(accel, index) : -1;
+
+    return tid >= 0 ? tid : getpid();
+}
+
 QmemAccelKind qmem_accel_get_kind(QmemAccel *accel)
 {
     g_return_val_if_fail(QMEM_IS_ACCEL(accel), QMEM_ACCEL_KIND_OTHER);
@@ -204,6 +233,17 @@ gboolean qmem_accel_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
                                   QmemAccelMemtestResult *result,
                                   GError **error)
 {
+    return qmem_accel_guest_memtest_on_cpu(accel, 0, addr, size, seed, mode,
+                                           result, error);
+}
+
+gboolean qmem_accel_guest_memtest_on_cpu(QmemAccel *accel, guint cpu_index,
+                                         guint64 addr, guint64 size,
+                                         guint64 seed,
+                                         QmemAccelMemtestMode mode,
+                                         QmemAccelMemtestResult *result,
+                                         GError **error)
+{
     QmemAccelClass *klass;
     gboolean locked, ok;
 
@@ -219,7 +259,8 @@ gboolean qmem_accel_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
         return FALSE;
     }
     locked = bql_lock_if_unlocked();
-    ok = klass->guest_memtest(accel, addr, size, seed, mode, result, error);
+    ok = klass->guest_memtest(accel, cpu_index, addr, size, seed, mode,
+                              result, error);
     bql_unlock_if(locked);
     return ok;
 }

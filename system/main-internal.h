@@ -42,6 +42,13 @@ gboolean qmem_runner_check_backends(GArray *options, GString **help,
 /* QEMU's early backends: every -chardev, connected or listening. */
 gboolean qmem_runner_create_chardevs(GArray *options, GError **error);
 
+/*
+ * QEMU's qemu_validate_options() for --preconfig: not with -loadvm, nor
+ * with -incoming but "defer" (QEMU's texts); qmem-run refuses -loadvm
+ * in any case.
+ */
+gboolean qmem_runner_validate_options(GArray *options, GError **error);
+
 /* Every -qmp and -mon, in command-line order, on @qmp. */
 gboolean qmem_runner_start_monitors(GArray *options, QmemQmpServer *qmp,
                                     GError **error);
@@ -180,8 +187,10 @@ int qmem_runner_get_parent_status(QmemRunner *r);
 const char *qmem_runner_get_help(QmemRunner *r);
 
 /*
- * Starts the vCPUs unless -S and runs the main loop until "quit",
- * SIGINT, SIGTERM or SIGHUP.
+ * Starts the vCPUs unless -S (with --preconfig, x-exit-preconfig goes on
+ * with start-up and starts them) and runs the main loop until "quit",
+ * SIGINT, SIGTERM or SIGHUP.  Returns the exit status: 1 when
+ * x-exit-preconfig failed, else 0.
  */
 int qmem_runner_run(QmemRunner *r);
 

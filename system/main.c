@@ -8,6 +8,7 @@
 #include <glib-unix.h>
 #include "accel/qtest/qtest.h"
 #include "hw/core/boards.h"
+#include "hw/core/cpu.h"
 #include "hw/core/machine-init.h"
 #include "hw/core/numa.h"
 #include "hw/core/qdev.h"
@@ -35,6 +36,8 @@ typedef QmemRunner Runner;
 struct QmemRunner {
     GArray *options;        /* RunnerOption, in command-line order */
     gboolean start_stopped;
+    gboolean preconfig;     /* --preconfig: wait for x-exit-preconfig */
+    GHashTable *device_ids; /* -device ids, checked before any is made */
     const RunnerOption *incoming;   /* the last -incoming */
     int exit_status;
     GMainLoop *loop;
@@ -59,12 +62,14 @@ static const struct {
     { "accel", TRUE },
     { "audio", TRUE },
     { "chardev", TRUE },
+    { "cpu", TRUE },
     { "daemonize", FALSE },
     { "device", TRUE },
     { "display", TRUE },
     { "h", FALSE },
     { "help", FALSE },
     { "incoming", TRUE },
+    { "loadvm", TRUE },
     { "m", TRUE },
     { "M", TRUE },
     { "machine", TRUE },
@@ -79,6 +84,7 @@ static const struct {
     { "object", TRUE },
     { "overcommit", TRUE },
     { "pidfile", TRUE },
+    { "preconfig", FALSE },
     { "qmp", TRUE },
     { "qtest", TRUE },
     { "qtest-log", TRUE },
@@ -101,8 +107,12 @@ static const char usage_text[] =
     "  -m [size=]N[,slots=n,maxmem=M]\n"
     "                        boot RAM (a bare number is MiB), "
     "hot-plug slots and limit\n"
-    "  -smp [cpus=]N[,sockets=S,dies=D,cores=C,threads=T,maxcpus=M]\n"
-    "                        vCPUs and their topology\n"
+    "  -smp [cpus=]N[,sockets=S,dies=D,modules=M,cores=C,threads=T,"
+    "maxcpus=M]\n"
+    "                        vCPUs and their topology (also -machine "
+    "smp.cpus=N,...)\n"
+    "  -cpu MODEL            the vCPUs' x86 model (recorded, not "
+    "emulated); 'help' lists them\n"
     "  -numa node[,nodeid=N,cpus=A[-B],memdev=ID] | dist,src=N,dst=M,val=D\n"
     "        | cpu,node-id=N[,socket-id=S,core-id=C,thread-id=T]\n"
     "                        NUMA nodes, distances and CPU mapping\n"
@@ -129,6 +139,9 @@ static const char usage_text[] =
     "                        serve the qtest protocol\n"
     "  -qtest-log FILE|none  log qtest traffic (default: stderr)\n"
     "  -S                    do not start vCPUs until 'cont'\n"
+    "  --preconfig           serve QMP before machine initialization "
+    "(set-numa-node),\n"
+    "                        until x-exit-preconfig\n"
     "  -incoming tcp:HOST:PORT|unix:PATH|fd:N|exec:CMD|file:PATH|defer\n"
     "                        wait for an incoming migration\n"
     "  -name [guest=]NAME[,process=NAME,debug-threads=on|off]\n"
@@ -382,6 +395,16 @@ static JsonObject *machine_options(Runner *r, GError **error)
         }
     }
     locate(r, NULL);
+    /* smp.* go to the topology (apply_machine_options()). */
+    {
+        g_autoptr(GList) members = json_object_get_members(merged);
+
+        for (GList *m = members; m; m = m->next) {
+            if (g_str_has_prefix(m->data, "smp.")) {
+                json_object_remove_member(merged, m->data);
+            }
+        }
+    }
     if (!qmem_runner_sgx_epc_take(merged, &r->sgx_epc, error)) {
         return NULL;
     }
@@ -391,6 +414,31 @@ static JsonObject *machine_options(Runner *r, GError **error)
         json_object_remove_member(merged, "accel");
     }
     return g_steal_pointer(&merged);
+}
+
+/*
+ * -machine smp.cpus=N,...: the same keys as -smp, merged with them in
+ * command-line order (QEMU merges both into the machine's "smp").
+ */
+static gboolean merge_machine_smp(JsonObject *smp_opts, const char *arg,
+                                  GError **error)
+{
+    g_autoptr(JsonObject) opts = qmem_opts_parse(arg, "type", NULL, error);
+    g_autoptr(GList) members = NULL;
+
+    if (!opts) {
+        return FALSE;
+    }
+    members = json_object_get_members(opts);
+    for (GList *m = members; m; m = m->next) {
+        const char *key = m->data;
+
+        if (g_str_has_prefix(key, "smp.")) {
+            json_object_set_string_member(smp_opts, key + 4,
+                                          qmem_opts_get_last(opts, key));
+        }
+    }
+    return TRUE;
 }
 
 /* Options that set up the machine before anything is created. */
@@ -408,6 +456,8 @@ static gboolean apply_machine_options(Runner *r, gboolean *qtest,
         locate(r, opt);
         if (qmem_runner_is_option(opt, "S")) {
             r->start_stopped = TRUE;
+        } else if (qmem_runner_is_option(opt, "preconfig")) {
+            r->preconfig = TRUE;
         } else if (qmem_runner_is_option(opt, "incoming")) {
             /* Devices realize knowing that their contents will come. */
             r->incoming = opt;
@@ -417,6 +467,21 @@ static gboolean apply_machine_options(Runner *r, gboolean *qtest,
                                                       error);
 
             if (!m || !qmem_machine_set_memory(r->machine, m, error)) {
+                return FALSE;
+            }
+        } else if (qmem_runner_is_option(opt, "machine") ||
+                   qmem_runner_is_option(opt, "M")) {
+            if (!merge_machine_smp(smp_opts, opt->arg, error)) {
+                return FALSE;
+            }
+        } else if (qmem_runner_is_option(opt, "cpu")) {
+            /* The model; its CPUID features are not emulated. */
+            g_autofree char *model = g_strndup(opt->arg,
+                                               strcspn(opt->arg, ","));
+
+            /* QEMU names no option here. */
+            locate(r, NULL);
+            if (!qmem_machine_set_cpu_model(r->machine, model, error)) {
                 return FALSE;
             }
         } else if (qmem_runner_is_option(opt, "smp")) {
@@ -517,34 +582,44 @@ static gboolean create_objects(Runner *r, GError **error)
     return qmem_prealloc_finish_async(error);
 }
 
-/* QEMU's start-up order, the steps of "hw/core/machine-init.h". */
-static gboolean build_machine(Runner *r, GError **error)
+/*
+ * QEMU's qmp_x_exit_preconfig(): board init, the accelerator, cold plug;
+ * then the machine is ready.  Without --preconfig it runs right after
+ * the steps before it.
+ */
+static gboolean exit_preconfig(Runner *r, GError **error)
 {
-    g_autoptr(JsonObject) machine_opts = NULL;
-    g_autoptr(GHashTable) device_ids =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    gboolean qtest = FALSE;
-
-    machine_opts = machine_options(r, error);
-    if (!machine_opts) {
-        return r->help != NULL;
-    }
-    r->machine = qmem_machine_new(machine_opts, error);
-    if (!r->machine ||
-        !qmem_runner_sgx_epc_check_machine(r->machine, r->sgx_epc, error) ||
-        !apply_machine_options(r, &qtest, error) ||
-        !qmem_runner_create_chardevs(r->options, error) ||
-        !(r->accel = create_accel(r, qtest, error))) {
+    if (!qmem_runner_sgx_epc_init(r->sgx_epc, error) ||
+        !qmem_machine_init_board(r->machine, error) ||
+        !qmem_runner_realtime_init(&r->proc, error) ||
+        !qmem_machine_init_accel(r->machine, r->accel, error)) {
         return FALSE;
     }
+    for (guint i = 0; i < r->options->len; i++) {
+        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
 
-    if (!create_objects(r, error)) {
+        if (qmem_runner_is_option(opt, "device")) {
+            locate(r, opt);
+            if (!add_device(r, opt->arg, r->device_ids, error)) {
+                return FALSE;
+            }
+            if (r->help) {
+                return TRUE;
+            }
+        }
+    }
+    locate(r, NULL);
+    if (!r->qtest &&
+        !qmem_runner_start_qtest(r->options, r->machine, &r->qtest, error)) {
         return FALSE;
     }
-    if (r->help) {
-        return TRUE;
-    }
-    /* -numa needs the backends and the topology; board init completes it. */
+    qmem_machine_creation_done(r->machine);
+    return TRUE;
+}
+
+/* -numa, in command-line order, after the backends and the topology. */
+static gboolean set_numa_options(Runner *r, GError **error)
+{
     for (guint i = 0; i < r->options->len; i++) {
         RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
         g_autoptr(JsonObject) numa = NULL;
@@ -558,33 +633,47 @@ static gboolean build_machine(Runner *r, GError **error)
         }
     }
     locate(r, NULL);
-
-    if (!qmem_runner_sgx_epc_init(r->sgx_epc, error) ||
-        !qmem_machine_init_board(r->machine, error) ||
-        !qmem_runner_realtime_init(&r->proc, error) ||
-        !qmem_machine_init_accel(r->machine, r->accel, error)) {
-        return FALSE;
-    }
-
-    for (guint i = 0; i < r->options->len; i++) {
-        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
-
-        if (qmem_runner_is_option(opt, "device")) {
-            locate(r, opt);
-            if (!add_device(r, opt->arg, device_ids, error)) {
-                return FALSE;
-            }
-            if (r->help) {
-                return TRUE;
-            }
-        }
-    }
-    locate(r, NULL);
-    if (!qmem_runner_start_qtest(r->options, r->machine, &r->qtest, error)) {
-        return FALSE;
-    }
-    qmem_machine_set_running(r->machine);
     return TRUE;
+}
+
+/* QEMU's start-up order, the steps of "hw/core/machine-init.h". */
+static gboolean build_machine(Runner *r, GError **error)
+{
+    g_autoptr(JsonObject) machine_opts = NULL;
+    gboolean qtest = FALSE;
+
+    machine_opts = machine_options(r, error);
+    if (!machine_opts) {
+        return r->help != NULL;
+    }
+    r->machine = qmem_machine_new(machine_opts, error);
+    if (!r->machine ||
+        !qmem_runner_sgx_epc_check_machine(r->machine, r->sgx_epc, error) ||
+        !apply_machine_options(r, &qtest, error)) {
+        return FALSE;
+    }
+    qmem_machine_phase_advance(r->machine, QMEM_PHASE_MACHINE_CREATED);
+    if (!qmem_runner_create_chardevs(r->options, error) ||
+        !(r->accel = create_accel(r, qtest, error))) {
+        return FALSE;
+    }
+    qmem_machine_phase_advance(r->machine, QMEM_PHASE_ACCEL_CREATED);
+    if (!create_objects(r, error)) {
+        return FALSE;
+    }
+    if (r->help) {
+        return TRUE;
+    }
+    /* -numa needs the backends and the topology; board init completes it. */
+    if (!set_numa_options(r, error)) {
+        return FALSE;
+    }
+    if (r->preconfig) {
+        /* QEMU's qtest server is up before the monitor waits. */
+        return qmem_runner_start_qtest(r->options, r->machine, &r->qtest,
+                                       error);
+    }
+    return exit_preconfig(r, error);
 }
 
 /*
@@ -642,13 +731,19 @@ static gboolean early_exit_options(Runner *r, GError **error)
             if (!add_device(r, opt->arg, ids, error)) {
                 return FALSE;
             }
+        } else if (qmem_runner_is_option(opt, "cpu") && asks_help) {
+            r->help = g_string_new(NULL);
+            qmem_cpu_types_init();
+            qmem_cpu_print_models(r->help);
         } else if (qmem_runner_is_option(opt, "accel") &&
                    !accel_help(r, opt->arg, error)) {
             return FALSE;
         }
     }
     locate(r, NULL);
-    return r->help || qmem_runner_check_backends(r->options, &r->help, error);
+    return r->help ||
+           (qmem_runner_validate_options(r->options, error) &&
+            qmem_runner_check_backends(r->options, &r->help, error));
 }
 
 /*
@@ -744,6 +839,44 @@ static gboolean start_incoming(Runner *r, GError **error)
     return TRUE;
 }
 
+/* The runner whose machine x-exit-preconfig goes on with. */
+static Runner *preconfig_runner;
+
+/*
+ * QEMU's qmp_x_exit_preconfig().  A failure ends qmem-run with the
+ * error, as QEMU's error_fatal does (the client also gets it).
+ */
+static JsonNode *qmp_x_exit_preconfig(JsonObject *args, GError **error)
+{
+    Runner *r = preconfig_runner;
+    GError *local_error = NULL;
+
+    if (!qmem_qmp_args_visit(args, NULL, error)) {
+        return NULL;
+    }
+    if (!r || !r->machine || r->exit_status ||
+        qmem_phase_check(QMEM_PHASE_MACHINE_INITIALIZED)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "The command is permitted only before machine "
+                    "initialization");
+        return NULL;
+    }
+    if (!exit_preconfig(r, &local_error)) {
+        qmem_error_report_err(g_error_copy(local_error));
+        g_propagate_error(error, local_error);
+        r->exit_status = 1;
+        if (r->loop) {
+            g_main_loop_quit(r->loop);
+        }
+        return NULL;
+    }
+    /* -incoming defer (the only one --preconfig takes) waits instead. */
+    if (!r->start_stopped && !r->incoming) {
+        qmem_vm_start();
+    }
+    return NULL;
+}
+
 Runner *qmem_runner_new(void)
 {
     Runner *r = g_new0(Runner, 1);
@@ -751,8 +884,13 @@ Runner *qmem_runner_new(void)
     r->options = g_array_new(FALSE, TRUE, sizeof(RunnerOption));
     r->object_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                           NULL);
+    r->device_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          NULL);
     qmem_runner_process_init(&r->proc);
     qmem_qmp_set_quit_handler(on_quit, r);
+    preconfig_runner = r;
+    qmem_qmp_register_command("x-exit-preconfig", qmp_x_exit_preconfig,
+                              QMEM_QMP_COMMAND_ALLOW_PRECONFIG);
     return r;
 }
 
@@ -802,7 +940,8 @@ const char *qmem_runner_get_help(Runner *r)
 
 int qmem_runner_run(Runner *r)
 {
-    if (!r->start_stopped && !r->incoming) {
+    /* With --preconfig, x-exit-preconfig starts the machine. */
+    if (!r->start_stopped && !r->incoming && !r->preconfig) {
         qmem_vm_start();
     }
     r->loop = g_main_loop_new(NULL, FALSE);
@@ -839,5 +978,8 @@ void qmem_runner_free(Runner *r)
         g_string_free(r->help, TRUE);
     }
     qmem_qmp_set_quit_handler(NULL, NULL);
+    qmem_qmp_unregister_command("x-exit-preconfig");
+    preconfig_runner = NULL;
+    g_hash_table_unref(r->device_ids);
     g_free(r);
 }

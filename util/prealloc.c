@@ -16,6 +16,9 @@
 #include "util/sigbus.h"
 #include "util/thread.h"
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
@@ -101,8 +104,8 @@ static gboolean wait_for_start(PreallocContext *context)
  */
 #define PREALLOC_STEP (64 * 1024 * 1024)
 
-/* MADV_POPULATE_WRITE over [addr, addr + size), step by step. */
-static int populate_range(char *addr, size_t size)
+/* MADV_POPULATE_WRITE (or _READ) over [addr, addr + size), step by step. */
+static int populate_range(char *addr, size_t size, int advice)
 {
     while (size) {
         size_t n = MIN(size, PREALLOC_STEP);
@@ -110,7 +113,7 @@ static int populate_range(char *addr, size_t size)
         if (qmem_termsig_pending()) {
             return -EINTR;
         }
-        if (madvise(addr, n, MADV_POPULATE_WRITE)) {
+        if (madvise(addr, n, advice)) {
             return -errno;
         }
         addr += n;
@@ -176,7 +179,8 @@ static gpointer do_madv_populate_write_pages(gpointer opaque)
         return NULL;
     }
     return GINT_TO_POINTER(populate_range(t->addr,
-                                          t->numpages * t->page_size));
+                                          t->numpages * t->page_size,
+                                          MADV_POPULATE_WRITE));
 }
 
 guint qmem_prealloc_thread_count(long online_cpus, size_t page_size,
@@ -259,7 +263,8 @@ static int touch_all_pages(char *area, size_t page_size, size_t numpages,
     if (use_populate) {
         if (num_threads == 1 && !async) {
             /* A thread of its own would only add the cost of creating it. */
-            return populate_range(area, numpages * page_size);
+            return populate_range(area, numpages * page_size,
+                                  MADV_POPULATE_WRITE);
         }
         touch_fn = do_madv_populate_write_pages;
     } else {
@@ -351,6 +356,22 @@ gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
 }
 
 /* Takes the queued contexts (all, or those of @area) off the queue. */
+gboolean qmem_prealloc_mem_readonly(void *area, size_t size, GError **error)
+{
+    int ret;
+
+    g_return_val_if_fail(area != NULL || size == 0, FALSE);
+
+    ret = size ? populate_range(area, size, MADV_POPULATE_READ) : 0;
+    if (ret) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "qemu_prealloc_mem: preallocating memory failed: %s",
+                    g_strerror(-ret));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static GSList *async_take(void *area)
 {
     GSList *taken = NULL;

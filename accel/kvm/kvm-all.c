@@ -280,6 +280,14 @@ static guint kvm_phys_bits(QmemAccel *accel)
     return qmem_kvm_arch_host_phys_bits();
 }
 
+static gint64 kvm_vcpu_thread_id(QmemAccel *accel, guint index)
+{
+    QmemKvmAccel *s = QMEM_KVM_ACCEL(accel);
+
+    return index < s->n_cpus && s->cpus[index].has_tid ?
+           s->cpus[index].thread_id : -1;
+}
+
 static void qmem_kvm_accel_set_property(GObject *obj, guint prop_id,
                                         const GValue *value,
                                         GParamSpec *pspec)
@@ -353,6 +361,8 @@ static void qmem_kvm_accel_class_init(QmemKvmAccelClass *klass)
     accel_class->stop = kvm_stop;
     accel_class->shutdown = kvm_shutdown;
     accel_class->phys_bits = kvm_phys_bits;
+    accel_class->vcpu_thread_id = kvm_vcpu_thread_id;
+    accel_class->hotplug_vcpu = qmem_kvm_hotplug_vcpu;
     accel_class->guest_memtest = qmem_kvm_guest_memtest;
     accel_class->guest_io = qmem_kvm_guest_io;
     accel_class->set_irq = qmem_kvm_set_irq;

@@ -62,6 +62,9 @@ typedef struct {
     guint count;
     guint8 data[QMEM_ACCEL_GUEST_IO_MAX];
 
+    /* The vCPU that serves it: 0, or a hot-plugged one (memory tests). */
+    guint cpu_index;
+
     /* Set by the main thread (atomic); the vCPU leaves the guest for it. */
     gint cancelled;
 
@@ -80,9 +83,11 @@ typedef struct {
     int fd;
     struct kvm_run *run;
     GThread *thread;
+    gboolean worker;            /* hot-plugged: serves memory tests */
 
     /* Under the BQL. */
     pthread_t tid;              /* valid once has_tid */
+    gint64 thread_id;           /* its host thread id, once has_tid */
     gboolean has_tid;
     gboolean stopped;           /* waits outside the guest for start */
     gboolean wake;              /* a device event: end the idle wait */
@@ -202,6 +207,17 @@ int qmem_kvm_send_msi(QmemAccel *accel, guint64 addr, guint32 data);
 
 /* kvm-vcpu.c: vCPU file descriptors, threads, turns and waits. */
 
+/* The most vCPUs a VM has, hot-plugged ones included (pc's max_cpus). */
+#define QMEM_KVM_MAX_VCPUS 288
+
+/*
+ * A vCPU hot-plugged at @index (below QMEM_KVM_MAX_VCPUS, not taken): its
+ * KVM vCPU and its thread, which boots the payload's worker entry and
+ * serves memory tests posted for it.  Under the BQL.
+ */
+gboolean qmem_kvm_hotplug_vcpu(QmemAccel *accel, guint index,
+                               GError **error);
+
 /* Creates @n_cpus vCPUs and maps their kvm_run; then the arch's set-up. */
 gboolean qmem_kvm_init_vcpus(QmemKvmAccel *s, guint n_cpus, GError **error);
 
@@ -279,7 +295,8 @@ void qmem_kvm_guest_log_append(QmemKvmAccel *s, const char *line);
 
 /* request.c: requests to vCPU 0 (QmemAccelClass.guest_memtest/guest_io). */
 
-gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
+gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint cpu_index,
+                                guint64 addr, guint64 size,
                                 guint64 seed, QmemAccelMemtestMode mode,
                                 QmemAccelMemtestResult *result,
                                 GError **error);
@@ -291,7 +308,7 @@ gboolean qmem_kvm_guest_io(QmemAccel *accel, QmemAccelGuestIoSpace space,
  * The vCPU thread's side, under the BQL: the request it may take now
  * (posted, not taken), and the end of one it took.
  */
-QmemKvmRequest *qmem_kvm_request_pending(QmemKvmAccel *s);
+QmemKvmRequest *qmem_kvm_request_pending(QmemKvmAccel *s, QmemKvmVcpu *cpu);
 void qmem_kvm_request_complete(QmemKvmAccel *s, QmemKvmRequest *req,
                                GError *error);
 
@@ -299,8 +316,8 @@ void qmem_kvm_request_complete(QmemKvmAccel *s, QmemKvmRequest *req,
  * Reads what the guest reported for @req at the end of its turn;
  * %FALSE with @error set when the guest did not do what it was asked.
  */
-gboolean qmem_kvm_request_read_result(QmemKvmAccel *s, QmemKvmRequest *req,
-                                      GError **error);
+gboolean qmem_kvm_request_read_result(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                      QmemKvmRequest *req, GError **error);
 
 /*
  * A memory test's access to memory without a memslot at @addr, inside
@@ -352,20 +369,23 @@ gboolean qmem_kvm_arch_exit_is_log(QmemKvmVcpu *cpu);
 guint64 qmem_kvm_arch_memtest_limit(QmemKvmAccel *s);
 
 /*
- * Puts @req (NULL: no request, poll the devices) in the mailbox and makes
- * the range it touches addressable; vCPU 0 is not running guest code.
+ * Puts @req (NULL: no request, poll the devices) in @cpu's mailbox (vCPU
+ * 0's, or the one of hot-plugged vCPUs) and makes the range it touches
+ * addressable; @cpu is not running guest code.
  */
-void qmem_kvm_arch_request_prepare(QmemKvmAccel *s, QmemKvmRequest *req);
+void qmem_kvm_arch_request_prepare(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                   QmemKvmRequest *req);
 
 /*
  * Reads @req's results from the mailbox; %FALSE with @error set when the
  * guest rejected the request.
  */
-gboolean qmem_kvm_arch_request_result(QmemKvmAccel *s, QmemKvmRequest *req,
-                                      GError **error);
+gboolean qmem_kvm_arch_request_result(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                      QmemKvmRequest *req, GError **error);
 
 /* Ends the memory test's walk at @end (the first inaccessible address). */
-void qmem_kvm_arch_memtest_clip(QmemKvmAccel *s, guint64 end);
+void qmem_kvm_arch_memtest_clip(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                guint64 end);
 
 G_END_DECLS
 

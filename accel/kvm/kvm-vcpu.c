@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* KVM vCPUs: one thread each, vCPU 0's turns and idle waits, kicks. */
+/* KVM vCPUs: one thread each, vCPU 0's (and hot-plugged vCPUs') turns. */
 
+#include <sys/syscall.h>
 #include <errno.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -126,11 +127,11 @@ static gboolean kvm_vcpu_flush_exit(QmemKvmVcpu *cpu, GError **error)
     return TRUE;
 }
 
-/* Whether vCPU 0 has a reason to leave its idle wait.  Under the BQL. */
+/* Whether the vCPU has a reason to leave its idle wait.  Under the BQL. */
 static gboolean kvm_vcpu0_has_work(QmemKvmAccel *s, QmemKvmVcpu *cpu)
 {
     return s->quit || !s->started || cpu->wake ||
-           qmem_kvm_request_pending(s);
+           qmem_kvm_request_pending(s, cpu);
 }
 
 /*
@@ -149,9 +150,14 @@ static gboolean kvm_vcpu0_begin_turn(QmemKvmAccel *s, QmemKvmVcpu *cpu)
     QmemKvmRequest *req;
     GError *error = NULL;
 
-    /* The first boot is at once; after a crash the wait paces restarts. */
+    /*
+     * The first boot is at once; after a crash the wait paces restarts.
+     * A hot-plugged vCPU polls no device: it waits for its requests.
+     */
     while (cpu->booted && !kvm_vcpu0_has_work(s, cpu)) {
-        if (!qmem_bql_cond_wait_until(&s->cond, deadline)) {
+        if (cpu->worker) {
+            qmem_bql_cond_wait(&s->cond);
+        } else if (!qmem_bql_cond_wait_until(&s->cond, deadline)) {
             break;
         }
     }
@@ -159,7 +165,10 @@ static gboolean kvm_vcpu0_begin_turn(QmemKvmAccel *s, QmemKvmVcpu *cpu)
         return FALSE;
     }
     cpu->wake = FALSE;
-    req = cpu->ready ? qmem_kvm_request_pending(s) : NULL;
+    req = cpu->ready ? qmem_kvm_request_pending(s, cpu) : NULL;
+    if (cpu->worker && cpu->ready && !req) {
+        return FALSE;
+    }
     if (req) {
         req->taken = TRUE;
         if (g_atomic_int_get(&req->cancelled)) {
@@ -182,7 +191,7 @@ static gboolean kvm_vcpu0_begin_turn(QmemKvmAccel *s, QmemKvmVcpu *cpu)
             return FALSE;
         }
     }
-    qmem_kvm_arch_request_prepare(s, req);
+    qmem_kvm_arch_request_prepare(s, cpu, req);
     cpu->turn_req = req;
     cpu->in_turn = TRUE;
     return TRUE;
@@ -198,7 +207,7 @@ static void kvm_vcpu0_end_turn(QmemKvmAccel *s, QmemKvmVcpu *cpu,
     cpu->ready = result == QMEM_KVM_TURN_IDLE;
     if (req) {
         if (!error && cpu->ready &&
-            !qmem_kvm_request_read_result(s, req, &error)) {
+            !qmem_kvm_request_read_result(s, cpu, req, &error)) {
             /* The guest did not do what it was asked: start it over. */
             cpu->ready = FALSE;
         }
@@ -272,8 +281,11 @@ static gpointer kvm_vcpu_thread(gpointer opaque)
 
     qmem_bql_lock();
     cpu->tid = pthread_self();
+    cpu->thread_id = syscall(SYS_gettid);
     cpu->has_tid = TRUE;
-    if (cpu->index == 0) {
+    /* Whoever created the thread waits for this (kvm_wait_vcpu_thread()). */
+    g_cond_broadcast(&s->cond);
+    if (cpu->index == 0 || cpu->worker) {
         kvm_vcpu0_loop(s, cpu);
     } else {
         cpu->stopped = TRUE;
@@ -289,39 +301,105 @@ static gpointer kvm_vcpu_thread(gpointer opaque)
     return NULL;
 }
 
+/*
+ * QEMU's qemu_init_vcpu() waits for the vCPU's thread to exist, so that
+ * query-cpus-fast names it at once.  Under the BQL.
+ */
+static void kvm_wait_vcpu_thread(QmemKvmAccel *s, QmemKvmVcpu *cpu)
+{
+    while (cpu->thread && !cpu->has_tid) {
+        qmem_bql_cond_wait(&s->cond);
+    }
+}
+
+/* KVM's vCPU @i with its kvm_run and CPUID; on failure the caller frees. */
+static gboolean kvm_create_vcpu(QmemKvmAccel *s, guint i, GError **error)
+{
+    QmemKvmVcpu *cpu = &s->cpus[i];
+    void *run;
+
+    cpu->s = s;
+    cpu->index = i;
+    cpu->fd = ioctl(s->vm_fd, KVM_CREATE_VCPU, (unsigned long)i);
+    if (cpu->fd < 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "kvm_init_vcpu: kvm_get_vcpu failed (%u): %s", i,
+                    g_strerror(errno));
+        return FALSE;
+    }
+    run = mmap(NULL, s->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+               cpu->fd, 0);
+    if (run == MAP_FAILED) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "mmap'ing vcpu state failed: %s", g_strerror(errno));
+        return FALSE;
+    }
+    cpu->run = run;
+    cpu->log_line = g_string_new(NULL);
+    return qmem_kvm_arch_init_vcpu(s, cpu, error);
+}
+
 gboolean qmem_kvm_init_vcpus(QmemKvmAccel *s, guint n_cpus, GError **error)
 {
-    s->cpus = g_new0(QmemKvmVcpu, n_cpus);
+    g_return_val_if_fail(n_cpus <= QMEM_KVM_MAX_VCPUS, FALSE);
+
+    /* Room for every vCPU, hot-plugged ones too: the threads hold them. */
+    s->cpus = g_new0(QmemKvmVcpu, QMEM_KVM_MAX_VCPUS);
     s->n_cpus = n_cpus;
-    for (guint i = 0; i < n_cpus; i++) {
+    for (guint i = 0; i < QMEM_KVM_MAX_VCPUS; i++) {
         s->cpus[i].fd = -1;
     }
     for (guint i = 0; i < n_cpus; i++) {
-        QmemKvmVcpu *cpu = &s->cpus[i];
-        void *run;
-
-        cpu->s = s;
-        cpu->index = i;
-        cpu->fd = ioctl(s->vm_fd, KVM_CREATE_VCPU, (unsigned long)i);
-        if (cpu->fd < 0) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "kvm_init_vcpu: kvm_get_vcpu failed (%u): %s", i,
-                        g_strerror(errno));
-            return FALSE;
-        }
-        run = mmap(NULL, s->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-                   cpu->fd, 0);
-        if (run == MAP_FAILED) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "mmap'ing vcpu state failed: %s", g_strerror(errno));
-            return FALSE;
-        }
-        cpu->run = run;
-        cpu->log_line = g_string_new(NULL);
-        if (!qmem_kvm_arch_init_vcpu(s, cpu, error)) {
+        if (!kvm_create_vcpu(s, i, error)) {
             return FALSE;
         }
     }
+    return TRUE;
+}
+
+/* Undoes kvm_create_vcpu() of a vCPU without a thread. */
+static void kvm_free_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu)
+{
+    if (cpu->run) {
+        munmap(cpu->run, s->run_size);
+    }
+    if (cpu->fd >= 0) {
+        close(cpu->fd);
+    }
+    if (cpu->log_line) {
+        g_string_free(cpu->log_line, TRUE);
+    }
+    memset(cpu, 0, sizeof(*cpu));
+    cpu->fd = -1;
+}
+
+gboolean qmem_kvm_hotplug_vcpu(QmemAccel *accel, guint index, GError **error)
+{
+    QmemKvmAccel *s = QMEM_KVM_ACCEL(accel);
+    g_autofree char *name = g_strdup_printf("qmem-vcpu-%u", index);
+    QmemKvmVcpu *cpu;
+
+    if (s->vm_fd < 0 || !s->cpus) {
+        return TRUE;
+    }
+    if (index >= QMEM_KVM_MAX_VCPUS || s->cpus[index].fd >= 0) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "kvm_init_vcpu: vCPU %u cannot be created", index);
+        return FALSE;
+    }
+    cpu = &s->cpus[index];
+    cpu->worker = TRUE;
+    if (!kvm_create_vcpu(s, index, error)) {
+        kvm_free_vcpu(s, cpu);
+        return FALSE;
+    }
+    cpu->thread = g_thread_try_new(name, kvm_vcpu_thread, cpu, error);
+    if (!cpu->thread) {
+        kvm_free_vcpu(s, cpu);
+        return FALSE;
+    }
+    s->n_cpus = MAX(s->n_cpus, index + 1);
+    kvm_wait_vcpu_thread(s, cpu);
     return TRUE;
 }
 
@@ -338,6 +416,11 @@ gboolean qmem_kvm_start_vcpu_threads(QmemKvmAccel *s, GError **error)
             return FALSE;
         }
     }
+    if (qmem_bql_locked()) {
+        for (guint i = 0; i < s->n_cpus; i++) {
+            kvm_wait_vcpu_thread(s, &s->cpus[i]);
+        }
+    }
     return TRUE;
 }
 
@@ -352,6 +435,21 @@ void qmem_kvm_vcpus_stop(QmemKvmAccel *s)
     s->started = FALSE;
     if (!s->n_cpus) {
         return;
+    }
+    /* Hot-plugged vCPUs leave the guest too, and say so. */
+    for (guint i = 1; i < s->n_cpus; i++) {
+        if (s->cpus[i].worker) {
+            qmem_kvm_vcpu_kick(&s->cpus[i]);
+        }
+    }
+    g_cond_broadcast(&s->cond);
+    for (guint i = 1; i < s->n_cpus; i++) {
+        while (s->cpus[i].worker && s->cpus[i].thread &&
+               !s->cpus[i].stopped &&
+               !(s->cpus[i].has_tid &&
+                 pthread_equal(s->cpus[i].tid, pthread_self()))) {
+            qmem_bql_cond_wait(&s->cond);
+        }
     }
     qmem_kvm_vcpu_kick(&s->cpus[0]);
     if (s->cpus[0].has_tid && pthread_equal(s->cpus[0].tid, pthread_self())) {

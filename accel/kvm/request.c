@@ -26,11 +26,11 @@ void qmem_kvm_request_free(QmemKvmRequest *req)
 
 /* ---- vCPU 0's side, in its thread, under the BQL ----------------------- */
 
-QmemKvmRequest *qmem_kvm_request_pending(QmemKvmAccel *s)
+QmemKvmRequest *qmem_kvm_request_pending(QmemKvmAccel *s, QmemKvmVcpu *cpu)
 {
     QmemKvmRequest *req = s->request;
 
-    return req && !req->taken ? req : NULL;
+    return req && !req->taken && req->cpu_index == cpu->index ? req : NULL;
 }
 
 void qmem_kvm_request_complete(QmemKvmAccel *s, QmemKvmRequest *req,
@@ -44,18 +44,18 @@ void qmem_kvm_request_complete(QmemKvmAccel *s, QmemKvmRequest *req,
     g_cond_broadcast(&s->cond);
 }
 
-gboolean qmem_kvm_request_read_result(QmemKvmAccel *s, QmemKvmRequest *req,
-                                      GError **error)
+gboolean qmem_kvm_request_read_result(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                      QmemKvmRequest *req, GError **error)
 {
     guint64 end = req->has_fault ? req->fault : req->end;
 
-    if (!qmem_kvm_arch_request_result(s, req, error)) {
+    if (!qmem_kvm_arch_request_result(s, cpu, req, error)) {
         return FALSE;
     }
     if (req->kind == QMEM_KVM_REQUEST_MEMTEST && req->end_out != end) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "guest vCPU 0 stopped at 0x%" G_GINT64_MODIFIER "x "
-                    "instead of 0x%" G_GINT64_MODIFIER "x",
+                    "guest vCPU %u stopped at 0x%" G_GINT64_MODIFIER "x "
+                    "instead of 0x%" G_GINT64_MODIFIER "x", cpu->index,
                     req->end_out, end);
         return FALSE;
     }
@@ -77,7 +77,7 @@ void qmem_kvm_request_memtest_fault(QmemKvmAccel *s, QmemKvmVcpu *cpu,
     if (!req->has_fault || addr < req->fault) {
         req->has_fault = TRUE;
         req->fault = addr;
-        qmem_kvm_arch_memtest_clip(s, addr);
+        qmem_kvm_arch_memtest_clip(s, cpu, addr);
     }
     if (!run->mmio.is_write) {
         guint64 word = req->mode == QMEM_ACCEL_MEMTEST_VERIFY_ZERO ? 0 :
@@ -110,8 +110,9 @@ static gboolean kvm_request_can_post(QmemKvmAccel *s, GError **error)
     }
     if (s->request) {
         if (!s->request->done) {
-            g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                                "guest vCPU 0 is not responding");
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "guest vCPU %u is not responding",
+                        s->request->cpu_index);
             return FALSE;
         }
         g_clear_pointer(&s->request, qmem_kvm_request_free);
@@ -158,7 +159,7 @@ static QmemKvmRequest *kvm_request_run(QmemKvmAccel *s, QmemKvmRequest *req,
         }
         *timed_out = TRUE;
         g_atomic_int_set(&req->cancelled, 1);
-        qmem_kvm_vcpu_kick(&s->cpus[0]);
+        qmem_kvm_vcpu_kick(&s->cpus[req->cpu_index]);
         g_cond_broadcast(&s->cond);
         deadline = g_get_monotonic_time() + REQUEST_KICK_GRACE_US;
     }
@@ -208,7 +209,8 @@ static guint64 kvm_memtest_timeout_ms(QmemKvmAccel *s, guint64 size)
     return MEMTEST_TIMEOUT_BASE_MS + size / MEMTEST_TIMEOUT_BYTES_PER_S * 1000;
 }
 
-gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
+gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint cpu_index,
+                                guint64 addr, guint64 size,
                                 guint64 seed, QmemAccelMemtestMode mode,
                                 QmemAccelMemtestResult *result, GError **error)
 {
@@ -222,6 +224,14 @@ gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
                             "the guest has no vCPU to run a memory test");
         return FALSE;
     }
+    /* vCPU 0 or a hot-plugged one; boot vCPUs other than 0 are parked. */
+    if (cpu_index && (cpu_index >= s->n_cpus ||
+                      !s->cpus[cpu_index].worker)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "CPU %u cannot run a memory test: only vCPU 0 and "
+                    "hot-plugged vCPUs run guest code", cpu_index);
+        return FALSE;
+    }
     if (!kvm_memtest_check_range(s, addr, size, error) ||
         !kvm_request_can_post(s, error)) {
         return FALSE;
@@ -231,6 +241,7 @@ gboolean qmem_kvm_guest_memtest(QmemAccel *accel, guint64 addr, guint64 size,
     }
     req = g_new0(QmemKvmRequest, 1);
     req->kind = QMEM_KVM_REQUEST_MEMTEST;
+    req->cpu_index = cpu_index;
     req->mode = mode;
     req->start = addr;
     req->end = addr + size;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include "hw/core/boards.h"
+#include "hw/core/cpu.h"
 #include "hw/core/numa.h"
 #include "qom/user-creatable.h"
 #include "util/cutils.h"
@@ -32,7 +33,8 @@ typedef struct {
     QmemMemoryRegion *system_io;
     QmemAddressSpace *io_as;
     QmemDeviceMemoryState *device_memory;
-    gboolean running;
+    QmemMachineInitPhase phase;
+    char *cpu_type;             /* "qemu64-x86_64-cpu"; -cpu MODEL */
 } QmemMachinePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_CODE(QmemMachine, qmem_machine, QMEM_TYPE_OBJECT,
@@ -143,6 +145,7 @@ static void qmem_machine_finalize(GObject *obj)
         g_clear_object(&priv->ram_backend);
     }
     g_free(priv->memory_backend);
+    g_free(priv->cpu_type);
     g_free(priv->mem_path);
     G_OBJECT_CLASS(qmem_machine_parent_class)->finalize(obj);
 }
@@ -156,6 +159,7 @@ static void qmem_machine_class_init(QmemMachineClass *klass)
     oc->set_property = qmem_machine_set_property;
     oc->get_property = qmem_machine_get_property;
     oc->finalize = qmem_machine_finalize;
+    qmem_cpu_types_init();
     klass->default_ram_size = 128 * MiB;
     klass->max_cpus = 1;
 
@@ -657,10 +661,14 @@ gboolean qmem_machine_init_board(QmemMachine *machine, GError **error)
         g_assert(!priv->ram);
         priv->ram = g_steal_pointer(&numa_ram);
     }
-    if (!QMEM_MACHINE_GET_CLASS(machine)->init(machine, error)) {
+    if (!qmem_cpu_create_boot_cpus(machine, error) ||
+        !QMEM_MACHINE_GET_CLASS(machine)->init(machine, error)) {
         return FALSE;
     }
     qmem_numa_map_boot_ram(machine);
+    if (priv->phase < QMEM_PHASE_MACHINE_INITIALIZED) {
+        qmem_machine_phase_advance(machine, QMEM_PHASE_MACHINE_INITIALIZED);
+    }
     return TRUE;
 }
 
@@ -743,18 +751,56 @@ QmemDeviceMemoryState *qmem_machine_get_device_memory(QmemMachine *machine)
     return priv->device_memory;
 }
 
-gboolean qmem_machine_is_running(QmemMachine *machine)
+QmemMachineInitPhase qmem_machine_get_phase(QmemMachine *machine)
 {
     QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
 
-    return priv->running;
+    return priv->phase;
 }
 
-void qmem_machine_set_running(QmemMachine *machine)
+gboolean qmem_phase_check(QmemMachineInitPhase phase)
+{
+    QmemMachine *machine = qmem_machine_get_current();
+
+    return (machine ? qmem_machine_get_phase(machine)
+                    : QMEM_PHASE_NO_MACHINE) >= phase;
+}
+
+void qmem_machine_phase_advance(QmemMachine *machine,
+                                QmemMachineInitPhase phase)
 {
     QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
 
-    priv->running = TRUE;
+    g_return_if_fail(phase > priv->phase);
+    priv->phase = phase;
+}
+
+const char *qmem_machine_get_cpu_type(QmemMachine *machine)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+
+    return priv->cpu_type ? priv->cpu_type : "qemu64-x86_64-cpu";
+}
+
+gboolean qmem_machine_set_cpu_model(QmemMachine *machine, const char *model,
+                                    GError **error)
+{
+    QmemMachinePrivate *priv = qmem_machine_get_instance_private(machine);
+    char *type = qmem_cpu_model_type_name(model);
+
+    if (!type) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "unable to find CPU model '%s'", model);
+        return FALSE;
+    }
+    g_free(priv->cpu_type);
+    priv->cpu_type = type;
+    return TRUE;
+}
+
+void qmem_machine_creation_done(QmemMachine *machine)
+{
+    qmem_machine_phase_advance(machine, QMEM_PHASE_MACHINE_READY);
 }
 
 void qmem_machine_destroy(QmemMachine *machine)

@@ -5,6 +5,7 @@
 #include "hw/core/numa-internal.h"
 #include "hw/core/numa.h"
 #include "qapi/opts.h"
+#include "qapi/qmp-command.h"
 #include "qom/property.h"
 #include "system/accel.h"
 #include "util/cutils.h"
@@ -302,10 +303,8 @@ static gboolean numa_node_add_cpus(QmemMachine *machine, guint nodenr,
 
 /* -numa node,mem=: legacy, for the machine types that still allow it. */
 static gboolean numa_node_set_mem(QmemMachine *machine, QmemNumaNode *info,
-                                  JsonObject *opts, GError **error)
+                                  guint64 mem, GError **error)
 {
-    guint64 mem;
-
     if (!QMEM_NUMA_MACHINE_GET_IFACE(machine)->numa_mem_supported) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "Parameter -numa node,mem is not supported by this "
@@ -313,8 +312,6 @@ static gboolean numa_node_set_mem(QmemMachine *machine, QmemNumaNode *info,
         qmem_error_set_hint(*error, "Use -numa node,memdev instead\n");
         return FALSE;
     }
-    /* The legacy suffix-less form means MiB ("512" is 512 MiB). */
-    qmem_strtosz_MiB(qmem_opts_get_last(opts, "mem"), NULL, &mem);
     info->node_mem = mem;
     if (!qmem_qtest_enabled()) {
         qmem_warn_report("Parameter -numa node,mem is deprecated, use "
@@ -344,8 +341,7 @@ static gboolean numa_node_set_memdev(QmemNumaNode *info, const char *memdev,
 
 /* QEMU's parse_numa_node(); @node is NULL for the implicit node 0. */
 static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
-                                const MemberValue *node, JsonObject *opts,
-                                GError **error)
+                                const MemberValue *node, GError **error)
 {
     static const MemberValue none[NODE_INITIATOR + 1];
     guint nodenr;
@@ -395,7 +391,8 @@ static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
                     "mixing both is not allowed");
         return FALSE;
     }
-    if (node[NODE_MEM].has && !numa_node_set_mem(machine, info, opts, error)) {
+    if (node[NODE_MEM].has &&
+        !numa_node_set_mem(machine, info, node[NODE_MEM].u, error)) {
         return FALSE;
     }
     if (node[NODE_MEMDEV].has &&
@@ -412,7 +409,7 @@ static gboolean parse_numa_node(QmemMachine *machine, QmemNumaState *state,
 gboolean qmem_numa_add_node(QmemMachine *machine, QmemNumaState *state,
                             GError **error)
 {
-    return parse_numa_node(machine, state, NULL, NULL, error);
+    return parse_numa_node(machine, state, NULL, error);
 }
 
 /* QEMU's parse_numa_distance(). */
@@ -527,36 +524,181 @@ static gboolean parse_numa_cpu(QmemMachine *machine, QmemNumaState *state,
     return qmem_numa_set_cpu_node(machine, &props, error);
 }
 
-gboolean qmem_numa_set_options(QmemMachine *machine, JsonObject *opts,
-                               GError **error)
+/* QEMU's set_numa_options(): the same for -numa and set-numa-node. */
+static gboolean numa_apply(QmemMachine *machine, const Member *members,
+                           const MemberValue *values, GError **error)
 {
     QmemNumaState *state = qmem_numa_machine_get_state(machine);
-    MemberValue values[16] = { { 0 } };
-    const Member *members;
-    const char *type = NULL;
-    gboolean ok;
 
-    members = visit_numa_options(opts, &type, values, error);
-    if (!members) {
-        member_values_free(values, G_N_ELEMENTS(values));
-        return FALSE;
-    }
     if (!state) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
                     "NUMA is not supported by this machine-type");
-        ok = FALSE;
-    } else if (members == node_members) {
-        ok = parse_numa_node(machine, state, values, opts, error);
+        return FALSE;
+    }
+    if (members == node_members) {
+        return parse_numa_node(machine, state, values, error);
     } else if (members == dist_members) {
-        ok = parse_numa_distance(state, values, error);
+        return parse_numa_distance(state, values, error);
     } else if (members == cpu_members) {
-        ok = parse_numa_cpu(machine, state, values, error);
+        return parse_numa_cpu(machine, state, values, error);
     } else if (members == hmat_lb_members) {
-        ok = parse_hmat_lb(state, values, error);
-    } else {
-        ok = parse_hmat_cache(state, values, error);
+        return parse_hmat_lb(state, values, error);
+    }
+    return parse_hmat_cache(state, values, error);
+}
+
+gboolean qmem_numa_set_options(QmemMachine *machine, JsonObject *opts,
+                               GError **error)
+{
+    MemberValue values[16] = { { 0 } };
+    const Member *members;
+    const char *type = NULL;
+    gboolean ok = FALSE;
+
+    members = visit_numa_options(opts, &type, values, error);
+    if (members) {
+        if (members == node_members && values[NODE_MEM].has) {
+            /* The legacy suffix-less form means MiB ("512" is 512 MiB). */
+            qmem_strtosz_MiB(qmem_opts_get_last(opts, "mem"), NULL,
+                             &values[NODE_MEM].u);
+        }
+        ok = numa_apply(machine, members, values, error);
     }
     member_values_free(values, G_N_ELEMENTS(values));
     return ok;
 }
 
+/*
+ * set-numa-node's cpus: a list of uint16, each checked as QEMU 7.2's
+ * visitor checks it ("Parameter 'null' expects uint16_t" is its text).
+ */
+static gboolean visit_qmp_uint16_list(const char *name, JsonArray *array,
+                                      MemberValue *out, GError **error)
+{
+    out->list = g_array_new(FALSE, FALSE, sizeof(guint64));
+    for (guint i = 0; i < json_array_get_length(array); i++) {
+        JsonNode *node = json_array_get_element(array, i);
+        gint64 v;
+
+        /* QEMU's visitor names the element only in the first message. */
+        if (!qmem_json_node_holds(node, G_TYPE_INT64)) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter '%s[%u]' expects uint64", name, i);
+            return FALSE;
+        }
+        v = json_node_get_int(node);
+        if (v < 0 || v > G_MAXUINT16) {
+            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                        "Parameter 'null' expects uint16_t");
+            return FALSE;
+        }
+        g_array_append_val(out->list, (guint64){ v });
+    }
+    return TRUE;
+}
+
+/* A branch's members as the strict QMP visitor sees them. */
+static gboolean visit_qmp_members(JsonObject *args, const Member *members,
+                                  MemberValue *values, GError **error)
+{
+    static const char *const types[] = {
+        "node", "dist", "cpu", "hmat-lb", "hmat-cache", NULL
+    };
+    QmemQmpArg qargs[18] = { { 0 } };
+    JsonArray *arrays[16] = { NULL };
+    int enums[16];
+    int type;
+    guint n = 0;
+
+    qargs[n++] = (QmemQmpArg){ "type", QMEM_QMP_ARG_ENUM, &type, NULL,
+                               types };
+    for (guint i = 0; members[i].name; i++) {
+        QmemQmpArg *a = &qargs[n++];
+        const Member *m = &members[i];
+
+        a->name = m->name;
+        a->has = m->mandatory ? NULL : &values[i].has;
+        values[i].has = m->mandatory;
+        switch (m->kind) {
+        case MEMBER_UINT:
+            a->type = QMEM_QMP_ARG_UINT;
+            a->value = &values[i].u;
+            a->max = m->max == G_MAXUINT64 ? 0 : m->max;
+            break;
+        case MEMBER_SIZE:
+            a->type = QMEM_QMP_ARG_UINT;
+            a->value = &values[i].u;
+            break;
+        case MEMBER_INT:
+            a->type = QMEM_QMP_ARG_INT;
+            a->value = &values[i].i;
+            break;
+        case MEMBER_STR:
+            a->type = QMEM_QMP_ARG_STR;
+            a->value = &values[i].str;
+            break;
+        case MEMBER_ENUM:
+            a->type = QMEM_QMP_ARG_ENUM;
+            a->value = &enums[i];
+            a->values = m->enum_values;
+            break;
+        case MEMBER_UINT_LIST:
+            a->type = QMEM_QMP_ARG_ARRAY;
+            a->value = &arrays[i];
+            break;
+        }
+    }
+    if (!qmem_qmp_args_visit(args, qargs, error)) {
+        return FALSE;
+    }
+    for (guint i = 0; members[i].name; i++) {
+        if (members[i].kind == MEMBER_ENUM && values[i].has) {
+            /* As the opts visitor leaves them: the name and its index. */
+            values[i].str = members[i].enum_values[enums[i]];
+            values[i].u = enums[i];
+        }
+        if (members[i].kind == MEMBER_UINT_LIST && values[i].has &&
+            !visit_qmp_uint16_list(members[i].name, arrays[i], &values[i],
+                                   error)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+gboolean qmem_numa_set_options_qmp(QmemMachine *machine, JsonObject *args,
+                                   GError **error)
+{
+    MemberValue values[16] = { { 0 } };
+    const Member *members = NULL;
+    JsonNode *type = json_object_get_member(args, "type");
+    gboolean ok = FALSE;
+
+    /* The discriminator first, as QEMU's visitor of the flat union. */
+    if (!type) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'type' is missing");
+        return FALSE;
+    }
+    if (!qmem_json_node_holds(type, G_TYPE_STRING)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Invalid parameter type for 'type', expected: string");
+        return FALSE;
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(numa_option_types); i++) {
+        if (!strcmp(json_node_get_string(type), numa_option_types[i].type)) {
+            members = numa_option_types[i].members;
+        }
+    }
+    if (!members) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'type' does not accept value '%s'",
+                    json_node_get_string(type));
+        return FALSE;
+    }
+    if (visit_qmp_members(args, members, values, error)) {
+        ok = numa_apply(machine, members, values, error);
+    }
+    member_values_free(values, G_N_ELEMENTS(values));
+    return ok;
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The NUMA machine mixin: node memory, CPU mapping, address map. */
 
+#include "hw/core/cpu.h"
 #include "hw/core/numa-internal.h"
 #include "hw/core/numa.h"
 #include "qobject/json.h"
@@ -685,45 +686,44 @@ void qmem_numa_query_node_mem(QmemMachine *machine, const guint64 *device_mem,
 JsonNode *qmem_numa_query_cpus_fast(QmemMachine *machine)
 {
     JsonArray *list = json_array_new();
-    const QmemCpuArchIdList *cpus =
-        machine ? qmem_numa_machine_possible_cpus(machine) : NULL;
-    guint n = machine ? qmem_machine_get_smp(machine)->cpus : 0;
+    g_autoptr(GPtrArray) cpus = qmem_cpu_list(machine);
 
-    for (guint i = 0; i < n; i++) {
-        JsonObject *cpu = json_object_new();
+    for (guint i = 0; i < cpus->len; i++) {
+        QmemCpu *cpu = g_ptr_array_index(cpus, i);
+        guint index = qmem_cpu_get_index(cpu);
+        JsonObject *obj = json_object_new();
         g_autofree char *path =
-            g_strdup_printf("/machine/unattached/device[%u]", i);
+            qmem_object_get_canonical_path(QMEM_OBJECT(cpu));
+        QmemCpuInstanceProperties props =
+            QMEM_NUMA_MACHINE_GET_IFACE(machine)->cpu_index_to_props(
+                QMEM_NUMA_MACHINE(machine), index);
 
-        json_object_set_int_member(cpu, "cpu-index", i);
-        json_object_set_string_member(cpu, "qom-path", path);
-        /* qmem's vCPUs have no threads of their own to name. */
-        json_object_set_int_member(cpu, "thread-id", getpid());
-        if (cpus) {
-            QmemCpuInstanceProperties props =
-                QMEM_NUMA_MACHINE_GET_IFACE(machine)->cpu_index_to_props(
-                    QMEM_NUMA_MACHINE(machine), i);
-
-            json_object_set_object_member(cpu, "props",
-                                          qmem_cpu_props_to_json(&props));
-        }
-        json_object_set_string_member(cpu, "target", "x86_64");
-        json_array_add_object_element(list, cpu);
+        json_object_set_int_member(obj, "cpu-index", index);
+        json_object_set_string_member(obj, "qom-path", path);
+        json_object_set_int_member(obj, "thread-id",
+                                   qmem_accel_vcpu_thread_id(
+                                       qmem_accel_get_current(), index));
+        json_object_set_object_member(obj, "props",
+                                      qmem_cpu_props_to_json(&props));
+        json_object_set_string_member(obj, "target", "x86_64");
+        json_array_add_object_element(list, obj);
     }
     return qmem_json_node_new_array(list);
 }
 
-/* " <cpu-index>" of each present CPU on @node, query-cpus-fast's order. */
+/* " <cpu-index>" of each vCPU on @node, query-cpus-fast's order. */
 static void numa_info_cpus(QmemMachine *machine, guint node, GString *out)
 {
     QmemNumaMachineInterface *iface = QMEM_NUMA_MACHINE_GET_IFACE(machine);
-    guint n_cpus = qmem_machine_get_smp(machine)->cpus;
+    g_autoptr(GPtrArray) cpus = qmem_cpu_list(machine);
 
-    for (guint i = 0; i < n_cpus; i++) {
+    for (guint i = 0; i < cpus->len; i++) {
+        guint index = qmem_cpu_get_index(g_ptr_array_index(cpus, i));
         QmemCpuInstanceProperties props =
-            iface->cpu_index_to_props(QMEM_NUMA_MACHINE(machine), i);
+            iface->cpu_index_to_props(QMEM_NUMA_MACHINE(machine), index);
 
         if (props.has_node_id && props.node_id == node) {
-            g_string_append_printf(out, " %u", i);
+            g_string_append_printf(out, " %u", index);
         }
     }
 }

@@ -50,12 +50,11 @@ static void add_opt(JsonObject *object, const char *name, JsonNode *node,
  */
 JsonNode *qmem_qmp_device_add(JsonObject *args, GError **error)
 {
-    QmemMachine *machine = qmem_machine_get_current();
     g_autoptr(JsonObject) opts = json_object_new();
 
     json_object_foreach_member(args, add_opt, opts);
     qmem_device_add(opts, QMEM_INPUT_KEYVAL,
-                    machine && qmem_machine_is_running(machine), error);
+                    qmem_phase_check(QMEM_PHASE_MACHINE_READY), error);
     return NULL;
 }
 

@@ -402,9 +402,16 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
     return dev;
 }
 
+/* The next /machine/unattached/device[N]. */
+static guint unattached_count;
+
+void qmem_device_skip_unattached_name(void)
+{
+    unattached_count++;
+}
+
 gboolean qmem_device_realize(QmemDevice *dev, QmemBus *bus, GError **error)
 {
-    static guint unattached_count;
     QmemMachine *machine = qmem_machine_get_current();
     gboolean added = FALSE;
 

@@ -3,6 +3,7 @@
 
 #include "hw/acpi/acpi_dev_interface.h"
 #include "hw/acpi/nvdimm.h"
+#include "hw/core/cpu.h"
 #include "hw/mem/memory-device.h"
 #include "pc-internal.h"
 #include "util/error.h"
@@ -36,6 +37,9 @@ static QmemPcAcpiPm *acpi_dev(QmemMachine *machine, GError **error)
 gboolean qmem_pc_machine_device_pre_plug(QmemMachine *machine,
                                          QmemDevice *dev, GError **error)
 {
+    if (QMEM_IS_CPU(dev)) {
+        return qmem_x86_cpu_pre_plug(machine, QMEM_CPU(dev), error);
+    }
     if (is_dimm(dev)) {
         QmemPcAcpiPm *pm = acpi_dev(machine, error);
 
@@ -64,6 +68,10 @@ void qmem_pc_machine_device_plug(QmemMachine *machine, QmemDevice *dev)
 {
     QmemPcAcpiPm *pm = qmem_pc_acpi_pm_find(machine);
 
+    if (QMEM_IS_CPU(dev)) {
+        qmem_cpu_plug(machine, QMEM_CPU(dev));
+        return;
+    }
     qmem_memory_device_machine_plug(machine, dev);
     if (qmem_nvdimm_is_nvdimm(dev)) {
         qmem_nvdimm_plug(qmem_pc_machine_get_nvdimm_state(machine));
@@ -86,6 +94,9 @@ gboolean qmem_pc_machine_device_unplug_request(QmemMachine *machine,
 {
     QmemPcAcpiPm *pm;
 
+    if (QMEM_IS_CPU(dev)) {
+        return qmem_cpu_unplug_request(machine, QMEM_CPU(dev), error);
+    }
     if (!is_dimm(dev)) {
         qmem_device_unplug(dev);
         return TRUE;
@@ -104,6 +115,10 @@ void qmem_pc_machine_device_unplug(QmemMachine *machine, QmemDevice *dev)
 {
     QmemPcAcpiPm *pm = qmem_pc_acpi_pm_find(machine);
 
+    if (QMEM_IS_CPU(dev)) {
+        qmem_cpu_unplug(machine, QMEM_CPU(dev));
+        return;
+    }
     if (pm && is_dimm(dev)) {
         qmem_pc_acpi_pm_unplug(pm, dev);
     }

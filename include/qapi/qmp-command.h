@@ -35,10 +35,15 @@ typedef JsonNode *(*QmemQmpCommandFunc)(JsonObject *args, GError **error);
  * @QMEM_QMP_COMMAND_NONE: an ordinary command
  * @QMEM_QMP_COMMAND_NO_SUCCESS_RESPONSE: send nothing when the command
  *   succeeds (QEMU's QCO_NO_SUCCESS_RESP); errors are still sent
+ * @QMEM_QMP_COMMAND_ALLOW_PRECONFIG: the command may run before the
+ *   machine is ready (QEMU's allow-preconfig): with `--preconfig`, and
+ *   during start-up.  Without it, "The command '%s' is permitted only
+ *   after machine initialization has completed".
  */
 typedef enum {
     QMEM_QMP_COMMAND_NONE = 0,
     QMEM_QMP_COMMAND_NO_SUCCESS_RESPONSE = 1 << 0,
+    QMEM_QMP_COMMAND_ALLOW_PRECONFIG = 1 << 1,
 } QmemQmpCommandFlags;
 
 /**

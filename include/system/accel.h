@@ -115,7 +115,8 @@ typedef enum {
  *   the machine's memory goes away.  Optional.  May not fail.
  * @phys_bits: the guest's physical address width (host CPUID for KVM, as
  *   QEMU with -cpu host; 52 where nothing limits it).  Optional; default 52.
- * @guest_memtest: has a vCPU of the guest walk guest-physical memory and
+ * @guest_memtest: has vCPU @cpu_index of the guest (0, or one that
+ *   @hotplug_vcpu made) walk guest-physical memory and
  *   report what it found (qmem_accel_guest_memtest(), which has checked
  *   @result and zeroed it).  Called on the main thread, which it blocks
  *   for the walk; it bounds the walk's time itself.  Optional: an
@@ -142,6 +143,16 @@ typedef enum {
  *   writes that reach it.  Optional: %FALSE.
  * @kind: what the accelerator is (qmem_accel_get_kind()); each class sets
  *   it in its class_init.  Default %QMEM_ACCEL_KIND_OTHER.
+ * @hotplug_vcpu: a vCPU was hot-plugged at @index (its slot among the
+ *   possible CPUs, which no vCPU had): make it run (on KVM its vCPU and
+ *   thread, which serve memory tests with @guest_memtest's @cpu_index).
+ *   Called on the main thread with the BQL held, after the machine is
+ *   ready.  Optional: without it the vCPU exists only as a device.  On
+ *   failure nothing may be left of the vCPU.
+ * @vcpu_thread_id: the host thread id of vCPU @index's thread (QEMU's
+ *   CPUState.thread_id, what query-cpus-fast reports), or -1 when the
+ *   vCPU has no thread of its own.  Called on the main thread with the
+ *   BQL held.  Optional: without it every vCPU reports the process id.
  */
 struct _QmemAccelClass {
     QmemObjectClass parent_class;
@@ -154,7 +165,8 @@ struct _QmemAccelClass {
     void (*stop)(QmemAccel *accel);
     void (*shutdown)(QmemAccel *accel);
     guint (*phys_bits)(QmemAccel *accel);
-    gboolean (*guest_memtest)(QmemAccel *accel, guint64 addr, guint64 size,
+    gboolean (*guest_memtest)(QmemAccel *accel, guint cpu_index,
+                              guint64 addr, guint64 size,
                               guint64 seed, QmemAccelMemtestMode mode,
                               QmemAccelMemtestResult *result, GError **error);
     gboolean (*guest_io)(QmemAccel *accel, QmemAccelGuestIoSpace space,
@@ -164,8 +176,10 @@ struct _QmemAccelClass {
     int (*send_msi)(QmemAccel *accel, guint64 addr, guint32 data);
     gboolean (*ioeventfds_enabled)(QmemAccel *accel);
     QmemAccelKind kind;
+    gint64 (*vcpu_thread_id)(QmemAccel *accel, guint index);
+    gboolean (*hotplug_vcpu)(QmemAccel *accel, guint index, GError **error);
 
-    gpointer padding[4];
+    gpointer padding[2];
 };
 
 /**
@@ -257,6 +271,45 @@ gboolean qmem_accel_ioeventfds_enabled(QmemAccel *accel);
  * Returns: what @accel is, from its class.
  */
 QmemAccelKind qmem_accel_get_kind(QmemAccel *accel);
+
+/**
+ * qmem_accel_hotplug_vcpu:
+ * @accel: (nullable): the accelerator
+ * @index: the vCPU's index
+ * @error: return location for a #GError
+ *
+ * A hot-plugged vCPU starts to exist for the accelerator (the
+ * @hotplug_vcpu vfunc); nothing to do without one.
+ */
+gboolean qmem_accel_hotplug_vcpu(QmemAccel *accel, guint index,
+                                 GError **error);
+
+/**
+ * qmem_accel_guest_memtest_on_cpu:
+ * @cpu_index: the vCPU that walks: 0, or one hot-plugged on KVM
+ *
+ * qmem_accel_guest_memtest() (which is this with vCPU 0) on vCPU
+ * @cpu_index: a hot-plugged vCPU onto node 1 proves it runs guest code
+ * there.  KVM refuses a vCPU that runs no guest code ("CPU %u cannot run a
+ * memory test: only vCPU 0 and hot-plugged vCPUs run guest code").
+ */
+gboolean qmem_accel_guest_memtest_on_cpu(QmemAccel *accel, guint cpu_index,
+                                         guint64 addr, guint64 size,
+                                         guint64 seed,
+                                         QmemAccelMemtestMode mode,
+                                         QmemAccelMemtestResult *result,
+                                         GError **error);
+
+/**
+ * qmem_accel_vcpu_thread_id:
+ * @accel: (nullable): the accelerator
+ * @index: a vCPU index
+ *
+ * Returns: the host thread that runs vCPU @index (query-cpus-fast's
+ *   "thread-id"); the process id for a vCPU without a thread of its own
+ *   (the qtest accelerator's, or no accelerator).
+ */
+gint64 qmem_accel_vcpu_thread_id(QmemAccel *accel, guint index);
 
 /**
  * qmem_qtest_enabled:

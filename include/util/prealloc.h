@@ -63,6 +63,23 @@ gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
                            GError **error);
 
 /**
+ * qmem_prealloc_mem_readonly:
+ * @area: start of a read-only mapping (a file backend with readonly=on
+ *   and rom=on), aligned to the page size
+ * @size: bytes to fault in
+ * @error: return location for a #GError
+ *
+ * What preallocation means for memory nobody may write: faults in every
+ * page of @area for reading (MADV_POPULATE_READ), so the file's pages
+ * are in memory before the guest reads them.  Writing, as
+ * qmem_prealloc_mem() does, would fault on the mapping.
+ *
+ * Returns: %TRUE on success; otherwise %FALSE with @error set to
+ *   "qemu_prealloc_mem: preallocating memory failed: <strerror>".
+ */
+gboolean qmem_prealloc_mem_readonly(void *area, size_t size, GError **error);
+
+/**
  * qmem_prealloc_finish_async:
  * @error: return location for a #GError
  *

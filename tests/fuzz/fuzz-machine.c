@@ -57,7 +57,7 @@ void fuzz_machine_setup(MachineFixture *f)
         g_error("fuzz machine: %s", error->message);
     }
     f->any_printed = TRUE;
-    qmem_machine_set_running(f->machine);
+    qmem_machine_creation_done(f->machine);
     g_assert_cmpint(chdir(f->dir), ==, 0);
 }
 

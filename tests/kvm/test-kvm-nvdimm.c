@@ -132,7 +132,7 @@ static void test_nfit(MachineFixture *f, gconstpointer data)
     g_assert_cmphex(r.fault_addr, ==, 4 * GIB + pmem0);
 
     /* Hot-plug: GPE 4, the guest re-reads the FIT through _DSM. */
-    qmem_machine_set_running(f->machine);
+    qmem_machine_creation_done(f->machine);
     hotplug_device(f, "nvdimm,id=nvdimm1,memdev=nv1");
     wait_log(f, "nvdimm: handle 2: pmem [mem 0x10fe00000-0x117dfffff] "
              "node 0, serial 0x123457\n");

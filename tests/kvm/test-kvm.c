@@ -71,6 +71,8 @@ static void fixture_setup(Fixture *f, gconstpointer config)
     f->fds = kvm_test_count_dir("/proc/self/fd");
     f->threads = kvm_test_count_dir("/proc/self/task");
     machine_fixture_setup(&f->base, config);
+    /* QMP commands (x-guest-memtest) run on a ready machine. */
+    qmem_machine_creation_done(f->base.machine);
     f->root = qmem_machine_get_system_memory(f->base.machine);
     f->ram = qmem_object_resolve_path("/objects/ram0", G_TYPE_NONE, NULL);
 }

@@ -46,7 +46,13 @@ their "args" keep the placeholders.  The output of a run is checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
 
-Usage: tests/qemu-ref/capture.py [--qemu BINARY] [-o FILE]
+The 'preconfig' cases start QEMU with --preconfig (Debian's 7.2 has it,
+as has one built from Debian's source): their script runs before machine
+initialization, x-exit-preconfig among its steps; query-cpus-fast's
+host thread ids are written as 0.
+
+Usage: tests/qemu-ref/capture.py [--qemu BINARY] [--qemu-arg ARG]
+           [-o FILE] [--only CASE]
        tests/qemu-ref/capture.py --compare FILE [--qemu BINARY]
 """
 
@@ -916,7 +922,8 @@ def run_cmdline(qemu, args):
     """[ARGS, STDERR, STATUS] of QEMU with @args and CMDLINE_END (TCG,
     stopped: Debian's QEMU has no qtest accelerator without -qtest)."""
     try:
-        proc = subprocess.run([qemu, '-accel', 'tcg', '-S', '-display',
+        proc = subprocess.run([qemu] + QEMU_EXTRA_ARGS +
+                              ['-accel', 'tcg', '-S', '-display',
                                'none', '-nodefaults'] + args.split() +
                               CMDLINE_END,
                               stdin=subprocess.DEVNULL, capture_output=True,
@@ -939,6 +946,167 @@ FW_CFG_SIZES = {'signature': 4, 'id': 4, 'uuid': 16, 'ram-size': 8,
                 'acpi-tables': 8, 'irq0-override': 4}
 
 
+# --preconfig: NUMA described over QMP before machine initialization,
+# then x-exit-preconfig, the queries, and vCPU hot-plug onto node 1.
+# 'preconfig' cases start QEMU with --preconfig and run their script
+# before anything else (no firmware set-up); -S keeps QEMU from running.
+def numa_node(**args):
+    return qmp_step('set-numa-node', **args)
+
+
+def cpu_add(**props):
+    return qmp_step('device_add', driver='qemu64-x86_64-cpu', **props)
+
+
+PRECONFIG_ERRORS = [
+    numa_node(type='node', nodeid='x'),
+    numa_node(type='node', nodeid=70000),
+    numa_node(type='node', cpus=[70000]),
+    numa_node(type='node', cpus=['a']),
+    numa_node(type='node', cpus=5),
+    numa_node(type='node', mem='1'),
+    numa_node(type='node', foo=1),
+    numa_node(type='node', nodeid=0),
+    numa_node(type='node', nodeid=2, memdev='nosuch'),
+    numa_node(type='node', nodeid=2, cpus=[9]),
+    numa_node(type='node', nodeid=2, mem=1 << 20),
+    numa_node(type='node', nodeid=2, initiator=0),
+    numa_node(type='dist', src=0),
+    numa_node(type='dist', src=0, dst=5, val=20),
+    numa_node(type='dist', src=0, dst=1, val=5),
+    numa_node(type='dist', src=0, dst=0, val=20),
+    numa_node(type='dist', src=300, dst=0, val=20),
+    numa_node(type='cpu', socket_id=0),
+    numa_node(type='cpu', **{'node-id': 'a'}),
+    numa_node(type='cpu', **{'node-id': 7, 'socket-id': 0}),
+    numa_node(type='cpu', **{'node-id': 1, 'socket-id': 0}),
+    numa_node(type='cpu', **{'node-id': 0, 'socket-id': 9}),
+    numa_node(type='cpu', **{'node-id': 0, 'die-id': 0}),
+    numa_node(type='hmat-lb', initiator=0, target=0, hierarchy='foo',
+              **{'data-type': 'access-latency'}),
+    numa_node(type='hmat-lb', initiator=0, target=0, hierarchy='memory',
+              **{'data-type': 'access-latency'}),
+    numa_node(type='hmat-cache', size=1, level=1, associativity='none',
+              policy='none', line=8, **{'node-id': 0}),
+    numa_node(type='nodex'),
+    numa_node(nodeid=0),
+    numa_node(type=1),
+]
+# Commands QEMU refuses before machine initialization, and one it allows.
+PRECONFIG_REFUSED = [qmp_step(c) for c in (
+    'query-cpus-fast', 'query-memory-devices', 'query-pci', 'stop', 'cont',
+    'query-acpi-ospm-status', 'query-memory-size-summary')] + [
+    qmp_step('human-monitor-command', **{'command-line': 'info numa'}),
+    qmp_step('device_add', driver='pc-dimm', memdev='m'),
+    qmp_step('device_del', id='x'),
+    qmp_step('query-status'),
+]
+PRECONFIG_QUERIES = [
+    qmp_step('query-cpus-fast'), qmp_step('query-hotpluggable-cpus'),
+    hmp_step('info numa'), hmp_step('info hotpluggable-cpus'),
+]
+CASES.update({
+    'preconfig-numa': {
+        'args': ['-machine', 'pc-i440fx-7.2', '-S', '--preconfig',
+                 '-m', '1G', '-smp', '2,sockets=2,maxcpus=4',
+                 '-object', 'memory-backend-ram,id=n0,size=512M',
+                 '-object', 'memory-backend-ram,id=n1,size=512M'],
+        'preconfig': True,
+        'script': [qmp_step('query-hotpluggable-cpus')] + PRECONFIG_REFUSED
+        + [
+            numa_node(type='node', nodeid=0, memdev='n0'),
+            numa_node(type='node', nodeid=1, memdev='n1'),
+            numa_node(type='dist', src=0, dst=1, val=21),
+            numa_node(type='cpu', **{'node-id': 1, 'socket-id': 1}),
+            numa_node(type='cpu', **{'node-id': 0, 'socket-id': 0,
+                                     'core-id': 0}),
+            numa_node(type='node', nodeid=0),
+        ] + PRECONFIG_ERRORS + [
+            qmp_step('query-hotpluggable-cpus'),
+            {'events': None},
+            qmp_step('x-exit-preconfig'),
+            {'events': None},
+        ] + PRECONFIG_QUERIES + [
+            qmp_step('x-exit-preconfig'),
+            numa_node(type='node', nodeid=2),
+            cpu_add(id='cpu2', **{'socket-id': 1, 'core-id': 0,
+                                  'thread-id': 0}),
+            cpu_add(**{'socket-id': 1, 'core-id': 0, 'thread-id': 0}),
+            cpu_add(**{'socket-id': 5, 'core-id': 0, 'thread-id': 0}),
+            cpu_add(**{'socket-id': 1, 'core-id': 1, 'thread-id': 0,
+                       'node-id': 0}),
+            cpu_add(**{'socket-id': 1, 'core-id': 1}),
+            cpu_add(**{'socket-id': 1, 'thread-id': 0}),
+            cpu_add(**{'socket-id': 1, 'core-id': 2, 'thread-id': 0}),
+            cpu_add(**{'apic-id': 9}),
+            qmp_step('device_add', driver='Skylake-Server-x86_64-cpu',
+                     **{'socket-id': 1, 'core-id': 1, 'thread-id': 0}),
+            cpu_add(id='cpu3', **{'socket-id': 1, 'core-id': 1,
+                                  'thread-id': 0, 'node-id': 1}),
+        ] + PRECONFIG_QUERIES,
+    },
+})
+
+
+def lb(initiator, target, hierarchy, data_type, **value):
+    return numa_node(type='hmat-lb', initiator=initiator, target=target,
+                     hierarchy=hierarchy, **{'data-type': data_type}, **value)
+
+
+def cache(node, size, level, line, **more):
+    args = {'node-id': node, 'size': size, 'level': level, 'line': line,
+            'associativity': 'direct', 'policy': 'write-back'}
+    args.update(more)
+    return numa_node(type='hmat-cache', **args)
+
+
+# The HMAT's options over QMP, with hmat=on: accepted and refused alike.
+CASES.update({
+    'preconfig-hmat': {
+        'args': ['-machine', 'pc-i440fx-7.2,hmat=on', '-S', '--preconfig',
+                 '-m', '2G', '-smp', '2',
+                 '-object', 'memory-backend-ram,id=n0,size=1G',
+                 '-object', 'memory-backend-ram,id=n1,size=1G'],
+        'preconfig': True,
+        'script': [
+            numa_node(type='node', nodeid=0, memdev='n0', cpus=[0, 1]),
+            numa_node(type='node', nodeid=1, memdev='n1', initiator=0),
+            lb(0, 0, 'memory', 'access-latency', latency=10),
+            lb(0, 1, 'memory', 'access-latency', latency=20),
+            lb(0, 1, 'memory', 'access-latency', latency=30),
+            lb(1, 0, 'memory', 'access-latency', latency=10),
+            lb(0, 2, 'memory', 'access-latency', latency=10),
+            lb(0, 0, 'memory', 'access-bandwidth', latency=10),
+            lb(0, 0, 'memory', 'access-bandwidth', bandwidth=1000),
+            lb(0, 0, 'memory', 'access-bandwidth', bandwidth=1 << 30),
+            lb(0, 1, 'memory', 'access-bandwidth', bandwidth=1 << 29),
+            lb(0, 0, 'memory', 'read-latency'),
+            lb(0, 0, 'sixth-level', 'read-latency', latency=1),
+            cache(0, 10240, 2, 8),
+            cache(0, 10240, 4, 8),
+            cache(2, 10240, 1, 8),
+            cache(0, 10240, 1, 8),
+            cache(0, 10240, 1, 8),
+            cache(0, 8192, 2, 8),
+            cache(1, 20480, 1, 64, associativity='complex'),
+            {'events': None},
+            qmp_step('x-exit-preconfig'),
+            numa_node(type='hmat-lb', initiator=0, target=0,
+                      hierarchy='memory', **{'data-type': 'read-latency'},
+                      latency=1),
+        ] + PRECONFIG_QUERIES,
+    },
+})
+
+# query-cpus-fast's thread-id is a host thread's: not compared.
+NO_THREAD_ID = 0
+
+
+# --qemu-arg: arguments every QEMU gets first (a QEMU built from source
+# that is not installed finds its firmware with -L DIR).
+QEMU_EXTRA_ARGS = []
+
+
 class Qtest:
     def __init__(self, qemu, args):
         self.dir = tempfile.mkdtemp(prefix='qmem-qemu-ref-')
@@ -956,7 +1124,8 @@ class Qtest:
         mon.listen(1)
         args = libvirt_argv.expand(args, self.dir, mon.fileno())
         self.proc = subprocess.Popen(
-            [qemu, '-S', '-display', 'none', '-nodefaults',
+            [qemu] + QEMU_EXTRA_ARGS + ['-S', '-display', 'none',
+                                         '-nodefaults',
              '-qtest', 'unix:' + path, '-qtest-log', '/dev/null',
              '-qmp', 'unix:' + qmp_path] + args_with_accel(args),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -1057,6 +1226,16 @@ def run_script(q, script):
             out.append([step, {k: reply[k] for k in ('return', 'error')
                                if k in reply}])
     return out
+
+
+def hide_thread_ids(script):
+    """query-cpus-fast's thread-id names a host thread: it becomes 0."""
+    for step, result in script:
+        if (isinstance(step, dict) and
+                step.get('execute') == 'query-cpus-fast' and
+                'return' in result):
+            for cpu in result['return']:
+                cpu['thread-id'] = NO_THREAD_ID
 
 
 def args_with_accel(args):
@@ -1293,10 +1472,12 @@ def capture_case(qemu, case):
         if case.get('io'):
             out['io'] = read_io(q)
         if 'script' in case:
-            if not case.get('acpi'):
+            if not case.get('acpi') and not case.get('preconfig'):
                 firmware_setup(q, 'q35' in case['args'][1])
             q.events = []
             out['script'] = run_script(q, case['script'])
+            if case.get('preconfig'):
+                hide_thread_ids(out['script'])
         return out
     finally:
         q.close()
@@ -1315,13 +1496,34 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--qemu', default='qemu-system-x86_64')
     ap.add_argument('-o', '--output')
+    ap.add_argument('--qemu-arg', metavar='ARG', action='append',
+                    default=[], help='an argument for QEMU before the '
+                    'others (repeatable): -L DIR for a QEMU built from '
+                    'source')
+    ap.add_argument('--only', metavar='CASE', action='append',
+                    help='capture only CASE (repeatable) and merge it into '
+                    'the -o FILE that exists')
     ap.add_argument('--compare', metavar='FILE',
                     help='capture again and compare with FILE')
     opts = ap.parse_args()
+    QEMU_EXTRA_ARGS.extend(opts.qemu_arg)
+    if opts.only:
+        for cases in (CASES, CMDLINE_CASES):
+            for name in list(cases):
+                if name not in opts.only:
+                    del cases[name]
     result = capture(opts.qemu)
+    if opts.only and opts.output and os.path.exists(opts.output):
+        with open(opts.output) as f:
+            saved = json.load(f)
+        saved['cases'].update(result['cases'])
+        result['cases'] = saved['cases']
     if opts.compare:
         with open(opts.compare) as f:
             saved = json.load(f)
+        if opts.only:
+            saved['cases'] = {name: saved['cases'].get(name)
+                              for name in result['cases']}
         if saved['cases'] != result['cases']:
             for name in result['cases']:
                 if saved['cases'].get(name) != result['cases'][name]:

@@ -314,7 +314,7 @@ static void test_sci(Fixture *f, gconstpointer config)
     QmemIrq sci = qmem_irq_new(level_handler, &level, 0);
 
     qmem_device_connect_gpio_out_named(acpi_pm(), NULL, 0, sci);
-    qmem_machine_set_running(f->machine);
+    qmem_machine_creation_done(f->machine);
 
     hotplug_device(f, "pc-dimm,id=d1,memdev=m1");
     g_assert_cmpuint(guest_io_read(f, gpe_sts(config), 1), ==, 8);
@@ -357,7 +357,7 @@ static void test_bad_selector(Fixture *f, gconstpointer config)
     g_autofree char *after = NULL;
 
     add_device(f, "pc-dimm,id=d0,memdev=m0");
-    qmem_machine_set_running(f->machine);
+    qmem_machine_creation_done(f->machine);
     hotplug_device(f, "pc-dimm,id=d1,memdev=m1");
     before = ospm_status();
     for (gsize i = 0; i < G_N_ELEMENTS(selectors); i++) {
@@ -386,7 +386,7 @@ static void test_access_sizes(Fixture *f, gconstpointer config)
 {
     guint8 buf[8];
 
-    qmem_machine_set_running(f->machine);
+    qmem_machine_creation_done(f->machine);
     hotplug_device(f, "pc-dimm,id=d1,memdev=m1");
     guest_io_write(f, MEMHP, 0, 4);
     /* 0x100000000: low 0, high 1; size 256 MiB. */
@@ -418,7 +418,7 @@ static void test_access_sizes(Fixture *f, gconstpointer config)
 /* Ejects that do nothing: an empty slot, a slot that was ejected. */
 static void test_eject_nothing(Fixture *f, gconstpointer config)
 {
-    qmem_machine_set_running(f->machine);
+    qmem_machine_creation_done(f->machine);
     hotplug_device(f, "pc-dimm,id=d1,memdev=m1");
     guest_io_write(f, MEMHP, 2, 4);
     guest_io_write(f, MEMHP + 0x14, 8, 1);
@@ -439,7 +439,7 @@ static void test_eject_nothing(Fixture *f, gconstpointer config)
 static void test_pending_at_teardown(Fixture *f, gconstpointer config)
 {
     add_device(f, "pc-dimm,id=d0,memdev=m0");
-    qmem_machine_set_running(f->machine);
+    qmem_machine_creation_done(f->machine);
     hotplug_device(f, "pc-dimm,id=d1,memdev=m1");
     g_assert_true(qmem_device_del("d1", NULL));
     g_assert_true(qmem_device_del("d0", NULL));

@@ -1134,6 +1134,25 @@ static void test_file_readonly(Fixture *f, gconstpointer data)
 }
 
 /*
+ * prealloc=on over a read-only mapping faults the file's pages in for
+ * reading (writing them, as for RAM, would kill the process).
+ */
+static void test_file_readonly_prealloc(Fixture *f, gconstpointer data)
+{
+    g_autofree char *path = g_build_filename(f->base.dir, "f", NULL);
+    QmemObject *rom;
+    g_auto(Vma) vma = { 0 };
+
+    write_file(path, MiB, 'r');
+    rom = add(f, "memory-backend-file,id=rom,size=1M,mem-path=@DIR@/f,"
+                 "readonly=on,prealloc=on");
+    get_block_vma(block_of(rom), &vma);
+    g_assert_false(vma_has_flag(&vma, "wr"));
+    g_assert_cmpuint(vma.rss_kb, ==, MiB / KiB);
+    g_assert_cmpint(((char *)block_of(rom)->host)[MiB - 1], ==, 'r');
+}
+
+/*
  * A file we may only read: the message, and the hint at readonly=on.  Root
  * opens any file, so as root the check runs in a child that drops to
  * nobody; the child finds the directory by its parent's pid.
@@ -1615,6 +1634,8 @@ int main(int argc, char **argv)
     ADD("/backends/hostmem/file/dangling-symlink", NULL,
         test_file_dangling_symlink);
     ADD("/backends/hostmem/file/readonly", NULL, test_file_readonly);
+    ADD("/backends/hostmem/file/readonly-prealloc", NULL,
+        test_file_readonly_prealloc);
     g_test_add_func("/backends/hostmem/file/eacces-hint",
                     test_file_eacces_hint);
     ADD("/backends/hostmem/file/discard-data-on", GINT_TO_POINTER(TRUE),

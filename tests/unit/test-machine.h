@@ -92,7 +92,7 @@ char *capture_end(void);
  * One table entry: a machine as qmem-run builds it from these options,
  * in its order (include/hw/core/machine-init.h).  Devices are the test's
  * business (add_device()); the machine is not running (cold plug) until
- * the test calls qmem_machine_set_running().
+ * the test calls qmem_machine_creation_done().
  */
 typedef struct {
     const char *machine;

@@ -537,7 +537,7 @@ static void test_plug_error(gconstpointer data)
 
     /* The same through device_add, on a running machine. */
     g_clear_error(&error);
-    qmem_machine_set_running(f.machine);
+    qmem_machine_creation_done(f.machine);
     g_assert_null(try_device(&f, c->devices[n - 1], TRUE, &error));
     assert_error(error, c->error);
     machine_fixture_teardown(&f, NULL);
@@ -1096,7 +1096,7 @@ static void test_query(Fixture *f, gconstpointer data)
     add_object(f, RAM("m2", "2M"));
     /* Listed by address, not in the order they were added. */
     add_device(f, "pc-dimm,id=d0,memdev=m0,addr=0x140000000");
-    qmem_machine_set_running(f->machine);
+    qmem_machine_creation_done(f->machine);
     hotplug_device(f, "pc-dimm,memdev=m1");
     add_device(f, "x-test-md,id=t0,size=2M,addr=0x180000000");
 
@@ -1214,7 +1214,7 @@ static void test_qmp(Fixture *f, gconstpointer data)
     add_object(f, RAM("m0", "1G"));
     add_object(f, RAM("m1", "512M"));
     add_device(f, "pc-dimm,id=d0,memdev=m0");
-    qmem_machine_set_running(f->machine);
+    qmem_machine_creation_done(f->machine);
 
     qmp_test_open(&q);
     qmp_test_cmd(&q, "{\"execute\": \"query-memory-size-summary\"}",

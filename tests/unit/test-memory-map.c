@@ -401,6 +401,8 @@ static void test_qmp(Fixture *f, gconstpointer data)
 
     add_object(f, "memory-backend-ram,id=m0,size=1G");
     add_device(f, "pc-dimm,id=dimm0,memdev=m0");
+    /* QMP serves the machine once it is ready. */
+    qmem_machine_creation_done(f->machine);
     map = qmem_memory_map_new(f->machine);
     qmp_test_open(&q);
 

@@ -27,8 +27,6 @@
 #define QMEM_VERSION "0.1.0"
 #endif
 
-#define TIMEOUT_US (20 * G_USEC_PER_SEC)
-
 #define ERR(cls, desc) \
     "{\"error\": {\"class\": \"" cls "\", \"desc\": \"" desc "\"}}"
 #define GENERIC(desc) ERR("GenericError", desc)
@@ -102,7 +100,6 @@ static void fx_teardown(Fixture *f, gconstpointer data)
 /* The next line the server sent, which must end in "\r\n". */
 static char *fx_recv(Fixture *f)
 {
-    gint64 deadline = g_get_monotonic_time() + TIMEOUT_US;
 
     for (;;) {
         char *nl = memchr(f->rx->str, '\n', f->rx->len);
@@ -121,7 +118,6 @@ static char *fx_recv(Fixture *f)
         if (!fx_read_some(f)) {
             struct pollfd pfd = { .fd = f->fd, .events = POLLIN };
 
-            g_assert_cmpint(g_get_monotonic_time(), <, deadline);
             poll(&pfd, 1, 1);
         }
     }
@@ -137,7 +133,6 @@ static void fx_assert_quiet(Fixture *f)
 
 static void fx_send_len(Fixture *f, const char *text, gsize len)
 {
-    gint64 deadline = g_get_monotonic_time() + TIMEOUT_US;
     gsize done = 0;
 
     while (done < len) {
@@ -148,7 +143,6 @@ static void fx_send_len(Fixture *f, const char *text, gsize len)
             continue;
         }
         g_assert_true(n < 0 && errno == EAGAIN);
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
         /* Let the server read, and take its replies so it never stalls. */
         pump();
         fx_read_some(f);
@@ -1001,7 +995,6 @@ static void test_events(Fixture *f, gconstpointer data)
 static void test_disconnect(Fixture *f, gconstpointer data)
 {
     g_autofree char *greeting = greeting_line();
-    gint64 deadline = g_get_monotonic_time() + TIMEOUT_US;
     Fixture next;
 
     fx_negotiate(f);
@@ -1009,7 +1002,6 @@ static void test_disconnect(Fixture *f, gconstpointer data)
     fx_send(f, "{\"execute\":\"test-add\",\"arguments\":{\"a\":");
     fx_close(f);
     while (qmem_qmp_server_get_n_clients(f->server) > 0) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
         pump();
         g_usleep(1000);
     }
@@ -1023,7 +1015,6 @@ static void test_disconnect(Fixture *f, gconstpointer data)
     next.fd = -1;
     qmem_qmp_emit_event("STOP", NULL);
     while (qmem_qmp_server_get_n_clients(f->server) > 0) {
-        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
         pump();
         g_usleep(1000);
     }

@@ -50,7 +50,7 @@ static const char *event_body(const char *line)
 static void pci_setup(PciFixture *f, gconstpointer config)
 {
     machine_fixture_setup(&f->base, config);
-    qmem_machine_set_running(f->base.machine);
+    qmem_machine_creation_done(f->base.machine);
     f->qtest = qmem_qtest_server_new(
         qmem_machine_get_address_space(f->base.machine));
     qmp_test_open(&f->qmp);

@@ -43,6 +43,11 @@ G_STATIC_ASSERT(QMEM_KVM_X86_MB_DATA_MAX == QMEM_ACCEL_GUEST_IO_MAX);
 G_STATIC_ASSERT(QMEM_KVM_X86_TSS + TSS_LIMIT < QMEM_KVM_X86_MAILBOX);
 G_STATIC_ASSERT(QMEM_KVM_X86_MAILBOX + PAGE_SIZE_4K <=
                 QMEM_KVM_X86_STACK0_TOP - PAGE_SIZE_4K);
+G_STATIC_ASSERT(QMEM_KVM_X86_MAILBOX_WORKER == QMEM_KVM_X86_MAILBOX +
+                PAGE_SIZE_4K);
+G_STATIC_ASSERT(QMEM_KVM_X86_STACK_WORKER_TOP - 0x8000 >=
+                QMEM_KVM_X86_PRIV_PD + PAGE_SIZE_4K);
+G_STATIC_ASSERT(QMEM_KVM_X86_STACK_WORKER_TOP <= QMEM_KVM_X86_PRIV_MAPPED);
 G_STATIC_ASSERT(QMEM_KVM_X86_CODE + QMEM_KVM_X86_CODE_MAX <=
                 QMEM_KVM_X86_STACK3_TOP - 0x10000);
 G_STATIC_ASSERT(QMEM_KVM_X86_STACK3_TOP <= QMEM_KVM_X86_SCRATCH);
@@ -341,7 +346,8 @@ gboolean qmem_kvm_arch_reset_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
                                   GError **error)
 {
     QmemKvmX86State *x = s->arch;
-    gboolean user = cpu->index == 0;
+    gboolean main = cpu->index == 0;
+    gboolean user = main || cpu->worker;
     guint64 va = QMEM_KVM_X86_PRIV_VA;
     struct kvm_regs regs = { 0 };
 
@@ -349,13 +355,19 @@ gboolean qmem_kvm_arch_reset_vcpu(QmemKvmAccel *s, QmemKvmVcpu *cpu,
         !x86_set_sregs(x, cpu, user, error)) {
         return FALSE;
     }
-    if (user) {
+    if (main) {
         x86_restore_payload(s, x);
+        regs.rip = va + QMEM_KVM_X86_CODE + QMEM_KVM_X86_ENTRY_MAIN;
+        regs.rsp = va + QMEM_KVM_X86_STACK3_TOP;
+    } else if (cpu->worker) {
+        /* vCPU 0 restores the image; a worker only its own mailbox. */
+        memset(x->priv + QMEM_KVM_X86_MAILBOX_WORKER, 0, PAGE_SIZE_4K);
+        regs.rip = va + QMEM_KVM_X86_CODE + QMEM_KVM_X86_ENTRY_WORKER;
+        regs.rsp = va + QMEM_KVM_X86_STACK_WORKER_TOP;
+    } else {
+        regs.rip = va + QMEM_KVM_X86_CODE + QMEM_KVM_X86_ENTRY_PARK;
+        regs.rsp = va + QMEM_KVM_X86_STACK0_TOP;
     }
-    regs.rip = va + QMEM_KVM_X86_CODE +
-               (user ? QMEM_KVM_X86_ENTRY_MAIN : QMEM_KVM_X86_ENTRY_PARK);
-    regs.rsp = va + (user ? QMEM_KVM_X86_STACK3_TOP
-                          : QMEM_KVM_X86_STACK0_TOP);
     /* IOPL 3 lets ring 3 use ports; IF stays clear (there is no IDT). */
     regs.rflags = RFLAGS_FIXED | (user ? RFLAGS_IOPL3 : 0);
     if (ioctl(cpu->fd, KVM_SET_REGS, &regs) < 0) {
@@ -375,7 +387,8 @@ static gboolean x86_exit_is_out(QmemKvmVcpu *cpu, guint16 port)
 
 gboolean qmem_kvm_arch_exit_is_idle(QmemKvmVcpu *cpu)
 {
-    return cpu->index == 0 && x86_exit_is_out(cpu, QMEM_KVM_X86_PORT_IDLE) &&
+    return (cpu->index == 0 || cpu->worker) &&
+           x86_exit_is_out(cpu, QMEM_KVM_X86_PORT_IDLE) &&
            cpu->run->io.direction == KVM_EXIT_IO_OUT;
 }
 

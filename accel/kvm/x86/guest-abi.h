@@ -25,6 +25,7 @@
 #define QMEM_KVM_X86_GDT            0x1000
 #define QMEM_KVM_X86_TSS            0x2000          /* + I/O bitmap */
 #define QMEM_KVM_X86_MAILBOX        0x5000
+#define QMEM_KVM_X86_MAILBOX_WORKER 0x6000          /* hot-plugged vCPUs' */
 #define QMEM_KVM_X86_STACK0_TOP     0x8000          /* TSS.RSP0 */
 #define QMEM_KVM_X86_CODE           0x10000         /* the payload image */
 #define QMEM_KVM_X86_CODE_MAX       0x10000
@@ -33,6 +34,7 @@
 #define QMEM_KVM_X86_SCRATCH_SIZE   0xd0000
 #define QMEM_KVM_X86_PRIV_PDPT      0x100000        /* maps the window */
 #define QMEM_KVM_X86_PRIV_PD        0x101000
+#define QMEM_KVM_X86_STACK_WORKER_TOP 0x110000      /* hot-plugged vCPUs' */
 #define QMEM_KVM_X86_ID_PDPTS       0x200000        /* 256 pages */
 #define QMEM_KVM_X86_ID_PDS         0x300000        /* one page per GiB */
 #define QMEM_KVM_X86_PRIV_MAPPED    0x200000        /* VA-visible bytes */
@@ -45,6 +47,7 @@
  */
 #define QMEM_KVM_X86_ENTRY_PARK     0x00            /* ring 0: hlt loop */
 #define QMEM_KVM_X86_ENTRY_MAIN     0x10            /* ring 3: guest_main */
+#define QMEM_KVM_X86_ENTRY_WORKER   0x20            /* ring 3: guest_worker_main */
 
 /* GDT selectors. */
 #define QMEM_KVM_X86_SEL_CODE0      0x08

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vCPU 0's mailbox: requests in, results out; the identity map on demand. */
+/* The vCPUs' mailboxes: requests in, results out; the identity map. */
 
 #include <string.h>
 
@@ -8,9 +8,12 @@
 #include "accel/kvm/x86/x86-internal.h"
 #include "util/error.h"
 
-static struct qmem_kvm_x86_mailbox *x86_mailbox(QmemKvmX86State *x)
+/* vCPU 0's mailbox, or the one hot-plugged vCPUs share. */
+static struct qmem_kvm_x86_mailbox *x86_mailbox(QmemKvmX86State *x,
+                                                const QmemKvmVcpu *cpu)
 {
-    return (struct qmem_kvm_x86_mailbox *)(x->priv + QMEM_KVM_X86_MAILBOX);
+    return (struct qmem_kvm_x86_mailbox *)(x->priv +
+        (cpu->index ? QMEM_KVM_X86_MAILBOX_WORKER : QMEM_KVM_X86_MAILBOX));
 }
 
 /*
@@ -76,10 +79,11 @@ static guint64 x86_request_op(const QmemKvmRequest *req)
     return port ? QMEM_KVM_X86_OP_PIO_READ : QMEM_KVM_X86_OP_MMIO_READ;
 }
 
-void qmem_kvm_arch_request_prepare(QmemKvmAccel *s, QmemKvmRequest *req)
+void qmem_kvm_arch_request_prepare(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                   QmemKvmRequest *req)
 {
     QmemKvmX86State *x = s->arch;
-    struct qmem_kvm_x86_mailbox *mb = x86_mailbox(x);
+    struct qmem_kvm_x86_mailbox *mb = x86_mailbox(x, cpu);
 
     if (!req) {
         mb->op = QMEM_KVM_X86_OP_NONE;
@@ -103,17 +107,17 @@ void qmem_kvm_arch_request_prepare(QmemKvmAccel *s, QmemKvmRequest *req)
     }
 }
 
-gboolean qmem_kvm_arch_request_result(QmemKvmAccel *s, QmemKvmRequest *req,
-                                      GError **error)
+gboolean qmem_kvm_arch_request_result(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                      QmemKvmRequest *req, GError **error)
 {
     QmemKvmX86State *x = s->arch;
-    const struct qmem_kvm_x86_mailbox *mb = x86_mailbox(x);
+    const struct qmem_kvm_x86_mailbox *mb = x86_mailbox(x, cpu);
 
     if (mb->status != QMEM_KVM_X86_STATUS_OK) {
         g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "guest vCPU 0 rejected request %" G_GUINT64_FORMAT
-                    " (status %" G_GUINT64_FORMAT ")", (guint64)mb->op,
-                    (guint64)mb->status);
+                    "guest vCPU %u rejected request %" G_GUINT64_FORMAT
+                    " (status %" G_GUINT64_FORMAT ")", cpu->index,
+                    (guint64)mb->op, (guint64)mb->status);
         return FALSE;
     }
     if (req->kind == QMEM_KVM_REQUEST_MEMTEST) {
@@ -132,7 +136,7 @@ gboolean qmem_kvm_arch_request_result(QmemKvmAccel *s, QmemKvmRequest *req,
 gboolean qmem_kvm_arch_handle_port(QmemKvmAccel *s, QmemKvmVcpu *cpu)
 {
     QmemKvmX86State *x = s->arch;
-    struct qmem_kvm_x86_mailbox *mb = x86_mailbox(x);
+    struct qmem_kvm_x86_mailbox *mb = x86_mailbox(x, cpu);
     struct kvm_run *run = cpu->run;
     guint64 start = mb->map_start, size = mb->map_size;
 
@@ -147,9 +151,10 @@ gboolean qmem_kvm_arch_handle_port(QmemKvmAccel *s, QmemKvmVcpu *cpu)
     return TRUE;
 }
 
-void qmem_kvm_arch_memtest_clip(QmemKvmAccel *s, guint64 end)
+void qmem_kvm_arch_memtest_clip(QmemKvmAccel *s, QmemKvmVcpu *cpu,
+                                guint64 end)
 {
-    struct qmem_kvm_x86_mailbox *mb = x86_mailbox(s->arch);
+    struct qmem_kvm_x86_mailbox *mb = x86_mailbox(s->arch, cpu);
 
     /* The walk reads its end before every word. */
     if (mb->end > end) {

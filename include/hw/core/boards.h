@@ -348,11 +348,84 @@ QmemAddressSpace *qmem_machine_get_io_address_space(QmemMachine *machine);
 QmemDeviceMemoryState *qmem_machine_get_device_memory(QmemMachine *machine);
 
 /**
- * qmem_machine_is_running:
- * Returns: whether cold plug is over (devices added now are hot-plugged).
+ * QmemMachineInitPhase:
+ * @QMEM_PHASE_NO_MACHINE: no machine yet, or one whose options are still
+ *   being applied
+ * @QMEM_PHASE_MACHINE_CREATED: the machine exists with its options (-m,
+ *   -smp, -machine); -object and -numa may still change it
+ * @QMEM_PHASE_ACCEL_CREATED: the accelerator is chosen; `--preconfig`
+ *   stops here and serves QMP
+ * @QMEM_PHASE_MACHINE_INITIALIZED: the board is initialized (its memory
+ *   map, the NUMA configuration completed); cold plug runs
+ * @QMEM_PHASE_MACHINE_READY: cold plug is over: devices added now are
+ *   hot-plugged, and every QMP command may run
+ *
+ * QEMU's MachineInitPhase: how far creation of the machine has gone.  A
+ * machine only goes forward; qmem_phase_check() asks about the current
+ * one.
  */
-gboolean qmem_machine_is_running(QmemMachine *machine);
-void qmem_machine_set_running(QmemMachine *machine);
+typedef enum {
+    QMEM_PHASE_NO_MACHINE,
+    QMEM_PHASE_MACHINE_CREATED,
+    QMEM_PHASE_ACCEL_CREATED,
+    QMEM_PHASE_MACHINE_INITIALIZED,
+    QMEM_PHASE_MACHINE_READY,
+} QmemMachineInitPhase;
+
+/**
+ * qmem_phase_check:
+ * @phase: a phase
+ *
+ * QEMU's phase_check(): whether the current machine (/machine) has
+ * reached @phase.  Without a machine the phase is
+ * %QMEM_PHASE_NO_MACHINE.
+ */
+gboolean qmem_phase_check(QmemMachineInitPhase phase);
+
+/**
+ * qmem_machine_get_phase:
+ * Returns: the phase @machine has reached.
+ */
+QmemMachineInitPhase qmem_machine_get_phase(QmemMachine *machine);
+
+/**
+ * qmem_machine_phase_advance:
+ * @machine: the machine
+ * @phase: a later phase than the machine's
+ *
+ * QEMU's phase_advance().  A program goes through every phase in order
+ * (qmem-run, see "hw/core/machine-init.h"); a test's fixture may skip
+ * some.  qmem_machine_init_board() advances to
+ * %QMEM_PHASE_MACHINE_INITIALIZED itself, qmem_machine_creation_done()
+ * to %QMEM_PHASE_MACHINE_READY.
+ */
+void qmem_machine_phase_advance(QmemMachine *machine,
+                                QmemMachineInitPhase phase);
+
+/**
+ * qmem_machine_get_cpu_type:
+ * Returns: the type of the machine's vCPUs, "MODEL-x86_64-cpu"
+ *   ("qemu64-x86_64-cpu" unless -cpu said otherwise).
+ */
+const char *qmem_machine_get_cpu_type(QmemMachine *machine);
+
+/**
+ * qmem_machine_set_cpu_model:
+ * @model: -cpu's model, one of `-cpu help` ("Skylake-Server-v4")
+ *
+ * Returns: %FALSE with QEMU's "unable to find CPU model '%s'" for a model
+ *   QEMU 7.2 does not have.
+ */
+gboolean qmem_machine_set_cpu_model(QmemMachine *machine, const char *model,
+                                    GError **error);
+
+/**
+ * qmem_machine_creation_done:
+ *
+ * QEMU's qdev_machine_creation_done(): cold plug is over, devices added
+ * from now on are hot-plugged (%QMEM_PHASE_MACHINE_READY).
+ */
+void qmem_machine_creation_done(QmemMachine *machine);
 
 /**
  * qmem_machine_destroy:

@@ -164,6 +164,8 @@ typedef struct {
  * @arch_id: the architecture's id of the CPU (the x86 APIC id)
  * @vcpus_count: vCPUs in the slot (1 on x86)
  * @props: its place in the topology and its node
+ * @cpu: (nullable): the vCPU device in the slot (a #QmemCpu, not a
+ *   reference), %NULL while the slot is free
  *
  * One possible CPU slot (QEMU's CPUArchId).
  */
@@ -171,6 +173,7 @@ typedef struct {
     guint64 arch_id;
     guint vcpus_count;
     QmemCpuInstanceProperties props;
+    gpointer cpu;
 } QmemCpuArchId;
 
 /**

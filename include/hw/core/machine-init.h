@@ -21,24 +21,31 @@ G_BEGIN_DECLS
  *     for -smp, then qmem_machine_set_mem_options() for -mem-path and
  *     -mem-prealloc: every backend created from then on takes the
  *     machine's defaults (qemu_apply_machine_options()).
+ *     The machine is now created: qmem_machine_phase_advance() to
+ *     %QMEM_PHASE_MACHINE_CREATED.
  *  3. qmem_machine_configure_accel(), -accel: the accelerator, made the
  *     current one, so that the steps after it know whether qtest runs
- *     (configure_accelerators()).
+ *     (configure_accelerators()); then %QMEM_PHASE_ACCEL_CREATED.
  *  4. qmem_user_creatable_add() for each -object, in command-line order:
  *     among them the backends that -machine memory-backend= and -numa
  *     memdev= name (qemu_create_late_backends()).
  *  5. qmem_numa_set_options() for each -numa, in command-line order
  *     (parse_numa_opts()).
+ *     With `--preconfig` the program stops here and serves QMP
+ *     (set-numa-node, object-add, ...) until x-exit-preconfig runs the
+ *     steps that follow (qmp_x_exit_preconfig()).
  *  6. qmem_machine_init_board(): the boot RAM, the NUMA configuration
- *     completed, the board's memory map (machine_run_board_init()).
+ *     completed, the board's memory map (machine_run_board_init()); the
+ *     machine is %QMEM_PHASE_MACHINE_INITIALIZED.
  *  7. qmem_machine_init_accel(): the accelerator takes the machine's
  *     memory and creates the vCPUs; from then on it follows every change
  *     of the memory map (accel_init_machine(), which QEMU runs before
  *     board init and whose listeners replay what is already mapped).
  *  8. qmem_device_add() for each -device: cold plug
  *     (qemu_create_cli_devices()).
- *  9. qmem_machine_set_running(): cold plug is over, devices added from
- *     then on are hot-plugged (qemu_machine_creation_done()).
+ *  9. qmem_machine_creation_done(): cold plug is over, devices added from
+ *     then on are hot-plugged (qemu_machine_creation_done()); the machine
+ *     is %QMEM_PHASE_MACHINE_READY and every QMP command may run.
  * 10. qmem_accel_start(), unless -S: the vCPUs run (vm_start()).
  *
  * When a step fails, the program reports the error and, as at any other

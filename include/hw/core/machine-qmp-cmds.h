@@ -14,8 +14,12 @@ G_BEGIN_DECLS
  */
 JsonNode *qmem_qmp_query_memdev(JsonObject *args, GError **error);
 JsonNode *qmem_qmp_query_cpus_fast(JsonObject *args, GError **error);
+JsonNode *qmem_qmp_set_numa_node(JsonObject *args, GError **error);
+JsonNode *qmem_qmp_query_hotpluggable_cpus(JsonObject *args, GError **error);
 
 gboolean qmem_hmp_info_memdev(const char *args, GString *out, GError **error);
+gboolean qmem_hmp_info_hotpluggable_cpus(const char *args, GString *out,
+                                         GError **error);
 
 G_END_DECLS
 

@@ -360,6 +360,24 @@ gboolean qmem_numa_set_options(QmemMachine *machine, JsonObject *opts,
                                GError **error);
 
 /**
+ * qmem_numa_set_options_qmp:
+ * @machine: the machine, before qmem_machine_init_board()
+ * @args: set-numa-node's arguments, a NumaOptions object
+ * @error: return location for a #GError
+ *
+ * QEMU's qmp_set_numa_node() without its phase check: visits @args as
+ * QEMU's strict QMP visitor visits NumaOptions ("Parameter 'type' is
+ * missing", "Invalid parameter type for 'nodeid', expected: integer",
+ * "Parameter 'cpus[0]' expects uint16_t", "Parameter 'foo' is
+ * unexpected") and applies it with the code, checks and messages of
+ * qmem_numa_set_options().
+ *
+ * Returns: %TRUE on success.
+ */
+gboolean qmem_numa_set_options_qmp(QmemMachine *machine, JsonObject *args,
+                                   GError **error);
+
+/**
  * qmem_numa_parse_hmat_lb:
  * @state: the machine's NUMA state, with hmat_enabled
  * @lb: a visited -numa hmat-lb

@@ -121,6 +121,14 @@ QmemDevice *qmem_device_add(JsonObject *options, QmemInputKind kind,
 gboolean qmem_device_realize(QmemDevice *dev, QmemBus *bus, GError **error);
 
 /**
+ * qmem_device_skip_unattached_name:
+ *
+ * The next device realized without a parent takes the name after the
+ * next ("device[N+1]"), as when QEMU makes an object of its own there.
+ */
+void qmem_device_skip_unattached_name(void);
+
+/**
  * qmem_device_del:
  * @id: a device id or QOM path
  *

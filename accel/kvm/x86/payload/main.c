@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vCPU 0's main loop: serve the mailbox, poll the devices, idle. */
+/* The vCPUs' main loops: serve the mailbox, poll the devices, idle. */
 
 #include "payload.h"
 
 void guest_main(void) __attribute__((noreturn));
+void guest_worker_main(void) __attribute__((noreturn));
 
 int guest_map(uint64_t addr, uint64_t size)
 {
@@ -60,6 +61,31 @@ void guest_main(void)
             log_str("qmem-guest: unknown op ");
             log_dec(mb->op);
             log_str("\n");
+            mb->status = QMEM_KVM_X86_STATUS_BAD_OP;
+            break;
+        }
+    }
+}
+
+/*
+ * A hot-plugged vCPU: the same turns from the idle port, on its own
+ * mailbox, serving memory tests only (the devices are vCPU 0's).
+ */
+void guest_worker_main(void)
+{
+    Mailbox *mb = WORKER_MAILBOX;
+
+    for (;;) {
+        guest_idle();
+        switch (mb->op) {
+        case QMEM_KVM_X86_OP_NONE:
+            break;
+        case QMEM_KVM_X86_OP_WRITE_VERIFY:
+        case QMEM_KVM_X86_OP_VERIFY:
+        case QMEM_KVM_X86_OP_VERIFY_ZERO:
+            memtest_run(mb);
+            break;
+        default:
             mb->status = QMEM_KVM_X86_STATUS_BAD_OP;
             break;
         }

@@ -90,7 +90,8 @@ def check_entries(objdump, elf, consts):
         if len(fields) >= 2 and re.fullmatch(r'[0-9a-f]{16}', fields[0]):
             symbols[fields[-1]] = int(fields[0], 16)
     for name, key in (('park', 'QMEM_KVM_X86_ENTRY_PARK'),
-                      ('_start', 'QMEM_KVM_X86_ENTRY_MAIN')):
+                      ('_start', 'QMEM_KVM_X86_ENTRY_MAIN'),
+                      ('_start_worker', 'QMEM_KVM_X86_ENTRY_WORKER')):
         if symbols.get(name) != base + consts[key]:
             fail('%s: %s is not at %s' % (elf, name, key))
 

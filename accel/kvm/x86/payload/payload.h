@@ -29,6 +29,8 @@ typedef volatile struct qmem_kvm_x86_mailbox Mailbox;
 
 /* The mailbox, in the private area. */
 #define MAILBOX ((Mailbox *)(QMEM_KVM_X86_PRIV_VA + QMEM_KVM_X86_MAILBOX))
+#define WORKER_MAILBOX \
+    ((Mailbox *)(QMEM_KVM_X86_PRIV_VA + QMEM_KVM_X86_MAILBOX_WORKER))
 
 /* main.c: gives the vCPU back to the VMM until there is work. */
 void guest_idle(void);

@@ -37,4 +37,18 @@ _start:
     hlt
     jmp 1b
 
+/*
+ * A hot-plugged vCPU, in ring 3 as vCPU 0 but on a stack and a mailbox
+ * of its own: it serves memory tests, it drives no device.
+ */
+    .org QMEM_KVM_X86_ENTRY_WORKER
+    .globl _start_worker
+_start_worker:
+    xor %ebp, %ebp
+    and $-16, %rsp
+    call guest_worker_main
+1:
+    hlt
+    jmp 1b
+
     .section .note.GNU-stack, "", @progbits
