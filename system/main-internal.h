@@ -165,6 +165,39 @@ void qmem_runner_process_cleanup(RunnerProcess *p);
  */
 typedef struct QmemRunner QmemRunner;
 
+/* The runner's state, which system/main*.c share. */
+struct QmemRunner {
+    GArray *options;        /* RunnerOption, in command-line order */
+    gboolean start_stopped;
+    gboolean preconfig;     /* --preconfig: wait for x-exit-preconfig */
+    GHashTable *device_ids; /* -device ids, checked before any is made */
+    const RunnerOption *incoming;   /* the last -incoming */
+    int exit_status;
+    GMainLoop *loop;
+    guint termsig_source;   /* on_termsig() while the loop runs */
+    QmemMachine *machine;
+    QmemAccel *accel;
+    char *machine_accel;    /* -machine accel=, a ':'-separated list */
+    QmemQtestServer *qtest;
+    QmemQmpServer *qmp;
+    RunnerProcess proc;     /* -name, -pidfile, -daemonize, ... */
+    GHashTable *object_ids; /* -object ids seen, for duplicates */
+    GPtrArray *sgx_epc;     /* RunnerSgxEpc: -machine sgx-epc.N.* */
+
+    GString *help;          /* help text to print instead of running */
+};
+
+/* -machine, merged; help requests fill r->help.  Takes sgx-epc.* and accel=. */
+JsonObject *qmem_runner_machine_options(QmemRunner *r, GError **error);
+
+/* -S, --preconfig, -incoming, -m, -smp, -cpu, -display, -mem-path... */
+gboolean qmem_runner_apply_machine_options(QmemRunner *r, gboolean *qtest,
+                                           GError **error);
+
+/* QEMU's configure_accelerators(): -accel in order, or -machine accel=. */
+QmemAccel *qmem_runner_create_accel(QmemRunner *r, gboolean qtest,
+                                    GError **error);
+
 QmemRunner *qmem_runner_new(void);
 
 /*

@@ -33,27 +33,6 @@
 
 typedef QmemRunner Runner;
 
-struct QmemRunner {
-    GArray *options;        /* RunnerOption, in command-line order */
-    gboolean start_stopped;
-    gboolean preconfig;     /* --preconfig: wait for x-exit-preconfig */
-    GHashTable *device_ids; /* -device ids, checked before any is made */
-    const RunnerOption *incoming;   /* the last -incoming */
-    int exit_status;
-    GMainLoop *loop;
-    guint termsig_source;   /* on_termsig() while the loop runs */
-    QmemMachine *machine;
-    QmemAccel *accel;
-    char *machine_accel;    /* -machine accel=, a ':'-separated list */
-    QmemQtestServer *qtest;
-    QmemQmpServer *qmp;
-    RunnerProcess proc;     /* -name, -pidfile, -daemonize, ... */
-    GHashTable *object_ids; /* -object ids seen, for duplicates */
-    GPtrArray *sgx_epc;     /* RunnerSgxEpc: -machine sgx-epc.N.* */
-
-    GString *help;          /* help text to print instead of running */
-};
-
 static const struct {
     const char *name;
     gboolean has_arg;
@@ -171,19 +150,6 @@ static const char usage_text[] =
  * answers a help request fills r->help and returns TRUE.
  */
 
-static gboolean fail(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
-static gboolean fail(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
-                                                QMEM_ERROR_GENERIC, fmt, ap));
-    va_end(ap);
-    return FALSE;
-}
-
 void qmem_runner_locate(const RunnerOption *opt)
 {
     g_autofree char *loc = !opt ? NULL :
@@ -208,7 +174,7 @@ static gboolean parse_command_line(Runner *r, int argc, char **argv,
 
         qmem_loc_set(arg);
         if (arg[0] != '-') {
-            return fail(error, "invalid option");
+            return qmem_error_fail(error, "invalid option");
         }
         opt.name = arg + (arg[1] == '-' ? 2 : 1);
         for (k = 0; k < G_N_ELEMENTS(known_options); k++) {
@@ -217,11 +183,11 @@ static gboolean parse_command_line(Runner *r, int argc, char **argv,
             }
         }
         if (k == G_N_ELEMENTS(known_options)) {
-            return fail(error, "invalid option");
+            return qmem_error_fail(error, "invalid option");
         }
         if (known_options[k].has_arg) {
             if (i + 1 >= argc) {
-                return fail(error, "requires an argument");
+                return qmem_error_fail(error, "requires an argument");
             }
             opt.arg = argv[++i];
         }
@@ -245,7 +211,7 @@ static gboolean check_duplicate_id(GHashTable *ids, const char *id,
         return TRUE;
     }
     if (g_hash_table_contains(ids, id)) {
-        return fail(error, "Duplicate ID '%s' for %s", id, group);
+        return qmem_error_fail(error, "Duplicate ID '%s' for %s", id, group);
     }
     g_hash_table_add(ids, g_strdup(id));
     return TRUE;
@@ -319,7 +285,7 @@ static gboolean create_object(Runner *r, const char *arg, GHashTable *ids,
 
         r->help = g_string_new(NULL);
         return qmem_user_creatable_print_help(type, r->help) ||
-               fail(error, "invalid object type: %s", type);
+               qmem_error_fail(error, "invalid object type: %s", type);
     }
     if (kind == QMEM_INPUT_OPTS &&
         !check_duplicate_id(ids, qmem_opts_get_last(options, "id"), "object",
@@ -347,7 +313,8 @@ static gboolean add_device(Runner *r, const char *arg, GHashTable *ids,
 
         r->help = g_string_new(NULL);
         return qmem_device_print_help(driver, r->help) ||
-               fail(error, "'%s' is not a valid device model name", driver);
+               qmem_error_fail(error, "'%s' is not a valid device model name",
+                               driver);
     }
     if (kind == QMEM_INPUT_KEYVAL &&
         !check_duplicate_id(ids,
@@ -358,186 +325,6 @@ static gboolean add_device(Runner *r, const char *arg, GHashTable *ids,
         return FALSE;
     }
     return qmem_device_add(options, kind, FALSE, error) != NULL;
-}
-
-/* -machine options merge, later keys winning, as QemuOpts merges them. */
-static JsonObject *machine_options(Runner *r, GError **error)
-{
-    g_autoptr(JsonObject) merged = json_object_new();
-    JsonArray *type = json_array_new();
-
-    json_array_add_string_element(type, "pc");
-    json_object_set_array_member(merged, "type", type);
-    for (guint i = 0; i < r->options->len; i++) {
-        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
-        g_autoptr(JsonObject) opts = NULL;
-        g_autoptr(GList) members = NULL;
-        gboolean help = FALSE;
-
-        if (!qmem_runner_is_option(opt, "machine") &&
-            !qmem_runner_is_option(opt, "M")) {
-            continue;
-        }
-        locate(r, opt);
-        opts = qmem_opts_parse(opt->arg, "type", &help, error);
-        if (!opts) {
-            return NULL;
-        }
-        if (help) {
-            r->help = g_string_new(NULL);
-            qmem_machine_print_help(r->help);
-            return NULL;
-        }
-        members = json_object_get_members(opts);
-        for (GList *m = members; m; m = m->next) {
-            json_object_set_member(merged, m->data,
-                json_node_copy(json_object_get_member(opts, m->data)));
-        }
-    }
-    locate(r, NULL);
-    /* smp.* go to the topology (apply_machine_options()). */
-    {
-        g_autoptr(GList) members = json_object_get_members(merged);
-
-        for (GList *m = members; m; m = m->next) {
-            if (g_str_has_prefix(m->data, "smp.")) {
-                json_object_remove_member(merged, m->data);
-            }
-        }
-    }
-    if (!qmem_runner_sgx_epc_take(merged, &r->sgx_epc, error)) {
-        return NULL;
-    }
-    /* QEMU's -machine accel= is sugar for -accel options. */
-    if (json_object_has_member(merged, "accel")) {
-        r->machine_accel = g_strdup(qmem_opts_get_last(merged, "accel"));
-        json_object_remove_member(merged, "accel");
-    }
-    return g_steal_pointer(&merged);
-}
-
-/*
- * -machine smp.cpus=N,...: the same keys as -smp, merged with them in
- * command-line order (QEMU merges both into the machine's "smp").
- */
-static gboolean merge_machine_smp(JsonObject *smp_opts, const char *arg,
-                                  GError **error)
-{
-    g_autoptr(JsonObject) opts = qmem_opts_parse(arg, "type", NULL, error);
-    g_autoptr(GList) members = NULL;
-
-    if (!opts) {
-        return FALSE;
-    }
-    members = json_object_get_members(opts);
-    for (GList *m = members; m; m = m->next) {
-        const char *key = m->data;
-
-        if (g_str_has_prefix(key, "smp.")) {
-            json_object_set_string_member(smp_opts, key + 4,
-                                          qmem_opts_get_last(opts, key));
-        }
-    }
-    return TRUE;
-}
-
-/* Options that set up the machine before anything is created. */
-static gboolean apply_machine_options(Runner *r, gboolean *qtest,
-                                      GError **error)
-{
-    const char *mem_path = NULL;
-    gboolean mem_prealloc = FALSE;
-    g_autoptr(JsonObject) smp_opts = json_object_new();
-    QmemSmpConfig smp_config;
-
-    for (guint i = 0; i < r->options->len; i++) {
-        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
-
-        locate(r, opt);
-        if (qmem_runner_is_option(opt, "S")) {
-            r->start_stopped = TRUE;
-        } else if (qmem_runner_is_option(opt, "preconfig")) {
-            r->preconfig = TRUE;
-        } else if (qmem_runner_is_option(opt, "incoming")) {
-            /* Devices realize knowing that their contents will come. */
-            r->incoming = opt;
-            qmem_runstate_set(QMEM_RUN_STATE_INMIGRATE);
-        } else if (qmem_runner_is_option(opt, "m")) {
-            g_autoptr(JsonObject) m = qmem_opts_parse(opt->arg, "size", NULL,
-                                                      error);
-
-            if (!m || !qmem_machine_set_memory(r->machine, m, error)) {
-                return FALSE;
-            }
-        } else if (qmem_runner_is_option(opt, "machine") ||
-                   qmem_runner_is_option(opt, "M")) {
-            if (!merge_machine_smp(smp_opts, opt->arg, error)) {
-                return FALSE;
-            }
-        } else if (qmem_runner_is_option(opt, "cpu")) {
-            /* The model; its CPUID features are not emulated. */
-            g_autofree char *model = g_strndup(opt->arg,
-                                               strcspn(opt->arg, ","));
-
-            /* QEMU names no option here. */
-            locate(r, NULL);
-            if (!qmem_machine_set_cpu_model(r->machine, model, error)) {
-                return FALSE;
-            }
-        } else if (qmem_runner_is_option(opt, "smp")) {
-            /* QEMU merges every -smp into the machine's "smp" property. */
-            g_autoptr(JsonObject) smp = qmem_keyval_parse(opt->arg, "cpus",
-                                                          NULL, error);
-            g_autoptr(GList) members = NULL;
-
-            if (!smp) {
-                return FALSE;
-            }
-            members = json_object_get_members(smp);
-            for (GList *m = members; m; m = m->next) {
-                json_object_set_member(smp_opts, m->data, json_node_copy(
-                    json_object_get_member(smp, m->data)));
-            }
-        } else if (qmem_runner_is_option(opt, "display")) {
-            if (strcmp(opt->arg, "none")) {
-                return fail(error, "Display '%s' is not available.",
-                            opt->arg);
-            }
-        } else if (qmem_runner_is_option(opt, "mem-path")) {
-            mem_path = opt->arg;
-        } else if (qmem_runner_is_option(opt, "mem-prealloc")) {
-            mem_prealloc = TRUE;
-        } else if (qmem_runner_is_option(opt, "qtest")) {
-            *qtest = TRUE;
-        }
-    }
-    locate(r, NULL);
-    if (!qmem_smp_config_from_keyval(smp_opts, &smp_config, error) ||
-        !qmem_machine_set_smp_config(r->machine, &smp_config, error)) {
-        return FALSE;
-    }
-    qmem_machine_set_mem_options(r->machine, mem_path, mem_prealloc);
-    return TRUE;
-}
-
-/*
- * QEMU's configure_accelerators() on the -accel options in command-line
- * order, or -machine accel=.
- */
-static QmemAccel *create_accel(Runner *r, gboolean qtest, GError **error)
-{
-    g_autoptr(GPtrArray) args = g_ptr_array_new();
-
-    for (guint i = 0; i < r->options->len; i++) {
-        RunnerOption *opt = &g_array_index(r->options, RunnerOption, i);
-
-        if (qmem_runner_is_option(opt, "accel")) {
-            g_ptr_array_add(args, (gpointer)opt->arg);
-        }
-    }
-    g_ptr_array_add(args, NULL);
-    return qmem_machine_configure_accel((const char *const *)args->pdata,
-                                        r->machine_accel, qtest, error);
 }
 
 /* One pass over -object: the pre-sandbox objects or the others. */
@@ -642,19 +429,19 @@ static gboolean build_machine(Runner *r, GError **error)
     g_autoptr(JsonObject) machine_opts = NULL;
     gboolean qtest = FALSE;
 
-    machine_opts = machine_options(r, error);
+    machine_opts = qmem_runner_machine_options(r, error);
     if (!machine_opts) {
         return r->help != NULL;
     }
     r->machine = qmem_machine_new(machine_opts, error);
     if (!r->machine ||
         !qmem_runner_sgx_epc_check_machine(r->machine, r->sgx_epc, error) ||
-        !apply_machine_options(r, &qtest, error)) {
+        !qmem_runner_apply_machine_options(r, &qtest, error)) {
         return FALSE;
     }
     qmem_machine_phase_advance(r->machine, QMEM_PHASE_MACHINE_CREATED);
     if (!qmem_runner_create_chardevs(r->options, error) ||
-        !(r->accel = create_accel(r, qtest, error))) {
+        !(r->accel = qmem_runner_create_accel(r, qtest, error))) {
         return FALSE;
     }
     qmem_machine_phase_advance(r->machine, QMEM_PHASE_ACCEL_CREATED);
