@@ -9,6 +9,7 @@
 #include "kvm-test-util.h"
 
 #include "accel/kvm/kvm.h"
+#include "hw/core/machine-init.h"
 #include "util/main-loop.h"
 
 #define WAIT_US (30 * G_USEC_PER_SEC)
@@ -54,6 +55,15 @@ gboolean kvm_test_usable(void)
     }
     close(fd);
     return TRUE;
+}
+
+void kvm_test_start_guest(QmemMachine *machine, QmemAccel *accel)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(qmem_machine_init_accel(machine, accel, &error));
+    g_assert_no_error(error);
+    qmem_accel_start(accel);
 }
 
 char *kvm_test_guest_log(QmemAccel *accel)

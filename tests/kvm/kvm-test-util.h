@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "hw/core/boards.h"
 #include "system/accel.h"
 
 /**
@@ -35,6 +36,16 @@ int kvm_test_fd_of(const char *name);
  * otherwise).
  */
 gboolean kvm_test_usable(void);
+
+/**
+ * kvm_test_start_guest:
+ * @machine: the machine, its devices added
+ * @accel: its KVM accelerator
+ *
+ * Initializes @accel for @machine (failing the test on an error) and
+ * starts its vCPUs: the guest payload runs.  The caller holds the BQL.
+ */
+void kvm_test_start_guest(QmemMachine *machine, QmemAccel *accel);
 
 /**
  * kvm_test_guest_log:

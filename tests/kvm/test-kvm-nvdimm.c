@@ -72,9 +72,7 @@ static void test_nfit(MachineFixture *f, gconstpointer data)
     qmem_bql_lock();
     add_device(f, "nvdimm,id=nvdimm0,memdev=nv0,label-size=128K,"
                "unarmed=on");
-    g_assert_true(qmem_machine_init_accel(f->machine, f->accel, &error));
-    g_assert_no_error(error);
-    qmem_accel_start(f->accel);
+    kvm_test_start_guest(f->machine, f->accel);
     kvm_test_wait_log(f->accel, "nvdimm: NVDIMM root device, NFIT present\n");
     kvm_test_wait_log(f->accel,
                       "nvdimm: handle 1: pmem [mem 0x100000000-0x10fdfffff] "

@@ -30,13 +30,10 @@ static const MachineConfig pc_vmem = {
 
 static QmemVirtioMem *start(MachineFixture *f)
 {
-    g_autoptr(GError) error = NULL;
     QmemDevice *dev = add_device(f, "virtio-mem-pci,id=vm,memdev=vm0,"
                                  "ioeventfd=off");
 
-    g_assert_true(qmem_machine_init_accel(f->machine, f->accel, &error));
-    g_assert_no_error(error);
-    qmem_accel_start(f->accel);
+    kvm_test_start_guest(f->machine, f->accel);
     return qmem_virtio_mem_from_device(dev);
 }
 

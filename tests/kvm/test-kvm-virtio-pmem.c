@@ -41,13 +41,10 @@ static const MachineConfig pc_ram = {
 
 static QmemVirtioPmem *start(MachineFixture *f)
 {
-    g_autoptr(GError) error = NULL;
     QmemDevice *dev = add_device(f, "virtio-pmem-pci,id=vp,memdev=pm0,"
                                  "addr=4,ioeventfd=off");
 
-    g_assert_true(qmem_machine_init_accel(f->machine, f->accel, &error));
-    g_assert_no_error(error);
-    qmem_accel_start(f->accel);
+    kvm_test_start_guest(f->machine, f->accel);
     return qmem_virtio_pmem_from_device(dev);
 }
 
