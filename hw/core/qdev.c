@@ -45,6 +45,28 @@ void qmem_param_spec_set_runtime(GParamSpec *pspec)
     g_param_spec_set_qdata(pspec, runtime_quark, GINT_TO_POINTER(1));
 }
 
+void qmem_device_set_realized_prop_error(QmemObject *obj, GParamSpec *pspec,
+                                         const char *id, const char *link_id,
+                                         GError **error)
+{
+    if (G_IS_PARAM_SPEC_OBJECT(pspec)) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Attempt to set link property '%s' on device '%s' "
+                    "(type '%s') after it was realized", pspec->name,
+                    link_id, qmem_object_get_typename(obj));
+    } else if (id) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Attempt to set property '%s' on device '%s' "
+                    "(type '%s') after it was realized", pspec->name, id,
+                    qmem_object_get_typename(obj));
+    } else {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Attempt to set property '%s' on anonymous device "
+                    "(type '%s') after it was realized", pspec->name,
+                    qmem_object_get_typename(obj));
+    }
+}
+
 /* QEMU refuses property changes of realized devices, with three texts. */
 static gboolean qmem_device_set_property_checked(QmemObject *obj,
                                                  GParamSpec *pspec,
@@ -56,22 +78,8 @@ static gboolean qmem_device_set_property_checked(QmemObject *obj,
     const char *id = qmem_device_get_id(dev);
 
     if (priv->realized && !g_param_spec_get_qdata(pspec, runtime_quark)) {
-        if (G_IS_PARAM_SPEC_OBJECT(pspec)) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Attempt to set link property '%s' on device '%s' "
-                        "(type '%s') after it was realized", pspec->name,
-                        id ? id : "", qmem_object_get_typename(obj));
-        } else if (id) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Attempt to set property '%s' on device '%s' "
-                        "(type '%s') after it was realized", pspec->name, id,
-                        qmem_object_get_typename(obj));
-        } else {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Attempt to set property '%s' on anonymous device "
-                        "(type '%s') after it was realized", pspec->name,
-                        qmem_object_get_typename(obj));
-        }
+        qmem_device_set_realized_prop_error(obj, pspec, id, id ? id : "",
+                                            error);
         return FALSE;
     }
     return QMEM_OBJECT_CLASS(qmem_device_parent_class)

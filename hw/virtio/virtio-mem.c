@@ -497,17 +497,9 @@ static gboolean qmem_virtio_mem_set_property_checked(QmemObject *obj,
             vmem, g_value_get_uint64(value), error);
     }
     if (vmem->realized) {
-        if (pspec == props[PROP_MEMDEV]) {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Attempt to set link property '%s' on device "
-                        "'(null)' (type '%s') after it was realized",
-                        pspec->name, qmem_object_get_typename(obj));
-        } else {
-            g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                        "Attempt to set property '%s' on anonymous device "
-                        "(type '%s') after it was realized", pspec->name,
-                        qmem_object_get_typename(obj));
-        }
+        /* QEMU prints the NULL id of a device without one for a link. */
+        qmem_device_set_realized_prop_error(obj, pspec, NULL, "(null)",
+                                            error);
         return FALSE;
     }
     return QMEM_OBJECT_CLASS(qmem_virtio_mem_parent_class)

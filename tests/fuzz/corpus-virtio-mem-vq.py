@@ -4,70 +4,34 @@
 # virtio-mem-vq): rings a driver lays out well, and each way to get them
 # wrong.  The input format is described in fuzz-virtio-mem-vq.c.
 
-import os
 import struct
-import sys
+
+from virtio_vq_seed import (AVAIL, DESC, INDIRECT, NEXT, REQ, RESP, TABLE,
+                            USED, WRITE, VqSeed, write_corpus)
 
 ADDR = 4 << 30
-DESC, AVAIL, USED = 0x1000, 0x1100, 0x1200
-REQ, RESP, TABLE = 0x1300, 0x1400, 0x1500
 PLUG, UNPLUG, UNPLUG_ALL, STATE = 0, 1, 2, 3
-NEXT, WRITE, INDIRECT = 1, 2, 4
 KICK, POKE, BUMP, RESET, REQUESTED, SYSRESET, BUSY, READ = range(8)
 # accept: VERSION_1 | UNPLUGGED_INACCESSIBLE
 V1_UI = 0x03
 
 
-class Seed:
+class Seed(VqSeed):
     def __init__(self, cfg=0, requested=16, limit=4, qlog=3, accept=V1_UI,
                  desc=DESC, avail=AVAIL, used=USED):
-        self.header = bytes([cfg, requested, limit, qlog, accept])
-        self.header += struct.pack('<QQQ', desc, avail, used)
-        self.num = 1 << (qlog & 7)
-        self.ram = bytearray(0x1600)
-        self.ops = []
-        self.next_desc = 0
-        self.avail_idx = 0
-
-    def desc(self, i, addr, length, flags=0, nxt=0, table=DESC):
-        struct.pack_into('<QIHH', self.ram, table + 16 * i, addr, length,
-                         flags, nxt)
+        super().__init__([cfg, requested, limit], qlog, accept, desc, avail,
+                         used)
 
     def request(self, slot, kind, addr=ADDR, nb=1):
         struct.pack_into('<HHHHQHHHH', self.ram, REQ + 0x40 * slot, kind,
                          0, 0, 0, addr, nb, 0, 0, 0)
         return REQ + 0x40 * slot
 
-    def available(self, head):
-        struct.pack_into('<H', self.ram, AVAIL + 4 + 2 * (self.avail_idx %
-                                                          self.num), head)
-        self.avail_idx += 1
-        struct.pack_into('<H', self.ram, AVAIL + 2, self.avail_idx)
-
-    def chain(self, bufs):
-        head = self.next_desc
-        for k, (addr, length, write) in enumerate(bufs):
-            i = (head + k) % self.num
-            flags = (WRITE if write else 0) | (NEXT if k + 1 < len(bufs)
-                                               else 0)
-            self.desc(i, addr, length, flags, (i + 1) % self.num)
-        self.next_desc = (head + len(bufs)) % self.num
-        self.available(head)
-        return head
-
     def simple(self, slot, kind, addr=ADDR, nb=1, resp=None):
         req = self.request(slot, kind, addr, nb)
         self.chain([(req, 24, False),
                     (RESP + 0x10 * slot if resp is None else resp, 10,
                      True)])
-
-    def op(self, kind, x=0, y=0, z=0):
-        self.ops.append(bytes([kind, x, y, z]))
-
-    def data(self):
-        # The target clears the RAM: trailing zeros need not be given.
-        return (self.header + bytes([len(self.ops)]) + b''.join(self.ops) +
-                bytes(self.ram).rstrip(b'\0'))
 
 
 def seeds():
@@ -200,13 +164,4 @@ def seeds():
     yield 'bad-indirect-size', s
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(__file__), 'corpus', 'virtio-mem-vq')
-    os.makedirs(out, exist_ok=True)
-    for name, s in seeds():
-        with open(os.path.join(out, name), 'wb') as f:
-            f.write(s.data())
-
-
-main()
+write_corpus('virtio-mem-vq', seeds())

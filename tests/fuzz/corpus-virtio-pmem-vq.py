@@ -4,63 +4,26 @@
 # virtio-pmem-vq): flushes a driver sends well, and each request QEMU
 # refuses.  The input format is described in fuzz-virtio-pmem-vq.c.
 
-import os
 import struct
-import sys
+
+from virtio_vq_seed import (AVAIL, DESC, INDIRECT, NEXT, REQ, RESP, TABLE,
+                            USED, WRITE, VqSeed, write_corpus)
 
 PMEM = 1 << 32
-DESC, AVAIL, USED = 0x1000, 0x1100, 0x1200
-REQ, RESP, TABLE = 0x1300, 0x1400, 0x1500
-NEXT, WRITE, INDIRECT = 1, 2, 4
 KICK, POKE, BUMP, RESET, READ, PMEM_WRITE = range(6)
 V1 = 0x01
 
 
-class Seed:
+class Seed(VqSeed):
     def __init__(self, cfg=1, qlog=3, accept=V1, desc=DESC, avail=AVAIL,
                  used=USED):
-        self.header = bytes([cfg, qlog, accept])
-        self.header += struct.pack('<QQQ', desc, avail, used)
-        self.num = 1 << (qlog & 7)
-        self.ram = bytearray(0x1600)
-        self.ops = []
-        self.next_desc = 0
-        self.avail_idx = 0
-
-    def desc(self, i, addr, length, flags=0, nxt=0, table=DESC):
-        struct.pack_into('<QIHH', self.ram, table + 16 * i, addr, length,
-                         flags, nxt)
-
-    def available(self, head):
-        struct.pack_into('<H', self.ram, AVAIL + 4 + 2 * (self.avail_idx %
-                                                          self.num), head)
-        self.avail_idx += 1
-        struct.pack_into('<H', self.ram, AVAIL + 2, self.avail_idx)
-
-    def chain(self, bufs):
-        head = self.next_desc
-        for k, (addr, length, write) in enumerate(bufs):
-            i = (head + k) % self.num
-            flags = (WRITE if write else 0) | (NEXT if k + 1 < len(bufs)
-                                               else 0)
-            self.desc(i, addr, length, flags, (i + 1) % self.num)
-        self.next_desc = (head + len(bufs)) % self.num
-        self.available(head)
-        return head
+        super().__init__([cfg], qlog, accept, desc, avail, used)
 
     def flush(self, slot, req_len=4, resp_len=4, resp=None, kind=0):
         struct.pack_into('<I', self.ram, REQ + 0x10 * slot, kind)
         self.chain([(REQ + 0x10 * slot, req_len, False),
                     (RESP + 0x10 * slot if resp is None else resp,
                      resp_len, True)])
-
-    def op(self, kind, x=0, y=0, z=0):
-        self.ops.append(bytes([kind, x, y, z]))
-
-    def data(self):
-        # The target clears the RAM: trailing zeros need not be given.
-        return (self.header + bytes([len(self.ops)]) + b''.join(self.ops) +
-                bytes(self.ram).rstrip(b'\0'))
 
 
 def seeds():
@@ -152,13 +115,4 @@ def seeds():
     yield 'bad-desc-in-io', s
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(__file__), 'corpus', 'virtio-pmem-vq')
-    os.makedirs(out, exist_ok=True)
-    for name, s in seeds():
-        with open(os.path.join(out, name), 'wb') as f:
-            f.write(s.data())
-
-
-main()
+write_corpus('virtio-pmem-vq', seeds())

@@ -43,26 +43,14 @@
 #define HEADER 30
 
 /* The features a driver accepts, from the input's byte 4. */
-static guint64 accepted_features(guint8 accept)
-{
-    static const struct {
-        guint8 mask;
-        guint bit;
-    } bits[] = {
-        { 1, QMEM_VIRTIO_F_VERSION_1 },
-        { 2, QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE },
-        { 4, QMEM_VIRTIO_MEM_F_ACPI_PXM },
-        { 8, QMEM_VIRTIO_RING_F_INDIRECT_DESC },
-        { 0x10, QMEM_VIRTIO_RING_F_EVENT_IDX },
-        { 0x20, QMEM_VIRTIO_F_NOTIFY_ON_EMPTY },
-    };
-    guint64 features = 0;
-
-    for (guint i = 0; i < G_N_ELEMENTS(bits); i++) {
-        features |= accept & bits[i].mask ? QMEM_VIRTIO_BIT(bits[i].bit) : 0;
-    }
-    return features;
-}
+static const FuzzVqFeature features[] = {
+    { 1, QMEM_VIRTIO_F_VERSION_1 },
+    { 2, QMEM_VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE },
+    { 4, QMEM_VIRTIO_MEM_F_ACPI_PXM },
+    { 8, QMEM_VIRTIO_RING_F_INDIRECT_DESC },
+    { 0x10, QMEM_VIRTIO_RING_F_EVENT_IDX },
+    { 0x20, QMEM_VIRTIO_F_NOTIFY_ON_EMPTY },
+};
 
 static void check(FuzzVqDriver *d, QmemVirtioMem *vmem)
 {
@@ -73,19 +61,10 @@ static void check(FuzzVqDriver *d, QmemVirtioMem *vmem)
 static void run_op(FuzzVqDriver *d, QmemVirtioMem *vmem, const guint8 *op,
                    gboolean *busy)
 {
+    if (fuzz_vq_run_common_op(d, op)) {
+        return;
+    }
     switch (op[0] & 7) {
-    case 0:
-        qmem_virtio_queue_notify(d->vdev, op[1] & 0x80 ? op[1] & 0x7f : 0);
-        break;
-    case 1:
-        fuzz_vq_poke(op[1] | op[2] << 8, op[3]);
-        break;
-    case 2:
-        fuzz_vq_bump_avail_idx(d, op[1]);
-        break;
-    case 3:
-        fuzz_vq_driver_start(d);
-        break;
     case 4:
         fuzz_set_requested_size(vmem, (guint64)(op[1] | op[2] << 8) *
                                 qmem_virtio_mem_get_block_size(vmem));
@@ -98,8 +77,7 @@ static void run_op(FuzzVqDriver *d, QmemVirtioMem *vmem, const guint8 *op,
         qmem_virtio_mem_set_busy(vmem, *busy);
         break;
     default:
-        qmem_virtio_config_read(d->vdev, op[1], 1 << (op[2] % 3));
-        qmem_virtio_read_and_clear_isr(d->vdev);
+        fuzz_vq_read_config(d, op);
         break;
     }
 }
@@ -143,17 +121,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_assert_no_error(error);
     qmem_memory_region_add_subregion(w->root, ADDR, mr);
 
-    d = (FuzzVqDriver){
-        .vdev = QMEM_VIRTIO_DEVICE(vmem),
-        .features = accepted_features(data[4]),
-        .num = data[3] & 0x80 ? 100 : 1u << (data[3] & 7),
-        .driver_ok = !(data[4] & 0x40),
-        .desc = fuzz_le64(data + 5),
-        .avail = fuzz_le64(data + 13),
-        .used = fuzz_le64(data + 21),
-    };
-    g_assert_true(qmem_virtio_device_plug(d.vdev, w->transport, NULL));
-    fuzz_vq_driver_start(&d);
+    fuzz_vq_driver_plug(&d, QMEM_VIRTIO_DEVICE(vmem), data + 3, features,
+                        G_N_ELEMENTS(features));
     check(&d, vmem);
     for (guint i = 0; i < nops; i++) {
         run_op(&d, vmem, ops + 4 * i, &busy);

@@ -98,34 +98,13 @@ static QmemHostMemoryBackend *get_backend(gboolean with_fd)
     return backends[with_fd];
 }
 
-static guint64 le64(const guint8 *p)
-{
-    guint64 v = 0;
-
-    for (int i = 7; i >= 0; i--) {
-        v = v << 8 | p[i];
-    }
-    return v;
-}
-
-static guint64 accepted_features(guint8 accept)
-{
-    static const struct {
-        guint8 mask;
-        guint bit;
-    } bits[] = {
-        { 1, QMEM_VIRTIO_F_VERSION_1 },
-        { 2, QMEM_VIRTIO_RING_F_INDIRECT_DESC },
-        { 4, QMEM_VIRTIO_RING_F_EVENT_IDX },
-        { 8, QMEM_VIRTIO_F_NOTIFY_ON_EMPTY },
-    };
-    guint64 features = 0;
-
-    for (guint i = 0; i < G_N_ELEMENTS(bits); i++) {
-        features |= accept & bits[i].mask ? QMEM_VIRTIO_BIT(bits[i].bit) : 0;
-    }
-    return features;
-}
+/* The features a driver accepts, from the input's byte 2. */
+static const FuzzVqFeature features[] = {
+    { 1, QMEM_VIRTIO_F_VERSION_1 },
+    { 2, QMEM_VIRTIO_RING_F_INDIRECT_DESC },
+    { 4, QMEM_VIRTIO_RING_F_EVENT_IDX },
+    { 8, QMEM_VIRTIO_F_NOTIFY_ON_EMPTY },
+};
 
 /* The reports of guest errors are noise here. */
 static void drop_printerr(const char *text)
@@ -138,27 +117,14 @@ static gboolean run_op(FuzzVqDriver *d, const guint8 *op)
     QmemAddressSpace *as = qmem_virtio_get_dma_as(d->vdev);
     guint8 z = op[3];
 
-    switch (op[0] & 7) {
-    case 0:
-        qmem_virtio_queue_notify(d->vdev, op[1] & 0x80 ? op[1] & 0x7f : 0);
-        return TRUE;
-    case 1:
-        fuzz_vq_poke(op[1] | op[2] << 8, op[3]);
-        break;
-    case 2:
-        fuzz_vq_bump_avail_idx(d, op[1]);
-        break;
-    case 3:
-        fuzz_vq_driver_start(d);
-        break;
-    case 4:
-        qmem_virtio_config_read(d->vdev, op[1], 1 << (op[2] % 3));
-        qmem_virtio_read_and_clear_isr(d->vdev);
-        break;
-    default:
+    if (fuzz_vq_run_common_op(d, op)) {
+        return (op[0] & 7) == 0;
+    }
+    if ((op[0] & 7) == 4) {
+        fuzz_vq_read_config(d, op);
+    } else {
         qmem_address_space_rw(as, PMEM_ADDR + (op[1] | op[2] << 8), &z, 1,
                               TRUE);
-        break;
     }
     return FALSE;
 }
@@ -195,17 +161,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     g_assert_no_error(error);
     qmem_memory_region_add_subregion(w->root, PMEM_ADDR, mr);
 
-    d = (FuzzVqDriver){
-        .vdev = QMEM_VIRTIO_DEVICE(pmem),
-        .features = accepted_features(data[2]),
-        .num = data[1] & 0x80 ? 100 : 1u << (data[1] & 7),
-        .driver_ok = !(data[2] & 0x40),
-        .desc = le64(data + 3),
-        .avail = le64(data + 11),
-        .used = le64(data + 19),
-    };
-    g_assert_true(qmem_virtio_device_plug(d.vdev, w->transport, NULL));
-    fuzz_vq_driver_start(&d);
+    fuzz_vq_driver_plug(&d, QMEM_VIRTIO_DEVICE(pmem), data + 1, features,
+                        G_N_ELEMENTS(features));
     fuzz_vq_check(&d);
     for (guint i = 0; i < nops; i++) {
         kicks += run_op(&d, ops + 4 * i);

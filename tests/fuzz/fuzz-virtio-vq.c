@@ -146,3 +146,65 @@ void fuzz_vq_check(FuzzVqDriver *d)
         g_assert_true(status & QMEM_VIRTIO_CONFIG_S_NEEDS_RESET);
     }
 }
+
+static guint64 le64(const guint8 *p)
+{
+    guint64 v = 0;
+
+    for (int i = 7; i >= 0; i--) {
+        v = v << 8 | p[i];
+    }
+    return v;
+}
+
+void fuzz_vq_driver_plug(FuzzVqDriver *d, QmemVirtioDevice *vdev,
+                         const guint8 *p, const FuzzVqFeature *features,
+                         guint n_features)
+{
+    guint64 accepted = 0;
+
+    for (guint i = 0; i < n_features; i++) {
+        if (p[1] & features[i].mask) {
+            accepted |= QMEM_VIRTIO_BIT(features[i].bit);
+        }
+    }
+    *d = (FuzzVqDriver){
+        .vdev = vdev,
+        .features = accepted,
+        .num = p[0] & 0x80 ? 100 : 1u << (p[0] & 7),
+        .driver_ok = !(p[1] & 0x40),
+        .desc = le64(p + 2),
+        .avail = le64(p + 10),
+        .used = le64(p + 18),
+    };
+    g_assert_true(qmem_virtio_device_plug(vdev,
+                                          fuzz_vq_get_world()->transport,
+                                          NULL));
+    fuzz_vq_driver_start(d);
+}
+
+gboolean fuzz_vq_run_common_op(FuzzVqDriver *d, const guint8 *op)
+{
+    switch (op[0] & 7) {
+    case 0:
+        qmem_virtio_queue_notify(d->vdev, op[1] & 0x80 ? op[1] & 0x7f : 0);
+        return TRUE;
+    case 1:
+        fuzz_vq_poke(op[1] | op[2] << 8, op[3]);
+        return TRUE;
+    case 2:
+        fuzz_vq_bump_avail_idx(d, op[1]);
+        return TRUE;
+    case 3:
+        fuzz_vq_driver_start(d);
+        return TRUE;
+    default:
+        return FALSE;
+    }
+}
+
+void fuzz_vq_read_config(FuzzVqDriver *d, const guint8 *op)
+{
+    qmem_virtio_config_read(d->vdev, op[1], 1 << (op[2] % 3));
+    qmem_virtio_read_and_clear_isr(d->vdev);
+}

@@ -54,6 +54,35 @@ typedef struct {
  */
 void fuzz_vq_driver_start(FuzzVqDriver *d);
 
+/* A feature bit that a driver accepts when @mask is set in an input. */
+typedef struct {
+    guint8 mask;
+    guint bit;
+} FuzzVqFeature;
+
+/*
+ * The driver of @vdev as an input's 26 bytes at @p lay it out: p[0] the
+ * queue size's log2 (& 7; & 0x80: size 100, refused), p[1] the features
+ * it accepts (the bits of @features whose mask is set; & 0x40: no
+ * DRIVER_OK), then the descriptor table, available ring and used ring
+ * (3 x le64 GPAs).  @vdev is plugged into the world's transport and the
+ * driver starts.
+ */
+void fuzz_vq_driver_plug(FuzzVqDriver *d, QmemVirtioDevice *vdev,
+                         const guint8 *p, const FuzzVqFeature *features,
+                         guint n_features);
+
+/*
+ * The operations (op, x, y, z) that every target has: op & 7 == 0 kicks
+ * the queue (x & 0x80: queue x & 0x7f), 1 writes RAM[x | y << 8] := z,
+ * 2 publishes x more available entries, 3 restarts the driver.  Returns
+ * FALSE (doing nothing) for the others, the target's own.
+ */
+gboolean fuzz_vq_run_common_op(FuzzVqDriver *d, const guint8 *op);
+
+/* The guest reads config byte x (1 << y % 3 bytes), then the ISR. */
+void fuzz_vq_read_config(FuzzVqDriver *d, const guint8 *op);
+
 /* The driver publishes @n more available entries. */
 void fuzz_vq_bump_avail_idx(FuzzVqDriver *d, guint8 n);
 

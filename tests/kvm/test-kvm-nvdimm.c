@@ -5,13 +5,11 @@
  * SPA range through KVM.
  */
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "accel/kvm/kvm.h"
 #include "hw/core/machine-init.h"
 #include "system/hostmem.h"
 #include "system/ram-block.h"
+#include "kvm-test-util.h"
 #include "tests/unit/test-machine.h"
 #include "util/error.h"
 #include "util/main-loop.h"
@@ -19,7 +17,6 @@
 #define MIB (G_GUINT64_CONSTANT(1) << 20)
 #define GIB (G_GUINT64_CONSTANT(1) << 30)
 #define KIB (G_GUINT64_CONSTANT(1) << 10)
-#define WAIT_US (30 * G_USEC_PER_SEC)
 #define SEED 11
 
 static gboolean kvm_usable;
@@ -31,35 +28,6 @@ static const MachineConfig pc_nvdimm = {
     .objects = { "memory-backend-ram,id=nv0,size=256M",
                  "memory-backend-ram,id=nv1,size=128M" },
 };
-
-static char *guest_log(MachineFixture *f)
-{
-    char *log = NULL;
-
-    g_object_get(f->accel, QMEM_KVM_ACCEL_PROP_GUEST_LOG, &log, NULL);
-    return log;
-}
-
-/* Waits (without the BQL) until the guest's log has @line. */
-static void wait_log(MachineFixture *f, const char *line)
-{
-    gint64 deadline = g_get_monotonic_time() + WAIT_US;
-
-    for (;;) {
-        g_autofree char *log = guest_log(f);
-
-        if (strstr(log, line)) {
-            return;
-        }
-        if (g_get_monotonic_time() > deadline) {
-            g_printerr("%s", log);
-            g_assert_not_reached();
-        }
-        qmem_bql_unlock();
-        g_usleep(1000);
-        qmem_bql_lock();
-    }
-}
 
 /* The guest writes and verifies [@addr, @addr + @size): all of it. */
 static void memtest_ok(MachineFixture *f, guint64 addr, guint64 size)
@@ -104,12 +72,11 @@ static void test_nfit(MachineFixture *f, gconstpointer data)
     qmem_bql_lock();
     add_device(f, "nvdimm,id=nvdimm0,memdev=nv0,label-size=128K,"
                "unarmed=on");
-    g_assert_true(qmem_machine_init_accel(f->machine, f->accel, &error));
-    g_assert_no_error(error);
-    qmem_accel_start(f->accel);
-    wait_log(f, "nvdimm: NVDIMM root device, NFIT present\n");
-    wait_log(f, "nvdimm: handle 1: pmem [mem 0x100000000-0x10fdfffff] "
-             "node 0, serial 0x123456, not armed\n");
+    kvm_test_start_guest(f->machine, f->accel);
+    kvm_test_wait_log(f->accel, "nvdimm: NVDIMM root device, NFIT present\n");
+    kvm_test_wait_log(f->accel,
+                      "nvdimm: handle 1: pmem [mem 0x100000000-0x10fdfffff] "
+                      "node 0, serial 0x123456, not armed\n");
 
     /* The guest's writes land in the backend; the label area stays. */
     memtest_ok(f, 4 * GIB, pmem0);
@@ -134,21 +101,17 @@ static void test_nfit(MachineFixture *f, gconstpointer data)
     /* Hot-plug: GPE 4, the guest re-reads the FIT through _DSM. */
     qmem_machine_creation_done(f->machine);
     hotplug_device(f, "nvdimm,id=nvdimm1,memdev=nv1");
-    wait_log(f, "nvdimm: handle 2: pmem [mem 0x10fe00000-0x117dfffff] "
-             "node 0, serial 0x123457\n");
+    kvm_test_wait_log(f->accel,
+                      "nvdimm: handle 2: pmem [mem 0x10fe00000-0x117dfffff] "
+                      "node 0, serial 0x123457\n");
     memtest_ok(f, 4 * GIB + pmem0, 128 * MIB);
     qmem_bql_unlock();
 }
 
 int main(int argc, char **argv)
 {
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
     test_init(&argc, &argv);
-    kvm_usable = fd >= 0;
-    if (fd >= 0) {
-        close(fd);
-    }
+    kvm_usable = kvm_test_usable();
     g_test_add("/accel/kvm/guest/nvdimm/nfit", MachineFixture, &pc_nvdimm,
                machine_fixture_setup, test_nfit, machine_fixture_teardown);
     return g_test_run();

@@ -4,19 +4,16 @@
  * demand: BUSY (retried) and NACK (stopped until the config changes).
  */
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "accel/kvm/kvm.h"
 #include "hw/core/machine-init.h"
 #include "hw/virtio/virtio-mem.h"
+#include "kvm-test-util.h"
 #include "tests/unit/test-machine.h"
 #include "util/error.h"
 #include "util/main-loop.h"
 
 #define MIB (G_GUINT64_CONSTANT(1) << 20)
 #define GIB (G_GUINT64_CONSTANT(1) << 30)
-#define WAIT_US (30 * G_USEC_PER_SEC)
 
 static gboolean kvm_usable;
 
@@ -33,44 +30,11 @@ static const MachineConfig pc_vmem = {
 
 static QmemVirtioMem *start(MachineFixture *f)
 {
-    g_autoptr(GError) error = NULL;
     QmemDevice *dev = add_device(f, "virtio-mem-pci,id=vm,memdev=vm0,"
                                  "ioeventfd=off");
 
-    g_assert_true(qmem_machine_init_accel(f->machine, f->accel, &error));
-    g_assert_no_error(error);
-    qmem_accel_start(f->accel);
+    kvm_test_start_guest(f->machine, f->accel);
     return qmem_virtio_mem_from_device(dev);
-}
-
-/* The guest's log so far. */
-static char *guest_log(MachineFixture *f)
-{
-    char *log = NULL;
-
-    g_object_get(f->accel, QMEM_KVM_ACCEL_PROP_GUEST_LOG, &log, NULL);
-    return log;
-}
-
-/* Waits (without the BQL) until the guest's log has @line. */
-static void wait_log(MachineFixture *f, const char *line)
-{
-    gint64 deadline = g_get_monotonic_time() + WAIT_US;
-
-    for (;;) {
-        g_autofree char *log = guest_log(f);
-
-        if (strstr(log, line)) {
-            return;
-        }
-        if (g_get_monotonic_time() > deadline) {
-            g_printerr("%s", log);
-            g_assert_not_reached();
-        }
-        qmem_bql_unlock();
-        g_usleep(1000);
-        qmem_bql_lock();
-    }
 }
 
 static void set_requested(QmemVirtioMem *vmem, guint64 size)
@@ -96,15 +60,18 @@ static void test_busy(MachineFixture *f, gconstpointer data)
     }
     qmem_bql_lock();
     vmem = start(f);
-    wait_log(f, "virtio-mem 00:02.0: [mem 0x100000000-0x1ffffffff]");
+    kvm_test_wait_log(f->accel,
+                      "virtio-mem 00:02.0: [mem 0x100000000-0x1ffffffff]");
     qmem_virtio_mem_set_busy(vmem, TRUE);
     set_requested(vmem, GIB);
-    wait_log(f, "virtio-mem 00:02.0: plug [mem 0x100000000-0x13fffffff]: "
-             "busy\n");
+    kvm_test_wait_log(f->accel,
+                      "virtio-mem 00:02.0: plug [mem 0x100000000-0x13fffffff]: "
+                      "busy\n");
     g_assert_cmpuint(qmem_virtio_mem_get_size(vmem), ==, 0);
     qmem_virtio_mem_set_busy(vmem, FALSE);
-    wait_log(f, "virtio-mem 00:02.0: plug [mem 0x100000000-0x13fffffff]: "
-             "ack, plugged 0x40000000\n");
+    kvm_test_wait_log(f->accel,
+                      "virtio-mem 00:02.0: plug [mem 0x100000000-0x13fffffff]: "
+                      "ack, plugged 0x40000000\n");
     g_assert_cmpuint(qmem_virtio_mem_get_size(vmem), ==, GIB);
     qmem_bql_unlock();
 }
@@ -129,7 +96,7 @@ static void host_plug(QmemVirtioMem *vmem, guint64 addr, guint16 nb)
 /* How often @needle is in the guest's log. */
 static guint log_count(MachineFixture *f, const char *needle)
 {
-    g_autofree char *log = guest_log(f);
+    g_autofree char *log = kvm_test_guest_log(f->accel);
     guint n = 0;
 
     for (const char *p = log; (p = strstr(p, needle)); p++) {
@@ -155,13 +122,14 @@ static void test_nack(MachineFixture *f, gconstpointer data)
     }
     qmem_bql_lock();
     vmem = start(f);
-    wait_log(f, "virtio-mem 00:02.0: [mem 0x100000000-0x1ffffffff]");
+    kvm_test_wait_log(f->accel,
+                      "virtio-mem 00:02.0: [mem 0x100000000-0x1ffffffff]");
     qmem_virtio_mem_set_busy(vmem, TRUE);
     set_requested(vmem, GIB);
-    wait_log(f, ": busy\n");
+    kvm_test_wait_log(f->accel, ": busy\n");
     qmem_virtio_mem_set_busy(vmem, FALSE);
     host_plug(vmem, 5 * GIB, 128);
-    wait_log(f, "plug [mem 0x100000000-0x13fffffff]: nack\n");
+    kvm_test_wait_log(f->accel, "plug [mem 0x100000000-0x13fffffff]: nack\n");
 
     /* Stopped: no other request for a while. */
     qmem_bql_unlock();
@@ -187,13 +155,8 @@ static void test_nack(MachineFixture *f, gconstpointer data)
 
 int main(int argc, char **argv)
 {
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
     test_init(&argc, &argv);
-    kvm_usable = fd >= 0;
-    if (fd >= 0) {
-        close(fd);
-    }
+    kvm_usable = kvm_test_usable();
     ADD("/accel/kvm/guest/virtio-mem/busy", &pc_vmem, test_busy);
     ADD("/accel/kvm/guest/virtio-mem/nack", &pc_vmem, test_nack);
     return g_test_run();

@@ -11,6 +11,7 @@
 #include "accel/kvm/kvm.h"
 #include "hw/core/machine-init.h"
 #include "hw/virtio/virtio-pmem.h"
+#include "kvm-test-util.h"
 #include "tests/unit/test-machine.h"
 #include "util/error.h"
 #include "util/main-loop.h"
@@ -18,7 +19,6 @@
 #define MIB (G_GUINT64_CONSTANT(1) << 20)
 #define PMEM_SIZE (64 * MIB)
 #define PATTERN_LEN 4096
-#define WAIT_US (30 * G_USEC_PER_SEC)
 
 static gboolean kvm_usable;
 
@@ -41,43 +41,11 @@ static const MachineConfig pc_ram = {
 
 static QmemVirtioPmem *start(MachineFixture *f)
 {
-    g_autoptr(GError) error = NULL;
     QmemDevice *dev = add_device(f, "virtio-pmem-pci,id=vp,memdev=pm0,"
                                  "addr=4,ioeventfd=off");
 
-    g_assert_true(qmem_machine_init_accel(f->machine, f->accel, &error));
-    g_assert_no_error(error);
-    qmem_accel_start(f->accel);
+    kvm_test_start_guest(f->machine, f->accel);
     return qmem_virtio_pmem_from_device(dev);
-}
-
-static char *guest_log(MachineFixture *f)
-{
-    char *log = NULL;
-
-    g_object_get(f->accel, QMEM_KVM_ACCEL_PROP_GUEST_LOG, &log, NULL);
-    return log;
-}
-
-/* Waits (without the BQL) until the guest's log has @line. */
-static void wait_log(MachineFixture *f, const char *line)
-{
-    gint64 deadline = g_get_monotonic_time() + WAIT_US;
-
-    for (;;) {
-        g_autofree char *log = guest_log(f);
-
-        if (strstr(log, line)) {
-            return;
-        }
-        if (g_get_monotonic_time() > deadline) {
-            g_printerr("%s", log);
-            g_assert_not_reached();
-        }
-        qmem_bql_unlock();
-        g_usleep(1000);
-        qmem_bql_lock();
-    }
 }
 
 /* The driver's pattern (accel/kvm/x86/payload/virtio-pmem.c). */
@@ -102,9 +70,10 @@ static void test_flush_file(MachineFixture *f, gconstpointer data)
     }
     qmem_bql_lock();
     pmem = start(f);
-    wait_log(f, "virtio-pmem 00:04.0: [mem 0x100000000-0x103ffffff]\n");
-    wait_log(f, "virtio-pmem 00:04.0: wrote the pattern\n");
-    wait_log(f, "virtio-pmem 00:04.0: flush: ok\n");
+    kvm_test_wait_log(f->accel,
+                      "virtio-pmem 00:04.0: [mem 0x100000000-0x103ffffff]\n");
+    kvm_test_wait_log(f->accel, "virtio-pmem 00:04.0: wrote the pattern\n");
+    kvm_test_wait_log(f->accel, "virtio-pmem 00:04.0: flush: ok\n");
     g_assert_cmpuint(qmem_virtio_pmem_get_flushes(pmem), ==, 1);
     qmem_bql_unlock();
 
@@ -128,7 +97,7 @@ static void test_flush_ram(MachineFixture *f, gconstpointer data)
     }
     qmem_bql_lock();
     pmem = start(f);
-    wait_log(f, "virtio-pmem 00:04.0: flush: error 1\n");
+    kvm_test_wait_log(f->accel, "virtio-pmem 00:04.0: flush: error 1\n");
     g_assert_cmpuint(qmem_virtio_pmem_get_flushes(pmem), ==, 1);
     qmem_bql_unlock();
 }
@@ -139,13 +108,8 @@ static void test_flush_ram(MachineFixture *f, gconstpointer data)
 
 int main(int argc, char **argv)
 {
-    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
     test_init(&argc, &argv);
-    kvm_usable = fd >= 0;
-    if (fd >= 0) {
-        close(fd);
-    }
+    kvm_usable = kvm_test_usable();
     ADD("/accel/kvm/guest/virtio-pmem/flush-file", &pc_file, test_flush_file);
     ADD("/accel/kvm/guest/virtio-pmem/flush-ram", &pc_ram, test_flush_ram);
     return g_test_run();

@@ -67,6 +67,23 @@ void qmem_param_spec_set_runtime(GParamSpec *pspec);
 gboolean qmem_device_is_realized(QmemDevice *dev);
 
 /**
+ * qmem_device_set_realized_prop_error:
+ * @obj: the realized device (its type name goes into the text)
+ * @pspec: the property that was to be set
+ * @id: the device's id, or %NULL for an anonymous device
+ * @link_id: the id printed for a link (object) property: qdev prints ""
+ *   for a device without an id, virtio devices QEMU's "(null)"
+ * @error: set to QEMU's "Attempt to set (link) property ... after it was
+ *   realized" text
+ *
+ * The one place of qdev's refusal to change a property after realize, for
+ * qdev itself and for devices that check their own properties.
+ */
+void qmem_device_set_realized_prop_error(QmemObject *obj, GParamSpec *pspec,
+                                         const char *id, const char *link_id,
+                                         GError **error);
+
+/**
  * qmem_device_is_hotplugged:
  * Returns: whether @dev was added after the machine was started (QMP
  *   device_add), as query-memory-devices' "hotplugged" reports.
