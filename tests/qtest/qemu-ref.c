@@ -151,3 +151,18 @@ void qemu_ref_replay_script(gconstpointer name)
     }
     qtest_quit(s);
 }
+
+void qemu_ref_add_scripts(const char *prefix, const char *path)
+{
+    g_autoptr(GList) names = qemu_ref_case_names();
+
+    for (GList *n = names; n; n = n->next) {
+        g_autofree char *test = NULL;
+
+        if (!g_str_has_prefix(n->data, prefix)) {
+            continue;
+        }
+        test = g_strdup_printf("%s/%s", path, (const char *)n->data);
+        g_test_add_data_func(test, n->data, qemu_ref_replay_script);
+    }
+}

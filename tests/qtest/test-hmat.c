@@ -12,6 +12,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include "fw-cfg-guest.h"
+#include "iasl.h"
 #include "libqtest.h"
 #include "qemu-ref.h"
 
@@ -104,33 +105,6 @@ static void test_hmat_bytes(gconstpointer data)
     g_assert_cmpmem(copy, len, g_bytes_get_data(theirs, NULL), len);
 }
 
-/* Runs @argv in @dir; its output is returned, not printed (TAP). */
-static gboolean run(const char *dir, const char *const *argv, char **out)
-{
-    g_autoptr(GError) error = NULL;
-    int status;
-
-    g_assert_true(g_spawn_sync(dir, (char **)argv, NULL,
-                               G_SPAWN_SEARCH_PATH |
-                               G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, out, NULL, &status, &error));
-    g_assert_no_error(error);
-    return g_spawn_check_wait_status(status, NULL);
-}
-
-static void remove_dir(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *file = g_build_filename(path, name, NULL);
-
-        g_assert_cmpint(g_unlink(file), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(path), ==, 0);
-}
-
 /* iasl -d's text of @table, %NULL (the test skipped) without iasl. */
 static char *iasl_disassemble(GBytes *table)
 {
@@ -152,11 +126,12 @@ static char *iasl_disassemble(GBytes *table)
     dsl = g_build_filename(dir, "hmat.dsl", NULL);
     g_assert_true(g_file_set_contents(dat, g_bytes_get_data(table, NULL),
                                       g_bytes_get_size(table), &error));
-    g_assert_true(run(dir, (const char *const[]){ iasl, "-d", "hmat.dat",
-                                                  NULL }, &out));
+    g_assert_true(iasl_run(dir, (const char *const[]){ iasl, "-d",
+                                                       "hmat.dat", NULL },
+                           &out));
     g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
     g_assert_no_error(error);
-    remove_dir(dir);
+    iasl_remove_dir(dir);
     return text;
 }
 

@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include "fw-cfg-guest.h"
+#include "iasl.h"
 #include "libqtest.h"
 #include "qemu-ref.h"
 
@@ -182,33 +183,6 @@ static void test_dsdt(gconstpointer data)
     qtest_quit(s);
 }
 
-/* Runs @argv in @dir; its output is returned, not printed (TAP). */
-static gboolean run(const char *dir, const char *const *argv, char **out)
-{
-    g_autoptr(GError) error = NULL;
-    int status;
-
-    g_assert_true(g_spawn_sync(dir, (char **)argv, NULL,
-                               G_SPAWN_SEARCH_PATH |
-                               G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, out, NULL, &status, &error));
-    g_assert_no_error(error);
-    return g_spawn_check_wait_status(status, NULL);
-}
-
-static void remove_dir(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *file = g_build_filename(path, name, NULL);
-
-        g_assert_cmpint(g_unlink(file), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(path), ==, 0);
-}
-
 static void test_iasl(void)
 {
     g_autoptr(GError) error = NULL;
@@ -237,19 +211,18 @@ static void test_iasl(void)
     dsl = g_build_filename(dir, "dsdt.dsl", NULL);
     g_assert_true(g_file_set_contents(aml, g_bytes_get_data(dsdt, NULL),
                                       g_bytes_get_size(dsdt), &error));
-    g_assert_true(run(dir, (const char *const[]){ iasl, "-d", "dsdt.aml",
-                                                  NULL }, &out));
+    g_assert_true(iasl_run(dir, (const char *const[]){ iasl, "-d",
+                                                       "dsdt.aml", NULL },
+                           &out));
     g_clear_pointer(&out, g_free);
     g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
     g_assert_nonnull(strstr(text, "Device (\\_SB.MHPC)"));
     g_assert_nonnull(strstr(text, "Device (MP02)"));
     g_assert_nonnull(strstr(text, "Method (\\_GPE._E03, 0, NotSerialized)"));
     /* Compiled again, into dsdt.aml: no errors. */
-    g_assert_true(run(dir, (const char *const[]){ iasl, "dsdt.dsl", NULL },
-                      &out));
-    g_assert_nonnull(strstr(out, "Compilation successful. 0 Errors"));
+    iasl_assert_compiles(iasl, dir, "dsdt.dsl");
 
-    remove_dir(dir);
+    iasl_remove_dir(dir);
 }
 
 int main(int argc, char **argv)

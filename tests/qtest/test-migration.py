@@ -12,7 +12,6 @@ the source keeps running with query-migrate "failed".  Needs QMEM_RUN and
 QMEM_MODULE_DIR, as meson test sets them.  Prints TAP.
 """
 
-import json
 import os
 import signal
 import socket
@@ -21,6 +20,7 @@ import sys
 import tempfile
 import time
 
+import qmemvm
 import tap
 from tap import Failure, check, check_eq
 
@@ -42,61 +42,8 @@ BASE = ["-M", "pc", "-accel", "qtest", "-m", "64M,slots=2,maxmem=4G"]
 CONFIG = BASE + DIMM + vmem()
 
 
-class Vm:
-    """qmem-run with QMP on stdio and qtest on a socket."""
-
-    count = 0
-
-    def __init__(self, tmp, args, pass_fds=()):
-        Vm.count += 1
-        path = os.path.join(tmp, "qtest%d.sock" % Vm.count)
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        server.bind(path)
-        server.listen(1)
-        self.p = subprocess.Popen(
-            [os.environ["QMEM_RUN"], "-display", "none", "-qmp", "stdio",
-             "-qtest", "unix:" + path, "-qtest-log", "/dev/null"] + args,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, pass_fds=pass_fds)
-        server.settimeout(TIMEOUT)
-        try:
-            self.qtest, _ = server.accept()
-        except socket.timeout:
-            self.p.kill()
-            raise Failure("no qtest connection: %r" % (self.p.communicate(),))
-        server.close()
-        self.qtest_in = self.qtest.makefile("r")
-        self.events = []
-        greeting = json.loads(self.p.stdout.readline())
-        check_eq(list(greeting), ["QMP"], "greeting")
-        check_eq(self.qmp("qmp_capabilities"), {"return": {}},
-                 "qmp_capabilities")
-
-    def qmp(self, cmd, **args):
-        msg = {"execute": cmd}
-        if args:
-            msg["arguments"] = args
-        self.p.stdin.write(json.dumps(msg) + "\n")
-        self.p.stdin.flush()
-        while True:
-            line = self.p.stdout.readline()
-            if not line:
-                raise Failure("qmem-run went away: %r" % (self.finish(),))
-            reply = json.loads(line)
-            if "event" in reply:
-                reply.pop("timestamp")
-                self.events.append(reply)
-            else:
-                return reply
-
-    def ok(self, cmd, **args):
-        reply = self.qmp(cmd, **args)
-        check("return" in reply, "%s: %r" % (cmd, reply))
-        return reply["return"]
-
-    def qtest_cmd(self, line):
-        self.qtest.sendall((line + "\n").encode())
-        return self.qtest_in.readline().rstrip("\n")
+class Vm(qmemvm.Vm):
+    """A migration's source or destination."""
 
     def wait_migration(self, states=("completed", "failed", "cancelled")):
         deadline = time.monotonic() + TIMEOUT
@@ -107,22 +54,6 @@ class Vm:
             if time.monotonic() > deadline:
                 raise Failure("migration did not end: %r" % info)
             time.sleep(0.02)
-
-    def finish(self):
-        """SIGTERM, as QEMU's qtest_quit(); the status and stderr."""
-        self.qtest.close()
-        if self.p.poll() is None:
-            self.p.terminate()
-        try:
-            self.p.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-        self.p.stdin.close()
-        err = self.p.stderr.read()
-        self.p.stdout.close()
-        self.p.stderr.close()
-        return self.p.returncode, err
 
     def wait_exit(self):
         """A destination that ends by itself: its status and stderr."""

@@ -145,13 +145,7 @@ static void ctx_quit(Ctx *c)
 /* Asserts what the runner printed since the last call, exactly. */
 static void expect_log(Ctx *c, const char *text)
 {
-    g_autofree char *all = NULL;
-    gsize len;
-
-    g_assert_true(g_file_get_contents(c->log, &all, &len, NULL));
-    g_assert_cmpuint(len, >=, c->log_seen);
-    g_assert_cmpstr(all + c->log_seen, ==, text);
-    c->log_seen = len;
+    qtest_expect_log(c->log, &c->log_seen, text);
 }
 
 static uint64_t qom_get_path_uint(Ctx *c, const char *path,
