@@ -538,22 +538,22 @@ gboolean bench_check_runs(const char *name, int runs)
     return TRUE;
 }
 
-void bench_find_progs(BenchProgs *p, char **qmem, const char *qemu,
-                      GPtrArray *notes)
+void bench_find_progs(BenchProgs *p, GPtrArray *notes)
 {
-    memset(p, 0, sizeof(*p));
-    p->have[PROG_QMEM] = bench_find_qmem(qmem, notes);
+    p->have[PROG_QMEM] = bench_find_qmem(&p->qmem, notes);
     if (p->have[PROG_QMEM]) {
-        p->module_dir = bench_set_module_dir(*qmem);
+        p->module_dir = bench_set_module_dir(p->qmem);
     }
-    p->prog[PROG_QMEM] = *qmem;
-    p->have[PROG_QEMU] = bench_find_qemu(qemu, &p->qemu_path,
+    p->prog[PROG_QMEM] = p->qmem;
+    p->have[PROG_QEMU] = bench_find_qemu(p->qemu, &p->qemu_path,
                                          &p->qemu_version, notes);
     p->prog[PROG_QEMU] = p->qemu_path;
 }
 
 void bench_progs_clear(BenchProgs *p)
 {
+    g_free(p->qmem);
+    g_free(p->qemu);
     g_free(p->module_dir);
     g_free(p->qemu_path);
     g_free(p->qemu_version);

@@ -249,7 +249,12 @@ typedef enum {
 /* "qmem" and "QEMU", by BenchProg. */
 extern const char *const bench_prog_names[N_PROGS];
 
-/* The --qmem and --qemu options, as every comparing benchmark has them. */
+/* The options every comparing benchmark has, as it has them. */
+#define BENCH_OPTION_RUNS(var, dflt)                            \
+    { "runs", 0, 0, G_OPTION_ARG_INT, (var),                    \
+      "Runs per measurement, the best counts (default " dflt ")", "N" }
+#define BENCH_OPTION_VERBOSE(var, help)                         \
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, (var), (help), NULL }
 #define BENCH_OPTION_QMEM(var)                                  \
     { "qmem", 0, 0, G_OPTION_ARG_FILENAME, (var),               \
       "qmem-run to measure (default: $QMEM_RUN)", "PATH" }
@@ -259,6 +264,8 @@ extern const char *const bench_prog_names[N_PROGS];
 
 /* Both ends of one comparison: what bench_find_progs() found. */
 typedef struct {
+    char *qmem;                /* the --qmem option, or $QMEM_RUN */
+    char *qemu;                /* the --qemu option */
     gboolean have[N_PROGS];    /* whether the column is measured */
     const char *prog[N_PROGS]; /* the executables, borrowed from below */
     char *module_dir;          /* what bench_set_module_dir() set, or NULL */
@@ -294,16 +301,14 @@ gboolean bench_check_runs(const char *name, int runs);
 
 /**
  * bench_find_progs:
- * @p: filled in; give it to bench_progs_clear()
- * @qmem: the --qmem option; if %NULL, set from $QMEM_RUN
- * @qemu: the --qemu option, or %NULL for qemu-system-x86_64
+ * @p: its qmem and qemu options set (or %NULL); the rest is filled in;
+ *     give it to bench_progs_clear()
  * @notes: where to add why a column is skipped
  *
  * bench_find_qmem(), bench_set_module_dir() for a qmem-run that is
  * there, and bench_find_qemu().
  */
-void bench_find_progs(BenchProgs *p, char **qmem, const char *qemu,
-                      GPtrArray *notes);
+void bench_find_progs(BenchProgs *p, GPtrArray *notes);
 
 /**
  * bench_progs_clear:

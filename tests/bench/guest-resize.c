@@ -431,11 +431,9 @@ int main(int argc, char **argv)
         { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_text,
           "Sizes to grow by and shrink back, whole GiB, comma separated "
           "(default 1G,16G,64G)", "LIST" },
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 3)", "N" },
+        BENCH_OPTION_RUNS(&runs, "3"),
         BENCH_OPTION_QMEM(&qmem),
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every resize's time on stderr", NULL },
+        BENCH_OPTION_VERBOSE(&verbose, "Print every resize's time on stderr"),
         { NULL },
     };
     guint64 max = 0;

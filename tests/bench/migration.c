@@ -323,8 +323,7 @@ int main(int argc, char **argv)
           "How long the guest dirties memory in the second run (5)", "S" },
         { "dirty-bandwidth", 0, 0, G_OPTION_ARG_INT, &dirty_mib,
           "max-bandwidth of the second run, MiB/s (64)", "N" },
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print the command lines on stderr", NULL },
+        BENCH_OPTION_VERBOSE(&verbose, "Print the command lines on stderr"),
         { NULL },
     };
     int fd;

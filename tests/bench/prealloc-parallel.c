@@ -121,8 +121,6 @@ static char *all_cpus(void)
 
 int main(int argc, char **argv)
 {
-    g_autofree char *qmem = NULL;
-    g_autofree char *qemu = NULL;
     g_autofree char *cpu = NULL;
     g_autofree char *backend = NULL;
     g_auto(BenchProgs) bp = { 0 };
@@ -135,18 +133,16 @@ int main(int argc, char **argv)
     Config cfg = { .backends = 4, .size = 2 * GiB, .threads = 1 };
     gint runs = 2, size_gib = 2, threads = 1;
     GOptionEntry entries[] = {
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 2)", "N" },
+        BENCH_OPTION_RUNS(&runs, "2"),
         { "size", 0, 0, G_OPTION_ARG_INT, &size_gib,
           "GiB per backend (default 2)", "N" },
         { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
           "prealloc-threads of each backend (default 1)", "N" },
         { "backend", 0, 0, G_OPTION_ARG_STRING, &backend,
           "ram or memfd (default memfd)", "TYPE" },
-        BENCH_OPTION_QMEM(&qmem),
-        BENCH_OPTION_QEMU(&qemu),
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every run's times on stderr", NULL },
+        BENCH_OPTION_QMEM(&bp.qmem),
+        BENCH_OPTION_QEMU(&bp.qemu),
+        BENCH_OPTION_VERBOSE(&verbose, "Print every run's times on stderr"),
         { NULL },
     };
     struct utsname uts;
@@ -170,7 +166,7 @@ int main(int argc, char **argv)
     cfg.cpus = all_cpus();
     signal(SIGPIPE, SIG_IGN);
 
-    bench_find_progs(&bp, &qmem, qemu, notes);
+    bench_find_progs(&bp, notes);
 
     /* Each run holds every backend at once, plus the machine's RAM. */
     needed = cfg.backends * cfg.size + GiB;
@@ -222,7 +218,7 @@ int main(int argc, char **argv)
            "backends; best of %d run(s), times in s\n", cfg.backends, runs);
     printf("machine:  %ld online CPUs (%s), kernel %s\n",
            sysconf(_SC_NPROCESSORS_ONLN), cpu, uts.release);
-    printf("qmem:     %s, -accel %s%s%s\n", have[PROG_QMEM] ? qmem : "n/a",
+    printf("qmem:     %s, -accel %s%s%s\n", have[PROG_QMEM] ? bp.qmem : "n/a",
            accel[PROG_QMEM], bp.module_dir ? ", QMEM_MODULE_DIR=" : "",
            bp.module_dir ? bp.module_dir : "");
     printf("QEMU:     %s, %s, -accel %s\n",

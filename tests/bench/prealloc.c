@@ -444,8 +444,6 @@ int main(int argc, char **argv)
     g_autofree char *size_text = NULL;
     g_autofree char *threads_text = NULL;
     g_autofree char *backends_text = NULL;
-    g_autofree char *qmem = NULL;
-    g_autofree char *qemu = NULL;
     g_auto(BenchProgs) bp = { 0 };
     g_autofree char *cpu = NULL;
     g_autofree char *thp = NULL;
@@ -460,12 +458,10 @@ int main(int argc, char **argv)
           "Backends, comma separated (default ram,memfd,file)", "LIST" },
         { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text,
           "prealloc-threads values, comma separated (default 1,2)", "LIST" },
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 3)", "N" },
-        BENCH_OPTION_QMEM(&qmem),
-        BENCH_OPTION_QEMU(&qemu),
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every run's time on stderr", NULL },
+        BENCH_OPTION_RUNS(&runs, "3"),
+        BENCH_OPTION_QMEM(&bp.qmem),
+        BENCH_OPTION_QEMU(&bp.qemu),
+        BENCH_OPTION_VERBOSE(&verbose, "Print every run's time on stderr"),
         { NULL },
     };
     struct utsname uts;
@@ -512,7 +508,7 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_fatal_signal);
     signal(SIGHUP, on_fatal_signal);
 
-    bench_find_progs(&bp, &qmem, qemu, notes);
+    bench_find_progs(&bp, notes);
     have_qmem = bp.have[PROG_QMEM];
     have_qemu = bp.have[PROG_QEMU];
 
@@ -548,9 +544,9 @@ int main(int argc, char **argv)
             for (r = 0; r < (guint)runs; r++) {
                 if (have_qmem) {
                     bench_keep_best(&row->qmem_base,
-                              run_vmm(qmem, b, size, row->threads, FALSE));
+                              run_vmm(bp.qmem, b, size, row->threads, FALSE));
                     bench_keep_best(&row->qmem_full,
-                              run_vmm(qmem, b, size, row->threads, TRUE));
+                              run_vmm(bp.qmem, b, size, row->threads, TRUE));
                 }
                 if (have_qemu) {
                     bench_keep_best(&row->qemu_base,
@@ -579,7 +575,7 @@ int main(int argc, char **argv)
     printf("machine:  %ld online CPUs (%s), kernel %s, THP %s, "
            "shmem THP %s\n",
            sysconf(_SC_NPROCESSORS_ONLN), cpu, uts.release, thp, thp_shmem);
-    printf("qmem:     %s\n", have_qmem ? qmem : "n/a");
+    printf("qmem:     %s\n", have_qmem ? bp.qmem : "n/a");
     printf("QEMU:     %s%s%s\n", have_qemu ? bp.qemu_version : "n/a",
            have_qemu ? ", " : "", have_qemu ? bp.qemu_path : "");
     printf("\n%-8s %7s %11s %11s %12s %10s %11s\n", "backend", "threads",

@@ -441,8 +441,6 @@ static void failure_notes(ProgResults res[N_PROGS], GPtrArray *notes)
 
 int main(int argc, char **argv)
 {
-    g_autofree char *qmem = NULL;
-    g_autofree char *qemu = NULL;
     g_auto(BenchProgs) bp = { 0 };
     gboolean *have = bp.have;
     const char **prog = bp.prog;
@@ -451,12 +449,10 @@ int main(int argc, char **argv)
     ProgResults res[N_PROGS];
     gint runs = 3;
     GOptionEntry entries[] = {
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 3)", "N" },
-        BENCH_OPTION_QMEM(&qmem),
-        BENCH_OPTION_QEMU(&qemu),
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every run's figures on stderr", NULL },
+        BENCH_OPTION_RUNS(&runs, "3"),
+        BENCH_OPTION_QMEM(&bp.qmem),
+        BENCH_OPTION_QEMU(&bp.qemu),
+        BENCH_OPTION_VERBOSE(&verbose, "Print every run's figures on stderr"),
         { NULL },
     };
 
@@ -470,7 +466,7 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
 
-    bench_find_progs(&bp, &qmem, qemu, notes);
+    bench_find_progs(&bp, notes);
 
     results_init(res);
 

@@ -277,8 +277,6 @@ static void print_row(const char *label, const BenchResult *qmem,
 
 int main(int argc, char **argv)
 {
-    g_autofree char *qmem = NULL;
-    g_autofree char *qemu = NULL;
     g_autofree char *qemu_why = NULL;
     g_autofree char *cpu = NULL;
     g_autofree char *growth_qmem = NULL;
@@ -292,12 +290,10 @@ int main(int argc, char **argv)
     ProgResults res[N_PROGS];
     gint runs = 5;
     GOptionEntry entries[] = {
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 5)", "N" },
-        BENCH_OPTION_QMEM(&qmem),
-        BENCH_OPTION_QEMU(&qemu),
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every run's times on stderr", NULL },
+        BENCH_OPTION_RUNS(&runs, "5"),
+        BENCH_OPTION_QMEM(&bp.qmem),
+        BENCH_OPTION_QEMU(&bp.qemu),
+        BENCH_OPTION_VERBOSE(&verbose, "Print every run's times on stderr"),
         { NULL },
     };
     struct utsname uts;
@@ -314,7 +310,7 @@ int main(int argc, char **argv)
 
     signal(SIGPIPE, SIG_IGN);
 
-    bench_find_progs(&bp, &qmem, qemu, notes);
+    bench_find_progs(&bp, notes);
     if (have[PROG_QEMU] && !qemu_has_qtest(bp.qemu_path, &qemu_why)) {
         /*
          * Debian builds QEMU without its qtest accelerator module.  With -S
@@ -394,10 +390,10 @@ int main(int argc, char **argv)
     printf("machine:  %ld online CPUs (%s), kernel %s\n",
            sysconf(_SC_NPROCESSORS_ONLN), cpu, uts.release);
     if (have[PROG_QMEM] && bp.module_dir) {
-        printf("qmem:     %s, -accel %s (QMEM_MODULE_DIR=%s)\n", qmem,
+        printf("qmem:     %s, -accel %s (QMEM_MODULE_DIR=%s)\n", bp.qmem,
                accel[PROG_QMEM], bp.module_dir);
     } else if (have[PROG_QMEM]) {
-        printf("qmem:     %s, -accel %s\n", qmem, accel[PROG_QMEM]);
+        printf("qmem:     %s, -accel %s\n", bp.qmem, accel[PROG_QMEM]);
     } else {
         printf("qmem:     n/a\n");
     }
