@@ -63,6 +63,14 @@ void qemu_ref_replay_qtest(QTestState *s, const char *cmd, JsonNode *theirs);
 void qemu_ref_replay_script(gconstpointer name);
 
 /**
+ * qemu_ref_unhex:
+ * @text: bytes as the capture writes them, two hex digits each
+ *
+ * Returns: (transfer full): the bytes.
+ */
+GBytes *qemu_ref_unhex(const char *text);
+
+/**
  * qemu_ref_add_scripts:
  * @prefix: the names of the cases to replay start with it, e.g. "qmp-"
  * @path: the tests' path without the case, e.g. "/qmp/input/qemu"

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 
+import tap
 from tap import Failure, Skip, check, check_eq
 
 TIMEOUT = 60
@@ -28,6 +29,25 @@ def private_tmpfs(path, size):
     if libc.mount(b"tmpfs", path.encode(), b"tmpfs", 0,
                   ("size=%d" % size).encode()):
         raise Skip("mount tmpfs: %s" % os.strerror(ctypes.get_errno()))
+
+
+def run_on_tmpfs(prefix, tests, mnt, size):
+    """tap.run() of @tests with a private tmpfs of @size at @mnt, emptied
+    after each test and unmounted at the end; every test skips when it
+    cannot be mounted."""
+    try:
+        private_tmpfs(mnt, size)
+    except Skip as e:
+        return tap.skip_all(prefix, tests, e)
+
+    def empty_mount():
+        for f in os.listdir(mnt):
+            os.unlink(os.path.join(mnt, f))
+
+    try:
+        return tap.run(prefix, tests, empty_mount)
+    finally:
+        ctypes.CDLL(None).umount2(mnt.encode(), 0)
 
 
 class Vm:

@@ -15,7 +15,6 @@ test skips without /dev/kvm.  Skips when unshare or mount is not
 permitted.  Needs QMEM_RUN and QMEM_MODULE_DIR.  Prints TAP.
 """
 
-import ctypes
 import functools
 import os
 import sys
@@ -23,7 +22,6 @@ import tempfile
 import time
 
 import qmemvm
-import tap
 from tap import Failure, Skip, check_eq
 
 TIMEOUT = 60
@@ -242,20 +240,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="qmem-enospc-") as tmp:
         mnt = os.path.join(tmp, "mnt")
         os.mkdir(mnt)
-        try:
-            qmemvm.private_tmpfs(mnt, MiB)
-        except Skip as e:
-            return tap.skip_all(prefix, tests, e)
-
-        def empty_mount():
-            for f in os.listdir(mnt):
-                os.unlink(os.path.join(mnt, f))
-
-        try:
-            return tap.run(prefix, [(name, functools.partial(fn, tmp))
-                                    for name, fn in tests], empty_mount)
-        finally:
-            ctypes.CDLL(None).umount2(mnt.encode(), 0)
+        return qmemvm.run_on_tmpfs(
+            prefix, [(name, functools.partial(fn, tmp)) for name, fn in tests],
+            mnt, MiB)
 
 
 if __name__ == "__main__":

@@ -57,19 +57,6 @@ static void test_cmdline(gconstpointer data)
     g_assert_cmpint(status, ==, json_array_get_int_element(c, 2));
 }
 
-static GBytes *unhex(const char *text)
-{
-    gsize len = strlen(text) / 2;
-    guint8 *data = g_malloc(len);
-
-    for (gsize i = 0; i < len; i++) {
-        char byte[3] = { text[2 * i], text[2 * i + 1], 0 };
-
-        data[i] = g_ascii_strtoull(byte, NULL, 16);
-    }
-    return g_bytes_new_take(data, len);
-}
-
 /* The HMAT of qmem-run with the case's options, as the firmware loads it. */
 static GBytes *load_hmat(JsonObject *ref)
 {
@@ -92,8 +79,8 @@ static void test_hmat_bytes(gconstpointer data)
     JsonObject *ref = qemu_ref_case(data);
     JsonObject *tables = json_object_get_object_member(
         json_object_get_object_member(ref, "acpi"), "tables");
-    g_autoptr(GBytes) theirs = unhex(json_object_get_string_member(tables,
-                                                                   "HMAT"));
+    g_autoptr(GBytes) theirs = qemu_ref_unhex(
+        json_object_get_string_member(tables, "HMAT"));
     g_autoptr(GBytes) mine = load_hmat(ref);
     g_autofree guint8 *copy = NULL;
     gsize len;

@@ -104,19 +104,6 @@ static char *terms(GBytes *aml, const char *op, const char *name,
     return g_string_free(hex, FALSE);
 }
 
-static GBytes *unhex(const char *text)
-{
-    gsize len = strlen(text) / 2;
-    guint8 *data = g_malloc(len);
-
-    for (gsize i = 0; i < len; i++) {
-        char byte[3] = { text[2 * i], text[2 * i + 1], 0 };
-
-        data[i] = g_ascii_strtoull(byte, NULL, 16);
-    }
-    return g_bytes_new_take(data, len);
-}
-
 /* qmem's DSDT, as a guest driver reads it from "etc/acpi/tables". */
 static GBytes *qmem_dsdt(QTestState *s)
 {
@@ -161,8 +148,8 @@ static void test_dsdt(gconstpointer data)
     JsonObject *ref = qemu_ref_case(data);
     JsonObject *tables = json_object_get_object_member(
         json_object_get_object_member(ref, "acpi"), "tables");
-    g_autoptr(GBytes) theirs = unhex(json_object_get_string_member(tables,
-                                                                   "DSDT"));
+    g_autoptr(GBytes) theirs = qemu_ref_unhex(
+        json_object_get_string_member(tables, "DSDT"));
     g_autofree char *args = qemu_ref_case_args(ref);
     QTestState *s = qtest_init(args);
     g_autoptr(GBytes) mine = qmem_dsdt(s);

@@ -13,7 +13,6 @@ unshare or mount is not permitted.  Needs QMEM_RUN and QMEM_MODULE_DIR.
 Prints TAP.
 """
 
-import ctypes
 import functools
 import os
 import shutil
@@ -22,7 +21,6 @@ import sys
 import tempfile
 
 import qmemvm
-import tap
 from tap import Skip, check_eq
 
 MiB = 1 << 20
@@ -76,19 +74,7 @@ def main():
         os.mkdir(mnt)
         tests = [("waiting", functools.partial(waiting_case, mnt)),
                  ("synchronous", functools.partial(synchronous_case, mnt))]
-        try:
-            qmemvm.private_tmpfs(mnt, MiB)
-        except Skip as e:
-            return tap.skip_all(prefix, tests, e)
-
-        def empty_mount():
-            for f in os.listdir(mnt):
-                os.unlink(os.path.join(mnt, f))
-
-        try:
-            return tap.run(prefix, tests, empty_mount)
-        finally:
-            ctypes.CDLL(None).umount2(mnt.encode(), 0)
+        return qmemvm.run_on_tmpfs(prefix, tests, mnt, MiB)
 
 
 if __name__ == "__main__":

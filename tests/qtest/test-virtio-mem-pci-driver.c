@@ -265,10 +265,7 @@ static void check_identity(Ctx *c)
     QPCIDevice *pdev = &c->dev.pdev;
     QVirtioPCIDevice *d = &c->dev;
 
-    g_assert_cmphex(qpci_config_readl(pdev, QPCI_VENDOR_ID), ==,
-                    0x1af4 | (0x1040 + VIRTIO_ID_MEM) << 16);
-    g_assert_cmphex(qpci_config_readb(pdev, QPCI_REVISION_ID), ==, 1);
-    g_assert_cmphex(qpci_config_readw(pdev, QPCI_CLASS_DEVICE), ==, 0x00ff);
+    qvirtio_pci_assert_identity(d, VIRTIO_ID_MEM);
     g_assert_cmphex(qpci_config_readl(pdev, QPCI_SUBSYSTEM_VENDOR_ID), ==,
                     0x11001af4);
     g_assert_cmphex(qpci_config_readb(pdev, QPCI_INTERRUPT_PIN), ==, 1);

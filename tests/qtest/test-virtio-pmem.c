@@ -148,10 +148,7 @@ static void check_identity(Ctx *c)
     QPCIDevice *pdev = &c->dev.pdev;
     QVirtioPCIDevice *d = &c->dev;
 
-    g_assert_cmphex(qpci_config_readl(pdev, QPCI_VENDOR_ID), ==,
-                    0x1af4 | (0x1040 + VIRTIO_ID_PMEM) << 16);
-    g_assert_cmphex(qpci_config_readb(pdev, QPCI_REVISION_ID), ==, 1);
-    g_assert_cmphex(qpci_config_readw(pdev, QPCI_CLASS_DEVICE), ==, 0x00ff);
+    qvirtio_pci_assert_identity(d, VIRTIO_ID_PMEM);
     g_assert_cmphex(qpci_config_readb(pdev, QPCI_INTERRUPT_PIN), ==, 1);
     g_assert_cmphex(qtest_readw(c->qts, d->common + QVIRTIO_PCI_COMMON_NUMQ),
                     ==, 1);
