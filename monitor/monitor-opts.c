@@ -9,20 +9,6 @@
 #include "util/cutils.h"
 #include "util/error.h"
 
-static gboolean fail(GError **error, const char *fmt, ...)
-    G_GNUC_PRINTF(2, 3);
-
-static gboolean fail(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
-                                                QMEM_ERROR_GENERIC, fmt, ap));
-    va_end(ap);
-    return FALSE;
-}
-
 gboolean qmem_monitor_check_opts(JsonObject *opts, GError **error)
 {
     static const char *const keys[] = { "id", "mode", "chardev", "pretty",
@@ -34,8 +20,8 @@ gboolean qmem_monitor_check_opts(JsonObject *opts, GError **error)
     members = json_object_get_members(opts);
     for (GList *m = members; m; m = m->next) {
         if (!g_strv_contains(keys, m->data)) {
-            return fail(error, "Invalid parameter '%s'",
-                        (const char *)m->data);
+            return qmem_error_fail(error, "Invalid parameter '%s'",
+                                   (const char *)m->data);
         }
     }
     if (json_object_has_member(opts, "pretty")) {
@@ -46,8 +32,8 @@ gboolean qmem_monitor_check_opts(JsonObject *opts, GError **error)
             const char *value = json_array_get_string_element(values, i);
 
             if (!qmem_parse_bool(value, &b)) {
-                return fail(error,
-                            "Parameter 'pretty' expects 'on' or 'off'");
+                return qmem_error_fail(
+                    error, "Parameter 'pretty' expects 'on' or 'off'");
             }
         }
     }
@@ -69,8 +55,9 @@ gboolean qmem_monitor_init_opts(JsonObject *opts, QmemQmpServer *qmp,
     /* The visitor's order: MonitorOptions' members as the schema has them. */
     mode = qmem_opts_get_last(opts, "mode");
     if (mode && strcmp(mode, "readline") && strcmp(mode, "control")) {
-        return fail(error, "Parameter 'mode' does not accept value '%s'",
-                    mode);
+        return qmem_error_fail(error,
+                               "Parameter 'mode' does not accept value '%s'",
+                               mode);
     }
     pretty_str = qmem_opts_get_last(opts, "pretty");
     if (pretty_str) {
@@ -78,16 +65,16 @@ gboolean qmem_monitor_init_opts(JsonObject *opts, QmemQmpServer *qmp,
     }
     name = qmem_opts_get_last(opts, "chardev");
     if (!name) {
-        return fail(error, "Parameter 'chardev' is missing");
+        return qmem_error_fail(error, "Parameter 'chardev' is missing");
     }
     chr = qmem_chardev_find(name);
     if (!chr) {
-        return fail(error, "chardev \"%s\" not found", name);
+        return qmem_error_fail(error, "chardev \"%s\" not found", name);
     }
     if (!mode || !strcmp(mode, "readline")) {
         if (pretty) {
-            return fail(error,
-                        "'pretty' is not compatible with HMP monitors");
+            return qmem_error_fail(
+                error, "'pretty' is not compatible with HMP monitors");
         }
         return qmem_hmp_monitor_add_chardev(chr, error);
     }

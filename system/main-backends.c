@@ -14,20 +14,6 @@
 #include "util/error-report.h"
 #include "util/error.h"
 
-static gboolean fail(GError **error, const char *fmt, ...)
-    G_GNUC_PRINTF(2, 3);
-
-static gboolean fail(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
-                                                QMEM_ERROR_GENERIC, fmt, ap));
-    va_end(ap);
-    return FALSE;
-}
-
 /* QemuOpts keeps ids unique per option group. */
 static gboolean check_duplicate_id(GHashTable *ids, JsonObject *opts,
                                    const char *group, GError **error)
@@ -38,7 +24,7 @@ static gboolean check_duplicate_id(GHashTable *ids, JsonObject *opts,
         return TRUE;
     }
     if (g_hash_table_contains(ids, id)) {
-        return fail(error, "Duplicate ID '%s' for %s", id, group);
+        return qmem_error_fail(error, "Duplicate ID '%s' for %s", id, group);
     }
     g_hash_table_add(ids, g_strdup(id));
     return TRUE;
@@ -103,12 +89,12 @@ static gboolean trace_events_file(const char *path, GString **help,
         int err = errno;
 
         qmem_loc_set(path);
-        return fail(error, "%s", g_strerror(err));
+        return qmem_error_fail(error, "%s", g_strerror(err));
     }
     fclose(f);
     if (!g_file_get_contents(path, &contents, &len, NULL)) {
         qmem_loc_set(path);
-        return fail(error, "%s", g_strerror(EIO));
+        return qmem_error_fail(error, "%s", g_strerror(EIO));
     }
     lines = g_strsplit(contents, "\n", -1);
     for (guint i = 0; lines[i]; i++) {
@@ -136,8 +122,8 @@ static gboolean check_trace(const RunnerOption *opt, GString **help,
     members = json_object_get_members(opts);
     for (GList *m = members; m; m = m->next) {
         if (!g_strv_contains(keys, m->data)) {
-            return fail(error, "Invalid parameter '%s'",
-                        (const char *)m->data);
+            return qmem_error_fail(error, "Invalid parameter '%s'",
+                                   (const char *)m->data);
         }
     }
     if (qmem_opts_get_last(opts, "enable")) {
@@ -170,21 +156,23 @@ static gboolean check_audio(const char *arg, GString **help, GError **error)
     driver = json_object_has_member(opts, "driver") ?
              json_object_get_string_member(opts, "driver") : NULL;
     if (!driver) {
-        return fail(error, "Parameter 'driver' is missing");
+        return qmem_error_fail(error, "Parameter 'driver' is missing");
     }
     if (strcmp(driver, "none")) {
-        return fail(error, "Parameter 'driver' does not accept value '%s'",
-                    driver);
+        return qmem_error_fail(error,
+                               "Parameter 'driver' does not accept value '%s'",
+                               driver);
     }
     members = json_object_get_members(opts);
     for (GList *m = members; m; m = m->next) {
         if (!strcmp(m->data, "model")) {
-            return fail(error, "sound card '%s' is not supported",
-                        json_object_get_string_member(opts, "model"));
+            return qmem_error_fail(error, "sound card '%s' is not supported",
+                                   json_object_get_string_member(opts,
+                                                                 "model"));
         }
         if (strcmp(m->data, "driver") && strcmp(m->data, "id")) {
-            return fail(error, "Parameter '%s' is unexpected",
-                        (const char *)m->data);
+            return qmem_error_fail(error, "Parameter '%s' is unexpected",
+                                   (const char *)m->data);
         }
     }
     return TRUE;
@@ -205,12 +193,12 @@ static gboolean check_run_with(const char *arg, GError **error)
     members = json_object_get_members(opts);
     for (GList *m = members; m; m = m->next) {
         if (g_strv_contains(qemu_keys, m->data)) {
-            return fail(error, "'%s' is not supported by qmem-run",
-                        (const char *)m->data);
+            return qmem_error_fail(error, "'%s' is not supported by qmem-run",
+                                   (const char *)m->data);
         }
         if (strcmp(m->data, "exit-with-parent")) {
-            return fail(error, "Invalid parameter '%s'",
-                        (const char *)m->data);
+            return qmem_error_fail(error, "Invalid parameter '%s'",
+                                   (const char *)m->data);
         }
     }
     exit_with_parent = qmem_opts_get_last(opts, "exit-with-parent");
@@ -220,8 +208,8 @@ static gboolean check_run_with(const char *arg, GError **error)
     if (!strcmp(exit_with_parent, "on")) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
     } else if (strcmp(exit_with_parent, "off")) {
-        return fail(error,
-                    "Parameter 'exit-with-parent' expects 'on' or 'off'");
+        return qmem_error_fail(
+            error, "Parameter 'exit-with-parent' expects 'on' or 'off'");
     }
     return TRUE;
 }
@@ -335,8 +323,9 @@ gboolean qmem_runner_start_qtest(GArray *options, QmemMachine *machine,
                               "Failed to initialize device for qtest")) {
             qmem_error_report("%s", err->message);
         }
-        return fail(error, "Failed to initialize device for qtest: \"%s\"",
-                    spec->arg);
+        return qmem_error_fail(error,
+                               "Failed to initialize device for qtest: \"%s\"",
+                               spec->arg);
     }
     return TRUE;
 }

@@ -95,6 +95,13 @@ gboolean qmem_runner_parse_process(GArray *options, RunnerProcess *p,
                                    GError **error);
 
 /*
+ * QEMU's qemu_process_early_options(): each -sandbox applied, after -name
+ * and the thread-context objects (whose affinity resourcecontrol=deny
+ * would forbid setting), before -daemonize.
+ */
+gboolean qmem_runner_apply_sandboxes(GArray *options, GError **error);
+
+/*
  * QEMU's qemu_maybe_daemonize(): with -daemonize forks; in the parent
  * only sets parent_status (the status it exits with: 0 once the daemon
  * is set up, else 1).  Then, in the process that goes on, the PID file.

@@ -25,20 +25,6 @@
 #include "util/error.h"
 #include "util/thread.h"
 
-static gboolean fail(GError **error, const char *fmt, ...)
-    G_GNUC_PRINTF(2, 3);
-
-static gboolean fail(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
-                                                QMEM_ERROR_GENERIC, fmt, ap));
-    va_end(ap);
-    return FALSE;
-}
-
 /* QemuOpts with a fixed set of keys: "Invalid parameter 'KEY'". */
 static JsonObject *parse_opts(const char *arg, const char *implied_key,
                               const char *const *keys, GError **error)
@@ -53,7 +39,8 @@ static JsonObject *parse_opts(const char *arg, const char *implied_key,
     members = json_object_get_members(opts);
     for (GList *m = members; m; m = m->next) {
         if (!g_strv_contains(keys, m->data)) {
-            fail(error, "Invalid parameter '%s'", (const char *)m->data);
+            qmem_error_fail(error, "Invalid parameter '%s'",
+                            (const char *)m->data);
             return NULL;
         }
     }
@@ -67,7 +54,8 @@ static gboolean get_bool(JsonObject *opts, const char *key, gboolean *value,
     const char *str = qmem_opts_get_last(opts, key);
 
     if (str && !qmem_parse_bool(str, value)) {
-        return fail(error, "Parameter '%s' expects 'on' or 'off'", key);
+        return qmem_error_fail(error, "Parameter '%s' expects 'on' or 'off'",
+                               key);
     }
     return TRUE;
 }
@@ -95,8 +83,8 @@ static gboolean parse_name(RunnerProcess *p, const char *arg, GError **error)
         /* What the kernel keeps: 15 bytes, as QEMU's os_set_proc_name(). */
         g_strlcpy(name, process, sizeof(name));
         if (prctl(PR_SET_NAME, name)) {
-            return fail(error, "unable to change process name: %s",
-                        g_strerror(errno));
+            return qmem_error_fail(error, "unable to change process name: %s",
+                                   g_strerror(errno));
         }
     }
     return TRUE;
@@ -107,7 +95,8 @@ static gboolean parse_uuid(const char *arg, GError **error)
     guint8 uuid[16];
 
     if (!qmem_uuid_parse(arg, uuid)) {
-        return fail(error, "failed to parse UUID string: wrong format");
+        return qmem_error_fail(error,
+                               "failed to parse UUID string: wrong format");
     }
     qmem_vm_set_uuid(uuid);
     return TRUE;
@@ -155,8 +144,8 @@ static gboolean parse_overcommit(RunnerProcess *p, const char *arg,
     } else if (!strcmp(mem_lock, "on-fault")) {
         p->mlock = QMEM_MLOCK_ON_FAULT;
     } else {
-        return fail(error, "parameter 'mem-lock' expects one of "
-                    "'on', 'off', 'on-fault'");
+        return qmem_error_fail(error, "parameter 'mem-lock' expects one of "
+                                      "'on', 'off', 'on-fault'");
     }
     return TRUE;
 }
@@ -189,7 +178,7 @@ static gboolean check_daemonize(GArray *options, GError **error)
 
         if (uses_stdio(opt)) {
             qmem_runner_locate(opt);
-            return fail(error, "cannot use stdio with -daemonize");
+            return qmem_error_fail(error, "cannot use stdio with -daemonize");
         }
     }
     return TRUE;
@@ -208,13 +197,13 @@ static gboolean check_sandbox(const char *arg, GError **error)
     gboolean enable;
 
     if (!seccomp_tsync_works()) {
-        return fail(error, "There is no option group 'sandbox'");
+        return qmem_error_fail(error, "There is no option group 'sandbox'");
     }
     return qmem_runner_check_sandbox(arg, &enable, error);
 }
 
 /* QEMU's qemu_process_early_options(): each -sandbox, once -name is done. */
-static gboolean apply_sandbox(GArray *options, GError **error)
+gboolean qmem_runner_apply_sandboxes(GArray *options, GError **error)
 {
     for (guint i = 0; i < options->len; i++) {
         RunnerOption *opt = &g_array_index(options, RunnerOption, i);
@@ -233,11 +222,12 @@ static gboolean apply_sandbox(GArray *options, GError **error)
 static gboolean check_sandbox(const char *arg, GError **error)
 {
     /* QEMU's text for a build without seccomp. */
-    return fail(error, "-sandbox support is not enabled in this qmem-run "
-                "binary");
+    return qmem_error_fail(error,
+                           "-sandbox support is not enabled in this qmem-run "
+                           "binary");
 }
 
-static gboolean apply_sandbox(GArray *options, GError **error)
+gboolean qmem_runner_apply_sandboxes(GArray *options, GError **error)
 {
     return TRUE;
 }
@@ -282,7 +272,7 @@ gboolean qmem_runner_parse_process(GArray *options, RunnerProcess *p,
     }
     /* -msg guest-name=on names the guest only with -name guest=. */
     qmem_error_set_guest_name(p->msg_guest_name ? qmem_vm_get_name() : NULL);
-    return apply_sandbox(options, error);
+    return TRUE;
 }
 
 /* QEMU's qemu_write_pidfile(): created, locked, then truncated and written. */
@@ -301,15 +291,16 @@ static gboolean write_pidfile(const char *path, int *fdp, GError **error)
 
         fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
         if (fd < 0) {
-            return fail(error, "Could not create '%s': %s", path,
-                        g_strerror(errno));
+            return qmem_error_fail(error, "Could not create '%s': %s", path,
+                                   g_strerror(errno));
         }
         if (fstat(fd, &b) < 0) {
-            fail(error, "Cannot stat file: %s", g_strerror(errno));
+            qmem_error_fail(error, "Cannot stat file: %s", g_strerror(errno));
             goto fail_close;
         }
         if (fcntl(fd, F_SETLK, &lock)) {
-            fail(error, "Cannot lock pid file: %s", g_strerror(errno));
+            qmem_error_fail(error, "Cannot lock pid file: %s",
+                            g_strerror(errno));
             goto fail_close;
         }
         /* The file locked must be the one at @path now, or we raced. */
@@ -319,12 +310,13 @@ static gboolean write_pidfile(const char *path, int *fdp, GError **error)
         close(fd);
     }
     if (ftruncate(fd, 0) < 0) {
-        fail(error, "Failed to truncate pid file: %s", g_strerror(errno));
+        qmem_error_fail(error, "Failed to truncate pid file: %s",
+                        g_strerror(errno));
         goto fail_unlink;
     }
     pidstr = g_strdup_printf("%d\n", (int)getpid());
     if (write(fd, pidstr, strlen(pidstr)) != (ssize_t)strlen(pidstr)) {
-        fail(error, "Failed to write pid file");
+        qmem_error_fail(error, "Failed to write pid file");
         goto fail_unlink;
     }
     /* The descriptor stays open: the lock lasts as long as the process. */
@@ -344,15 +336,16 @@ static gboolean create_pidfile(RunnerProcess *p, GError **error)
     char *real;
 
     if (!write_pidfile(p->pid_file, &p->pid_fd, &err)) {
-        return fail(error, "cannot create PID file: %s", err->message);
+        return qmem_error_fail(error, "cannot create PID file: %s",
+                               err->message);
     }
     real = realpath(p->pid_file, NULL);
     if (!real) {
         int saved = errno;
 
         unlink(p->pid_file);
-        return fail(error, "cannot resolve PID file path: %s: %s",
-                    p->pid_file, g_strerror(saved));
+        return qmem_error_fail(error, "cannot resolve PID file path: %s: %s",
+                               p->pid_file, g_strerror(saved));
     }
     /* Unlinked at exit, wherever the process's directory is by then. */
     p->pid_file_realpath = g_strdup(real);
@@ -378,7 +371,7 @@ static gboolean daemonize(RunnerProcess *p, GError **error)
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
-        return fail(error, "cannot fork: %s", g_strerror(errno));
+        return qmem_error_fail(error, "cannot fork: %s", g_strerror(errno));
     }
     if (pid > 0) {
         guint8 status;
@@ -431,7 +424,7 @@ gboolean qmem_runner_realtime_init(RunnerProcess *p, GError **error)
     }
     if (mlockall(flags) < 0) {
         qmem_error_report("mlockall: %s", g_strerror(errno));
-        return fail(error, "locking memory failed");
+        return qmem_error_fail(error, "locking memory failed");
     }
     return TRUE;
 }
@@ -447,11 +440,13 @@ gboolean qmem_runner_setup_post(RunnerProcess *p, GError **error)
         return TRUE;
     }
     if (chdir("/")) {
-        return fail(error, "not able to chdir to /: %s", g_strerror(errno));
+        return qmem_error_fail(error, "not able to chdir to /: %s",
+                               g_strerror(errno));
     }
     fd = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (fd < 0) {
-        return fail(error, "cannot open /dev/null: %s", g_strerror(errno));
+        return qmem_error_fail(error, "cannot open /dev/null: %s",
+                               g_strerror(errno));
     }
     dup2(fd, 0);
     dup2(fd, 1);
@@ -462,7 +457,8 @@ gboolean qmem_runner_setup_post(RunnerProcess *p, GError **error)
     } while (len < 0 && errno == EINTR);
     close(p->daemon_pipe);
     p->daemon_pipe = -1;
-    return len == 1 || fail(error, "cannot notify the parent process");
+    return len == 1 ||
+           qmem_error_fail(error, "cannot notify the parent process");
 }
 
 void qmem_runner_process_init(RunnerProcess *p)

@@ -141,20 +141,6 @@ static const SeccompRule denylist[] = {
       SCMP_ACT_ERRNO(EPERM) },
 };
 
-static gboolean fail(GError **error, const char *fmt, ...)
-    G_GNUC_PRINTF(2, 3);
-
-static gboolean fail(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
-                                                QMEM_ERROR_GENERIC, fmt, ap));
-    va_end(ap);
-    return FALSE;
-}
-
 /* QEMU's qemu_seccomp_update_action(): a denied call kills the process. */
 static guint32 update_action(guint32 action)
 {
@@ -180,12 +166,13 @@ static gboolean seccomp_start(guint32 sets, GError **error)
     int rc;
 
     if (!ctx) {
-        return fail(error, "failed to initialize seccomp context");
+        return qmem_error_fail(error, "failed to initialize seccomp context");
     }
     rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
     if (rc) {
-        fail(error, "failed to set seccomp thread synchronization: %s",
-             g_strerror(-rc));
+        qmem_error_fail(error,
+                        "failed to set seccomp thread synchronization: %s",
+                        g_strerror(-rc));
         goto out;
     }
     for (gsize i = 0; i < G_N_ELEMENTS(denylist); i++) {
@@ -196,15 +183,16 @@ static gboolean seccomp_start(guint32 sets, GError **error)
                                     denylist[i].num, denylist[i].narg,
                                     denylist[i].arg_cmp);
         if (rc < 0) {
-            fail(error, "failed to add seccomp denylist rules: %s",
-                 g_strerror(-rc));
+            qmem_error_fail(error, "failed to add seccomp denylist rules: %s",
+                            g_strerror(-rc));
             goto out;
         }
     }
     rc = seccomp_load(ctx);
     if (rc < 0) {
-        fail(error, "failed to load seccomp syscall filter in kernel: %s",
-             g_strerror(-rc));
+        qmem_error_fail(error,
+                        "failed to load seccomp syscall filter in kernel: %s",
+                        g_strerror(-rc));
         goto out;
     }
     ok = TRUE;
@@ -226,7 +214,7 @@ static gboolean parse_set(JsonObject *opts, const char *key, guint32 set,
         *sets |= set;
         return TRUE;
     }
-    return fail(error, "invalid argument for %s", key);
+    return qmem_error_fail(error, "invalid argument for %s", key);
 }
 
 gboolean qmem_runner_check_sandbox(const char *arg, gboolean *enable,
@@ -246,14 +234,15 @@ gboolean qmem_runner_check_sandbox(const char *arg, gboolean *enable,
     members = json_object_get_members(opts);
     for (GList *m = members; m; m = m->next) {
         if (!g_strv_contains(keys, m->data)) {
-            return fail(error, "Invalid parameter '%s'",
-                        (const char *)m->data);
+            return qmem_error_fail(error, "Invalid parameter '%s'",
+                                   (const char *)m->data);
         }
     }
     value = qmem_opts_get_last(opts, "enable");
     *enable = FALSE;
     if (value && !qmem_parse_bool(value, enable)) {
-        return fail(error, "Parameter 'enable' expects 'on' or 'off'");
+        return qmem_error_fail(error,
+                               "Parameter 'enable' expects 'on' or 'off'");
     }
     return TRUE;
 }
@@ -277,7 +266,7 @@ gboolean qmem_runner_apply_sandbox(const char *arg, GError **error)
     if (!obsolete || !strcmp(obsolete, "deny")) {
         sets |= SET_OBSOLETE;
     } else if (strcmp(obsolete, "allow")) {
-        return fail(error, "invalid argument for obsolete");
+        return qmem_error_fail(error, "invalid argument for obsolete");
     }
     if (!parse_set(opts, "elevateprivileges", SET_PRIVILEGED, "children",
                    &sets, error) ||
@@ -289,7 +278,7 @@ gboolean qmem_runner_apply_sandbox(const char *arg, GError **error)
     /* "children": no child may gain privileges (QEMU calls prctl itself). */
     if (!g_strcmp0(qmem_opts_get_last(opts, "elevateprivileges"),
                    "children") && prctl(PR_SET_NO_NEW_PRIVS, 1)) {
-        return fail(error, "failed to set no_new_privs aborting");
+        return qmem_error_fail(error, "failed to set no_new_privs aborting");
     }
     return seccomp_start(sets, error);
 }

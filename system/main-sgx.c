@@ -14,20 +14,6 @@
 
 #define SGX_EPC "sgx-epc"
 
-static gboolean fail(GError **error, const char *fmt, ...)
-    G_GNUC_PRINTF(2, 3);
-
-static gboolean fail(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
-                                                QMEM_ERROR_GENERIC, fmt, ap));
-    va_end(ap);
-    return FALSE;
-}
-
 static void section_free(gpointer data)
 {
     RunnerSgxEpc *s = data;
@@ -52,17 +38,21 @@ static gboolean add_key(GPtrArray *sections, const char *key,
     guint64 n;
 
     if (!*rest) {
-        return fail(error, "Invalid parameter type for '" SGX_EPC "', "
-                    "expected: array");
+        return qmem_error_fail(error,
+                               "Invalid parameter type for '" SGX_EPC "', "
+                               "expected: array");
     }
     if (*rest != '.' || !(member = strchr(rest + 1, '.'))) {
-        return fail(error, "Invalid parameter type for '%s', expected: "
-                    "object", key);
+        return qmem_error_fail(error,
+                               "Invalid parameter type for '%s', expected: "
+                               "object",
+                               key);
     }
     index = g_strndup(rest + 1, member - rest - 1);
     if (qmem_strtou64(index, 10, &n) || n > 1023) {
-        return fail(error, "Invalid parameter type for '" SGX_EPC "', "
-                    "expected: array");
+        return qmem_error_fail(error,
+                               "Invalid parameter type for '" SGX_EPC "', "
+                               "expected: array");
     }
     while (sections->len <= n) {
         g_ptr_array_add(sections, NULL);
@@ -93,23 +83,31 @@ static gboolean check_sections(GPtrArray *sections, GError **error)
         guint64 node;
 
         if (!s) {
-            return fail(error, "Parameter '" SGX_EPC ".%u' missing", i);
+            return qmem_error_fail(error, "Parameter '" SGX_EPC ".%u' missing",
+                                   i);
         }
         if (!s->memdev) {
-            return fail(error, "Parameter '" SGX_EPC ".%u.memdev' is "
-                        "missing", i);
+            return qmem_error_fail(error,
+                                   "Parameter '" SGX_EPC ".%u.memdev' is "
+                                   "missing",
+                                   i);
         }
         if (!s->node) {
-            return fail(error, "Parameter '" SGX_EPC ".%u.node' is missing",
-                        i);
+            return qmem_error_fail(error,
+                                   "Parameter '" SGX_EPC ".%u.node' is missing",
+                                   i);
         }
         if (qmem_strtou64(s->node, 0, &node) || node > G_MAXUINT32) {
-            return fail(error, "Parameter '" SGX_EPC ".%u.node' expects "
-                        "integer", i);
+            return qmem_error_fail(error,
+                                   "Parameter '" SGX_EPC ".%u.node' expects "
+                                   "integer",
+                                   i);
         }
         if (s->unexpected) {
-            return fail(error, "Parameter '" SGX_EPC ".%u.%s' is unexpected",
-                        i, s->unexpected);
+            return qmem_error_fail(error,
+                                   "Parameter '" SGX_EPC
+                                   ".%u.%s' is unexpected",
+                                   i, s->unexpected);
         }
     }
     return TRUE;
@@ -149,8 +147,8 @@ gboolean qmem_runner_sgx_epc_check_machine(QmemMachine *machine,
         return TRUE;
     }
     /* Only QEMU's x86 machines have the property. */
-    return fail(error, "Property '%s." SGX_EPC "' not found",
-                qmem_type_get_name(G_OBJECT_TYPE(machine)));
+    return qmem_error_fail(error, "Property '%s." SGX_EPC "' not found",
+                           qmem_type_get_name(G_OBJECT_TYPE(machine)));
 }
 
 /* QEMU's pc_machine_init_sgx_epc(): each section's memdev, in order. */
@@ -164,14 +162,15 @@ gboolean qmem_runner_sgx_epc_init(GPtrArray *sections, GError **error)
                                                    NULL);
 
         if (!obj) {
-            return fail(error, "Device '%s' not found", s->memdev);
+            return qmem_error_fail(error, "Device '%s' not found", s->memdev);
         }
         if (!epc || !g_type_is_a(G_OBJECT_TYPE(obj), epc)) {
-            return fail(error, "Invalid parameter type for 'memdev', "
-                        "expected: " QMEM_TYPE_NAME_MEMORY_BACKEND_EPC);
+            return qmem_error_fail(
+                error, "Invalid parameter type for 'memdev', "
+                       "expected: " QMEM_TYPE_NAME_MEMORY_BACKEND_EPC);
         }
         /* Unreachable without /dev/sgx_vepc: the backend fails first. */
-        return fail(error, "SGX EPC is not supported by qmem");
+        return qmem_error_fail(error, "SGX EPC is not supported by qmem");
     }
     return TRUE;
 }

@@ -48,6 +48,7 @@ struct QmemRunner {
     QmemQtestServer *qtest;
     QmemQmpServer *qmp;
     RunnerProcess proc;     /* -name, -pidfile, -daemonize, ... */
+    GHashTable *object_ids; /* -object ids seen, for duplicates */
     GPtrArray *sgx_epc;     /* RunnerSgxEpc: -machine sgx-epc.N.* */
 
     GString *help;          /* help text to print instead of running */
@@ -569,18 +570,10 @@ static gboolean create_objects_pass(Runner *r, GHashTable *ids,
  */
 static gboolean create_objects(Runner *r, GError **error)
 {
-    g_autoptr(GHashTable) ids =
-        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     gboolean ok;
 
-    if (!create_objects_pass(r, ids, TRUE, error)) {
-        return FALSE;
-    }
-    if (r->help) {
-        return TRUE;
-    }
     qmem_host_memory_backend_set_async_prealloc(TRUE);
-    ok = create_objects_pass(r, ids, FALSE, error);
+    ok = create_objects_pass(r, r->object_ids, FALSE, error);
     qmem_host_memory_backend_set_async_prealloc(FALSE);
     /* On failure, what waits is called off when its backend goes. */
     if (!ok || r->help) {
@@ -889,6 +882,8 @@ Runner *qmem_runner_new(void)
     Runner *r = g_new0(Runner, 1);
 
     r->options = g_array_new(FALSE, TRUE, sizeof(RunnerOption));
+    r->object_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                          NULL);
     r->device_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
                                           NULL);
     qmem_runner_process_init(&r->proc);
@@ -909,7 +904,19 @@ gboolean qmem_runner_setup(Runner *r, int argc, char **argv, GError **error)
     if (r->help) {
         return TRUE;
     }
+    /*
+     * QEMU's qemu_process_early_options(): -name, the pre-sandbox objects
+     * (a help request among -object stops there), -sandbox; then
+     * -daemonize.
+     */
     if (!qmem_runner_parse_process(r->options, &r->proc, error) ||
+        !create_objects_pass(r, r->object_ids, TRUE, error)) {
+        return FALSE;
+    }
+    if (r->help) {
+        return TRUE;
+    }
+    if (!qmem_runner_apply_sandboxes(r->options, error) ||
         !qmem_runner_daemonize(&r->proc, error)) {
         return FALSE;
     }
@@ -964,6 +971,7 @@ void qmem_runner_free(Runner *r)
     g_clear_pointer(&r->loop, g_main_loop_unref);
     g_free(r->machine_accel);
     g_clear_pointer(&r->sgx_epc, g_ptr_array_unref);
+    g_clear_pointer(&r->object_ids, g_hash_table_unref);
     g_array_unref(r->options);
     qmem_loc_set(NULL);
     if (r->help) {

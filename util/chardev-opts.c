@@ -48,20 +48,6 @@ static const char *const backends[] = { "socket", "stdio", "null", NULL };
 
 static gboolean stdio_taken;
 
-static gboolean fail(GError **error, const char *fmt, ...)
-    G_GNUC_PRINTF(2, 3);
-
-static gboolean fail(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
-                                                QMEM_ERROR_GENERIC, fmt, ap));
-    va_end(ap);
-    return FALSE;
-}
-
 /* The last value given for @key, or NULL. */
 static const char *opt_get(JsonObject *opts, const char *key)
 {
@@ -101,17 +87,22 @@ static gboolean check_value(const char *key, OptType type, const char *value,
     case OPT_NUM:
         ret = qmem_strtou64(value, 0, &n);
         if (ret == -ERANGE) {
-            return fail(error, "Value '%s' is too large for parameter '%s'",
-                        value, key);
+            return qmem_error_fail(error,
+                                   "Value '%s' is too large for parameter '%s'",
+                                   value, key);
         }
-        return !ret || fail(error, "Parameter '%s' expects a number", key);
+        return !ret ||
+               qmem_error_fail(error, "Parameter '%s' expects a number", key);
     case OPT_SIZE:
         if (qmem_strtosz(value, NULL, &n) < 0) {
-            fail(error, "Parameter '%s' expects a non-negative number "
-                 "below 2^64", key);
+            qmem_error_fail(error,
+                            "Parameter '%s' expects a non-negative number "
+                            "below 2^64",
+                            key);
             if (error) {
-                qmem_error_set_hint(*error, "Optional suffix k, M, G, T, P or E "
-                                "means kilo-, mega-, giga-, tera-, peta-\n"
+                qmem_error_set_hint(*error,
+                                    "Optional suffix k, M, G, T, P or E "
+                                    "means kilo-, mega-, giga-, tera-, peta-\n"
                                     "and exabytes, respectively.\n");
             }
             return FALSE;
@@ -143,7 +134,7 @@ gboolean qmem_chardev_check_opts(JsonObject *opts, GError **error)
             }
         }
         if (i == G_N_ELEMENTS(chardev_opts)) {
-            return fail(error, "Invalid parameter '%s'", key);
+            return qmem_error_fail(error, "Invalid parameter '%s'", key);
         }
         values = json_object_get_array_member(opts, key);
         for (guint v = 0; v < json_array_get_length(values); v++) {
@@ -188,15 +179,18 @@ static gboolean check_unsupported(JsonObject *opts, GError **error)
 
     for (guint i = 0; bools[i]; i++) {
         if (opt_get_bool(opts, bools[i], FALSE)) {
-            return fail(error, "chardev option '%s=on' is not supported",
-                        bools[i]);
+            return qmem_error_fail(error,
+                                   "chardev option '%s=on' is not supported",
+                                   bools[i]);
         }
     }
     if (reconnect && (qmem_strtou64(reconnect, 0, &n) || n)) {
-        return fail(error, "chardev option 'reconnect' is not supported");
+        return qmem_error_fail(error,
+                               "chardev option 'reconnect' is not supported");
     }
     if (opt_get(opts, "logfile")) {
-        return fail(error, "chardev option 'logfile' is not supported");
+        return qmem_error_fail(error,
+                               "chardev option 'logfile' is not supported");
     }
     return TRUE;
 }
@@ -210,40 +204,46 @@ static gboolean check_socket(JsonObject *opts, GError **error)
     gboolean server = opt_get_bool(opts, "server", FALSE);
 
     if (!!path + !!fd + !!host > 1) {
-        return fail(error, "None or one of 'path', 'fd' or 'host' option "
-                    "required.");
+        return qmem_error_fail(error,
+                               "None or one of 'path', 'fd' or 'host' option "
+                               "required.");
     }
     if (host && !opt_get(opts, "port")) {
-        return fail(error, "chardev: socket: no port given");
+        return qmem_error_fail(error, "chardev: socket: no port given");
     }
     if (opt_get(opts, "delay") && opt_get(opts, "nodelay")) {
-        return fail(error, "'delay' and 'nodelay' are mutually exclusive");
+        return qmem_error_fail(error,
+                               "'delay' and 'nodelay' are mutually exclusive");
     }
     if (opt_get(opts, "tls-creds")) {
         /* qmem has no TLS credentials objects. */
-        return fail(error, "No TLS credentials with id '%s'",
-                    opt_get(opts, "tls-creds"));
+        return qmem_error_fail(error, "No TLS credentials with id '%s'",
+                               opt_get(opts, "tls-creds"));
     }
     if (fd && opt_get(opts, "reconnect")) {
-        return fail(error, "'reconnect' option is incompatible with 'fd' "
-                    "address type");
+        return qmem_error_fail(error,
+                               "'reconnect' option is incompatible with 'fd' "
+                               "address type");
     }
     if (opt_get(opts, "tls-authz")) {
-        return fail(error, "'tls_authz' option requires 'tls_creds' option");
+        return qmem_error_fail(
+            error, "'tls_authz' option requires 'tls_creds' option");
     }
     if (server && opt_get(opts, "reconnect")) {
-        return fail(error, "'reconnect' option is incompatible with socket "
-                    "in server listen mode");
+        return qmem_error_fail(error,
+                               "'reconnect' option is incompatible with socket "
+                               "in server listen mode");
     }
     if (!server && opt_get_bool(opts, "websocket", FALSE)) {
-        return fail(error, "Websocket client is not implemented");
+        return qmem_error_fail(error, "Websocket client is not implemented");
     }
     if (!server && opt_get(opts, "wait")) {
-        return fail(error, "'wait' option is incompatible with socket in "
-                    "client connect mode");
+        return qmem_error_fail(error,
+                               "'wait' option is incompatible with socket in "
+                               "client connect mode");
     }
     if (host) {
-        return fail(error, "chardev: socket: TCP is not supported");
+        return qmem_error_fail(error, "chardev: socket: TCP is not supported");
     }
     return check_unsupported(opts, error);
 }
@@ -267,7 +267,8 @@ static QmemChardev *open_stdio(const char *id, GError **error)
     QmemChardev *chr;
 
     if (stdio_taken) {
-        fail(error, "cannot use stdio by multiple character devices");
+        qmem_error_fail(error,
+                        "cannot use stdio by multiple character devices");
         return NULL;
     }
     stdio_taken = TRUE;
@@ -289,12 +290,12 @@ QmemChardev *qmem_chardev_new_from_opts(JsonObject *opts, GError **error)
     }
     id = opt_get(opts, "id");
     if (!id) {
-        fail(error, "chardev: no id specified");
+        qmem_error_fail(error, "chardev: no id specified");
         return NULL;
     }
     backend = opt_get(opts, "backend");
     if (!backend) {
-        fail(error, "chardev: \"%s\" missing backend", id);
+        qmem_error_fail(error, "chardev: \"%s\" missing backend", id);
         return NULL;
     }
     if (!strcmp(backend, "socket")) {
@@ -302,7 +303,7 @@ QmemChardev *qmem_chardev_new_from_opts(JsonObject *opts, GError **error)
     } else if (!strcmp(backend, "stdio") || !strcmp(backend, "null")) {
         ok = check_unsupported(opts, error);
     } else {
-        fail(error, "'%s' is not a valid char driver name", backend);
+        qmem_error_fail(error, "'%s' is not a valid char driver name", backend);
         return NULL;
     }
     if (!ok) {
@@ -310,8 +311,10 @@ QmemChardev *qmem_chardev_new_from_opts(JsonObject *opts, GError **error)
     }
     /* QEMU's chardevs are children of /chardevs, one per name. */
     if (qmem_chardev_find(id)) {
-        fail(error, "attempt to add duplicate property '%s' to object "
-             "(type 'container')", id);
+        qmem_error_fail(error,
+                        "attempt to add duplicate property '%s' to object "
+                        "(type 'container')",
+                        id);
         return NULL;
     }
     if (!strcmp(backend, "socket")) {

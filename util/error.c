@@ -42,6 +42,17 @@ const char *qmem_error_class_name(const GError *error)
     return "GenericError";
 }
 
+gboolean qmem_error_fail(GError **error, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_propagate_error(error, g_error_new_valist(QMEM_ERROR,
+                                                QMEM_ERROR_GENERIC, fmt, ap));
+    va_end(ap);
+    return FALSE;
+}
+
 void qmem_error_set_hint(GError *error, const char *fmt, ...)
 {
     QmemErrorPrivate *priv;

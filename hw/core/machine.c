@@ -22,6 +22,7 @@ typedef struct {
     char *memory_backend;        /* -machine memory-backend= */
     gboolean dump_guest_core;
     gboolean mem_merge;
+    gboolean usb;                /* -machine usb=; qmem has no USB */
     char *mem_path;
     gboolean mem_prealloc;
 
@@ -46,6 +47,7 @@ enum {
     PROP_MEMORY_BACKEND,
     PROP_DUMP_GUEST_CORE,
     PROP_MEM_MERGE,
+    PROP_USB,
     N_PROPS
 };
 
@@ -72,6 +74,9 @@ static void qmem_machine_set_property(GObject *obj, guint id,
     case PROP_MEM_MERGE:
         priv->mem_merge = g_value_get_boolean(value);
         break;
+    case PROP_USB:
+        priv->usb = g_value_get_boolean(value);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
     }
@@ -92,6 +97,9 @@ static void qmem_machine_get_property(GObject *obj, guint id, GValue *value,
         break;
     case PROP_MEM_MERGE:
         g_value_set_boolean(value, priv->mem_merge);
+        break;
+    case PROP_USB:
+        g_value_set_boolean(value, priv->usb);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
@@ -164,6 +172,10 @@ static void qmem_machine_class_init(QmemMachineClass *klass)
     props[PROP_MEM_MERGE] =
         g_param_spec_boolean(QMEM_MACHINE_PROP_MEM_MERGE, NULL,
                              "Enable/disable memory merge support", TRUE, rw);
+    /* libvirt always passes usb=off; qmem has no USB controller to add. */
+    props[PROP_USB] =
+        g_param_spec_boolean(QMEM_MACHINE_PROP_USB, NULL,
+                             "Set on/off to enable/disable usb", FALSE, rw);
     g_object_class_install_properties(oc, N_PROPS, props);
 }
 
@@ -622,6 +634,12 @@ gboolean qmem_machine_init_board(QmemMachine *machine, GError **error)
     g_autoptr(GError) local_error = NULL;
     g_autoptr(QmemMemoryRegion) numa_ram = NULL;
 
+    if (priv->usb) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "-machine usb=on is not supported: qmem has no USB "
+                    "controller");
+        return FALSE;
+    }
     backend = resolve_ram_backend(machine, &local_error);
     if (local_error) {
         g_propagate_error(error, g_steal_pointer(&local_error));

@@ -46,6 +46,7 @@ typedef struct {
     QmemIrq *gsi;
     QmemPciHostBridge *host;    /* the machine's child */
     QmemNvdimmState nvdimm;     /* -machine nvdimm=, nvdimm-persistence= */
+    char *acpi;                 /* -machine acpi=on|off|auto */
 } QmemPcMachinePrivate;
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED(QmemPcMachine, qmem_pc_machine,
@@ -178,6 +179,30 @@ static void pc_connect_sci(QmemMachine *machine)
     qmem_device_connect_gpio_out_named(QMEM_DEVICE(pm), NULL, 0, sci);
 }
 
+/*
+ * -machine acpi=: QEMU's OnOffAuto and its text for other values.  qmem
+ * always builds the ACPI tables and the ACPI PM device, so acpi=off, which
+ * would leave them out (and refuse DIMMs), is refused rather than ignored.
+ */
+static gboolean pc_check_acpi(QmemPcMachinePrivate *priv, GError **error)
+{
+    const char *acpi = priv->acpi ? priv->acpi : "auto";
+
+    if (!g_str_equal(acpi, "on") && !g_str_equal(acpi, "off") &&
+        !g_str_equal(acpi, "auto")) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "Parameter 'acpi' does not accept value '%s'", acpi);
+        return FALSE;
+    }
+    if (g_str_equal(acpi, "off")) {
+        g_set_error_literal(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                            "-machine acpi=off is not supported: qmem "
+                            "always builds the ACPI tables");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean pc_machine_init(QmemMachine *machine, GError **error)
 {
     QmemPcMachineClass *pcmc = QMEM_PC_MACHINE_GET_CLASS(machine);
@@ -191,6 +216,10 @@ static gboolean pc_machine_init(QmemMachine *machine, GError **error)
     g_autoptr(QmemMemoryRegion) high = NULL;
     g_autoptr(QmemMemoryRegion) apic_msi = qmem_apic_msi_region_new();
 
+    if (!pc_check_acpi(qmem_pc_machine_get_instance_private(
+                           QMEM_PC_MACHINE(machine)), error)) {
+        return FALSE;
+    }
     if ((qmem_machine_get_maxram_size(machine) > ram_size &&
          !pc_init_device_memory(machine, above_4g, error)) ||
         !pc_pci_init(machine, error)) {
@@ -288,6 +317,7 @@ enum {
     PROP_NVDIMM,
     PROP_NVDIMM_PERSISTENCE,
     PROP_HMAT,
+    PROP_ACPI,
     N_PROPS
 };
 
@@ -342,6 +372,10 @@ static void qmem_pc_machine_set_property(GObject *obj, guint id,
         qmem_numa_set_hmat_enabled(QMEM_MACHINE(obj),
                                    g_value_get_boolean(value));
         break;
+    case PROP_ACPI:
+        g_free(pc_priv(obj)->acpi);
+        pc_priv(obj)->acpi = g_value_dup_string(value);
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
     }
@@ -361,6 +395,9 @@ static void qmem_pc_machine_get_property(GObject *obj, guint id,
         break;
     case PROP_HMAT:
         g_value_set_boolean(value, qmem_numa_hmat_enabled(QMEM_MACHINE(obj)));
+        break;
+    case PROP_ACPI:
+        g_value_set_string(value, pc_priv(obj)->acpi);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(obj, id, pspec);
@@ -385,6 +422,10 @@ static void pc_install_properties(GObjectClass *oc)
         "Set on/off to enable/disable ACPI Heterogeneous Memory Attribute "
         "Table (HMAT)", FALSE,
         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+    /* QEMU's OnOffAuto, read by pc_check_acpi(). */
+    pc_props[PROP_ACPI] = g_param_spec_string(
+        QMEM_MACHINE_PROP_ACPI, NULL, "Enable ACPI", "auto",
+        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
     g_object_class_install_properties(oc, N_PROPS, pc_props);
     qmem_param_spec_set_parser(pc_props[PROP_NVDIMM_PERSISTENCE],
                                parse_nvdimm_persistence);
@@ -397,6 +438,7 @@ static void qmem_pc_machine_finalize(GObject *obj)
 
     qmem_nvdimm_state_cleanup(&priv->nvdimm);
     qmem_pc_gsi_free(priv->gsi_state);
+    g_free(priv->acpi);
     G_OBJECT_CLASS(qmem_pc_machine_parent_class)->finalize(obj);
 }
 

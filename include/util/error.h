@@ -53,6 +53,19 @@ GQuark qmem_module_error_quark(void);
 const char *qmem_error_class_name(const GError *error);
 
 /**
+ * qmem_error_fail:
+ * @error: return location for a #GError, or %NULL
+ * @fmt: printf-style message
+ *
+ * Sets a generic error (QEMU's error_setg()) and returns %FALSE, so that
+ * a check reads `return qmem_error_fail(error, "...");`.
+ *
+ * Returns: %FALSE
+ */
+gboolean qmem_error_fail(GError **error, const char *fmt, ...)
+    G_GNUC_PRINTF(2, 3);
+
+/**
  * qmem_error_set_hint:
  * @error: a set error
  * @fmt: printf-style hint, usually ending in a newline

@@ -38,7 +38,11 @@ without timestamps) or {"irqs": null} (RESULT: the qtest IRQ lines QEMU
 sent since the last such step, in order).  The cases of CMDLINE_CASES are
 {"cmdline": [[OPTIONS, STDERR, EXIT STATUS], ...]}: what QEMU printed for
 command lines it refuses (each ending in "-device nope", so that one it
-takes is refused once the machine is made).  The output of a run is checked in
+takes is refused once the machine is made).  The cases named libvirt-NAME
+start the command line libvirt writes, from tests/qtest/libvirt-argv/
+NAME.args (tests/qtest/libvirt_argv.py), with its QMP monitor on a
+listening socket passed as @mon-fd@ and @tmpdir@ a temporary directory;
+their "args" keep the placeholders.  The output of a run is checked in
 beside this script (qemu-7.2.json); tests compare qmem with it, and with
 the installed QEMU where there is one (same script, --compare).
 
@@ -59,6 +63,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                '..', 'qtest'))
+import libvirt_argv  # noqa: E402
 
 # What each case starts; pc-i440fx-7.2 and pc-q35-7.2 keep QEMU 7.2's
 # defaults (virtio-mem-pci without MSI-X vectors, for one).
@@ -895,6 +903,16 @@ CMDLINE_CASES = {
 }
 
 
+# The command lines libvirt writes (tests/qtest/test-libvirt-argv.py): what
+# QEMU 7.2 answers for the memory backends and devices they create.
+CASES.update({
+    'libvirt-' + name: {
+        'args': libvirt_argv.for_qemu_7_2(name),
+        'qmp': ['query-memdev', 'query-memory-devices'],
+    } for name in libvirt_argv.names()
+})
+
+
 # After the case's options, so that a command line QEMU takes fails too,
 # once the machine is made.
 CMDLINE_END = ['-device', 'nope']
@@ -1100,12 +1118,19 @@ class Qtest:
         qmp_srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         qmp_srv.bind(qmp_path)
         qmp_srv.listen(1)
+        # libvirt's monitor, which nobody uses here: a listening socket.
+        mon = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        mon.bind(os.path.join(self.dir, 'mon.sock'))
+        mon.listen(1)
+        args = libvirt_argv.expand(args, self.dir, mon.fileno())
         self.proc = subprocess.Popen(
             [qemu] + QEMU_EXTRA_ARGS + ['-S', '-display', 'none',
                                          '-nodefaults',
              '-qtest', 'unix:' + path, '-qtest-log', '/dev/null',
              '-qmp', 'unix:' + qmp_path] + args_with_accel(args),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            pass_fds=[mon.fileno()])
+        mon.close()
         srv.settimeout(30)
         self.conn, _ = srv.accept()
         srv.close()

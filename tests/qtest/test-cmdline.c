@@ -374,6 +374,55 @@ static void test_invalid_option(void)
 }
 
 /*
+ * -machine usb= and acpi=, which libvirt always writes (usb=off,
+ * acpi=on|off): QEMU 7.2's texts for values neither takes; qmem's for what
+ * it does not implement (usb=on: no USB controller; acpi=off: qmem always
+ * builds the ACPI tables).  What both take starts the machine, and the
+ * -device after it is refused.
+ */
+typedef struct {
+    const char *name;
+    const char *machine;
+    const char *msg;
+} MachineCase;
+
+static const MachineCase machine_cases[] = {
+    { "usb/bad", "pc,usb=foo", "Parameter 'usb' expects 'on' or 'off'" },
+    { "usb/on", "pc,usb=on",
+      "-machine usb=on is not supported: qmem has no USB controller" },
+    { "usb/on-none", "none,usb=on",
+      "-machine usb=on is not supported: qmem has no USB controller" },
+    { "acpi/bad", "pc,acpi=foo",
+      "Parameter 'acpi' does not accept value 'foo'" },
+    { "acpi/off", "pc,acpi=off",
+      "-machine acpi=off is not supported: qmem always builds the ACPI "
+      "tables" },
+    { "acpi/off-q35", "q35,acpi=off",
+      "-machine acpi=off is not supported: qmem always builds the ACPI "
+      "tables" },
+    { "libvirt", "pc,usb=off,dump-guest-core=off,acpi=on",
+      "-device nope: 'nope' is not a valid device model name" },
+    { "acpi/auto", "q35,usb=off,acpi=auto",
+      "-device nope: 'nope' is not a valid device model name" },
+};
+
+static void test_machine_option(gconstpointer data)
+{
+    const MachineCase *c = data;
+    g_autofree char *args = g_strdup_printf("-machine %s -device nope",
+                                            c->machine);
+    g_autofree char *expected = g_strdup_printf("qmem-run: %s\n", c->msg);
+    g_autofree char *out = NULL;
+    g_autofree char *err = NULL;
+    int status;
+
+    run(args, &out, &err, &status);
+    g_assert_cmpstr(err, ==, expected);
+    g_assert_cmpstr(out, ==, "");
+    g_assert_cmpint(status, ==, 1);
+}
+
+/*
  * QEMU 7.2 lists its accelerators, qtest left out, for -accel help and for
  * an -accel without a name, and exits.  This build's list: the kvm module.
  */
@@ -553,6 +602,12 @@ int main(int argc, char **argv)
                             leftover_cases[i].name);
 
         g_test_add_data_func(path, &leftover_cases[i], test_leftover);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(machine_cases); i++) {
+        g_autofree char *path = g_strdup_printf(
+            "/qmem-run/cmdline/machine/%s", machine_cases[i].name);
+
+        g_test_add_data_func(path, &machine_cases[i], test_machine_option);
     }
     g_test_add_func("/qmem-run/cmdline/invalid-option", test_invalid_option);
     g_test_add_data_func("/qmem-run/cmdline/accel/help", "help",

@@ -327,6 +327,8 @@ int main(int argc, char **argv)
                                    (const char *)n->data);
             g_test_add_data_func(path, n->data, qemu_ref_replay_script);
         } else if (strstr(n->data, "nvdimm") &&
+                   /* libvirt-*: test-libvirt-argv.py's command lines. */
+                   !g_str_has_prefix(n->data, "libvirt-") &&
                    json_object_has_member(c, "qmp")) {
             path = g_strdup_printf("/hw/mem/nvdimm/qemu/%s/queries",
                                    (const char *)n->data);

@@ -20,6 +20,10 @@ G_DECLARE_DERIVABLE_TYPE(QmemMachine, qmem_machine, QMEM, MACHINE, QmemObject)
 #define QMEM_MACHINE_PROP_MEMORY_BACKEND "memory-backend"
 #define QMEM_MACHINE_PROP_DUMP_GUEST_CORE "dump-guest-core"
 #define QMEM_MACHINE_PROP_MEM_MERGE "mem-merge"
+/* QEMU's USB switch: only off (the default) is accepted. */
+#define QMEM_MACHINE_PROP_USB "usb"
+/* x86 machines (pc, q35): acpi=on|auto; qmem always builds ACPI. */
+#define QMEM_MACHINE_PROP_ACPI "acpi"
 /* Machines with NUMA support in QEMU (pc, q35): -machine hmat=on. */
 #define QMEM_MACHINE_PROP_HMAT "hmat"
 
