@@ -32,6 +32,26 @@ void iasl_remove_dir(const char *path)
     g_assert_cmpint(g_rmdir(path), ==, 0);
 }
 
+char *iasl_disassemble(const char *iasl, const char *dir, GBytes *table,
+                       const char *name)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *aml = g_strdup_printf("%s.aml", name);
+    g_autofree char *dsl = g_strdup_printf("%s/%s.dsl", dir, name);
+    g_autofree char *path = g_build_filename(dir, aml, NULL);
+    g_autofree char *out = NULL;
+    char *text = NULL;
+
+    g_assert_true(g_file_set_contents(path, g_bytes_get_data(table, NULL),
+                                      g_bytes_get_size(table), &error));
+    g_assert_true(iasl_run(dir, (const char *const[]){ iasl, "-d", aml,
+                                                       NULL },
+                           &out));
+    g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
+    g_assert_no_error(error);
+    return text;
+}
+
 void iasl_assert_compiles(const char *iasl, const char *dir, const char *dsl)
 {
     g_autofree char *out = NULL;

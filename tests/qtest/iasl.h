@@ -28,6 +28,18 @@ gboolean iasl_run(const char *dir, const char *const *argv, char **out);
 void iasl_remove_dir(const char *path);
 
 /**
+ * iasl_disassemble:
+ * @iasl: iasl's path
+ * @dir: the folder
+ * @table: an ACPI table
+ * @name: the files' name: @table goes into @name.aml in @dir
+ *
+ * Returns: (transfer full): the text of `iasl -d`, @name.dsl in @dir.
+ */
+char *iasl_disassemble(const char *iasl, const char *dir, GBytes *table,
+                       const char *name);
+
+/**
  * iasl_assert_compiles:
  * @iasl: iasl's path
  * @dir: the folder

@@ -93,15 +93,12 @@ static void test_hmat_bytes(gconstpointer data)
 }
 
 /* iasl -d's text of @table, %NULL (the test skipped) without iasl. */
-static char *iasl_disassemble(GBytes *table)
+static char *hmat_disassemble(GBytes *table)
 {
     g_autoptr(GError) error = NULL;
     g_autofree char *iasl = g_find_program_in_path("iasl");
     g_autofree char *dir = NULL;
-    g_autofree char *dat = NULL;
-    g_autofree char *dsl = NULL;
-    g_autofree char *out = NULL;
-    char *text = NULL;
+    char *text;
 
     if (!iasl) {
         g_test_skip("iasl is not installed (Debian's acpica-tools)");
@@ -109,15 +106,7 @@ static char *iasl_disassemble(GBytes *table)
     }
     dir = g_dir_make_tmp("qmem-hmat-XXXXXX", &error);
     g_assert_no_error(error);
-    dat = g_build_filename(dir, "hmat.dat", NULL);
-    dsl = g_build_filename(dir, "hmat.dsl", NULL);
-    g_assert_true(g_file_set_contents(dat, g_bytes_get_data(table, NULL),
-                                      g_bytes_get_size(table), &error));
-    g_assert_true(iasl_run(dir, (const char *const[]){ iasl, "-d",
-                                                       "hmat.dat", NULL },
-                           &out));
-    g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
-    g_assert_no_error(error);
+    text = iasl_disassemble(iasl, dir, table, "hmat");
     iasl_remove_dir(dir);
     return text;
 }
@@ -177,7 +166,7 @@ static void test_iasl(void)
     g_autofree char *text = NULL;
 
     g_assert_nonnull(hmat);
-    text = iasl_disassemble(hmat);
+    text = hmat_disassemble(hmat);
     if (!text) {
         return;
     }

@@ -175,10 +175,7 @@ static void test_iasl(void)
     g_autoptr(GError) error = NULL;
     g_autofree char *iasl = g_find_program_in_path("iasl");
     g_autofree char *dir = NULL;
-    g_autofree char *aml = NULL;
-    g_autofree char *dsl = NULL;
     g_autofree char *text = NULL;
-    g_autofree char *out = NULL;
     g_autofree char *args = NULL;
     g_autoptr(GBytes) dsdt = NULL;
     QTestState *s;
@@ -194,15 +191,7 @@ static void test_iasl(void)
 
     dir = g_dir_make_tmp("qmem-iasl-XXXXXX", &error);
     g_assert_no_error(error);
-    aml = g_build_filename(dir, "dsdt.aml", NULL);
-    dsl = g_build_filename(dir, "dsdt.dsl", NULL);
-    g_assert_true(g_file_set_contents(aml, g_bytes_get_data(dsdt, NULL),
-                                      g_bytes_get_size(dsdt), &error));
-    g_assert_true(iasl_run(dir, (const char *const[]){ iasl, "-d",
-                                                       "dsdt.aml", NULL },
-                           &out));
-    g_clear_pointer(&out, g_free);
-    g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
+    text = iasl_disassemble(iasl, dir, dsdt, "dsdt");
     g_assert_nonnull(strstr(text, "Device (\\_SB.MHPC)"));
     g_assert_nonnull(strstr(text, "Device (MP02)"));
     g_assert_nonnull(strstr(text, "Method (\\_GPE._E03, 0, NotSerialized)"));

@@ -174,26 +174,6 @@ static void test_cmdline_case(gconstpointer data)
 
 /* iasl */
 
-/* @table disassembled by `iasl -d`: the .dsl's text. */
-static char *disassemble(const char *iasl, const char *dir, GBytes *table,
-                         const char *name)
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree char *aml = g_strdup_printf("%s.aml", name);
-    g_autofree char *dsl = g_strdup_printf("%s/%s.dsl", dir, name);
-    g_autofree char *path = g_build_filename(dir, aml, NULL);
-    g_autofree char *out = NULL;
-    char *text = NULL;
-
-    g_assert_true(g_file_set_contents(path, g_bytes_get_data(table, NULL),
-                                      g_bytes_get_size(table), &error));
-    g_assert_true(iasl_run(dir, (const char *const[]){ iasl, "-d", aml,
-                                                       NULL },
-                           &out));
-    g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
-    return text;
-}
-
 /*
  * Asserts that the "Name : value" lines of @text hold @fields in this
  * order (others may come between): {name, value, ..., NULL}.
@@ -290,12 +270,12 @@ static void test_iasl(void)
 
     dir = g_dir_make_tmp("qmem-iasl-XXXXXX", &error);
     g_assert_no_error(error);
-    nfit_dsl = disassemble(iasl, dir, nfit, "nfit");
+    nfit_dsl = iasl_disassemble(iasl, dir, nfit, "nfit");
     g_assert_null(strstr(nfit_dsl, "Incorrect checksum"));
     assert_fields(nfit_dsl, nfit_fields);
 
     /* The SSDT: the root device, a device per slot, MEMA patched. */
-    ssdt_dsl = disassemble(iasl, dir, ssdt, "ssdt");
+    ssdt_dsl = iasl_disassemble(iasl, dir, ssdt, "ssdt");
     g_assert_null(strstr(ssdt_dsl, "Incorrect checksum"));
     g_assert_nonnull(strstr(ssdt_dsl, "Device (NVDR)"));
     g_assert_nonnull(strstr(ssdt_dsl, "Name (_HID, \"ACPI0012\""));
