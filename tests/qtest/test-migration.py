@@ -12,6 +12,7 @@ the source keeps running with query-migrate "failed".  Needs QMEM_RUN and
 QMEM_MODULE_DIR, as meson test sets them.  Prints TAP.
 """
 
+import contextlib
 import os
 import signal
 import socket
@@ -171,12 +172,21 @@ def fd_case(tmp):
     check_eq(s, (0, ""), "source")
 
 
+@contextlib.contextmanager
+def source(tmp):
+    """A source with CONFIG and populate()'s patterns, and the address
+    populate() returns; it must end cleanly."""
+    src = Vm(tmp, CONFIG)
+    try:
+        yield src, populate(src)
+    finally:
+        check_eq(src.finish(), (0, ""), "source")
+
+
 def file_case(tmp):
     """A snapshot: migrate to a file, start a new VM from it (-S)."""
     path = os.path.join(tmp, "snapshot")
-    src = Vm(tmp, CONFIG)
-    try:
-        populate(src)
+    with source(tmp) as (src, _):
         src.ok("migrate", uri="file:" + path)
         check_eq(src.wait_migration()["status"], "completed", "save")
         dst = Vm(tmp, CONFIG + ["-S", "-incoming", "file:" + path])
@@ -186,16 +196,12 @@ def file_case(tmp):
             check_same(src, dst)
         finally:
             check_eq(dst.finish(), (0, ""), "destination")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def exec_case(tmp):
     """exec: both ways, through a file, and -incoming defer."""
     path = os.path.join(tmp, "stream")
-    src = Vm(tmp, CONFIG)
-    try:
-        populate(src)
+    with source(tmp) as (src, _):
         src.ok("migrate", uri="exec:cat > " + path)
         check_eq(src.wait_migration()["status"], "completed", "save")
         dst = Vm(tmp, CONFIG + ["-incoming", "defer"])
@@ -210,8 +216,6 @@ def exec_case(tmp):
                                 "started"}}, "twice")
         finally:
             check_eq(dst.finish(), (0, ""), "destination")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def ignore_shared_case(tmp):
@@ -333,9 +337,7 @@ def dimm_node_case(tmp):
 def killed_case(tmp):
     """The destination dies mid-stream: the source fails and runs on."""
     sock = os.path.join(tmp, "mig.sock")
-    src = Vm(tmp, CONFIG)
-    try:
-        addr = populate(src)
+    with source(tmp) as (src, addr):
         for i in range(16):
             src.qtest_cmd("memset %#x 0x100000 %#x" % (0x1000000 + i * MiB,
                                                       i + 1))
@@ -364,15 +366,11 @@ def killed_case(tmp):
         check_eq(src.ok("x-virtio-mem-request", **{
             "qom-path": "vm0", "type": "plug", "addr": addr + 20 * MiB,
             "nb-blocks": 1}), {"response": "ack"}, "plug afterwards")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def cancel_case(tmp):
     sock = os.path.join(tmp, "mig.sock")
-    src = Vm(tmp, CONFIG)
-    try:
-        populate(src)
+    with source(tmp) as (src, _):
         src.ok("migrate-set-capabilities",
                capabilities=[{"capability": "events", "state": True}])
         dst = Vm(tmp, CONFIG + ["-incoming", "unix:" + sock])
@@ -388,8 +386,6 @@ def cancel_case(tmp):
                  "events")
         status, err = dst.wait_exit()
         check_eq(status, 1, "destination exits")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def save(tmp, path):
@@ -479,9 +475,7 @@ def errors_case(tmp):
 def dirty_case(tmp):
     """Writes while the migration runs reach the destination."""
     sock = os.path.join(tmp, "mig.sock")
-    src = Vm(tmp, CONFIG)
-    try:
-        addr = populate(src)
+    with source(tmp) as (src, addr):
         dst = Vm(tmp, CONFIG + ["-incoming", "unix:" + sock])
         src.ok("migrate-set-parameters", **{"max-bandwidth": 64 * MiB,
                                             "downtime-limit": 1})
@@ -501,8 +495,6 @@ def dirty_case(tmp):
         check_eq(dst.qtest_cmd("readq %#x" % (addr + 63 * 4096)),
                  "OK 0x%016x" % (63 + 9), "last write")
         check_eq(dst.finish(), (0, ""), "destination")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def memtest(vm, addr, size, mode, seed=7):
