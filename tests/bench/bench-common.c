@@ -508,3 +508,54 @@ char *bench_set_module_dir(const char *qmem)
     g_setenv("QMEM_MODULE_DIR", modules, TRUE);
     return modules;
 }
+
+const char *const bench_prog_names[N_PROGS] = {
+    [PROG_QMEM] = "qmem",
+    [PROG_QEMU] = "QEMU",
+};
+
+gboolean bench_parse_options(const char *name, const char *summary,
+                             const GOptionEntry *entries, int *argc,
+                             char ***argv)
+{
+    g_autoptr(GOptionContext) ctx = g_option_context_new(summary);
+    g_autoptr(GError) err = NULL;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, argc, argv, &err)) {
+        fprintf(stderr, "%s: %s\n", name, err->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean bench_check_runs(const char *name, int runs)
+{
+    if (runs < 1) {
+        fprintf(stderr, "%s: --runs must be at least 1\n", name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void bench_find_progs(BenchProgs *p, GPtrArray *notes)
+{
+    p->have[PROG_QMEM] = bench_find_qmem(&p->qmem, notes);
+    if (p->have[PROG_QMEM]) {
+        p->module_dir = bench_set_module_dir(p->qmem);
+    }
+    p->prog[PROG_QMEM] = p->qmem;
+    p->have[PROG_QEMU] = bench_find_qemu(p->qemu, &p->qemu_path,
+                                         &p->qemu_version, notes);
+    p->prog[PROG_QEMU] = p->qemu_path;
+}
+
+void bench_progs_clear(BenchProgs *p)
+{
+    g_free(p->qmem);
+    g_free(p->qemu);
+    g_free(p->module_dir);
+    g_free(p->qemu_path);
+    g_free(p->qemu_version);
+    memset(p, 0, sizeof(*p));
+}

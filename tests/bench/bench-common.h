@@ -239,4 +239,84 @@ int bench_vmm_quit(BenchVmm *v, gboolean negotiated, double timeout_s);
  */
 void bench_vmm_close(BenchVmm *v);
 
+/* The two programs the comparing benchmarks measure. */
+typedef enum {
+    PROG_QMEM,
+    PROG_QEMU,
+    N_PROGS,
+} BenchProg;
+
+/* "qmem" and "QEMU", by BenchProg. */
+extern const char *const bench_prog_names[N_PROGS];
+
+/* The options every comparing benchmark has, as it has them. */
+#define BENCH_OPTION_RUNS(var, dflt)                            \
+    { "runs", 0, 0, G_OPTION_ARG_INT, (var),                    \
+      "Runs per measurement, the best counts (default " dflt ")", "N" }
+#define BENCH_OPTION_VERBOSE(var, help)                         \
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, (var), (help), NULL }
+#define BENCH_OPTION_QMEM(var)                                  \
+    { "qmem", 0, 0, G_OPTION_ARG_FILENAME, (var),               \
+      "qmem-run to measure (default: $QMEM_RUN)", "PATH" }
+#define BENCH_OPTION_QEMU(var)                                  \
+    { "qemu", 0, 0, G_OPTION_ARG_FILENAME, (var),               \
+      "QEMU to compare with (default qemu-system-x86_64)", "PATH" }
+
+/* Both ends of one comparison: what bench_find_progs() found. */
+typedef struct {
+    char *qmem;                /* the --qmem option, or $QMEM_RUN */
+    char *qemu;                /* the --qemu option */
+    gboolean have[N_PROGS];    /* whether the column is measured */
+    const char *prog[N_PROGS]; /* the executables, borrowed from below */
+    char *module_dir;          /* what bench_set_module_dir() set, or NULL */
+    char *qemu_path;           /* QEMU in PATH, or NULL */
+    char *qemu_version;        /* its version line, or NULL */
+} BenchProgs;
+
+/**
+ * bench_parse_options:
+ * @name: the benchmark's name, the prefix of the error
+ * @summary: what it measures, after the usage line
+ * @entries: its options
+ * @argc: main()'s
+ * @argv: main()'s
+ *
+ * Parses the command line, printing "@name: <error>" on stderr if it is
+ * wrong.
+ *
+ * Returns: whether it parsed.
+ */
+gboolean bench_parse_options(const char *name, const char *summary,
+                             const GOptionEntry *entries, int *argc,
+                             char ***argv);
+
+/**
+ * bench_check_runs:
+ * @name: the benchmark's name, the prefix of the error
+ * @runs: the --runs option
+ *
+ * Returns: whether @runs is at least 1; else says so on stderr.
+ */
+gboolean bench_check_runs(const char *name, int runs);
+
+/**
+ * bench_find_progs:
+ * @p: its qmem and qemu options set (or %NULL); the rest is filled in;
+ *     give it to bench_progs_clear()
+ * @notes: where to add why a column is skipped
+ *
+ * bench_find_qmem(), bench_set_module_dir() for a qmem-run that is
+ * there, and bench_find_qemu().
+ */
+void bench_find_progs(BenchProgs *p, GPtrArray *notes);
+
+/**
+ * bench_progs_clear:
+ * @p: what bench_find_progs() filled in
+ *
+ * Frees what @p owns.
+ */
+void bench_progs_clear(BenchProgs *p);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(BenchProgs, bench_progs_clear)
+
 #endif

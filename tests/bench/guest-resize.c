@@ -426,29 +426,23 @@ int main(int argc, char **argv)
     g_autoptr(GArray) sizes = g_array_new(FALSE, FALSE, sizeof(guint64));
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(GPtrArray) rows = NULL;
-    g_autoptr(GOptionContext) ctx = NULL;
-    g_autoptr(GError) err = NULL;
     gint runs = 3;
     GOptionEntry entries[] = {
         { "sizes", 0, 0, G_OPTION_ARG_STRING, &sizes_text,
           "Sizes to grow by and shrink back, whole GiB, comma separated "
           "(default 1G,16G,64G)", "LIST" },
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 3)", "N" },
-        { "qmem", 0, 0, G_OPTION_ARG_FILENAME, &qmem,
-          "qmem-run to measure (default: $QMEM_RUN)", "PATH" },
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every resize's time on stderr", NULL },
+        BENCH_OPTION_RUNS(&runs, "3"),
+        BENCH_OPTION_QMEM(&qmem),
+        BENCH_OPTION_VERBOSE(&verbose, "Print every resize's time on stderr"),
         { NULL },
     };
     guint64 max = 0;
     int fd;
 
-    ctx = g_option_context_new("- how fast a KVM guest follows "
-                               "virtio-mem's requested-size");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-        fprintf(stderr, "guest-resize: %s\n", err->message);
+    if (!bench_parse_options("guest-resize",
+                             "- how fast a KVM guest follows "
+                             "virtio-mem's requested-size",
+                             entries, &argc, &argv)) {
         return 2;
     }
     if (!parse_sizes(sizes_text ? sizes_text : "1G,16G,64G", sizes)) {
@@ -456,8 +450,7 @@ int main(int argc, char **argv)
                 sizes_text);
         return 2;
     }
-    if (runs < 1) {
-        fprintf(stderr, "guest-resize: --runs must be at least 1\n");
+    if (!bench_check_runs("guest-resize", runs)) {
         return 2;
     }
     fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);

@@ -308,8 +308,6 @@ int main(int argc, char **argv)
     g_autofree char *qemu = NULL, *qemu_version = NULL;
     g_autofree char *cpu = bench_cpu_model();
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GOptionContext) ctx = NULL;
-    g_autoptr(GError) err = NULL;
     gboolean have_qemu, have_kvm;
     gdouble dirty_s = 5;
     gint dirty_mib = DIRTY_BANDWIDTH_MIB;
@@ -318,24 +316,21 @@ int main(int argc, char **argv)
         { "QEMU 7.2, nothing plugged" }, { "qmem KVM, guest dirtying" },
     };
     GOptionEntry entries[] = {
-        { "qmem", 0, 0, G_OPTION_ARG_FILENAME, &qmem,
-          "qmem-run to measure (default: $QMEM_RUN)", "PATH" },
+        BENCH_OPTION_QMEM(&qmem),
         { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu_opt,
           "QEMU to compare with (default: qemu-system-x86_64)", "PATH" },
         { "dirty-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &dirty_s,
           "How long the guest dirties memory in the second run (5)", "S" },
         { "dirty-bandwidth", 0, 0, G_OPTION_ARG_INT, &dirty_mib,
           "max-bandwidth of the second run, MiB/s (64)", "N" },
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print the command lines on stderr", NULL },
+        BENCH_OPTION_VERBOSE(&verbose, "Print the command lines on stderr"),
         { NULL },
     };
     int fd;
 
-    ctx = g_option_context_new("- live migration, qmem-run beside QEMU");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-        fprintf(stderr, "migration: %s\n", err->message);
+    if (!bench_parse_options("migration",
+                             "- live migration, qmem-run beside QEMU",
+                             entries, &argc, &argv)) {
         return 2;
     }
     if (!bench_find_qmem(&qmem, notes)) {

@@ -14,17 +14,6 @@
 /* Preallocating several GiB takes seconds, exiting gives them back. */
 #define EXIT_TIMEOUT_S 60.0
 
-typedef enum {
-    PROG_QMEM,
-    PROG_QEMU,
-    N_PROGS,
-} BenchProg;
-
-static const char *const prog_names[N_PROGS] = {
-    [PROG_QMEM] = "qmem",
-    [PROG_QEMU] = "QEMU",
-};
-
 /* The two command lines measured. */
 typedef enum {
     CASE_SEQUENTIAL,    /* no prealloc-context */
@@ -132,48 +121,37 @@ static char *all_cpus(void)
 
 int main(int argc, char **argv)
 {
-    g_autofree char *qmem = NULL;
-    g_autofree char *qemu = NULL;
-    g_autofree char *qemu_path = NULL;
-    g_autofree char *qemu_version = NULL;
-    g_autofree char *module_dir = NULL;
     g_autofree char *cpu = NULL;
     g_autofree char *backend = NULL;
+    g_auto(BenchProgs) bp = { 0 };
+    gboolean *have = bp.have;
+    const char **prog = bp.prog;
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GOptionContext) ctx = NULL;
-    g_autoptr(GError) err = NULL;
     /* Debian's QEMU has no qtest accelerator; with -S TCG runs nothing. */
     const char *accel[N_PROGS] = { "qtest", "tcg" };
     BenchResult res[N_PROGS][N_CASES];
-    gboolean have[N_PROGS];
-    const char *prog[N_PROGS];
     Config cfg = { .backends = 4, .size = 2 * GiB, .threads = 1 };
     gint runs = 2, size_gib = 2, threads = 1;
     GOptionEntry entries[] = {
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 2)", "N" },
+        BENCH_OPTION_RUNS(&runs, "2"),
         { "size", 0, 0, G_OPTION_ARG_INT, &size_gib,
           "GiB per backend (default 2)", "N" },
         { "threads", 0, 0, G_OPTION_ARG_INT, &threads,
           "prealloc-threads of each backend (default 1)", "N" },
         { "backend", 0, 0, G_OPTION_ARG_STRING, &backend,
           "ram or memfd (default memfd)", "TYPE" },
-        { "qmem", 0, 0, G_OPTION_ARG_FILENAME, &qmem,
-          "qmem-run to measure (default: $QMEM_RUN)", "PATH" },
-        { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
-          "QEMU to compare with (default qemu-system-x86_64)", "PATH" },
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every run's times on stderr", NULL },
+        BENCH_OPTION_QMEM(&bp.qmem),
+        BENCH_OPTION_QEMU(&bp.qemu),
+        BENCH_OPTION_VERBOSE(&verbose, "Print every run's times on stderr"),
         { NULL },
     };
     struct utsname uts;
     guint64 needed;
 
-    ctx = g_option_context_new("- start-up with preallocated backends, "
-                               "sequential and parallel: qmem vs QEMU");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-        fprintf(stderr, "prealloc-parallel: %s\n", err->message);
+    if (!bench_parse_options("prealloc-parallel",
+                             "- start-up with preallocated backends, "
+                             "sequential and parallel: qmem vs QEMU",
+                             entries, &argc, &argv)) {
         return 2;
     }
     if (runs < 1 || size_gib < 1 || threads < 1 ||
@@ -188,13 +166,7 @@ int main(int argc, char **argv)
     cfg.cpus = all_cpus();
     signal(SIGPIPE, SIG_IGN);
 
-    have[PROG_QMEM] = bench_find_qmem(&qmem, notes);
-    if (have[PROG_QMEM]) {
-        module_dir = bench_set_module_dir(qmem);
-    }
-    prog[PROG_QMEM] = qmem;
-    have[PROG_QEMU] = bench_find_qemu(qemu, &qemu_path, &qemu_version, notes);
-    prog[PROG_QEMU] = qemu_path;
+    bench_find_progs(&bp, notes);
 
     /* Each run holds every backend at once, plus the machine's RAM. */
     needed = cfg.backends * cfg.size + GiB;
@@ -231,7 +203,7 @@ int main(int argc, char **argv)
                     continue;
                 }
                 if (verbose) {
-                    fprintf(stderr, "  %s, %s: %.3f s%s\n", prog_names[p],
+                    fprintf(stderr, "  %s, %s: %.3f s%s\n", bench_prog_names[p],
                             case_names[c], one.seconds,
                             one.failure ? " (failed)" : "");
                 }
@@ -246,12 +218,12 @@ int main(int argc, char **argv)
            "backends; best of %d run(s), times in s\n", cfg.backends, runs);
     printf("machine:  %ld online CPUs (%s), kernel %s\n",
            sysconf(_SC_NPROCESSORS_ONLN), cpu, uts.release);
-    printf("qmem:     %s, -accel %s%s%s\n", have[PROG_QMEM] ? qmem : "n/a",
-           accel[PROG_QMEM], module_dir ? ", QMEM_MODULE_DIR=" : "",
-           module_dir ? module_dir : "");
+    printf("qmem:     %s, -accel %s%s%s\n", have[PROG_QMEM] ? bp.qmem : "n/a",
+           accel[PROG_QMEM], bp.module_dir ? ", QMEM_MODULE_DIR=" : "",
+           bp.module_dir ? bp.module_dir : "");
     printf("QEMU:     %s, %s, -accel %s\n",
-           have[PROG_QEMU] ? qemu_version : "n/a",
-           have[PROG_QEMU] ? qemu_path : "n/a", accel[PROG_QEMU]);
+           have[PROG_QEMU] ? bp.qemu_version : "n/a",
+           have[PROG_QEMU] ? bp.qemu_path : "n/a", accel[PROG_QEMU]);
     printf("common:   PROG -accel ACCEL -S -M pc -m 128M -nodefaults "
            "-display none -qmp stdio\n");
     printf("each:     -object memory-backend-%s,id=mN,size=%dG,prealloc=on,"
@@ -274,7 +246,8 @@ int main(int argc, char **argv)
             &res[p][CASE_SEQUENTIAL], have[p], &res[p][CASE_CONTEXTS],
             have[p]);
 
-        printf("%s: no context / contexts = %s\n", prog_names[p], speedup);
+        printf("%s: no context / contexts = %s\n", bench_prog_names[p],
+               speedup);
     }
     bench_print_notes(notes);
     for (guint p = 0; p < N_PROGS; p++) {

@@ -444,17 +444,12 @@ int main(int argc, char **argv)
     g_autofree char *size_text = NULL;
     g_autofree char *threads_text = NULL;
     g_autofree char *backends_text = NULL;
-    g_autofree char *qmem = NULL;
-    g_autofree char *qemu = NULL;
-    g_autofree char *qemu_version = NULL;
-    g_autofree char *qemu_path = NULL;
+    g_auto(BenchProgs) bp = { 0 };
     g_autofree char *cpu = NULL;
     g_autofree char *thp = NULL;
     g_autofree char *thp_shmem = NULL;
     g_autoptr(GArray) threads = g_array_new(FALSE, FALSE, sizeof(guint));
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GOptionContext) ctx = NULL;
-    g_autoptr(GError) err = NULL;
     gint runs = 3;
     GOptionEntry entries[] = {
         { "size", 0, 0, G_OPTION_ARG_STRING, &size_text,
@@ -463,14 +458,10 @@ int main(int argc, char **argv)
           "Backends, comma separated (default ram,memfd,file)", "LIST" },
         { "threads", 0, 0, G_OPTION_ARG_STRING, &threads_text,
           "prealloc-threads values, comma separated (default 1,2)", "LIST" },
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 3)", "N" },
-        { "qmem", 0, 0, G_OPTION_ARG_FILENAME, &qmem,
-          "qmem-run to measure (default: $QMEM_RUN)", "PATH" },
-        { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
-          "QEMU to compare with (default qemu-system-x86_64)", "PATH" },
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every run's time on stderr", NULL },
+        BENCH_OPTION_RUNS(&runs, "3"),
+        BENCH_OPTION_QMEM(&bp.qmem),
+        BENCH_OPTION_QEMU(&bp.qemu),
+        BENCH_OPTION_VERBOSE(&verbose, "Print every run's time on stderr"),
         { NULL },
     };
     struct utsname uts;
@@ -481,11 +472,10 @@ int main(int argc, char **argv)
     g_autofree Row *rows = NULL;
     guint nrows = 0, b, t, r, i;
 
-    ctx = g_option_context_new("- preallocation speed: qmem vs QEMU vs "
-                               "the kernel");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-        fprintf(stderr, "prealloc: %s\n", err->message);
+    if (!bench_parse_options("prealloc",
+                             "- preallocation speed: qmem vs QEMU vs "
+                             "the kernel",
+                             entries, &argc, &argv)) {
         return 2;
     }
     if (size_text && (qmem_strtosz(size_text, NULL, &size) < 0 || size == 0)) {
@@ -501,8 +491,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "prealloc: invalid thread list '%s'\n", threads_text);
         return 2;
     }
-    if (runs < 1) {
-        fprintf(stderr, "prealloc: --runs must be at least 1\n");
+    if (!bench_check_runs("prealloc", runs)) {
         return 2;
     }
     /* One set at a time, and room for the system beside it. */
@@ -519,11 +508,9 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_fatal_signal);
     signal(SIGHUP, on_fatal_signal);
 
-    have_qmem = bench_find_qmem(&qmem, notes);
-    if (have_qmem) {
-        g_free(bench_set_module_dir(qmem));
-    }
-    have_qemu = bench_find_qemu(qemu, &qemu_path, &qemu_version, notes);
+    bench_find_progs(&bp, notes);
+    have_qmem = bp.have[PROG_QMEM];
+    have_qemu = bp.have[PROG_QEMU];
 
     have_shm = statvfs("/dev/shm", &shm) == 0
                && (guint64)shm.f_bavail * shm.f_frsize >= size;
@@ -557,15 +544,17 @@ int main(int argc, char **argv)
             for (r = 0; r < (guint)runs; r++) {
                 if (have_qmem) {
                     bench_keep_best(&row->qmem_base,
-                              run_vmm(qmem, b, size, row->threads, FALSE));
+                              run_vmm(bp.qmem, b, size, row->threads, FALSE));
                     bench_keep_best(&row->qmem_full,
-                              run_vmm(qmem, b, size, row->threads, TRUE));
+                              run_vmm(bp.qmem, b, size, row->threads, TRUE));
                 }
                 if (have_qemu) {
                     bench_keep_best(&row->qemu_base,
-                              run_vmm(qemu_path, b, size, row->threads, FALSE));
+                              run_vmm(bp.qemu_path, b, size,
+                                      row->threads, FALSE));
                     bench_keep_best(&row->qemu_full,
-                              run_vmm(qemu_path, b, size, row->threads, TRUE));
+                              run_vmm(bp.qemu_path, b, size,
+                                      row->threads, TRUE));
                 }
                 bench_keep_best(&row->limit,
                           kernel_populate_once(b, size, row->threads));
@@ -586,9 +575,9 @@ int main(int argc, char **argv)
     printf("machine:  %ld online CPUs (%s), kernel %s, THP %s, "
            "shmem THP %s\n",
            sysconf(_SC_NPROCESSORS_ONLN), cpu, uts.release, thp, thp_shmem);
-    printf("qmem:     %s\n", have_qmem ? qmem : "n/a");
-    printf("QEMU:     %s%s%s\n", have_qemu ? qemu_version : "n/a",
-           have_qemu ? ", " : "", have_qemu ? qemu_path : "");
+    printf("qmem:     %s\n", have_qmem ? bp.qmem : "n/a");
+    printf("QEMU:     %s%s%s\n", have_qemu ? bp.qemu_version : "n/a",
+           have_qemu ? ", " : "", have_qemu ? bp.qemu_path : "");
     printf("\n%-8s %7s %11s %11s %12s %10s %11s\n", "backend", "threads",
            "qmem GiB/s", "QEMU GiB/s", "limit GiB/s", "qmem/QEMU",
            "qmem/limit");

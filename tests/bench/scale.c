@@ -26,17 +26,6 @@
 
 #define EXIT_TIMEOUT_S 60.0
 
-typedef enum {
-    PROG_QMEM,
-    PROG_QEMU,
-    N_PROGS,
-} BenchProg;
-
-static const char *const prog_names[N_PROGS] = {
-    [PROG_QMEM] = "qmem",
-    [PROG_QEMU] = "QEMU",
-};
-
 /* Everything measured for one program; times the best over runs. */
 typedef struct {
     double plug[N_DIMMS];
@@ -239,7 +228,7 @@ static void run_all(BenchProg p, const char *prog, const char *accel,
         fprintf(stderr, "  %s: hot-plug %.3f ms, cold %.3f ms, query %.3f "
                 "ms, vmem %.3f ms, RSS %" G_GUINT64_FORMAT "/%"
                 G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " KiB\n",
-                prog_names[p], h.seconds * 1000, c.seconds * 1000,
+                bench_prog_names[p], h.seconds * 1000, c.seconds * 1000,
                 q.seconds * 1000, vm.seconds * 1000, rss_base / 1024,
                 rss_cold / 1024, rss_vmem / 1024);
     }
@@ -443,7 +432,7 @@ static void failure_notes(ProgResults res[N_PROGS], GPtrArray *notes)
         for (gsize i = 0; i < G_N_ELEMENTS(rs); i++) {
             if (rs[i]->failure) {
                 g_ptr_array_add(notes, g_strdup_printf(
-                    "%s failed: %s", prog_names[p], rs[i]->failure));
+                    "%s failed: %s", bench_prog_names[p], rs[i]->failure));
                 g_clear_pointer(&rs[i]->failure, g_free);
             }
         }
@@ -452,50 +441,32 @@ static void failure_notes(ProgResults res[N_PROGS], GPtrArray *notes)
 
 int main(int argc, char **argv)
 {
-    g_autofree char *qmem = NULL;
-    g_autofree char *qemu = NULL;
-    g_autofree char *qemu_version = NULL;
-    g_autofree char *qemu_path = NULL;
-    g_autofree char *module_dir = NULL;
+    g_auto(BenchProgs) bp = { 0 };
+    gboolean *have = bp.have;
+    const char **prog = bp.prog;
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GOptionContext) ctx = NULL;
-    g_autoptr(GError) err = NULL;
     const char *accel[N_PROGS] = { "qtest", "tcg" };
-    const char *prog[N_PROGS];
-    gboolean have[N_PROGS];
     ProgResults res[N_PROGS];
     gint runs = 3;
     GOptionEntry entries[] = {
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 3)", "N" },
-        { "qmem", 0, 0, G_OPTION_ARG_FILENAME, &qmem,
-          "qmem-run to measure (default: $QMEM_RUN)", "PATH" },
-        { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
-          "QEMU to compare with (default qemu-system-x86_64)", "PATH" },
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every run's figures on stderr", NULL },
+        BENCH_OPTION_RUNS(&runs, "3"),
+        BENCH_OPTION_QMEM(&bp.qmem),
+        BENCH_OPTION_QEMU(&bp.qemu),
+        BENCH_OPTION_VERBOSE(&verbose, "Print every run's figures on stderr"),
         { NULL },
     };
 
-    ctx = g_option_context_new("- memory devices at scale: qmem vs QEMU");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-        fprintf(stderr, "scale: %s\n", err->message);
+    if (!bench_parse_options("scale",
+                             "- memory devices at scale: qmem vs QEMU",
+                             entries, &argc, &argv)) {
         return 2;
     }
-    if (runs < 1) {
-        fprintf(stderr, "scale: --runs must be at least 1\n");
+    if (!bench_check_runs("scale", runs)) {
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);
 
-    have[PROG_QMEM] = bench_find_qmem(&qmem, notes);
-    if (have[PROG_QMEM]) {
-        module_dir = bench_set_module_dir(qmem);
-    }
-    prog[PROG_QMEM] = qmem;
-    have[PROG_QEMU] = bench_find_qemu(qemu, &qemu_path, &qemu_version, notes);
-    prog[PROG_QEMU] = qemu_path;
+    bench_find_progs(&bp, notes);
 
     results_init(res);
 
@@ -513,7 +484,7 @@ int main(int argc, char **argv)
         }
     }
 
-    print_header(have, prog, accel, qemu_version, runs);
+    print_header(have, prog, accel, bp.qemu_version, runs);
     print_results(have, res);
     failure_notes(res, notes);
     bench_print_notes(notes);

@@ -30,17 +30,6 @@ static const struct {
     { 57, 64 },
 };
 
-typedef enum {
-    PROG_QMEM,
-    PROG_QEMU,
-    N_PROGS,
-} BenchProg;
-
-static const char *const prog_names[N_PROGS] = {
-    [PROG_QMEM] = "qmem",
-    [PROG_QEMU] = "QEMU",
-};
-
 /* Everything measured for one program. */
 typedef struct {
     BenchResult start_one;   /* (a) */
@@ -288,61 +277,41 @@ static void print_row(const char *label, const BenchResult *qmem,
 
 int main(int argc, char **argv)
 {
-    g_autofree char *qmem = NULL;
-    g_autofree char *qemu = NULL;
-    g_autofree char *qemu_version = NULL;
-    g_autofree char *qemu_path = NULL;
     g_autofree char *qemu_why = NULL;
-    g_autofree char *module_dir = NULL;
     g_autofree char *cpu = NULL;
     g_autofree char *growth_qmem = NULL;
     g_autofree char *growth_qemu = NULL;
     g_autofree char *example = NULL;
+    g_auto(BenchProgs) bp = { 0 };
+    gboolean *have = bp.have;
+    const char **prog = bp.prog;
     g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GOptionContext) ctx = NULL;
-    g_autoptr(GError) err = NULL;
     const char *accel[N_PROGS] = { "qtest", "qtest" };
-    gboolean have[N_PROGS];
     ProgResults res[N_PROGS];
     gint runs = 5;
     GOptionEntry entries[] = {
-        { "runs", 0, 0, G_OPTION_ARG_INT, &runs,
-          "Runs per measurement, the best counts (default 5)", "N" },
-        { "qmem", 0, 0, G_OPTION_ARG_FILENAME, &qmem,
-          "qmem-run to measure (default: $QMEM_RUN)", "PATH" },
-        { "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu,
-          "QEMU to compare with (default qemu-system-x86_64)", "PATH" },
-        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
-          "Print every run's times on stderr", NULL },
+        BENCH_OPTION_RUNS(&runs, "5"),
+        BENCH_OPTION_QMEM(&bp.qmem),
+        BENCH_OPTION_QEMU(&bp.qemu),
+        BENCH_OPTION_VERBOSE(&verbose, "Print every run's times on stderr"),
         { NULL },
     };
-    const char *prog[N_PROGS];
     struct utsname uts;
     guint p, r, i, w;
 
-    ctx = g_option_context_new("- start-up and DIMM hot-plug time: qmem vs "
-                               "QEMU");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
-        fprintf(stderr, "startup: %s\n", err->message);
+    if (!bench_parse_options("startup",
+                             "- start-up and DIMM hot-plug time: qmem vs QEMU",
+                             entries, &argc, &argv)) {
         return 2;
     }
-    if (runs < 1) {
-        fprintf(stderr, "startup: --runs must be at least 1\n");
+    if (!bench_check_runs("startup", runs)) {
         return 2;
     }
 
     signal(SIGPIPE, SIG_IGN);
 
-    have[PROG_QMEM] = bench_find_qmem(&qmem, notes);
-    if (have[PROG_QMEM]) {
-        module_dir = bench_set_module_dir(qmem);
-    }
-    prog[PROG_QMEM] = qmem;
-
-    have[PROG_QEMU] = bench_find_qemu(qemu, &qemu_path, &qemu_version, notes);
-    prog[PROG_QEMU] = qemu_path;
-    if (have[PROG_QEMU] && !qemu_has_qtest(qemu_path, &qemu_why)) {
+    bench_find_progs(&bp, notes);
+    if (have[PROG_QEMU] && !qemu_has_qtest(bp.qemu_path, &qemu_why)) {
         /*
          * Debian builds QEMU without its qtest accelerator module.  With -S
          * TCG runs no guest code either, so what is measured is the same
@@ -397,7 +366,7 @@ int main(int argc, char **argv)
             if (verbose) {
                 fprintf(stderr,
                         "  %s: (a) %.3f ms, (b) %.3f ms, (c) %.3f ms%s\n",
-                        prog_names[p], a.seconds * 1000, b.seconds * 1000,
+                        bench_prog_names[p], a.seconds * 1000, b.seconds * 1000,
                         c.seconds * 1000,
                         a.failure || b.failure || c.failure ? " (failed)" : "");
             }
@@ -420,16 +389,16 @@ int main(int argc, char **argv)
            runs);
     printf("machine:  %ld online CPUs (%s), kernel %s\n",
            sysconf(_SC_NPROCESSORS_ONLN), cpu, uts.release);
-    if (have[PROG_QMEM] && module_dir) {
-        printf("qmem:     %s, -accel %s (QMEM_MODULE_DIR=%s)\n", qmem,
-               accel[PROG_QMEM], module_dir);
+    if (have[PROG_QMEM] && bp.module_dir) {
+        printf("qmem:     %s, -accel %s (QMEM_MODULE_DIR=%s)\n", bp.qmem,
+               accel[PROG_QMEM], bp.module_dir);
     } else if (have[PROG_QMEM]) {
-        printf("qmem:     %s, -accel %s\n", qmem, accel[PROG_QMEM]);
+        printf("qmem:     %s, -accel %s\n", bp.qmem, accel[PROG_QMEM]);
     } else {
         printf("qmem:     n/a\n");
     }
     if (have[PROG_QEMU]) {
-        printf("QEMU:     %s, %s, -accel %s\n", qemu_version, qemu_path,
+        printf("QEMU:     %s, %s, -accel %s\n", bp.qemu_version, bp.qemu_path,
                accel[PROG_QEMU]);
     } else {
         printf("QEMU:     n/a\n");
@@ -510,7 +479,8 @@ int main(int argc, char **argv)
             if (cases[i].r->failure) {
                 g_ptr_array_add(notes,
                                 g_strdup_printf("%s, %s failed: %s",
-                                                cases[i].what, prog_names[p],
+                                                cases[i].what,
+                                                bench_prog_names[p],
                                                 cases[i].r->failure));
                 g_free(cases[i].r->failure);
             }

@@ -706,6 +706,17 @@ void qtest_quit(QTestState *s)
     g_free(s);
 }
 
+void qtest_expect_log(const char *log, gsize *seen, const char *text)
+{
+    g_autofree char *all = NULL;
+    gsize len;
+
+    g_assert_true(g_file_get_contents(log, &all, &len, NULL));
+    g_assert_cmpuint(len, >=, *seen);
+    g_assert_cmpstr(all + *seen, ==, text);
+    *seen = len;
+}
+
 void qtest_run_cmdline(const char *args, char **out, char **err,
                        int *status)
 {

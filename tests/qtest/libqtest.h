@@ -262,6 +262,16 @@ char *qtest_json_quote(const char *str);
 void qtest_run_cmdline(const char *args, char **out, char **err,
                        int *status);
 
+/**
+ * qtest_expect_log:
+ * @log: a file the runner writes to (its -D log)
+ * @seen: how many bytes of @log were looked at before; updated
+ * @text: what the runner must have written since, exactly
+ *
+ * Asserts what was appended to @log since the last call.
+ */
+void qtest_expect_log(const char *log, gsize *seen, const char *text);
+
 /*
  * The qtest line protocol (QEMU's tests/qtest/libqtest.c): one command per
  * line, "OK ..." or "FAIL ..." back; a FAIL fails the test (see

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* QEMU 7.2's captured answers, for the tests that compare with them. */
 
+#include <string.h>
+
 #include "libqtest.h"
 #include "qemu-ref.h"
 #include "qobject/json.h"
@@ -150,4 +152,32 @@ void qemu_ref_replay_script(gconstpointer name)
         }
     }
     qtest_quit(s);
+}
+
+void qemu_ref_add_scripts(const char *prefix, const char *path)
+{
+    g_autoptr(GList) names = qemu_ref_case_names();
+
+    for (GList *n = names; n; n = n->next) {
+        g_autofree char *test = NULL;
+
+        if (!g_str_has_prefix(n->data, prefix)) {
+            continue;
+        }
+        test = g_strdup_printf("%s/%s", path, (const char *)n->data);
+        g_test_add_data_func(test, n->data, qemu_ref_replay_script);
+    }
+}
+
+GBytes *qemu_ref_unhex(const char *text)
+{
+    gsize len = strlen(text) / 2;
+    guint8 *data = g_malloc(len);
+
+    for (gsize i = 0; i < len; i++) {
+        char byte[3] = { text[2 * i], text[2 * i + 1], 0 };
+
+        data[i] = g_ascii_strtoull(byte, NULL, 16);
+    }
+    return g_bytes_new_take(data, len);
 }

@@ -62,4 +62,22 @@ void qemu_ref_replay_qtest(QTestState *s, const char *cmd, JsonNode *theirs);
  */
 void qemu_ref_replay_script(gconstpointer name);
 
+/**
+ * qemu_ref_unhex:
+ * @text: bytes as the capture writes them, two hex digits each
+ *
+ * Returns: (transfer full): the bytes.
+ */
+GBytes *qemu_ref_unhex(const char *text);
+
+/**
+ * qemu_ref_add_scripts:
+ * @prefix: the names of the cases to replay start with it, e.g. "qmp-"
+ * @path: the tests' path without the case, e.g. "/qmp/input/qemu"
+ *
+ * Adds a qemu_ref_replay_script() test "@path/NAME" for every case NAME
+ * that starts with @prefix.
+ */
+void qemu_ref_add_scripts(const char *prefix, const char *path);
+
 #endif

@@ -15,84 +15,26 @@ test skips without /dev/kvm.  Skips when unshare or mount is not
 permitted.  Needs QMEM_RUN and QMEM_MODULE_DIR.  Prints TAP.
 """
 
-import ctypes
 import functools
-import json
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 
-import tap
+import qmemvm
 from tap import Failure, Skip, check_eq
 
 TIMEOUT = 60
 KiB = 1 << 10
 MiB = 1 << 20
 PAGE = 4 * KiB
-CLONE_NEWNS = 0x00020000
-MS_REC = 16384
-MS_PRIVATE = 1 << 18
 ENOSPC_TEXT = "No space left on device"
 MULTIPLIER = 0x9e3779b97f4a7c15
 DIMM_BASE = 4 << 30
 
 
-def private_tmpfs(path, size):
-    """A tmpfs at @path in a mount namespace of this process's own."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNS):
-        raise Skip("unshare(CLONE_NEWNS): %s"
-                   % os.strerror(ctypes.get_errno()))
-    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None):
-        raise Skip("mount --make-rprivate /: %s"
-                   % os.strerror(ctypes.get_errno()))
-    if libc.mount(b"tmpfs", path.encode(), b"tmpfs", 0,
-                  ("size=%d" % size).encode()):
-        raise Skip("mount tmpfs: %s" % os.strerror(ctypes.get_errno()))
-
-
-class Vm:
-    """qmem-run with QMP on stdio and qtest on a socket."""
-
-    def __init__(self, tmp, args):
-        path = os.path.join(tmp, "qtest%d.sock" % len(os.listdir(tmp)))
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        server.bind(path)
-        server.listen(1)
-        self.p = subprocess.Popen(
-            [os.environ["QMEM_RUN"], "-display", "none", "-qmp", "stdio",
-             "-qtest", "unix:" + path, "-qtest-log", "/dev/null"] + args,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True)
-        server.settimeout(TIMEOUT)
-        self.qtest, _ = server.accept()
-        server.close()
-        self.qtest_in = self.qtest.makefile("r")
-        self.events = []
-        greeting = json.loads(self.p.stdout.readline())
-        check_eq(list(greeting), ["QMP"], "greeting")
-        check_eq(self.qmp("qmp_capabilities"), {"return": {}},
-                 "qmp_capabilities")
-
-    def qmp(self, cmd, **args):
-        msg = {"execute": cmd}
-        if args:
-            msg["arguments"] = args
-        self.p.stdin.write(json.dumps(msg) + "\n")
-        self.p.stdin.flush()
-        while True:
-            line = self.p.stdout.readline()
-            if not line:
-                raise Failure("qmem-run went away: %s" % self.finish())
-            reply = json.loads(line)
-            if "event" in reply:
-                reply.pop("timestamp")
-                self.events.append(reply)
-            else:
-                return reply
+class Vm(qmemvm.Vm):
+    """With the events' and status' shorthands."""
 
     def wait_events(self, n):
         """Until @n events came; returns them and forgets them."""
@@ -104,27 +46,8 @@ class Vm:
         got, self.events = self.events[:n], self.events[n:]
         return got
 
-    def qtest_cmd(self, line):
-        self.qtest.sendall((line + "\n").encode())
-        return self.qtest_in.readline().rstrip("\n")
-
     def status(self):
         return self.qmp("query-status")["return"]
-
-    def finish(self):
-        """As QEMU's qtest_quit(): SIGTERM."""
-        self.qtest.close()
-        self.p.terminate()
-        try:
-            self.p.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-        self.p.stdin.close()
-        err = self.p.stderr.read()
-        self.p.stdout.close()
-        self.p.stderr.close()
-        return self.p.returncode, err
 
 
 def fill(path, size):
@@ -317,20 +240,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="qmem-enospc-") as tmp:
         mnt = os.path.join(tmp, "mnt")
         os.mkdir(mnt)
-        try:
-            private_tmpfs(mnt, MiB)
-        except Skip as e:
-            return tap.skip_all(prefix, tests, e)
-
-        def empty_mount():
-            for f in os.listdir(mnt):
-                os.unlink(os.path.join(mnt, f))
-
-        try:
-            return tap.run(prefix, [(name, functools.partial(fn, tmp))
-                                    for name, fn in tests], empty_mount)
-        finally:
-            ctypes.CDLL(None).umount2(mnt.encode(), 0)
+        return qmemvm.run_on_tmpfs(
+            prefix, [(name, functools.partial(fn, tmp)) for name, fn in tests],
+            mnt, MiB)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include "fw-cfg-guest.h"
+#include "iasl.h"
 #include "libqtest.h"
 #include "qemu-ref.h"
 
@@ -56,19 +57,6 @@ static void test_cmdline(gconstpointer data)
     g_assert_cmpint(status, ==, json_array_get_int_element(c, 2));
 }
 
-static GBytes *unhex(const char *text)
-{
-    gsize len = strlen(text) / 2;
-    guint8 *data = g_malloc(len);
-
-    for (gsize i = 0; i < len; i++) {
-        char byte[3] = { text[2 * i], text[2 * i + 1], 0 };
-
-        data[i] = g_ascii_strtoull(byte, NULL, 16);
-    }
-    return g_bytes_new_take(data, len);
-}
-
 /* The HMAT of qmem-run with the case's options, as the firmware loads it. */
 static GBytes *load_hmat(JsonObject *ref)
 {
@@ -91,8 +79,8 @@ static void test_hmat_bytes(gconstpointer data)
     JsonObject *ref = qemu_ref_case(data);
     JsonObject *tables = json_object_get_object_member(
         json_object_get_object_member(ref, "acpi"), "tables");
-    g_autoptr(GBytes) theirs = unhex(json_object_get_string_member(tables,
-                                                                   "HMAT"));
+    g_autoptr(GBytes) theirs = qemu_ref_unhex(
+        json_object_get_string_member(tables, "HMAT"));
     g_autoptr(GBytes) mine = load_hmat(ref);
     g_autofree guint8 *copy = NULL;
     gsize len;
@@ -104,43 +92,13 @@ static void test_hmat_bytes(gconstpointer data)
     g_assert_cmpmem(copy, len, g_bytes_get_data(theirs, NULL), len);
 }
 
-/* Runs @argv in @dir; its output is returned, not printed (TAP). */
-static gboolean run(const char *dir, const char *const *argv, char **out)
-{
-    g_autoptr(GError) error = NULL;
-    int status;
-
-    g_assert_true(g_spawn_sync(dir, (char **)argv, NULL,
-                               G_SPAWN_SEARCH_PATH |
-                               G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, out, NULL, &status, &error));
-    g_assert_no_error(error);
-    return g_spawn_check_wait_status(status, NULL);
-}
-
-static void remove_dir(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *file = g_build_filename(path, name, NULL);
-
-        g_assert_cmpint(g_unlink(file), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(path), ==, 0);
-}
-
 /* iasl -d's text of @table, %NULL (the test skipped) without iasl. */
-static char *iasl_disassemble(GBytes *table)
+static char *hmat_disassemble(GBytes *table)
 {
     g_autoptr(GError) error = NULL;
     g_autofree char *iasl = g_find_program_in_path("iasl");
     g_autofree char *dir = NULL;
-    g_autofree char *dat = NULL;
-    g_autofree char *dsl = NULL;
-    g_autofree char *out = NULL;
-    char *text = NULL;
+    char *text;
 
     if (!iasl) {
         g_test_skip("iasl is not installed (Debian's acpica-tools)");
@@ -148,15 +106,8 @@ static char *iasl_disassemble(GBytes *table)
     }
     dir = g_dir_make_tmp("qmem-hmat-XXXXXX", &error);
     g_assert_no_error(error);
-    dat = g_build_filename(dir, "hmat.dat", NULL);
-    dsl = g_build_filename(dir, "hmat.dsl", NULL);
-    g_assert_true(g_file_set_contents(dat, g_bytes_get_data(table, NULL),
-                                      g_bytes_get_size(table), &error));
-    g_assert_true(run(dir, (const char *const[]){ iasl, "-d", "hmat.dat",
-                                                  NULL }, &out));
-    g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
-    g_assert_no_error(error);
-    remove_dir(dir);
+    text = iasl_disassemble(iasl, dir, table, "hmat");
+    iasl_remove_dir(dir);
     return text;
 }
 
@@ -215,7 +166,7 @@ static void test_iasl(void)
     g_autofree char *text = NULL;
 
     g_assert_nonnull(hmat);
-    text = iasl_disassemble(hmat);
+    text = hmat_disassemble(hmat);
     if (!text) {
         return;
     }

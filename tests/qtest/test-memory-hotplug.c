@@ -21,6 +21,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include "fw-cfg-guest.h"
+#include "iasl.h"
 #include "libqtest.h"
 #include "qemu-ref.h"
 
@@ -103,19 +104,6 @@ static char *terms(GBytes *aml, const char *op, const char *name,
     return g_string_free(hex, FALSE);
 }
 
-static GBytes *unhex(const char *text)
-{
-    gsize len = strlen(text) / 2;
-    guint8 *data = g_malloc(len);
-
-    for (gsize i = 0; i < len; i++) {
-        char byte[3] = { text[2 * i], text[2 * i + 1], 0 };
-
-        data[i] = g_ascii_strtoull(byte, NULL, 16);
-    }
-    return g_bytes_new_take(data, len);
-}
-
 /* qmem's DSDT, as a guest driver reads it from "etc/acpi/tables". */
 static GBytes *qmem_dsdt(QTestState *s)
 {
@@ -160,8 +148,8 @@ static void test_dsdt(gconstpointer data)
     JsonObject *ref = qemu_ref_case(data);
     JsonObject *tables = json_object_get_object_member(
         json_object_get_object_member(ref, "acpi"), "tables");
-    g_autoptr(GBytes) theirs = unhex(json_object_get_string_member(tables,
-                                                                   "DSDT"));
+    g_autoptr(GBytes) theirs = qemu_ref_unhex(
+        json_object_get_string_member(tables, "DSDT"));
     g_autofree char *args = qemu_ref_case_args(ref);
     QTestState *s = qtest_init(args);
     g_autoptr(GBytes) mine = qmem_dsdt(s);
@@ -182,42 +170,12 @@ static void test_dsdt(gconstpointer data)
     qtest_quit(s);
 }
 
-/* Runs @argv in @dir; its output is returned, not printed (TAP). */
-static gboolean run(const char *dir, const char *const *argv, char **out)
-{
-    g_autoptr(GError) error = NULL;
-    int status;
-
-    g_assert_true(g_spawn_sync(dir, (char **)argv, NULL,
-                               G_SPAWN_SEARCH_PATH |
-                               G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, out, NULL, &status, &error));
-    g_assert_no_error(error);
-    return g_spawn_check_wait_status(status, NULL);
-}
-
-static void remove_dir(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *file = g_build_filename(path, name, NULL);
-
-        g_assert_cmpint(g_unlink(file), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(path), ==, 0);
-}
-
 static void test_iasl(void)
 {
     g_autoptr(GError) error = NULL;
     g_autofree char *iasl = g_find_program_in_path("iasl");
     g_autofree char *dir = NULL;
-    g_autofree char *aml = NULL;
-    g_autofree char *dsl = NULL;
     g_autofree char *text = NULL;
-    g_autofree char *out = NULL;
     g_autofree char *args = NULL;
     g_autoptr(GBytes) dsdt = NULL;
     QTestState *s;
@@ -233,23 +191,14 @@ static void test_iasl(void)
 
     dir = g_dir_make_tmp("qmem-iasl-XXXXXX", &error);
     g_assert_no_error(error);
-    aml = g_build_filename(dir, "dsdt.aml", NULL);
-    dsl = g_build_filename(dir, "dsdt.dsl", NULL);
-    g_assert_true(g_file_set_contents(aml, g_bytes_get_data(dsdt, NULL),
-                                      g_bytes_get_size(dsdt), &error));
-    g_assert_true(run(dir, (const char *const[]){ iasl, "-d", "dsdt.aml",
-                                                  NULL }, &out));
-    g_clear_pointer(&out, g_free);
-    g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
+    text = iasl_disassemble(iasl, dir, dsdt, "dsdt");
     g_assert_nonnull(strstr(text, "Device (\\_SB.MHPC)"));
     g_assert_nonnull(strstr(text, "Device (MP02)"));
     g_assert_nonnull(strstr(text, "Method (\\_GPE._E03, 0, NotSerialized)"));
     /* Compiled again, into dsdt.aml: no errors. */
-    g_assert_true(run(dir, (const char *const[]){ iasl, "dsdt.dsl", NULL },
-                      &out));
-    g_assert_nonnull(strstr(out, "Compilation successful. 0 Errors"));
+    iasl_assert_compiles(iasl, dir, "dsdt.dsl");
 
-    remove_dir(dir);
+    iasl_remove_dir(dir);
 }
 
 int main(int argc, char **argv)

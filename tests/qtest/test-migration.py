@@ -12,7 +12,7 @@ the source keeps running with query-migrate "failed".  Needs QMEM_RUN and
 QMEM_MODULE_DIR, as meson test sets them.  Prints TAP.
 """
 
-import json
+import contextlib
 import os
 import signal
 import socket
@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 
+import qmemvm
 import tap
 from tap import Failure, check, check_eq
 
@@ -42,61 +43,8 @@ BASE = ["-M", "pc", "-accel", "qtest", "-m", "64M,slots=2,maxmem=4G"]
 CONFIG = BASE + DIMM + vmem()
 
 
-class Vm:
-    """qmem-run with QMP on stdio and qtest on a socket."""
-
-    count = 0
-
-    def __init__(self, tmp, args, pass_fds=()):
-        Vm.count += 1
-        path = os.path.join(tmp, "qtest%d.sock" % Vm.count)
-        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        server.bind(path)
-        server.listen(1)
-        self.p = subprocess.Popen(
-            [os.environ["QMEM_RUN"], "-display", "none", "-qmp", "stdio",
-             "-qtest", "unix:" + path, "-qtest-log", "/dev/null"] + args,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True, pass_fds=pass_fds)
-        server.settimeout(TIMEOUT)
-        try:
-            self.qtest, _ = server.accept()
-        except socket.timeout:
-            self.p.kill()
-            raise Failure("no qtest connection: %r" % (self.p.communicate(),))
-        server.close()
-        self.qtest_in = self.qtest.makefile("r")
-        self.events = []
-        greeting = json.loads(self.p.stdout.readline())
-        check_eq(list(greeting), ["QMP"], "greeting")
-        check_eq(self.qmp("qmp_capabilities"), {"return": {}},
-                 "qmp_capabilities")
-
-    def qmp(self, cmd, **args):
-        msg = {"execute": cmd}
-        if args:
-            msg["arguments"] = args
-        self.p.stdin.write(json.dumps(msg) + "\n")
-        self.p.stdin.flush()
-        while True:
-            line = self.p.stdout.readline()
-            if not line:
-                raise Failure("qmem-run went away: %r" % (self.finish(),))
-            reply = json.loads(line)
-            if "event" in reply:
-                reply.pop("timestamp")
-                self.events.append(reply)
-            else:
-                return reply
-
-    def ok(self, cmd, **args):
-        reply = self.qmp(cmd, **args)
-        check("return" in reply, "%s: %r" % (cmd, reply))
-        return reply["return"]
-
-    def qtest_cmd(self, line):
-        self.qtest.sendall((line + "\n").encode())
-        return self.qtest_in.readline().rstrip("\n")
+class Vm(qmemvm.Vm):
+    """A migration's source or destination."""
 
     def wait_migration(self, states=("completed", "failed", "cancelled")):
         deadline = time.monotonic() + TIMEOUT
@@ -107,22 +55,6 @@ class Vm:
             if time.monotonic() > deadline:
                 raise Failure("migration did not end: %r" % info)
             time.sleep(0.02)
-
-    def finish(self):
-        """SIGTERM, as QEMU's qtest_quit(); the status and stderr."""
-        self.qtest.close()
-        if self.p.poll() is None:
-            self.p.terminate()
-        try:
-            self.p.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            self.p.wait()
-        self.p.stdin.close()
-        err = self.p.stderr.read()
-        self.p.stdout.close()
-        self.p.stderr.close()
-        return self.p.returncode, err
 
     def wait_exit(self):
         """A destination that ends by itself: its status and stderr."""
@@ -240,12 +172,21 @@ def fd_case(tmp):
     check_eq(s, (0, ""), "source")
 
 
+@contextlib.contextmanager
+def source(tmp):
+    """A source with CONFIG and populate()'s patterns, and the address
+    populate() returns; it must end cleanly."""
+    src = Vm(tmp, CONFIG)
+    try:
+        yield src, populate(src)
+    finally:
+        check_eq(src.finish(), (0, ""), "source")
+
+
 def file_case(tmp):
     """A snapshot: migrate to a file, start a new VM from it (-S)."""
     path = os.path.join(tmp, "snapshot")
-    src = Vm(tmp, CONFIG)
-    try:
-        populate(src)
+    with source(tmp) as (src, _):
         src.ok("migrate", uri="file:" + path)
         check_eq(src.wait_migration()["status"], "completed", "save")
         dst = Vm(tmp, CONFIG + ["-S", "-incoming", "file:" + path])
@@ -255,16 +196,12 @@ def file_case(tmp):
             check_same(src, dst)
         finally:
             check_eq(dst.finish(), (0, ""), "destination")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def exec_case(tmp):
     """exec: both ways, through a file, and -incoming defer."""
     path = os.path.join(tmp, "stream")
-    src = Vm(tmp, CONFIG)
-    try:
-        populate(src)
+    with source(tmp) as (src, _):
         src.ok("migrate", uri="exec:cat > " + path)
         check_eq(src.wait_migration()["status"], "completed", "save")
         dst = Vm(tmp, CONFIG + ["-incoming", "defer"])
@@ -279,8 +216,6 @@ def exec_case(tmp):
                                 "started"}}, "twice")
         finally:
             check_eq(dst.finish(), (0, ""), "destination")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def ignore_shared_case(tmp):
@@ -402,9 +337,7 @@ def dimm_node_case(tmp):
 def killed_case(tmp):
     """The destination dies mid-stream: the source fails and runs on."""
     sock = os.path.join(tmp, "mig.sock")
-    src = Vm(tmp, CONFIG)
-    try:
-        addr = populate(src)
+    with source(tmp) as (src, addr):
         for i in range(16):
             src.qtest_cmd("memset %#x 0x100000 %#x" % (0x1000000 + i * MiB,
                                                       i + 1))
@@ -433,15 +366,11 @@ def killed_case(tmp):
         check_eq(src.ok("x-virtio-mem-request", **{
             "qom-path": "vm0", "type": "plug", "addr": addr + 20 * MiB,
             "nb-blocks": 1}), {"response": "ack"}, "plug afterwards")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def cancel_case(tmp):
     sock = os.path.join(tmp, "mig.sock")
-    src = Vm(tmp, CONFIG)
-    try:
-        populate(src)
+    with source(tmp) as (src, _):
         src.ok("migrate-set-capabilities",
                capabilities=[{"capability": "events", "state": True}])
         dst = Vm(tmp, CONFIG + ["-incoming", "unix:" + sock])
@@ -457,8 +386,6 @@ def cancel_case(tmp):
                  "events")
         status, err = dst.wait_exit()
         check_eq(status, 1, "destination exits")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def save(tmp, path):
@@ -548,9 +475,7 @@ def errors_case(tmp):
 def dirty_case(tmp):
     """Writes while the migration runs reach the destination."""
     sock = os.path.join(tmp, "mig.sock")
-    src = Vm(tmp, CONFIG)
-    try:
-        addr = populate(src)
+    with source(tmp) as (src, addr):
         dst = Vm(tmp, CONFIG + ["-incoming", "unix:" + sock])
         src.ok("migrate-set-parameters", **{"max-bandwidth": 64 * MiB,
                                             "downtime-limit": 1})
@@ -570,8 +495,6 @@ def dirty_case(tmp):
         check_eq(dst.qtest_cmd("readq %#x" % (addr + 63 * 4096)),
                  "OK 0x%016x" % (63 + 9), "last write")
         check_eq(dst.finish(), (0, ""), "destination")
-    finally:
-        check_eq(src.finish(), (0, ""), "source")
 
 
 def memtest(vm, addr, size, mode, seed=7):

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 #include "fw-cfg-guest.h"
+#include "iasl.h"
 #include "libqtest.h"
 #include "qemu-ref.h"
 
@@ -173,39 +174,6 @@ static void test_cmdline_case(gconstpointer data)
 
 /* iasl */
 
-/* Runs @argv in @dir; its output is returned, not printed (TAP). */
-static gboolean run(const char *dir, const char *const *argv, char **out)
-{
-    g_autoptr(GError) error = NULL;
-    int status;
-
-    g_assert_true(g_spawn_sync(dir, (char **)argv, NULL,
-                               G_SPAWN_SEARCH_PATH |
-                               G_SPAWN_STDERR_TO_DEV_NULL,
-                               NULL, NULL, out, NULL, &status, &error));
-    g_assert_no_error(error);
-    return g_spawn_check_wait_status(status, NULL);
-}
-
-/* @table disassembled by `iasl -d`: the .dsl's text. */
-static char *disassemble(const char *iasl, const char *dir, GBytes *table,
-                         const char *name)
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree char *aml = g_strdup_printf("%s.aml", name);
-    g_autofree char *dsl = g_strdup_printf("%s/%s.dsl", dir, name);
-    g_autofree char *path = g_build_filename(dir, aml, NULL);
-    g_autofree char *out = NULL;
-    char *text = NULL;
-
-    g_assert_true(g_file_set_contents(path, g_bytes_get_data(table, NULL),
-                                      g_bytes_get_size(table), &error));
-    g_assert_true(run(dir, (const char *const[]){ iasl, "-d", aml, NULL },
-                      &out));
-    g_assert_true(g_file_get_contents(dsl, &text, NULL, &error));
-    return text;
-}
-
 /*
  * Asserts that the "Name : value" lines of @text hold @fields in this
  * order (others may come between): {name, value, ..., NULL}.
@@ -226,19 +194,6 @@ static void assert_fields(const char *text, const char *const *fields)
         }
         l++;
     }
-}
-
-static void remove_dir(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *file = g_build_filename(path, name, NULL);
-
-        g_assert_cmpint(g_unlink(file), ==, 0);
-    }
-    g_assert_cmpint(g_rmdir(path), ==, 0);
 }
 
 /* fw-q35-nvdimm-2's NFIT: two NVDIMMs, persistence "cpu". */
@@ -292,7 +247,6 @@ static void test_iasl(void)
     g_autofree char *dir = NULL;
     g_autofree char *nfit_dsl = NULL;
     g_autofree char *ssdt_dsl = NULL;
-    g_autofree char *out = NULL;
     g_autoptr(GBytes) nfit = NULL;
     g_autoptr(GBytes) ssdt = NULL;
     QTestState *s;
@@ -316,12 +270,12 @@ static void test_iasl(void)
 
     dir = g_dir_make_tmp("qmem-iasl-XXXXXX", &error);
     g_assert_no_error(error);
-    nfit_dsl = disassemble(iasl, dir, nfit, "nfit");
+    nfit_dsl = iasl_disassemble(iasl, dir, nfit, "nfit");
     g_assert_null(strstr(nfit_dsl, "Incorrect checksum"));
     assert_fields(nfit_dsl, nfit_fields);
 
     /* The SSDT: the root device, a device per slot, MEMA patched. */
-    ssdt_dsl = disassemble(iasl, dir, ssdt, "ssdt");
+    ssdt_dsl = iasl_disassemble(iasl, dir, ssdt, "ssdt");
     g_assert_null(strstr(ssdt_dsl, "Incorrect checksum"));
     g_assert_nonnull(strstr(ssdt_dsl, "Device (NVDR)"));
     g_assert_nonnull(strstr(ssdt_dsl, "Name (_HID, \"ACPI0012\""));
@@ -333,10 +287,8 @@ static void test_iasl(void)
     g_assert_null(strstr(ssdt_dsl, "Name (MEMA, 0x00000000)"));
     g_assert_nonnull(strstr(ssdt_dsl, "Name (MEMA, 0x"));
     /* Compiled again: no errors. */
-    g_assert_true(run(dir, (const char *const[]){ iasl, "ssdt.dsl", NULL },
-                      &out));
-    g_assert_nonnull(strstr(out, "Compilation successful. 0 Errors"));
-    remove_dir(dir);
+    iasl_assert_compiles(iasl, dir, "ssdt.dsl");
+    iasl_remove_dir(dir);
 }
 
 int main(int argc, char **argv)

@@ -13,7 +13,6 @@ unshare or mount is not permitted.  Needs QMEM_RUN and QMEM_MODULE_DIR.
 Prints TAP.
 """
 
-import ctypes
 import functools
 import os
 import shutil
@@ -21,28 +20,11 @@ import subprocess
 import sys
 import tempfile
 
-import tap
+import qmemvm
 from tap import Skip, check_eq
 
 MiB = 1 << 20
-CLONE_NEWNS = 0x00020000
-MS_REC = 16384
-MS_PRIVATE = 1 << 18
 TEXT = "qemu_prealloc_mem: preallocating memory failed: Bad address"
-
-
-def private_tmpfs(path, size):
-    """A tmpfs at @path in a mount namespace of this process's own."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(CLONE_NEWNS):
-        raise Skip("unshare(CLONE_NEWNS): %s"
-                   % os.strerror(ctypes.get_errno()))
-    if libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None):
-        raise Skip("mount --make-rprivate /: %s"
-                   % os.strerror(ctypes.get_errno()))
-    if libc.mount(b"tmpfs", path.encode(), b"tmpfs", 0,
-                  ("size=%d" % size).encode()):
-        raise Skip("mount tmpfs: %s" % os.strerror(ctypes.get_errno()))
 
 
 def objects(mnt, context):
@@ -92,19 +74,7 @@ def main():
         os.mkdir(mnt)
         tests = [("waiting", functools.partial(waiting_case, mnt)),
                  ("synchronous", functools.partial(synchronous_case, mnt))]
-        try:
-            private_tmpfs(mnt, MiB)
-        except Skip as e:
-            return tap.skip_all(prefix, tests, e)
-
-        def empty_mount():
-            for f in os.listdir(mnt):
-                os.unlink(os.path.join(mnt, f))
-
-        try:
-            return tap.run(prefix, tests, empty_mount)
-        finally:
-            ctypes.CDLL(None).umount2(mnt.encode(), 0)
+        return qmemvm.run_on_tmpfs(prefix, tests, mnt, MiB)
 
 
 if __name__ == "__main__":

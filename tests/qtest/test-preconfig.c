@@ -237,19 +237,6 @@ static GBytes *load_hmat(QTestState *s)
     return qacpi_find_table(s, rsdp, "HMAT");
 }
 
-static GBytes *unhex(const char *text)
-{
-    gsize len = strlen(text) / 2;
-    guint8 *data = g_malloc(len);
-
-    for (gsize i = 0; i < len; i++) {
-        char byte[3] = { text[2 * i], text[2 * i + 1], 0 };
-
-        data[i] = g_ascii_strtoull(byte, NULL, 16);
-    }
-    return g_bytes_new_take(data, len);
-}
-
 /*
  * A capture's HMAT case: its -numa options (HMAT's among them) given
  * over QMP with --preconfig instead of on the command line make the same
@@ -298,7 +285,7 @@ static void test_hmat_over_qmp(gconstpointer data)
     g_assert_nonnull(from_qmp);
     g_assert_true(g_bytes_equal(from_qmp, from_cmdline));
 
-    theirs = unhex(json_object_get_string_member(
+    theirs = qemu_ref_unhex(json_object_get_string_member(
         json_object_get_object_member(
             json_object_get_object_member(ref, "acpi"), "tables"), "HMAT"));
     copy = g_bytes_unref_to_data(g_bytes_ref(from_qmp), &len);

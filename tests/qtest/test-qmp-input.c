@@ -11,18 +11,7 @@
 
 int main(int argc, char **argv)
 {
-    g_autoptr(GList) names = NULL;
-
     g_test_init(&argc, &argv, NULL);
-    names = qemu_ref_case_names();
-    for (GList *n = names; n; n = n->next) {
-        g_autofree char *path = NULL;
-
-        if (!g_str_has_prefix(n->data, "qmp-")) {
-            continue;
-        }
-        path = g_strdup_printf("/qmp/input/qemu/%s", (const char *)n->data);
-        g_test_add_data_func(path, n->data, qemu_ref_replay_script);
-    }
+    qemu_ref_add_scripts("qmp-", "/qmp/input/qemu");
     return g_test_run();
 }

@@ -145,13 +145,7 @@ static void ctx_quit(Ctx *c)
 /* Asserts what the runner printed since the last call, exactly. */
 static void expect_log(Ctx *c, const char *text)
 {
-    g_autofree char *all = NULL;
-    gsize len;
-
-    g_assert_true(g_file_get_contents(c->log, &all, &len, NULL));
-    g_assert_cmpuint(len, >=, c->log_seen);
-    g_assert_cmpstr(all + c->log_seen, ==, text);
-    c->log_seen = len;
+    qtest_expect_log(c->log, &c->log_seen, text);
 }
 
 static uint64_t qom_get_path_uint(Ctx *c, const char *path,
@@ -271,10 +265,7 @@ static void check_identity(Ctx *c)
     QPCIDevice *pdev = &c->dev.pdev;
     QVirtioPCIDevice *d = &c->dev;
 
-    g_assert_cmphex(qpci_config_readl(pdev, QPCI_VENDOR_ID), ==,
-                    0x1af4 | (0x1040 + VIRTIO_ID_MEM) << 16);
-    g_assert_cmphex(qpci_config_readb(pdev, QPCI_REVISION_ID), ==, 1);
-    g_assert_cmphex(qpci_config_readw(pdev, QPCI_CLASS_DEVICE), ==, 0x00ff);
+    qvirtio_pci_assert_identity(d, VIRTIO_ID_MEM);
     g_assert_cmphex(qpci_config_readl(pdev, QPCI_SUBSYSTEM_VENDOR_ID), ==,
                     0x11001af4);
     g_assert_cmphex(qpci_config_readb(pdev, QPCI_INTERRUPT_PIN), ==, 1);

@@ -129,13 +129,7 @@ static void ctx_quit(Ctx *c)
 /* Asserts what the runner printed since the last call, exactly. */
 static void expect_log(Ctx *c, const char *text)
 {
-    g_autofree char *all = NULL;
-    gsize len;
-
-    g_assert_true(g_file_get_contents(c->log, &all, &len, NULL));
-    g_assert_cmpuint(len, >=, c->log_seen);
-    g_assert_cmpstr(all + c->log_seen, ==, text);
-    c->log_seen = len;
+    qtest_expect_log(c->log, &c->log_seen, text);
 }
 
 /* Asserts that exactly @isr was raised (0: nothing), and acknowledges. */
@@ -154,10 +148,7 @@ static void check_identity(Ctx *c)
     QPCIDevice *pdev = &c->dev.pdev;
     QVirtioPCIDevice *d = &c->dev;
 
-    g_assert_cmphex(qpci_config_readl(pdev, QPCI_VENDOR_ID), ==,
-                    0x1af4 | (0x1040 + VIRTIO_ID_PMEM) << 16);
-    g_assert_cmphex(qpci_config_readb(pdev, QPCI_REVISION_ID), ==, 1);
-    g_assert_cmphex(qpci_config_readw(pdev, QPCI_CLASS_DEVICE), ==, 0x00ff);
+    qvirtio_pci_assert_identity(d, VIRTIO_ID_PMEM);
     g_assert_cmphex(qpci_config_readb(pdev, QPCI_INTERRUPT_PIN), ==, 1);
     g_assert_cmphex(qtest_readw(c->qts, d->common + QVIRTIO_PCI_COMMON_NUMQ),
                     ==, 1);
@@ -436,19 +427,8 @@ static void test_queries(void)
 
 int main(int argc, char **argv)
 {
-    g_autoptr(GList) names = NULL;
-
     g_test_init(&argc, &argv, NULL);
-    names = qemu_ref_case_names();
-    for (GList *n = names; n; n = n->next) {
-        g_autofree char *path = NULL;
-
-        if (!g_str_has_prefix(n->data, "pmem-")) {
-            continue;
-        }
-        path = g_strdup_printf("/virtio-pmem/qemu/%s", (const char *)n->data);
-        g_test_add_data_func(path, n->data, qemu_ref_replay_script);
-    }
+    qemu_ref_add_scripts("pmem-", "/virtio-pmem/qemu");
     for (gsize i = 0; i < G_N_ELEMENTS(modes); i++) {
         static const struct {
             const char *name;

@@ -69,6 +69,16 @@ void qvirtio_pci_init(QVirtioPCIDevice *d, QPCIBus *bus, int devfn)
 
 /* Status and features */
 
+void qvirtio_pci_assert_identity(QVirtioPCIDevice *d, uint16_t virtio_id)
+{
+    QPCIDevice *pdev = &d->pdev;
+
+    g_assert_cmphex(qpci_config_readl(pdev, QPCI_VENDOR_ID), ==,
+                    0x1af4 | (0x1040 + virtio_id) << 16);
+    g_assert_cmphex(qpci_config_readb(pdev, QPCI_REVISION_ID), ==, 1);
+    g_assert_cmphex(qpci_config_readw(pdev, QPCI_CLASS_DEVICE), ==, 0x00ff);
+}
+
 uint8_t qvirtio_pci_get_status(QVirtioPCIDevice *d)
 {
     return qtest_readb(qts_of(d), d->common + QVIRTIO_PCI_COMMON_STATUS);

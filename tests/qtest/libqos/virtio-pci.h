@@ -121,6 +121,13 @@ typedef struct {
  */
 void qvirtio_pci_init(QVirtioPCIDevice *d, QPCIBus *bus, int devfn);
 
+/*
+ * Asserts what a modern virtio-pci device of @virtio_id shows before a
+ * driver touches it: vendor 0x1af4, device 0x1040 + @virtio_id, revision
+ * 1, class 0x00ff.
+ */
+void qvirtio_pci_assert_identity(QVirtioPCIDevice *d, uint16_t virtio_id);
+
 uint8_t qvirtio_pci_get_status(QVirtioPCIDevice *d);
 void qvirtio_pci_set_status(QVirtioPCIDevice *d, uint8_t status);
 
