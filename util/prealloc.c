@@ -305,6 +305,18 @@ static int touch_all_pages(char *area, size_t page_size, size_t numpages,
     return wait_and_free_context(context, created);
 }
 
+/* @ret, 0 or -errno, as QEMU's qemu_prealloc_mem() reports it. */
+static gboolean prealloc_result(int ret, GError **error)
+{
+    if (ret) {
+        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
+                    "qemu_prealloc_mem: preallocating memory failed: %s",
+                    g_strerror(-ret));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean populate_write_possible(void *area, size_t page_size)
 {
     /*
@@ -345,17 +357,9 @@ gboolean qmem_prealloc_mem(int fd, void *area, size_t size, guint max_threads,
     }
     ret = touch_all_pages(area, page_size, numpages, max_threads, tc, async,
                           use_populate);
-
-    if (ret) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "qemu_prealloc_mem: preallocating memory failed: %s",
-                    g_strerror(-ret));
-        return FALSE;
-    }
-    return TRUE;
+    return prealloc_result(ret, error);
 }
 
-/* Takes the queued contexts (all, or those of @area) off the queue. */
 gboolean qmem_prealloc_mem_readonly(void *area, size_t size, GError **error)
 {
     int ret;
@@ -363,15 +367,10 @@ gboolean qmem_prealloc_mem_readonly(void *area, size_t size, GError **error)
     g_return_val_if_fail(area != NULL || size == 0, FALSE);
 
     ret = size ? populate_range(area, size, MADV_POPULATE_READ) : 0;
-    if (ret) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "qemu_prealloc_mem: preallocating memory failed: %s",
-                    g_strerror(-ret));
-        return FALSE;
-    }
-    return TRUE;
+    return prealloc_result(ret, error);
 }
 
+/* Takes the queued contexts (all, or those of @area) off the queue. */
 static GSList *async_take(void *area)
 {
     GSList *taken = NULL;
@@ -408,13 +407,7 @@ gboolean qmem_prealloc_finish_async(GError **error)
         }
     }
     g_slist_free(contexts);
-    if (ret) {
-        g_set_error(error, QMEM_ERROR, QMEM_ERROR_GENERIC,
-                    "qemu_prealloc_mem: preallocating memory failed: %s",
-                    g_strerror(-ret));
-        return FALSE;
-    }
-    return TRUE;
+    return prealloc_result(ret, error);
 }
 
 gboolean qmem_prealloc_cancel_async(void *area)
