@@ -13,16 +13,11 @@ gboolean qmem_monitor_check_opts(JsonObject *opts, GError **error)
 {
     static const char *const keys[] = { "id", "mode", "chardev", "pretty",
                                         NULL };
-    g_autoptr(GList) members = NULL;
 
     g_return_val_if_fail(opts != NULL, FALSE);
 
-    members = json_object_get_members(opts);
-    for (GList *m = members; m; m = m->next) {
-        if (!g_strv_contains(keys, m->data)) {
-            return qmem_error_fail(error, "Invalid parameter '%s'",
-                                   (const char *)m->data);
-        }
+    if (!qmem_opts_check_keys(opts, keys, error)) {
+        return FALSE;
     }
     if (json_object_has_member(opts, "pretty")) {
         JsonArray *values = json_object_get_array_member(opts, "pretty");

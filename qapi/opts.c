@@ -225,6 +225,20 @@ const char *qmem_opts_get_last(JsonObject *opts, const char *key)
                                          json_array_get_length(values) - 1);
 }
 
+gboolean qmem_opts_check_keys(JsonObject *opts, const char *const *keys,
+                              GError **error)
+{
+    g_autoptr(GList) members = json_object_get_members(opts);
+
+    for (GList *m = members; m; m = m->next) {
+        if (!g_strv_contains(keys, m->data)) {
+            return qmem_error_fail(error, "Invalid parameter '%s'",
+                                   (const char *)m->data);
+        }
+    }
+    return TRUE;
+}
+
 /* ------------------------------------------------------------------ */
 /* keyval: "a.b=x,list.0=y" (util/keyval.c) */
 

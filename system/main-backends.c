@@ -114,17 +114,12 @@ static gboolean check_trace(const RunnerOption *opt, GString **help,
     static const char *const keys[] = { "enable", "events", "file", NULL };
     g_autoptr(JsonObject) opts = qmem_opts_parse(opt->arg, "enable", NULL,
                                                  error);
-    g_autoptr(GList) members = NULL;
 
     if (!opts) {
         return FALSE;
     }
-    members = json_object_get_members(opts);
-    for (GList *m = members; m; m = m->next) {
-        if (!g_strv_contains(keys, m->data)) {
-            return qmem_error_fail(error, "Invalid parameter '%s'",
-                                   (const char *)m->data);
-        }
+    if (!qmem_opts_check_keys(opts, keys, error)) {
+        return FALSE;
     }
     if (qmem_opts_get_last(opts, "enable")) {
         trace_enable(qmem_opts_get_last(opts, "enable"), help);

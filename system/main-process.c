@@ -31,18 +31,12 @@ static JsonObject *parse_opts(const char *arg, const char *implied_key,
 {
     g_autoptr(JsonObject) opts = qmem_opts_parse(arg, implied_key, NULL,
                                                  error);
-    g_autoptr(GList) members = NULL;
 
     if (!opts) {
         return NULL;
     }
-    members = json_object_get_members(opts);
-    for (GList *m = members; m; m = m->next) {
-        if (!g_strv_contains(keys, m->data)) {
-            qmem_error_fail(error, "Invalid parameter '%s'",
-                            (const char *)m->data);
-            return NULL;
-        }
+    if (!qmem_opts_check_keys(opts, keys, error)) {
+        return NULL;
     }
     return g_steal_pointer(&opts);
 }

@@ -225,18 +225,13 @@ gboolean qmem_runner_check_sandbox(const char *arg, gboolean *enable,
         "resourcecontrol", NULL,
     };
     g_autoptr(JsonObject) opts = qmem_opts_parse(arg, "enable", NULL, error);
-    g_autoptr(GList) members = NULL;
     const char *value;
 
     if (!opts) {
         return FALSE;
     }
-    members = json_object_get_members(opts);
-    for (GList *m = members; m; m = m->next) {
-        if (!g_strv_contains(keys, m->data)) {
-            return qmem_error_fail(error, "Invalid parameter '%s'",
-                                   (const char *)m->data);
-        }
+    if (!qmem_opts_check_keys(opts, keys, error)) {
+        return FALSE;
     }
     value = qmem_opts_get_last(opts, "enable");
     *enable = FALSE;

@@ -51,6 +51,20 @@ JsonObject *qmem_opts_parse(const char *str, const char *implied_key,
 const char *qmem_opts_get_last(JsonObject *opts, const char *key);
 
 /**
+ * qmem_opts_check_keys:
+ * @opts: the result of qmem_opts_parse()
+ * @keys: the %NULL-terminated keys the option group knows
+ * @error: return location for a #GError
+ *
+ * QemuOpts' check of an option group without a catch-all description.
+ *
+ * Returns: %TRUE when every key of @opts is one of @keys; otherwise
+ *   %FALSE with @error set to "Invalid parameter 'KEY'".
+ */
+gboolean qmem_opts_check_keys(JsonObject *opts, const char *const *keys,
+                              GError **error);
+
+/**
  * qmem_keyval_parse:
  * @str: a keyval string such as "pc-dimm,id=d0,memdev=m0" or
  *   "memory-backend-ram,id=m,size=1G,host-nodes.0=0,host-nodes.1=1"
